@@ -1,0 +1,3 @@
+"""section307: enforcement of forced-labor import bans."""
+
+__version__ = "0.1.0"
