@@ -1,0 +1,3 @@
+from section307.cli import main
+
+main()

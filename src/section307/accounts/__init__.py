@@ -1,0 +1,1 @@
+"""Users, organizations and the roles that grant them permissions."""

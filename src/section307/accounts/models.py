@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from section307.core.models import TimeStampedModel
+
+
+class Organization(TimeStampedModel):
+    class Kind(models.TextChoices):
+        IMPORTER = "importer", "Importer of record"
+        BROKER = "broker", "Customs broker"
+        AGENCY = "agency", "Enforcing agency"
+        PARTNER = "partner", "Partner agency"
+        NGO = "ngo", "Non-governmental organization"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Importer-of-record number (IRS/EIN-based) for trade organizations.
+    importer_number = models.CharField(max_length=30, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+
+    class Meta:
+        ordering = ["username"]
+
+    def has_role(self, role: str) -> bool:
+        from section307.accounts.roles import user_has_role
+
+        return user_has_role(self, role)

@@ -1,0 +1,124 @@
+"""Roles are groups; this module is the one place that says which permissions each role has.
+
+Groups are synchronised after every ``migrate`` (post_migrate), so a permission added by a
+later app's migration reaches its roles without a hand-written data migration. A
+permission named here that does not exist yet is skipped and picked up on the next migrate.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import models
+
+logger = logging.getLogger(__name__)
+
+TRADE_USER = "trade_user"
+ANALYST = "analyst"
+SUPERVISOR = "supervisor"
+PORT_OFFICER = "port_officer"
+PARTNER_AGENCY = "partner_agency"
+ADMINISTRATOR = "administrator"
+
+# The public submitter has no account and no group: public pages are open to anyone.
+PUBLIC_SUBMITTER = "public"
+
+ROLE_LABELS: dict[str, str] = {
+    TRADE_USER: "Trade user (importer or broker)",
+    ANALYST: "Analyst",
+    SUPERVISOR: "Supervisor",
+    PORT_OFFICER: "Port officer",
+    PARTNER_AGENCY: "Partner-agency viewer",
+    ADMINISTRATOR: "Administrator",
+}
+
+_REGISTRY_READ = [
+    "parties.view_party",
+    "goods.view_good",
+    "goods.view_dolgoodlisting",
+    "geo.view_region",
+    "geo.view_country",
+    "geo.view_tipranking",
+    "orders.view_enforcementorder",
+]
+_REGISTRY_WRITE = [
+    "parties.add_party",
+    "parties.change_party",
+    "goods.add_good",
+    "goods.change_good",
+    "orders.add_enforcementorder",
+    "orders.change_enforcementorder",
+]
+
+# Apps append their own permissions to these lists (role -> "app_label.codename").
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    TRADE_USER: [],
+    ANALYST: [*_REGISTRY_READ, *_REGISTRY_WRITE, "refdata.view_refdataload"],
+    SUPERVISOR: [*_REGISTRY_READ, *_REGISTRY_WRITE, "refdata.view_refdataload", "orders.publish_order"],
+    PORT_OFFICER: [*_REGISTRY_READ],
+    PARTNER_AGENCY: ["orders.view_enforcementorder"],
+    ADMINISTRATOR: [
+        *_REGISTRY_READ,
+        *_REGISTRY_WRITE,
+        "refdata.view_refdataload",
+        "refdata.add_refdataload",
+        "core.view_auditevent",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_organization",
+        "accounts.add_organization",
+        "accounts.change_organization",
+    ],
+}
+
+
+def sync_roles() -> dict[str, int]:
+    """Create the role groups and set exactly the permissions listed above. Idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    counts: dict[str, int] = {}
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted: list[Permission] = []
+        for name in perm_names:
+            app_label, codename = name.split(".", 1)
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is None:
+                logger.debug("Permission %s not created yet; skipped for %s", name, role)
+                continue
+            wanted.append(perm)
+        group.permissions.set(wanted)
+        counts[role] = len(wanted)
+    return counts
+
+
+def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
+    # Runs once per app; only the last app's signal sees every permission, and each run is cheap.
+    using = kwargs.get("using", "default")
+    if using != "default":
+        return
+    sync_roles()
+
+
+def user_roles(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_section307_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(ADMINISTRATOR)
+        user._section307_roles = cached
+    return set(cached)
+
+
+def user_has_role(user: Any, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def users_with_role(role: str) -> models.QuerySet[Any]:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name=role, is_active=True)

@@ -1,0 +1,19 @@
+"""The JSON API, documented by its OpenAPI schema at /api/v1/openapi.json (docs at /api/v1/docs)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from section307 import __version__
+
+api = NinjaAPI(
+    title="section307 API",
+    version="1",
+    description="Forced-labor import ban enforcement: orders, allegations, entries and detentions.",
+    urls_namespace="api",
+)
+
+
+@api.get("/health", tags=["meta"], summary="Service health and version")
+def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"status": "ok", "version": __version__}

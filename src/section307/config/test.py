@@ -1,0 +1,22 @@
+"""Test profile: fast hashing, tasks run immediately, no in-process worker."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SECTION307_INPROCESS_WORKER = False
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="section307-test-media-"))
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

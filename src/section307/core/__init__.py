@@ -1,0 +1,1 @@
+"""Shared building blocks: audit trail, lifecycles, base pages, navigation."""

@@ -1,0 +1,46 @@
+"""Navigation for the header, built from the user's roles (deny by default: only what they may open)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from section307.accounts.roles import ROLE_LABELS, user_roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    # A permission "app.codename" the user needs; "" = anyone, including anonymous visitors.
+    permission: str = ""
+    staff_only: bool = False
+
+
+# Apps add their entries here; order is display order.
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Home", "core:home"),
+    NavItem("Registry", "registry:order_list", permission="orders.view_enforcementorder"),
+    NavItem("Administration", "admin:index", staff_only=True),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    items = []
+    for item in NAV_ITEMS:
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        if item.staff_only and not getattr(user, "is_staff", False):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": item.label, "url": url, "current": current})
+    roles = sorted(ROLE_LABELS[r] for r in user_roles(user) if r in ROLE_LABELS)
+    return {"nav_items": items, "user_role_labels": roles}

@@ -1,0 +1,67 @@
+"""Explicit state machines: every lifecycle lists its allowed transitions in one table.
+
+A service asks the machine before it changes a state; the machine answers with the
+transition (so the service can audit its name) or raises ``TransitionNotAllowed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class TransitionNotAllowed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    # Who may make it: a predicate on the acting user; None means any caller the service admits.
+    allowed: Callable[[Any], bool] | None = None
+    label: str = ""
+
+
+@dataclass
+class StateMachine:
+    name: str
+    states: tuple[str, ...]
+    transitions: tuple[Transition, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        names = [t.name for t in self.transitions]
+        if len(names) != len(set(names)):
+            raise ValueError(f"{self.name}: duplicate transition names")
+        for t in self.transitions:
+            unknown = (set(t.sources) | {t.target}) - set(self.states)
+            if unknown:
+                raise ValueError(f"{self.name}.{t.name}: unknown states {sorted(unknown)}")
+
+    def transition(self, name: str) -> Transition:
+        for t in self.transitions:
+            if t.name == name:
+                return t
+        raise TransitionNotAllowed(f"{self.name}: no transition named {name!r}")
+
+    def available(self, state: str, actor: Any = None) -> list[Transition]:
+        return [
+            t
+            for t in self.transitions
+            if state in t.sources and (t.allowed is None or actor is None or t.allowed(actor))
+        ]
+
+    def check(self, name: str, *, state: str, actor: Any = None) -> Transition:
+        t = self.transition(name)
+        if state not in t.sources:
+            raise TransitionNotAllowed(f"{self.name}: cannot {t.name} from {state!r}")
+        if t.allowed is not None and not t.allowed(actor):
+            raise TransitionNotAllowed(f"{self.name}: {t.name} is not permitted for this user")
+        return t
+
+    def edges(self) -> Iterable[tuple[str, str, str]]:
+        for t in self.transitions:
+            for source in sorted(t.sources):
+                yield source, t.name, t.target

@@ -1,0 +1,1 @@
+"""Goods and commodities with their HTSUS codes and DOL List of Goods flags."""

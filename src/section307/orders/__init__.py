@@ -1,0 +1,1 @@
+"""The registry of enforcement orders: WROs, Findings, UFLPA Entity List entries, CAATSA presumptions."""

@@ -1,0 +1,85 @@
+"""Reads of the order registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from section307.orders.models import ENFORCED_STATUSES, EnforcementOrder, OrderParty
+
+EXPORT_COLUMNS = [
+    "order_id",
+    "order_type",
+    "status",
+    "effective_date",
+    "country",
+    "merchandise",
+    "party_name",
+    "aliases",
+    "qualifiers",
+]
+
+
+def order_list(
+    *,
+    order_type: str = "",
+    status: str = "",
+    country: str = "",
+    query: str = "",
+) -> QuerySet[EnforcementOrder]:
+    qs = EnforcementOrder.objects.select_related("country").prefetch_related(
+        Prefetch("order_parties", queryset=OrderParty.objects.select_related("party")), "regions"
+    )
+    if order_type:
+        qs = qs.filter(order_type=order_type)
+    if status:
+        qs = qs.filter(status=status)
+    if country:
+        qs = qs.filter(country_id=country.upper())
+    if query:
+        qs = qs.filter(
+            Q(merchandise__icontains=query)
+            | Q(reference__icontains=query)
+            | Q(parties__names__name__icontains=query)
+            | Q(parties__name__icontains=query)
+        ).distinct()
+    return qs
+
+
+def orders_enforced() -> QuerySet[EnforcementOrder]:
+    return order_list().filter(status__in=ENFORCED_STATUSES)
+
+
+def order_export_rows() -> Iterator[dict[str, Any]]:
+    """Every order with its parties, one row per party (an order with no named party gets one row)."""
+    orders = (
+        EnforcementOrder.objects.select_related("country")
+        .prefetch_related(
+            Prefetch(
+                "order_parties",
+                queryset=OrderParty.objects.select_related("party").prefetch_related("party__names"),
+            )
+        )
+        .order_by("effective_date", "reference")
+    )
+    for order in orders:
+        base = {
+            "order_id": order.reference,
+            "order_type": order.order_type,
+            "status": order.status,
+            "effective_date": order.effective_date.isoformat() if order.effective_date else "",
+            "country": order.country_id or "",
+            "merchandise": order.merchandise,
+        }
+        links = list(order.order_parties.all())
+        if not links:
+            yield {**base, "party_name": "", "aliases": "", "qualifiers": ""}
+        for link in links:
+            yield {
+                **base,
+                "party_name": link.party.name,
+                "aliases": " | ".join(link.party.aliases()),
+                "qualifiers": " | ".join(link.qualifiers),
+            }

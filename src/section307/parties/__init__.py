@@ -1,0 +1,1 @@
+"""Parties: organizations, facilities, vessels and persons, with script-aware names and identifiers."""
