@@ -60,7 +60,8 @@ def check_accessibility(page: Any) -> None:
     """Fail on any WCAG 2.1 A/AA violation axe finds on the current page."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
     assert results.violations_count == 0, results.generate_report()
 
 

@@ -14,6 +14,7 @@ from .settings import *  # noqa: F403
 from .settings import env_bool, env_list
 
 DEBUG = False
+WHITENOISE_USE_FINDERS = False
 SECRET_KEY = os.environ.get("SECTION307_SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECTION307_SECRET_KEY must be set to a random value of 50+ characters.")

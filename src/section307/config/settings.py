@@ -161,6 +161,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Development serves assets straight from the app folders; production uses collectstatic's output.
+WHITENOISE_USE_FINDERS = DEBUG
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {

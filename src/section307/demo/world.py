@@ -15,6 +15,7 @@ from stdnum.cn import uscc
 from section307.accounts import roles
 from section307.accounts.models import Organization, User
 from section307.geo.models import Country, Region, TipRanking
+from section307.geo.services import countries_sync
 from section307.goods.models import DolGoodListing, Good, GoodHtsCode
 from section307.orders.models import EnforcementOrder, OrderSource, OrderStatus, OrderType
 from section307.orders.services import ScopedParty, order_create, order_transition
@@ -458,6 +459,7 @@ def build_demo_world(*, seed: int = 307) -> DemoWorld:
     from section307.accounts.roles import sync_roles
 
     sync_roles()
+    countries_sync()
     try:
         from section307.geo.services import regions_sync
 

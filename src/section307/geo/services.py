@@ -8,6 +8,21 @@ from section307.geo.models import Country, Region
 
 
 @transaction.atomic
+def countries_sync() -> int:
+    """Make sure every ISO country exists (the migration loads them; a flushed test database needs them again)."""
+    from section307.geo.countries import iso_countries
+
+    existing = set(Country.objects.values_list("code", flat=True))
+    missing = [
+        Country(code=code, alpha3=alpha3, name=name, official_name=official)
+        for code, alpha3, name, official in iso_countries()
+        if code not in existing
+    ]
+    Country.objects.bulk_create(missing)
+    return len(missing)
+
+
+@transaction.atomic
 def regions_sync() -> dict[str, int]:
     """Bring the region table in line with the built-in gazetteer (idempotent)."""
     from section307.gazetteer.regions import REGIONS
