@@ -1,0 +1,218 @@
+"""Name matching against a compiled watchlist.
+
+Candidate generation: character trigrams of each watchlist name's compact key
+are indexed; a query keeps its rarest trigrams (document frequency over the
+watchlist) and candidates must share several of them, so a word shared by
+thousands of names ("trading") never pulls in candidates on its own, while
+typos, missing spaces and word-order changes still do.
+
+Scoring is an IDF-weighted Dice coefficient over tokens: each token weighs its
+inverse document frequency in the watchlist, generic business words are capped
+low, a token matches exactly, with one or two edits (typos), as the
+concatenation of two tokens (``huafu`` = ``hua fu``) or as an acronym. A match
+must cover at least one distinctive (non-generic) token, so names sharing only
+common words never match. The compact keys are also compared with an edit
+distance budget, which catches spacing differences across the whole name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from section307.screening.normalize import GENERIC_WORDS, NormName, normalize_name
+from section307.screening.watchlist import CompiledWatchlist, _grams
+
+__all__ = ["NameMatch", "NameMatcher", "score_names"]
+
+_MAX_GRAMS = 10
+_MAX_CANDIDATES = 24
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """A watchlist name that matches a query, with its name score and how it matched."""
+
+    name_id: int
+    party: int
+    score: float
+    method: str
+
+
+def _edit_budget(n: int) -> int:
+    if n < 5:
+        return 0
+    return 1 if n < 9 else 2
+
+
+def score_names(
+    q: NormName, qw: tuple[float, ...], c: NormName, cw: tuple[float, ...], generic_cap: float
+) -> tuple[float, str]:
+    """Weighted token Dice of two normalised names, with the method that matched."""
+    qt, ct = q.tokens, c.tokens
+    if not qt or not ct:
+        return 0.0, "none"
+    if q.compact == c.compact:
+        return 1.0, "exact"
+    q_sim = [0.0] * len(qt)
+    c_sim = [0.0] * len(ct)
+    fuzzy = False
+    # 1. exact tokens, 2. typo-tolerant tokens
+    for i, t in enumerate(qt):
+        for j, u in enumerate(ct):
+            if c_sim[j] == 0.0 and t == u:
+                q_sim[i] = c_sim[j] = 1.0
+                break
+    for i, t in enumerate(qt):
+        if q_sim[i]:
+            continue
+        budget = _edit_budget(len(t))
+        if not budget:
+            continue
+        for j, u in enumerate(ct):
+            if c_sim[j] or abs(len(u) - len(t)) > budget or _edit_budget(len(u)) == 0:
+                continue
+            d = Levenshtein.distance(t, u, score_cutoff=budget)
+            if d <= budget:
+                q_sim[i] = c_sim[j] = 1.0 - 0.08 * d
+                fuzzy = True
+                break
+    # 3. one token spelling two adjacent tokens of the other name (pinyin written with/without spaces)
+    joined = _match_joined(qt, q_sim, ct, c_sim) | _match_joined(ct, c_sim, qt, q_sim)
+    # 4. acronyms ("xpcc", "xj")
+    acro = _match_acronym(qt, q_sim, ct, c_sim) | _match_acronym(ct, c_sim, qt, q_sim)
+    num = sum(w * s for w, s in zip(qw, q_sim, strict=True)) + sum(w * s for w, s in zip(cw, c_sim, strict=True))
+    den = sum(qw) + sum(cw)
+    score = num / den if den else 0.0
+    distinctive = any(
+        s > 0 and t not in GENERIC_WORDS and w > generic_cap for t, s, w in zip(qt, q_sim, qw, strict=True)
+    ) or any(s > 0 and t not in GENERIC_WORDS and w > generic_cap for t, s, w in zip(ct, c_sim, cw, strict=True))
+    if not distinctive:
+        # Overlap on common words only: never a match.
+        score = min(score, 0.4)
+    method = "tokens"
+    if fuzzy:
+        method = "fuzzy"
+    if joined:
+        method = "spacing"
+    if acro:
+        method = "acronym"
+    # Whole-name comparison without spaces: catches mixed spacing plus a typo.
+    budget = _edit_budget(max(len(q.compact), len(c.compact)) // 2)
+    if budget and abs(len(q.compact) - len(c.compact)) <= budget:
+        d = Levenshtein.distance(q.compact, c.compact, score_cutoff=budget)
+        if d <= budget:
+            cscore = 1.0 - 0.04 * d
+            if cscore > score:
+                score, method = cscore, "spacing" if d == 0 else "fuzzy"
+    return score, method
+
+
+def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_sim: list[float]) -> bool:
+    hit = False
+    for i, t in enumerate(a):
+        if a_sim[i] or len(t) < 4:
+            continue
+        for j in range(len(b) - 1):
+            if b_sim[j] or b_sim[j + 1]:
+                continue
+            pair = b[j] + b[j + 1]
+            if pair == t or (
+                len(t) >= 8 and abs(len(pair) - len(t)) <= 1 and Levenshtein.distance(pair, t, score_cutoff=1) <= 1
+            ):
+                a_sim[i] = b_sim[j] = b_sim[j + 1] = 0.95
+                hit = True
+                break
+    return hit
+
+
+def _match_acronym(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_sim: list[float]) -> bool:
+    hit = False
+    for i, t in enumerate(a):
+        if a_sim[i] or not (2 <= len(t) <= 6) or not t.isalpha():
+            continue
+        n = len(t)
+        for j in range(len(b) - n + 1):
+            if any(b_sim[j : j + n]):
+                continue
+            if "".join(x[0] for x in b[j : j + n]) == t:
+                a_sim[i] = 0.9
+                for k in range(j, j + n):
+                    b_sim[k] = 0.9
+                hit = True
+                break
+    return hit
+
+
+class NameMatcher:
+    """Finds and scores watchlist names for a query name; results cached per distinct query."""
+
+    def __init__(self, wl: CompiledWatchlist, floor: float = 0.5, cache_size: int = 300_000) -> None:
+        self.wl = wl
+        self.floor = floor
+        self._cache: dict[str, tuple[NameMatch, ...]] = {}
+        self._cache_size = cache_size
+
+    def match(self, name: str) -> tuple[NameMatch, ...]:
+        """Best matches (one per party, best first) scoring at least ``floor``."""
+        hit = self._cache.get(name)
+        if hit is not None:
+            return hit
+        result = self._match(name)
+        if len(self._cache) >= self._cache_size:
+            self._cache.clear()
+        self._cache[name] = result
+        return result
+
+    def _candidates(self, q: NormName) -> list[int]:
+        wl = self.wl
+        exact = wl.compact_index.get(q.compact)
+        postings = []
+        for g in _grams(q.compact):
+            p = wl.gram_postings.get(g)
+            if p is not None:
+                postings.append(p)
+        if not postings:
+            return list(exact or [])
+        postings.sort(key=len)
+        chosen = postings[:_MAX_GRAMS]
+        need = 1 if len(chosen) <= 2 else 2
+        ids = np.concatenate(chosen)
+        uniq, counts = np.unique(ids, return_counts=True)
+        keep = counts >= need
+        uniq, counts = uniq[keep], counts[keep]
+        if len(uniq) > _MAX_CANDIDATES:
+            top = np.argpartition(-counts, _MAX_CANDIDATES)[:_MAX_CANDIDATES]
+            uniq = uniq[top]
+        out = [int(x) for x in uniq]
+        for e in exact or []:
+            if e not in out:
+                out.append(e)
+        return out
+
+    def _match(self, name: str) -> tuple[NameMatch, ...]:
+        q = normalize_name(name)
+        if not q:
+            return ()
+        wl = self.wl
+        qw = tuple(wl.token_weight(t) for t in q.tokens)
+        best: dict[int, NameMatch] = {}
+        for nid in self._candidates(q):
+            cand = wl.names[nid]
+            score, method = score_names(q, qw, cand.norm, cand.weights, wl.GENERIC_CAP)
+            if score < self.floor:
+                continue
+            prev = best.get(cand.party)
+            if prev is None or score > prev.score:
+                best[cand.party] = NameMatch(nid, cand.party, score, method)
+        return tuple(sorted(best.values(), key=lambda m: -m.score)[:5])
+
+
+def name_score(a: str, b: str, wl: CompiledWatchlist) -> float:
+    """Score two raw names with the watchlist's token weights (for tests and explanations)."""
+    qa, qb = normalize_name(a), normalize_name(b)
+    wa = tuple(wl.token_weight(t) for t in qa.tokens)
+    wb = tuple(wl.token_weight(t) for t in qb.tokens)
+    return score_names(qa, wa, qb, wb, wl.GENERIC_CAP)[0]

@@ -1,0 +1,255 @@
+"""Name normalisation: any script and spelling to comparable Latin tokens.
+
+Steps, in order (each one so that two spellings of the same company converge):
+
+1. Unicode NFKC and casefold.
+2. Chinese characters: known legal forms, branch words, generic business words
+   (纺织 -> ``textile``) and Xinjiang place names (乌鲁木齐 -> ``urumqi``) are
+   replaced from a dictionary; the rest is segmented with pypinyin's phrase
+   dictionary and romanised, consecutive single characters joined into one
+   token the way pinyin spellings write a brand (华孚 -> ``huafu``).
+3. Any other non-Latin script goes through rigour's transliteration
+   (Cyrillic, Arabic, Greek...), then rigour's legal-form database removes
+   company types in every language it knows (GmbH, ООО, Sdn Bhd, S.A. ...).
+4. Punctuation splits tokens; abbreviations and pinyin generic words map to a
+   single English form (``intl`` -> ``international``, ``fangzhi`` ->
+   ``textile``); legal-form leftovers, branch/department words and stopwords
+   are dropped; runs of tokens that spell a Xinjiang place in pinyin map to the
+   English name (``wu lu mu qi`` -> ``urumqi``).
+
+The result keeps the token sequence and a ``compact`` key (tokens joined with
+no space) that makes ``Xin Jiang Hua Fu``, ``XINJIANGHUAFU`` and
+``新疆华孚`` equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.mmseg import seg as _mmseg
+from rigour.names.org_types import remove_org_types
+from rigour.text import ascii_text
+
+from section307.gazetteer.regions import REGIONS
+
+__all__ = ["GENERIC_WORDS", "STOPWORDS", "NormName", "normalize_name", "normalize_text_tokens"]
+
+# Legal forms and filler words that carry no identity.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    and of the de du la le les des del da di et und en for an at on in by
+    co company companies cos corp corporation inc incorporated llc plc pt tbk cv jsc ojsc cjsc pjsc
+    ooo oao zao pao ao tov gmbh mbh ag kg sa sas sarl srl spa bv nv sdn bhd pvt pte kk kabushiki kaisha
+    ltda lp llp sl sp zoo oy ab as aps limited ltd lte plc sociedad anonyme anonima dhmm
+    youxian gongsi zeren gufen gongsi fengongsi
+    branch branches dept department office subsidiary representative rep no
+    shrkt sharikat sharika
+    """.split()
+)
+
+# Words shared by many unrelated companies: kept, but never worth more than a small weight.
+GENERIC_WORDS: frozenset[str] = frozenset(
+    """
+    textile trading industrial garment apparel group international technology manufacturing import export
+    development holding agriculture food product enterprise services service global chemical energy new
+    materials material cotton silicon electronics knitting dyeing spinning weaving logistics investment
+    science china general commercial commerce supply machinery metal mining power photovoltaic solar
+    farm fishery seafood factory mill works plant hi high tech co-operative cooperative industry
+    economic zone park city county province provincial national state corps production construction
+    shoes footwear clothing fashion knitwear wool silk fabric fabrics yarn home bio biological resources
+    trade traders tomato paste aluminum aluminium pvc textiles garments brothers sons partners
+    """.split()
+)
+
+# Abbreviations, plurals and pinyin generic words -> one English form.
+SYNONYMS: dict[str, str] = {
+    "intl": "international", "int": "international", "internat": "international", "mfg": "manufacturing",
+    "mfr": "manufacturing", "mfrs": "manufacturing", "manufacturer": "manufacturing",
+    "manufacture": "manufacturing", "ind": "industrial", "inds": "industrial", "indus": "industrial",
+    "industries": "industrial", "industry": "industrial", "tech": "technology", "technologies": "technology",
+    "techn": "technology", "technological": "technology", "grp": "group", "hldgs": "holding",
+    "holdings": "holding", "imp": "import", "exp": "export", "dev": "development", "agri": "agriculture",
+    "agricultural": "agriculture", "textiles": "textile", "garments": "garment", "products": "product",
+    "prods": "product", "foods": "food", "chem": "chemical", "chemicals": "chemical",
+    "enterprises": "enterprise", "ent": "enterprise", "svcs": "services", "svc": "services",
+    "bros": "brothers", "natl": "national", "trade": "trading", "traders": "trading", "fabrics": "fabric",
+    "materials": "material", "aluminium": "aluminum", "electronic": "electronics", "intertrade": "trading",
+    "fangzhi": "textile", "maoyi": "trading", "shangmao": "trading", "shiye": "industrial",
+    "gongye": "industrial", "keji": "technology", "jishu": "technology", "jituan": "group",
+    "konggu": "holding", "guoji": "international", "fuzhuang": "garment", "fushi": "garment",
+    "zhiyi": "garment", "zhenzhi": "knitting", "nongye": "agriculture", "shipin": "food",
+    "jinchukou": "import", "nengyuan": "energy", "guangfu": "photovoltaic", "guiye": "silicon",
+    "huagong": "chemical", "dianzi": "electronics", "mianye": "cotton", "zhipin": "product",
+    "fazhan": "development", "touzi": "investment", "wuliu": "logistics", "zhizao": "manufacturing",
+    "cailiao": "material", "kuangye": "mining", "lvye": "aluminum", "dianli": "power",
+    "xueyuan": "college", "xinnengyuan": "energy", "bingtuan": "corps",
+    "xpcc": "xinjiang production construction corps", "xjpcc": "xinjiang production construction corps",
+}
+
+# Chinese words replaced before romanisation: legal forms (dropped), branch words, generic words.
+_HAN_WORDS: dict[str, str] = {
+    "股份有限公司": "", "有限责任公司": "", "有限公司": "", "责任公司": "", "公司": "", "株式会社": "",
+    "有限会社": "", "分公司": " branch ", "分厂": " branch ", "办事处": " office ", "总公司": "", "总厂": "", "工厂": " factory ",
+    "厂": " factory ", "合作社": " cooperative ", "纺织品": " textile ", "纺织": " textile ", "棉纺": " cotton ",
+    "棉业": " cotton ", "服装": " garment ", "服饰": " garment ", "制衣": " garment ", "针织": " knitting ",
+    "印染": " dyeing ", "贸易": " trading ", "商贸": " trading ", "进出口": " import export ",
+    "实业": " industrial ", "工业": " industrial ", "科技": " technology ", "技术": " technology ",
+    "集团": " group ", "控股": " holding ", "国际": " international ", "发展": " development ",
+    "农业": " agriculture ", "食品": " food ", "番茄": " tomato ", "制品": " product ", "光伏": " photovoltaic ",
+    "硅业": " silicon ", "新能源": " energy ", "能源": " energy ", "电子": " electronics ", "化工": " chemical ",
+    "化学": " chemical ", "投资": " investment ", "物流": " logistics ", "电力": " power ", "材料": " material ",
+    "铝业": " aluminum ", "矿业": " mining ", "机械": " machinery ", "制造": " manufacturing ",
+    "中国": " china ", "兵团": " bingtuan ", "生产建设兵团": " production construction bingtuan ",
+}
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _place_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """Chinese place name -> English token, and compact pinyin/Latin spelling -> English token."""
+    han: dict[str, str] = {}
+    latin: dict[str, str] = {}
+    for reg in REGIONS:
+        if reg.kind == "division":
+            continue
+        spellings = [n for n in reg.all_names if n]
+        lat = [n for n in spellings if not _CJK_RE.search(n)]
+        if not lat:
+            continue
+        canon = _compact_latin(lat[0])
+        if not canon or " " in lat[0] and len(canon) > 14:
+            continue
+        for n in spellings:
+            if _CJK_RE.fullmatch(n) and len(n) >= 2:
+                han.setdefault(n, f" {canon} ")
+            elif not _CJK_RE.search(n):
+                key = _compact_latin(n)
+                if key and len(key) <= 14:
+                    latin.setdefault(key, canon)
+    return han, latin
+
+
+def _compact_latin(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s.casefold())
+    return "".join(ch for ch in s if ch.isalnum() and not unicodedata.combining(ch))
+
+
+_HAN_PLACES, _LATIN_PLACES = _place_tables()
+_HAN_TABLE: dict[str, str] = {**_HAN_PLACES, **_HAN_WORDS}
+_HAN_RE = re.compile("|".join(re.escape(w) for w in sorted(_HAN_TABLE, key=len, reverse=True)))
+
+
+def _romanise_han_run(run: str) -> str:
+    """Romanise a run of Han characters: dictionary words first, then pinyin by phrase."""
+    out: list[str] = []
+    pos = 0
+    for m in _HAN_RE.finditer(run):
+        if m.start() > pos:
+            out.append(_pinyin_words(run[pos : m.start()]))
+        out.append(_HAN_TABLE[m.group(0)])
+        pos = m.end()
+    if pos < len(run):
+        out.append(_pinyin_words(run[pos:]))
+    return " " + " ".join(out) + " "
+
+
+def _pinyin_words(text: str) -> str:
+    words: list[str] = []
+    single: list[str] = []
+    for piece in _mmseg.cut(text):
+        if len(piece) == 1:
+            single.append(piece)
+            continue
+        if single:
+            words.append("".join(single))
+            single = []
+        words.append(piece)
+    if single:
+        words.append("".join(single))
+    return " ".join("".join(lazy_pinyin(w, style=Style.NORMAL, errors="ignore")) for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class NormName:
+    """A normalised name: comparison tokens in order and the spaceless key."""
+
+    tokens: tuple[str, ...]
+    compact: str
+
+    def __bool__(self) -> bool:
+        return bool(self.tokens)
+
+
+def _latinise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        # Legal forms in their own script (ООО, ذ.م.م) are easier to catch before transliteration.
+        text = remove_org_types(text)
+    if _CJK_RE.search(text):
+        text = _CJK_RE.sub(lambda m: _romanise_han_run(m.group(0)), text)
+    if not text.isascii():
+        text = ascii_text(text).casefold()
+    return text
+
+
+def normalize_text_tokens(text: str) -> list[str]:
+    """Latin tokens of any text (used for addresses): transliterated, punctuation-split."""
+    return _TOKEN_RE.findall(_latinise(text))
+
+
+def _map_places(tokens: list[str]) -> list[str]:
+    """Join up to four tokens that spell a known place (``wu lu mu qi``) into its English token."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for width in (4, 3, 2, 1):
+            if i + width > len(tokens):
+                continue
+            key = "".join(tokens[i : i + width])
+            canon = _LATIN_PLACES.get(key)
+            if canon is not None:
+                out.append(canon)
+                i += width
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+_BRANCH_WORDS = frozenset({"branch", "office", "department", "dept", "fengongsi", "representative"})
+
+
+def _drop_branch_place(tokens: list[str]) -> list[str]:
+    """``X Co Ltd Shanghai Branch`` is X: the word naming the branch goes with the branch word."""
+    out = list(tokens)
+    for i in range(len(out) - 1, 1, -1):
+        if i < len(out) and out[i] in _BRANCH_WORDS:
+            del out[i - 1]
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def normalize_name(name: str) -> NormName:
+    """Normalise a company or person name for matching (cached: entries repeat names a lot)."""
+    if not name:
+        return NormName((), "")
+    text = _latinise(name)
+    # "&" and "+" join words in names ("A&B" == "A and B"); apostrophes do not split words.
+    text = text.replace("&", " and ").replace("+", " and ").replace("'", "").replace("’", "")
+    # Legal forms are removed with their dots first ("s.a.", "sdn. bhd."), then again once split.
+    text = remove_org_types(re.sub(r"[.,;:()\[\]{}\"/\\-]+", " ", remove_org_types(text)))
+    raw = _TOKEN_RE.findall(text)
+    tokens = [w for t in raw for w in SYNONYMS.get(t, t).split()]
+    tokens = _map_places(tokens)
+    tokens = _drop_branch_place(tokens)
+    tokens = [t for t in tokens if t not in STOPWORDS]
+    if not tokens:
+        # A name made only of stopwords ("Trading Co.") keeps its words rather than vanishing.
+        tokens = [w for t in raw for w in SYNONYMS.get(t, t).split()]
+    return NormName(tuple(tokens), "".join(tokens))
