@@ -91,6 +91,9 @@ _OVERRIDES: dict[str, str] = {
     "venezuela": "VE",
     "tanzania": "TZ",
     "moldova": "MD",
+    # Misspellings found in DOL's published EO 13126 list (2014 edition).
+    "boliva": "BO",
+    "tajikstan": "TJ",
     # Kosovo has no ISO code; XK is the user-assigned code used by the EU, SWIFT and CBP.
     "kosovo": "XK",
 }
