@@ -55,6 +55,7 @@ class UflpaEntityRecord:
     date_added: dt.date | None
     country: str | None
     row: int
+    qualifiers: tuple[str, ...] = ()  # e.g. "and its subsidiaries", "with an address in ..."
 
 
 @dataclass(frozen=True)

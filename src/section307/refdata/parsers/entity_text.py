@@ -74,13 +74,13 @@ _NUMBERS = {
 # Trailing qualifier: "and its subsidiaries", "and subsidiaries", ", its subsidiaries and joint ventures",
 # "including its affiliates", "and all of its subsidiaries".
 _QUALIFIER = re.compile(
-    rf"(?:,\s*|\s+)(?P<q>(?:(?:and|including|together\s+with|with)\s+)?(?:all\s+)?(?:of\s+)?"
+    rf"(?:,\s*|\s+)(?P<q>(?:(?:and|&|including|together\s+with|with)\s+)?(?:all\s+)?(?:of\s+)?"
     rf"(?:its|their)?\s*(?:{_NUM}\s+)?{_REL}(?:(?:\s*,\s*|\s+and\s+|\s*/\s*)(?:its\s+)?{_REL})*)\s*\.?$",
     re.IGNORECASE,
 )
 # "X and its two subsidiaries from China, Y and Z" / "X and its subsidiaries: Y, Z".
 _SUBS_INTRO = re.compile(
-    rf"^(?P<head>.+?),?\s+(?P<qual>and\s+(?:its|their)\s+(?:(?P<num>{_NUM})\s+)?{_REL})"
+    rf"^(?P<head>.+?),?\s+(?P<qual>(?:and|&)\s+(?:its|their)\s+(?:(?P<num>{_NUM})\s+)?{_REL})"
     rf"(?:\s+(?:from|in|located\s+in|based\s+in)\s+(?P<where>[^,:;]+?))?\s*(?P<sep>[,:])\s*"
     rf"(?:(?:including|namely|i\.e\.)\s*,?\s*)?(?P<rest>\S.*)$",
     re.IGNORECASE,
@@ -257,7 +257,8 @@ def _split_aliases(text: str) -> list[str]:
         pieces = _ALIAS_CHAIN.split(part)
         for piece in pieces:
             out.extend(split_list(piece) if "," in piece else [piece])
-    return [p for p in (_clean(x) for x in out) if p]
+    # "(also known as A; and B)": the last item of a list carries the conjunction.
+    return [p for p in (re.sub(r"^and\s+", "", _clean(x)) for x in out) if p]
 
 
 def parse_party_name(text: str, *, country: str | None = None, kind: str | None = None) -> ParsedParty:
@@ -316,6 +317,9 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
                 aliases.append(f"{variant} {rest}".strip() if rest and not at_end else variant)
             elif at_end and _ACRONYM.fullmatch(inner) and not _is_legal_suffix(inner):
                 aliases.append(inner)
+            elif _QUALIFIER.fullmatch(" " + inner):
+                # "(including subsidiaries)" qualifies the name, it is not part of it.
+                qualifiers.append(re.sub(r"\s+", " ", inner).strip().lower())
             else:
                 continue
             s = _clean(s[: pm.start()] + " " + s[pm.end() :]) if not at_end else _clean(s[: pm.start()])
