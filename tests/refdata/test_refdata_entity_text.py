@@ -166,6 +166,57 @@ CASES: list[tuple[str, tuple[ParsedParty, ...]]] = [
     ("Turkmenistan", (org("Turkmenistan", kind="region", country="TM"),)),
     # Facilities.
     ("Sunrise Brick Kiln", (org("Sunrise Brick Kiln", kind="facility"),)),
+    (
+        "Sime Darby Plantation Berhad, its subsidiaries, and joint ventures",
+        (org("Sime Darby Plantation Berhad", qualifiers=("its subsidiaries, and joint ventures",)),),
+    ),
+    # Subsidiaries named straight after the phrase, no punctuation.
+    (
+        "Supermax Corporation Bhd. and its subsidiaries Maxter Glove Manufacturing Sdn. Bhd., "
+        "Supermax Glove Manufacturing Sdn. Bhd. and Supermax Latex Products Sdn. Bhd.",
+        (
+            org("Supermax Corporation Bhd.", qualifiers=("and its subsidiaries",)),
+            org(
+                "Maxter Glove Manufacturing Sdn. Bhd.",
+                qualifiers=("subsidiary of Supermax Corporation Bhd.",),
+            ),
+            org(
+                "Supermax Glove Manufacturing Sdn. Bhd.",
+                qualifiers=("subsidiary of Supermax Corporation Bhd.",),
+            ),
+            org("Supermax Latex Products Sdn. Bhd.", qualifiers=("subsidiary of Supermax Corporation Bhd.",)),
+        ),
+    ),
+    # A bare comma after the phrase only ends that party.
+    (
+        f"{HOSHINE} and its subsidiaries, Top Glove Corporation Bhd.",
+        (org(HOSHINE, qualifiers=("and its subsidiaries",)), org("Top Glove Corporation Bhd.")),
+    ),
+    # Brackets after the legal form: another name, or where it is.
+    (
+        "YTY Industry Holdings Sdn. Bhd. (YTY Group)",
+        (org("YTY Industry Holdings Sdn. Bhd.", aliases=("YTY Group",)),),
+    ),
+    ("Top Glove Corporation Bhd. (Malaysia)", (org("Top Glove Corporation Bhd.", qualifiers=("Malaysia",)),)),
+    # Brackets inside a name stay.
+    (
+        "Kashgar Construction Engineering (Group) Co., Ltd.",
+        (org("Kashgar Construction Engineering (Group) Co., Ltd."),),
+    ),
+    # Commas inside a descriptive run of one name.
+    (
+        "Inner Mongolia Hengzheng Group Baoanzhao Agricultural, Industrial, and Trade Co., Ltd.",
+        (org("Inner Mongolia Hengzheng Group Baoanzhao Agricultural, Industrial, and Trade Co., Ltd."),),
+    ),
+    ("Entity: Hetian Taida Apparel Co., Ltd.", (org("Hetian Taida Apparel Co., Ltd."),)),
+    (
+        "Lop County Hair Product Industrial Park",
+        (org("Lop County Hair Product Industrial Park", kind="facility"),),
+    ),
+    (
+        "No. 4 Vocational Skills Education and Training Center (VSETC)",
+        (org("No. 4 Vocational Skills Education and Training Center", aliases=("VSETC",)),),
+    ),
     # Country-wide orders.
     ("", ()),
     ("N/A", ()),

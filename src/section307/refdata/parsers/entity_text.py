@@ -55,6 +55,8 @@ _VESSEL_PREFIX = re.compile(
     r"(?:(?:fishing\s+)?(?:vessels?|ships?|boats?)\s*:\s*|fishing\s+(?:vessels?|ships?|boats?)\s+(?:named\s+)?)",
     re.IGNORECASE,
 )
+# Column-label echoes some sheets put in the cell: "Entity: X", "Manufacturer: X".
+_LABEL_PREFIX = re.compile(r"^(?:entity|entities|manufacturer|company|producer)\s*:\s*", re.IGNORECASE)
 _IMO = re.compile(r"\s*\(?\bIMO(?:\s*(?:No\.?|Number|#))?\s*[:.]?\s*(\d{7})\b\)?", re.IGNORECASE)
 
 _REL = r"(?:subsidiaries|affiliates|affiliated\s+companies|subsidiary\s+companies|joint\s+ventures|branches)"
@@ -75,13 +77,13 @@ _NUMBERS = {
 # "including its affiliates", "and all of its subsidiaries".
 _QUALIFIER = re.compile(
     rf"(?:,\s*|\s+)(?P<q>(?:(?:and|&|including|together\s+with|with)\s+)?(?:all\s+)?(?:of\s+)?"
-    rf"(?:its|their)?\s*(?:{_NUM}\s+)?{_REL}(?:(?:\s*,\s*|\s+and\s+|\s*/\s*)(?:its\s+)?{_REL})*)\s*\.?$",
+    rf"(?:its|their)?\s*(?:{_NUM}\s+)?{_REL}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*/\s*)(?:its\s+)?{_REL})*)\s*\.?$",
     re.IGNORECASE,
 )
 # "X and its two subsidiaries from China, Y and Z" / "X and its subsidiaries: Y, Z".
 _SUBS_INTRO = re.compile(
     rf"^(?P<head>.+?),?\s+(?P<qual>(?:and|&)\s+(?:its|their)\s+(?:(?P<num>{_NUM})\s+)?{_REL})"
-    rf"(?:\s+(?:from|in|located\s+in|based\s+in)\s+(?P<where>[^,:;]+?))?\s*(?P<sep>[,:])\s*"
+    rf"(?:\s+(?:from|in|located\s+in|based\s+in)\s+(?P<where>[^,:;]+?))?(?P<sep>\s*[,:]|\s(?=(?-i:[A-Z])))\s*"
     rf"(?:(?:including|namely|i\.e\.)\s*,?\s*)?(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
@@ -222,6 +224,10 @@ def split_list(text: str, *, vessels: bool = False, expected: int | None = None)
             merged[-1] = f"{merged[-1]}, {frag}"
         else:
             merged.append(frag)
+    if not vessels and any(len(m.split()) == 1 and not _is_legal_suffix(m) for m in merged[1:]):
+        # "Baoanzhao Agricultural, Industrial, and Trade Co., Ltd.": a one-word piece is part of a
+        # descriptive run inside one name, not a party of its own.
+        return _split_and(", ".join(merged), force=False)
     items: list[str] = []
     for i, item in enumerate(merged):
         if i > 0 and i == len(merged) - 1 and re.match(r"and\s+", item):
@@ -271,6 +277,7 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
     qualifiers: list[str] = []
     aliases: list[str] = []
 
+    s = _LABEL_PREFIX.sub("", s)
     m = _VESSEL_PREFIX.match(s)
     if m and m.end() < len(s):
         kind = "vessel"
@@ -317,6 +324,13 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
                 aliases.append(f"{variant} {rest}".strip() if rest and not at_end else variant)
             elif at_end and _ACRONYM.fullmatch(inner) and not _is_legal_suffix(inner):
                 aliases.append(inner)
+            elif at_end and _ends_with_legal_form(s[: pm.start()]) and re.match(r"[A-Z]", inner):
+                # "YTY Industry Holdings Sdn. Bhd. (YTY Group)": a name after the legal form is another
+                # name for it; a country there ("(Malaysia)") only says where it is.
+                if _country_code(inner):
+                    qualifiers.append(inner)
+                else:
+                    aliases.append(inner)
             elif _QUALIFIER.fullmatch(" " + inner):
                 # "(including subsidiaries)" qualifies the name, it is not part of it.
                 qualifiers.append(re.sub(r"\s+", " ", inner).strip().lower())
@@ -368,6 +382,7 @@ def parse_entity_cell(text: str | None, *, country: str | None = None) -> tuple[
     if s.casefold() in _EMPTY:
         return ()
     cell_vessels = False
+    s = _LABEL_PREFIX.sub("", s)
     m = _VESSEL_PREFIX.match(s)
     if m and m.end() < len(s):
         cell_vessels, s = True, s[m.end() :]
@@ -398,7 +413,10 @@ def parse_entity_cell(text: str | None, *, country: str | None = None) -> tuple[
         kind = "vessel" if vessels else None
 
         intro = _SUBS_INTRO.match(chunk)
-        if intro and (intro.group("num") or intro.group("where") or intro.group("sep") == ":"):
+        # A bare comma after "and its subsidiaries" may just end that party ("A and its subsidiaries, B"),
+        # so the intro reading needs a count, a place, a colon or a name straight after the phrase.
+        sep = intro.group("sep").strip() if intro else ""
+        if intro and (intro.group("num") or intro.group("where") or sep in {":", ""}):
             head = parse_party_name(intro.group("head"), country=country, kind=kind)
             qual = re.sub(r"\s+", " ", intro.group("qual")).lower()
             head = ParsedParty(
