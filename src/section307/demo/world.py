@@ -358,6 +358,7 @@ def _orders(world: DemoWorld) -> None:
         merchandise="Goods mined, produced or manufactured wholly or in part by the labor of North Korean "
         "nationals, wherever made (rebuttable presumption)",
         legal_basis="22 U.S.C. 9241a (CAATSA sec. 302A)",
+        country_wide=True,
     )
     _order(
         world,

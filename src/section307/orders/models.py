@@ -56,6 +56,8 @@ class EnforcementOrder(TimeStampedModel):
     source_key = models.CharField(max_length=300, blank=True)
     parties = models.ManyToManyField(Party, through="OrderParty", related_name="orders", blank=True)
     regions = models.ManyToManyField(Region, related_name="orders", blank=True)
+    # Goods from anywhere in `country` are covered (CAATSA, Turkmenistan cotton), not just named parties.
+    country_wide = models.BooleanField(default=False)
     goods = models.ManyToManyField(Good, related_name="orders", blank=True)
     hts_prefixes = models.JSONField(default=list, blank=True, help_text="HTSUS digits covered beyond the goods")
 

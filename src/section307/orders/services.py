@@ -43,6 +43,7 @@ TRACKED_FIELDS = (
     "remarks",
     "legal_basis",
     "hts_prefixes",
+    "country_wide",
 )
 
 
@@ -93,6 +94,7 @@ def order_create(
     regions: Iterable[Region] = (),
     goods: Iterable[Good] = (),
     hts_prefixes: Sequence[str] = (),
+    country_wide: bool = False,
     source: str = OrderSource.MANUAL,
     source_key: str = "",
     reference: str = "",
@@ -114,6 +116,7 @@ def order_create(
         source=source,
         source_key=source_key,
         hts_prefixes=list(hts_prefixes),
+        country_wide=country_wide,
     )
     order.full_clean()
     order.save()

@@ -8,7 +8,6 @@ the load's change list.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,27 +58,19 @@ class _Rollback(Exception):
     pass
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def refdata_load(*, source: str, location: str, actor: Any = None, dry_run: bool = False) -> LoadReport:
     """Load one public list. Raises ``ParseFailed`` (listing every bad row) and writes nothing on bad input."""
     if source not in APPLIERS:
         raise ParseFailed([RowError(file=location, row=None, column=None, reason=f"unknown source {source!r}")])
-    path = Path(fetch(location, dest_dir=Path(settings.VAR_DIR) / "refdata"))
-    result = PARSERS[source](path)
+    fetched = fetch(location, dest_dir=Path(settings.VAR_DIR) / "refdata")
+    result = PARSERS[source](fetched.path)
     if result.errors:
         raise ParseFailed(result.errors)
-    report = LoadReport(source=source, location=location, sha256=_sha256(path), records=len(result.records))
+    report = LoadReport(source=source, location=location, sha256=fetched.sha256, records=len(result.records))
     report.dry_run = dry_run
     try:
         with transaction.atomic():
-            errors = APPLIERS[source](result.records, report, actor, path.name)
+            errors = APPLIERS[source](result.records, report, actor, fetched.path.name)
             if errors:
                 raise ParseFailed(errors)
             if dry_run:
@@ -153,12 +144,15 @@ def _apply_cbp(records: list[Any], report: LoadReport, actor: Any, file: str) ->
         country = _country(rec.country_code, file, rec.row, "Country Code", errors)
         scoped: list[ScopedParty] = []
         regions: list[Region] = []
+        country_wide = False
         for p in rec.parties:
             if p.kind == "region":
                 if p.region_code:
                     region = _region(p.region_code, file, rec.row, errors)
                     if region is not None:
                         regions.append(region)
+                else:  # a whole country named as the entity ("Turkmenistan")
+                    country_wide = True
                 continue
             party_country = _country(p.country, file, rec.row, "Entity", errors) if p.country else country
             party, created = party_resolve(
@@ -183,6 +177,7 @@ def _apply_cbp(records: list[Any], report: LoadReport, actor: Any, file: str) ->
             "effective_date": rec.effective_date,
             "press_release_url": rec.press_release,
             "remarks": rec.remarks,
+            "country_wide": country_wide,
         }
         if order is None:
             order = order_create(
@@ -197,6 +192,7 @@ def _apply_cbp(records: list[Any], report: LoadReport, actor: Any, file: str) ->
                 status=rec.status,
                 parties=scoped,
                 regions=regions,
+                country_wide=country_wide,
                 source=source,
                 source_key=rec.key,
                 note=f"Loaded from {file}, row {rec.row}",

@@ -253,8 +253,23 @@ class Screener:
         rows = zip(*columns, strict=True) if columns else iter([()] * n)
         for values in rows:
             r = self._screen_row(dict(zip(names, values, strict=True)))
-            for fn, v in zip(append, (r.entry_number, r.line, r.decision, r.score, r.matched_id, r.matched_name,
-                                      r.matched_field, r.list, r.order_id, r.reasons, r.signals_json), strict=True):
+            for fn, v in zip(
+                append,
+                (
+                    r.entry_number,
+                    r.line,
+                    r.decision,
+                    r.score,
+                    r.matched_id,
+                    r.matched_name,
+                    r.matched_field,
+                    r.list,
+                    r.order_id,
+                    r.reasons,
+                    r.signals_json,
+                ),
+                strict=True,
+            ):
                 fn(v)
         arrays: list[pa.Array] = [
             pa.array(out[c], type=pa.float64() if c == "score" else pa.string()) for c in RESULT_COLUMNS
@@ -266,8 +281,9 @@ class Screener:
             col = batch.column(c)
             arrays.append(pc.cast(col, pa.string()) if col.type != pa.string() else col)
             fields.append(pa.field(c, pa.string()))
-        return pa.Table.from_arrays([a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays],
-                                    schema=pa.schema(fields))
+        return pa.Table.from_arrays(
+            [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays], schema=pa.schema(fields)
+        )
 
     # -- checks ----------------------------------------------------------------------------------------------
     def _country(self, value: str) -> str | None:
@@ -325,7 +341,15 @@ class Screener:
             )
             out.append(
                 Signal(
-                    "party", level, score, fld, detail, party.id, party.name, party.list, party.order_id,
+                    "party",
+                    level,
+                    score,
+                    fld,
+                    detail,
+                    party.id,
+                    party.name,
+                    party.list,
+                    party.order_id,
                     (("method", m.method), ("name_score", round(m.score, 4)), ("matched_alias", matched.text)),
                 )
             )
@@ -345,10 +369,17 @@ class Screener:
                 level = "hit" if party.list in ORDER_LISTS else "review"
                 out.append(
                     Signal(
-                        "identifier", level, 1.0, fld,
+                        "identifier",
+                        level,
+                        1.0,
+                        fld,
                         f"{_FIELD_LABEL.get(fld, fld)} {p_scheme}:{norm} is the identifier of watchlist party "
                         f"{party.id} '{party.name}'",
-                        party.id, party.name, party.list, party.order_id, (("identifier", f"{p_scheme}:{norm}"),),
+                        party.id,
+                        party.name,
+                        party.list,
+                        party.order_id,
+                        (("identifier", f"{p_scheme}:{norm}"),),
                     )
                 )
         return out
@@ -404,8 +435,18 @@ class Screener:
                     f"{'' if found_as == area_name else f' ({area_name})'}: {rule.description or rule.id}{scope_txt}"
                 )
                 out.append(
-                    Signal("region", level, score, fld, detail, rule.id, area_name, rule.list, rule.order_id,
-                           (("area", code), ("goods_scoped", scope is not None)))
+                    Signal(
+                        "region",
+                        level,
+                        score,
+                        fld,
+                        detail,
+                        rule.id,
+                        area_name,
+                        rule.list,
+                        rule.order_id,
+                        (("area", code), ("goods_scoped", scope is not None)),
+                    )
                 )
         result = tuple(out)
         if len(self._area_cache) > 200_000:
@@ -431,9 +472,15 @@ class Screener:
                 gd = get_good(g)
                 out.append(
                     Signal(
-                        "dol", "review", score, "hts",
+                        "dol",
+                        "review",
+                        score,
+                        "hts",
                         f"{gd.name if gd else g} from {country} is on the DOL List of Goods ({', '.join(kinds)})",
-                        f"dol:{country}:{line.good}", line.good, "dol", None,
+                        f"dol:{country}:{line.good}",
+                        line.good,
+                        "dol",
+                        None,
                         (("forced_labor", line.forced_labor), ("child_labor", line.child_labor)),
                     )
                 )
@@ -477,8 +524,9 @@ class Screener:
         for fld in _ADDRESS_FIELDS:
             text = get(fld, "")
             if text:
-                signals.extend(self._area_signals(fld, text, origin if fld == "manufacturer_address" else None,
-                                                  goods, goods_note))
+                signals.extend(
+                    self._area_signals(fld, text, origin if fld == "manufacturer_address" else None, goods, goods_note)
+                )
         desc = get("description", "")
         if desc:
             signals.extend(self._area_signals("description", desc, origin, goods, goods_note))
@@ -497,8 +545,19 @@ class Screener:
         entry_number = row.get("entry_number", "") or ""
         line = row.get("line", "") or ""
         if not signals:
-            return ScreeningResult(entry_number, line, "clear", 0.0, None, None, None, None, None,
-                                   "No watchlist party, region, goods or country risk found.", [])
+            return ScreeningResult(
+                entry_number,
+                line,
+                "clear",
+                0.0,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "No watchlist party, region, goods or country risk found.",
+                [],
+            )
         # Drop duplicate signals (the same rule reached from two fields keeps the strongest).
         signals.sort(key=lambda s: s.rank, reverse=True)
         best = signals[0]
@@ -515,13 +574,17 @@ class Screener:
                 f"; {others} more signal{'s' if others > 1 else ''}." if others else "."
             )
         return ScreeningResult(
-            entry_number, line, decision, round(score, 4),
+            entry_number,
+            line,
+            decision,
+            round(score, 4),
             best.matched_id if decision != "clear" else None,
             best.matched_name if decision != "clear" else None,
             best.field if decision != "clear" else None,
             best.list if decision != "clear" else None,
             best.order_id if decision != "clear" else None,
-            reasons, signals,
+            reasons,
+            signals,
         )
 
 
@@ -532,8 +595,17 @@ def _tip_signal(country: str, tier: str) -> Signal:
     key = (country, tier)
     sig = _TIP_CACHE.get(key)
     if sig is None:
-        sig = Signal("tip", "info", _TIP_SCORE.get(tier.upper(), 0.0), "country_of_origin",
-                     f"origin {country} is TIP Tier {tier}", f"tip:{country}", None, "tip", None,
-                     (("tier", tier),))
+        sig = Signal(
+            "tip",
+            "info",
+            _TIP_SCORE.get(tier.upper(), 0.0),
+            "country_of_origin",
+            f"origin {country} is TIP Tier {tier}",
+            f"tip:{country}",
+            None,
+            "tip",
+            None,
+            (("tier", tier),),
+        )
         _TIP_CACHE[key] = sig
     return sig

@@ -33,9 +33,7 @@ def validate_batch(df: pl.DataFrame, path: str, problem: Callable[[RowProblem], 
             checks.append((col, pl.col(col).fill_null("").str.strip_chars() == "", "is empty"))
     if "value_usd" in df.columns:
         v = pl.col("value_usd").fill_null("").str.strip_chars().str.replace_all(r"[,$\s]", "")
-        checks.append(
-            ("value_usd", (v != "") & v.cast(pl.Float64, strict=False).is_null(), "is not a number")
-        )
+        checks.append(("value_usd", (v != "") & v.cast(pl.Float64, strict=False).is_null(), "is not a number"))
     if "date_of_import" in df.columns:
         d = pl.col("date_of_import").fill_null("").str.strip_chars()
         parsed = pl.coalesce([d.str.strptime(pl.Datetime, f, strict=False) for f in _DATE_FORMATS])
@@ -71,7 +69,9 @@ def _screen(batch: pa.Table) -> pa.Table:
     return _WORKER.screen_arrow(batch)
 
 
-def screen_batches(screener: Screener, batches: Iterable[pl.DataFrame], workers: int | None = None) -> Iterator[pl.DataFrame]:
+def screen_batches(
+    screener: Screener, batches: Iterable[pl.DataFrame], workers: int | None = None
+) -> Iterator[pl.DataFrame]:
     """Screen batches in order on ``workers`` processes (default: all cores; 1 = in this process)."""
     n = workers or os.cpu_count() or 1
     if n <= 1 or "fork" not in mp.get_all_start_methods():

@@ -129,8 +129,12 @@ def _read(spark: Any, path: str) -> Any:
             header = spark.read.option("header", True).csv(path).columns
             schema = StructType([StructField(c, StringType()) for c in header] + [StructField(_CORRUPT, StringType())])
             df = (
-                spark.read.option("header", True).option("mode", "PERMISSIVE")
-                .option("columnNameOfCorruptRecord", _CORRUPT).option("multiLine", True).schema(schema).csv(path)
+                spark.read.option("header", True)
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", _CORRUPT)
+                .option("multiLine", True)
+                .schema(schema)
+                .csv(path)
             )
         else:
             df = spark.read.parquet(path)

@@ -345,9 +345,7 @@ class CompiledWatchlist:
             self.names.append(IndexedName(i, text, norm, weights, sum(weights), alias))
             for g in _grams(norm.compact):
                 postings[g].append(nid)
-        self.gram_postings: dict[str, np.ndarray] = {
-            g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()
-        }
+        self.gram_postings: dict[str, np.ndarray] = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
         self.compact_index: dict[str, list[int]] = defaultdict(list)
         for nid, n in enumerate(self.names):
             self.compact_index[n.norm.compact].append(nid)

@@ -6,7 +6,9 @@ def load_countries(apps, schema_editor):
 
     Country = apps.get_model("geo", "Country")
     for code, alpha3, name, official in iso_countries():
-        Country.objects.update_or_create(code=code, defaults={"alpha3": alpha3, "name": name, "official_name": official})
+        Country.objects.update_or_create(
+            code=code, defaults={"alpha3": alpha3, "name": name, "official_name": official}
+        )
 
 
 class Migration(migrations.Migration):

@@ -126,9 +126,7 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ParseFailed(
-                RowError(path.name, None, None, f"not a readable XLSX workbook: {exc}")
-            ) from None
+            raise ParseFailed(RowError(path.name, None, None, f"not a readable XLSX workbook: {exc}")) from None
         try:
             ws = wb.worksheets[0]
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -141,9 +139,7 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
         try:
             book = xlrd.open_workbook(str(path))
         except xlrd.XLRDError as exc:
-            raise ParseFailed(
-                RowError(path.name, None, None, f"not a readable XLS workbook: {exc}")
-            ) from None
+            raise ParseFailed(RowError(path.name, None, None, f"not a readable XLS workbook: {exc}")) from None
         sheet = book.sheet_by_index(0)
         rows = []
         for i in range(sheet.nrows):
@@ -156,9 +152,7 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
             rows.append(row)
         return rows, notes
     if kind != "text":
-        raise ParseFailed(
-            RowError(path.name, None, None, f"not a CSV or spreadsheet file (it looks like a {kind})")
-        )
+        raise ParseFailed(RowError(path.name, None, None, f"not a CSV or spreadsheet file (it looks like a {kind})"))
     text, encoding = decode_text(path)
     if encoding == "cp1252":
         notes.append(f"{path.name}: not valid UTF-8, read as Windows-1252 (cp1252)")
