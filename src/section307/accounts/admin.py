@@ -16,7 +16,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "organization", "is_active", "is_staff"]
     list_filter = ["groups", "is_active", "is_staff", "organization"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Organization", {"fields": ("organization",)}),
     )
     # Roles are groups; direct per-user permissions are hidden so access stays role-based.

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             self.stderr.write(f"Wrote {len(rows)} rows to {out}")
         else:
             # The raw stream: OutputWrapper would add its own line endings to csv's.
-            _write(self.stdout._out, fmt, rows)
+            _write(self.stdout._out, fmt, rows)  # type: ignore[arg-type]
 
 
 def _write(fh: TextIO, fmt: str, rows: list[dict[str, Any]]) -> None:
