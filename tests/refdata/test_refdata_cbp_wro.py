@@ -213,6 +213,8 @@ def test_xlsx_with_title_rows_and_date_cells(tmp_path: Path) -> None:
             None,
         ]
     )
+    ws["I4"].hyperlink = "https://www.cbp.gov/newsroom/national-media-release/hoshine"
+    ws["I4"].value = "Press Release"
     path = tmp_path / "wro.xlsx"
     wb.save(path)
     result = parse_cbp_wro(path)
@@ -220,6 +222,7 @@ def test_xlsx_with_title_rows_and_date_cells(tmp_path: Path) -> None:
     assert rec.row == 4
     assert rec.effective_date == dt.date(2021, 6, 24)
     assert rec.calendar_year == 2021
+    assert rec.press_release == "https://www.cbp.gov/newsroom/national-media-release/hoshine"
     assert rec.parties[0].qualifiers == ("and its subsidiaries",)
     assert result.errors == [RowError("wro.xlsx", 6, "Effective Date", "not a date: '13/45/2020'")]
 

@@ -107,6 +107,22 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
+class LinkedText(str):
+    """Cell text that carries the hyperlink behind it (XLSX cells whose text is not the URL)."""
+
+    url: str
+
+    def __new__(cls, value: object, url: str) -> LinkedText:
+        obj = super().__new__(cls, str(value))
+        obj.url = url
+        return obj
+
+
+def link_of(value: object) -> str:
+    """The hyperlink behind a cell, or ""."""
+    return value.url if isinstance(value, LinkedText) else ""
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -124,14 +140,24 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
         import openpyxl
 
         try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            # Not read-only: hyperlinks (e.g. CBP's "Press Release" cells) are only visible this way.
+            wb = openpyxl.load_workbook(path, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise ParseFailed(
                 RowError(path.name, None, None, f"not a readable XLSX workbook: {exc}")
             ) from None
         try:
             ws = wb.worksheets[0]
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            rows = []
+            for row_cells in ws.iter_rows():
+                values: list[object] = []
+                for cell in row_cells:
+                    link = getattr(cell, "hyperlink", None)
+                    target = getattr(link, "target", None) if link is not None else None
+                    values.append(
+                        LinkedText(cell.value, target) if target and cell.value is not None else cell.value
+                    )
+                rows.append(values)
         finally:
             wb.close()
         return rows, notes

@@ -11,7 +11,7 @@ from pathlib import Path
 from section307.refdata.countries import country_code as lookup_country
 from section307.refdata.countries import country_name as display_country
 from section307.refdata.errors import RowError
-from section307.refdata.parsers.base import ParseResult, parse_date, read_table, text
+from section307.refdata.parsers.base import ParseResult, link_of, parse_date, read_table, text
 from section307.refdata.parsers.entity_text import parse_entity_cell
 from section307.refdata.records import OrderRecord
 
@@ -158,7 +158,9 @@ def parse_cbp_wro(path: Path) -> ParseResult[OrderRecord]:
                 merchandise=merchandise,
                 industry=text(cells.get("Industry")),
                 status=status,
-                press_release=_press_release(text(cells.get("Press Release"))),
+                press_release=_press_release(
+                    link_of(cells.get("Press Release")) or text(cells.get("Press Release"))
+                ),
                 entity_text=entity_text,
                 remarks=text(cells.get("Remarks")),
                 parties=parse_entity_cell(entity_text, country=code),

@@ -5,17 +5,20 @@ A cell names zero or more parties.  The grammar, applied in this order:
 1. ``cell := [vessel-prefix] chunk (";" chunk)*`` - semicolons outside brackets always separate parties
    ("Fishing Vessels: A; B" makes every party a vessel).  A chunk that starts with an alias marker
    ("a/k/a B") adds aliases to the party before it.
-2. ``chunk := head "and its [N] subsidiaries [from PLACE]" ("," | ":") list`` - the head gets the
-   qualifier, each listed party gets "subsidiary of HEAD".  With N given, the list is split into N.
+2. ``chunk := head "and its [N] subsidiaries [from PLACE]" ("," | ":" | " ") list`` - the head gets the
+   qualifier, each listed party gets "subsidiary of HEAD".  With N given, the list is split into N.  A
+   bare comma needs N or PLACE to be read this way ("A and its subsidiaries, B" is two plain parties).
 3. ``list := item ("," item)* [","] ["and" item]`` - a comma only separates parties when the text after
    it is not a legal-form suffix ("Co., Ltd.", "S.A. de C.V.", "Inc."), not lower-case ("its
-   subsidiaries", "a/k/a B", "located in ...") and not inside brackets.  A bare "and" only separates
-   parties when the text before it ends in a legal form ("... Co., Ltd. and Y"), in a vessel list, or
-   when a stated count requires it: "Xinjiang Production and Construction Corps" stays whole.
+   subsidiaries", "a/k/a B", "located in ..."), not inside brackets, and no piece is a single word
+   ("Agricultural, Industrial, and Trade Co., Ltd." is one name).  A bare "and" only separates parties
+   when the text before it ends in a legal form ("... Co., Ltd. and Y"), in a vessel list, or when a
+   stated count requires it: "Xinjiang Production and Construction Corps" stays whole.
 4. ``item := [vessel-prefix] name [alias-chain] [(alias-paren)] [qualifier] [location]`` - see
    :func:`parse_party_name`.
 
-Everything is deterministic: no fuzzy matching, no dictionaries of company names.
+Everything is deterministic: no fuzzy matching, no dictionaries of company names.  docs/refdata.md
+lists every shape with an example.
 """
 
 from __future__ import annotations
