@@ -268,6 +268,7 @@ def test_colliding_natural_keys_are_disambiguated_by_party(tmp_path: Path) -> No
 
 def test_exact_duplicate_rows_are_an_error(tmp_path: Path) -> None:
     result = parse_cbp_wro(write_csv(tmp_path / "dup.csv", [ROW, ROW]))
+    assert [r.row for r in result.records] == [2]
     assert result.errors == [
         RowError(
             "dup.csv",
@@ -283,3 +284,32 @@ def test_order_key_normalises_merchandise() -> None:
         order_key("wro", dt.date(2021, 6, 24), "cn", "  Silica-based Products ")
         == "wro:2021-06-24:CN:silica-based-products"
     )
+
+
+def test_utf16_tab_separated_export(tmp_path: Path) -> None:
+    # Excel's "Unicode Text" export: UTF-16 with BOM, tab-separated.
+    lines = ["\t".join(HEADER), "\t".join(ROW)]
+    path = tmp_path / "wro.txt"
+    path.write_bytes("\r\n".join(lines).encode("utf-16"))
+    result = parse_cbp_wro(path)
+    assert result.errors == []
+    assert result.records[0].parties[0].name == "Hetian Taida Apparel Co., Ltd."
+    assert result.notes == ["wro.txt: read as UTF-16"]
+
+
+def test_semicolon_separated_csv(tmp_path: Path) -> None:
+    row = [*ROW[:9], "Lop County Meixin Hair Product Co., Ltd.; Hetian Haolin Hair Accessories Co., Ltd.", ""]
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";").writerows([HEADER, row])
+    path = tmp_path / "wro.csv"
+    path.write_text(buf.getvalue())
+    (rec,) = parse_cbp_wro(path).records
+    assert len(rec.parties) == 2
+
+
+def test_entity_cells_full_of_semicolons_do_not_change_the_delimiter(tmp_path: Path) -> None:
+    cell = "Fishing Vessels: A Long No. 1; B Long No. 2; C Long No. 3; D Long No. 4"
+    path = write_csv(tmp_path / "wro.csv", [[*ROW[:9], cell, ""], [*ROW[:9], cell, ""]])
+    result = parse_cbp_wro(path)
+    assert [len(r.parties) for r in result.records] == [4]
+    assert result.errors[0].reason.startswith("duplicate order")

@@ -58,6 +58,8 @@ def sniff_kind(path: Path) -> str:
     for magic, label in _MAGIC:
         if head.startswith(magic):
             return label
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 with BOM: Excel's "Unicode Text" export
     if b"\x00" in head:
         return "binary file"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -74,6 +76,13 @@ def decode_text(path: Path, data: bytes | None = None) -> tuple[str, str]:
     Returns (text, encoding).  Raises ParseFailed when neither fits.
     """
     raw = path.read_bytes() if data is None else data
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ParseFailed(
+                RowError(path.name, None, None, f"cannot decode the UTF-16 file: {exc.reason}")
+            ) from None
     try:
         return raw.decode("utf-8-sig"), ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
     except UnicodeDecodeError as exc:
@@ -188,11 +197,16 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
     text, encoding = decode_text(path)
     if encoding == "cp1252":
         notes.append(f"{path.name}: not valid UTF-8, read as Windows-1252 (cp1252)")
+    elif encoding == "utf-16":
+        notes.append(f"{path.name}: read as UTF-16")
+    # The delimiter is whichever of , ; TAB the first line uses most: headers rarely contain them,
+    # whereas entity cells are full of commas and semicolons (which fool csv.Sniffer).
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=lambda d: (first_line.count(d), d == ","))
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)], notes
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)], notes
+    except csv.Error as exc:
+        raise ParseFailed(RowError(path.name, None, None, f"not a well-formed CSV file: {exc}")) from None
 
 
 def read_table(

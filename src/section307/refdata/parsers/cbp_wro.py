@@ -185,15 +185,13 @@ def _disambiguate_keys(result: ParseResult[OrderRecord]) -> None:
             tag = _slug(rec.parties[0].name if rec.parties else rec.entity_text) or "country-wide"
             result.records[i] = replace(rec, key=f"{key}~{tag}")
     seen: dict[str, int] = {}
+    kept: list[OrderRecord] = []
     for rec in result.records:
         if rec.key in seen:
-            result.errors.append(
-                RowError(
-                    result.file,
-                    rec.row,
-                    None,
-                    f"duplicate order: same key {rec.key!r} as row {seen[rec.key]}",
-                )
-            )
+            reason = f"duplicate order: same key {rec.key!r} as row {seen[rec.key]}"
+            result.errors.append(RowError(result.file, rec.row, None, reason))
         else:
             seen[rec.key] = rec.row
+            kept.append(rec)
+    result.records = kept
+    result.errors.sort(key=lambda e: e.row or 0)
