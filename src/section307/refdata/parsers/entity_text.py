@@ -181,7 +181,8 @@ def _is_legal_suffix(fragment: str) -> bool:
     return bool(toks) and all(t in _LEGAL_TOKENS for t in toks)
 
 
-def _ends_with_legal_form(text: str) -> bool:
+def ends_with_legal_form(text: str) -> bool:
+    """True when the last word is a legal form ("Ltd.", "Inc.", "Bhd.", "Corporation"...)."""
     toks = _tokens(text)
     return bool(toks) and toks[-1] in _ENDING_TOKENS
 
@@ -212,7 +213,7 @@ def _split_and(text: str, *, force: bool) -> list[str]:
         if not _at_depth0(text, m.start()):
             continue
         left = text[start : m.start()]
-        if force or _ends_with_legal_form(left):
+        if force or ends_with_legal_form(left):
             out.append(left)
             start = m.end()
     out.append(text[start:])
@@ -327,7 +328,7 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
                 aliases.append(f"{variant} {rest}".strip() if rest and not at_end else variant)
             elif at_end and _ACRONYM.fullmatch(inner) and not _is_legal_suffix(inner):
                 aliases.append(inner)
-            elif at_end and _ends_with_legal_form(s[: pm.start()]) and re.match(r"[A-Z]", inner):
+            elif at_end and ends_with_legal_form(s[: pm.start()]) and re.match(r"[A-Z]", inner):
                 # "YTY Industry Holdings Sdn. Bhd. (YTY Group)": a name after the legal form is another
                 # name for it; a country there ("(Malaysia)") only says where it is.
                 if _country_code(inner):
@@ -355,13 +356,13 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
         name = display
         aliases.extend(extra)
         kind = "region"
-    elif kind is None and len(name) > 3 and not _ends_with_legal_form(name):
+    elif kind is None and len(name) > 3 and not ends_with_legal_form(name):
         whole_country = _country_code(name)
         if whole_country:
             # A country-wide order names the country itself (e.g. "Turkmenistan" for cotton).
             kind, country = "region", whole_country
     if kind is None:
-        if _FACILITY_WORDS.search(name) and not _ends_with_legal_form(name):
+        if _FACILITY_WORDS.search(name) and not ends_with_legal_form(name):
             kind = "facility"
         else:
             kind = "organization"
