@@ -313,3 +313,24 @@ def test_entity_cells_full_of_semicolons_do_not_change_the_delimiter(tmp_path: P
     result = parse_cbp_wro(path)
     assert [len(r.parties) for r in result.records] == [4]
     assert result.errors[0].reason.startswith("duplicate order")
+
+
+def test_xlsx_list_on_a_later_sheet(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "About"
+    wb.active.append(["This workbook lists CBP's Withhold Release Orders and Findings."])
+    ws = wb.create_sheet("WRO and Findings")
+    ws.append(HEADER)
+    ws.append(ROW)
+    path = tmp_path / "wro.xlsx"
+    wb.save(path)
+    result = parse_cbp_wro(path)
+    assert [(r.row, r.key) for r in result.records] == [(2, "wro:2019-09-30:CN:garments")]
+    assert result.notes == ["wro.xlsx: read sheet 'WRO and Findings'"]
+
+
+def test_corrupt_xlsx_fails(tmp_path: Path) -> None:
+    path = tmp_path / "wro.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    with pytest.raises(ParseFailed, match=r"wro\.xlsx: not a readable XLSX workbook"):
+        parse_cbp_wro(path)

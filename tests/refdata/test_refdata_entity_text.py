@@ -217,6 +217,8 @@ CASES: list[tuple[str, tuple[ParsedParty, ...]]] = [
         "No. 4 Vocational Skills Education and Training Center (VSETC)",
         (org("No. 4 Vocational Skills Education and Training Center", aliases=("VSETC",)),),
     ),
+    # Persons only when obvious.
+    ("Mr. Wang Wei; Dr. Li Na", (org("Mr. Wang Wei", kind="person"), org("Dr. Li Na", kind="person"))),
     # Country-wide orders.
     ("", ()),
     ("N/A", ()),

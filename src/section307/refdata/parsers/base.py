@@ -140,7 +140,10 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
+Sheet = tuple[str | None, list[list[object]]]  # (sheet name, rows); CSV has one unnamed sheet
+
+
+def _raw_rows(path: Path) -> tuple[list[Sheet], list[str]]:
     kind = sniff_kind(path)
     notes: list[str] = []
     if kind == "xlsx":
@@ -155,21 +158,25 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
             raise ParseFailed(
                 RowError(path.name, None, None, f"not a readable XLSX workbook: {exc}")
             ) from None
+        sheets: list[Sheet] = []
         try:
-            ws = wb.worksheets[0]
-            rows = []
-            for row_cells in ws.iter_rows():
-                values: list[object] = []
-                for cell in row_cells:
-                    link = getattr(cell, "hyperlink", None)
-                    target = getattr(link, "target", None) if link is not None else None
-                    values.append(
-                        LinkedText(cell.value, target) if target and cell.value is not None else cell.value
-                    )
-                rows.append(values)
+            for ws in wb.worksheets:
+                rows: list[list[object]] = []
+                for row_cells in ws.iter_rows():
+                    values: list[object] = []
+                    for cell in row_cells:
+                        link = getattr(cell, "hyperlink", None)
+                        target = getattr(link, "target", None) if link is not None else None
+                        values.append(
+                            LinkedText(cell.value, target)
+                            if target and cell.value is not None
+                            else cell.value
+                        )
+                    rows.append(values)
+                sheets.append((ws.title, rows))
         finally:
             wb.close()
-        return rows, notes
+        return sheets, notes
     if kind == "xls":
         import xlrd
 
@@ -179,17 +186,19 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
             raise ParseFailed(
                 RowError(path.name, None, None, f"not a readable XLS workbook: {exc}")
             ) from None
-        sheet = book.sheet_by_index(0)
-        rows = []
-        for i in range(sheet.nrows):
-            row: list[object] = []
-            for j, cell in enumerate(sheet.row(i)):
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                else:
-                    row.append(sheet.cell_value(i, j))
-            rows.append(row)
-        return rows, notes
+        sheets = []
+        for sheet in book.sheets():
+            rows = []
+            for i in range(sheet.nrows):
+                row: list[object] = []
+                for j, cell in enumerate(sheet.row(i)):
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                    else:
+                        row.append(sheet.cell_value(i, j))
+                rows.append(row)
+            sheets.append((sheet.name, rows))
+        return sheets, notes
     if kind != "text":
         raise ParseFailed(
             RowError(path.name, None, None, f"not a CSV or spreadsheet file (it looks like a {kind})")
@@ -204,7 +213,8 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=lambda d: (first_line.count(d), d == ","))
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)], notes
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return [(None, rows)], notes
     except csv.Error as exc:
         raise ParseFailed(RowError(path.name, None, None, f"not a well-formed CSV file: {exc}")) from None
 
@@ -216,35 +226,42 @@ def read_table(
     *,
     header_search_rows: int = 10,
 ) -> Table:
-    """Read the first sheet of a CSV/XLSX/XLS file into rows keyed by canonical column names.
+    """Read a CSV/XLSX/XLS file into rows keyed by canonical column names.
 
     ``columns`` maps each canonical name to the header spellings accepted for it.  The header is the
     first of the top ``header_search_rows`` rows that has every required column (official workbooks
-    often have a title row or two above it).  Missing required columns → ParseFailed naming them.
+    often have a title row or two above it); in a workbook, the first sheet that has such a header is
+    read (a cover or notes sheet may come first).  Missing required columns → ParseFailed naming them.
     """
     path = Path(path)
     if not path.is_file():
         raise ParseFailed(RowError(path.name, None, None, "file not found"))
-    raw, notes = _raw_rows(path)
+    sheets, notes = _raw_rows(path)
     required = list(required)
     wanted = {canon: {norm_header(s) for s in (canon, *spellings)} for canon, spellings in columns.items()}
 
-    best: tuple[int, dict[str, int], list[object]] | None = None
-    for idx, row in enumerate(raw[:header_search_rows]):
-        found: dict[str, int] = {}
-        for col_idx, cell in enumerate(row):
-            key = norm_header(cell)
-            for canon, keys in wanted.items():
-                if key in keys and canon not in found:
-                    found[canon] = col_idx
-        if all(c in found for c in required):
-            best = (idx, found, row)
+    # (sheet index, header row index, columns found, header row)
+    best: tuple[int, int, dict[str, int], list[object]] | None = None
+    for sheet_idx, (_, sheet_rows) in enumerate(sheets):
+        for idx, row in enumerate(sheet_rows[:header_search_rows]):
+            found: dict[str, int] = {}
+            for col_idx, cell in enumerate(row):
+                key = norm_header(cell)
+                for canon, keys in wanted.items():
+                    if key in keys and canon not in found:
+                        found[canon] = col_idx
+            if best is None or len(found) > len(best[2]):
+                best = (sheet_idx, idx, found, row)
+            if all(c in found for c in required):
+                break
+        if best is not None and all(c in best[2] for c in required):
             break
-        if best is None or len(found) > len(best[1]):
-            best = (idx, found, row)
     if best is None:
         raise ParseFailed(RowError(path.name, None, None, "the file is empty"))
-    header_idx, found, header_row = best
+    sheet_idx, header_idx, found, header_row = best
+    sheet_name, raw = sheets[sheet_idx]
+    if sheet_idx > 0:
+        notes.append(f"{path.name}: read sheet {sheet_name!r}")
     missing = [c for c in required if c not in found]
     if missing:
         raise ParseFailed(

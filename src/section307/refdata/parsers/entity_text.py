@@ -120,6 +120,8 @@ for _names, _info in (
     for _n in _names:
         _REGIONS[re.sub(r"[^a-z0-9]+", " ", _n.casefold()).strip()] = _info
 
+# Only an honorific makes a name obviously a person's; anything else stays an organization.
+_PERSON_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+[A-Z]", re.IGNORECASE)
 # A party whose name ends like this (and has no legal form) is a site, not a company.
 _FACILITY_WORDS = re.compile(
     r"\b(?:factory|factories|plant|mill|farm|estate|mine|mines|kiln|kilns|ranch|plantation|workshop|"
@@ -362,7 +364,9 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
             # A country-wide order names the country itself (e.g. "Turkmenistan" for cotton).
             kind, country = "region", whole_country
     if kind is None:
-        if _FACILITY_WORDS.search(name) and not ends_with_legal_form(name):
+        if _PERSON_TITLE.match(name):
+            kind = "person"
+        elif _FACILITY_WORDS.search(name) and not ends_with_legal_form(name):
             kind = "facility"
         else:
             kind = "organization"
