@@ -219,6 +219,8 @@ CASES: list[tuple[str, tuple[ParsedParty, ...]]] = [
     ),
     # Persons only when obvious.
     ("Mr. Wang Wei; Dr. Li Na", (org("Mr. Wang Wei", kind="person"), org("Dr. Li Na", kind="person"))),
+    ("MS Amlin Trading Ltd.", (org("MS Amlin Trading Ltd."),)),
+    ("Hero Vast Group Ltd. (HK)", (org("Hero Vast Group Ltd.", qualifiers=("HK",)),)),
     # Country-wide orders.
     ("", ()),
     ("N/A", ()),

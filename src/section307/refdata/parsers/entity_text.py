@@ -121,7 +121,7 @@ for _names, _info in (
         _REGIONS[re.sub(r"[^a-z0-9]+", " ", _n.casefold()).strip()] = _info
 
 # Only an honorific makes a name obviously a person's; anything else stays an organization.
-_PERSON_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+[A-Z]", re.IGNORECASE)
+_PERSON_TITLE = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr)\.|Miss)\s+[A-Z]")
 # A party whose name ends like this (and has no legal form) is a site, not a company.
 _FACILITY_WORDS = re.compile(
     r"\b(?:factory|factories|plant|mill|farm|estate|mine|mines|kiln|kilns|ranch|plantation|workshop|"
@@ -329,7 +329,8 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
                 # alias keeps the rest of the name ("Wuling Fishing Co., Ltd."); at the end it stands alone.
                 aliases.append(f"{variant} {rest}".strip() if rest and not at_end else variant)
             elif at_end and _ACRONYM.fullmatch(inner) and not _is_legal_suffix(inner):
-                aliases.append(inner)
+                # "(XPCC)" is a short name; "(HK)", "(USA)" only say where the company is.
+                (qualifiers if _country_code(inner) else aliases).append(inner)
             elif at_end and ends_with_legal_form(s[: pm.start()]) and re.match(r"[A-Z]", inner):
                 # "YTY Industry Holdings Sdn. Bhd. (YTY Group)": a name after the legal form is another
                 # name for it; a country there ("(Malaysia)") only says where it is.
