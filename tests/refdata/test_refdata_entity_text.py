@@ -221,6 +221,9 @@ CASES: list[tuple[str, tuple[ParsedParty, ...]]] = [
     ("Mr. Wang Wei; Dr. Li Na", (org("Mr. Wang Wei", kind="person"), org("Dr. Li Na", kind="person"))),
     ("MS Amlin Trading Ltd.", (org("MS Amlin Trading Ltd."),)),
     ("Hero Vast Group Ltd. (HK)", (org("Hero Vast Group Ltd.", qualifiers=("HK",)),)),
+    # Words that only look like qualifiers.
+    ("Global Joint Ventures Ltd.", (org("Global Joint Ventures Ltd."),)),
+    ("Pacific Subsidiaries", (org("Pacific Subsidiaries"),)),
     # Country-wide orders.
     ("", ()),
     ("N/A", ()),

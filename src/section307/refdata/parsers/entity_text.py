@@ -77,10 +77,13 @@ _NUMBERS = {
 }
 
 # Trailing qualifier: "and its subsidiaries", "and subsidiaries", ", its subsidiaries and joint ventures",
-# "including its affiliates", "and all of its subsidiaries".
+# "including its affiliates", "& its eight subsidiaries".  A connector ("and", "including", a comma
+# before "its") is required, so names such as "Global Joint Ventures" keep their last words.
+_REL_LIST = rf"(?:{_NUM}\s+)?{_REL}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*/\s*)(?:its\s+)?{_REL})*"
 _QUALIFIER = re.compile(
-    rf"(?:,\s*|\s+)(?P<q>(?:(?:and|&|including|together\s+with|with)\s+)?(?:all\s+)?(?:of\s+)?"
-    rf"(?:its|their)?\s*(?:{_NUM}\s+)?{_REL}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*/\s*)(?:its\s+)?{_REL})*)\s*\.?$",
+    rf"(?:,\s*(?P<q1>(?:and\s+)?(?:all\s+)?(?:of\s+)?(?:its|their)\s+{_REL_LIST})"
+    rf"|\s+(?P<q2>(?:(?:and|including|together\s+with|with)\s+(?:all\s+)?(?:of\s+)?(?:(?:its|their)\s+)?"
+    rf"|&\s+(?:its|their)\s+){_REL_LIST}))\s*\.?$",
     re.IGNORECASE,
 )
 # "X and its two subsidiaries from China, Y and Z" / "X and its subsidiaries: Y, Z".
@@ -302,7 +305,7 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
         q = _QUALIFIER.search(s)
         if not q or not _at_depth0(s, q.start()) or q.start() == 0:
             break
-        qualifiers.insert(0, re.sub(r"\s+", " ", q.group("q")).strip().lower())
+        qualifiers.insert(0, re.sub(r"\s+", " ", q.group("q1") or q.group("q2")).strip().lower())
         s = _clean(s[: q.start()])
 
     # Alias chain outside brackets: "A, a/k/a B, a/k/a C".
