@@ -47,7 +47,7 @@ def test_fixture_list_parses_without_errors(fixtures: Path) -> None:
     assert result.errors == []
     assert result.source == "cbp-wro"
     assert result.file == "cbp_wro.csv"
-    assert len(result.records) == 14
+    assert len(result.records) == 18
     by_row = {r.row: r for r in result.records}
 
     turkmenistan = by_row[2]
@@ -90,6 +90,27 @@ def test_fixture_list_parses_without_errors(fixtures: Path) -> None:
     ]
     north_korea = by_row[15]
     assert (north_korea.country_code, north_korea.status, north_korea.parties) == ("KP", "inactive", ())
+
+    assert [(p.name, p.kind) for p in by_row[16].parties] == [("Kingtom Aluminio S.R.L.", "organization")]
+    (vessel,) = by_row[17].parties
+    assert (vessel.name, vessel.kind, vessel.identifiers) == (
+        "Lien Yi Hsing No. 12",
+        "vessel",
+        (("IMO", "9123456"),),
+    )
+    hoshine = by_row[18]
+    assert hoshine.key == "finding:2024-04-10:CN:silicon-metal"
+    assert [(p.name, p.qualifiers) for p in hoshine.parties] == [
+        ("Hoshine Silicon Industry Co., Ltd.", ("and its two subsidiaries",)),
+        ("Xinjiang Xinye Silicon Co., Ltd.", ("subsidiary of Hoshine Silicon Industry Co., Ltd.",)),
+        ("Hoshine Silicon (Shanshan) Co., Ltd.", ("subsidiary of Hoshine Silicon Industry Co., Ltd.",)),
+    ]
+    (santa_fe,) = by_row[19].parties
+    assert (santa_fe.name, santa_fe.aliases, santa_fe.country) == (
+        "Agropecuaria Santa Fe S.A. de C.V.",
+        ("Santa Fe Farms", "Campo Santa Fe"),
+        "MX",
+    )
 
 
 def test_bad_rows_are_collected_not_raised(fixtures: Path) -> None:

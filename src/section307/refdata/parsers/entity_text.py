@@ -265,6 +265,17 @@ def _dedupe(values: list[str], exclude: str = "") -> tuple[str, ...]:
     return tuple(out)
 
 
+def _split_chain(text: str) -> list[str]:
+    """Split "a/k/a B, a/k/a C (formerly known as D)" at alias markers outside brackets."""
+    out, start = [], 0
+    for m in _ALIAS_CHAIN.finditer(text):
+        if _at_depth0(text, m.start()):
+            out.append(text[start : m.start()])
+            start = m.end()
+    out.append(text[start:])
+    return [p for p in (_clean(x) for x in out) if p]
+
+
 def _split_aliases(text: str) -> list[str]:
     """Alias lists inside brackets use ";" (Federal Register style) or commas."""
     out: list[str] = []
@@ -314,7 +325,11 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
         first = chain_starts[0].start()
         tail = s[first:]
         s = _clean(s[:first])
-        aliases.extend(p for p in (_clean(x) for x in _ALIAS_CHAIN.split(tail)) if p)
+        for piece in _split_chain(tail):
+            if piece:
+                # An alias may carry its own brackets: "a/k/a B (formerly known as C)".
+                sub = parse_party_name(piece, kind="organization")
+                aliases.extend([sub.name, *sub.aliases])
 
     # Bracketed aliases / variants / acronyms.
     while True:
