@@ -305,16 +305,18 @@ def parse_date(value: object) -> dt.date:
     raw = text(value)
     if not raw:
         raise ValueError("empty date")
+    # Spreadsheet exports often append a midnight time: "2021-09-30 00:00:00", "9/30/2021 0:00".
+    day = re.sub(r"(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AP]M)?$", "", raw, flags=re.IGNORECASE)
     try:
-        if _ISO_DATE.fullmatch(raw):
-            return dt.date.fromisoformat("-".join(p.zfill(2) for p in raw.split("-")))
-        if _US_DATE.fullmatch(raw):
-            month, day, year = (int(p) for p in raw.split("/"))
+        if _ISO_DATE.fullmatch(day):
+            return dt.date.fromisoformat("-".join(p.zfill(2) for p in day.split("-")))
+        if _US_DATE.fullmatch(day):
+            month, dom, year = (int(p) for p in day.split("/"))
             if year < 100:
                 year += 2000
-            return dt.date(year, month, day)
-        if _WORDY_DATE.fullmatch(raw):
-            return date_parser.parse(raw.replace(".", ""), default=dt.datetime(1900, 1, 1)).date()  # noqa: DTZ001
+            return dt.date(year, month, dom)
+        if _WORDY_DATE.fullmatch(day):
+            return date_parser.parse(day.replace(".", ""), default=dt.datetime(1900, 1, 1)).date()  # noqa: DTZ001
     except (ValueError, OverflowError):
         pass
     raise ValueError(f"not a date: {raw!r}")
