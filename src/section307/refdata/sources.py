@@ -95,12 +95,15 @@ _ACCEPTED_TYPES: dict[str, set[str]] = {
     "csv": {
         "text/csv",
         "text/plain",
+        "text/x-csv",
+        "text/comma-separated-values",
         "application/csv",
         "application/vnd.ms-excel",
         "application/octet-stream",
     },
     "xlsx": {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-excel",
         "application/octet-stream",
         "application/zip",
     },
