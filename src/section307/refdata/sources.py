@@ -42,7 +42,7 @@ SOURCES: dict[str, Source] = {
     for s in (
         Source(
             name="cbp-wro",
-            url="https://www.cbp.gov/newsroom/stats/trade/withhold-release-orders-and-findings-dashboard",
+            url="https://www.cbp.gov/trade/programs-administration/forced-labor/withhold-release-orders-and-findings",
             formats=("csv", "xlsx"),
             description="CBP Withhold Release Orders and Findings list (19 U.S.C. 1307); the dashboard "
             "page links the current CSV/XLSX download.",
