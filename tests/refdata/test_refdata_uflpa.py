@@ -155,3 +155,14 @@ def test_dhs_page_with_bullet_lists(fixtures: Path) -> None:
             15,
         ),
     ]
+
+
+def test_aliases_from_cell_and_column_are_merged(tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text(
+        "Entity,Aliases,Section\n"
+        '"Xinjiang Production and Construction Corps (XPCC)",xpcc | XPCC | Bingtuan | '
+        "Xinjiang Production and Construction Corps,v\n"
+    )
+    (rec,) = parse_uflpa(path).records
+    assert rec.aliases == ("XPCC", "Bingtuan")

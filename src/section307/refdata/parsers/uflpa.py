@@ -269,7 +269,14 @@ def parse_uflpa(path: Path) -> ParseResult[UflpaEntityRecord]:
             continue
         extra_aliases = [a.strip() for a in re.split(r"\s*[|;]\s*", text(cells.get("Aliases"))) if a.strip()]
         for party in parties:
-            aliases = tuple(dict.fromkeys(a for a in (*party.aliases, *extra_aliases) if a != party.name))
+            # Same alias in the cell and in the Aliases column, in any letter case, is kept once.
+            seen_alias = {party.name.casefold()}
+            alias_list: list[str] = []
+            for alias in (*party.aliases, *extra_aliases):
+                if alias.casefold() not in seen_alias:
+                    seen_alias.add(alias.casefold())
+                    alias_list.append(alias)
+            aliases = tuple(alias_list)
             # The same entity under two sections is legitimate; twice under one is a copy error.
             key = (party.name.casefold(), section)
             if key in seen:
