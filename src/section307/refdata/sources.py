@@ -127,6 +127,15 @@ class FetchedFile:
         return str(self.path)
 
 
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file already on disk (the same digest fetch() reports)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _is_loopback(host: str | None) -> bool:
     if not host:
         return False
