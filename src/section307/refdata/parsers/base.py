@@ -316,7 +316,8 @@ def parse_date(value: object) -> dt.date:
                 year += 2000
             return dt.date(year, month, dom)
         if _WORDY_DATE.fullmatch(day):
-            return date_parser.parse(day.replace(".", ""), default=dt.datetime(1900, 1, 1)).date()  # noqa: DTZ001
+            parsed: dt.datetime = date_parser.parse(day.replace(".", ""), default=dt.datetime(1900, 1, 1))  # noqa: DTZ001
+            return parsed.date()
     except (ValueError, OverflowError):
         pass
     raise ValueError(f"not a date: {raw!r}")
