@@ -45,7 +45,7 @@ def test_fixture_list_parses_without_errors(fixtures: Path) -> None:
     assert result.errors == []
     assert result.source == "cbp-wro"
     assert result.file == "cbp_wro.csv"
-    assert len(result.records) == 14
+    assert len(result.records) == 18
     by_row = {r.row: r for r in result.records}
 
     turkmenistan = by_row[2]
@@ -88,6 +88,27 @@ def test_fixture_list_parses_without_errors(fixtures: Path) -> None:
     ]
     north_korea = by_row[15]
     assert (north_korea.country_code, north_korea.status, north_korea.parties) == ("KP", "inactive", ())
+
+    assert [(p.name, p.kind) for p in by_row[16].parties] == [("Kingtom Aluminio S.R.L.", "organization")]
+    (vessel,) = by_row[17].parties
+    assert (vessel.name, vessel.kind, vessel.identifiers) == (
+        "Lien Yi Hsing No. 12",
+        "vessel",
+        (("IMO", "9123456"),),
+    )
+    hoshine = by_row[18]
+    assert hoshine.key == "finding:2024-04-10:CN:silicon-metal"
+    assert [(p.name, p.qualifiers) for p in hoshine.parties] == [
+        ("Hoshine Silicon Industry Co., Ltd.", ("and its two subsidiaries",)),
+        ("Xinjiang Xinye Silicon Co., Ltd.", ("subsidiary of Hoshine Silicon Industry Co., Ltd.",)),
+        ("Hoshine Silicon (Shanshan) Co., Ltd.", ("subsidiary of Hoshine Silicon Industry Co., Ltd.",)),
+    ]
+    (santa_fe,) = by_row[19].parties
+    assert (santa_fe.name, santa_fe.aliases, santa_fe.country) == (
+        "Agropecuaria Santa Fe S.A. de C.V.",
+        ("Santa Fe Farms", "Campo Santa Fe"),
+        "MX",
+    )
 
 
 def test_bad_rows_are_collected_not_raised(fixtures: Path) -> None:
@@ -203,6 +224,8 @@ def test_xlsx_with_title_rows_and_date_cells(tmp_path: Path) -> None:
             None,
         ]
     )
+    ws["I4"].hyperlink = "https://www.cbp.gov/newsroom/national-media-release/hoshine"
+    ws["I4"].value = "Press Release"
     path = tmp_path / "wro.xlsx"
     wb.save(path)
     result = parse_cbp_wro(path)
@@ -210,6 +233,7 @@ def test_xlsx_with_title_rows_and_date_cells(tmp_path: Path) -> None:
     assert rec.row == 4
     assert rec.effective_date == dt.date(2021, 6, 24)
     assert rec.calendar_year == 2021
+    assert rec.press_release == "https://www.cbp.gov/newsroom/national-media-release/hoshine"
     assert rec.parties[0].qualifiers == ("and its subsidiaries",)
     assert result.errors == [RowError("wro.xlsx", 6, "Effective Date", "not a date: '13/45/2020'")]
 
@@ -255,6 +279,7 @@ def test_colliding_natural_keys_are_disambiguated_by_party(tmp_path: Path) -> No
 
 def test_exact_duplicate_rows_are_an_error(tmp_path: Path) -> None:
     result = parse_cbp_wro(write_csv(tmp_path / "dup.csv", [ROW, ROW]))
+    assert [r.row for r in result.records] == [2]
     assert result.errors == [
         RowError(
             "dup.csv",
@@ -270,3 +295,53 @@ def test_order_key_normalises_merchandise() -> None:
         order_key("wro", dt.date(2021, 6, 24), "cn", "  Silica-based Products ")
         == "wro:2021-06-24:CN:silica-based-products"
     )
+
+
+def test_utf16_tab_separated_export(tmp_path: Path) -> None:
+    # Excel's "Unicode Text" export: UTF-16 with BOM, tab-separated.
+    lines = ["\t".join(HEADER), "\t".join(ROW)]
+    path = tmp_path / "wro.txt"
+    path.write_bytes("\r\n".join(lines).encode("utf-16"))
+    result = parse_cbp_wro(path)
+    assert result.errors == []
+    assert result.records[0].parties[0].name == "Hetian Taida Apparel Co., Ltd."
+    assert result.notes == ["wro.txt: read as UTF-16"]
+
+
+def test_semicolon_separated_csv(tmp_path: Path) -> None:
+    row = [*ROW[:9], "Lop County Meixin Hair Product Co., Ltd.; Hetian Haolin Hair Accessories Co., Ltd.", ""]
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";").writerows([HEADER, row])
+    path = tmp_path / "wro.csv"
+    path.write_text(buf.getvalue())
+    (rec,) = parse_cbp_wro(path).records
+    assert len(rec.parties) == 2
+
+
+def test_entity_cells_full_of_semicolons_do_not_change_the_delimiter(tmp_path: Path) -> None:
+    cell = "Fishing Vessels: A Long No. 1; B Long No. 2; C Long No. 3; D Long No. 4"
+    path = write_csv(tmp_path / "wro.csv", [[*ROW[:9], cell, ""], [*ROW[:9], cell, ""]])
+    result = parse_cbp_wro(path)
+    assert [len(r.parties) for r in result.records] == [4]
+    assert result.errors[0].reason.startswith("duplicate order")
+
+
+def test_xlsx_list_on_a_later_sheet(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "About"
+    wb.active.append(["This workbook lists CBP's Withhold Release Orders and Findings."])
+    ws = wb.create_sheet("WRO and Findings")
+    ws.append(HEADER)
+    ws.append(ROW)
+    path = tmp_path / "wro.xlsx"
+    wb.save(path)
+    result = parse_cbp_wro(path)
+    assert [(r.row, r.key) for r in result.records] == [(2, "wro:2019-09-30:CN:garments")]
+    assert result.notes == ["wro.xlsx: read sheet 'WRO and Findings'"]
+
+
+def test_corrupt_xlsx_fails(tmp_path: Path) -> None:
+    path = tmp_path / "wro.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    with pytest.raises(ParseFailed, match=r"wro\.xlsx: not a readable XLSX workbook"):
+        parse_cbp_wro(path)

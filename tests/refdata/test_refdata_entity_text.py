@@ -217,6 +217,13 @@ CASES: list[tuple[str, tuple[ParsedParty, ...]]] = [
         "No. 4 Vocational Skills Education and Training Center (VSETC)",
         (org("No. 4 Vocational Skills Education and Training Center", aliases=("VSETC",)),),
     ),
+    # Persons only when obvious.
+    ("Mr. Wang Wei; Dr. Li Na", (org("Mr. Wang Wei", kind="person"), org("Dr. Li Na", kind="person"))),
+    ("MS Amlin Trading Ltd.", (org("MS Amlin Trading Ltd."),)),
+    ("Hero Vast Group Ltd. (HK)", (org("Hero Vast Group Ltd.", qualifiers=("HK",)),)),
+    # Words that only look like qualifiers.
+    ("Global Joint Ventures Ltd.", (org("Global Joint Ventures Ltd."),)),
+    ("Pacific Subsidiaries", (org("Pacific Subsidiaries"),)),
     # Country-wide orders.
     ("", ()),
     ("N/A", ()),

@@ -13,7 +13,7 @@ import pytest
 
 from section307.refdata.errors import FetchError
 from section307.refdata.parsers import PARSERS
-from section307.refdata.sources import SOURCES, USER_AGENT, fetch
+from section307.refdata.sources import SOURCES, USER_AGENT, fetch, file_sha256
 
 CSV_BODY = b"Effective Date,Country\n9/30/2019,China\n"
 
@@ -32,6 +32,7 @@ def test_local_path_and_file_url(tmp_path: Path, fixtures: Path) -> None:
     assert got.path.read_bytes() == src.read_bytes()
     assert got.sha256 == hashlib.sha256(src.read_bytes()).hexdigest()
     assert got.size == src.stat().st_size
+    assert file_sha256(got) == got.sha256
     assert os.fspath(got) == str(got.path)
     again = fetch(src.as_uri(), dest_dir=tmp_path / "b")
     assert again.sha256 == got.sha256

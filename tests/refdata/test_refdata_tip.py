@@ -106,3 +106,24 @@ def test_csv_without_year_column_needs_a_year(tmp_path: Path) -> None:
     with pytest.raises(ParseFailed, match=r"missing required column\(s\): Year"):
         parse_tip(path)
     assert [(r.country_code, r.year) for r in parse_tip(path, year=2024).records] == [("CL", 2024)]
+
+
+def test_html_bold_paragraph_headings_and_capitals(tmp_path: Path) -> None:
+    # Another layout of the same page: bold paragraphs as headings, upper-case names split by <br>.
+    page = tmp_path / "tiers.html"
+    page.write_text(
+        "<html><head><title>2023 Trafficking in Persons Report</title></head><body>"
+        "<p><strong>TIER 1</strong></p><p>ARGENTINA<br>KOREA, SOUTH<br></p>"
+        "<p><strong>TIER 2 WATCH LIST</strong></p><p>TÜRKIYE<br>CURAÇAO</p>"
+        "<p><b>SPECIAL CASES</b></p><p>SOMALIA</p></body></html>",
+        encoding="utf-8",
+    )
+    result = parse_tip(page)
+    assert result.errors == []
+    assert [(r.country_name, r.country_code, r.tier, r.year) for r in result.records] == [
+        ("ARGENTINA", "AR", "1", 2023),
+        ("KOREA, SOUTH", "KR", "1", 2023),
+        ("TÜRKIYE", "TR", "2WL", 2023),
+        ("CURAÇAO", "CW", "2WL", 2023),
+        ("SOMALIA", "SO", "special", 2023),
+    ]

@@ -139,3 +139,30 @@ def test_missing_columns_and_wrong_files(tmp_path: Path) -> None:
     pdf.write_bytes(b"%PDF-1.7\n...")
     with pytest.raises(ParseFailed, match="looks like a PDF document"):
         parse_uflpa(pdf)
+
+
+def test_dhs_page_with_bullet_lists(fixtures: Path) -> None:
+    result = parse_uflpa(fixtures / "uflpa_entity_list_bullets.html")
+    assert result.errors == []
+    assert [(r.name, r.aliases, r.section, r.date_added, r.row) for r in result.records] == [
+        ("Xinjiang Zhongtai Chemical Co., Ltd.", (), "2(d)(2)(B)(i)", None, 10),
+        ("Xinjiang East Hope Nonferrous Metals Co., Ltd.", (), "2(d)(2)(B)(i)", None, 11),
+        (
+            "Aksu Huafu Textiles Co.",
+            ("Akesu Huafu Textiles Co.", "Aksu Huafu Dyed Melange Yarn"),
+            "2(d)(2)(B)(ii)",
+            None,
+            15,
+        ),
+    ]
+
+
+def test_aliases_from_cell_and_column_are_merged(tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text(
+        "Entity,Aliases,Section\n"
+        '"Xinjiang Production and Construction Corps (XPCC)",xpcc | XPCC | Bingtuan | '
+        "Xinjiang Production and Construction Corps,v\n"
+    )
+    (rec,) = parse_uflpa(path).records
+    assert rec.aliases == ("XPCC", "Bingtuan")

@@ -259,7 +259,7 @@ def _apply_uflpa(records: list[Any], report: LoadReport, actor: Any, file: str) 
                 country=country,
                 effective_date=rec.date_added,
                 legal_basis=rec.section,
-                parties=[ScopedParty(party=party)],
+                parties=[ScopedParty(party=party, qualifiers=tuple(rec.qualifiers))],
                 source=source,
                 source_key=key,
                 note=f"Listed in {file}, row {rec.row}",
@@ -270,7 +270,7 @@ def _apply_uflpa(records: list[Any], report: LoadReport, actor: Any, file: str) 
             actor=actor,
             order=order,
             data={"legal_basis": rec.section, "effective_date": rec.date_added},
-            parties=[ScopedParty(party=party)],
+            parties=[ScopedParty(party=party, qualifiers=tuple(rec.qualifiers))],
             note=f"Changed in {file}, row {rec.row}",
             source=source,
         )

@@ -42,7 +42,7 @@ SOURCES: dict[str, Source] = {
     for s in (
         Source(
             name="cbp-wro",
-            url="https://www.cbp.gov/newsroom/stats/trade/withhold-release-orders-and-findings-dashboard",
+            url="https://www.cbp.gov/trade/programs-administration/forced-labor/withhold-release-orders-and-findings",
             formats=("csv", "xlsx"),
             description="CBP Withhold Release Orders and Findings list (19 U.S.C. 1307); the dashboard "
             "page links the current CSV/XLSX download.",
@@ -94,12 +94,15 @@ _ACCEPTED_TYPES: dict[str, set[str]] = {
     "csv": {
         "text/csv",
         "text/plain",
+        "text/x-csv",
+        "text/comma-separated-values",
         "application/csv",
         "application/vnd.ms-excel",
         "application/octet-stream",
     },
     "xlsx": {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-excel",
         "application/octet-stream",
         "application/zip",
     },
@@ -121,6 +124,15 @@ class FetchedFile:
 
     def __fspath__(self) -> str:
         return str(self.path)
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file already on disk (the same digest fetch() reports)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _is_loopback(host: str | None) -> bool:

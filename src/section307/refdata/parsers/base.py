@@ -58,6 +58,8 @@ def sniff_kind(path: Path) -> str:
     for magic, label in _MAGIC:
         if head.startswith(magic):
             return label
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 with BOM: Excel's "Unicode Text" export
     if b"\x00" in head:
         return "binary file"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -74,6 +76,13 @@ def decode_text(path: Path, data: bytes | None = None) -> tuple[str, str]:
     Returns (text, encoding).  Raises ParseFailed when neither fits.
     """
     raw = path.read_bytes() if data is None else data
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ParseFailed(
+                RowError(path.name, None, None, f"cannot decode the UTF-16 file: {exc.reason}")
+            ) from None
     try:
         return raw.decode("utf-8-sig"), ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
     except UnicodeDecodeError as exc:
@@ -107,6 +116,22 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
+class LinkedText(str):
+    """Cell text that carries the hyperlink behind it (XLSX cells whose text is not the URL)."""
+
+    url: str
+
+    def __new__(cls, value: object, url: str) -> LinkedText:
+        obj = super().__new__(cls, str(value))
+        obj.url = url
+        return obj
+
+
+def link_of(value: object) -> str:
+    """The hyperlink behind a cell, or ""."""
+    return value.url if isinstance(value, LinkedText) else ""
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -115,7 +140,10 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
+Sheet = tuple[str | None, list[list[object]]]  # (sheet name, rows); CSV has one unnamed sheet
+
+
+def _raw_rows(path: Path) -> tuple[list[Sheet], list[str]]:
     kind = sniff_kind(path)
     notes: list[str] = []
     if kind == "xlsx":
@@ -124,43 +152,71 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], list[str]]:
         import openpyxl
 
         try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            # Not read-only: hyperlinks (e.g. CBP's "Press Release" cells) are only visible this way.
+            wb = openpyxl.load_workbook(path, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ParseFailed(RowError(path.name, None, None, f"not a readable XLSX workbook: {exc}")) from None
+            raise ParseFailed(
+                RowError(path.name, None, None, f"not a readable XLSX workbook: {exc}")
+            ) from None
+        sheets: list[Sheet] = []
         try:
-            ws = wb.worksheets[0]
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            for ws in wb.worksheets:
+                rows: list[list[object]] = []
+                for row_cells in ws.iter_rows():
+                    values: list[object] = []
+                    for cell in row_cells:
+                        link = getattr(cell, "hyperlink", None)
+                        target = getattr(link, "target", None) if link is not None else None
+                        values.append(
+                            LinkedText(cell.value, target)
+                            if target and cell.value is not None
+                            else cell.value
+                        )
+                    rows.append(values)
+                sheets.append((ws.title, rows))
         finally:
             wb.close()
-        return rows, notes
+        return sheets, notes
     if kind == "xls":
         import xlrd
 
         try:
             book = xlrd.open_workbook(str(path))
         except xlrd.XLRDError as exc:
-            raise ParseFailed(RowError(path.name, None, None, f"not a readable XLS workbook: {exc}")) from None
-        sheet = book.sheet_by_index(0)
-        rows = []
-        for i in range(sheet.nrows):
-            row: list[object] = []
-            for j, cell in enumerate(sheet.row(i)):
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                else:
-                    row.append(sheet.cell_value(i, j))
-            rows.append(row)
-        return rows, notes
+            raise ParseFailed(
+                RowError(path.name, None, None, f"not a readable XLS workbook: {exc}")
+            ) from None
+        sheets = []
+        for sheet in book.sheets():
+            rows = []
+            for i in range(sheet.nrows):
+                row: list[object] = []
+                for j, cell in enumerate(sheet.row(i)):
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                    else:
+                        row.append(sheet.cell_value(i, j))
+                rows.append(row)
+            sheets.append((sheet.name, rows))
+        return sheets, notes
     if kind != "text":
-        raise ParseFailed(RowError(path.name, None, None, f"not a CSV or spreadsheet file (it looks like a {kind})"))
+        raise ParseFailed(
+            RowError(path.name, None, None, f"not a CSV or spreadsheet file (it looks like a {kind})")
+        )
     text, encoding = decode_text(path)
     if encoding == "cp1252":
         notes.append(f"{path.name}: not valid UTF-8, read as Windows-1252 (cp1252)")
+    elif encoding == "utf-16":
+        notes.append(f"{path.name}: read as UTF-16")
+    # The delimiter is whichever of , ; TAB the first line uses most: headers rarely contain them,
+    # whereas entity cells are full of commas and semicolons (which fool csv.Sniffer).
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=lambda d: (first_line.count(d), d == ","))
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)], notes
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return [(None, rows)], notes
+    except csv.Error as exc:
+        raise ParseFailed(RowError(path.name, None, None, f"not a well-formed CSV file: {exc}")) from None
 
 
 def read_table(
@@ -170,35 +226,42 @@ def read_table(
     *,
     header_search_rows: int = 10,
 ) -> Table:
-    """Read the first sheet of a CSV/XLSX/XLS file into rows keyed by canonical column names.
+    """Read a CSV/XLSX/XLS file into rows keyed by canonical column names.
 
     ``columns`` maps each canonical name to the header spellings accepted for it.  The header is the
     first of the top ``header_search_rows`` rows that has every required column (official workbooks
-    often have a title row or two above it).  Missing required columns → ParseFailed naming them.
+    often have a title row or two above it); in a workbook, the first sheet that has such a header is
+    read (a cover or notes sheet may come first).  Missing required columns → ParseFailed naming them.
     """
     path = Path(path)
     if not path.is_file():
         raise ParseFailed(RowError(path.name, None, None, "file not found"))
-    raw, notes = _raw_rows(path)
+    sheets, notes = _raw_rows(path)
     required = list(required)
     wanted = {canon: {norm_header(s) for s in (canon, *spellings)} for canon, spellings in columns.items()}
 
-    best: tuple[int, dict[str, int], list[object]] | None = None
-    for idx, row in enumerate(raw[:header_search_rows]):
-        found: dict[str, int] = {}
-        for col_idx, cell in enumerate(row):
-            key = norm_header(cell)
-            for canon, keys in wanted.items():
-                if key in keys and canon not in found:
-                    found[canon] = col_idx
-        if all(c in found for c in required):
-            best = (idx, found, row)
+    # (sheet index, header row index, columns found, header row)
+    best: tuple[int, int, dict[str, int], list[object]] | None = None
+    for sheet_idx, (_, sheet_rows) in enumerate(sheets):
+        for idx, row in enumerate(sheet_rows[:header_search_rows]):
+            found: dict[str, int] = {}
+            for col_idx, cell in enumerate(row):
+                key = norm_header(cell)
+                for canon, keys in wanted.items():
+                    if key in keys and canon not in found:
+                        found[canon] = col_idx
+            if best is None or len(found) > len(best[2]):
+                best = (sheet_idx, idx, found, row)
+            if all(c in found for c in required):
+                break
+        if best is not None and all(c in best[2] for c in required):
             break
-        if best is None or len(found) > len(best[1]):
-            best = (idx, found, row)
     if best is None:
         raise ParseFailed(RowError(path.name, None, None, "the file is empty"))
-    header_idx, found, header_row = best
+    sheet_idx, header_idx, found, header_row = best
+    sheet_name, raw = sheets[sheet_idx]
+    if sheet_idx > 0:
+        notes.append(f"{path.name}: read sheet {sheet_name!r}")
     missing = [c for c in required if c not in found]
     if missing:
         raise ParseFailed(
@@ -242,16 +305,19 @@ def parse_date(value: object) -> dt.date:
     raw = text(value)
     if not raw:
         raise ValueError("empty date")
+    # Spreadsheet exports often append a midnight time: "2021-09-30 00:00:00", "9/30/2021 0:00".
+    day = re.sub(r"(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AP]M)?$", "", raw, flags=re.IGNORECASE)
     try:
-        if _ISO_DATE.fullmatch(raw):
-            return dt.date.fromisoformat("-".join(p.zfill(2) for p in raw.split("-")))
-        if _US_DATE.fullmatch(raw):
-            month, day, year = (int(p) for p in raw.split("/"))
+        if _ISO_DATE.fullmatch(day):
+            return dt.date.fromisoformat("-".join(p.zfill(2) for p in day.split("-")))
+        if _US_DATE.fullmatch(day):
+            month, dom, year = (int(p) for p in day.split("/"))
             if year < 100:
                 year += 2000
-            return dt.date(year, month, day)
-        if _WORDY_DATE.fullmatch(raw):
-            return date_parser.parse(raw.replace(".", ""), default=dt.datetime(1900, 1, 1)).date()  # noqa: DTZ001
+            return dt.date(year, month, dom)
+        if _WORDY_DATE.fullmatch(day):
+            parsed: dt.datetime = date_parser.parse(day.replace(".", ""), default=dt.datetime(1900, 1, 1))  # noqa: DTZ001
+            return parsed.date()
     except (ValueError, OverflowError):
         pass
     raise ValueError(f"not a date: {raw!r}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from section307.refdata.countries import country_code as lookup_country
 from section307.refdata.countries import country_name as display_country
 from section307.refdata.errors import RowError
-from section307.refdata.parsers.base import ParseResult, parse_date, read_table, text
+from section307.refdata.parsers.base import ParseResult, link_of, parse_date, read_table, text
 from section307.refdata.parsers.entity_text import parse_entity_cell
 from section307.refdata.records import OrderRecord
 
@@ -157,7 +157,9 @@ def parse_cbp_wro(path: Path) -> ParseResult[OrderRecord]:
                 merchandise=merchandise,
                 industry=text(cells.get("Industry")),
                 status=status,
-                press_release=_press_release(text(cells.get("Press Release"))),
+                press_release=_press_release(
+                    link_of(cells.get("Press Release")) or text(cells.get("Press Release"))
+                ),
                 entity_text=entity_text,
                 remarks=text(cells.get("Remarks")),
                 parties=parse_entity_cell(entity_text, country=code),
@@ -182,15 +184,13 @@ def _disambiguate_keys(result: ParseResult[OrderRecord]) -> None:
             tag = _slug(rec.parties[0].name if rec.parties else rec.entity_text) or "country-wide"
             result.records[i] = replace(rec, key=f"{key}~{tag}")
     seen: dict[str, int] = {}
+    kept: list[OrderRecord] = []
     for rec in result.records:
         if rec.key in seen:
-            result.errors.append(
-                RowError(
-                    result.file,
-                    rec.row,
-                    None,
-                    f"duplicate order: same key {rec.key!r} as row {seen[rec.key]}",
-                )
-            )
+            reason = f"duplicate order: same key {rec.key!r} as row {seen[rec.key]}"
+            result.errors.append(RowError(result.file, rec.row, None, reason))
         else:
             seen[rec.key] = rec.row
+            kept.append(rec)
+    result.records = kept
+    result.errors.sort(key=lambda e: e.row or 0)

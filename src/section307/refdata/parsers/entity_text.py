@@ -5,17 +5,20 @@ A cell names zero or more parties.  The grammar, applied in this order:
 1. ``cell := [vessel-prefix] chunk (";" chunk)*`` - semicolons outside brackets always separate parties
    ("Fishing Vessels: A; B" makes every party a vessel).  A chunk that starts with an alias marker
    ("a/k/a B") adds aliases to the party before it.
-2. ``chunk := head "and its [N] subsidiaries [from PLACE]" ("," | ":") list`` - the head gets the
-   qualifier, each listed party gets "subsidiary of HEAD".  With N given, the list is split into N.
+2. ``chunk := head "and its [N] subsidiaries [from PLACE]" ("," | ":" | " ") list`` - the head gets the
+   qualifier, each listed party gets "subsidiary of HEAD".  With N given, the list is split into N.  A
+   bare comma needs N or PLACE to be read this way ("A and its subsidiaries, B" is two plain parties).
 3. ``list := item ("," item)* [","] ["and" item]`` - a comma only separates parties when the text after
    it is not a legal-form suffix ("Co., Ltd.", "S.A. de C.V.", "Inc."), not lower-case ("its
-   subsidiaries", "a/k/a B", "located in ...") and not inside brackets.  A bare "and" only separates
-   parties when the text before it ends in a legal form ("... Co., Ltd. and Y"), in a vessel list, or
-   when a stated count requires it: "Xinjiang Production and Construction Corps" stays whole.
+   subsidiaries", "a/k/a B", "located in ..."), not inside brackets, and no piece is a single word
+   ("Agricultural, Industrial, and Trade Co., Ltd." is one name).  A bare "and" only separates parties
+   when the text before it ends in a legal form ("... Co., Ltd. and Y"), in a vessel list, or when a
+   stated count requires it: "Xinjiang Production and Construction Corps" stays whole.
 4. ``item := [vessel-prefix] name [alias-chain] [(alias-paren)] [qualifier] [location]`` - see
    :func:`parse_party_name`.
 
-Everything is deterministic: no fuzzy matching, no dictionaries of company names.
+Everything is deterministic: no fuzzy matching, no dictionaries of company names.  docs/refdata.md
+lists every shape with an example.
 """
 
 from __future__ import annotations
@@ -74,10 +77,13 @@ _NUMBERS = {
 }
 
 # Trailing qualifier: "and its subsidiaries", "and subsidiaries", ", its subsidiaries and joint ventures",
-# "including its affiliates", "and all of its subsidiaries".
+# "including its affiliates", "& its eight subsidiaries".  A connector ("and", "including", a comma
+# before "its") is required, so names such as "Global Joint Ventures" keep their last words.
+_REL_LIST = rf"(?:{_NUM}\s+)?{_REL}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*/\s*)(?:its\s+)?{_REL})*"
 _QUALIFIER = re.compile(
-    rf"(?:,\s*|\s+)(?P<q>(?:(?:and|&|including|together\s+with|with)\s+)?(?:all\s+)?(?:of\s+)?"
-    rf"(?:its|their)?\s*(?:{_NUM}\s+)?{_REL}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*/\s*)(?:its\s+)?{_REL})*)\s*\.?$",
+    rf"(?:,\s*(?P<q1>(?:and\s+)?(?:all\s+)?(?:of\s+)?(?:its|their)\s+{_REL_LIST})"
+    rf"|\s+(?P<q2>(?:(?:and|including|together\s+with|with)\s+(?:all\s+)?(?:of\s+)?(?:(?:its|their)\s+)?"
+    rf"|&\s+(?:its|their)\s+){_REL_LIST}))\s*\.?$",
     re.IGNORECASE,
 )
 # "X and its two subsidiaries from China, Y and Z" / "X and its subsidiaries: Y, Z".
@@ -117,6 +123,8 @@ for _names, _info in (
     for _n in _names:
         _REGIONS[re.sub(r"[^a-z0-9]+", " ", _n.casefold()).strip()] = _info
 
+# Only an honorific makes a name obviously a person's; anything else stays an organization.
+_PERSON_TITLE = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr)\.|Miss)\s+[A-Z]")
 # A party whose name ends like this (and has no legal form) is a site, not a company.
 _FACILITY_WORDS = re.compile(
     r"\b(?:factory|factories|plant|mill|farm|estate|mine|mines|kiln|kilns|ranch|plantation|workshop|"
@@ -178,7 +186,8 @@ def _is_legal_suffix(fragment: str) -> bool:
     return bool(toks) and all(t in _LEGAL_TOKENS for t in toks)
 
 
-def _ends_with_legal_form(text: str) -> bool:
+def ends_with_legal_form(text: str) -> bool:
+    """True when the last word is a legal form ("Ltd.", "Inc.", "Bhd.", "Corporation"...)."""
     toks = _tokens(text)
     return bool(toks) and toks[-1] in _ENDING_TOKENS
 
@@ -209,7 +218,7 @@ def _split_and(text: str, *, force: bool) -> list[str]:
         if not _at_depth0(text, m.start()):
             continue
         left = text[start : m.start()]
-        if force or _ends_with_legal_form(left):
+        if force or ends_with_legal_form(left):
             out.append(left)
             start = m.end()
     out.append(text[start:])
@@ -256,6 +265,17 @@ def _dedupe(values: list[str], exclude: str = "") -> tuple[str, ...]:
     return tuple(out)
 
 
+def _split_chain(text: str) -> list[str]:
+    """Split "a/k/a B, a/k/a C (formerly known as D)" at alias markers outside brackets."""
+    out, start = [], 0
+    for m in _ALIAS_CHAIN.finditer(text):
+        if _at_depth0(text, m.start()):
+            out.append(text[start : m.start()])
+            start = m.end()
+    out.append(text[start:])
+    return [p for p in (_clean(x) for x in out) if p]
+
+
 def _split_aliases(text: str) -> list[str]:
     """Alias lists inside brackets use ";" (Federal Register style) or commas."""
     out: list[str] = []
@@ -296,7 +316,7 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
         q = _QUALIFIER.search(s)
         if not q or not _at_depth0(s, q.start()) or q.start() == 0:
             break
-        qualifiers.insert(0, re.sub(r"\s+", " ", q.group("q")).strip().lower())
+        qualifiers.insert(0, re.sub(r"\s+", " ", q.group("q1") or q.group("q2")).strip().lower())
         s = _clean(s[: q.start()])
 
     # Alias chain outside brackets: "A, a/k/a B, a/k/a C".
@@ -305,7 +325,11 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
         first = chain_starts[0].start()
         tail = s[first:]
         s = _clean(s[:first])
-        aliases.extend(p for p in (_clean(x) for x in _ALIAS_CHAIN.split(tail)) if p)
+        for piece in _split_chain(tail):
+            if piece:
+                # An alias may carry its own brackets: "a/k/a B (formerly known as C)".
+                sub = parse_party_name(piece, kind="organization")
+                aliases.extend([sub.name, *sub.aliases])
 
     # Bracketed aliases / variants / acronyms.
     while True:
@@ -323,8 +347,9 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
                 # alias keeps the rest of the name ("Wuling Fishing Co., Ltd."); at the end it stands alone.
                 aliases.append(f"{variant} {rest}".strip() if rest and not at_end else variant)
             elif at_end and _ACRONYM.fullmatch(inner) and not _is_legal_suffix(inner):
-                aliases.append(inner)
-            elif at_end and _ends_with_legal_form(s[: pm.start()]) and re.match(r"[A-Z]", inner):
+                # "(XPCC)" is a short name; "(HK)", "(USA)" only say where the company is.
+                (qualifiers if _country_code(inner) else aliases).append(inner)
+            elif at_end and ends_with_legal_form(s[: pm.start()]) and re.match(r"[A-Z]", inner):
                 # "YTY Industry Holdings Sdn. Bhd. (YTY Group)": a name after the legal form is another
                 # name for it; a country there ("(Malaysia)") only says where it is.
                 if _country_code(inner):
@@ -352,13 +377,15 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
         name = display
         aliases.extend(extra)
         kind = "region"
-    elif kind is None and len(name) > 3 and not _ends_with_legal_form(name):
+    elif kind is None and len(name) > 3 and not ends_with_legal_form(name):
         whole_country = _country_code(name)
         if whole_country:
             # A country-wide order names the country itself (e.g. "Turkmenistan" for cotton).
             kind, country = "region", whole_country
     if kind is None:
-        if _FACILITY_WORDS.search(name) and not _ends_with_legal_form(name):
+        if _PERSON_TITLE.match(name):
+            kind = "person"
+        elif _FACILITY_WORDS.search(name) and not ends_with_legal_form(name):
             kind = "facility"
         else:
             kind = "organization"

@@ -21,7 +21,7 @@ from pathlib import Path
 from section307.refdata.countries import country_code as lookup_country
 from section307.refdata.errors import ParseFailed, RowError
 from section307.refdata.parsers.base import ParseResult, decode_text, parse_date, read_table, sniff_kind, text
-from section307.refdata.parsers.entity_text import parse_entity_cell
+from section307.refdata.parsers.entity_text import ends_with_legal_form, parse_entity_cell
 from section307.refdata.records import UflpaEntityRecord
 
 SOURCE = "uflpa"
@@ -90,6 +90,10 @@ class _TableCollector(HTMLParser):
         self._row_line = 0
         self._row_header = False
         self._skip = 0
+        # List items outside tables, with the heading they sit under: (line, heading, text).
+        self.items: list[tuple[int, str, str]] = []
+        self._li: list[str] | None = None
+        self._li_line = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
@@ -104,7 +108,11 @@ class _TableCollector(HTMLParser):
             self._row_header = self._row_header or tag == "th"
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
-        elif tag in self._HEADINGS and self._cell is None and self._heading is None:
+        elif tag == "br" and self._li is not None:
+            self._li.append(" ")
+        elif tag == "li" and not self._stack:
+            self._li, self._li_line = [], line
+        elif tag in self._HEADINGS and self._cell is None and self._heading is None and self._li is None:
             self._heading = []
 
     def handle_endtag(self, tag: str) -> None:
@@ -119,6 +127,11 @@ class _TableCollector(HTMLParser):
             self._cells = None
         elif tag == "table" and self._stack:
             self.tables.append(self._stack.pop())
+        elif tag == "li" and self._li is not None:
+            item = text("".join(self._li))
+            if item:
+                self.items.append((self._li_line, self._last_heading, item))
+            self._li = None
         elif tag in self._HEADINGS and self._heading is not None:
             heading = text("".join(self._heading))
             # Real headings always reset the context; paragraphs and bold text only when they name a
@@ -136,6 +149,8 @@ class _TableCollector(HTMLParser):
             return
         if self._cell is not None:
             self._cell.append(data)
+        elif self._li is not None:
+            self._li.append(data)
         elif self._heading is not None:
             self._heading.append(data)
 
@@ -181,6 +196,12 @@ def _parse_html(path: Path) -> tuple[list[tuple[int, dict[str, str]]], dict[str,
                 elif key in _COUNTRY_HEADERS:
                     record["Country"] = cell
             rows.append((line, record))
+    if not rows:
+        # Some editions list the entities as bullet points under each section heading instead of tables.
+        for line, heading, item in collector.items:
+            item_section = normalize_section(heading)
+            if item_section and not (item.endswith(".") and not ends_with_legal_form(item)):
+                rows.append((line, {"Section": item_section, "Entity": item}))
     if not rows and not any(t.rows for t in collector.tables):
         raise ParseFailed(RowError(path.name, None, None, "no UFLPA Entity List table found in the page"))
     headers = {"Entity": "Entity", "Aliases": "Aliases", "Section": "Section", "Date Added": "Date Added"}
@@ -246,7 +267,14 @@ def parse_uflpa(path: Path) -> ParseResult[UflpaEntityRecord]:
             continue
         extra_aliases = [a.strip() for a in re.split(r"\s*[|;]\s*", text(cells.get("Aliases"))) if a.strip()]
         for party in parties:
-            aliases = tuple(dict.fromkeys(a for a in (*party.aliases, *extra_aliases) if a != party.name))
+            # Same alias in the cell and in the Aliases column, in any letter case, is kept once.
+            seen_alias = {party.name.casefold()}
+            alias_list: list[str] = []
+            for alias in (*party.aliases, *extra_aliases):
+                if alias.casefold() not in seen_alias:
+                    seen_alias.add(alias.casefold())
+                    alias_list.append(alias)
+            aliases = tuple(alias_list)
             # The same entity under two sections is legitimate; twice under one is a copy error.
             key = (party.name.casefold(), section)
             if key in seen:
