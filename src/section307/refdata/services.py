@@ -22,6 +22,7 @@ from section307.geo.models import Country, Region, TipRanking
 from section307.goods.models import DolGoodListing, Good
 from section307.orders.models import EnforcementOrder, OrderSource, OrderStatus, OrderType
 from section307.orders.services import ScopedParty, order_create, order_transition, order_update
+from section307.parties.identifiers import InvalidIdentifier, normalize_identifier
 from section307.parties.models import Party
 from section307.parties.names import name_key
 from section307.parties.services import party_resolve
@@ -137,6 +138,19 @@ def _move_status(*, order: EnforcementOrder, wanted: str, effective_date: Any, n
     return True
 
 
+def _valid_identifiers(party: Any, report: LoadReport, file: str, row: int) -> list[tuple[str, str]]:
+    """Identifiers quoted in free text; one that fails its check digit is reported and left out, not loaded."""
+    valid = []
+    for scheme, value in party.identifiers:
+        try:
+            normalize_identifier(scheme, value)
+        except InvalidIdentifier as exc:
+            report.note("identifiers ignored", f"{file}, row {row}: {party.name}: {exc}")
+            continue
+        valid.append((scheme, value))
+    return valid
+
+
 def _apply_cbp(records: list[Any], report: LoadReport, actor: Any, file: str) -> list[RowError]:
     errors: list[RowError] = []
     source = OrderSource.CBP_LIST
@@ -161,7 +175,7 @@ def _apply_cbp(records: list[Any], report: LoadReport, actor: Any, file: str) ->
                 kind=p.kind,
                 aliases=list(p.aliases),
                 country=party_country,
-                identifiers=list(p.identifiers),
+                identifiers=_valid_identifiers(p, report, file, rec.row),
             )
             if created:
                 report.counts["parties created"] += 1

@@ -136,7 +136,8 @@ def parse_cbp_wro(path: Path) -> ParseResult[OrderRecord]:
             )
         elif raw_code and lookup_country(raw_code) not in (None, code):
             result.notes.append(
-                f"{path.name}, row {row}: country code {raw_code!r} does not match {raw_country!r}; using {code}"
+                f"{path.name}, row {row}: country code {raw_code!r} does not match {raw_country!r}; "
+                f"using {code}"
             )
 
         merchandise = text(cells.get("Merchandise"))
