@@ -61,7 +61,7 @@ run: demo
 	$(BIN)/section307 runserver $(HOST):$(PORT)
 
 test: setup-dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check --output-format concise src tests bench
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
@@ -74,7 +74,7 @@ test-postgres:
 	$(BIN)/python -m pytest -n 2 -m "not browser and not spark" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check --output-format concise src tests bench
 	$(BIN)/mypy src
 
 format: $(VENV)/.installed-dev
