@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from playwright.sync_api import expect
 
 from section307.accounts import roles
 from tests.browser.conftest import check_accessibility, sign_in
@@ -25,7 +28,7 @@ def test_analyst_signs_in_and_browses_the_registry(page: Any, make_user: Any, tr
     page.wait_for_url("**/registry/")
     check_accessibility(page)
     page.select_option("#f-status", "revoked")
-    page.wait_for_function("document.querySelector('#order-rows caption').innerText.startsWith('1 ')")
+    expect(page.locator("#order-rows caption")).to_have_text(re.compile(r"^1 order$"))
     page.get_by_role("link", name="WRO-2020-0002").click()
     assert "Revoked" in page.locator("main").inner_text()
     check_accessibility(page)
