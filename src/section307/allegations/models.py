@@ -14,6 +14,7 @@ from section307.core.models import TimeStampedModel
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
 from section307.parties.models import Party
+from section307.parties.names import name_key
 
 
 class AllegationStatus(models.TextChoices):
@@ -202,6 +203,8 @@ class AllegationParty(models.Model):
         Party, null=True, blank=True, on_delete=models.SET_NULL, related_name="allegation_mentions"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # Folded name (parties.names.name_key) so similar-item lookups are indexed.
+    key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["allegation", "position", "id"]
@@ -209,6 +212,10 @@ class AllegationParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.key = name_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class AllegationMessage(models.Model):
