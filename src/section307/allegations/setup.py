@@ -14,7 +14,20 @@ ROLE_ADDITIONS: dict[str, list[str]] = {
 }
 
 
+def require_keys() -> None:
+    """Production (DEBUG off) must take its keys from the environment, never from a generated file."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not settings.DEBUG and not getattr(settings, "SECTION307_KEYS_FROM_ENVIRONMENT", False):
+        raise ImproperlyConfigured(
+            "SECTION307_ENCRYPTION_KEYS (Fernet keys, comma-separated) and SECTION307_RECEIPT_KEY must be set "
+            "in production: they protect reporter identities, evidence files and receipt codes."
+        )
+
+
 def register() -> None:
+    require_keys()
     for role, perms in ROLE_ADDITIONS.items():
         existing = roles.ROLE_PERMISSIONS.setdefault(role, [])
         existing.extend(p for p in perms if p not in existing)
