@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ValidationError
 
 from section307.allegations import ratelimits
@@ -30,7 +30,13 @@ from section307.allegations.selectors import (
     allegation_public_messages,
     allegation_public_status,
 )
-from section307.allegations.services import FileInput, allegation_reporter_message, allegation_submit, limits
+from section307.allegations.services import (
+    PUBLIC,
+    FileInput,
+    allegation_reporter_message,
+    allegation_submit,
+    limits,
+)
 
 router = Router(tags=["allegations"])
 
@@ -237,8 +243,8 @@ def _to_input(payload: AllegationIn) -> AllegationInput:
     )
 
 
-def _error(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> tuple[int, dict[str, Any]]:
-    return status, {"detail": detail, "errors": errors or []}
+def _error(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Status[dict[str, Any]]:
+    return Status(status, {"detail": detail, "errors": errors or []})
 
 
 @router.post(
@@ -248,7 +254,7 @@ def _error(status: int, detail: str, errors: list[dict[str, str]] | None = None)
     openapi_extra=_body_doc(AllegationIn, "JSON, or multipart with a `data` JSON part and `files` parts."),
     auth=None,
 )
-def submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
         raw, files = _payload(request)
         payload = AllegationIn.model_validate(raw)
@@ -259,14 +265,17 @@ def submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     if ratelimits.submission_limited(request):
         return _error(429, "Too many submissions from this client. Try again later.")
     try:
-        allegation, code = allegation_submit(actor=None, data=_to_input(payload), files=files)
+        allegation, code = allegation_submit(actor=PUBLIC, data=_to_input(payload), files=files)
     except AllegationInvalid as exc:
         return _error(422, "The allegation is incomplete or invalid.", _service_errors(exc))
-    return 201, {
-        "receipt_code": code,
-        "status": PublicStatus.RECEIVED.value,
-        "files": [{"kind": a.kind, "sha256": a.sha256} for a in allegation.attachments.all()],
-    }
+    return Status(
+        201,
+        {
+            "receipt_code": code,
+            "status": PublicStatus.RECEIVED.value,
+            "files": [{"kind": a.kind, "sha256": a.sha256} for a in allegation.attachments.all()],
+        },
+    )
 
 
 def _by_header(request: HttpRequest) -> Any:
@@ -315,16 +324,19 @@ def _public_messages(allegation: Any) -> list[dict[str, Any]]:
 )
 def status(request: HttpRequest) -> Any:
     found = _by_header(request)
-    if isinstance(found, tuple):
+    if isinstance(found, Status):
         return found
     code = allegation_public_status(allegation=found)
-    return 200, {
-        "status": code,
-        "status_label": str(PublicStatus(code).label),
-        "submitted_on": found.submitted_at.date().isoformat(),
-        "messages": _public_messages(found),
-        "files": [{"kind": a.kind, "sha256": a.sha256} for a in found.attachments.all()],
-    }
+    return Status(
+        200,
+        {
+            "status": code,
+            "status_label": str(PublicStatus(code).label),
+            "submitted_on": found.submitted_at.date().isoformat(),
+            "messages": _public_messages(found),
+            "files": [{"kind": a.kind, "sha256": a.sha256} for a in found.attachments.all()],
+        },
+    )
 
 
 @router.post(
@@ -339,7 +351,7 @@ def status(request: HttpRequest) -> Any:
 )
 def add_message(request: HttpRequest) -> Any:
     found = _by_header(request)
-    if isinstance(found, tuple):
+    if isinstance(found, Status):
         return found
     try:
         raw, files = _payload(request)
@@ -351,11 +363,14 @@ def add_message(request: HttpRequest) -> Any:
     if ratelimits.submission_limited(request):
         return _error(429, "Too many messages from this client. Try again later.")
     try:
-        message = allegation_reporter_message(actor=None, allegation=found, body=payload.body, files=files)
+        message = allegation_reporter_message(actor=PUBLIC, allegation=found, body=payload.body, files=files)
     except AllegationInvalid as exc:
         return _error(422, "The message is invalid.", _service_errors(exc))
-    return 201, {
-        "id": message.pk,
-        "status": allegation_public_status(allegation=found),
-        "files": [{"kind": a.kind, "sha256": a.sha256} for a in message.attachments.all()],
-    }
+    return Status(
+        201,
+        {
+            "id": message.pk,
+            "status": allegation_public_status(allegation=found),
+            "files": [{"kind": a.kind, "sha256": a.sha256} for a in message.attachments.all()],
+        },
+    )

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -37,6 +38,11 @@ from section307.core.audit import audit_record
 from section307.geo.models import Country, Region
 from section307.goods.models import Good, GoodHtsCode
 from section307.parties.services import party_find, party_resolve
+
+# The actor for everything a reporter does. Always this, even if the browser happens to be signed in,
+# so no report is ever tied to an account (the audit row says "public").
+PUBLIC = AnonymousUser()
+
 
 # --- evidence files ---------------------------------------------------------------------------------
 
@@ -412,7 +418,7 @@ def allegation_mark_duplicate(
     _require(actor, "allegations.triage_allegation")
     allegation = _locked(allegation)
     # Merge into the surviving root, never into another duplicate (no chains, no cycles).
-    root = original
+    root = Allegation.objects.get(pk=original.pk)
     seen = {allegation.pk}
     while root.duplicate_of_id is not None:
         if root.pk in seen:
@@ -622,6 +628,7 @@ def allegation_rotate_keys(*, actor: Any = None) -> int:
 
 
 __all__ = [
+    "PUBLIC",
     "FileInput",
     "allegation_ask",
     "allegation_close",

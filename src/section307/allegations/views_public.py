@@ -50,6 +50,7 @@ from section307.allegations.selectors import (
     allegation_public_status,
 )
 from section307.allegations.services import (
+    PUBLIC,
     FileInput,
     allegation_reporter_message,
     allegation_submit,
@@ -238,7 +239,7 @@ def _evidence_action(request: HttpRequest, action: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if action == "remove":
         with contextlib.suppress(ValueError):
-            draft_attachment_remove(actor=None, draft_key=draft["key"], attachment_id=int(request.POST.get("file", "")))
+            draft_attachment_remove(actor=PUBLIC, draft_key=draft["key"], attachment_id=int(request.POST.get("file", "")))
         return redirect("allegations:report_step", slug="evidence")
     description = request.POST.get("description", "")[:500]
     files, errors = _read_uploads(request, description)
@@ -247,7 +248,7 @@ def _evidence_action(request: HttpRequest, action: str) -> HttpResponse:
     added = []
     for i, f in enumerate(files):
         try:
-            added.append(draft_attachment_add(actor=None, draft_key=draft["key"], file=f))
+            added.append(draft_attachment_add(actor=PUBLIC, draft_key=draft["key"], file=f))
         except AllegationInvalid as exc:
             for messages in exc.errors.values():
                 errors.setdefault(f"files.{i}", []).extend(f"{f.name}: {m}" for m in messages)
@@ -329,7 +330,7 @@ def review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):
             # Honeypot filled: answer like a success so the bot learns nothing, and keep nothing.
-            audit_record(actor=None, action="allegation.honeypot")
+            audit_record(actor=PUBLIC, action="allegation.honeypot")
             request.session.pop(DRAFT, None)
             request.session[RECEIPT] = {"code": receipt_generate(), "files": []}
             return redirect("allegations:report_receipt")
@@ -337,7 +338,7 @@ def review(request: HttpRequest) -> HttpResponse:
             if ratelimits.submission_limited(request):
                 return render(request, "allegations/rate_limited.html", status=429)
             try:
-                allegation, code = allegation_submit(actor=None, data=data, draft_key=_draft(request)["key"])
+                allegation, code = allegation_submit(actor=PUBLIC, data=data, draft_key=_draft(request)["key"])
             except AllegationInvalid as exc:
                 context["service_errors"] = [
                     (FIELD_STEP.get(field.split(".")[0], "review"), message)
@@ -420,7 +421,7 @@ def followup(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and not errors:
             try:
                 message = allegation_reporter_message(
-                    actor=None, allegation=allegation, body=form.cleaned_data["body"], files=files
+                    actor=PUBLIC, allegation=allegation, body=form.cleaned_data["body"], files=files
                 )
             except AllegationInvalid as exc:
                 errors.extend(m for ms in exc.errors.values() for m in ms)
@@ -462,5 +463,5 @@ def draft_discard(request: HttpRequest) -> HttpResponse:
     draft = request.session.pop(DRAFT, None)
     if isinstance(draft, dict) and draft.get("key"):
         for attachment in Attachment.objects.filter(draft_key=draft["key"], allegation__isnull=True):
-            draft_attachment_remove(actor=None, draft_key=draft["key"], attachment_id=attachment.pk)
+            draft_attachment_remove(actor=PUBLIC, draft_key=draft["key"], attachment_id=attachment.pk)
     return redirect("allegations:report_start")
