@@ -366,6 +366,7 @@ def add_message(request: HttpRequest) -> Any:
         message = allegation_reporter_message(actor=PUBLIC, allegation=found, body=payload.body, files=files)
     except AllegationInvalid as exc:
         return _error(422, "The message is invalid.", _service_errors(exc))
+    found.refresh_from_db()
     return Status(
         201,
         {

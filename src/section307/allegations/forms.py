@@ -33,6 +33,8 @@ class StyledForm(forms.Form):
         # quiet: bound to saved draft data for display, without showing errors the reporter has not asked for.
         self.quiet = quiet
         super().__init__(*args, **kwargs)
+        # Fields and choices first: the ARIA wiring below validates the form to find its errors.
+        self.setup_fields()
         for name, f in self.fields.items():
             widget = f.widget
             css = {
@@ -51,6 +53,9 @@ class StyledForm(forms.Form):
                 widget.attrs["aria-invalid"] = "true"
             if described:
                 widget.attrs["aria-describedby"] = " ".join(described)
+
+    def setup_fields(self) -> None:
+        """Subclasses add dynamic fields and choices here."""
 
 
 # --- the public steps -----------------------------------------------------------------------------
@@ -131,8 +136,7 @@ class PartyForm(StyledForm):
     )
     country = forms.ChoiceField(label=_("Country"), required=False, choices=[])
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def setup_fields(self) -> None:
         self.fields["country"].choices = country_choices(str(_("Not known")))
 
     def clean(self) -> dict[str, Any]:
@@ -189,8 +193,7 @@ class ProductionForm(StyledForm):
         max_length=5000,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def setup_fields(self) -> None:
         self.fields["country"].choices = country_choices(str(_("Choose a country")))
 
     def shipment_refs(self) -> list[tuple[str, str]]:
@@ -205,8 +208,7 @@ class ProductionForm(StyledForm):
 class IndicatorsForm(StyledForm):
     title = _("Indicators of forced labor")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def setup_fields(self) -> None:
         for value, label in IloIndicator.choices:
             self.fields[f"ind_{value}"] = forms.BooleanField(label=label, required=False)
             self.fields[f"obs_{value}"] = forms.CharField(
@@ -215,12 +217,6 @@ class IndicatorsForm(StyledForm):
                 max_length=20000,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
-        for name, f in self.fields.items():
-            css = "usa-checkbox__input" if name.startswith("ind_") else "usa-textarea"
-            f.widget.attrs["class"] = css
-            if self.is_bound and not self.quiet and self.errors.get(name):
-                f.widget.attrs["aria-invalid"] = "true"
-                f.widget.attrs["aria-describedby"] = f"id_{name}-error"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -334,8 +330,7 @@ class ReceiptForm(StyledForm):
         max_length=100,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def setup_fields(self) -> None:
         self.fields["code"].widget.attrs.update(
             {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         )
@@ -389,8 +384,7 @@ class ExtractionForm(StyledForm):
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *Industry.choices], required=False)
     hts_code = forms.CharField(label=_("HTS code"), required=False, max_length=20)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def setup_fields(self) -> None:
         from section307.geo.models import Region
 
         self.fields["country"].choices = country_choices("—")

@@ -32,10 +32,13 @@ def register() -> None:
         existing = roles.ROLE_PERMISSIONS.setdefault(role, [])
         existing.extend(p for p in perms if p not in existing)
 
+    from django.utils.translation import gettext_lazy
+
     from section307.core.context_processors import NAV_ITEMS, NavItem
 
     wanted = [
-        NavItem("Report forced labor", "allegations:report_start"),
+        # The public entry point is translated like the portal it opens.
+        NavItem(gettext_lazy("Report forced labor"), "allegations:report_start"),  # type: ignore[arg-type]
         NavItem("Allegations", "allegations:inbox", permission="allegations.triage_allegation"),
     ]
     for item in wanted:
