@@ -7,6 +7,7 @@ No function here ever receives or stores request metadata (IP address, user agen
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -201,18 +202,30 @@ def _match_goods(hts_code: str) -> list[Good]:
 
 
 def match_region(text: str, country: Country | None) -> Region | None:
-    """The most specific known region whose name appears in what the reporter wrote."""
+    """The most specific known region (deepest, then longest name) named in what the reporter wrote."""
     folded = text.casefold()
     if not folded.strip():
         return None
     regions = Region.objects.all() if country is None else Region.objects.filter(country=country)
-    best: tuple[int, Region] | None = None
+    parents = dict(Region.objects.values_list("pk", "parent_id"))
+
+    def depth(pk: int | None) -> int:
+        n = 0
+        while pk is not None and n < 20:
+            pk, n = parents.get(pk), n + 1
+        return n
+
+    best: tuple[int, int, Region] | None = None
     for region in regions:
         for name in [region.name, *region.names]:
             n = str(name).casefold().strip()
-            if len(n) >= 2 and n in folded and (best is None or len(n) > best[0]):
-                best = (len(n), region)
-    return best[1] if best else None
+            # Whole words for alphabetic names ("He" must not match "the"); substrings for Han script.
+            found = re.search(rf"\b{re.escape(n)}\b", folded) if n.isascii() else n in folded
+            if len(n) >= 2 and found:
+                score = (depth(region.pk), len(n))
+                if best is None or score > best[:2]:
+                    best = (*score, region)
+    return best[2] if best else None
 
 
 @transaction.atomic
