@@ -86,11 +86,15 @@ def pdf_with_author(author: str = "Jane Reporter") -> bytes:
 def docx_with_author(author: str = "Jane Reporter") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        zf.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
         zf.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
         zf.writestr(
             "word/document.xml",
-            f'<w:document><w:body><w:ins w:id="1" w:author="{author}"><w:p>Wages withheld</w:p></w:ins></w:body></w:document>',
+            f'<w:document><w:body><w:ins w:id="1" w:author="{author}"><w:p>Wages withheld</w:p></w:ins>'
+            "</w:body></w:document>",
         )
         zf.writestr(
             "docProps/core.xml",

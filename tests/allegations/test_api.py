@@ -138,7 +138,9 @@ def test_status_and_messages_by_receipt_code(client: Client, countries: None, ma
     assert "analyst" not in json.dumps(status)  # no staff names reach the reporter
 
     reply = client.post(
-        f"{URL}/messages", data=json.dumps({"body": "Night shift."}), content_type="application/json",
+        f"{URL}/messages",
+        data=json.dumps({"body": "Night shift."}),
+        content_type="application/json",
         HTTP_X_RECEIPT_CODE=code,
     )
     assert reply.status_code == 201, reply.content
@@ -147,7 +149,10 @@ def test_status_and_messages_by_receipt_code(client: Client, countries: None, ma
 
     with_file = client.post(
         f"{URL}/messages",
-        data={"data": json.dumps({"body": "Payslip attached"}), "files": [SimpleUploadedFile("p.pdf", pdf_with_author())]},
+        data={
+            "data": json.dumps({"body": "Payslip attached"}),
+            "files": [SimpleUploadedFile("p.pdf", pdf_with_author())],
+        },
         HTTP_X_RECEIPT_CODE=code,
     )
     assert with_file.status_code == 201 and with_file.json()["files"][0]["kind"] == "pdf"

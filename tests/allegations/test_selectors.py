@@ -54,12 +54,21 @@ def test_similar_allegations_and_orders(countries: None) -> None:
         parties=[ScopedParty(party)],
     )
     region_order = order_create(
-        actor=None, order_type=OrderType.WRO, merchandise="Anything from Xinjiang", effective_date=None,
-        country=cn, regions=[xj],
+        actor=None,
+        order_type=OrderType.WRO,
+        merchandise="Anything from Xinjiang",
+        effective_date=None,
+        country=cn,
+        regions=[xj],
     )
     revoked = order_create(
-        actor=None, order_type=OrderType.WRO, merchandise="Old", effective_date=None, country=cn,
-        parties=[ScopedParty(party)], status=OrderStatus.REVOKED,
+        actor=None,
+        order_type=OrderType.WRO,
+        merchandise="Old",
+        effective_date=None,
+        country=cn,
+        parties=[ScopedParty(party)],
+        status=OrderStatus.REVOKED,
     )
     base = submit(hts_code="6109.10", region_text="a factory in Aksu, Xinjiang")
     assert base.region == aksu  # the most specific region named

@@ -80,10 +80,14 @@ def test_invalid_input_has_field_errors_and_saves_nothing(countries: None) -> No
 def test_known_parties_are_linked_and_goods_matched_by_hts(countries: None) -> None:
     from section307.geo.models import Country
 
-    party, _ = party_resolve(actor=None, name="Tianshan Harvest Textile Co., Ltd.", country=Country.objects.get(code="CN"))
+    party, _ = party_resolve(
+        actor=None, name="Tianshan Harvest Textile Co., Ltd.", country=Country.objects.get(code="CN")
+    )
     yarn = Good.objects.create(name="Cotton yarn")
     GoodHtsCode.objects.create(good=yarn, code="5205")
-    allegation, _ = submit(data=valid_input(parties=[NamedPartyInput("manufacturer", "TIANSHAN HARVEST TEXTILE CO LTD", "", "CN")]))
+    allegation, _ = submit(
+        data=valid_input(parties=[NamedPartyInput("manufacturer", "TIANSHAN HARVEST TEXTILE CO LTD", "", "CN")])
+    )
     assert allegation.named_parties.get().party == party
     assert list(allegation.goods.all()) == [yarn]
 
@@ -181,12 +185,20 @@ def test_discard_originals_on_request(countries: None, django_capture_on_commit_
 
 
 def test_one_bad_file_rejects_the_submission_and_writes_nothing(countries: None) -> None:
-    before = set(default_storage.listdir("allegations/evidence")[1]) if default_storage.exists("allegations/evidence") else set()
+    before = (
+        set(default_storage.listdir("allegations/evidence")[1])
+        if default_storage.exists("allegations/evidence")
+        else set()
+    )
     with pytest.raises(AllegationInvalid) as info:
         submit(files=[FileInput("a.jpg", jpeg_with_gps()), FileInput("b.jpg", b"MZ" + b"\x00" * 100)])
     assert "files.1" in info.value.errors
     assert Allegation.objects.count() == 0 and Attachment.objects.count() == 0
-    after = set(default_storage.listdir("allegations/evidence")[1]) if default_storage.exists("allegations/evidence") else set()
+    after = (
+        set(default_storage.listdir("allegations/evidence")[1])
+        if default_storage.exists("allegations/evidence")
+        else set()
+    )
     assert after == before
 
 
@@ -198,7 +210,7 @@ def test_file_count_limit(countries: None, settings: Any) -> None:
 
 
 def test_question_and_answer_through_the_receipt_channel(countries: None, analyst: Any) -> None:
-    allegation, code = submit()
+    allegation, _code = submit()
     assert allegation_public_status(allegation=allegation) == PublicStatus.RECEIVED
     services.allegation_ask(actor=analyst, allegation=allegation, question="Which month did this start?")
     allegation.refresh_from_db()
@@ -280,7 +292,9 @@ def test_triage_needs_permission(countries: None, make_user: Any) -> None:
 
 
 def test_extract_parties_creates_records(countries: None, analyst: Any) -> None:
-    allegation, _ = submit(data=valid_input(parties=[NamedPartyInput("supplier", "Aksu Red Star Ginning Co.", "", "CN")]))
+    allegation, _ = submit(
+        data=valid_input(parties=[NamedPartyInput("supplier", "Aksu Red Star Ginning Co.", "", "CN")])
+    )
     linked = services.allegation_extract_parties(actor=analyst, allegation=allegation)
     assert len(linked) == 1 and linked[0].party is not None
     assert linked[0].party.name == "Aksu Red Star Ginning Co."

@@ -144,7 +144,9 @@ def test_evidence_upload_in_draft_then_submitted(client: Client, countries: None
     page = client.get(STEP.format("evidence")).content.decode()
     draft = Attachment.objects.get()
     assert draft.sha256 in page and draft.allegation is None
-    bad = client.post(STEP.format("evidence"), {"action": "upload", "files": [SimpleUploadedFile("x.pdf", b"MZ" + b"\0" * 99)]})
+    bad = client.post(
+        STEP.format("evidence"), {"action": "upload", "files": [SimpleUploadedFile("x.pdf", b"MZ" + b"\0" * 99)]}
+    )
     assert bad.status_code == 400 and "not accepted" in bad.content.decode()
     assert Attachment.objects.count() == 1
     walk(client, {"evidence": {}, "contact": ANSWERS["contact"]})
@@ -156,7 +158,9 @@ def test_evidence_upload_in_draft_then_submitted(client: Client, countries: None
 
 
 def test_remove_draft_file_only_own(client: Client, countries: None) -> None:
-    client.post(STEP.format("evidence"), {"action": "upload", "files": [SimpleUploadedFile("a.pdf", pdf_with_author())]})
+    client.post(
+        STEP.format("evidence"), {"action": "upload", "files": [SimpleUploadedFile("a.pdf", pdf_with_author())]}
+    )
     mine = Attachment.objects.get()
     other = Client()
     other.post(STEP.format("evidence"), {"action": "remove", "file": str(mine.pk)})

@@ -37,25 +37,32 @@ class StyledForm(forms.Form):
         self.setup_fields()
         for name, f in self.fields.items():
             widget = f.widget
-            css = {
+            widget_classes: dict[type, str] = {
                 forms.Textarea: "usa-textarea",
                 forms.Select: "usa-select",
                 forms.CheckboxInput: "usa-checkbox__input",
                 forms.RadioSelect: "usa-radio__input",
                 forms.ClearableFileInput: "usa-file-input",
-            }.get(type(widget), "usa-input")
+            }
+            css = widget_classes.get(type(widget), "usa-input")
             widget.attrs.setdefault("class", css)
             described = []
+            html_id = self[name].auto_id
             if f.help_text:
-                described.append(f"{self.auto_id % self.add_prefix(name)}-hint")
+                described.append(f"{html_id}-hint")
             if self.is_bound and not quiet and self.errors.get(name):
-                described.append(f"{self.auto_id % self.add_prefix(name)}-error")
+                described.append(f"{html_id}-error")
                 widget.attrs["aria-invalid"] = "true"
             if described:
                 widget.attrs["aria-describedby"] = " ".join(described)
 
     def setup_fields(self) -> None:
         """Subclasses add dynamic fields and choices here."""
+
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
 
 # --- the public steps -----------------------------------------------------------------------------
@@ -137,10 +144,10 @@ class PartyForm(StyledForm):
     country = forms.ChoiceField(label=_("Country"), required=False, choices=[])
 
     def setup_fields(self) -> None:
-        self.fields["country"].choices = country_choices(str(_("Not known")))
+        self._choices("country", country_choices(str(_("Not known"))))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("address", "").strip() and not data.get("name", "").strip():
             self.add_error("name", _("Give the company's name, or leave its address empty."))
         return data
@@ -194,7 +201,7 @@ class ProductionForm(StyledForm):
     )
 
     def setup_fields(self) -> None:
-        self.fields["country"].choices = country_choices(str(_("Choose a country")))
+        self._choices("country", country_choices(str(_("Choose a country"))))
 
     def shipment_refs(self) -> list[tuple[str, str]]:
         refs: list[tuple[str, str]] = []
@@ -219,7 +226,7 @@ class IndicatorsForm(StyledForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for value, _label in IloIndicator.choices:
             if data.get(f"ind_{value}") and not str(data.get(f"obs_{value}", "")).strip():
                 self.add_error(f"obs_{value}", _("Describe what was seen or heard for this indicator."))
@@ -247,11 +254,6 @@ class EvidenceForm(StyledForm):
         ),
         required=False,
     )
-
-
-class UploadForm(forms.Form):
-    files = forms.FileField(label=_("Choose files"), required=False)
-    description = forms.CharField(label=_("What do these files show? (optional)"), required=False, max_length=500)
 
 
 class ContactForm(StyledForm):
@@ -290,7 +292,7 @@ class ContactForm(StyledForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         identified = data.get("identify") == "identified"
         if not identified:
             # Anonymous: drop anything typed into the identity fields before going back and forth.
@@ -387,11 +389,11 @@ class ExtractionForm(StyledForm):
     def setup_fields(self) -> None:
         from section307.geo.models import Region
 
-        self.fields["country"].choices = country_choices("—")
-        self.fields["region"].choices = [
-            ("", "—"),
-            *((str(r.pk), f"{r.name} ({r.code})") for r in Region.objects.all()),
-        ]
+        self._choices("country", country_choices("—"))
+        self._choices(
+            "region",
+            [("", "—"), *((str(r.pk), f"{r.name} ({r.code})") for r in Region.objects.all())],
+        )
         self.fields["goods"].widget.attrs["class"] = "usa-select"
 
     def clean_hts_code(self) -> str:

@@ -137,7 +137,7 @@ def _discard_originals(attachments: Sequence[Attachment]) -> None:
             a.original_path = ""
             a.original_discarded_at = now
             a.save(update_fields=["original_path", "original_discarded_at"])
-    transaction.on_commit(lambda: [evidence.delete_stored(p) for p in paths])
+    transaction.on_commit(lambda: evidence.delete_all(paths))
 
 
 @transaction.atomic
@@ -163,7 +163,7 @@ def draft_attachment_remove(*, actor: Any, draft_key: str, attachment_id: int) -
         return False
     paths = [attachment.original_path, attachment.sanitized_path]
     attachment.delete()
-    transaction.on_commit(lambda: [evidence.delete_stored(p) for p in paths])
+    transaction.on_commit(lambda: evidence.delete_all(paths))
     return True
 
 
@@ -174,7 +174,7 @@ def drafts_purge_expired(*, actor: Any = None, older_than: timedelta | None = No
     stale = list(Attachment.objects.filter(allegation__isnull=True, message__isnull=True, created_at__lt=cutoff))
     paths = [p for a in stale for p in (a.original_path, a.sanitized_path) if p]
     Attachment.objects.filter(pk__in=[a.pk for a in stale]).delete()
-    transaction.on_commit(lambda: [evidence.delete_stored(p) for p in paths])
+    transaction.on_commit(lambda: evidence.delete_all(paths))
     if stale:
         audit_record(actor=actor, action="allegation.drafts_purged", data={"files": len(stale)})
     return len(stale)

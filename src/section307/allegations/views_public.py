@@ -153,7 +153,8 @@ def _mark_done(request: HttpRequest, slug: str, done: bool) -> None:
 
 def _forms_for(slug: str, data: QueryDict | None, *, quiet: bool = False) -> dict[str, Any]:
     step = STEPS[SLUGS.index(slug)]
-    context: dict[str, Any] = {"form": step.form(data, quiet=quiet) if slug != "review" else ReviewForm(data)}
+    form_class: Any = step.form
+    context: dict[str, Any] = {"form": form_class(data, quiet=quiet) if slug != "review" else ReviewForm(data)}
     if slug == "production":
         context["parties"] = PartyFormSet(data, prefix="party", form_kwargs={"quiet": quiet})
     return context
@@ -239,7 +240,9 @@ def _evidence_action(request: HttpRequest, action: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if action == "remove":
         with contextlib.suppress(ValueError):
-            draft_attachment_remove(actor=PUBLIC, draft_key=draft["key"], attachment_id=int(request.POST.get("file", "")))
+            draft_attachment_remove(
+                actor=PUBLIC, draft_key=draft["key"], attachment_id=int(request.POST.get("file", ""))
+            )
         return redirect("allegations:report_step", slug="evidence")
     description = request.POST.get("description", "")[:500]
     files, errors = _read_uploads(request, description)
@@ -402,7 +405,8 @@ def _followup_allegation(request: HttpRequest) -> Allegation | None:
     if not isinstance(session, dict) or session.get("until", 0) < time.time():
         request.session.pop(FOLLOWUP, None)
         return None
-    return Allegation.objects.filter(pk=session.get("pk")).first()
+    pk = session.get("pk")
+    return Allegation.objects.filter(pk=pk).first() if isinstance(pk, int) else None
 
 
 @never_cache

@@ -173,6 +173,7 @@ def _apply_service_errors(form: Any, exc: AllegationInvalid) -> None:
 def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     allegation = _get(request, pk)
     user = request.user
+    form: Any
     try:
         if name == "start":
             services.allegation_start_triage(actor=user, allegation=allegation)
@@ -228,7 +229,7 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 allegation=allegation,
                 goods=list(d["goods"]),
                 country=Country.objects.filter(code=d["country"]).first() if d["country"] else None,
-                region=Region.objects.filter(pk=_int(d["region"])).first() if d["region"] else None,
+                region=Region.objects.filter(pk=_int(d["region"]) or 0).first() if d["region"] else None,
                 industry=d["industry"],
                 hts_code=d["hts_code"],
             )
