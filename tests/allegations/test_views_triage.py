@@ -163,3 +163,19 @@ def test_navigation_shows_inbox_to_analysts_only(client: Client, client_as: Any)
     assert "/allegations/" not in client.get("/").content.decode()
     assert "/report/" in client.get("/").content.decode()
     assert "/allegations/" in client_as(roles.ANALYST).get("/").content.decode()
+
+
+def test_reporter_activity_brings_an_allegation_back_until_read(
+    analyst_client: Client, make_user: Any, countries: None
+) -> None:
+    a = submit()
+    services.allegation_close(actor=make_user(roles.ANALYST), allegation=a, reason="insufficient")
+    assert a.reference not in analyst_client.get("/allegations/").content.decode()
+    services.allegation_reporter_message(actor=services.PUBLIC, allegation=a, body="New photos of the dormitory.")
+    inbox = analyst_client.get("/allegations/").content.decode()
+    assert a.reference in inbox and "reporter wrote" in inbox
+    detail = analyst_client.get(f"/allegations/{a.pk}/").content.decode()
+    assert "The reporter wrote on" in detail
+    a.refresh_from_db()
+    assert not a.reporter_unread
+    assert a.reference not in analyst_client.get("/allegations/").content.decode()

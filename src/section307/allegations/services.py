@@ -346,16 +346,17 @@ def allegation_reporter_message(
     allegation.messages.filter(direction=AllegationMessage.Direction.TO_REPORTER, answered_at__isnull=True).update(
         answered_at=now
     )
-    fields = ["reporter_activity_at", "updated_at"]
+    fields = ["reporter_activity_at", "reporter_unread", "updated_at"]
     if allegation.status == AllegationStatus.INFO_REQUESTED:
         ALLEGATION_LIFECYCLE.check("reporter_replied", state=allegation.status, actor=actor)
         allegation.status = AllegationStatus.IN_TRIAGE
         fields.append("status")
     allegation.reporter_activity_at = now
+    allegation.reporter_unread = True
     allegation.save(update_fields=fields)
     if allegation.duplicate_of_id:
         # Whoever works on the surviving allegation should see the new material too.
-        Allegation.objects.filter(pk=allegation.duplicate_of_id).update(reporter_activity_at=now)
+        Allegation.objects.filter(pk=allegation.duplicate_of_id).update(reporter_activity_at=now, reporter_unread=True)
     audit_record(actor=actor, action="allegation.reporter_message", target=allegation, data={"files": len(stored)})
     return message
 
@@ -577,6 +578,16 @@ def allegation_link_party(*, actor: Any, named: AllegationParty, party: Any) -> 
         data={"named": named.name, "party": getattr(party, "pk", None)},
     )
     return named
+
+
+def allegation_mark_read(*, actor: Any, allegation: Allegation) -> None:
+    """A triage user opened the allegation: the reporter's new material has been seen (not audited: a read)."""
+    if (
+        allegation.reporter_unread
+        and getattr(actor, "has_perm", None)
+        and actor.has_perm("allegations.triage_allegation")
+    ):
+        Allegation.objects.filter(pk=allegation.pk).update(reporter_unread=False)
 
 
 # --- sensitive reads (audited) ----------------------------------------------------------------------

@@ -147,7 +147,9 @@ def _get(request: HttpRequest, pk: int) -> Allegation:
 @permission_required(TRIAGE, raise_exception=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = _get(request, pk)
-    return render(request, "allegations/detail.html", _detail_context(request, allegation))
+    context = _detail_context(request, allegation, unread=allegation.reporter_unread)
+    services.allegation_mark_read(actor=request.user, allegation=allegation)
+    return render(request, "allegations/detail.html", context)
 
 
 def _invalid(request: HttpRequest, allegation: Allegation, form_name: str, form: Any) -> HttpResponse:
