@@ -251,3 +251,16 @@ def _input() -> Any:
     from .conftest import valid_input
 
     return valid_input()
+
+
+def test_more_company_rows_without_javascript(client: Client) -> None:
+    data = {**ANSWERS["production"], "action": "more"}
+    response = client.post(STEP.format("production"), data)
+    assert response.status_code == 302
+    page = client.get(STEP.format("production")).content.decode()
+    assert 'name="party-7-name"' in page and "Borneo Crest Plantations" in page
+    for _ in range(5):
+        client.post(STEP.format("production"), {**data, "party-TOTAL_FORMS": "20"})
+    page = client.get(STEP.format("production")).content.decode()
+    assert 'name="party-19-name"' in page and 'name="party-20-name"' not in page
+    assert 'value="more"' not in page

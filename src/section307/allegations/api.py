@@ -204,6 +204,8 @@ def _payload(request: HttpRequest) -> tuple[Any, list[FileInput]]:
         raise BadRequest(415, "Send application/json or multipart/form-data.")
     try:
         return json.loads(raw or "null"), files
+    except RecursionError as exc:
+        raise BadRequest(400, "The JSON is nested too deeply.") from exc
     except json.JSONDecodeError as exc:
         raise BadRequest(
             400, f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."

@@ -205,6 +205,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         if slug == "evidence" and action in {"upload", "remove"}:
             return _evidence_action(request, action)
         _save_raw(request, slug)
+        if slug == "production" and action == "more":
+            _more_parties(request)
+            return redirect(reverse("allegations:report_step", kwargs={"slug": slug}) + "#companies")
         context = _forms_for(slug, request.POST)
         valid = _valid(context)
         _mark_done(request, slug, valid)
@@ -218,6 +221,18 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "allegations/report_step.html", _step_context(request, slug, context))
     context = _forms_for(slug, _raw(request, slug), quiet=True)
     return render(request, "allegations/report_step.html", _step_context(request, slug, context))
+
+
+def _more_parties(request: HttpRequest) -> None:
+    """Without JavaScript, more company rows come from the server: four more, up to the limit."""
+    stored = _draft(request)["steps"]["production"]
+    try:
+        current = int(stored.get("party-TOTAL_FORMS", ["4"])[0])
+    except (TypeError, ValueError):
+        current = 4
+    stored["party-TOTAL_FORMS"] = [str(min(max(current, 4) + 4, 20))]
+    stored.setdefault("party-INITIAL_FORMS", ["0"])
+    request.session.modified = True
 
 
 def _read_uploads(request: HttpRequest, description: str = "") -> tuple[list[FileInput], dict[str, list[str]]]:
