@@ -11,8 +11,8 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
