@@ -348,6 +348,9 @@ def review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):
             # Honeypot filled: answer like a success so the bot learns nothing, and keep nothing.
+            # Bots count against the same limit, so a flood cannot fill the audit trail either.
+            if ratelimits.submission_limited(request):
+                return render(request, "allegations/rate_limited.html", status=429)
             audit_record(actor=PUBLIC, action="allegation.honeypot")
             request.session.pop(DRAFT, None)
             request.session[RECEIPT] = {"code": receipt_generate(), "files": []}
