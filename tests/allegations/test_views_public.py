@@ -264,3 +264,15 @@ def test_more_company_rows_without_javascript(client: Client) -> None:
     page = client.get(STEP.format("production")).content.decode()
     assert 'name="party-19-name"' in page and 'name="party-20-name"' not in page
     assert 'value="more"' not in page
+
+
+def test_draft_answers_are_encrypted_in_the_session_table(client: Client) -> None:
+    from django.contrib.sessions.models import Session
+
+    client.post(
+        STEP.format("contact"),
+        {"identify": "identified", "name": "Mira Santos", "email": "mira@example.org", "action": "next"},
+    )
+    stored = Session.objects.get(session_key=client.session.session_key).session_data
+    assert "Mira" not in stored and "mira@example.org" not in str(Session.objects.get().get_decoded())
+    assert "Mira Santos" in client.get(STEP.format("contact")).content.decode()

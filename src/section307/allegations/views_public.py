@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from section307.allegations import ratelimits
+from section307.allegations import crypto, ratelimits
 from section307.allegations.forms import (
     ContactForm,
     EvidenceForm,
@@ -111,10 +111,26 @@ FIELD_STEP = {
 def _draft(request: HttpRequest) -> dict[str, Any]:
     draft = request.session.get(DRAFT)
     if not isinstance(draft, dict) or "key" not in draft:
-        draft = {"key": secrets.token_urlsafe(32), "steps": {}, "done": []}
+        draft = {"key": secrets.token_urlsafe(32), "steps": "", "done": []}
         request.session[DRAFT] = draft
         _purge_now_and_then()
     return draft
+
+
+def _steps(request: HttpRequest) -> dict[str, dict[str, list[str]]]:
+    # The answers (possibly including the reporter's identity) sit in the session table only encrypted.
+    token = _draft(request).get("steps") or ""
+    if not isinstance(token, str) or not token:
+        return {}
+    try:
+        return crypto.decrypt_json(token)
+    except (crypto.DecryptionFailed, ValueError):
+        return {}
+
+
+def _set_steps(request: HttpRequest, steps: dict[str, dict[str, list[str]]]) -> None:
+    _draft(request)["steps"] = crypto.encrypt_json(steps)
+    request.session.modified = True
 
 
 def _purge_now_and_then() -> None:
@@ -126,15 +142,13 @@ def _purge_now_and_then() -> None:
 
 
 def _save_raw(request: HttpRequest, slug: str) -> None:
-    draft = _draft(request)
-    draft["steps"][slug] = {
-        k: v for k, v in request.POST.lists() if k not in {"csrfmiddlewaretoken", "action", "website"}
-    }
-    request.session.modified = True
+    steps = _steps(request)
+    steps[slug] = {k: v for k, v in request.POST.lists() if k not in {"csrfmiddlewaretoken", "action", "website"}}
+    _set_steps(request, steps)
 
 
 def _raw(request: HttpRequest, slug: str) -> QueryDict | None:
-    stored = _draft(request)["steps"].get(slug)
+    stored = _steps(request).get(slug)
     if stored is None:
         return None
     data = QueryDict(mutable=True)
@@ -225,14 +239,15 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _more_parties(request: HttpRequest) -> None:
     """Without JavaScript, more company rows come from the server: four more, up to the limit."""
-    stored = _draft(request)["steps"]["production"]
+    steps = _steps(request)
+    stored = steps.setdefault("production", {})
     try:
         current = int(stored.get("party-TOTAL_FORMS", ["4"])[0])
     except (TypeError, ValueError):
         current = 4
     stored["party-TOTAL_FORMS"] = [str(min(max(current, 4) + 4, 20))]
     stored.setdefault("party-INITIAL_FORMS", ["0"])
-    request.session.modified = True
+    _set_steps(request, steps)
 
 
 def _read_uploads(request: HttpRequest, description: str = "") -> tuple[list[FileInput], dict[str, list[str]]]:
