@@ -19,4 +19,5 @@ api = NinjaAPI(
 def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"status": "ok", "version": __version__}
 
+
 api.add_router("/", allegations_router)
