@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "section307.goods",
     "section307.orders",
     "section307.refdata",
+    "section307.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -201,3 +202,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("SECTION307_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Cases (issue 5) ----------------------------------------------------------------------
+# Largest evidence file accepted, in bytes.
+CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("SECTION307_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))

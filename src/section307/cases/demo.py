@@ -1,0 +1,2 @@
+def demo_cases(world):  # placeholder replaced below
+    return None
