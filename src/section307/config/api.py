@@ -17,3 +17,8 @@ api = NinjaAPI(
 @api.get("/health", tags=["meta"], summary="Service health and version")
 def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"status": "ok", "version": __version__}
+
+
+from section307.orders.api import router as orders_router  # noqa: E402
+
+api.add_router("/", orders_router)
