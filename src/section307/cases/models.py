@@ -498,3 +498,20 @@ class OrderChangeRequest(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class CaseAllegation(models.Model):
+    """An allegation this case grew from or that was attached to it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allegation_links")
+    allegation = models.ForeignKey("allegations.Allegation", on_delete=models.PROTECT, related_name="case_links")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "linked_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "allegation"], name="case_allegation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} ← {self.allegation}"

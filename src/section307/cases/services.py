@@ -20,6 +20,7 @@ from section307.cases.ilo import Dimension, Element, Indicator, Strength
 from section307.cases.lifecycle import CASE_LIFECYCLE
 from section307.cases.models import (
     Case,
+    CaseAllegation,
     CaseComment,
     CaseParty,
     CaseShare,
@@ -795,13 +796,8 @@ def case_merge(*, actor: Any, duplicate: Case, into: Case, note: str) -> Case:
     into.countries.add(*duplicate.countries.all())
     into.regions.add(*duplicate.regions.all())
     into.team.add(*[u for u in [duplicate.owner, *duplicate.team.all()] if u.pk != into.owner_id])
-    try:
-        from section307.cases.models import CaseAllegation  # type: ignore[attr-defined]
-    except ImportError:
-        CaseAllegation = None  # noqa: N806
-    if CaseAllegation is not None:
-        for link in CaseAllegation.objects.filter(case=duplicate):
-            CaseAllegation.objects.get_or_create(case=into, allegation=link.allegation, defaults={"linked_by": actor})
+    for link in CaseAllegation.objects.filter(case=duplicate):
+        CaseAllegation.objects.get_or_create(case=into, allegation=link.allegation, defaults={"linked_by": actor})
     CaseTask.objects.filter(case=duplicate, status=CaseTask.Status.OPEN).update(status=CaseTask.Status.CANCELLED)
     duplicate.phase = Phase.CLOSED
     duplicate.outcome = Case.Outcome.MERGED
@@ -918,3 +914,48 @@ def partner_organizations() -> list[Organization]:
 
 def is_partner(user: Any) -> bool:
     return user_has_role(user, PARTNER_AGENCY)
+
+
+# -------------------------------------------------------------------------------------- allegations
+
+
+@transaction.atomic
+def case_link_allegation(*, actor: Any, case: Case, allegation: Any, note: str = "") -> CaseAllegation:
+    """Attach an allegation to a case and mark the allegation escalated (its triage records the case)."""
+    from section307.allegations.services import allegation_mark_escalated
+
+    _require(perms.can_work(actor, case))
+    _require(case.is_open, "A closed case cannot take new allegations.")
+    _require(actor.has_perm("allegations.triage_allegation"), "You may not triage allegations.")
+    link, created = CaseAllegation.objects.get_or_create(
+        case=case, allegation=allegation, defaults={"linked_by": actor, "note": note.strip()}
+    )
+    if created:
+        allegation_mark_escalated(actor=actor, allegation=allegation, case_reference=case.reference)
+        audit_record(actor=actor, action="case.link_allegation", target=case, data={"allegation": allegation.reference})
+    return link
+
+
+def allegation_scope(allegation: Any) -> dict[str, Any]:
+    """What a case opened from this allegation starts with: its resolved parties, goods, country and region."""
+    return {
+        "parties": [n.party for n in allegation.named_parties.select_related("party") if n.party_id],
+        "goods": list(allegation.goods.all()),
+        "countries": [allegation.country] if allegation.country_id else [],
+        "regions": [allegation.region] if allegation.region_id else [],
+        "hts_prefixes": [allegation.hts_code] if allegation.hts_code else [],
+    }
+
+
+@transaction.atomic
+def case_open_from_allegation(
+    *, actor: Any, allegation: Any, title: str, template: CaseTemplate | None, **case_fields: Any
+) -> Case:
+    """Open a case pre-filled from an allegation and link the two (one transaction: both or neither)."""
+    scope = allegation_scope(allegation)
+    for key, value in scope.items():
+        case_fields.setdefault(key, value)
+    case_fields.setdefault("origin", Case.Origin.TIP)
+    case = case_create(actor=actor, title=title, template=template, **case_fields)
+    case_link_allegation(actor=actor, case=case, allegation=allegation, note="Case opened from this allegation.")
+    return case

@@ -38,6 +38,7 @@ from section307.cases.forms import (
 from section307.cases.gates import gate_problems
 from section307.cases.models import (
     Case,
+    CaseAllegation,
     CaseParty,
     CaseShare,
     CaseTask,
@@ -217,12 +218,11 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
             "leave_research_problems": gate_problems("escalate", case) if case.phase == Phase.RESEARCH else [],
         }
     )
-    try:
-        from section307.cases.models import CaseAllegation  # type: ignore[attr-defined]
-
-        ctx["allegation_links"] = CaseAllegation.objects.filter(case=case).select_related("allegation")
-    except ImportError:
-        ctx["allegation_links"] = []
+    ctx["allegation_links"] = (
+        CaseAllegation.objects.filter(case=case).select_related("allegation")
+        if request.user.has_perm("allegations.view_allegation")
+        else []
+    )
     return ctx
 
 
@@ -848,4 +848,104 @@ def change_request_decide(request: HttpRequest, reference: str, pk: int) -> Http
         "cases/change_request_decide.html",
         {**_nav(case, request.user), "change": change, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+# ------------------------------------------------------------------------------------ allegations
+
+
+def _allegation(request: HttpRequest, allegation_pk: int) -> Any:
+    from section307.allegations.selectors import allegation_detail
+
+    if not request.user.has_perm("cases.add_case"):
+        raise PermissionDenied
+    allegation = allegation_detail(user=request.user, pk=allegation_pk)
+    if allegation is None:
+        raise Http404("No such allegation")
+    return allegation
+
+
+@login_required
+def case_open_from_allegation(request: HttpRequest, allegation_pk: int) -> HttpResponse:
+    """Open a new case from a template, pre-filled with the allegation's parties, goods and country."""
+    allegation = _allegation(request, allegation_pk)
+    scope = services.allegation_scope(allegation)
+    initial = {
+        "title": f"{allegation.merchandise[:200]}"
+        + (f" — {scope['countries'][0].name}" if scope["countries"] else ""),
+        "summary": f"Opened from allegation {allegation.reference}.",
+        "template": CaseTemplate.objects.filter(is_active=True).first(),
+        "origin": Case.Origin.TIP,
+        "parties": scope["parties"],
+        "goods": scope["goods"],
+        "countries": scope["countries"],
+        "regions": scope["regions"],
+        "hts": ", ".join(scope["hts_prefixes"]),
+    }
+    form = CaseCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.case_open_from_allegation(
+                actor=request.user,
+                allegation=allegation,
+                title=d["title"],
+                template=d["template"],
+                origin=d["origin"],
+                summary=d["summary"],
+                priority=d["priority"],
+                risk_rating=d["risk_rating"],
+                parties=d["parties"],
+                goods=d["goods"],
+                countries=d["countries"],
+                regions=d["regions"],
+                hts_prefixes=d["hts"],
+            )
+        except (ValidationError, TransitionNotAllowed) as exc:
+            form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, f"Case {case.reference} opened from {allegation.reference}.")
+            return redirect("cases:case_detail", reference=case.reference)
+    return render(
+        request, "cases/case_form.html", {"form": form, "allegation": allegation}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def case_attach_allegation(request: HttpRequest, allegation_pk: int) -> HttpResponse:
+    """Choose an existing case (similar ones first) and attach the allegation to it."""
+    allegation = _allegation(request, allegation_pk)
+    scope = services.allegation_scope(allegation)
+    similar = selectors.cases_similar_to(
+        party_ids=[p.pk for p in scope["parties"]],
+        good_ids=[g.pk for g in scope["goods"]],
+        region_ids=[r.pk for r in scope["regions"]],
+        user=request.user,
+    )
+    workable = [c for c in selectors.case_list(user=request.user, phase="open") if perms.can_work(request.user, c)]
+    error = ""
+    if request.method == "POST":
+        case = selectors.case_for(user=request.user, reference=request.POST.get("case", "").strip())
+        if case is None or not perms.can_work(request.user, case):
+            error = "Choose a case you work on."
+        else:
+            try:
+                services.case_link_allegation(
+                    actor=request.user, case=case, allegation=allegation, note=request.POST.get("note", "")
+                )
+            except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
+                error = "; ".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc)
+            else:
+                messages.success(request, f"{allegation.reference} attached to {case.reference}.")
+                return redirect("cases:case_detail", reference=case.reference)
+    return render(
+        request,
+        "cases/attach_allegation.html",
+        {
+            "allegation": allegation,
+            "similar": [s for s in similar if s[0].is_open and perms.can_work(request.user, s[0])],
+            "workable": workable,
+            "error": error,
+        },
+        status=400 if error else 200,
     )
