@@ -397,7 +397,8 @@ class OrderProposal(TimeStampedModel):
     order_type = models.CharField(
         max_length=20, choices=[(OrderType.WRO.value, OrderType.WRO.label), (OrderType.FINDING.value, "Finding")]
     )
-    merchandise = models.TextField()
+    # Blank is allowed in a draft; the submission gate requires it.
+    merchandise = models.TextField(blank=True)
     industry = models.CharField(max_length=100, blank=True)
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     effective_date = models.DateField(null=True, blank=True)

@@ -624,7 +624,7 @@ def proposal_save(
     for name, value in data.items():
         if name not in PROPOSAL_FIELDS:
             raise ValueError(f"proposal field {name!r} cannot be set here")
-        setattr(proposal, name, value)
+        setattr(proposal, name, value.strip() if isinstance(value, str) else value)
     scope_parties = list(scope_parties)
     if any(link.case_id != case.pk for link in scope_parties):
         raise ValidationError({"scope_parties": "Only parties in this case can be named."})

@@ -259,7 +259,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
                 ('order_type', models.CharField(choices=[('wro', 'Withhold Release Order'), ('finding', 'Finding')], max_length=20)),
-                ('merchandise', models.TextField()),
+                ('merchandise', models.TextField(blank=True)),
                 ('industry', models.CharField(blank=True, max_length=100)),
                 ('effective_date', models.DateField(blank=True, null=True)),
                 ('qualifiers', models.JSONField(blank=True, default=list)),
