@@ -101,7 +101,9 @@ def open_case(w: World, **kwargs: Any) -> Case:
 
 
 def map_and_memo(w: World, case: Case) -> None:
-    spinner = services.case_party_add(actor=w.analyst, case=case, party=w.spinner, role=CaseParty.Role.PROCESSOR, tier=1)
+    spinner = services.case_party_add(
+        actor=w.analyst, case=case, party=w.spinner, role=CaseParty.Role.PROCESSOR, tier=1
+    )
     services.case_party_add(
         actor=w.analyst, case=case, party=w.producer, role=CaseParty.Role.PRODUCER, tier=2, supplies_to=spinner
     )

@@ -137,14 +137,28 @@ def test_upload_through_the_page(world: World) -> None:
     upload.name = "photo.png"
     response = client.post(
         url,
-        {"file": upload, "kind": "photo", "title": "Dormitory", "source": "NGO", "reliability": "C",
-         "date_obtained": "2026-01-01"},
+        {
+            "file": upload,
+            "kind": "photo",
+            "title": "Dormitory",
+            "source": "NGO",
+            "reliability": "C",
+            "date_obtained": "2026-01-01",
+        },
     )
     assert response.status_code == 302
     bad = io.BytesIO(b"\x7fELF\x02\x01\x01" + b"\x00" * 60)
     bad.name = "photo.png"
     response = client.post(
-        url, {"file": bad, "kind": "photo", "title": "Bad", "source": "NGO", "reliability": "C", "date_obtained": "2026-01-01"}
+        url,
+        {
+            "file": bad,
+            "kind": "photo",
+            "title": "Bad",
+            "source": "NGO",
+            "reliability": "C",
+            "date_obtained": "2026-01-01",
+        },
     )
     assert response.status_code == 400 and b"not accepted" in response.content
     assert Evidence.objects.count() == 1

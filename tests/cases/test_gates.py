@@ -148,7 +148,9 @@ def test_issuing_creates_the_order_with_scope_and_link(world: World) -> None:
     proposal = services.proposal_decide(actor=world.supervisor, proposal=proposal, approve=True)
     order = proposal.order
     assert order.source == OrderSource.CASE and order.order_type == "wro" and order.status == "active"
-    assert [(op.party, op.qualifiers) for op in order.order_parties.all()] == [(world.spinner, ["and its subsidiaries"])]
+    assert [(op.party, op.qualifiers) for op in order.order_parties.all()] == [
+        (world.spinner, ["and its subsidiaries"])
+    ]
     assert list(order.goods.all()) == [world.good] and order.hts_prefixes == ["5205"]
     assert order.country == world.country and order.proposal == proposal
     assert order.events.get().kind == "issued"

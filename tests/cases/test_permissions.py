@@ -151,14 +151,21 @@ def test_revoking_a_share_hides_the_case(setup: dict[str, Any], world: World) ->
 
 
 def test_sharing_evidence_lets_partner_open_files(setup: dict[str, Any], world: World) -> None:
-    services.case_share(actor=world.analyst, case=setup["case"], organization=world.dol, access="read", include_evidence=True)
+    services.case_share(
+        actor=world.analyst, case=setup["case"], organization=world.dol, access="read", include_evidence=True
+    )
     client = Client()
     client.force_login(world.partner)
     ref, ev = setup["case"].reference, setup["evidence"]
     assert client.get(reverse("cases:evidence_download", args=[ref, ev.pk])).status_code == 200
     assert ev.custody.filter(action="downloaded", actor=world.partner).exists()
     # Still read-only: no tagging.
-    assert client.post(reverse("cases:evidence_detail", args=[ref, ev.pk]), {"action": "annotate", "body": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("cases:evidence_detail", args=[ref, ev.pk]), {"action": "annotate", "body": "x"}
+        ).status_code
+        == 403
+    )
 
 
 def test_partner_sees_only_the_shared_case(setup: dict[str, Any], world: World) -> None:

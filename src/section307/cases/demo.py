@@ -87,9 +87,7 @@ def demo_cases(world: Any) -> None:
         origin=Evidence.Origin.DEMO,
     )
     services.evidence_tag(actor=analyst, evidence=testimony, indicator=Indicator.DEBT, strength=Strength.STRONG)
-    services.evidence_tag(
-        actor=analyst, evidence=testimony, indicator=Indicator.DOCUMENTS, strength=Strength.STRONG
-    )
+    services.evidence_tag(actor=analyst, evidence=testimony, indicator=Indicator.DOCUMENTS, strength=Strength.STRONG)
     services.evidence_tag(actor=analyst, evidence=testimony, indicator=Indicator.THREATS, strength=Strength.MODERATE)
     photo = services.evidence_add(
         actor=analyst,

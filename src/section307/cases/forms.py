@@ -23,6 +23,7 @@ from section307.cases.models import (
 from section307.geo.models import Country, Region
 from section307.goods.hts import InvalidHts, normalize_hts
 from section307.goods.models import Good
+from section307.orders.models import OrderType
 from section307.parties.models import Party
 
 
@@ -166,7 +167,10 @@ class AssessmentForm(UswdsMixin, forms.Form):
 
 
 class ProposalForm(UswdsMixin, forms.Form):
-    order_type = forms.ChoiceField(choices=OrderProposal._meta.get_field("order_type").choices, label="Order type")
+    order_type = forms.ChoiceField(
+        choices=[(OrderType.WRO.value, OrderType.WRO.label), (OrderType.FINDING.value, OrderType.FINDING.label)],
+        label="Order type",
+    )
     merchandise = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     industry = forms.CharField(max_length=100, required=False)
     country = forms.ModelChoiceField(queryset=Country.objects.all(), required=False)

@@ -41,9 +41,8 @@ def gate_proposal(case: Case, *, proposal: OrderProposal | None = None, **_: Any
     problems: list[str] = []
     if not proposal.merchandise.strip():
         problems.append(MSG_MERCH)
-    has_scope = (
-        proposal.pk is not None
-        and (proposal.scope_parties.exists() or proposal.regions.exists() or proposal.goods.exists())
+    has_scope = proposal.pk is not None and (
+        proposal.scope_parties.exists() or proposal.regions.exists() or proposal.goods.exists()
     )
     if not has_scope:
         problems.append(MSG_SCOPE)

@@ -153,9 +153,7 @@ class CaseParty(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRODUCER)
     # Tier 0 is the importer; tier 1 its direct supplier; higher tiers go upstream to raw materials.
     tier = models.PositiveSmallIntegerField(null=True, blank=True)
-    supplies_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="suppliers"
-    )
+    supplies_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="suppliers")
     is_target = models.BooleanField(default=True, help_text="A target of the case (named in any order)")
     notes = models.TextField(blank=True)
 
@@ -215,6 +213,9 @@ class TaskComment(models.Model):
     class Meta:
         ordering = ["task", "created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.author} on {self.task}"
+
 
 class CaseComment(models.Model):
     """A note on the case; partner agencies with comment rights write here."""
@@ -226,6 +227,9 @@ class CaseComment(models.Model):
 
     class Meta:
         ordering = ["case", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.case.reference}"
 
 
 class StakeholderEngagement(models.Model):
@@ -251,6 +255,9 @@ class StakeholderEngagement(models.Model):
 
     class Meta:
         ordering = ["case", "-engaged_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder} ({self.engaged_on})"
 
 
 def _evidence_path(instance: Evidence, filename: str) -> str:
@@ -322,6 +329,9 @@ class EvidenceAnnotation(models.Model):
     class Meta:
         ordering = ["evidence", "created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.author} on {self.evidence}"
+
 
 class CustodyEvent(models.Model):
     """Chain of custody: every addition, view, download and export of a piece of evidence."""
@@ -345,6 +355,9 @@ class CustodyEvent(models.Model):
     class Meta:
         ordering = ["evidence", "occurred_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_label}"
+
 
 class IndicatorTag(models.Model):
     """A finding: this piece of evidence speaks to this ILO indicator, in this dimension and element."""
@@ -366,6 +379,9 @@ class IndicatorTag(models.Model):
     class Meta:
         ordering = ["evidence", "indicator", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()} ({self.get_strength_display()})"
+
 
 class IloAssessment(models.Model):
     """The analyst's written conclusion on the ILO matrix (a WRO gate)."""
@@ -376,6 +392,9 @@ class IloAssessment(models.Model):
     snapshot = models.JSONField(default=dict)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"ILO assessment of {self.case.reference}"
 
 
 class OrderProposal(TimeStampedModel):
@@ -457,6 +476,9 @@ class CaseShare(models.Model):
                 fields=["case", "organization"], condition=models.Q(revoked_at__isnull=True), name="case_share_active"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} → {self.organization} ({self.access})"
 
 
 class OrderChangeRequest(TimeStampedModel):

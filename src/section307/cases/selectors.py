@@ -15,9 +15,7 @@ from section307.cases.lifecycle import CASE_LIFECYCLE, GATES
 from section307.cases.models import Case, CaseTask, Evidence, IndicatorTag, Phase
 
 
-def case_list(
-    *, user: Any, phase: str = "", query: str = "", priority: str = "", mine: bool = False
-) -> QuerySet[Case]:
+def case_list(*, user: Any, phase: str = "", query: str = "", priority: str = "", mine: bool = False) -> QuerySet[Case]:
     qs = perms.visible_cases(user).select_related("owner", "agency")
     if phase == "open":
         qs = qs.exclude(phase=Phase.CLOSED)
@@ -31,18 +29,14 @@ def case_list(
         qs = qs.filter(
             Q(reference__icontains=query) | Q(title__icontains=query) | Q(parties__name__icontains=query)
         ).distinct()
-    return qs.annotate(
-        open_tasks=Count("tasks", filter=Q(tasks__status=CaseTask.Status.OPEN), distinct=True)
-    ).order_by("-updated_at")
+    return qs.annotate(open_tasks=Count("tasks", filter=Q(tasks__status=CaseTask.Status.OPEN), distinct=True)).order_by(
+        "-updated_at"
+    )
 
 
 def case_for(*, user: Any, reference: str) -> Case | None:
     """The case if this user may see it, else None (views answer 404 so existence is not revealed)."""
-    case = (
-        Case.objects.select_related("owner", "agency", "template", "merged_into")
-        .filter(reference=reference)
-        .first()
-    )
+    case = Case.objects.select_related("owner", "agency", "template", "merged_into").filter(reference=reference).first()
     if case is None or not perms.can_view(user, case):
         return None
     return case
@@ -69,9 +63,9 @@ def team_queue(*, user: Any, overdue_only: bool = False) -> QuerySet[CaseTask]:
 
 def overdue_tasks() -> QuerySet[CaseTask]:
     return CaseTask.objects.filter(
-        status=CaseTask.Status.OPEN, due_date__lt=timezone.localdate(), case__phase__in=list(
-            set(Phase.values) - {Phase.CLOSED}
-        )
+        status=CaseTask.Status.OPEN,
+        due_date__lt=timezone.localdate(),
+        case__phase__in=list(set(Phase.values) - {Phase.CLOSED}),
     ).select_related("case", "assignee")
 
 

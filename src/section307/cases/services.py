@@ -167,13 +167,13 @@ def case_update(
     for name, values in (("goods", goods), ("countries", countries), ("regions", regions)):
         if values is None:
             continue
-        values = list(values)
+        wanted: list[Any] = list(values)
         manager = getattr(case, name)
         old_pks = sorted(manager.values_list("pk", flat=True))
-        new_pks = sorted(v.pk for v in values)
+        new_pks = sorted(v.pk for v in wanted)
         if old_pks != new_pks:
             changes[name] = [old_pks, new_pks]
-            manager.set(values)
+            manager.set(wanted)
     if team is not None:
         _require(perms.can_manage(actor, case), "Only the owner or a supervisor changes the team.")
         members = [u for u in team if u.pk != case.owner_id]
@@ -289,7 +289,12 @@ def case_party_add(
         actor=actor,
         action="case.party_add" if created else "case.party_update",
         target=case,
-        data={"party": party.pk, "name": party.name, "tier": tier, "supplies_to": supplies_to.pk if supplies_to else None},
+        data={
+            "party": party.pk,
+            "name": party.name,
+            "tier": tier,
+            "supplies_to": supplies_to.pk if supplies_to else None,
+        },
     )
     return link
 
@@ -482,7 +487,9 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_access_record(*, actor: Any, evidence: Evidence, action: str, detail: dict[str, Any] | None = None) -> None:
+def evidence_access_record(
+    *, actor: Any, evidence: Evidence, action: str, detail: dict[str, Any] | None = None
+) -> None:
     """Each view, download and export goes into the chain of custody and the audit trail."""
     _require(perms.can_view_evidence(actor, evidence.case))
     if action not in {CustodyEvent.Action.VIEWED, CustodyEvent.Action.DOWNLOADED, CustodyEvent.Action.EXPORTED}:
@@ -796,8 +803,8 @@ def case_merge(*, actor: Any, duplicate: Case, into: Case, note: str) -> Case:
     into.countries.add(*duplicate.countries.all())
     into.regions.add(*duplicate.regions.all())
     into.team.add(*[u for u in [duplicate.owner, *duplicate.team.all()] if u.pk != into.owner_id])
-    for link in CaseAllegation.objects.filter(case=duplicate):
-        CaseAllegation.objects.get_or_create(case=into, allegation=link.allegation, defaults={"linked_by": actor})
+    for alink in CaseAllegation.objects.filter(case=duplicate):
+        CaseAllegation.objects.get_or_create(case=into, allegation=alink.allegation, defaults={"linked_by": actor})
     CaseTask.objects.filter(case=duplicate, status=CaseTask.Status.OPEN).update(status=CaseTask.Status.CANCELLED)
     duplicate.phase = Phase.CLOSED
     duplicate.outcome = Case.Outcome.MERGED

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from section307.cases.models import CaseTask
 from section307.cases.selectors import overdue_tasks
 from section307.core.audit import audit_record
 
@@ -16,13 +17,15 @@ from section307.core.audit import audit_record
 def remind_overdue_tasks() -> int:
     """Email each assignee about their overdue tasks, at most once a day per task. Returns emails sent."""
     today = timezone.localdate()
-    by_user: dict[int, list] = {}
+    by_user: dict[int, list[CaseTask]] = {}
     pending = overdue_tasks().filter(assignee__isnull=False, assignee__is_active=True).exclude(reminded_on=today)
     for t in pending:
-        by_user.setdefault(t.assignee_id, []).append(t)
+        if t.assignee_id is not None:
+            by_user.setdefault(t.assignee_id, []).append(t)
     sent = 0
     for tasks in by_user.values():
         user = tasks[0].assignee
+        assert user is not None  # grouped by assignee above
         lines = [f"- {t.case.reference}: {t.title} (due {t.due_date:%Y-%m-%d})" for t in tasks]
         with transaction.atomic():
             if user.email:

@@ -122,7 +122,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("cases.view_case"):
         raise PermissionDenied
-    filters = {
+    filters: dict[str, Any] = {
         "phase": request.GET.get("phase", "open"),
         "query": request.GET.get("q", "").strip()[:200],
         "priority": request.GET.get("priority", ""),
@@ -602,7 +602,9 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
             elif action == "annotate":
                 note_form = CommentForm(request.POST)
                 if note_form.is_valid():
-                    services.evidence_annotate(actor=request.user, evidence=evidence, body=note_form.cleaned_data["body"])
+                    services.evidence_annotate(
+                        actor=request.user, evidence=evidence, body=note_form.cleaned_data["body"]
+                    )
                     messages.success(request, "Annotation added.")
                     return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
             elif action == "withdraw":
@@ -613,7 +615,8 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
             elif action == "verify":
                 ok = services.evidence_verify(actor=request.user, evidence=evidence)
                 (messages.success if ok else messages.error)(
-                    request, "The stored file matches its SHA-256." if ok else "The stored file does NOT match its hash."
+                    request,
+                    "The stored file matches its SHA-256." if ok else "The stored file does NOT match its hash.",
                 )
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
         except ValidationError as exc:
@@ -639,12 +642,15 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 
 @login_required
 def evidence_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    case, evidence = _evidence(request, reference, pk)
+    _case_obj, evidence = _evidence(request, reference, pk)
     services.evidence_access_record(
         actor=request.user, evidence=evidence, action=CustodyEvent.Action.DOWNLOADED, detail={"sha256": evidence.sha256}
     )
     response = FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_filename, content_type=evidence.content_type
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_filename,
+        content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -656,7 +662,9 @@ def evidence_download(request: HttpRequest, reference: str, pk: int) -> FileResp
 @login_required
 def ilo_matrix(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
-    form = AssessmentForm(request.POST or None, initial={"conclusion": getattr(getattr(case, "ilo_assessment", None), "conclusion", "")})
+    form = AssessmentForm(
+        request.POST or None, initial={"conclusion": getattr(getattr(case, "ilo_assessment", None), "conclusion", "")}
+    )
     if request.method == "POST":
         if not perms.can_work(request.user, case):
             raise PermissionDenied
@@ -801,6 +809,7 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 def change_request_create(request: HttpRequest, reference: str, order_pk: int) -> HttpResponse:
     case = _work(request, reference)
     proposal = get_object_or_404(OrderProposal, case=case, order_id=order_pk)
+    assert proposal.order is not None  # the lookup is by order
     form = ChangeRequestForm(request.POST)
     if not form.is_valid():
         return _detail_with_errors(request, case, change_form=form)
@@ -871,8 +880,7 @@ def case_open_from_allegation(request: HttpRequest, allegation_pk: int) -> HttpR
     allegation = _allegation(request, allegation_pk)
     scope = services.allegation_scope(allegation)
     initial = {
-        "title": f"{allegation.merchandise[:200]}"
-        + (f" — {scope['countries'][0].name}" if scope["countries"] else ""),
+        "title": f"{allegation.merchandise[:200]}" + (f" — {scope['countries'][0].name}" if scope["countries"] else ""),
         "summary": f"Opened from allegation {allegation.reference}.",
         "template": CaseTemplate.objects.filter(is_active=True).first(),
         "origin": Case.Origin.TIP,

@@ -33,7 +33,9 @@ def seed(apps, schema_editor):
         return
     TaskTemplate.objects.bulk_create(
         [
-            TaskTemplate(template=template, phase=phase, title=title, description=desc, due_offset_days=days, position=i)
+            TaskTemplate(
+                template=template, phase=phase, title=title, description=desc, due_offset_days=days, position=i
+            )
             for i, (phase, title, desc, days) in enumerate(TASKS)
         ]
     )

@@ -6,27 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('allegations', '0001_initial'),
-        ('cases', '0002_default_template'),
+        ("allegations", "0001_initial"),
+        ("cases", "0002_default_template"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseAllegation',
+            name="CaseAllegation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.TextField(blank=True)),
-                ('allegation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_links', to='allegations.allegation')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allegation_links', to='cases.case')),
-                ('linked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("linked_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "allegation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_links",
+                        to="allegations.allegation",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="allegation_links", to="cases.case"
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'linked_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'allegation'), name='case_allegation_unique')],
+                "ordering": ["case", "linked_at", "id"],
+                "constraints": [models.UniqueConstraint(fields=("case", "allegation"), name="case_allegation_unique")],
             },
         ),
     ]
