@@ -114,7 +114,7 @@ def test_allegation_to_published_wro(page: Any, scene: dict[str, Any], tmp_path:
     page.fill("#id_title", "Worker interviews")
     page.fill("#id_source", "Field NGO")
     page.select_option("#id_reliability", "B")
-    page.fill("#id_date_obtained", (dt.date.today() - dt.timedelta(days=3)).isoformat())
+    page.fill("#id_date_obtained", (timezone.localdate() - dt.timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Store evidence").click()
     assert "SHA-256" in page.locator("main").inner_text()
     for indicator in ("documents", "debt"):
@@ -134,7 +134,7 @@ def test_allegation_to_published_wro(page: Any, scene: dict[str, Any], tmp_path:
     page.locator("summary", has_text="Record an engagement").click()
     page.select_option("#eng-kind", "ngo")
     page.fill("#eng-stakeholder", "Field NGO")
-    page.fill("#eng-engaged_on", dt.date.today().isoformat())
+    page.fill("#eng-engaged_on", timezone.localdate().isoformat())
     page.fill("#eng-summary", "Interviews and worker follow-up")
     page.locator("label[for=eng-protection_referral]").click()
     page.fill("#eng-referral_details", "Two workers referred to a legal-aid clinic")
