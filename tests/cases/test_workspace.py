@@ -244,3 +244,40 @@ def test_gate_refusal_on_the_page_loses_nothing(world: World) -> None:
         },
     )
     assert response.status_code == 400 and b"Met" in response.content
+
+
+def test_import_sanitized_file_from_linked_allegation(world: World) -> None:
+    from section307.allegations.evidence import store_encrypted
+    from section307.allegations.models import Attachment
+
+    from .conftest import png_bytes
+
+    allegation = _allegation(world)
+    case = open_case(world)
+    data = png_bytes()
+    attachment = Attachment.objects.create(
+        allegation=allegation,
+        kind="image",
+        mime_type="image/png",
+        extension="png",
+        size=len(data),
+        sha256="a" * 64,
+        original_path=store_encrypted(b"original with metadata"),
+        sanitized_path=store_encrypted(data),
+        sanitization="cleaned",
+    )
+    client = _client(world.analyst)
+    url = reverse("cases:evidence_import", args=[case.reference])
+    client.post(url, {"attachment": attachment.pk})
+    assert not case.evidence.exists()  # not linked yet
+    services.case_link_allegation(actor=world.analyst, case=case, allegation=allegation)
+    page = client.get(reverse("cases:evidence_list", args=[case.reference]))
+    assert attachment.display_name.encode() in page.content
+    assert client.post(url, {"attachment": attachment.pk}).status_code == 302
+    evidence = case.evidence.get()
+    assert evidence.origin == "allegation" and evidence.content_type == "image/png"
+    with evidence.file.open("rb") as fh:
+        assert fh.read() == data  # the sanitized copy, never the original
+    client.post(url, {"attachment": attachment.pk})
+    assert case.evidence.count() == 1
+    assert client.post(url, {"attachment": "x"}).status_code == 404

@@ -564,10 +564,27 @@ def evidence_list(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, f"Evidence stored (SHA-256 {evidence.sha256[:16]}…).")
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
     services.case_view_record(actor=request.user, case=case, view="evidence")
+    importable = []
+    if perms.can_work(request.user, case) and request.user.has_perm("allegations.triage_allegation"):
+        from section307.allegations.models import Attachment
+
+        imported = set(case.evidence.filter(origin=Evidence.Origin.ALLEGATION).values_list("origin_ref", flat=True))
+        importable = [
+            a
+            for a in Attachment.objects.filter(allegation__case_links__case=case)
+            .exclude(sanitized_path="")
+            .select_related("allegation")
+            if f"{a.allegation}/{a.pk}" not in imported
+        ]
     return render(
         request,
         "cases/evidence_list.html",
-        {**_nav(case, request.user), "evidence": selectors.case_evidence(case=case), "form": form},
+        {
+            **_nav(case, request.user),
+            "evidence": selectors.case_evidence(case=case),
+            "form": form,
+            "importable": importable,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -957,3 +974,23 @@ def case_attach_allegation(request: HttpRequest, allegation_pk: int) -> HttpResp
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_POST
+def evidence_import(request: HttpRequest, reference: str) -> HttpResponse:
+    """Import a linked allegation's sanitized file as evidence."""
+    from section307.allegations.models import Attachment
+
+    case = _work(request, reference)
+    raw = request.POST.get("attachment", "")
+    attachment = Attachment.objects.filter(pk=int(raw)).select_related("allegation").first() if raw.isdigit() else None
+    if attachment is None:
+        raise Http404("No such file")
+    try:
+        evidence = services.evidence_import_from_allegation(actor=request.user, case=case, attachment=attachment)
+    except (ValidationError, FileNotFoundError) as exc:
+        messages.error(request, "; ".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
+        return redirect("cases:evidence_list", reference=case.reference)
+    messages.success(request, f"Imported as evidence (SHA-256 {evidence.sha256[:16]}…).")
+    return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
