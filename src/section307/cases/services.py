@@ -872,7 +872,9 @@ def order_change_request_decide(
     *, actor: Any, request: OrderChangeRequest, grant: bool, note: str
 ) -> OrderChangeRequest:
     """A supervisor decides; a grant modifies or revokes the order through its lifecycle (history kept)."""
-    request = OrderChangeRequest.objects.select_for_update().select_related("order", "case").get(pk=request.pk)
+    request = (
+        OrderChangeRequest.objects.select_for_update(of=("self",)).select_related("order", "case").get(pk=request.pk)
+    )
     if request.case is not None:
         _require(
             perms.case_access(actor, request.case) == perms.Access.SUPERVISE,
