@@ -191,3 +191,20 @@ def test_case_pages_are_closed_to_roles_without_cases(world: World) -> None:
         client.force_login(user)
         assert client.get(reverse("cases:dashboard")).status_code == 403
         assert client.get(reverse("cases:case_create")).status_code == 403
+
+
+def test_case_api_follows_the_same_rules(setup: dict[str, Any], world: World) -> None:
+    ref = setup["case"].reference
+    partner = Client()
+    partner.force_login(world.partner)
+    assert [c["reference"] for c in partner.get("/api/v1/cases").json()] == [ref]
+    detail = partner.get(f"/api/v1/cases/{ref}").json()
+    assert detail["reference"] == ref and len(detail["ilo"]) == 11 and detail["penalty_shown"]
+    outsider = Client()
+    outsider.force_login(world.outsider)
+    assert outsider.get("/api/v1/cases").json() == []
+    assert outsider.get(f"/api/v1/cases/{ref}").status_code == 404
+    assert Client().get("/api/v1/cases").status_code == 401
+    trader = Client()
+    trader.force_login(world.trader)
+    assert trader.get("/api/v1/cases").status_code == 403

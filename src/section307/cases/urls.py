@@ -28,6 +28,7 @@ urlpatterns = [
     path("<str:reference>/audit/", views.case_audit, name="case_audit"),
     path("<str:reference>/evidence/", views.evidence_list, name="evidence_list"),
     path("<str:reference>/evidence/import/", views.evidence_import, name="evidence_import"),
+    path("<str:reference>/evidence/manifest.csv", views.evidence_manifest, name="evidence_manifest"),
     path("<str:reference>/evidence/<int:pk>/", views.evidence_detail, name="evidence_detail"),
     path("<str:reference>/evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("<str:reference>/ilo/", views.ilo_matrix, name="ilo_matrix"),

@@ -994,3 +994,58 @@ def evidence_import(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("cases:evidence_list", reference=case.reference)
     messages.success(request, f"Imported as evidence (SHA-256 {evidence.sha256[:16]}…).")
     return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
+
+
+@login_required
+def evidence_manifest(request: HttpRequest, reference: str) -> HttpResponse:
+    """A CSV manifest of the case's evidence (title, source, dates, SHA-256); each row is an export in custody."""
+    import csv
+
+    case = _case(request, reference)
+    if not perms.can_view_evidence(request.user, case):
+        raise PermissionDenied("Evidence of this case is not shared with you.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-evidence.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "case",
+            "title",
+            "kind",
+            "source",
+            "reliability",
+            "date_obtained",
+            "added_by",
+            "added_at",
+            "original_filename",
+            "content_type",
+            "size",
+            "sha256",
+            "indicators",
+        ]
+    )
+    for ev in selectors.case_evidence(case=case):
+        services.evidence_access_record(
+            actor=request.user, evidence=ev, action=CustodyEvent.Action.EXPORTED, detail={"manifest": case.reference}
+        )
+        tags = "; ".join(f"{t.indicator}:{t.strength}" for t in ev.tags.all() if t.withdrawn_at is None)
+        writer.writerow(
+            [
+                ev.pk,
+                ev.case.reference,
+                ev.title,
+                ev.kind,
+                ev.source,
+                ev.reliability,
+                ev.date_obtained.isoformat(),
+                ev.added_by.username,
+                ev.added_at.isoformat(),
+                ev.original_filename,
+                ev.content_type,
+                ev.size,
+                ev.sha256,
+                tags,
+            ]
+        )
+    return response

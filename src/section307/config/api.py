@@ -19,6 +19,8 @@ def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"status": "ok", "version": __version__}
 
 
+from section307.cases.api import router as cases_router  # noqa: E402
 from section307.orders.api import router as orders_router  # noqa: E402
 
 api.add_router("/", orders_router)
+api.add_router("/", cases_router)
