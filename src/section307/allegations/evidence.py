@@ -171,12 +171,11 @@ def _image_metadata(img: Image.Image) -> list[str]:
         found.add("EXIF")
         if exif.get_ifd(0x8825):  # GPSInfo
             found.add("GPS")
+    labels = {"exif": "EXIF", "xmp": "XMP", "XML:com.adobe.xmp": "XMP", "icc_profile": "ICC profile"}
     for key in img.info:
-        if key in _TECHNICAL_INFO:
-            continue
-        found.add(
-            {"exif": "EXIF", "xmp": "XMP", "XML:com.adobe.xmp": "XMP", "icc_profile": "ICC profile"}.get(key, key)
-        )
+        name = str(key)
+        if name not in _TECHNICAL_INFO:
+            found.add(labels.get(name, name))
     return sorted(found)
 
 
@@ -207,7 +206,7 @@ def _sanitize_pdf(data: bytes) -> Sanitized:
     if reader.is_encrypted:
         return Sanitized("not_supported", None)
     removed = {str(k).lstrip("/") for k in (reader.metadata or {})}
-    if "/Metadata" in reader.trailer["/Root"]:
+    if "/Metadata" in reader.root_object:
         removed.add("XMP")
     writer = PdfWriter()
     writer.append(reader)
@@ -298,3 +297,8 @@ def read_encrypted(path: str) -> bytes:
 def delete_stored(path: str) -> None:
     if path and default_storage.exists(path):
         default_storage.delete(path)
+
+
+def delete_all(paths: list[str]) -> None:
+    for path in paths:
+        delete_stored(path)

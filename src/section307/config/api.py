@@ -24,3 +24,7 @@ from section307.orders.api import router as orders_router  # noqa: E402
 
 api.add_router("/", orders_router)
 api.add_router("/", cases_router)
+
+from section307.allegations.api import router as allegations_router  # noqa: E402
+
+api.add_router("/", allegations_router)
