@@ -281,3 +281,34 @@ def test_import_sanitized_file_from_linked_allegation(world: World) -> None:
     client.post(url, {"attachment": attachment.pk})
     assert case.evidence.count() == 1
     assert client.post(url, {"attachment": "x"}).status_code == 404
+
+
+def test_junk_input_never_errors(world: World) -> None:
+    case = open_case(world)
+    ev = add_evidence(world, case)
+    task = case.tasks.first()
+    analyst, supervisor = _client(world.analyst), _client(world.supervisor)
+    ref = case.reference
+    junk = ["abc", "-1", "99999999999999999999999", "", "1.5", "<script>"]
+    for value in junk:
+        for client, url, data in [
+            (analyst, reverse("cases:task_action", args=[ref, task.pk]), {"action": "assign", "assignee": value}),
+            (analyst, reverse("cases:task_action", args=[ref, task.pk]), {"action": value}),
+            (analyst, reverse("cases:evidence_detail", args=[ref, ev.pk]), {"action": "withdraw", "tag": value}),
+            (analyst, reverse("cases:evidence_detail", args=[ref, ev.pk]), {"action": "tag", "indicator": value}),
+            (supervisor, reverse("cases:case_share", args=[ref]), {"revoke": value}),
+            (analyst, reverse("cases:case_share", args=[ref]), {"organization": value, "access": value}),
+            (analyst, reverse("cases:case_party_add", args=[ref]), {"party": value, "tier": value, "role": value}),
+            (analyst, reverse("cases:case_merge", args=[ref]), {"duplicate": value, "note": value}),
+            (analyst, reverse("cases:evidence_import", args=[ref]), {"attachment": value}),
+            (analyst, reverse("cases:case_transition", args=[ref]), {"transition": value}),
+            (analyst, reverse("cases:case_close", args=[ref]), {"outcome": value, "closing_note": value}),
+            (analyst, reverse("cases:proposal_edit", args=[ref]), {"order_type": value, "merchandise": value}),
+        ]:
+            status = client.post(url, data).status_code
+            assert status < 500, (url, data, status)
+        for path in ("/cases/all/", "/orders/", "/api/v1/orders"):
+            params = {"phase": value, "page": value, "priority": value, "q": value, "country": value, "since": value}
+            assert analyst.get(path, params).status_code < 500
+    case.refresh_from_db()
+    assert case.phase == Phase.INITIATION and case.evidence.count() == 1

@@ -69,6 +69,14 @@ def _work(request: HttpRequest, reference: str) -> Case:
     return case
 
 
+def _pk(value: str | None) -> int | None:
+    """A primary key from form input, or None: junk and out-of-range numbers never reach the database."""
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
 def _errors(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
@@ -384,7 +392,7 @@ def task_action(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
             services.task_reopen(actor=request.user, task=task)
         elif action == "assign":
             raw = request.POST.get("assignee", "")
-            assignee = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            assignee = User.objects.filter(pk=_pk(raw)).first() if _pk(raw) else None
             if raw and assignee is None:
                 raise ValidationError({"assignee": "No such user."})
             services.task_assign(actor=request.user, task=task, assignee=assignee)
@@ -436,7 +444,7 @@ def case_share(request: HttpRequest, reference: str) -> HttpResponse:
     if not perms.can_manage(request.user, case):
         raise PermissionDenied
     if request.POST.get("revoke"):
-        share = get_object_or_404(CaseShare, pk=request.POST["revoke"], case=case)
+        share = get_object_or_404(CaseShare, pk=_pk(request.POST["revoke"]), case=case)
         services.case_share_revoke(actor=request.user, share=share)
         messages.success(request, f"{share.organization} no longer sees this case.")
         return redirect(f"{case_url(case)}#sharing")
@@ -625,7 +633,7 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                     messages.success(request, "Annotation added.")
                     return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
             elif action == "withdraw":
-                tag = get_object_or_404(IndicatorTag, pk=request.POST.get("tag", "0") or 0, evidence=evidence)
+                tag = get_object_or_404(IndicatorTag, pk=_pk(request.POST.get("tag")), evidence=evidence)
                 services.evidence_tag_withdraw(actor=request.user, tag=tag)
                 messages.success(request, "Tag withdrawn.")
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
@@ -794,6 +802,8 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                 form.add_error(None, exc.messages)
             except ValidationError as exc:
                 _form_errors(form, exc)
+            except TransitionNotAllowed as exc:
+                form.add_error(None, str(exc))
             else:
                 if proposal.order:
                     messages.success(request, f"Approved: {proposal.order.reference} is issued and published.")
@@ -984,7 +994,7 @@ def evidence_import(request: HttpRequest, reference: str) -> HttpResponse:
 
     case = _work(request, reference)
     raw = request.POST.get("attachment", "")
-    attachment = Attachment.objects.filter(pk=int(raw)).select_related("allegation").first() if raw.isdigit() else None
+    attachment = Attachment.objects.filter(pk=_pk(raw)).select_related("allegation").first() if _pk(raw) else None
     if attachment is None:
         raise Http404("No such file")
     try:
