@@ -312,3 +312,13 @@ def test_junk_input_never_errors(world: World) -> None:
             assert analyst.get(path, params).status_code < 500
     case.refresh_from_db()
     assert case.phase == Phase.INITIATION and case.evidence.count() == 1
+
+
+def test_case_list_filters_with_and_without_htmx(world: World) -> None:
+    keep = open_case(world, title="Gloves")
+    other = open_case(world, title="Timber")
+    client = _client(world.analyst)
+    page = client.get(reverse("cases:case_list"), {"q": "Glov"})
+    assert keep.reference.encode() in page.content and other.reference.encode() not in page.content
+    partial = client.get(reverse("cases:case_list"), {"q": "Timber"}, HTTP_HX_REQUEST="true")
+    assert other.reference.encode() in partial.content and b"<html" not in partial.content

@@ -138,9 +138,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if filters["phase"] not in {"open", "", *Phase.values}:
         filters["phase"] = "open"
     page = Paginator(selectors.case_list(user=request.user, **filters), 25).get_page(request.GET.get("page"))
+    template = "cases/_case_list_results.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
     return render(
         request,
-        "cases/case_list.html",
+        template,
         {"page": page, "filters": filters, "phases": Phase.choices, "priorities": Case.Priority.choices},
     )
 
@@ -290,6 +291,8 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, "Case details saved.")
             return redirect("cases:case_detail", reference=case.reference)
+    if request.method == "GET":
+        services.case_view_record(actor=request.user, case=case, view="edit")
     return render(
         request,
         "cases/case_edit.html",
@@ -501,6 +504,8 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
                 request, f"Case closed.{f' {cancelled} open task(s) were cancelled.' if cancelled else ''}"
             )
             return redirect("cases:case_detail", reference=case.reference)
+    if request.method == "GET":
+        services.case_view_record(actor=request.user, case=case, view="close")
     return render(
         request,
         "cases/case_close.html",
@@ -762,6 +767,8 @@ def proposal_edit(request: HttpRequest, reference: str) -> HttpResponse:
                 form.add_error(None, str(exc))
     elif draft is not None:
         problems = gate_problems("submit_proposal", case, proposal=draft)
+    if request.method == "GET":
+        services.case_view_record(actor=request.user, case=case, view="proposal_form")
     return render(
         request,
         "cases/proposal_form.html",
@@ -879,6 +886,8 @@ def change_request_decide(request: HttpRequest, reference: str, pk: int) -> Http
         else:
             messages.success(request, "Decision recorded; the order's history shows it.")
             return redirect(f"{case_url(case)}#orders")
+    if request.method == "GET":
+        services.case_view_record(actor=request.user, case=case, view="change_request")
     return render(
         request,
         "cases/change_request_decide.html",
