@@ -395,7 +395,8 @@ def task_action(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
             services.task_reopen(actor=request.user, task=task)
         elif action == "assign":
             raw = request.POST.get("assignee", "")
-            assignee = User.objects.filter(pk=_pk(raw)).first() if _pk(raw) else None
+            assignee_pk = _pk(raw)
+            assignee = User.objects.filter(pk=assignee_pk).first() if assignee_pk is not None else None
             if raw and assignee is None:
                 raise ValidationError({"assignee": "No such user."})
             services.task_assign(actor=request.user, task=task, assignee=assignee)
@@ -1003,7 +1004,12 @@ def evidence_import(request: HttpRequest, reference: str) -> HttpResponse:
 
     case = _work(request, reference)
     raw = request.POST.get("attachment", "")
-    attachment = Attachment.objects.filter(pk=_pk(raw)).select_related("allegation").first() if _pk(raw) else None
+    attachment_pk = _pk(raw)
+    attachment = (
+        Attachment.objects.filter(pk=attachment_pk).select_related("allegation").first()
+        if attachment_pk is not None
+        else None
+    )
     if attachment is None:
         raise Http404("No such file")
     try:
