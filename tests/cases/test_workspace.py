@@ -322,3 +322,16 @@ def test_case_list_filters_with_and_without_htmx(world: World) -> None:
     assert keep.reference.encode() in page.content and other.reference.encode() not in page.content
     partial = client.get(reverse("cases:case_list"), {"q": "Timber"}, HTTP_HX_REQUEST="true")
     assert other.reference.encode() in partial.content and b"<html" not in partial.content
+
+
+def test_related_allegations_on_the_case_page(world: World) -> None:
+    allegation = _allegation(world)  # names the spinner, about cotton yarn
+    case = open_case(world)
+    services.case_party_add(actor=world.analyst, case=case, party=world.spinner)
+    page = _client(world.analyst).get(reverse("cases:case_detail", args=[case.reference]))
+    assert allegation.reference.encode() in page.content and b"parties: Aksu Mill" in page.content
+    services.case_link_allegation(actor=world.analyst, case=case, allegation=allegation)
+    from section307.cases.selectors import allegations_related_to_case
+
+    assert allegations_related_to_case(case=case, user=world.analyst) == []
+    assert allegations_related_to_case(case=case, user=world.partner) == []

@@ -208,6 +208,9 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
             else [],
             "transitions": selectors.available_transitions(user=user, case=case),
             "related": selectors.related_to_case(case=case, user=user)[:10],
+            "related_allegations": selectors.allegations_related_to_case(case=case, user=user)
+            if ctx["can_work"]
+            else [],
             "change_requests": case.change_requests.select_related("order", "submitted_by"),
             "merged_cases": case.merged_cases.all(),
             "phase_tasks": TaskForm.base_fields["phase"].choices,  # type: ignore[attr-defined]
