@@ -316,13 +316,25 @@ def test_draft_files_attach_on_submit_and_expire(countries: None) -> None:
     assert Attachment.objects.filter(pk=kept.pk).exists()
 
 
-def test_identity_key_rotation(countries: None, settings: Any) -> None:
+def test_key_rotation_covers_identities_and_files(
+    countries: None, settings: Any, analyst: Any, supervisor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from cryptography.fernet import Fernet
+    from django.core.management import call_command
 
-    allegation, _ = submit(data=identified_input())
+    photo = jpeg_with_gps()
+    allegation, _ = submit(data=identified_input(), files=[FileInput("IMG_1.jpg", photo)])
+    old_paths = [allegation.attachments.get().original_path, allegation.attachments.get().sanitized_path]
     new_key = Fernet.generate_key().decode()
     settings.SECTION307_ENCRYPTION_KEYS = [new_key, *settings.SECTION307_ENCRYPTION_KEYS]
-    assert services.allegation_rotate_keys() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("allegations", "rotate-keys")
+    # Only the new key is left: everything still opens, and the old encrypted files are gone.
     settings.SECTION307_ENCRYPTION_KEYS = [new_key]
     allegation.refresh_from_db()
     assert crypto.decrypt_json(allegation.identity_encrypted)["name"] == "Li Wen"
+    attachment = allegation.attachments.get()
+    data, name = services.attachment_read(actor=supervisor, attachment=attachment, original=True)
+    assert data == photo and name == "IMG_1.jpg"
+    assert services.attachment_read(actor=analyst, attachment=attachment, original=False)[0]
+    assert not any(default_storage.exists(p) for p in old_paths)

@@ -251,3 +251,28 @@ def _input() -> Any:
     from .conftest import valid_input
 
     return valid_input()
+
+
+def test_more_company_rows_without_javascript(client: Client) -> None:
+    data = {**ANSWERS["production"], "action": "more"}
+    response = client.post(STEP.format("production"), data)
+    assert response.status_code == 302
+    page = client.get(STEP.format("production")).content.decode()
+    assert 'name="party-7-name"' in page and "Borneo Crest Plantations" in page
+    for _ in range(5):
+        client.post(STEP.format("production"), {**data, "party-TOTAL_FORMS": "20"})
+    page = client.get(STEP.format("production")).content.decode()
+    assert 'name="party-19-name"' in page and 'name="party-20-name"' not in page
+    assert 'value="more"' not in page
+
+
+def test_draft_answers_are_encrypted_in_the_session_table(client: Client) -> None:
+    from django.contrib.sessions.models import Session
+
+    client.post(
+        STEP.format("contact"),
+        {"identify": "identified", "name": "Mira Santos", "email": "mira@example.org", "action": "next"},
+    )
+    stored = Session.objects.get(session_key=client.session.session_key).session_data
+    assert "Mira" not in stored and "mira@example.org" not in str(Session.objects.get().get_decoded())
+    assert "Mira Santos" in client.get(STEP.format("contact")).content.decode()

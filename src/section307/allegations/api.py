@@ -25,6 +25,7 @@ from section307.allegations.inputs import (
     NamedPartyInput,
 )
 from section307.allegations.models import AllegationMessage, PublicStatus
+from section307.allegations.receipts import receipt_display
 from section307.allegations.selectors import (
     allegation_by_receipt,
     allegation_public_messages,
@@ -95,7 +96,9 @@ class AllegationIn(Schema):
 
 
 class SubmittedOut(Schema):
-    receipt_code: str = Field(description="Shown once; keep it. Needed for every follow-up.")
+    receipt_code: str = Field(
+        description="Grouped as XXXX-XXXX-XXXX-XXXX-XXXX (dashes optional when sent back). Shown once; keep it."
+    )
     status: str = Field(description="Always 'received' for a new allegation")
     files: list[dict[str, str]] = Field(description="Each accepted file's kind and SHA-256")
 
@@ -204,6 +207,8 @@ def _payload(request: HttpRequest) -> tuple[Any, list[FileInput]]:
         raise BadRequest(415, "Send application/json or multipart/form-data.")
     try:
         return json.loads(raw or "null"), files
+    except RecursionError as exc:
+        raise BadRequest(400, "The JSON is nested too deeply.") from exc
     except json.JSONDecodeError as exc:
         raise BadRequest(
             400, f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
@@ -271,7 +276,7 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     return Status(
         201,
         {
-            "receipt_code": code,
+            "receipt_code": receipt_display(code),
             "status": PublicStatus.RECEIVED.value,
             "files": [{"kind": a.kind, "sha256": a.sha256} for a in allegation.attachments.all()],
         },

@@ -23,7 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
 
-from section307.allegations.crypto import decrypt_bytes, encrypt_bytes
+from section307.allegations.crypto import decrypt_bytes, encrypt_bytes, fernet
 
 # Detected MIME type -> (kind, extension). Anything else is refused.
 ALLOWED: dict[str, tuple[str, str]] = {
@@ -287,6 +287,14 @@ _PREFIX = "allegations/evidence/"
 def store_encrypted(data: bytes) -> str:
     name = f"{_PREFIX}{uuid.uuid4().hex}.bin"
     return default_storage.save(name, ContentFile(encrypt_bytes(data)))
+
+
+def rotate_stored(path: str) -> str:
+    """Write the file again encrypted under the newest key; returns the new path (the old one stays)."""
+    with default_storage.open(path, "rb") as fh:
+        token = fh.read()
+    name = f"{_PREFIX}{uuid.uuid4().hex}.bin"
+    return default_storage.save(name, ContentFile(fernet().rotate(token)))
 
 
 def read_encrypted(path: str) -> bytes:

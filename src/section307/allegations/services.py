@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -637,18 +638,36 @@ def attachment_read(*, actor: Any, attachment: Attachment, original: bool) -> tu
     return data, name
 
 
-def allegation_rotate_keys(*, actor: Any = None) -> int:
-    """Re-encrypt identities under the newest key (files are re-encrypted lazily; see the ADR)."""
-    count = 0
+def allegation_rotate_keys(*, actor: Any = None) -> dict[str, int]:
+    """Re-encrypt identities, file names and stored files under the newest key.
+
+    Run after prepending a new key to SECTION307_ENCRYPTION_KEYS; once it reports nothing left to
+    rotate, the old key can be removed. Each row is its own transaction, so a rerun resumes.
+    """
+    counts = {"identities": 0, "files": 0}
     for allegation in Allegation.objects.exclude(identity_encrypted="").only("pk", "identity_encrypted"):
+        rotated = crypto.rotate_token(allegation.identity_encrypted)
+        if rotated != allegation.identity_encrypted:
+            Allegation.objects.filter(pk=allegation.pk).update(identity_encrypted=rotated)
+            counts["identities"] += 1
+    for attachment in Attachment.objects.all():
         with transaction.atomic():
-            rotated = crypto.rotate_token(allegation.identity_encrypted)
-            if rotated != allegation.identity_encrypted:
-                Allegation.objects.filter(pk=allegation.pk).update(identity_encrypted=rotated)
-                count += 1
-    if count:
-        audit_record(actor=actor, action="allegation.keys_rotated", data={"identities": count})
-    return count
+            changes: dict[str, str] = {}
+            old_paths: list[str] = []
+            for field in ("original_path", "sanitized_path"):
+                path = getattr(attachment, field)
+                if path:
+                    changes[field] = evidence.rotate_stored(path)
+                    old_paths.append(path)
+            if attachment.original_name_encrypted:
+                changes["original_name_encrypted"] = crypto.rotate_token(attachment.original_name_encrypted)
+            if changes:
+                Attachment.objects.filter(pk=attachment.pk).update(**changes)
+                transaction.on_commit(partial(evidence.delete_all, old_paths))
+                counts["files"] += 1
+    if any(counts.values()):
+        audit_record(actor=actor, action="allegation.keys_rotated", data=counts)
+    return counts
 
 
 __all__ = [

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from section307.allegations import ratelimits
+from section307.allegations import crypto, ratelimits
 from section307.allegations.forms import (
     ContactForm,
     EvidenceForm,
@@ -111,10 +111,26 @@ FIELD_STEP = {
 def _draft(request: HttpRequest) -> dict[str, Any]:
     draft = request.session.get(DRAFT)
     if not isinstance(draft, dict) or "key" not in draft:
-        draft = {"key": secrets.token_urlsafe(32), "steps": {}, "done": []}
+        draft = {"key": secrets.token_urlsafe(32), "steps": "", "done": []}
         request.session[DRAFT] = draft
         _purge_now_and_then()
     return draft
+
+
+def _steps(request: HttpRequest) -> dict[str, dict[str, list[str]]]:
+    # The answers (possibly including the reporter's identity) sit in the session table only encrypted.
+    token = _draft(request).get("steps") or ""
+    if not isinstance(token, str) or not token:
+        return {}
+    try:
+        return crypto.decrypt_json(token)
+    except (crypto.DecryptionFailed, ValueError):
+        return {}
+
+
+def _set_steps(request: HttpRequest, steps: dict[str, dict[str, list[str]]]) -> None:
+    _draft(request)["steps"] = crypto.encrypt_json(steps)
+    request.session.modified = True
 
 
 def _purge_now_and_then() -> None:
@@ -126,15 +142,13 @@ def _purge_now_and_then() -> None:
 
 
 def _save_raw(request: HttpRequest, slug: str) -> None:
-    draft = _draft(request)
-    draft["steps"][slug] = {
-        k: v for k, v in request.POST.lists() if k not in {"csrfmiddlewaretoken", "action", "website"}
-    }
-    request.session.modified = True
+    steps = _steps(request)
+    steps[slug] = {k: v for k, v in request.POST.lists() if k not in {"csrfmiddlewaretoken", "action", "website"}}
+    _set_steps(request, steps)
 
 
 def _raw(request: HttpRequest, slug: str) -> QueryDict | None:
-    stored = _draft(request)["steps"].get(slug)
+    stored = _steps(request).get(slug)
     if stored is None:
         return None
     data = QueryDict(mutable=True)
@@ -205,6 +219,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         if slug == "evidence" and action in {"upload", "remove"}:
             return _evidence_action(request, action)
         _save_raw(request, slug)
+        if slug == "production" and action == "more":
+            _more_parties(request)
+            return redirect(reverse("allegations:report_step", kwargs={"slug": slug}) + "#companies")
         context = _forms_for(slug, request.POST)
         valid = _valid(context)
         _mark_done(request, slug, valid)
@@ -218,6 +235,19 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "allegations/report_step.html", _step_context(request, slug, context))
     context = _forms_for(slug, _raw(request, slug), quiet=True)
     return render(request, "allegations/report_step.html", _step_context(request, slug, context))
+
+
+def _more_parties(request: HttpRequest) -> None:
+    """Without JavaScript, more company rows come from the server: four more, up to the limit."""
+    steps = _steps(request)
+    stored = steps.setdefault("production", {})
+    try:
+        current = int(stored.get("party-TOTAL_FORMS", ["4"])[0])
+    except (TypeError, ValueError):
+        current = 4
+    stored["party-TOTAL_FORMS"] = [str(min(max(current, 4) + 4, 20))]
+    stored.setdefault("party-INITIAL_FORMS", ["0"])
+    _set_steps(request, steps)
 
 
 def _read_uploads(request: HttpRequest, description: str = "") -> tuple[list[FileInput], dict[str, list[str]]]:
@@ -333,6 +363,9 @@ def review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):
             # Honeypot filled: answer like a success so the bot learns nothing, and keep nothing.
+            # Bots count against the same limit, so a flood cannot fill the audit trail either.
+            if ratelimits.submission_limited(request):
+                return render(request, "allegations/rate_limited.html", status=429)
             audit_record(actor=PUBLIC, action="allegation.honeypot")
             request.session.pop(DRAFT, None)
             request.session[RECEIPT] = {"code": receipt_generate(), "files": []}
