@@ -335,3 +335,20 @@ def test_related_allegations_on_the_case_page(world: World) -> None:
 
     assert allegations_related_to_case(case=case, user=world.analyst) == []
     assert allegations_related_to_case(case=case, user=world.partner) == []
+
+
+def test_closed_allegation_cannot_be_linked_and_nothing_is_saved(world: World) -> None:
+    allegation = _allegation(world)
+    Allegation.objects.filter(pk=allegation.pk).update(status=AllegationStatus.CLOSED)
+    case = open_case(world)
+    client = _client(world.analyst)
+    response = client.post(
+        reverse("cases:case_attach_allegation", kwargs={"allegation_pk": allegation.pk}), {"case": case.reference}
+    )
+    assert response.status_code == 400 and b"no longer be linked" in response.content
+    assert not CaseAllegation.objects.exists()
+    response = client.post(
+        reverse("cases:case_open_from_allegation", kwargs={"allegation_pk": allegation.pk}),
+        {"title": "New", "origin": "tip", "priority": "low", "risk_rating": "low"},
+    )
+    assert response.status_code == 400 and Case.objects.count() == 1

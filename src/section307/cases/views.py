@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from section307.accounts.models import User
+from section307.allegations.inputs import AllegationInvalid
 from section307.cases import permissions as perms
 from section307.cases import selectors, services
 from section307.cases.forms import (
@@ -903,6 +904,14 @@ def change_request_decide(request: HttpRequest, reference: str, pk: int) -> Http
 # ------------------------------------------------------------------------------------ allegations
 
 
+def _plain(exc: Exception) -> str:
+    if isinstance(exc, AllegationInvalid):
+        return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+    if isinstance(exc, TransitionNotAllowed):
+        return "This allegation can no longer be linked to a case (it is closed or merged)."
+    return str(exc)
+
+
 def _allegation(request: HttpRequest, allegation_pk: int) -> Any:
     from section307.allegations.selectors import allegation_detail
 
@@ -949,8 +958,8 @@ def case_open_from_allegation(request: HttpRequest, allegation_pk: int) -> HttpR
                 regions=d["regions"],
                 hts_prefixes=d["hts"],
             )
-        except (ValidationError, TransitionNotAllowed) as exc:
-            form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
+        except (ValidationError, TransitionNotAllowed, AllegationInvalid) as exc:
+            form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else _plain(exc))
         else:
             messages.success(request, f"Case {case.reference} opened from {allegation.reference}.")
             return redirect("cases:case_detail", reference=case.reference)
@@ -981,8 +990,8 @@ def case_attach_allegation(request: HttpRequest, allegation_pk: int) -> HttpResp
                 services.case_link_allegation(
                     actor=request.user, case=case, allegation=allegation, note=request.POST.get("note", "")
                 )
-            except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
-                error = "; ".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc)
+            except (ValidationError, TransitionNotAllowed, PermissionDenied, AllegationInvalid) as exc:
+                error = "; ".join(_errors(exc)) if isinstance(exc, ValidationError) else _plain(exc)
             else:
                 messages.success(request, f"{allegation.reference} attached to {case.reference}.")
                 return redirect("cases:case_detail", reference=case.reference)
