@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "section307.orders",
     "section307.refdata",
     "section307.allegations",
+    "section307.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -204,6 +205,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Cases (issue 5) ----------------------------------------------------------------------
+# Largest evidence file accepted, in bytes.
+CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("SECTION307_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
 
 # --- Allegations (section307.allegations) ---------------------------------------------------
 # Fernet keys (comma-separated, newest first) encrypt reporter identities and evidence files at rest;
