@@ -413,31 +413,41 @@ class Screener:
         self._area_cache[key] = result
         return result
 
-    def _dol_signals(self, country: str | None, goods: tuple[str, ...]) -> tuple[Signal, ...]:
-        key = (country, goods)
+    def _dol_signals(self, country: str | None, goods: tuple[str, ...], inputs: tuple[str, ...]) -> tuple[Signal, ...]:
+        """DOL List lines for the goods and for what they are made from (``inputs``: upstream goods)."""
+        key = (country, goods + ("|",) + inputs)
         hit = self._dol_cache.get(key)
         if hit is not None:
             return hit
         out: list[Signal] = []
         if country:
-            for g in goods:
+            for g in goods + tuple(k for k in inputs if k not in goods):
                 line = self.wl.dol.get((country, g))
                 if line is None:
                     continue
                 kinds = [k for k, on in (("forced labor", line.forced_labor), ("child labor", line.child_labor)) if on]
                 if not kinds:
                     continue
-                score = 0.6 if line.forced_labor else 0.5
+                derived = g not in goods
+                score = (0.6 if line.forced_labor else 0.5) - (0.05 if derived else 0.0)
                 gd = get_good(g)
+                what = gd.name if gd else g
+                detail = (
+                    f"goods made from {what.lower()}, and {what} from {country} is on the DOL List of Goods"
+                    if derived
+                    else f"{what} from {country} is on the DOL List of Goods"
+                ) + f" ({', '.join(kinds)})"
                 out.append(
                     Signal(
-                        "dol", "review", score, "hts",
-                        f"{gd.name if gd else g} from {country} is on the DOL List of Goods ({', '.join(kinds)})",
+                        "dol", "review", score, "hts", detail[0].upper() + detail[1:],
                         f"dol:{country}:{line.good}", line.good, "dol", None,
-                        (("forced_labor", line.forced_labor), ("child_labor", line.child_labor)),
+                        (("forced_labor", line.forced_labor), ("child_labor", line.child_labor),
+                         ("derived", derived)),
                     )
                 )
         result = tuple(out)
+        if len(self._dol_cache) > 100_000:
+            self._dol_cache.clear()
         self._dol_cache[key] = result
         return result
 
@@ -483,7 +493,7 @@ class Screener:
         if desc:
             signals.extend(self._area_signals("description", desc, origin, goods, goods_note))
         if goods_keys:
-            signals.extend(self._dol_signals(origin, goods_keys))
+            signals.extend(self._dol_signals(origin, goods_keys, tuple(sorted(goods))))
         # TIP tier: a weak signal on its own.
         tier = self.wl.tip_tiers.get(origin) if origin else None
         if tier is not None:

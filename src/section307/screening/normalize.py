@@ -227,11 +227,8 @@ _BRANCH_WORDS = frozenset({"branch", "office", "department", "dept", "fengongsi"
 
 def _drop_branch_place(tokens: list[str]) -> list[str]:
     """``X Co Ltd Shanghai Branch`` is X: the word naming the branch goes with the branch word."""
-    out = list(tokens)
-    for i in range(len(out) - 1, 1, -1):
-        if i < len(out) and out[i] in _BRANCH_WORDS:
-            del out[i - 1]
-    return out
+    drop = {i - 1 for i, t in enumerate(tokens) if t in _BRANCH_WORDS and i >= 2}
+    return [t for i, t in enumerate(tokens) if i not in drop]
 
 
 @lru_cache(maxsize=200_000)
