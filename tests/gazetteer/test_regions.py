@@ -73,15 +73,45 @@ def test_every_xpcc_division_and_city() -> None:
         assert region_ancestors(d.code)[-2:] == ["CN-XJ-XPCC", "CN-XJ"]
         n = d.code.rsplit("D", 1)[1]
         assert codes(f"Xinjiang Production and Construction Corps, Division {n}")[0] == d.code
-    for city in ("Shihezi", "Aral", "Tumxuk", "Wujiaqu", "Beitun", "Tiemenguan", "Shuanghe", "Kokdala", "Kunyu",
-                 "Huyanghe", "Xinxing", "Baiyang"):
+    for city in (
+        "Shihezi",
+        "Aral",
+        "Tumxuk",
+        "Wujiaqu",
+        "Beitun",
+        "Tiemenguan",
+        "Shuanghe",
+        "Kokdala",
+        "Kunyu",
+        "Huyanghe",
+        "Xinxing",
+        "Baiyang",
+    ):
         found = find_regions(f"{city} City, Xinjiang")
         assert found and found[0].kind == "city" and found[0].parent and "XPCC" in found[0].parent, city
 
 
 def test_prefectures_and_cities_covered() -> None:
-    for name in ("Urumqi", "Karamay", "Turpan", "Hami", "Changji", "Bortala", "Bayingolin", "Korla", "Aksu",
-                 "Kizilsu", "Artux", "Kashgar", "Hotan", "Ili", "Yining", "Kuitun", "Tacheng", "Altay"):
+    for name in (
+        "Urumqi",
+        "Karamay",
+        "Turpan",
+        "Hami",
+        "Changji",
+        "Bortala",
+        "Bayingolin",
+        "Korla",
+        "Aksu",
+        "Kizilsu",
+        "Artux",
+        "Kashgar",
+        "Hotan",
+        "Ili",
+        "Yining",
+        "Kuitun",
+        "Tacheng",
+        "Altay",
+    ):
         found = find_regions(f"{name}, Xinjiang")
         assert found and found[0].code != "CN-XJ", name
     assert get_region("CN-XJ-URUMQI") is not None and get_region("CN-XJ-URUMQI").parent == "CN-XJ"  # type: ignore[union-attr]

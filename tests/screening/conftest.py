@@ -9,9 +9,35 @@ import pytest
 from section307.screening import CompiledWatchlist, DolGood, Party, Screener, Watchlist, statutory_rules
 
 # Filler parties give the IDF weights a realistic spread: place and generic words are common.
-_PLACES = ["Shanghai", "Guangzhou", "Ningbo", "Xiamen", "Shenzhen", "Hangzhou", "Qingdao", "Dhaka", "Hanoi", "Jakarta"]
-_BRANDS = ["Hengli", "Meida", "Jinsheng", "Tianyu", "Baoxin", "Ruifeng", "Lianfa", "Dongsheng", "Yongtai", "Kaida",
-           "Sunrise", "Evergreen", "Bluestar", "Orchid", "Lotus"]
+_PLACES = [
+    "Shanghai",
+    "Guangzhou",
+    "Ningbo",
+    "Xiamen",
+    "Shenzhen",
+    "Hangzhou",
+    "Qingdao",
+    "Dhaka",
+    "Hanoi",
+    "Jakarta",
+]
+_BRANDS = [
+    "Hengli",
+    "Meida",
+    "Jinsheng",
+    "Tianyu",
+    "Baoxin",
+    "Ruifeng",
+    "Lianfa",
+    "Dongsheng",
+    "Yongtai",
+    "Kaida",
+    "Sunrise",
+    "Evergreen",
+    "Bluestar",
+    "Orchid",
+    "Lotus",
+]
 _GENERIC = ["Trading", "Textile", "Garment", "Industrial", "Import & Export", "Technology"]
 
 
@@ -26,26 +52,66 @@ def filler_parties() -> list[Party]:
 
 TARGETS = [
     Party(
-        id="P-HUAFU", name="Xinjiang Huafu Textile Co., Ltd.", aliases=("新疆华孚纺织有限公司",), country="CN",
+        id="P-HUAFU",
+        name="Xinjiang Huafu Textile Co., Ltd.",
+        aliases=("新疆华孚纺织有限公司",),
+        country="CN",
         address="No. 1 Aksu Textile Industrial City, Aksu, Xinjiang",
-        identifiers=("USCC:91652900MA775X1234", "MID:CNXINHUA123AKS"), list="uflpa", order_id="UFLPA-EL-0001",
+        identifiers=("USCC:91652900MA775X1234", "MID:CNXINHUA123AKS"),
+        list="uflpa",
+        order_id="UFLPA-EL-0001",
     ),
     Party(
-        id="P-HOSHINE", name="Hoshine Silicon Industry Co., Ltd.", aliases=("合盛硅业股份有限公司",), country="CN",
-        address="Jiaxing, Zhejiang", list="wro", order_id="WRO-2021-06-24-HOSHINE",
+        id="P-HOSHINE",
+        name="Hoshine Silicon Industry Co., Ltd.",
+        aliases=("合盛硅业股份有限公司",),
+        country="CN",
+        address="Jiaxing, Zhejiang",
+        list="wro",
+        order_id="WRO-2021-06-24-HOSHINE",
     ),
-    Party(id="P-ROMASHKA", name="ООО «Ромашка Трейд»", country="RU", list="finding", order_id="FIND-2024-01"),
-    Party(id="P-MAJU", name="Maju Jaya Gloves Sdn. Bhd.", country="MY", address="Klang, Selangor",
-          list="wro", order_id="WRO-2022-MAJU"),
+    Party(id="P-ROMASHKA", name="ООО «Ромашка Трейд»", country="RU", list="finding", order_id="FIND-2024-01"),  # noqa: RUF001
+    Party(
+        id="P-MAJU",
+        name="Maju Jaya Gloves Sdn. Bhd.",
+        country="MY",
+        address="Klang, Selangor",
+        list="wro",
+        order_id="WRO-2022-MAJU",
+    ),
     Party(id="P-BRAUN", name="Braunstein Metallwerke GmbH", country="DE", list="risk"),
-    Party(id="P-VESSEL", name="Da Wang", identifiers=("IMO:9123456",), country="TW", list="wro",
-          order_id="WRO-2020-DAWANG"),
-    Party(id="P-LEI", name="Pacific Ocean Harvest Corporation", identifiers=("LEI:5493001KJTIIGC8Y1R12",),
-          country="PH", list="wro", order_id="WRO-2023-POH"),
-    Party(id="P-XPCC", name="Xinjiang Production and Construction Corps", aliases=("XPCC", "新疆生产建设兵团"),
-          country="CN", list="uflpa", order_id="UFLPA-EL-0002"),
-    Party(id="P-GOLDEN", name="Golden Lion Garment Factory", country="BD", address="Gazipur, Dhaka",
-          list="wro", order_id="WRO-2024-GL"),
+    Party(
+        id="P-VESSEL",
+        name="Da Wang",
+        identifiers=("IMO:9123456",),
+        country="TW",
+        list="wro",
+        order_id="WRO-2020-DAWANG",
+    ),
+    Party(
+        id="P-LEI",
+        name="Pacific Ocean Harvest Corporation",
+        identifiers=("LEI:5493001KJTIIGC8Y1R12",),
+        country="PH",
+        list="wro",
+        order_id="WRO-2023-POH",
+    ),
+    Party(
+        id="P-XPCC",
+        name="Xinjiang Production and Construction Corps",
+        aliases=("XPCC", "新疆生产建设兵团"),
+        country="CN",
+        list="uflpa",
+        order_id="UFLPA-EL-0002",
+    ),
+    Party(
+        id="P-GOLDEN",
+        name="Golden Lion Garment Factory",
+        country="BD",
+        address="Gazipur, Dhaka",
+        list="wro",
+        order_id="WRO-2024-GL",
+    ),
 ]
 
 
@@ -81,9 +147,18 @@ def screener(compiled: CompiledWatchlist) -> Screener:
 def entry(**kw: str) -> dict[str, str]:
     """An entry line with sensible empty defaults."""
     base = {
-        "entry_number": "E-1", "line": "1", "importer": "", "manufacturer": "", "manufacturer_address": "",
-        "shipper": "", "shipper_address": "", "country_of_origin": "", "hts": "", "description": "",
-        "value_usd": "100", "date_of_import": "2025-01-15",
+        "entry_number": "E-1",
+        "line": "1",
+        "importer": "",
+        "manufacturer": "",
+        "manufacturer_address": "",
+        "shipper": "",
+        "shipper_address": "",
+        "country_of_origin": "",
+        "hts": "",
+        "description": "",
+        "value_usd": "100",
+        "date_of_import": "2025-01-15",
     }
     base.update(kw)
     return base

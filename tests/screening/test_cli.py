@@ -11,29 +11,88 @@ import polars as pl
 import pytest
 from openpyxl import Workbook
 
-from section307.screening import RESULT_COLUMNS, REQUIRED_COLUMNS, Watchlist
-from section307.screening import cli
+from section307.screening import REQUIRED_COLUMNS, RESULT_COLUMNS, Watchlist, cli
 
 from .conftest import build_watchlist
 
 WATCHLIST_ROWS = [
     ["id", "name", "aliases", "country", "address", "identifiers", "list", "order_id"],
-    ["P1", "Xinjiang Huafu Textile Co., Ltd.", "新疆华孚纺织有限公司 | Huafu Xinjiang", "CN", "Aksu, Xinjiang",
-     "MID:CNXINHUA123AKS | USCC:91652900MA775X1234", "uflpa", "UFLPA-EL-0001"],
+    [
+        "P1",
+        "Xinjiang Huafu Textile Co., Ltd.",
+        "新疆华孚纺织有限公司 | Huafu Xinjiang",
+        "CN",
+        "Aksu, Xinjiang",
+        "MID:CNXINHUA123AKS | USCC:91652900MA775X1234",
+        "uflpa",
+        "UFLPA-EL-0001",
+    ],
     ["P2", "Golden Lion Garment Factory", "", "BD", "Gazipur", "", "wro", "WRO-2024-GL"],
     ["P3", "Shanghai Meida Trading Co., Ltd.", "", "CN", "", "", "risk", ""],
 ]
 
 ENTRY_HEADER = [*REQUIRED_COLUMNS, "broker_ref"]
 ENTRY_ROWS = [
-    ["E1", "1", "Acme Imports LLC", "XINJIANGHUAFU FANGZHI", "Aksu", "HK Forwarders", "Hong Kong", "CN",
-     "6109.10.0012", "cotton t-shirts", "1200.50", "2025-01-05", "r1"],
-    ["E1", "2", "Acme Imports LLC", "Golden Lion Garment", "Gazipur, Dhaka", "", "", "BD", "6205.20", "shirts",
-     "300", "2025-01-05", "r2"],
-    ["E2", "1", "Acme Imports LLC", "Helvetia Uhren AG", "Biel", "", "", "CH", "9102.11", "watches", "99",
-     "2025-01-06", "r3"],
-    ["E3", "1", "Acme Imports LLC", "Unlisted Tomato Co", "新疆昌吉市", "", "", "CN", "2002.90", "tomato paste",
-     "50", "2025-01-07", "r4"],
+    [
+        "E1",
+        "1",
+        "Acme Imports LLC",
+        "XINJIANGHUAFU FANGZHI",
+        "Aksu",
+        "HK Forwarders",
+        "Hong Kong",
+        "CN",
+        "6109.10.0012",
+        "cotton t-shirts",
+        "1200.50",
+        "2025-01-05",
+        "r1",
+    ],
+    [
+        "E1",
+        "2",
+        "Acme Imports LLC",
+        "Golden Lion Garment",
+        "Gazipur, Dhaka",
+        "",
+        "",
+        "BD",
+        "6205.20",
+        "shirts",
+        "300",
+        "2025-01-05",
+        "r2",
+    ],
+    [
+        "E2",
+        "1",
+        "Acme Imports LLC",
+        "Helvetia Uhren AG",
+        "Biel",
+        "",
+        "",
+        "CH",
+        "9102.11",
+        "watches",
+        "99",
+        "2025-01-06",
+        "r3",
+    ],
+    [
+        "E3",
+        "1",
+        "Acme Imports LLC",
+        "Unlisted Tomato Co",
+        "新疆昌吉市",
+        "",
+        "",
+        "CN",
+        "2002.90",
+        "tomato paste",
+        "50",
+        "2025-01-07",
+        "r4",
+    ],
 ]
 
 
@@ -91,7 +150,9 @@ def test_round_trip(tmp_path: Path, watchlist_csv: Path, in_fmt: str, out_fmt: s
     else:
         _write_xlsx(src, [ENTRY_HEADER, *ENTRY_ROWS])
     out = tmp_path / f"results.{out_fmt}"
-    code = cli.run(_args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out), "--workers", "1", "--quiet"))
+    code = cli.run(
+        _args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out), "--workers", "1", "--quiet")
+    )
     assert code == cli.EXIT_OK
     res = _read(out)
     assert res.columns == [*RESULT_COLUMNS, "broker_ref"]
@@ -109,8 +170,23 @@ def test_workers_give_same_results(tmp_path: Path, watchlist_csv: Path) -> None:
     outs = []
     for workers in ("1", "2"):
         out = tmp_path / f"r{workers}.csv"
-        assert cli.run(_args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out), "--workers", workers,
-                             "--batch-size", "37", "--quiet")) == 0
+        assert (
+            cli.run(
+                _args(
+                    str(src),
+                    "--watchlist",
+                    str(watchlist_csv),
+                    "--out",
+                    str(out),
+                    "--workers",
+                    workers,
+                    "--batch-size",
+                    "37",
+                    "--quiet",
+                )
+            )
+            == 0
+        )
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     assert outs[0].count(b"\n") == 241
@@ -164,17 +240,32 @@ def test_bad_encoding(tmp_path: Path, watchlist_csv: Path, capsys: pytest.Captur
     rows = [ENTRY_HEADER, ENTRY_ROWS[0], [*ENTRY_ROWS[2][:3], "Société Générale", *ENTRY_ROWS[2][4:]]]
     src = _write_csv(tmp_path / "entries.csv", rows, encoding="cp1252")
     out = tmp_path / "r.csv"
-    assert cli.run(_args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out))) == cli.EXIT_BAD_INPUT
+    assert (
+        cli.run(_args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out))) == cli.EXIT_BAD_INPUT
+    )
     err = capsys.readouterr().err
     assert "entries.csv: line 3 is not valid utf-8" in err and "--encoding" in err
-    code = cli.run(_args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out), "--encoding", "cp1252",
-                         "--quiet", "--workers", "1"))
+    code = cli.run(
+        _args(
+            str(src),
+            "--watchlist",
+            str(watchlist_csv),
+            "--out",
+            str(out),
+            "--encoding",
+            "cp1252",
+            "--quiet",
+            "--workers",
+            "1",
+        )
+    )
     assert code == cli.EXIT_OK
     assert pl.read_csv(out).height == 2
 
 
-def test_malformed_rows_reported_and_skipped(tmp_path: Path, watchlist_csv: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_rows_reported_and_skipped(
+    tmp_path: Path, watchlist_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rows = [
         ENTRY_HEADER,
         ENTRY_ROWS[0],
@@ -203,10 +294,23 @@ def test_module_entry_point(tmp_path: Path, watchlist_csv: Path) -> None:
 
     src = _write_csv(tmp_path / "entries.csv", [ENTRY_HEADER, *ENTRY_ROWS])
     out = tmp_path / "r.csv"
-    proc = subprocess.run(
-        [sys.executable, "-m", "section307.screening", "screen", str(src), "--watchlist", str(watchlist_csv),
-         "--out", str(out), "--workers", "2"],
-        capture_output=True, text=True, check=False,
+    proc = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "section307.screening",
+            "screen",
+            str(src),
+            "--watchlist",
+            str(watchlist_csv),
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
         env={"PYTHONPATH": str(Path(cli.__file__).parents[2]), "PATH": "/usr/bin:/bin"},
     )
     assert proc.returncode == 0, proc.stderr
@@ -215,14 +319,52 @@ def test_module_entry_point(tmp_path: Path, watchlist_csv: Path) -> None:
 
 
 def test_dol_and_tip_tables(tmp_path: Path, watchlist_csv: Path) -> None:
-    dol = _write_csv(tmp_path / "dol.csv", [["good", "country", "child_labor", "forced_labor"],
-                                            ["Garments", "China", "No", "Yes"]])
+    dol = _write_csv(
+        tmp_path / "dol.csv",
+        [["good", "country", "child_labor", "forced_labor"], ["Garments", "China", "No", "Yes"]],
+    )
     tip = _write_csv(tmp_path / "tip.csv", [["country", "tier"], ["China", "Tier 3"]])
-    src = _write_csv(tmp_path / "entries.csv", [ENTRY_HEADER, [
-        "E9", "1", "Acme", "Unlisted Apparel Co", "Ningbo", "", "", "CN", "6204.62", "trousers", "1", "2025-01-01", ""]])
+    src = _write_csv(
+        tmp_path / "entries.csv",
+        [
+            ENTRY_HEADER,
+            [
+                "E9",
+                "1",
+                "Acme",
+                "Unlisted Apparel Co",
+                "Ningbo",
+                "",
+                "",
+                "CN",
+                "6204.62",
+                "trousers",
+                "1",
+                "2025-01-01",
+                "",
+            ],
+        ],
+    )
     out = tmp_path / "r.csv"
-    assert cli.run(_args(str(src), "--watchlist", str(watchlist_csv), "--dol", str(dol), "--tip", str(tip),
-                         "--out", str(out), "--quiet", "--workers", "1")) == 0
+    assert (
+        cli.run(
+            _args(
+                str(src),
+                "--watchlist",
+                str(watchlist_csv),
+                "--dol",
+                str(dol),
+                "--tip",
+                str(tip),
+                "--out",
+                str(out),
+                "--quiet",
+                "--workers",
+                "1",
+            )
+        )
+        == 0
+    )
     res = pl.read_csv(out)
     assert (res["decision"][0], res["list"][0]) == ("review", "dol")
     assert "TIP Tier 3" in res["signals"][0]

@@ -9,7 +9,9 @@ from section307.screening import Screener
 from .conftest import entry
 
 
-def _party_match(screener: Screener, name: str, country: str = "", fld: str = "manufacturer") -> tuple[str, str | None]:
+def _party_match(
+    screener: Screener, name: str, country: str = "", fld: str = "manufacturer"
+) -> tuple[str, str | None]:
     result = screener.screen_one(entry(**{fld: name, "country_of_origin": country}))
     party = [s for s in result.signals if s.kind == "party"]
     if not party:
@@ -74,7 +76,7 @@ def test_variants_hit(screener: Screener, name: str, country: str, expected: str
         ("Maju Bersama Rubber Sdn Bhd", "MY"),
         # Chinese name of a different company
         ("新疆中泰纺织有限公司", "CN"),
-        ("ООО Лютик", "RU"),
+        ("ООО Лютик", "RU"),  # noqa: RUF001
     ],
 )
 def test_negatives_do_not_hit(screener: Screener, name: str, country: str) -> None:
@@ -99,10 +101,16 @@ def test_country_conflict_lowers_score(screener: Screener) -> None:
 def test_address_agreement_raises_score(screener: Screener) -> None:
     base = screener.screen_one(entry(manufacturer="Golden Lion Garment", country_of_origin="BD"))
     with_addr = screener.screen_one(
-        entry(manufacturer="Golden Lion Garment", manufacturer_address="Plot 5, Gazipur, Dhaka", country_of_origin="BD")
+        entry(
+            manufacturer="Golden Lion Garment",
+            manufacturer_address="Plot 5, Gazipur, Dhaka",
+            country_of_origin="BD",
+        )
     )
     conflict = screener.screen_one(
-        entry(manufacturer="Golden Lion Garment", manufacturer_address="Chittagong EPZ", country_of_origin="BD")
+        entry(
+            manufacturer="Golden Lion Garment", manufacturer_address="Chittagong EPZ", country_of_origin="BD"
+        )
     )
 
     def score(r):  # type: ignore[no-untyped-def]

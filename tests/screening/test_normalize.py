@@ -16,8 +16,8 @@ from section307.screening.normalize import normalize_name
         ("PT Acme Tbk", "Acme"),
         ("Acme GmbH", "Acme"),
         ("Acme LLC", "Acme Limited Liability Company"),
-        ("АО «Акме»", "AO Akme"),
-        ("ООО Акме", "Akme"),
+        ("АО «Акме»", "AO Akme"),  # noqa: RUF001
+        ("ООО Акме", "Akme"),  # noqa: RUF001
         ("新疆华孚纺织有限公司", "Xinjiang Huafu Textile Co Ltd"),
         ("新疆华孚纺织有限公司", "XINJIANGHUAFU FANGZHI YOUXIAN GONGSI"),
         ("乌鲁木齐天山棉业", "Urumqi Tianshan Cotton"),
@@ -31,7 +31,10 @@ def test_same_compact_key(a: str, b: str) -> None:
 
 
 def test_distinct_names_stay_distinct() -> None:
-    assert normalize_name("Xinjiang Huafu Textile").compact != normalize_name("Xinjiang Zhongtai Textile").compact
+    assert (
+        normalize_name("Xinjiang Huafu Textile").compact
+        != normalize_name("Xinjiang Zhongtai Textile").compact
+    )
     assert normalize_name("A&B Garments").tokens == ("a", "b", "garment")
 
 

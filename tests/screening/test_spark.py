@@ -46,10 +46,38 @@ def _entries(tmp_path: Path) -> Path:
     path = tmp_path / "entries.csv"
     rows = [[f"E{i}", *r[1:]] for i in range(25) for r in ENTRY_ROWS]
     rows.insert(7, ["", *ENTRY_ROWS[0][1:]])  # no entry number: malformed
-    rows += [["E99", "1", "Acme", "Hoshine Silicon Industry", "Shihezi, Xinjiang", "", "", "CN", "2804.61",
-              "polysilicon", "5", "2025-01-01", "x"],
-             ["E98", "1", "Acme", "Unlisted Apparel Co", "Ningbo", "", "", "CN", "6204.62", "trousers", "1",
-              "2025-01-01", "y"]]
+    rows += [
+        [
+            "E99",
+            "1",
+            "Acme",
+            "Hoshine Silicon Industry",
+            "Shihezi, Xinjiang",
+            "",
+            "",
+            "CN",
+            "2804.61",
+            "polysilicon",
+            "5",
+            "2025-01-01",
+            "x",
+        ],
+        [
+            "E98",
+            "1",
+            "Acme",
+            "Unlisted Apparel Co",
+            "Ningbo",
+            "",
+            "",
+            "CN",
+            "6204.62",
+            "trousers",
+            "1",
+            "2025-01-01",
+            "y",
+        ],
+    ]
     with path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([ENTRY_HEADER, *rows])
     return path
@@ -79,13 +107,19 @@ def test_spark_cli_engine(spark: Any, tmp_path: Path) -> None:
 
     src = _entries(tmp_path)
     wl = tmp_path / "wl.csv"
-    wl.write_text("id,name,aliases,country,address,identifiers,list,order_id\n"
-                  "P1,Golden Lion Garment Factory,,BD,,,wro,WRO-1\n", encoding="utf-8")
+    wl.write_text(
+        "id,name,aliases,country,address,identifiers,list,order_id\n"
+        "P1,Golden Lion Garment Factory,,BD,,,wro,WRO-1\n",
+        encoding="utf-8",
+    )
     parser = argparse.ArgumentParser()
     cli.add_arguments(parser)
     out = tmp_path / "out.csv"
-    code = cli.run(parser.parse_args([str(src), "--watchlist", str(wl), "--engine", "spark", "--out", str(out),
-                                      "--quiet"]))
+    code = cli.run(
+        parser.parse_args(
+            [str(src), "--watchlist", str(wl), "--engine", "spark", "--out", str(out), "--quiet"]
+        )
+    )
     assert code == cli.EXIT_SKIPPED_ROWS  # the malformed row
     res = pl.read_csv(out / "*.csv", infer_schema=False)
     assert res.height == 102

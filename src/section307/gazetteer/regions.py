@@ -91,57 +91,145 @@ REGIONS: list[RegionDef] = [
         ],
     ),
     # Prefecture-level cities.
-    _r("CN-XJ-URUMQI", "Urumqi", "city", _XJ, ["Urumqi", "Urumchi", "Wulumuqi", "Wu Lu Mu Qi", "Ürümqi",
-       "Ürümchi", "Urumtsi", "乌鲁木齐", "烏魯木齊"]),
-    _r("CN-XJ-KARAMAY", "Karamay", "city", _XJ, ["Karamay", "Kelamayi", "Ke La Ma Yi", "Qaramay", "克拉玛依"]),
+    _r(
+        "CN-XJ-URUMQI",
+        "Urumqi",
+        "city",
+        _XJ,
+        [
+            "Urumqi",
+            "Urumchi",
+            "Wulumuqi",
+            "Wu Lu Mu Qi",
+            "Ürümqi",
+            "Ürümchi",
+            "Urumtsi",
+            "乌鲁木齐",
+            "烏魯木齊",
+        ],
+    ),
+    _r(
+        "CN-XJ-KARAMAY", "Karamay", "city", _XJ, ["Karamay", "Kelamayi", "Ke La Ma Yi", "Qaramay", "克拉玛依"]
+    ),
     _r("CN-XJ-TURPAN", "Turpan", "city", _XJ, ["Turpan", "Turfan", "Tulufan", "Tu Lu Fan", "吐鲁番"]),
     _r("CN-XJ-HAMI", "Hami", "city", _XJ, ["Kumul", "Qumul", "哈密"], cn=["Hami"]),
     # Autonomous prefectures and prefectures, with their main cities.
-    _r("CN-XJ-CHANGJI", "Changji Hui Autonomous Prefecture", "prefecture", _XJ,
-       ["Changji", "Chang Ji", "Sanji", "昌吉", "昌吉回族自治州"]),
+    _r(
+        "CN-XJ-CHANGJI",
+        "Changji Hui Autonomous Prefecture",
+        "prefecture",
+        _XJ,
+        ["Changji", "Chang Ji", "Sanji", "昌吉", "昌吉回族自治州"],
+    ),
     _r("CN-XJ-FUKANG", "Fukang", "city", "CN-XJ-CHANGJI", ["阜康"], ctx=["Fukang"]),
     _r("CN-XJ-MANAS", "Manas County", "county", "CN-XJ-CHANGJI", ["玛纳斯"], ctx=["Manas", "Manasi"]),
     _r("CN-XJ-HUTUBI", "Hutubi County", "county", "CN-XJ-CHANGJI", ["Hutubi", "呼图壁"]),
-    _r("CN-XJ-BORTALA", "Bortala Mongol Autonomous Prefecture", "prefecture", _XJ,
-       ["Bortala", "Boertala", "Bo'ertala", "Borotala", "Börtala", "博尔塔拉", "博尔塔拉蒙古自治州"]),
+    _r(
+        "CN-XJ-BORTALA",
+        "Bortala Mongol Autonomous Prefecture",
+        "prefecture",
+        _XJ,
+        ["Bortala", "Boertala", "Bo'ertala", "Borotala", "Börtala", "博尔塔拉", "博尔塔拉蒙古自治州"],
+    ),
     _r("CN-XJ-BOLE", "Bole", "city", "CN-XJ-BORTALA", ["博乐"], cn=["Bole", "Bortala City"]),
-    _r("CN-XJ-BAYINGOLIN", "Bayingolin Mongol Autonomous Prefecture", "prefecture", _XJ,
-       ["Bayingolin", "Bayingol", "Bayinguoleng", "Bayin Guoleng", "Bayingholin", "Bayin'gholin", "巴音郭楞",
-        "巴州"]),
+    _r(
+        "CN-XJ-BAYINGOLIN",
+        "Bayingolin Mongol Autonomous Prefecture",
+        "prefecture",
+        _XJ,
+        [
+            "Bayingolin",
+            "Bayingol",
+            "Bayinguoleng",
+            "Bayin Guoleng",
+            "Bayingholin",
+            "Bayin'gholin",
+            "巴音郭楞",
+            "巴州",
+        ],
+    ),
     _r("CN-XJ-KORLA", "Korla", "city", "CN-XJ-BAYINGOLIN", ["Korla", "Kuerle", "Ku Er Le", "库尔勒"]),
     _r("CN-XJ-YANQI", "Yanqi Hui Autonomous County", "county", "CN-XJ-BAYINGOLIN", ["焉耆"], ctx=["Yanqi"]),
     _r("CN-XJ-AKSU", "Aksu Prefecture", "prefecture", _XJ, ["Akesu", "Aqsu", "阿克苏"], cn=["Aksu"]),
     _r("CN-XJ-KUQA", "Kuqa", "city", "CN-XJ-AKSU", ["Kuqa", "Kuche", "Kucha", "库车"]),
     _r("CN-XJ-AWAT", "Awat County", "county", "CN-XJ-AKSU", ["阿瓦提"], cn=["Awat", "Awati"]),
-    _r("CN-XJ-KIZILSU", "Kizilsu Kyrgyz Autonomous Prefecture", "prefecture", _XJ,
-       ["Kizilsu", "Kezilesu", "Qizilsu", "克孜勒苏", "克州"]),
+    _r(
+        "CN-XJ-KIZILSU",
+        "Kizilsu Kyrgyz Autonomous Prefecture",
+        "prefecture",
+        _XJ,
+        ["Kizilsu", "Kezilesu", "Qizilsu", "克孜勒苏", "克州"],
+    ),
     _r("CN-XJ-ARTUX", "Artux", "city", "CN-XJ-KIZILSU", ["Artux", "Artush", "Atushi", "阿图什"]),
-    _r("CN-XJ-KASHGAR", "Kashgar Prefecture", "prefecture", _XJ,
-       ["Kashgar", "Kashghar", "Kaxgar", "Qeshqer", "Kashi Prefecture", "喀什", "喀什地区"], cn=["Kashi"]),
-    _r("CN-XJ-YARKAND", "Yarkant County", "county", "CN-XJ-KASHGAR", ["Yarkand", "Yarkant", "Shache", "莎车"]),
-    _r("CN-XJ-KARGILIK", "Kargilik County", "county", "CN-XJ-KASHGAR", ["Kargilik", "Yecheng County", "叶城"]),
-    _r("CN-XJ-HOTAN", "Hotan Prefecture", "prefecture", _XJ, ["Hotan", "Khotan", "Hetian", "Xoten"],
-       cn=["和田"]),
+    _r(
+        "CN-XJ-KASHGAR",
+        "Kashgar Prefecture",
+        "prefecture",
+        _XJ,
+        ["Kashgar", "Kashghar", "Kaxgar", "Qeshqer", "Kashi Prefecture", "喀什", "喀什地区"],
+        cn=["Kashi"],
+    ),
+    _r(
+        "CN-XJ-YARKAND", "Yarkant County", "county", "CN-XJ-KASHGAR", ["Yarkand", "Yarkant", "Shache", "莎车"]
+    ),
+    _r(
+        "CN-XJ-KARGILIK", "Kargilik County", "county", "CN-XJ-KASHGAR", ["Kargilik", "Yecheng County", "叶城"]
+    ),
+    _r(
+        "CN-XJ-HOTAN",
+        "Hotan Prefecture",
+        "prefecture",
+        _XJ,
+        ["Hotan", "Khotan", "Hetian", "Xoten"],
+        cn=["和田"],
+    ),
     _r("CN-XJ-KARAKAX", "Karakax County", "county", "CN-XJ-HOTAN", ["Karakax", "Moyu", "墨玉"]),
     _r("CN-XJ-LOP", "Lop County", "county", "CN-XJ-HOTAN", ["洛浦"], ctx=["Lop", "Luopu"]),
-    _r("CN-XJ-ILI", "Ili Kazakh Autonomous Prefecture", "prefecture", _XJ,
-       ["Yili", "Ili Kazakh", "伊犁", "伊犁哈萨克自治州"], cn=["Ili"]),
+    _r(
+        "CN-XJ-ILI",
+        "Ili Kazakh Autonomous Prefecture",
+        "prefecture",
+        _XJ,
+        ["Yili", "Ili Kazakh", "伊犁", "伊犁哈萨克自治州"],
+        cn=["Ili"],
+    ),
     _r("CN-XJ-YINING", "Yining", "city", "CN-XJ-ILI", ["Yining", "Ghulja", "Gulja", "Kulja", "伊宁"]),
     _r("CN-XJ-KUITUN", "Kuitun", "city", "CN-XJ-ILI", ["Kuitun", "Kuytun", "奎屯"]),
     _r("CN-XJ-HORGOS", "Horgos", "city", "CN-XJ-ILI", ["Horgos", "Khorgos", "Huoerguosi", "霍尔果斯"]),
-    _r("CN-XJ-TACHENG", "Tacheng Prefecture", "prefecture", _XJ,
-       ["Tacheng", "Chuguchak", "Qoqek", "Tarbaghatay", "塔城"]),
+    _r(
+        "CN-XJ-TACHENG",
+        "Tacheng Prefecture",
+        "prefecture",
+        _XJ,
+        ["Tacheng", "Chuguchak", "Qoqek", "Tarbaghatay", "塔城"],
+    ),
     _r("CN-XJ-WUSU", "Wusu", "city", "CN-XJ-TACHENG", ["乌苏"], ctx=["Wusu"]),
     _r("CN-XJ-SHAWAN", "Shawan", "city", "CN-XJ-TACHENG", [], ctx=["Shawan", "沙湾"]),
     _r("CN-XJ-ALTAY", "Altay Prefecture", "prefecture", _XJ, ["Aletai", "阿勒泰"], cn=["Altay"]),
     # Xinjiang Production and Construction Corps.
-    _r(_XPCC, "Xinjiang Production and Construction Corps", "corps", _XJ,
-       ["Xinjiang Production and Construction Corps", "Xinjiang Production & Construction Corps",
-        "Production and Construction Corps", "XPCC", "XJPCC", "Bingtuan", "Bing Tuan",
-        "Xinjiang Shengchan Jianshe Bingtuan", "新疆生产建设兵团", "生产建设兵团", "兵团"]),
+    _r(
+        _XPCC,
+        "Xinjiang Production and Construction Corps",
+        "corps",
+        _XJ,
+        [
+            "Xinjiang Production and Construction Corps",
+            "Xinjiang Production & Construction Corps",
+            "Production and Construction Corps",
+            "XPCC",
+            "XJPCC",
+            "Bingtuan",
+            "Bing Tuan",
+            "Xinjiang Shengchan Jianshe Bingtuan",
+            "新疆生产建设兵团",
+            "生产建设兵团",
+            "兵团",
+        ],
+    ),
 ]
 
-# XPCC divisions: (number, English ordinal, Chinese numeral, administered city, city names, city context names)
+# XPCC divisions: (number, English ordinal, Chinese numeral, administered city,
+# city names, city context names)
 _DIVISIONS: list[tuple[int, str, str, str, list[str], list[str]]] = [
     (1, "First", "一", "Aral", ["Aral", "Alaer", "Ala'er", "阿拉尔"], []),
     (2, "Second", "二", "Tiemenguan", ["Tiemenguan", "Tiemen Guan", "铁门关"], []),
@@ -174,22 +262,50 @@ for _n, _word, _zh, _city, _city_names, _city_ctx in _DIVISIONS:
             f"XPCC {_n}{_ordinal_suffix(_n)} Division",
             "division",
             _XPCC,
-            [f"农{_zh}师", f"兵团第{_zh}师", f"XPCC {_n}{_ordinal_suffix(_n)} Division",
-             f"XPCC {_word} Division", f"Bingtuan {_word} Division"],
-            ctx=[f"第{_zh}师", f"{_n}{_ordinal_suffix(_n)} Division", f"{_word} Division", f"Division {_n}",
-                 f"Agricultural Division {_n}", f"Nong {_n} Shi"],
+            [
+                f"农{_zh}师",
+                f"兵团第{_zh}师",
+                f"XPCC {_n}{_ordinal_suffix(_n)} Division",
+                f"XPCC {_word} Division",
+                f"Bingtuan {_word} Division",
+            ],
+            ctx=[
+                f"第{_zh}师",
+                f"{_n}{_ordinal_suffix(_n)} Division",
+                f"{_word} Division",
+                f"Division {_n}",
+                f"Agricultural Division {_n}",
+                f"Nong {_n} Shi",
+            ],
         )
     )
     if _city:
         REGIONS.append(
-            _r(f"{_code}-CITY", _city, "city", _code, [*_city_names, f"{_city} City"] if _city_names else [],
-               ctx=[*_city_ctx, f"{_city} City"] if _city_ctx else [])
+            _r(
+                f"{_code}-CITY",
+                _city,
+                "city",
+                _code,
+                [*_city_names, f"{_city} City"] if _city_names else [],
+                ctx=[*_city_ctx, f"{_city} City"] if _city_ctx else [],
+            )
         )
 
 _BY_CODE: dict[str, RegionDef] = {r.code: r for r in REGIONS}
 
 # Markers that put ambiguous names in a Xinjiang context.
-_XJ_MARKERS = ("xinjiang", "xin jiang", "新疆", "xuar", "xpcc", "bingtuan", "兵团", "uyghur", "uygur", "uighur")
+_XJ_MARKERS = (
+    "xinjiang",
+    "xin jiang",
+    "新疆",
+    "xuar",
+    "xpcc",
+    "bingtuan",
+    "兵团",
+    "uyghur",
+    "uygur",
+    "uighur",
+)
 _CN_MARKERS = ("china", "p.r.c", "prc", "中国", "中華", "中华", "people's republic")
 
 
@@ -213,7 +329,7 @@ def normalize_place_text(text: str) -> str:
     """Casefold, strip diacritics and apostrophes, turn punctuation into spaces; CJK kept."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("'", "").replace("’", "").replace("&", " and ")
+    text = text.casefold().replace("'", "").replace("\u2019", "").replace("&", " and ")
     text = re.sub(r"[^\w\u3400-\u9fff]+", " ", text)
     return f" {text.strip()} "
 
@@ -280,7 +396,9 @@ def find_regions(text: str | None, country: str | None = None) -> list[RegionDef
     strong, cn_tier, ctx_tier = _tiers()
     codes = _scan(strong, norm)
     in_xj = bool(codes) or any(m in norm for m in _XJ_MARKERS)
-    in_cn = in_xj or (country or "").upper() == "CN" or any(f" {m} " in norm or m in norm for m in _CN_MARKERS)
+    in_cn = (
+        in_xj or (country or "").upper() == "CN" or any(f" {m} " in norm or m in norm for m in _CN_MARKERS)
+    )
     if in_cn:
         codes += _scan(cn_tier, norm)
     if in_xj or codes:

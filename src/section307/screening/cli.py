@@ -48,21 +48,46 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``screen`` arguments to ``parser``."""
     parser.add_argument("entries", metavar="ENTRIES", help="entries file: .csv, .parquet or .xlsx")
     parser.add_argument("--watchlist", metavar="WATCHLIST", help="watchlist file: .csv, .parquet or .xlsx")
-    parser.add_argument("--out", metavar="RESULTS", help="results file (.csv, .parquet, .xlsx); CSV on stdout if omitted")
-    parser.add_argument("--engine", choices=("local", "spark"), default="local", help="where to run (default: local)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
-    parser.add_argument("--threshold", type=float, default=0.85, metavar="T",
-                        help="party-match score for a hit (default 0.85; review from T-0.15)")
-    parser.add_argument("--review-threshold", type=float, default=None, metavar="R",
-                        help="lowest party-match score reported for review (default T-0.15)")
-    parser.add_argument("--dol", metavar="FILE", help="DOL goods table: good,country,child_labor,forced_labor")
+    parser.add_argument(
+        "--out", metavar="RESULTS", help="results file (.csv, .parquet, .xlsx); CSV on stdout if omitted"
+    )
+    parser.add_argument(
+        "--engine", choices=("local", "spark"), default="local", help="where to run (default: local)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=0.85,
+        metavar="T",
+        help="party-match score for a hit (default 0.85; review from T-0.15)",
+    )
+    parser.add_argument(
+        "--review-threshold",
+        type=float,
+        default=None,
+        metavar="R",
+        help="lowest party-match score reported for review (default T-0.15)",
+    )
+    parser.add_argument(
+        "--dol", metavar="FILE", help="DOL goods table: good,country,child_labor,forced_labor"
+    )
     parser.add_argument("--tip", metavar="FILE", help="TIP tier table: country,tier")
-    parser.add_argument("--no-statutory", action="store_true",
-                        help="do not add the built-in UFLPA/WRO/CAATSA region rules")
-    parser.add_argument("--batch-size", type=int, default=50_000, metavar="ROWS", help="rows per batch (default 50000)")
+    parser.add_argument(
+        "--no-statutory", action="store_true", help="do not add the built-in UFLPA/WRO/CAATSA region rules"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=50_000, metavar="ROWS", help="rows per batch (default 50000)"
+    )
     parser.add_argument("--encoding", default="utf-8", help="CSV text encoding (default utf-8)")
-    parser.add_argument("--spark-master", default=None, metavar="URL",
-                        help="Spark master for --engine spark (default: from spark-submit, else local[*])")
+    parser.add_argument(
+        "--spark-master",
+        default=None,
+        metavar="URL",
+        help="Spark master for --engine spark (default: from spark-submit, else local[*])",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
 
@@ -70,7 +95,9 @@ def _err(msg: str) -> None:
     print(f"error: {msg}", file=sys.stderr)
 
 
-def build_watchlist(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None) -> CompiledWatchlist:
+def build_watchlist(
+    args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None
+) -> CompiledWatchlist:
     """The compiled watchlist for a run: the file in ``--watchlist`` wins over the object passed in."""
     if args.watchlist:
         wl = Watchlist.from_file(args.watchlist, statutory=not args.no_statutory)
@@ -116,7 +143,10 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
         batches = (
             validate_batch(b, args.entries, on_problem)
             for b in iter_batches(
-                args.entries, required=REQUIRED_COLUMNS, batch_size=args.batch_size, encoding=args.encoding,
+                args.entries,
+                required=REQUIRED_COLUMNS,
+                batch_size=args.batch_size,
+                encoding=args.encoding,
                 on_problem=on_problem,
             )
         )
@@ -174,8 +204,13 @@ def _run_spark(args: argparse.Namespace, compiled: CompiledWatchlist) -> int:
         return EXIT_BAD_INPUT
     try:
         stats = screen_with_spark(
-            args.entries, args.out, compiled, threshold=args.threshold, review_threshold=args.review_threshold,
-            master=args.spark_master, workers=args.workers,
+            args.entries,
+            args.out,
+            compiled,
+            threshold=args.threshold,
+            review_threshold=args.review_threshold,
+            master=args.spark_master,
+            workers=args.workers,
         )
     except InputError as exc:
         _err(str(exc))
@@ -185,7 +220,8 @@ def _run_spark(args: argparse.Namespace, compiled: CompiledWatchlist) -> int:
         return EXIT_SPARK
     if not args.quiet:
         print(
-            f"screened {stats['rows']} lines with Spark: {stats.get('hit', 0)} hit, {stats.get('review', 0)} review, "
+            f"screened {stats['rows']} lines with Spark: {stats.get('hit', 0)} hit, "
+            f"{stats.get('review', 0)} review, "
             f"{stats.get('clear', 0)} clear; {stats['malformed']} malformed rows skipped",
             file=sys.stderr,
         )
@@ -197,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "screen":
         argv = argv[1:]
-    parser = argparse.ArgumentParser(prog="python -m section307.screening", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m section307.screening", description=__doc__.split("\n")[0]
+    )
     add_arguments(parser)
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:

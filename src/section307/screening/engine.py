@@ -22,6 +22,7 @@ Each check emits :class:`Signal` objects; the result keeps them all (the
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -48,8 +49,8 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "RESULT_COLUMNS",
-    "ScreeningResult",
     "Screener",
+    "ScreeningResult",
     "Signal",
 ]
 
@@ -149,7 +150,9 @@ class Signal:
     def rank(self) -> tuple[int, float, int]:
         # Party and identifier matches name the culprit; they win ties over area rules.
         # A goods-scoped order names the goods; it wins ties over a region-wide presumption.
-        specific = 2 if self.kind in ("identifier", "party") else 1 if ("goods_scoped", True) in self.extra else 0
+        specific = (
+            2 if self.kind in ("identifier", "party") else 1 if ("goods_scoped", True) in self.extra else 0
+        )
         return (_LEVEL[self.level], round(self.score, 4), specific)
 
 
@@ -167,7 +170,7 @@ class ScreeningResult:
     list: str | None
     order_id: str | None
     reasons: str
-    signals: list[Signal] = field(default_factory=list)
+    signals: builtins.list[Signal] = field(default_factory=builtins.list)
 
     @property
     def signals_json(self) -> str:
@@ -253,8 +256,23 @@ class Screener:
         rows = zip(*columns, strict=True) if columns else iter([()] * n)
         for values in rows:
             r = self._screen_row(dict(zip(names, values, strict=True)))
-            for fn, v in zip(append, (r.entry_number, r.line, r.decision, r.score, r.matched_id, r.matched_name,
-                                      r.matched_field, r.list, r.order_id, r.reasons, r.signals_json), strict=True):
+            for fn, v in zip(
+                append,
+                (
+                    r.entry_number,
+                    r.line,
+                    r.decision,
+                    r.score,
+                    r.matched_id,
+                    r.matched_name,
+                    r.matched_field,
+                    r.list,
+                    r.order_id,
+                    r.reasons,
+                    r.signals_json,
+                ),
+                strict=True,
+            ):
                 fn(v)
         arrays: list[pa.Array] = [
             pa.array(out[c], type=pa.float64() if c == "score" else pa.string()) for c in RESULT_COLUMNS
@@ -266,8 +284,10 @@ class Screener:
             col = batch.column(c)
             arrays.append(pc.cast(col, pa.string()) if col.type != pa.string() else col)
             fields.append(pa.field(c, pa.string()))
-        return pa.Table.from_arrays([a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays],
-                                    schema=pa.schema(fields))
+        return pa.Table.from_arrays(
+            [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays],
+            schema=pa.schema(fields),
+        )
 
     # -- checks ----------------------------------------------------------------------------------------------
     def _country(self, value: str) -> str | None:
@@ -277,7 +297,9 @@ class Screener:
         self._country_cache[value] = code
         return code
 
-    def _party_signals(self, fld: str, name: str, address: str, country: str | None, label: str) -> tuple[Signal, ...]:
+    def _party_signals(
+        self, fld: str, name: str, address: str, country: str | None, label: str
+    ) -> tuple[Signal, ...]:
         key = (fld, name, address, country, label)
         hit = self._party_cache.get(key)
         if hit is not None:
@@ -313,10 +335,7 @@ class Screener:
             if score < self.review_threshold:
                 continue
             on_order = party.list in ORDER_LISTS
-            if score >= self.threshold:
-                level = "hit" if on_order else "review"
-            else:
-                level = "review"
+            level = "hit" if on_order and score >= self.threshold else "review"
             matched = wl.names[m.name_id]
             how = "alias" if matched.is_alias else "name"
             detail = (
@@ -325,8 +344,20 @@ class Screener:
             )
             out.append(
                 Signal(
-                    "party", level, score, fld, detail, party.id, party.name, party.list, party.order_id,
-                    (("method", m.method), ("name_score", round(m.score, 4)), ("matched_alias", matched.text)),
+                    "party",
+                    level,
+                    score,
+                    fld,
+                    detail,
+                    party.id,
+                    party.name,
+                    party.list,
+                    party.order_id,
+                    (
+                        ("method", m.method),
+                        ("name_score", round(m.score, 4)),
+                        ("matched_alias", matched.text),
+                    ),
                 )
             )
         result = tuple(out)
@@ -345,10 +376,18 @@ class Screener:
                 level = "hit" if party.list in ORDER_LISTS else "review"
                 out.append(
                     Signal(
-                        "identifier", level, 1.0, fld,
-                        f"{_FIELD_LABEL.get(fld, fld)} {p_scheme}:{norm} is the identifier of watchlist party "
+                        "identifier",
+                        level,
+                        1.0,
+                        fld,
+                        f"{_FIELD_LABEL.get(fld, fld)} {p_scheme}:{norm} is the identifier of "
+                        "watchlist party "
                         f"{party.id} '{party.name}'",
-                        party.id, party.name, party.list, party.order_id, (("identifier", f"{p_scheme}:{norm}"),),
+                        party.id,
+                        party.name,
+                        party.list,
+                        party.order_id,
+                        (("identifier", f"{p_scheme}:{norm}"),),
                     )
                 )
         return out
@@ -401,11 +440,22 @@ class Screener:
                     scope_txt = f"; goods {goods_note} fall under its scope ({', '.join(rule.goods or ())})"
                 detail = (
                     f"{_FIELD_LABEL.get(fld, fld)} places the goods in {found_as}"
-                    f"{'' if found_as == area_name else f' ({area_name})'}: {rule.description or rule.id}{scope_txt}"
+                    f"{'' if found_as == area_name else f' ({area_name})'}: "
+                    f"{rule.description or rule.id}{scope_txt}"
                 )
                 out.append(
-                    Signal("region", level, score, fld, detail, rule.id, area_name, rule.list, rule.order_id,
-                           (("area", code), ("goods_scoped", scope is not None)))
+                    Signal(
+                        "region",
+                        level,
+                        score,
+                        fld,
+                        detail,
+                        rule.id,
+                        area_name,
+                        rule.list,
+                        rule.order_id,
+                        (("area", code), ("goods_scoped", scope is not None)),
+                    )
                 )
         result = tuple(out)
         if len(self._area_cache) > 200_000:
@@ -413,9 +463,11 @@ class Screener:
         self._area_cache[key] = result
         return result
 
-    def _dol_signals(self, country: str | None, goods: tuple[str, ...], inputs: tuple[str, ...]) -> tuple[Signal, ...]:
+    def _dol_signals(
+        self, country: str | None, goods: tuple[str, ...], inputs: tuple[str, ...]
+    ) -> tuple[Signal, ...]:
         """DOL List lines for the goods and for what they are made from (``inputs``: upstream goods)."""
-        key = (country, goods + ("|",) + inputs)
+        key = (country, (*goods, "|", *inputs))
         hit = self._dol_cache.get(key)
         if hit is not None:
             return hit
@@ -425,7 +477,11 @@ class Screener:
                 line = self.wl.dol.get((country, g))
                 if line is None:
                     continue
-                kinds = [k for k, on in (("forced labor", line.forced_labor), ("child labor", line.child_labor)) if on]
+                kinds = [
+                    k
+                    for k, on in (("forced labor", line.forced_labor), ("child labor", line.child_labor))
+                    if on
+                ]
                 if not kinds:
                     continue
                 derived = g not in goods
@@ -439,10 +495,20 @@ class Screener:
                 ) + f" ({', '.join(kinds)})"
                 out.append(
                     Signal(
-                        "dol", "review", score, "hts", detail[0].upper() + detail[1:],
-                        f"dol:{country}:{line.good}", line.good, "dol", None,
-                        (("forced_labor", line.forced_labor), ("child_labor", line.child_labor),
-                         ("derived", derived)),
+                        "dol",
+                        "review",
+                        score,
+                        "hts",
+                        detail[0].upper() + detail[1:],
+                        f"dol:{country}:{line.good}",
+                        line.good,
+                        "dol",
+                        None,
+                        (
+                            ("forced_labor", line.forced_labor),
+                            ("child_labor", line.child_labor),
+                            ("derived", derived),
+                        ),
                     )
                 )
         result = tuple(out)
@@ -451,7 +517,7 @@ class Screener:
         self._dol_cache[key] = result
         return result
 
-    # -- one row ----------------------------------------------------------------------------------------------
+    # -- one row ------------------------------------------------------------------------------------------
     def _screen_row(self, row: Mapping[str, str]) -> ScreeningResult:
         get = row.get
         origin_raw = get("country_of_origin", "") or ""
@@ -487,8 +553,11 @@ class Screener:
         for fld in _ADDRESS_FIELDS:
             text = get(fld, "")
             if text:
-                signals.extend(self._area_signals(fld, text, origin if fld == "manufacturer_address" else None,
-                                                  goods, goods_note))
+                signals.extend(
+                    self._area_signals(
+                        fld, text, origin if fld == "manufacturer_address" else None, goods, goods_note
+                    )
+                )
         desc = get("description", "")
         if desc:
             signals.extend(self._area_signals("description", desc, origin, goods, goods_note))
@@ -507,8 +576,19 @@ class Screener:
         entry_number = row.get("entry_number", "") or ""
         line = row.get("line", "") or ""
         if not signals:
-            return ScreeningResult(entry_number, line, "clear", 0.0, None, None, None, None, None,
-                                   "No watchlist party, region, goods or country risk found.", [])
+            return ScreeningResult(
+                entry_number,
+                line,
+                "clear",
+                0.0,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "No watchlist party, region, goods or country risk found.",
+                [],
+            )
         # Drop duplicate signals (the same rule reached from two fields keeps the strongest).
         signals.sort(key=lambda s: s.rank, reverse=True)
         best = signals[0]
@@ -525,13 +605,17 @@ class Screener:
                 f"; {others} more signal{'s' if others > 1 else ''}." if others else "."
             )
         return ScreeningResult(
-            entry_number, line, decision, round(score, 4),
+            entry_number,
+            line,
+            decision,
+            round(score, 4),
             best.matched_id if decision != "clear" else None,
             best.matched_name if decision != "clear" else None,
             best.field if decision != "clear" else None,
             best.list if decision != "clear" else None,
             best.order_id if decision != "clear" else None,
-            reasons, signals,
+            reasons,
+            signals,
         )
 
 
@@ -542,8 +626,17 @@ def _tip_signal(country: str, tier: str) -> Signal:
     key = (country, tier)
     sig = _TIP_CACHE.get(key)
     if sig is None:
-        sig = Signal("tip", "info", _TIP_SCORE.get(tier.upper(), 0.0), "country_of_origin",
-                     f"origin {country} is TIP Tier {tier}", f"tip:{country}", None, "tip", None,
-                     (("tier", tier),))
+        sig = Signal(
+            "tip",
+            "info",
+            _TIP_SCORE.get(tier.upper(), 0.0),
+            "country_of_origin",
+            f"origin {country} is TIP Tier {tier}",
+            f"tip:{country}",
+            None,
+            "tip",
+            None,
+            (("tier", tier),),
+        )
         _TIP_CACHE[key] = sig
     return sig

@@ -83,12 +83,16 @@ def score_names(
     joined = _match_joined(qt, q_sim, ct, c_sim) | _match_joined(ct, c_sim, qt, q_sim)
     # 4. acronyms ("xpcc", "xj")
     acro = _match_acronym(qt, q_sim, ct, c_sim) | _match_acronym(ct, c_sim, qt, q_sim)
-    num = sum(w * s for w, s in zip(qw, q_sim, strict=True)) + sum(w * s for w, s in zip(cw, c_sim, strict=True))
+    num = sum(w * s for w, s in zip(qw, q_sim, strict=True)) + sum(
+        w * s for w, s in zip(cw, c_sim, strict=True)
+    )
     den = sum(qw) + sum(cw)
     score = num / den if den else 0.0
     distinctive = any(
         s > 0 and t not in GENERIC_WORDS and w > generic_cap for t, s, w in zip(qt, q_sim, qw, strict=True)
-    ) or any(s > 0 and t not in GENERIC_WORDS and w > generic_cap for t, s, w in zip(ct, c_sim, cw, strict=True))
+    ) or any(
+        s > 0 and t not in GENERIC_WORDS and w > generic_cap for t, s, w in zip(ct, c_sim, cw, strict=True)
+    )
     if not distinctive:
         # Overlap on common words only: never a match.
         score = min(score, 0.4)
@@ -120,7 +124,9 @@ def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_
                 continue
             pair = b[j] + b[j + 1]
             if pair == t or (
-                len(t) >= 8 and abs(len(pair) - len(t)) <= 1 and Levenshtein.distance(pair, t, score_cutoff=1) <= 1
+                len(t) >= 8
+                and abs(len(pair) - len(t)) <= 1
+                and Levenshtein.distance(pair, t, score_cutoff=1) <= 1
             ):
                 a_sim[i] = b_sim[j] = b_sim[j + 1] = 0.95
                 hit = True

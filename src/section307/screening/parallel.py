@@ -71,7 +71,9 @@ def _screen(batch: pa.Table) -> pa.Table:
     return _WORKER.screen_arrow(batch)
 
 
-def screen_batches(screener: Screener, batches: Iterable[pl.DataFrame], workers: int | None = None) -> Iterator[pl.DataFrame]:
+def screen_batches(
+    screener: Screener, batches: Iterable[pl.DataFrame], workers: int | None = None
+) -> Iterator[pl.DataFrame]:
     """Screen batches in order on ``workers`` processes (default: all cores; 1 = in this process)."""
     n = workers or os.cpu_count() or 1
     if n <= 1 or "fork" not in mp.get_all_start_methods():

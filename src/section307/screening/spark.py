@@ -30,7 +30,13 @@ from section307.screening.engine import ENTRY_COLUMNS, REQUIRED_COLUMNS, RESULT_
 from section307.screening.io import InputError
 from section307.screening.watchlist import CompiledWatchlist
 
-__all__ = ["SparkUnavailable", "get_or_create_session", "local_worker_conf", "screen_dataframe", "screen_with_spark"]
+__all__ = [
+    "SparkUnavailable",
+    "get_or_create_session",
+    "local_worker_conf",
+    "screen_dataframe",
+    "screen_with_spark",
+]
 
 _CORRUPT = "_corrupt_record"
 
@@ -128,8 +134,7 @@ def screen_dataframe(
                     batch = batch.filter(pc.invert(bad))
             if batch.num_rows == 0:
                 continue
-            for out in screener.screen_arrow(batch).to_batches():
-                yield out
+            yield from screener.screen_arrow(batch).to_batches()
 
     return df.mapInArrow(screen_partition, _result_schema(extra)), malformed
 
@@ -143,10 +148,17 @@ def _read(spark: Any, path: str) -> Any:
     try:
         if lower.endswith((".csv", ".tsv", ".txt", ".csv.gz")):
             header = spark.read.option("header", True).option("escape", '"').csv(path).columns
-            schema = StructType([StructField(c, StringType()) for c in header] + [StructField(_CORRUPT, StringType())])
+            schema = StructType(
+                [StructField(c, StringType()) for c in header] + [StructField(_CORRUPT, StringType())]
+            )
             df = (
-                spark.read.option("header", True).option("escape", '"').option("mode", "PERMISSIVE")
-                .option("columnNameOfCorruptRecord", _CORRUPT).option("multiLine", True).schema(schema).csv(path)
+                spark.read.option("header", True)
+                .option("escape", '"')
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", _CORRUPT)
+                .option("multiLine", True)
+                .schema(schema)
+                .csv(path)
             )
         else:
             df = spark.read.parquet(path)
@@ -154,8 +166,10 @@ def _read(spark: Any, path: str) -> Any:
         raise InputError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        raise InputError(f"{path}: missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
-    from pyspark.sql import functions as F  # noqa: N812
+        raise InputError(
+            f"{path}: missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
+    from pyspark.sql import functions as F
 
     return df.select([F.col(c).cast("string").alias(c) for c in df.columns])
 

@@ -98,7 +98,9 @@ def parse_identifiers(value: str | Iterable[str] | None) -> list[tuple[str, str]
         item = item.strip()
         if not item:
             continue
-        m = re.match(r"^([A-Za-z]{2,6})\s*[:=]\s*(.+)$", item) or re.match(r"^(IMO|LEI|MID|USCC)\s+(.+)$", item, re.I)
+        m = re.match(r"^([A-Za-z]{2,6})\s*[:=]\s*(.+)$", item) or re.match(
+            r"^(IMO|LEI|MID|USCC)\s+(.+)$", item, re.I
+        )
         scheme, raw = (m.group(1).upper(), m.group(2)) if m else ("ANY", item)
         norm = normalize_identifier(raw)
         if norm:
@@ -182,7 +184,7 @@ class Watchlist:
 
     @classmethod
     def from_file(cls, path: str | Path, *, statutory: bool = True) -> Watchlist:
-        """Read parties from a CSV, Parquet or XLSX watchlist; add built-in statutory rules unless told not to."""
+        """Read parties from a CSV, Parquet or XLSX watchlist, plus the statutory rules unless told not to."""
         from section307.screening.io import read_table
 
         wl = cls()
@@ -198,7 +200,9 @@ class Watchlist:
                     aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
                     country=(row.get("country") or "").strip() or None,
                     address=(row.get("address") or "").strip() or None,
-                    identifiers=tuple(i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()),
+                    identifiers=tuple(
+                        i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()
+                    ),
                     list=((row.get("list") or "").strip().lower() or "risk"),
                     order_id=(row.get("order_id") or "").strip() or None,
                 )
@@ -226,7 +230,8 @@ class Watchlist:
                     country=code,
                     child_labor=_yes(row.get("child_labor")) or _yes(row.get("forced_child_labor")),
                     forced_labor=_yes(row.get("forced_labor")) or _yes(row.get("forced_child_labor")),
-                    derived_from=(row.get("derived_from") or row.get("derived_country") or "").strip() or None,
+                    derived_from=(row.get("derived_from") or row.get("derived_country") or "").strip()
+                    or None,
                 )
             )
 
@@ -289,7 +294,9 @@ class CompiledWatchlist:
         self.region_rules: list[RegionRule] = list(wl.region_rules)
         for rule in self.region_rules:
             if get_region(rule.area) is None and country_code(rule.area) != rule.area:
-                raise WatchlistError(f"rule {rule.id!r}: unknown area {rule.area!r} (region code or ISO country)")
+                raise WatchlistError(
+                    f"rule {rule.id!r}: unknown area {rule.area!r} (region code or ISO country)"
+                )
             for g in rule.goods or ():
                 if g not in {gd.key for gd in GOODS}:
                     raise WatchlistError(f"rule {rule.id!r}: unknown good {g!r}")
@@ -379,11 +386,61 @@ class CompiledWatchlist:
 
 # Address words that say nothing about which place it is.
 _ADDRESS_STOP = frozenset(
-    """
-    no road rd street st avenue ave lu jie dao hao building bldg floor fl room rm unit block blk district
-    qu xian county city shi province sheng town zhen village cun industrial zone park area development
-    economic new high tech technology east west north south middle central china prc the of and
-    """.split()
+    [
+        "no",
+        "road",
+        "rd",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "lu",
+        "jie",
+        "dao",
+        "hao",
+        "building",
+        "bldg",
+        "floor",
+        "fl",
+        "room",
+        "rm",
+        "unit",
+        "block",
+        "blk",
+        "district",
+        "qu",
+        "xian",
+        "county",
+        "city",
+        "shi",
+        "province",
+        "sheng",
+        "town",
+        "zhen",
+        "village",
+        "cun",
+        "industrial",
+        "zone",
+        "park",
+        "area",
+        "development",
+        "economic",
+        "new",
+        "high",
+        "tech",
+        "technology",
+        "east",
+        "west",
+        "north",
+        "south",
+        "middle",
+        "central",
+        "china",
+        "prc",
+        "the",
+        "of",
+        "and",
+    ]
 )
 
 
