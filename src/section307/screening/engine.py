@@ -324,8 +324,10 @@ class Screener:
                 if addr_tokens is None:
                     addr_tokens = _address_tokens(address)
                 if addr_tokens:
-                    overlap = len(addr_tokens & p_addr) / max(1, min(len(addr_tokens), len(p_addr)))
-                    if overlap >= 0.5:
+                    shared = len(addr_tokens & p_addr)
+                    overlap = shared / len(addr_tokens | p_addr)
+                    # Sharing a city is weak; a street with its number is agreement.
+                    if shared >= 2 and overlap >= 0.5:
                         score += 0.05
                         notes.append("address agrees")
                     elif overlap == 0:

@@ -20,12 +20,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
-from section307.screening.normalize import GENERIC_WORDS, NormName, normalize_name
+from section307.screening.normalize import GENERIC_WORDS, SYNONYMS, NormName, normalize_name
 from section307.screening.watchlist import CompiledWatchlist, _grams
 
 __all__ = ["NameMatch", "NameMatcher", "score_names"]
+
+# Normalised word -> the spellings that normalise to it, for typos in abbreviated or foreign words.
+_SPELLINGS: dict[str, tuple[str, ...]] = {}
+for _k, _v in SYNONYMS.items():
+    if " " not in _v and len(_k) >= 5:
+        _SPELLINGS[_v] = (*_SPELLINGS.get(_v, ()), _k)
 
 _MAX_GRAMS = 10
 _MAX_CANDIDATES = 24
@@ -56,6 +62,7 @@ def score_names(
         return 0.0, "none"
     if q.compact == c.compact:
         return 1.0, "exact"
+    qw_eff = list(qw)
     q_sim = [0.0] * len(qt)
     c_sim = [0.0] * len(ct)
     fuzzy = False
@@ -72,22 +79,38 @@ def score_names(
         if not budget:
             continue
         for j, u in enumerate(ct):
-            if c_sim[j] or abs(len(u) - len(t)) > budget or _edit_budget(len(u)) == 0:
+            if c_sim[j] or _edit_budget(len(u)) == 0:
                 continue
-            d = Levenshtein.distance(t, u, score_cutoff=budget)
+            if abs(len(u) - len(t)) > budget and u not in _SPELLINGS:
+                continue
+            d = OSA.distance(t, u, score_cutoff=budget)
+            if d > budget and u in _SPELLINGS:
+                # "induatri" is a misspelt "industri", which normalised to "industrial".
+                d = min(OSA.distance(t, k, score_cutoff=budget) for k in _SPELLINGS[u])
             if d <= budget:
-                q_sim[i] = c_sim[j] = 1.0 - 0.08 * d
+                # Short words one letter apart are often different words (pinyin: longjia/yongjia).
+                q_sim[i] = c_sim[j] = (0.8 if len(t) < 8 else 0.9) - 0.1 * (d - 1)
+                # A misspelt query word weighs what the word it stands for weighs, not as an unseen word.
+                qw_eff[i] = cw[j]
                 fuzzy = True
                 break
     # 3. one token spelling two adjacent tokens of the other name (pinyin written with/without spaces)
     joined = _match_joined(qt, q_sim, ct, c_sim) | _match_joined(ct, c_sim, qt, q_sim)
     # 4. acronyms ("xpcc", "xj")
     acro = _match_acronym(qt, q_sim, ct, c_sim) | _match_acronym(ct, c_sim, qt, q_sim)
-    num = sum(w * s for w, s in zip(qw, q_sim, strict=True)) + sum(
-        w * s for w, s in zip(cw, c_sim, strict=True)
-    )
-    den = sum(qw) + sum(cw)
+    qw = tuple(qw_eff)
+    num = sum(w * s for w, s in zip(qw, q_sim, strict=True))
+    num += sum(w * s for w, s in zip(cw, c_sim, strict=True))
+    den = _weight(qw, q_sim, q.optional) + _weight(cw, c_sim, c.optional)
     score = num / den if den else 0.0
+    q_left, c_left = _unmatched(q_sim, q.optional), _unmatched(c_sim, c.optional)
+    if fuzzy and (q_left or c_left):
+        # A misspelt word is believable when the rest agrees; a misspelt word plus a different or
+        # missing word is more often another company with a similar name.
+        score *= 0.9
+    if q_left and c_left:
+        # A word replaced by another (Trading -> Plantation) is a different business, not an omission.
+        score *= 0.9
     distinctive = any(
         s > 0 and t not in GENERIC_WORDS and w > generic_cap for t, s, w in zip(qt, q_sim, qw, strict=True)
     ) or any(
@@ -112,6 +135,19 @@ def score_names(
             if cscore > score:
                 score, method = cscore, "spacing" if d == 0 else "fuzzy"
     return score, method
+
+
+def _weight(weights: tuple[float, ...], sims: list[float], optional: tuple[bool, ...]) -> float:
+    """Total weight of a name, leaving out optional tokens that found no partner."""
+    if not optional:
+        return sum(weights)
+    return sum(w for w, s, o in zip(weights, sims, optional, strict=True) if s or not o)
+
+
+def _unmatched(sims: list[float], optional: tuple[bool, ...]) -> bool:
+    if not optional:
+        return 0.0 in sims
+    return any(not s and not o for s, o in zip(sims, optional, strict=True))
 
 
 def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_sim: list[float]) -> bool:

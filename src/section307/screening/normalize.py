@@ -31,221 +31,58 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.mmseg import seg as _mmseg
-from rigour.names.org_types import remove_org_types
+from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text
 
 from section307.gazetteer.regions import REGIONS
 
-__all__ = ["GENERIC_WORDS", "STOPWORDS", "NormName", "normalize_name", "normalize_text_tokens"]
+__all__ = [
+    "GENERIC_WORDS",
+    "STOPWORDS",
+    "NormName",
+    "normalize_name",
+    "normalize_text_tokens",
+    "strip_legal_forms",
+]
 
-# Legal forms and filler words that carry no identity.
-STOPWORDS: frozenset[str] = frozenset(
-    [
-        "and",
-        "of",
-        "the",
-        "de",
-        "du",
-        "la",
-        "le",
-        "les",
-        "des",
-        "del",
-        "da",
-        "di",
-        "et",
-        "und",
-        "en",
-        "for",
-        "an",
-        "at",
-        "on",
-        "in",
-        "by",
-        "co",
-        "company",
-        "companies",
-        "cos",
-        "corp",
-        "corporation",
-        "inc",
-        "incorporated",
-        "llc",
-        "plc",
-        "pt",
-        "tbk",
-        "cv",
-        "jsc",
-        "ojsc",
-        "cjsc",
-        "pjsc",
-        "ooo",
-        "oao",
-        "zao",
-        "pao",
-        "ao",
-        "tov",
-        "gmbh",
-        "mbh",
-        "ag",
-        "kg",
-        "sa",
-        "sas",
-        "sarl",
-        "srl",
-        "spa",
-        "bv",
-        "nv",
-        "sdn",
-        "bhd",
-        "pvt",
-        "pte",
-        "kk",
-        "kabushiki",
-        "kaisha",
-        "ltda",
-        "lp",
-        "llp",
-        "sl",
-        "sp",
-        "zoo",
-        "oy",
-        "ab",
-        "as",
-        "aps",
-        "limited",
-        "ltd",
-        "lte",
-        "plc",
-        "sociedad",
-        "anonyme",
-        "anonima",
-        "dhmm",
-        "youxian",
-        "gongsi",
-        "zeren",
-        "gufen",
-        "gongsi",
-        "fengongsi",
-        "branch",
-        "branches",
-        "dept",
-        "department",
-        "office",
-        "subsidiary",
-        "representative",
-        "rep",
-        "no",
-        "shrkt",
-        "sharikat",
-        "sharika",
-    ]
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Legal forms and filler words that carry no identity (in the languages entries come in).
+STOPWORDS: frozenset[str] = _words(
+    """
+    and of the des del et und for at on in by
+    co company companies cos corp corporation inc incorporated llc plc pt tbk cv jsc ojsc cjsc pjsc
+    ooo oao zao pao ao tov gmbh mbh ag kg sa sas sarl srl spa bv nv sdn bhd pvt pte kk kabushiki kaisha
+    ltda lp llp sl sp zoo oy ab as aps limited ltd lte sociedad anonyme anonima dhmm private
+    youxian gongsi zeren gufen fengongsi youxiangongsi youxianzerengongsi gufenyouxiangongsi
+    congty tnhh cophan
+    san sanayi tic ticaret ve sti sirketi anonim
+    sendirian berhad perseroan terbatas joint stock jointstock
+    branch branches dept department office subsidiary representative rep no
+    shrkt sharikat sharika
+    """
 )
 
 # Words shared by many unrelated companies: kept, but never worth more than a small weight.
-GENERIC_WORDS: frozenset[str] = frozenset(
-    [
-        "textile",
-        "trading",
-        "industrial",
-        "garment",
-        "apparel",
-        "group",
-        "international",
-        "technology",
-        "manufacturing",
-        "import",
-        "export",
-        "development",
-        "holding",
-        "agriculture",
-        "food",
-        "product",
-        "enterprise",
-        "services",
-        "service",
-        "global",
-        "chemical",
-        "energy",
-        "new",
-        "materials",
-        "material",
-        "cotton",
-        "silicon",
-        "electronics",
-        "knitting",
-        "dyeing",
-        "spinning",
-        "weaving",
-        "logistics",
-        "investment",
-        "science",
-        "china",
-        "general",
-        "commercial",
-        "commerce",
-        "supply",
-        "machinery",
-        "metal",
-        "mining",
-        "power",
-        "photovoltaic",
-        "solar",
-        "farm",
-        "fishery",
-        "seafood",
-        "factory",
-        "mill",
-        "works",
-        "plant",
-        "hi",
-        "high",
-        "tech",
-        "co-operative",
-        "cooperative",
-        "industry",
-        "economic",
-        "zone",
-        "park",
-        "city",
-        "county",
-        "province",
-        "provincial",
-        "national",
-        "state",
-        "corps",
-        "production",
-        "construction",
-        "shoes",
-        "footwear",
-        "clothing",
-        "fashion",
-        "knitwear",
-        "wool",
-        "silk",
-        "fabric",
-        "fabrics",
-        "yarn",
-        "home",
-        "bio",
-        "biological",
-        "resources",
-        "trade",
-        "traders",
-        "tomato",
-        "paste",
-        "aluminum",
-        "aluminium",
-        "pvc",
-        "textiles",
-        "garments",
-        "brothers",
-        "sons",
-        "partners",
-    ]
+GENERIC_WORDS: frozenset[str] = _words(
+    """
+    textile trading industrial garment apparel group international technology manufacturing import export
+    development holding agriculture food product enterprise services service global chemical energy new
+    material cotton silicon electronics knitting dyeing spinning weaving logistics investment
+    science china general commercial commerce supply machinery metal mining power photovoltaic solar
+    farm fishery seafood factory mill works plant hi high tech cooperative industry
+    economic zone park city county province provincial national state corps production construction
+    shoes footwear clothing fashion knitwear wool silk fabric yarn home bio biological resources
+    tomato paste aluminum pvc brothers sons partners
+    composite denim sweaters overseas syntex exports rubber latex plantation palm oil furniture
+    konfeksiyon orme iplik dokuma giyim metallwerke maschinenbau lumber timber snab les
+    """
 )
 
-# Abbreviations, plurals and pinyin generic words -> one English form.
+# Abbreviations, plurals, other languages and pinyin generic words -> one English form.
 SYNONYMS: dict[str, str] = {
     "intl": "international",
     "int": "international",
@@ -268,12 +105,16 @@ SYNONYMS: dict[str, str] = {
     "hldgs": "holding",
     "holdings": "holding",
     "imp": "import",
+    "imports": "import",
     "exp": "export",
+    "exports": "export",
     "dev": "development",
     "agri": "agriculture",
     "agricultural": "agriculture",
     "textiles": "textile",
+    "tex": "textile",
     "garments": "garment",
+    "apparels": "apparel",
     "products": "product",
     "prods": "product",
     "foods": "food",
@@ -292,6 +133,25 @@ SYNONYMS: dict[str, str] = {
     "aluminium": "aluminum",
     "electronic": "electronics",
     "intertrade": "trading",
+    "fashions": "fashion",
+    "knits": "knitting",
+    "knit": "knitting",
+    "mills": "mill",
+    "sweater": "sweaters",
+    # other languages
+    "tekstil": "textile",
+    "textil": "textile",
+    "industri": "industrial",
+    "perdagangan": "trading",
+    "handel": "trading",
+    "treid": "trading",
+    "treyd": "trading",
+    "trejd": "trading",
+    "logistik": "logistics",
+    "chemie": "chemical",
+    "metall": "metal",
+    "import": "import",
+    # pinyin generic words
     "fangzhi": "textile",
     "maoyi": "trading",
     "shangmao": "trading",
@@ -308,7 +168,7 @@ SYNONYMS: dict[str, str] = {
     "zhenzhi": "knitting",
     "nongye": "agriculture",
     "shipin": "food",
-    "jinchukou": "import",
+    "jinchukou": "import export",
     "nengyuan": "energy",
     "guangfu": "photovoltaic",
     "guiye": "silicon",
@@ -324,7 +184,6 @@ SYNONYMS: dict[str, str] = {
     "kuangye": "mining",
     "lvye": "aluminum",
     "dianli": "power",
-    "xueyuan": "college",
     "xinnengyuan": "energy",
     "bingtuan": "corps",
     "xpcc": "xinjiang production construction corps",
@@ -462,10 +321,12 @@ def _pinyin_words(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NormName:
-    """A normalised name: comparison tokens in order and the spaceless key."""
+    """A normalised name: comparison tokens in order and the spaceless key (optional tokens left out)."""
 
     tokens: tuple[str, ...]
     compact: str
+    # Tokens that may be missing from the other name (a branch's place); empty when none are.
+    optional: tuple[bool, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.tokens)
@@ -475,11 +336,40 @@ def _latinise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     if not text.isascii():
         # Legal forms in their own script (OOO (Cyrillic), ذ.م.م) are easier to catch before transliteration.
-        text = remove_org_types(text)
+        text = strip_legal_forms(text)
     if _CJK_RE.search(text):
         text = _CJK_RE.sub(lambda m: _romanise_han_run(m.group(0)), text)
     if not text.isascii():
         text = ascii_text(text).casefold()
+    return text
+
+
+_EDGE = " .,;:()[]-\u00ab\u00bb\"'"
+
+
+def strip_legal_forms(text: str) -> str:
+    """Remove legal forms (rigour's database, every language) at the start or end of a name.
+
+    Only the edges: inside a name the same letters are often a word or a pinyin syllable
+    (``yu``, ``an``, ``ag``), which rigour's anywhere-removal would delete.
+    """
+    for _ in range(4):
+        changed = False
+        for matched, _compare in extract_org_types(text):
+            tail = text.rstrip(_EDGE)
+            if tail.endswith(matched) and (
+                len(tail) == len(matched) or not tail[-len(matched) - 1].isalnum()
+            ):
+                text = tail[: -len(matched)]
+                changed = True
+                break
+            head = text.lstrip(_EDGE)
+            if head.startswith(matched) and (len(head) == len(matched) or not head[len(matched)].isalnum()):
+                text = head[len(matched) :]
+                changed = True
+                break
+        if not changed:
+            break
     return text
 
 
@@ -488,18 +378,37 @@ def normalize_text_tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(_latinise(text))
 
 
-def _map_places(tokens: list[str]) -> list[str]:
-    """Join up to four tokens that spell a known place (``wu lu mu qi``) into its English token."""
+def _canonical(key: str) -> str | None:
+    """What a (possibly joined) token stands for: a place, a synonym, or ``""`` for a stopword."""
+    place = _LATIN_PLACES.get(key)
+    if place is not None:
+        return place
+    syn = SYNONYMS.get(key)
+    if syn is not None:
+        return syn
+    return None
+
+
+def _join_known(tokens: list[str]) -> list[str]:
+    """Map tokens, joining up to four that spell a known word when written apart.
+
+    ``wu lu mu qi`` -> ``urumqi``, ``ke ji`` -> ``technology``, ``you xian gong si`` -> dropped.
+    """
     out: list[str] = []
     i = 0
-    while i < len(tokens):
+    n = len(tokens)
+    while i < n:
         for width in (4, 3, 2, 1):
-            if i + width > len(tokens):
+            if i + width > n:
+                continue
+            if width > 1 and any(len(t) > 6 for t in tokens[i : i + width]):
                 continue
             key = "".join(tokens[i : i + width])
-            canon = _LATIN_PLACES.get(key)
+            canon = _canonical(key)
+            if canon is None and width > 1 and key in STOPWORDS:
+                canon = ""
             if canon is not None:
-                out.append(canon)
+                out.extend(canon.split())
                 i += width
                 break
         else:
@@ -511,10 +420,14 @@ def _map_places(tokens: list[str]) -> list[str]:
 _BRANCH_WORDS = frozenset({"branch", "office", "department", "dept", "fengongsi", "representative"})
 
 
-def _drop_branch_place(tokens: list[str]) -> list[str]:
-    """``X Co Ltd Shanghai Branch`` is X: the word naming the branch goes with the branch word."""
-    drop = {i - 1 for i, t in enumerate(tokens) if t in _BRANCH_WORDS and i >= 2}
-    return [t for i, t in enumerate(tokens) if i not in drop]
+def _branch_optional(tokens: list[str]) -> list[bool]:
+    """``X Co Ltd Hong Kong Branch`` is X: the (up to two) words naming a branch need not match."""
+    optional = [False] * len(tokens)
+    for i, t in enumerate(tokens):
+        if t in _BRANCH_WORDS:
+            for j in range(max(1, i - 2), i):
+                optional[j] = True
+    return optional
 
 
 @lru_cache(maxsize=200_000)
@@ -526,13 +439,14 @@ def normalize_name(name: str) -> NormName:
     # "&" and "+" join words in names ("A&B" == "A and B"); apostrophes do not split words.
     text = text.replace("&", " and ").replace("+", " and ").replace("'", "").replace("\u2019", "")
     # Legal forms are removed with their dots first ("s.a.", "sdn. bhd."), then again once split.
-    text = remove_org_types(re.sub(r"[.,;:()\[\]{}\"/\\-]+", " ", remove_org_types(text)))
+    text = strip_legal_forms(re.sub(r"[.,;:()\[\]{}\"/\\-]+", " ", strip_legal_forms(text)))
     raw = _TOKEN_RE.findall(text)
-    tokens = [w for t in raw for w in SYNONYMS.get(t, t).split()]
-    tokens = _map_places(tokens)
-    tokens = _drop_branch_place(tokens)
-    tokens = [t for t in tokens if t not in STOPWORDS]
-    if not tokens:
+    tokens = _join_known(raw)
+    optional = _branch_optional(tokens)
+    kept = [(t, o) for t, o in zip(tokens, optional, strict=True) if t not in STOPWORDS]
+    if not kept:
         # A name made only of stopwords ("Trading Co.") keeps its words rather than vanishing.
-        tokens = [w for t in raw for w in SYNONYMS.get(t, t).split()]
-    return NormName(tuple(tokens), "".join(tokens))
+        kept = [(w, False) for t in raw for w in SYNONYMS.get(t, t).split()]
+    toks = tuple(t for t, _ in kept)
+    opts = tuple(o for _, o in kept)
+    return NormName(toks, "".join(t for t, o in kept if not o), opts if any(opts) else ())

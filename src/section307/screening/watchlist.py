@@ -278,7 +278,9 @@ class IndexedName:
 class CompiledWatchlist:
     """The matchable form of a :class:`Watchlist`: name index, identifiers, rules, DOL goods, TIP tiers."""
 
-    GENERIC_CAP = 1.2
+    # Trade words (textile, trading...) count, but far less than a brand: a different trade is a
+    # discrepancy, a shared one is no evidence.
+    GENERIC_CAP = 2.0
 
     def __init__(self, wl: Watchlist) -> None:
         self.parties: list[Party] = list(wl.parties)
@@ -447,4 +449,5 @@ _ADDRESS_STOP = frozenset(
 def _address_tokens(address: str | None) -> frozenset[str]:
     if not address:
         return frozenset()
-    return frozenset(t for t in normalize_text_tokens(address) if t not in _ADDRESS_STOP and not t.isdigit())
+    # House and lot numbers stay: they tell two addresses in the same city apart.
+    return frozenset(t for t in normalize_text_tokens(address) if t not in _ADDRESS_STOP)
