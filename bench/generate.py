@@ -394,6 +394,27 @@ LOCALES: dict[str, dict[str, list[str]]] = {
         "city": ["Hamburg", "Bremen", "Stuttgart", "Dortmund", "Leipzig", "Augsburg"],
     },
 }
+# Syllables for invented brand words (Vietnamese brands are one-syllable words: use two).
+SYLLABLES: dict[str, list[str]] = {
+    "BD": ["ra", "ma", "sha", "ni", "ka", "de", "vi", "ja", "pa", "ta", "su", "la", "ha", "ro", "mi", "na", "bi",
+           "ru", "sa", "khan", "dul", "hor", "ban", "dar", "mon"],
+    "IN": ["ra", "ma", "sha", "ni", "ka", "dev", "vi", "ja", "pra", "ta", "su", "la", "han", "ro", "mi", "na",
+           "bha", "ru", "san", "gan", "pur", "vard", "shri", "lak", "kri"],
+    "MY": ["ma", "ju", "ja", "ya", "si", "nar", "ha", "ta", "bu", "mi", "se", "ti", "ca", "ka", "in", "tan",
+           "per", "da", "na", "mu", "ri", "sa", "lam", "ba"],
+    "ID": ["ma", "ju", "ja", "ya", "si", "nar", "ha", "ta", "bu", "mi", "se", "ti", "ka", "in", "tan", "su",
+           "rya", "dhar", "an", "ta", "ra", "pri", "ut", "ma"],
+    "TR": ["ak", "kar", "de", "niz", "yil", "dız", "e", "ge", "an", "do", "lu", "öz", "dem", "ir", "kay", "a",
+           "şa", "hin", "tor", "os", "gü", "neş", "ars", "lan", "kur", "tay"],
+    "RU": ["ро", "ма", "ка", "бе", "рёз", "си", "бир", "вос", "ток", "ур", "ал", "во", "ля", "за", "ря", "ал",
+           "маз", "ян", "тарь", "бай", "кал", "ор", "ион", "век", "тор"],
+    "DE": ["braun", "stein", "nord", "ad", "ler", "son", "nen", "berg", "wald", "han", "sa", "rhein", "al", "pen",
+           "fal", "ken", "eich", "lin", "den", "kris", "tall", "sil", "ber"],
+    "VN": ["minh", "phat", "thanh", "cong", "hoang", "long", "viet", "tien", "dat", "hung", "phuc", "thinh",
+           "nam", "quang", "tan", "hai", "duc", "khang", "loc", "bao", "gia", "huy", "kim", "ngoc", "phong",
+           "sang", "trung", "vinh", "xuan", "yen", "anh", "binh", "chau", "dong", "hanh", "lam", "hieu", "tuan",
+           "son", "ha", "thao", "nhat", "quoc", "thien", "an", "tri", "nguyen", "tam", "hoa", "my"],
+}
 LEGAL = {
     "VN": ["Co., Ltd.", "Company Limited", "Joint Stock Company", "JSC"],
     "BD": ["Ltd.", "Limited"],
@@ -554,11 +575,25 @@ class Generator:
             xinjiang=xinjiang,
         )
 
+    def _word(self, country: str) -> str:
+        """A brand word: a common local word, or an invented one built from local syllables."""
+        r = self.rng
+        if r.random() < 0.3 or country not in SYLLABLES:
+            return r.choice(LOCALES[country]["brand"])
+        syl = SYLLABLES[country]
+        if country == "VN":
+            return r.choice(syl).capitalize()
+        word = "".join(r.choice(syl) for _ in range(r.choice([2, 2, 3])))
+        return word.capitalize()
+
     def _other_company(self, country: str) -> Company:
         r = self.rng
         loc = LOCALES[country]
         while True:
-            words = r.sample(loc["brand"], 2) if r.random() < 0.8 else [r.choice(loc["brand"])]
+            n_words = r.choice([2, 3]) if country == "VN" else 2 if r.random() < 0.8 else 1
+            words = [self._word(country) for _ in range(n_words)]
+            if len(set(words)) < len(words):
+                continue
             trade = r.choice(loc["trade"])
             city = r.choice(loc["city"])
             key = f"{country}|{' '.join(sorted(words))}|{trade}"

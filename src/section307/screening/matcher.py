@@ -22,7 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import OSA, Levenshtein
 
-from section307.screening.normalize import GENERIC_WORDS, SYNONYMS, NormName, normalize_name
+from section307.gazetteer.places_cn import CHINA_PLACES
+from section307.screening.normalize import (
+    GENERIC_WORDS,
+    SYNONYMS,
+    NormName,
+    normalize_name,
+)
 from section307.screening.watchlist import CompiledWatchlist, _grams
 
 __all__ = ["NameMatch", "NameMatcher", "score_names"]
@@ -87,6 +93,8 @@ def score_names(
             if d > budget and u in _SPELLINGS:
                 # "induatri" is a misspelt "industri", which normalised to "industrial".
                 d = min(OSA.distance(t, k, score_cutoff=budget) for k in _SPELLINGS[u])
+            if d <= budget and _distinct_pinyin(t, u):
+                continue
             if d <= budget:
                 # Short words one letter apart are often different words (pinyin: longjia/yongjia).
                 q_sim[i] = c_sim[j] = (0.8 if len(t) < 8 else 0.9) - 0.1 * (d - 1)
@@ -110,7 +118,12 @@ def score_names(
         score *= 0.9
     if q_left and c_left:
         # A word replaced by another (Trading -> Plantation) is a different business, not an omission.
-        score *= 0.9
+        score *= 0.85
+    elif _distinctive_left(qt, q_sim, qw, q.optional, generic_cap) or _distinctive_left(
+        ct, c_sim, cw, c.optional, generic_cap
+    ):
+        # A name word missing on one side: the shorter name may be another company of the same family.
+        score *= 0.95
     distinctive = any(
         s > 0 and t not in GENERIC_WORDS and w > generic_cap for t, s, w in zip(qt, q_sim, qw, strict=True)
     ) or any(
@@ -126,15 +139,38 @@ def score_names(
         method = "spacing"
     if acro:
         method = "acronym"
-    # Whole-name comparison without spaces: catches mixed spacing plus a typo.
-    budget = _edit_budget(max(len(q.compact), len(c.compact)) // 2)
-    if budget and abs(len(q.compact) - len(c.compact)) <= budget:
-        d = Levenshtein.distance(q.compact, c.compact, score_cutoff=budget)
-        if d <= budget:
+    # Whole-name comparison without spaces, only when the two names split into words differently
+    # (XINJIANGHUAFY FANGZHI): it catches mixed spacing plus at most one typo.
+    if len(q.tokens) != len(c.tokens) and min(len(q.compact), len(c.compact)) >= 10:
+        d = Levenshtein.distance(q.compact, c.compact, score_cutoff=1)
+        if d <= 1:
             cscore = 1.0 - 0.04 * d
             if cscore > score:
                 score, method = cscore, "spacing" if d == 0 else "fuzzy"
     return score, method
+
+
+def _distinct_pinyin(a: str, b: str) -> bool:
+    """Two different Chinese place names are different places, not a typo.
+
+    Pinyin is built from ~400 syllables, so one edit often lands on another real place
+    (Guangzhou/Quanzhou, Changzhou/Guangzhou, Suzhou/Xuzhou).
+    """
+    return a in CHINA_PLACES and b in CHINA_PLACES
+
+
+def _distinctive_left(
+    tokens: tuple[str, ...],
+    sims: list[float],
+    weights: tuple[float, ...],
+    optional: tuple[bool, ...],
+    generic_cap: float,
+) -> bool:
+    opts = optional or (False,) * len(tokens)
+    return any(
+        not s and not o and w > generic_cap and t not in GENERIC_WORDS
+        for t, s, w, o in zip(tokens, sims, weights, opts, strict=True)
+    )
 
 
 def _weight(weights: tuple[float, ...], sims: list[float], optional: tuple[bool, ...]) -> float:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from rapidfuzz.distance import OSA
 from pypinyin.seg.mmseg import seg as _mmseg
 from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text
@@ -42,6 +43,7 @@ __all__ = [
     "NormName",
     "normalize_name",
     "normalize_text_tokens",
+    "pinyin_syllable_count",
     "strip_legal_forms",
 ]
 
@@ -319,6 +321,34 @@ def _pinyin_words(text: str) -> str:
     return " ".join("".join(lazy_pinyin(w, style=Style.NORMAL, errors="ignore")) for w in words)
 
 
+def _pinyin_syllables() -> frozenset[str]:
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: set[str] = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            s = to_normal(reading).replace("\u00fc", "v")
+            if s.isascii() and s.isalpha():
+                out.add(s)
+    return frozenset(out)
+
+
+_SYLLABLES = _pinyin_syllables()
+
+
+@lru_cache(maxsize=100_000)
+def pinyin_syllable_count(word: str) -> int:
+    """How many pinyin syllables spell ``word`` (fewest), or 0 if it is not pinyin."""
+    n = len(word)
+    best = [0] + [10_000] * n
+    for i in range(1, n + 1):
+        for k in range(max(0, i - 6), i):
+            if best[k] < 10_000 and word[k:i] in _SYLLABLES and best[k] + 1 < best[i]:
+                best[i] = best[k] + 1
+    return best[n] if best[n] < 10_000 else 0
+
+
 @dataclass(frozen=True, slots=True)
 class NormName:
     """A normalised name: comparison tokens in order and the spaceless key (optional tokens left out)."""
@@ -347,6 +377,13 @@ def _latinise(text: str) -> str:
 _EDGE = " .,;:()[]-\u00ab\u00bb\"'"
 
 
+# Legal forms written before the name (PT Maju, ООО Ромашка); others only count at the end, as
+# rigour also lists short words ("ay", "ege") that start ordinary names.
+_PREFIX_FORMS = frozenset(
+    {"pt", "ooo", "ao", "zao", "oao", "pao", "pjsc", "jsc", "ojsc", "cjsc", "cv", "ud", "tov"}
+)
+
+
 def strip_legal_forms(text: str) -> str:
     """Remove legal forms (rigour's database, every language) at the start or end of a name.
 
@@ -364,7 +401,11 @@ def strip_legal_forms(text: str) -> str:
                 changed = True
                 break
             head = text.lstrip(_EDGE)
-            if head.startswith(matched) and (len(head) == len(matched) or not head[len(matched)].isalnum()):
+            if (
+                _compare in _PREFIX_FORMS
+                and head.startswith(matched)
+                and (len(head) == len(matched) or not head[len(matched)].isalnum())
+            ):
                 text = head[len(matched) :]
                 changed = True
                 break
@@ -393,31 +434,47 @@ def _join_known(tokens: list[str]) -> list[str]:
     """Map tokens, joining up to four that spell a known word when written apart.
 
     ``wu lu mu qi`` -> ``urumqi``, ``ke ji`` -> ``technology``, ``you xian gong si`` -> dropped.
+    Scans from the end, where generic words and legal forms sit, so ``bo fu shi ye`` reads as
+    ``bo fu | shiye`` and not ``bo | fushi | ye``.
     """
-    out: list[str] = []
-    i = 0
-    n = len(tokens)
-    while i < n:
+    out: list[list[str]] = []
+    j = len(tokens)
+    while j > 0:
         for width in (4, 3, 2, 1):
-            if i + width > n:
+            i = j - width
+            if i < 0:
                 continue
-            if width > 1 and any(len(t) > 6 for t in tokens[i : i + width]):
+            if width > 1 and any(len(t) > 6 for t in tokens[i:j]):
                 continue
-            key = "".join(tokens[i : i + width])
+            key = "".join(tokens[i:j])
             canon = _canonical(key)
             if canon is None and width > 1 and key in STOPWORDS:
                 canon = ""
             if canon is not None:
-                out.extend(canon.split())
-                i += width
+                out.append(canon.split())
+                j = i
                 break
         else:
-            out.append(tokens[i])
-            i += 1
-    return out
+            out.append([tokens[j - 1]])
+            j -= 1
+    return [t for group in reversed(out) for t in group]
 
 
 _BRANCH_WORDS = frozenset({"branch", "office", "department", "dept", "fengongsi", "representative"})
+
+
+_LONG_STOPWORDS = tuple(w for w in STOPWORDS if len(w) >= 6)
+
+
+def _is_stopword(token: str) -> bool:
+    """A stopword, or a long legal-form word with a typo ("Limiited", "Sendirrian")."""
+    if token in STOPWORDS:
+        return True
+    if len(token) < 6 or token in GENERIC_WORDS:
+        return False
+    return any(
+        abs(len(token) - len(w)) <= 1 and OSA.distance(token, w, score_cutoff=1) <= 1 for w in _LONG_STOPWORDS
+    )
 
 
 def _branch_optional(tokens: list[str]) -> list[bool]:
@@ -443,7 +500,7 @@ def normalize_name(name: str) -> NormName:
     raw = _TOKEN_RE.findall(text)
     tokens = _join_known(raw)
     optional = _branch_optional(tokens)
-    kept = [(t, o) for t, o in zip(tokens, optional, strict=True) if t not in STOPWORDS]
+    kept = [(t, o) for t, o in zip(tokens, optional, strict=True) if not _is_stopword(t)]
     if not kept:
         # A name made only of stopwords ("Trading Co.") keeps its words rather than vanishing.
         kept = [(w, False) for t in raw for w in SYNONYMS.get(t, t).split()]
