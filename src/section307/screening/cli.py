@@ -32,7 +32,7 @@ from typing import Any
 
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
 from section307.screening.io import InputError, ResultWriter, RowProblem, count_rows, iter_batches
-from section307.screening.parallel import screen_batches, validate_batch
+from section307.screening.parallel import distinct_party_names, prefetch_names, screen_batches, validate_batch
 from section307.screening.watchlist import CompiledWatchlist, Watchlist, WatchlistError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SKIPPED_ROWS", "EXIT_SPARK", "add_arguments", "main", "run"]
@@ -137,6 +137,11 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
             print("skipped: (further malformed rows are counted, not shown)", file=sys.stderr)
 
     counts = {"hit": 0, "review": 0, "clear": 0}
+    if args.workers != 1:
+        # Match each distinct party name once across all cores before the row pass.
+        names = distinct_party_names(args.entries)
+        if names:
+            prefetch_names(screener, names, args.workers)
     writer = ResultWriter(args.out)
     progress = _progress(args, count_rows(args.entries))
     try:

@@ -17,6 +17,7 @@ distance budget, which catches spacing differences across the whole name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +41,7 @@ for _k, _v in SYNONYMS.items():
         _SPELLINGS[_v] = (*_SPELLINGS.get(_v, ()), _k)
 
 _MAX_GRAMS = 10
-_MAX_CANDIDATES = 24
+_MAX_CANDIDATES = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +103,12 @@ def score_names(
                 qw_eff[i] = cw[j]
                 fuzzy = True
                 break
-    # 3. one token spelling two adjacent tokens of the other name (pinyin written with/without spaces)
-    joined = _match_joined(qt, q_sim, ct, c_sim) | _match_joined(ct, c_sim, qt, q_sim)
-    # 4. acronyms ("xpcc", "xj")
-    acro = _match_acronym(qt, q_sim, ct, c_sim) | _match_acronym(ct, c_sim, qt, q_sim)
+    joined = acro = False
+    if 0.0 in q_sim and 0.0 in c_sim:
+        # 3. one token spelling two adjacent tokens of the other name (pinyin with/without spaces)
+        joined = _match_joined(qt, q_sim, ct, c_sim) | _match_joined(ct, c_sim, qt, q_sim)
+        # 4. acronyms ("xpcc", "xj")
+        acro = _match_acronym(qt, q_sim, ct, c_sim) | _match_acronym(ct, c_sim, qt, q_sim)
     qw = tuple(qw_eff)
     num = sum(w * s for w, s in zip(qw, q_sim, strict=True))
     num += sum(w * s for w, s in zip(cw, c_sim, strict=True))
@@ -244,6 +247,14 @@ class NameMatcher:
         self._cache[name] = result
         return result
 
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` cached names (prefetching a whole file's distinct names)."""
+        self._cache_size = max(self._cache_size, n + 100_000)
+
+    def seed(self, results: Iterable[tuple[str, tuple[NameMatch, ...]]]) -> None:
+        """Add results computed elsewhere (another process) to the cache."""
+        self._cache.update(results)
+
     def _candidates(self, q: NormName) -> list[int]:
         wl = self.wl
         exact = wl.compact_index.get(q.compact)
@@ -256,7 +267,8 @@ class NameMatcher:
             return list(exact or [])
         postings.sort(key=len)
         chosen = postings[:_MAX_GRAMS]
-        need = 1 if len(chosen) <= 2 else 2
+        # The true name shares most of the query's rarest trigrams; a typo spoils at most three.
+        need = 1 if len(chosen) <= 2 else max(2, (len(chosen) * 2 + 4) // 5)
         ids = np.concatenate(chosen)
         uniq, counts = np.unique(ids, return_counts=True)
         keep = counts >= need

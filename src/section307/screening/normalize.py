@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
-from rapidfuzz.distance import OSA
 from pypinyin.seg.mmseg import seg as _mmseg
+from rapidfuzz.distance import OSA
 from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text
 
@@ -377,7 +377,7 @@ def _latinise(text: str) -> str:
 _EDGE = " .,;:()[]-\u00ab\u00bb\"'"
 
 
-# Legal forms written before the name (PT Maju, ООО Ромашка); others only count at the end, as
+# Legal forms written before the name (PT Maju, OOO Romashka); others only count at the end, as
 # rigour also lists short words ("ay", "ege") that start ordinary names.
 _PREFIX_FORMS = frozenset(
     {"pt", "ooo", "ao", "zao", "oao", "pao", "pjsc", "jsc", "ojsc", "cjsc", "cv", "ud", "tov"}
