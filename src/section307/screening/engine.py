@@ -223,6 +223,7 @@ class Screener:
         self._party_cache: dict[tuple[str, str, str, str | None, str], tuple[Signal, ...]] = {}
         self._area_cache: dict[tuple[str, str, str | None, frozenset[str]], tuple[Signal, ...]] = {}
         self._goods_cache: dict[tuple[str, str], tuple[GoodMatch, ...]] = {}
+        self._places_cache: dict[tuple[bool, str, str | None], tuple[tuple[str, str], ...]] = {}
         self._dol_cache: dict[tuple[str | None, tuple[str, ...]], tuple[Signal, ...]] = {}
         self._country_cache: dict[str, str | None] = {}
 
@@ -404,26 +405,41 @@ class Screener:
             self._goods_cache[key] = hit
         return hit
 
-    def _area_signals(
-        self, fld: str, text: str, country: str | None, goods: frozenset[str], goods_note: str
-    ) -> tuple[Signal, ...]:
-        """Region and country-wide rules for one place (an address, the origin, the description)."""
-        key = (fld, text, country, goods)
-        hit = self._area_cache.get(key)
+    def _places(self, is_origin: bool, text: str, country: str | None) -> tuple[tuple[str, str], ...]:
+        """Areas (region codes, countries with rules) a text puts the goods in, with how they were named."""
+        key = (is_origin, text, country)
+        hit = self._places_cache.get(key)
         if hit is not None:
             return hit
-        wl = self.wl
-        out: list[Signal] = []
-        places: list[tuple[str, str]] = []  # (area code, how it was found)
-        if fld == "country_of_origin":
+        places: list[tuple[str, str]] = []
+        if is_origin:
             if country:
                 places.append((country, country_name(country)))
         else:
             for reg in find_regions(text, country):
                 for code in region_ancestors(reg.code):
                     places.append((code, reg.name))
-            for code in country_mentions(text, wl.country_rule_areas):
+            for code in country_mentions(text, self.wl.country_rule_areas):
                 places.append((code, code))
+        result = tuple(places)
+        if len(self._places_cache) > 300_000:
+            self._places_cache.clear()
+        self._places_cache[key] = result
+        return result
+
+    def _area_signals(
+        self, fld: str, text: str, country: str | None, goods: frozenset[str], goods_note: str
+    ) -> tuple[Signal, ...]:
+        """Region and country-wide rules for one place (an address, the origin, the description)."""
+        places = self._places(fld == "country_of_origin", text, country)
+        if not places:
+            return ()
+        key = (fld, text, country, goods)
+        hit = self._area_cache.get(key)
+        if hit is not None:
+            return hit
+        wl = self.wl
+        out: list[Signal] = []
         seen: set[str] = set()
         for code, found_as in places:
             for ri, rule in enumerate(wl.region_rules):

@@ -41,7 +41,7 @@ for _k, _v in SYNONYMS.items():
         _SPELLINGS[_v] = (*_SPELLINGS.get(_v, ()), _k)
 
 _MAX_GRAMS = 10
-_MAX_CANDIDATES = 12
+_MAX_CANDIDATES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +234,7 @@ class NameMatcher:
         self.wl = wl
         self.floor = floor
         self._cache: dict[str, tuple[NameMatch, ...]] = {}
+        self._norm_cache: dict[NormName, tuple[NameMatch, ...]] = {}
         self._cache_size = cache_size
 
     def match(self, name: str) -> tuple[NameMatch, ...]:
@@ -280,12 +281,37 @@ class NameMatcher:
         for e in exact or []:
             if e not in out:
                 out.append(e)
+        for e in self._token_candidates(q):
+            if e not in out:
+                out.append(e)
         return out
+
+    def _token_candidates(self, q: NormName) -> list[int]:
+        """Names holding the query's two rarest distinctive words (catches reordered short words)."""
+        lists = sorted(
+            (p for t in set(q.tokens) if (p := self.wl.token_postings.get(t)) is not None),
+            key=len,
+        )
+        if len(lists) < 2:
+            return []
+        both = np.intersect1d(lists[0], lists[1], assume_unique=True)
+        return [int(x) for x in both[:_MAX_CANDIDATES]]
 
     def _match(self, name: str) -> tuple[NameMatch, ...]:
         q = normalize_name(name)
         if not q:
             return ()
+        # Spellings that normalise alike (case, punctuation, legal form) share one result.
+        by_norm = self._norm_cache.get(q)
+        if by_norm is not None:
+            return by_norm
+        result = self._match_norm(q)
+        if len(self._norm_cache) >= self._cache_size:
+            self._norm_cache.clear()
+        self._norm_cache[q] = result
+        return result
+
+    def _match_norm(self, q: NormName) -> tuple[NameMatch, ...]:
         wl = self.wl
         qw = tuple(wl.token_weight(t) for t in q.tokens)
         best: dict[int, NameMatch] = {}

@@ -35,6 +35,7 @@ from rapidfuzz.distance import OSA
 from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text
 
+from section307.gazetteer.places_cn import CHINA_PLACES
 from section307.gazetteer.regions import REGIONS
 
 __all__ = [
@@ -318,7 +319,18 @@ def _pinyin_words(text: str) -> str:
         words.append(piece)
     if single:
         words.append("".join(single))
-    return " ".join("".join(lazy_pinyin(w, style=Style.NORMAL, errors="ignore")) for w in words)
+    out: list[str] = []
+    for w in words:
+        syllables = lazy_pinyin(w, style=Style.NORMAL, errors="ignore")
+        # A city the phrase dictionary did not know stays glued to the brand (苏州友联 -> suzhouyoulian):
+        # split a leading Chinese place name off.
+        for k in (4, 3, 2):
+            if len(syllables) > k and "".join(syllables[:k]) in CHINA_PLACES:
+                out.append("".join(syllables[:k]))
+                syllables = syllables[k:]
+                break
+        out.append("".join(syllables))
+    return " ".join(out)
 
 
 def _pinyin_syllables() -> frozenset[str]:
@@ -394,8 +406,10 @@ def strip_legal_forms(text: str) -> str:
         changed = False
         for matched, _compare in extract_org_types(text):
             tail = text.rstrip(_EDGE)
-            if tail.endswith(matched) and (
-                len(tail) == len(matched) or not tail[-len(matched) - 1].isalnum()
+            if (
+                (len(matched) >= 4 or "." in matched)
+                and tail.endswith(matched)
+                and (len(tail) == len(matched) or not tail[-len(matched) - 1].isalnum())
             ):
                 text = tail[: -len(matched)]
                 changed = True
@@ -463,14 +477,29 @@ def _join_known(tokens: list[str]) -> list[str]:
 _BRANCH_WORDS = frozenset({"branch", "office", "department", "dept", "fengongsi", "representative"})
 
 
-_LONG_STOPWORDS = tuple(w for w in STOPWORDS if len(w) >= 6)
+# Legal-form words long enough that one wrong letter still identifies them.
+_LONG_STOPWORDS = (
+    "limited",
+    "company",
+    "private",
+    "corporation",
+    "incorporated",
+    "sendirian",
+    "berhad",
+    "perseroan",
+    "terbatas",
+    "sociedad",
+    "anonima",
+    "anonyme",
+    "department",
+)
 
 
 def _is_stopword(token: str) -> bool:
     """A stopword, or a long legal-form word with a typo ("Limiited", "Sendirrian")."""
     if token in STOPWORDS:
         return True
-    if len(token) < 6 or token in GENERIC_WORDS:
+    if len(token) < 6 or token in GENERIC_WORDS or pinyin_syllable_count(token):
         return False
     return any(
         abs(len(token) - len(w)) <= 1 and OSA.distance(token, w, score_cutoff=1) <= 1 for w in _LONG_STOPWORDS

@@ -358,8 +358,16 @@ class CompiledWatchlist:
             g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()
         }
         self.compact_index: dict[str, list[int]] = defaultdict(list)
+        tokens: dict[str, list[int]] = defaultdict(list)
         for nid, n in enumerate(self.names):
             self.compact_index[n.norm.compact].append(nid)
+            for t in set(n.norm.tokens):
+                if t not in GENERIC_WORDS:
+                    tokens[t].append(nid)
+        # Whole-token postings: names sharing two rare words are candidates whatever their word order.
+        self.token_postings: dict[str, np.ndarray] = {
+            t: np.asarray(ids, dtype=np.int32) for t, ids in tokens.items()
+        }
 
     def token_weight(self, token: str) -> float:
         w = self.idf.get(token, self.max_idf)
