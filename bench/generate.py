@@ -255,7 +255,6 @@ LOCALES: dict[str, dict[str, list[str]]] = {
             "Indah",
             "Kiat",
             "Pan",
-            "Brothers",
             "Ungaran",
             "Sari",
             "Eka",
@@ -639,7 +638,9 @@ class Generator:
                     continue
                 return c
             c = self._other_company(target.country)
-            if _too_close(c.brand, target.brand) or set(c.brand.split()) & set(target.brand.split()):
+            if _too_close(" ".join(sorted(c.brand.split())), " ".join(sorted(target.brand.split()))) or set(
+                c.brand.split()
+            ) & set(target.brand.split()):
                 continue
             return c
         return self._other_company("DE")
@@ -853,16 +854,28 @@ class _NearIndex:
     def __init__(self, watch: list[Company]) -> None:
         self.by_key: dict[tuple[str, str, str], list[str]] = {}
         for w in watch:
-            self.by_key.setdefault(self._key(w), []).append(w.brand)
+            brands = self.by_key.setdefault(self._key(w), [])
+            brands += [" ".join(sorted(w.brand.split())), w.brand, w.brand.replace(" ", "")]
 
     @staticmethod
     def _key(c: Company) -> tuple[str, str, str]:
         # Trades spelt differently in two languages are the same trade (Tekstil = Textile).
-        trade = c.trade.lower().replace("tekstil", "textile").rstrip("s")
+        trade = c.trade.lower().replace("tekstil", "textile").replace("textil", "textile").rstrip("s")
+        trade = trade.replace("textilee", "textile")
         return (c.country, trade, c.place if c.country == "CN" else "")
 
     def close(self, c: Company) -> bool:
-        return any(_too_close(c.brand, b) for b in self.by_key.get(self._key(c), []))
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        # Word order does not make a different company: compare the brand words sorted.
+        brands = self.by_key.get(self._key(c), [])
+        if not brands:
+            return False
+        for mine in (" ".join(sorted(c.brand.split())), c.brand, c.brand.replace(" ", "")):
+            if process.extractOne(mine, brands, scorer=Levenshtein.distance, score_cutoff=2) is not None:
+                return True
+        return False
 
 
 def _strip_legal(name: str, country: str) -> str:

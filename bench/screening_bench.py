@@ -99,9 +99,12 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_cli(argv: list[str]) -> tuple[float, int, str]:
-    """Run the screening command; returns (seconds, peak tree RSS bytes, stderr)."""
+def run_cli(argv: list[str]) -> tuple[float, int, str, float]:
+    """Run the screening command; returns (seconds, peak tree RSS bytes, stderr, CPU seconds of the tree)."""
+    import resource
+
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "section307.screening", *argv],
@@ -127,7 +130,9 @@ def run_cli(argv: list[str]) -> tuple[float, int, str]:
     elapsed = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"screening failed ({proc.returncode}): {err}")
-    return elapsed, peak, err
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, peak, err, cpu
 
 
 def scores(df: pl.DataFrame, predicted_hit: pl.Series) -> dict[str, Any]:
@@ -282,7 +287,8 @@ def main() -> int:
         argv = [str(en_path), "--watchlist", str(wl_path), "--out", str(out_path), "--quiet"]
         if args.workers:
             argv += ["--workers", str(args.workers)]
-        elapsed, peak, err = run_cli(argv)
+        load_before = os.getloadavg()[0]
+        elapsed, peak, _err, cpu = run_cli(argv)
         res = pl.read_parquet(out_path, columns=["decision", "truth", "plant"])
         run: dict[str, Any] = {
             "parties": parties,
@@ -290,6 +296,8 @@ def main() -> int:
             "seconds": round(elapsed, 2),
             "entries_per_s": round(res.height / elapsed, 1),
             "peak_rss_mib": round(peak / 2**20, 1),
+            "cpu_seconds": round(cpu, 1),
+            "load_average_before": round(load_before, 2),
             "decisions": dict(res["decision"].value_counts().iter_rows()),
             **scores(res, res["decision"] == "hit"),
             "by_plant": per_plant(res),

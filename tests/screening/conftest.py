@@ -108,7 +108,7 @@ TARGETS = [
         id="P-GOLDEN",
         name="Golden Lion Garment Factory",
         country="BD",
-        address="Gazipur, Dhaka",
+        address="Plot 12, Road 4, Konabari, Gazipur, Dhaka",
         list="wro",
         order_id="WRO-2024-GL",
     ),

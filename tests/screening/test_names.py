@@ -103,7 +103,7 @@ def test_address_agreement_raises_score(screener: Screener) -> None:
     with_addr = screener.screen_one(
         entry(
             manufacturer="Golden Lion Garment",
-            manufacturer_address="Plot 5, Gazipur, Dhaka",
+            manufacturer_address="Plot 12 Road 4 Konabari, Gazipur",
             country_of_origin="BD",
         )
     )

@@ -327,8 +327,8 @@ class Screener:
                 if addr_tokens:
                     shared = len(addr_tokens & p_addr)
                     overlap = shared / len(addr_tokens | p_addr)
-                    # Sharing a city is weak; a street with its number is agreement.
-                    if shared >= 2 and overlap >= 0.5:
+                    # Sharing a city is weak; a street with its number in that city is agreement.
+                    if shared >= 3 and overlap >= 0.6:
                         score += 0.05
                         notes.append("address agrees")
                     elif overlap == 0:
