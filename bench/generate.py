@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002 - company names in Cyrillic and Turkish are the point of this data
 """Synthetic but realistic watchlists and entry lines for the screening benchmark.
 
 Company names follow the shapes seen in public facility lists: Chinese
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 from pypinyin import lazy_pinyin
 
-# -- vocabularies --------------------------------------------------------------------------------------------
+# -- vocabularies ---------------------------------------------------------------------------------
 BRAND_CHARS = list(
     "华孚泰恒力美金盛天宇宝瑞丰联东永凯海龙昌兴源佳祥鸿博腾飞远嘉德安润顺宏富荣耀锦绣辉星晨春秋阳峰林森志成信诚友邦汇聚鼎"
 )
@@ -395,24 +396,244 @@ LOCALES: dict[str, dict[str, list[str]]] = {
 }
 # Syllables for invented brand words (Vietnamese brands are one-syllable words: use two).
 SYLLABLES: dict[str, list[str]] = {
-    "BD": ["ra", "ma", "sha", "ni", "ka", "de", "vi", "ja", "pa", "ta", "su", "la", "ha", "ro", "mi", "na", "bi",
-           "ru", "sa", "khan", "dul", "hor", "ban", "dar", "mon"],
-    "IN": ["ra", "ma", "sha", "ni", "ka", "dev", "vi", "ja", "pra", "ta", "su", "la", "han", "ro", "mi", "na",
-           "bha", "ru", "san", "gan", "pur", "vard", "shri", "lak", "kri"],
-    "MY": ["ma", "ju", "ja", "ya", "si", "nar", "ha", "ta", "bu", "mi", "se", "ti", "ca", "ka", "in", "tan",
-           "per", "da", "na", "mu", "ri", "sa", "lam", "ba"],
-    "ID": ["ma", "ju", "ja", "ya", "si", "nar", "ha", "ta", "bu", "mi", "se", "ti", "ka", "in", "tan", "su",
-           "rya", "dhar", "an", "ta", "ra", "pri", "ut", "ma"],
-    "TR": ["ak", "kar", "de", "niz", "yil", "dız", "e", "ge", "an", "do", "lu", "öz", "dem", "ir", "kay", "a",
-           "şa", "hin", "tor", "os", "gü", "neş", "ars", "lan", "kur", "tay"],
-    "RU": ["ро", "ма", "ка", "бе", "рёз", "си", "бир", "вос", "ток", "ур", "ал", "во", "ля", "за", "ря", "ал",
-           "маз", "ян", "тарь", "бай", "кал", "ор", "ион", "век", "тор"],
-    "DE": ["braun", "stein", "nord", "ad", "ler", "son", "nen", "berg", "wald", "han", "sa", "rhein", "al", "pen",
-           "fal", "ken", "eich", "lin", "den", "kris", "tall", "sil", "ber"],
-    "VN": ["minh", "phat", "thanh", "cong", "hoang", "long", "viet", "tien", "dat", "hung", "phuc", "thinh",
-           "nam", "quang", "tan", "hai", "duc", "khang", "loc", "bao", "gia", "huy", "kim", "ngoc", "phong",
-           "sang", "trung", "vinh", "xuan", "yen", "anh", "binh", "chau", "dong", "hanh", "lam", "hieu", "tuan",
-           "son", "ha", "thao", "nhat", "quoc", "thien", "an", "tri", "nguyen", "tam", "hoa", "my"],
+    "BD": [
+        "ra",
+        "ma",
+        "sha",
+        "ni",
+        "ka",
+        "de",
+        "vi",
+        "ja",
+        "pa",
+        "ta",
+        "su",
+        "la",
+        "ha",
+        "ro",
+        "mi",
+        "na",
+        "bi",
+        "ru",
+        "sa",
+        "khan",
+        "dul",
+        "hor",
+        "ban",
+        "dar",
+        "mon",
+    ],
+    "IN": [
+        "ra",
+        "ma",
+        "sha",
+        "ni",
+        "ka",
+        "dev",
+        "vi",
+        "ja",
+        "pra",
+        "ta",
+        "su",
+        "la",
+        "han",
+        "ro",
+        "mi",
+        "na",
+        "bha",
+        "ru",
+        "san",
+        "gan",
+        "pur",
+        "vard",
+        "shri",
+        "lak",
+        "kri",
+    ],
+    "MY": [
+        "ma",
+        "ju",
+        "ja",
+        "ya",
+        "si",
+        "nar",
+        "ha",
+        "ta",
+        "bu",
+        "mi",
+        "se",
+        "ti",
+        "ca",
+        "ka",
+        "in",
+        "tan",
+        "per",
+        "da",
+        "na",
+        "mu",
+        "ri",
+        "sa",
+        "lam",
+        "ba",
+    ],
+    "ID": [
+        "ma",
+        "ju",
+        "ja",
+        "ya",
+        "si",
+        "nar",
+        "ha",
+        "ta",
+        "bu",
+        "mi",
+        "se",
+        "ti",
+        "ka",
+        "in",
+        "tan",
+        "su",
+        "rya",
+        "dhar",
+        "an",
+        "ta",
+        "ra",
+        "pri",
+        "ut",
+        "ma",
+    ],
+    "TR": [
+        "ak",
+        "kar",
+        "de",
+        "niz",
+        "yil",
+        "dız",
+        "e",
+        "ge",
+        "an",
+        "do",
+        "lu",
+        "öz",
+        "dem",
+        "ir",
+        "kay",
+        "a",
+        "şa",
+        "hin",
+        "tor",
+        "os",
+        "gü",
+        "neş",
+        "ars",
+        "lan",
+        "kur",
+        "tay",
+    ],
+    "RU": [
+        "ро",
+        "ма",
+        "ка",
+        "бе",
+        "рёз",
+        "си",
+        "бир",
+        "вос",
+        "ток",
+        "ур",
+        "ал",
+        "во",
+        "ля",
+        "за",
+        "ря",
+        "ал",
+        "маз",
+        "ян",
+        "тарь",
+        "бай",
+        "кал",
+        "ор",
+        "ион",
+        "век",
+        "тор",
+    ],
+    "DE": [
+        "braun",
+        "stein",
+        "nord",
+        "ad",
+        "ler",
+        "son",
+        "nen",
+        "berg",
+        "wald",
+        "han",
+        "sa",
+        "rhein",
+        "al",
+        "pen",
+        "fal",
+        "ken",
+        "eich",
+        "lin",
+        "den",
+        "kris",
+        "tall",
+        "sil",
+        "ber",
+    ],
+    "VN": [
+        "minh",
+        "phat",
+        "thanh",
+        "cong",
+        "hoang",
+        "long",
+        "viet",
+        "tien",
+        "dat",
+        "hung",
+        "phuc",
+        "thinh",
+        "nam",
+        "quang",
+        "tan",
+        "hai",
+        "duc",
+        "khang",
+        "loc",
+        "bao",
+        "gia",
+        "huy",
+        "kim",
+        "ngoc",
+        "phong",
+        "sang",
+        "trung",
+        "vinh",
+        "xuan",
+        "yen",
+        "anh",
+        "binh",
+        "chau",
+        "dong",
+        "hanh",
+        "lam",
+        "hieu",
+        "tuan",
+        "son",
+        "ha",
+        "thao",
+        "nhat",
+        "quoc",
+        "thien",
+        "an",
+        "tri",
+        "nguyen",
+        "tam",
+        "hoa",
+        "my",
+    ],
 }
 LEGAL = {
     "VN": ["Co., Ltd.", "Company Limited", "Joint Stock Company", "JSC"],
@@ -521,7 +742,7 @@ class Generator:
         self._used: set[str] = set()
         self._n = 0
 
-    # -- companies -------------------------------------------------------------------------------------------
+    # -- companies --------------------------------------------------------------------------------
     def _cn_company(
         self,
         xinjiang: bool = False,
@@ -626,7 +847,6 @@ class Generator:
 
     def hard_negative(self, target: Company) -> Company:
         """A different company in the same place and trade: shares every common word, not the brand."""
-        r = self.rng
         for _ in range(50):
             if target.country == "CN":
                 place = next(((z, e, p) for z, e, p in CN_PLACES if e == target.place), None) or next(
@@ -645,7 +865,7 @@ class Generator:
             return c
         return self._other_company("DE")
 
-    # -- watchlist ---------------------------------------------------------------------------------------------
+    # -- watchlist --------------------------------------------------------------------------------
     def watchlist(self, n: int) -> tuple[list[Company], pl.DataFrame]:
         r = self.rng
         companies = [self.company(xinjiang=r.random() < 0.15) for _ in range(n)]
@@ -669,7 +889,7 @@ class Generator:
             rows.append(
                 {
                     "id": f"W{i + 1}",
-                    "name": c.names["en"] if c.country != "RU" else c.names["en"],
+                    "name": c.names["en"],
                     "aliases": " | ".join(aliases),
                     "country": r.choice([c.country, _country_name(c.country)]),
                     "address": c.address if r.random() < 0.7 else "",
@@ -680,7 +900,7 @@ class Generator:
             )
         return companies, pl.DataFrame(rows)
 
-    # -- entries -------------------------------------------------------------------------------------------------
+    # -- entries ----------------------------------------------------------------------------------
     def entries(
         self,
         m: int,
@@ -698,7 +918,8 @@ class Generator:
         near = _NearIndex(watch)
         population = [c for c in (self.company() for _ in range(max(200, m // 40))) if not near.close(c)]
         importers = [
-            f"{r.choice(US_WORDS)} {r.choice(US_WORDS)} {r.choice(US_IMPORTERS)} {r.choice(['LLC', 'Inc.', 'Corp.'])}"
+            f"{r.choice(US_WORDS)} {r.choice(US_WORDS)} {r.choice(US_IMPORTERS)} "
+            f"{r.choice(['LLC', 'Inc.', 'Corp.'])}"
             for _ in range(max(50, m // 400))
         ]
         shippers = [c for c in (self.company() for _ in range(max(50, m // 200))) if not near.close(c)]
@@ -848,8 +1069,11 @@ class Generator:
 
 
 class _NearIndex:
-    """Background companies must be different companies: no watchlisted brand within two edits in the same trade
-    (and, in China, the same place), or the "truth" would be wrong."""
+    """Background companies must really be different companies.
+
+    No watchlisted brand within two edits (in any word order) in the same trade and, in China,
+    the same place; otherwise the planted truth would be wrong.
+    """
 
     def __init__(self, watch: list[Company]) -> None:
         self.by_key: dict[tuple[str, str, str], list[str]] = {}

@@ -42,7 +42,7 @@ from generate import Generator  # noqa: E402
 ORDER_LISTS = {"wro", "finding", "uflpa", "caatsa"}
 
 
-# -- data -------------------------------------------------------------------------------------------------------
+# -- data ----------------------------------------------------------------------------------------
 def dataset(data_dir: Path, parties: int, entries: int, seed: int) -> tuple[Path, Path]:
     data_dir.mkdir(parents=True, exist_ok=True)
     wl_path = data_dir / f"watchlist-{parties}-s{seed}.csv"
@@ -75,32 +75,42 @@ def dataset(data_dir: Path, parties: int, entries: int, seed: int) -> tuple[Path
     return wl_path, en_path
 
 
-# -- memory sampling ----------------------------------------------------------------------------------------------
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+# -- memory sampling -----------------------------------------------------------------------------
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of a process and all its descendants, from /proc.
+
+    RSS counts pages shared by forked workers once per process; PSS splits them, so the PSS
+    sum is the memory the run really occupies.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as fh:
                 fields = fh.read().rsplit(")", 1)[1].split()
-            ppid = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-            children.setdefault(ppid, []).append(int(entry))
+            children.setdefault(int(fields[1]), []).append(int(entry))
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [pid]
+    rss = pss = 0
+    stack = [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
         stack.extend(children.get(p, []))
-    return total
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return rss, pss
 
 
-def run_cli(argv: list[str]) -> tuple[float, int, str, float]:
-    """Run the screening command; returns (seconds, peak tree RSS bytes, stderr, CPU seconds of the tree)."""
+def run_cli(argv: list[str]) -> tuple[float, tuple[int, int], str, float]:
+    """Run the screening command; returns (seconds, peak tree (RSS, PSS) bytes, stderr, CPU seconds)."""
     import resource
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
@@ -113,13 +123,13 @@ def run_cli(argv: list[str]) -> tuple[float, int, str, float]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    peak = 0
+    peak = [0, 0]
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, pss = _tree_memory(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(0.1)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -132,7 +142,7 @@ def run_cli(argv: list[str]) -> tuple[float, int, str, float]:
         raise RuntimeError(f"screening failed ({proc.returncode}): {err}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return elapsed, peak, err, cpu
+    return elapsed, (peak[0], peak[1]), err, cpu
 
 
 def scores(df: pl.DataFrame, predicted_hit: pl.Series) -> dict[str, Any]:
@@ -158,7 +168,7 @@ def per_plant(df: pl.DataFrame) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items()))
 
 
-# -- baselines ----------------------------------------------------------------------------------------------------
+# -- baselines -----------------------------------------------------------------------------------
 def rapidfuzz_baseline(wl_path: Path, entries: pl.DataFrame, cutoff: float) -> dict[str, Any]:
     """Plain rapidfuzz: best token_sort_ratio of the manufacturer over all names and aliases."""
     from rapidfuzz import fuzz, process, utils
@@ -195,7 +205,7 @@ _NK_SCRIPT = r"""
 import json, sys, time
 from followthemoney import model
 from nomenklatura.matching import get_algorithm
-algo = get_algorithm("logic-v1") or get_algorithm("name-based")
+algo = get_algorithm("logic-v2") or get_algorithm("logic-v1")
 wl = json.load(open(sys.argv[1])); ents = json.load(open(sys.argv[2])); cutoff = float(sys.argv[3])
 def mk(i, names, country):
     e = model.make_entity("Company"); e.id = str(i); e.add("name", names)
@@ -241,7 +251,10 @@ def nomenklatura_baseline(python: str, wl_path: Path, entries: pl.DataFrame, cut
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
     data = json.loads(proc.stdout)
-    res = scores(entries, pl.Series(data["hits"]))
+    hits = pl.Series(data["hits"])
+    res = scores(entries, hits)
+    name_planted = entries["plant"].is_in(["identifier", "region", "hard_negative_in_xinjiang"]).not_()
+    res["names_only"] = scores(entries.filter(name_planted), hits.filter(name_planted))
     return {
         "entries": entries.height,
         "seconds": round(data["seconds"], 2),
@@ -252,7 +265,7 @@ def nomenklatura_baseline(python: str, wl_path: Path, entries: pl.DataFrame, cut
     }
 
 
-# -- main -----------------------------------------------------------------------------------------------------------
+# -- main ----------------------------------------------------------------------------------------
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--parties", type=int, nargs="+", default=[1_000, 10_000, 100_000])
@@ -295,7 +308,8 @@ def main() -> int:
             "entries": res.height,
             "seconds": round(elapsed, 2),
             "entries_per_s": round(res.height / elapsed, 1),
-            "peak_rss_mib": round(peak / 2**20, 1),
+            "peak_pss_mib": round(peak[1] / 2**20, 1),
+            "peak_rss_sum_mib": round(peak[0] / 2**20, 1),
             "cpu_seconds": round(cpu, 1),
             "load_average_before": round(load_before, 2),
             "decisions": dict(res["decision"].value_counts().iter_rows()),

@@ -42,6 +42,7 @@ for _k, _v in SYNONYMS.items():
 
 _MAX_GRAMS = 10
 _MAX_CANDIDATES = 8
+_MAX_POSTINGS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +123,11 @@ def score_names(
     if q_left and c_left:
         # A word replaced by another (Trading -> Plantation) is a different business, not an omission.
         score *= 0.85
-    elif _distinctive_left(qt, q_sim, qw, q.optional, generic_cap) or _distinctive_left(
-        ct, c_sim, cw, c.optional, generic_cap
-    ):
+    elif _distinctive_left(qt, q_sim, q.optional) or _distinctive_left(ct, c_sim, c.optional):
         # A name word missing on one side: the shorter name may be another company of the same family.
         score *= 0.95
-    distinctive = any(
-        s > 0 and t not in GENERIC_WORDS and w > generic_cap for t, s, w in zip(qt, q_sim, qw, strict=True)
-    ) or any(
-        s > 0 and t not in GENERIC_WORDS and w > generic_cap for t, s, w in zip(ct, c_sim, cw, strict=True)
+    distinctive = any(s > 0 and _is_distinctive(t) for t, s in zip(qt, q_sim, strict=True)) or any(
+        s > 0 and _is_distinctive(t) for t, s in zip(ct, c_sim, strict=True)
     )
     if not distinctive:
         # Overlap on common words only: never a match.
@@ -162,18 +159,14 @@ def _distinct_pinyin(a: str, b: str) -> bool:
     return a in CHINA_PLACES and b in CHINA_PLACES
 
 
-def _distinctive_left(
-    tokens: tuple[str, ...],
-    sims: list[float],
-    weights: tuple[float, ...],
-    optional: tuple[bool, ...],
-    generic_cap: float,
-) -> bool:
+def _is_distinctive(token: str) -> bool:
+    return token not in GENERIC_WORDS and len(token) > 1 and not token.isdigit()
+
+
+def _distinctive_left(tokens: tuple[str, ...], sims: list[float], optional: tuple[bool, ...]) -> bool:
+    """Whether a brand-like word of this name found no partner."""
     opts = optional or (False,) * len(tokens)
-    return any(
-        not s and not o and w > generic_cap and t not in GENERIC_WORDS
-        for t, s, w, o in zip(tokens, sims, weights, opts, strict=True)
-    )
+    return any(not s and not o and _is_distinctive(t) for t, s, o in zip(tokens, sims, opts, strict=True))
 
 
 def _weight(weights: tuple[float, ...], sims: list[float], optional: tuple[bool, ...]) -> float:
@@ -267,7 +260,14 @@ class NameMatcher:
         if not postings:
             return list(exact or [])
         postings.sort(key=len)
-        chosen = postings[:_MAX_GRAMS]
+        # The rarest trigrams, stopping early once enough ids are in hand (keeps large watchlists fast).
+        chosen: list[np.ndarray] = []
+        total = 0
+        for p in postings[:_MAX_GRAMS]:
+            if len(chosen) >= 4 and total + len(p) > _MAX_POSTINGS:
+                break
+            chosen.append(p)
+            total += len(p)
         # The true name shares most of the query's rarest trigrams; a typo spoils at most three.
         need = 1 if len(chosen) <= 2 else max(2, (len(chosen) * 2 + 4) // 5)
         ids = np.concatenate(chosen)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT as _PHRASES
 from pypinyin.seg.mmseg import seg as _mmseg
 from rapidfuzz.distance import OSA
 from rigour.names.org_types import extract_org_types
@@ -288,6 +289,7 @@ def _compact_latin(s: str) -> str:
 
 
 _HAN_PLACES, _LATIN_PLACES = _place_tables()
+_JOIN_STARTS: frozenset[str] = frozenset()  # filled below, once the tables exist
 _HAN_TABLE: dict[str, str] = {**_HAN_PLACES, **_HAN_WORDS}
 _HAN_RE = re.compile("|".join(re.escape(w) for w in sorted(_HAN_TABLE, key=len, reverse=True)))
 
@@ -306,6 +308,20 @@ def _romanise_han_run(run: str) -> str:
     return " " + " ".join(out) + " "
 
 
+@lru_cache(maxsize=100_000)
+def _word_pinyin(word: str) -> list[str]:
+    if len(word) == 1 or word not in _PHRASES:
+        # No phrase reading: the characters' own readings, from a cache.
+        return [s for ch in word for s in _char_pinyin(ch)]
+    return list(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+
+
+@lru_cache(maxsize=50_000)
+def _char_pinyin(ch: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(ch, style=Style.NORMAL, errors="ignore"))
+
+
+@lru_cache(maxsize=100_000)
 def _pinyin_words(text: str) -> str:
     words: list[str] = []
     single: list[str] = []
@@ -321,7 +337,7 @@ def _pinyin_words(text: str) -> str:
         words.append("".join(single))
     out: list[str] = []
     for w in words:
-        syllables = lazy_pinyin(w, style=Style.NORMAL, errors="ignore")
+        syllables = _word_pinyin(w)
         # A city the phrase dictionary did not know stays glued to the brand (苏州友联 -> suzhouyoulian):
         # split a leading Chinese place name off.
         for k in (4, 3, 2):
@@ -382,8 +398,17 @@ def _latinise(text: str) -> str:
     if _CJK_RE.search(text):
         text = _CJK_RE.sub(lambda m: _romanise_han_run(m.group(0)), text)
     if not text.isascii():
-        text = ascii_text(text).casefold()
+        text = _WORD_RE.sub(lambda m: _ascii_word(m.group(0)), text)
     return text
+
+
+_WORD_RE = re.compile(r"[^\x00-\x7f]\S*|\S*[^\x00-\x7f]\S*")
+
+
+@lru_cache(maxsize=200_000)
+def _ascii_word(word: str) -> str:
+    """Transliterate one word (cached: words repeat across a watchlist far more than names do)."""
+    return str(ascii_text(word)).casefold()
 
 
 _EDGE = " .,;:()[]-\u00ab\u00bb\"'"
@@ -444,6 +469,15 @@ def _canonical(key: str) -> str | None:
     return None
 
 
+def _join_starts() -> frozenset[str]:
+    """Every prefix of a known word that could be a token written apart (``wu`` of ``wulumuqi``)."""
+    keys = [*_LATIN_PLACES, *SYNONYMS, *STOPWORDS]
+    return frozenset(k[:n] for k in keys for n in range(1, min(len(k), 6) + 1))
+
+
+_JOIN_STARTS = _join_starts()
+
+
 def _join_known(tokens: list[str]) -> list[str]:
     """Map tokens, joining up to four that spell a known word when written apart.
 
@@ -458,7 +492,7 @@ def _join_known(tokens: list[str]) -> list[str]:
             i = j - width
             if i < 0:
                 continue
-            if width > 1 and any(len(t) > 6 for t in tokens[i:j]):
+            if width > 1 and (tokens[i] not in _JOIN_STARTS or any(len(t) > 6 for t in tokens[i:j])):
                 continue
             key = "".join(tokens[i:j])
             canon = _canonical(key)

@@ -249,6 +249,10 @@ class Watchlist:
         return CompiledWatchlist(self)
 
 
+def _compile(wl: Watchlist) -> CompiledWatchlist:
+    return CompiledWatchlist(wl)
+
+
 def _yes(value: Any) -> bool:
     return str(value or "").strip().lower() in {"yes", "y", "true", "1", "x"}
 
@@ -283,6 +287,11 @@ class CompiledWatchlist:
     GENERIC_CAP = 2.0
 
     def __init__(self, wl: Watchlist) -> None:
+        # Kept to pickle by inputs: a Spark broadcast ships parties and rules, each executor
+        # compiles once, instead of shipping hundreds of thousands of small index objects.
+        self._source = Watchlist(
+            list(wl.parties), list(wl.region_rules), list(wl.dol_goods), dict(wl.tip_tiers)
+        )
         self.parties: list[Party] = list(wl.parties)
         self.party_country: list[str | None] = [country_code(p.country) for p in self.parties]
         self.party_address_tokens: list[frozenset[str]] = [
@@ -342,7 +351,9 @@ class CompiledWatchlist:
         for _, _, norm, _ in raw:
             for t in set(norm.tokens):
                 df[t] += 1
-        n_docs = max(len(raw), 1)
+        # Small watchlists are weighed as if they were part of a 1,000-name list, so a brand still
+        # outweighs a generic word when the list holds only a handful of parties.
+        n_docs = max(len(raw), 1000)
         # Smoothed IDF; unseen tokens in a query get the maximum (they are as rare as it gets).
         self.idf: dict[str, float] = {t: math.log((n_docs + 1) / (c + 0.5)) + 1.0 for t, c in df.items()}
         self.max_idf = math.log((n_docs + 1) / 0.5) + 1.0
@@ -368,6 +379,9 @@ class CompiledWatchlist:
         self.token_postings: dict[str, np.ndarray] = {
             t: np.asarray(ids, dtype=np.int32) for t, ids in tokens.items()
         }
+
+    def __reduce__(self) -> tuple[Any, tuple[Watchlist]]:
+        return (_compile, (self._source,))
 
     def token_weight(self, token: str) -> float:
         w = self.idf.get(token, self.max_idf)
