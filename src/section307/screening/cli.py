@@ -25,6 +25,7 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -113,7 +114,7 @@ def build_watchlist(
         wl.load_dol_table(args.dol)
     if args.tip:
         wl.load_tip_table(args.tip)
-    return wl.compile()
+    return wl.compile(workers=args.workers or os.cpu_count() or 1)
 
 
 def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None = None) -> int:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from section307.gazetteer.places_cn import CHINA_PLACES
@@ -42,7 +43,9 @@ for _k, _v in SYNONYMS.items():
 
 _MAX_GRAMS = 10
 _MAX_CANDIDATES = 8
-_MAX_POSTINGS = 20_000
+_MAX_POSTINGS = 8_000
+# token_sort_ratio below which a candidate is not worth scoring (variants score 60 and up).
+_PREFILTER = 45.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +318,19 @@ class NameMatcher:
         wl = self.wl
         qw = tuple(wl.token_weight(t) for t in q.tokens)
         best: dict[int, NameMatch] = {}
-        for nid in self._candidates(q):
+        cands = self._candidates(q)
+        if len(cands) > 2:
+            # One vectorised pass drops candidates that share little text in any word order
+            # before the word-by-word scoring.
+            text = " ".join(q.tokens)
+            sims = process.cdist(
+                [text],
+                [wl.names[nid].joined for nid in cands],
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=_PREFILTER,
+            )[0]
+            cands = [nid for nid, s in zip(cands, sims, strict=True) if s > 0]
+        for nid in cands:
             cand = wl.names[nid]
             score, method = score_names(q, qw, cand.norm, cand.weights, wl.GENERIC_CAP)
             if score < self.floor:

@@ -245,8 +245,25 @@ class Watchlist:
             except WatchlistError as exc:
                 raise WatchlistError(f"{path}: row {n}: {exc}") from None
 
-    def compile(self) -> CompiledWatchlist:
-        return CompiledWatchlist(self)
+    def compile(self, workers: int = 1) -> CompiledWatchlist:
+        """The matchable form. ``workers`` > 1 normalises large lists on that many forked processes."""
+        return CompiledWatchlist(self, workers=workers)
+
+
+def _normalize_chunk(texts: list[str]) -> list[NormName]:
+    return [normalize_name(t) for t in texts]
+
+
+def _normalize_all(texts: list[str], workers: int) -> list[NormName]:
+    """Normalise watchlist names, on forked processes when the list is large."""
+    import multiprocessing as mp
+
+    if workers <= 1 or len(texts) < 20_000 or "fork" not in mp.get_all_start_methods():
+        return _normalize_chunk(texts)
+    size = max(2_000, len(texts) // (workers * 4) + 1)
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        return [n for part in pool.map(_normalize_chunk, chunks) for n in part]
 
 
 def _compile(wl: Watchlist) -> CompiledWatchlist:
@@ -277,6 +294,7 @@ class IndexedName:
     weights: tuple[float, ...]
     total: float
     is_alias: bool
+    joined: str  # tokens joined by spaces, for the vectorised pre-filter
 
 
 class CompiledWatchlist:
@@ -286,7 +304,7 @@ class CompiledWatchlist:
     # discrepancy, a shared one is no evidence.
     GENERIC_CAP = 2.0
 
-    def __init__(self, wl: Watchlist) -> None:
+    def __init__(self, wl: Watchlist, workers: int = 1) -> None:
         # Kept to pickle by inputs: a Spark broadcast ships parties and rules, each executor
         # compiles once, instead of shipping hundreds of thousands of small index objects.
         self._source = Watchlist(
@@ -300,7 +318,7 @@ class CompiledWatchlist:
         for p in self.parties:
             if not p.name:
                 raise WatchlistError(f"party {p.id!r} has no name")
-        self._build_names()
+        self._build_names(workers)
         self._build_identifiers()
         self.region_rules: list[RegionRule] = list(wl.region_rules)
         for rule in self.region_rules:
@@ -337,12 +355,14 @@ class CompiledWatchlist:
         self.tip_tiers: dict[str, str] = dict(wl.tip_tiers)
 
     # -- names ---------------------------------------------------------------------------------------------
-    def _build_names(self) -> None:
+    def _build_names(self, workers: int) -> None:
+        texts = [text for p in self.parties for text in (p.name, *p.aliases)]
+        norms = iter(_normalize_all(texts, workers))
         raw: list[tuple[int, str, NormName, bool]] = []
         for i, p in enumerate(self.parties):
             seen: set[str] = set()
             for j, text in enumerate((p.name, *p.aliases)):
-                norm = normalize_name(text)
+                norm = next(norms)
                 if not norm or norm.compact in seen:
                     continue
                 seen.add(norm.compact)
@@ -362,7 +382,7 @@ class CompiledWatchlist:
         for i, text, norm, alias in raw:
             weights = tuple(self.token_weight(t) for t in norm.tokens)
             nid = len(self.names)
-            self.names.append(IndexedName(i, text, norm, weights, sum(weights), alias))
+            self.names.append(IndexedName(i, text, norm, weights, sum(weights), alias, " ".join(norm.tokens)))
             for g in _grams(norm.compact):
                 postings[g].append(nid)
         self.gram_postings: dict[str, np.ndarray] = {
