@@ -18,9 +18,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
-__all__ = ["GOODS", "GoodDef", "GoodMatch", "Hts", "classify_goods", "downstream_of", "get_good", "upstream_of"]
+__all__ = [
+    "GOODS",
+    "GoodDef",
+    "GoodMatch",
+    "Hts",
+    "classify_goods",
+    "downstream_of",
+    "get_good",
+    "upstream_of",
+]
 
 
 class Hts(str):
@@ -80,7 +89,9 @@ def _g(
     inputs: list[str] | None = None,
     dol: list[str] | None = None,
 ) -> GoodDef:
-    return GoodDef(key, name, tuple(Hts(h) for h in hts), tuple(keywords), tuple(inputs or ()), tuple(dol or ()))
+    return GoodDef(
+        key, name, tuple(Hts(h) for h in hts), tuple(keywords), tuple(inputs or ()), tuple(dol or ())
+    )
 
 
 GOODS: list[GoodDef] = [
@@ -104,7 +115,17 @@ GOODS: list[GoodDef] = [
         "cotton_fabric",
         "Cotton fabric",
         ["5208", "5209", "5210", "5211", "5212", "5801", "5802", "6001", "6006"],
-        ["cotton fabric", "woven fabric", "knitted fabric", "denim", "greige", "poplin", "twill", "canvas", "棉布"],
+        [
+            "cotton fabric",
+            "woven fabric",
+            "knitted fabric",
+            "denim",
+            "greige",
+            "poplin",
+            "twill",
+            "canvas",
+            "棉布",
+        ],
         ["cotton_yarn"],
         ["Textiles"],
     ),
@@ -259,7 +280,13 @@ GOODS: list[GoodDef] = [
         ["palm oil", "palm kernel oil", "crude palm oil"],
         dol=["Palm Fruit", "Palm Oil"],
     ),
-    _g("cocoa", "Cocoa", ["1801", "1803", "1804", "1805", "1806"], ["cocoa", "cacao", "chocolate"], dol=["Cocoa"]),
+    _g(
+        "cocoa",
+        "Cocoa",
+        ["1801", "1803", "1804", "1805", "1806"],
+        ["cocoa", "cacao", "chocolate"],
+        dol=["Cocoa"],
+    ),
     _g("tobacco", "Tobacco", ["24"], ["tobacco", "cigarette", "cigarettes"], dol=["Tobacco"]),
     _g("tea", "Tea", ["0902"], ["tea"], dol=["Tea"]),
     # Manufactured goods on the DOL list for China.
@@ -323,7 +350,7 @@ class GoodMatch:
     evidence: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def upstream_of(key: str) -> frozenset[str]:
     """``key`` and every good it is (transitively) made from."""
     out = {key}
@@ -333,7 +360,7 @@ def upstream_of(key: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def downstream_of(key: str) -> frozenset[str]:
     """``key`` and every good (transitively) made from it."""
     return frozenset(g.key for g in GOODS if key in upstream_of(g.key))
@@ -355,7 +382,9 @@ def _kw_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _KW, _KW_LOOKUP = _kw_pattern()
-_HTS_INDEX: list[tuple[str, str]] = sorted(((p, g.key) for g in GOODS for p in g.hts), key=lambda t: -len(t[0]))
+_HTS_INDEX: list[tuple[str, str]] = sorted(
+    ((p, g.key) for g in GOODS for p in g.hts), key=lambda t: -len(t[0])
+)
 
 
 def classify_goods(hts: str | None, description: str | None) -> list[GoodMatch]:
@@ -365,7 +394,9 @@ def classify_goods(hts: str | None, description: str | None) -> list[GoodMatch]:
     if len(code) >= 2:
         for prefix, key in _HTS_INDEX:
             if code.startswith(prefix):
-                out.setdefault(key, GoodMatch(key, "hts", f"HTS {code.dotted()} under {Hts(prefix).dotted()}"))
+                out.setdefault(
+                    key, GoodMatch(key, "hts", f"HTS {code.dotted()} under {Hts(prefix).dotted()}")
+                )
                 break
     if description:
         text = description.casefold()

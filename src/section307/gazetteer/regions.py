@@ -96,9 +96,21 @@ REGIONS: list[RegionDef] = [
         "Urumqi",
         "city",
         _XJ,
-        ["Urumqi", "Urumchi", "Wulumuqi", "Wu Lu Mu Qi", "Ürümqi", "Ürümchi", "Urumtsi", "乌鲁木齐", "烏魯木齊"],
+        [
+            "Urumqi",
+            "Urumchi",
+            "Wulumuqi",
+            "Wu Lu Mu Qi",
+            "Ürümqi",
+            "Ürümchi",
+            "Urumtsi",
+            "乌鲁木齐",
+            "烏魯木齊",
+        ],
     ),
-    _r("CN-XJ-KARAMAY", "Karamay", "city", _XJ, ["Karamay", "Kelamayi", "Ke La Ma Yi", "Qaramay", "克拉玛依"]),
+    _r(
+        "CN-XJ-KARAMAY", "Karamay", "city", _XJ, ["Karamay", "Kelamayi", "Ke La Ma Yi", "Qaramay", "克拉玛依"]
+    ),
     _r("CN-XJ-TURPAN", "Turpan", "city", _XJ, ["Turpan", "Turfan", "Tulufan", "Tu Lu Fan", "吐鲁番"]),
     _r("CN-XJ-HAMI", "Hami", "city", _XJ, ["Kumul", "Qumul", "哈密"], cn=["Hami"]),
     # Autonomous prefectures and prefectures, with their main cities.
@@ -125,7 +137,16 @@ REGIONS: list[RegionDef] = [
         "Bayingolin Mongol Autonomous Prefecture",
         "prefecture",
         _XJ,
-        ["Bayingolin", "Bayingol", "Bayinguoleng", "Bayin Guoleng", "Bayingholin", "Bayin'gholin", "巴音郭楞", "巴州"],
+        [
+            "Bayingolin",
+            "Bayingol",
+            "Bayinguoleng",
+            "Bayin Guoleng",
+            "Bayingholin",
+            "Bayin'gholin",
+            "巴音郭楞",
+            "巴州",
+        ],
     ),
     _r("CN-XJ-KORLA", "Korla", "city", "CN-XJ-BAYINGOLIN", ["Korla", "Kuerle", "Ku Er Le", "库尔勒"]),
     _r("CN-XJ-YANQI", "Yanqi Hui Autonomous County", "county", "CN-XJ-BAYINGOLIN", ["焉耆"], ctx=["Yanqi"]),
@@ -148,9 +169,20 @@ REGIONS: list[RegionDef] = [
         ["Kashgar", "Kashghar", "Kaxgar", "Qeshqer", "Kashi Prefecture", "喀什", "喀什地区"],
         cn=["Kashi"],
     ),
-    _r("CN-XJ-YARKAND", "Yarkant County", "county", "CN-XJ-KASHGAR", ["Yarkand", "Yarkant", "Shache", "莎车"]),
-    _r("CN-XJ-KARGILIK", "Kargilik County", "county", "CN-XJ-KASHGAR", ["Kargilik", "Yecheng County", "叶城"]),
-    _r("CN-XJ-HOTAN", "Hotan Prefecture", "prefecture", _XJ, ["Hotan", "Khotan", "Hetian", "Xoten"], cn=["和田"]),
+    _r(
+        "CN-XJ-YARKAND", "Yarkant County", "county", "CN-XJ-KASHGAR", ["Yarkand", "Yarkant", "Shache", "莎车"]
+    ),
+    _r(
+        "CN-XJ-KARGILIK", "Kargilik County", "county", "CN-XJ-KASHGAR", ["Kargilik", "Yecheng County", "叶城"]
+    ),
+    _r(
+        "CN-XJ-HOTAN",
+        "Hotan Prefecture",
+        "prefecture",
+        _XJ,
+        ["Hotan", "Khotan", "Hetian", "Xoten"],
+        cn=["和田"],
+    ),
     _r("CN-XJ-KARAKAX", "Karakax County", "county", "CN-XJ-HOTAN", ["Karakax", "Moyu", "墨玉"]),
     _r("CN-XJ-LOP", "Lop County", "county", "CN-XJ-HOTAN", ["洛浦"], ctx=["Lop", "Luopu"]),
     _r(
@@ -196,7 +228,8 @@ REGIONS: list[RegionDef] = [
     ),
 ]
 
-# XPCC divisions: (number, English ordinal, Chinese numeral, administered city, city names, city context names)
+# XPCC divisions: (number, English ordinal, Chinese numeral, administered city,
+# city names, city context names)
 _DIVISIONS: list[tuple[int, str, str, str, list[str], list[str]]] = [
     (1, "First", "一", "Aral", ["Aral", "Alaer", "Ala'er", "阿拉尔"], []),
     (2, "Second", "二", "Tiemenguan", ["Tiemenguan", "Tiemen Guan", "铁门关"], []),
@@ -261,8 +294,19 @@ for _n, _word, _zh, _city, _city_names, _city_ctx in _DIVISIONS:
 _BY_CODE: dict[str, RegionDef] = {r.code: r for r in REGIONS}
 
 # Markers that put ambiguous names in a Xinjiang context.
-_XJ_MARKERS = ("xinjiang", "xin jiang", "新疆", "xuar", "xpcc", "bingtuan", "兵团", "uyghur", "uygur", "uighur")
-_CN_MARKERS = ("china", "p.r.c", "prc", "中国", "中華", "中华", "people's republic")
+_XJ_MARKERS = (
+    "xinjiang",
+    "xin jiang",
+    "新疆",
+    "xuar",
+    "xpcc",
+    "bingtuan",
+    "兵团",
+    "uyghur",
+    "uygur",
+    "uighur",
+)
+_CN_MARKERS = (" china ", " prc ", " p r c ", " peoples republic of china ", "中国", "中華", "中华")
 
 
 def get_region(code: str) -> RegionDef | None:
@@ -285,7 +329,7 @@ def normalize_place_text(text: str) -> str:
     """Casefold, strip diacritics and apostrophes, turn punctuation into spaces; CJK kept."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("'", "").replace("’", "").replace("&", " and ")
+    text = text.casefold().replace("'", "").replace("\u2019", "").replace("&", " and ")
     text = re.sub(r"[^\w\u3400-\u9fff]+", " ", text)
     return f" {text.strip()} "
 
@@ -294,36 +338,29 @@ def _is_cjk(s: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in s)
 
 
-def _pattern(names: list[str]) -> re.Pattern[str] | None:
-    latin: set[str] = set()
-    cjk: set[str] = set()
-    for n in names:
-        norm = normalize_place_text(n).strip()
-        if not norm:
-            continue
-        (cjk if _is_cjk(norm) else latin).add(norm)
-    parts = [rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])" for n in sorted(latin, key=len, reverse=True)]
-    parts += [re.escape(n) for n in sorted(cjk, key=len, reverse=True)]
-    if not parts:
-        return None
-    return re.compile("|".join(parts))
-
-
 @dataclass(frozen=True, slots=True)
 class _Tier:
-    pattern: re.Pattern[str] | None
-    lookup: dict[str, str]
+    """Spellings of one tier: Latin ones as word n-grams (dict lookups), CJK ones as one regex."""
+
+    latin: dict[str, str]
+    max_words: int
+    cjk: re.Pattern[str] | None
+    cjk_lookup: dict[str, str]
 
 
 def _tier(attr: str) -> _Tier:
-    lookup: dict[str, str] = {}
+    latin: dict[str, str] = {}
+    cjk: dict[str, str] = {}
     # Longer (more specific) codes win when two regions share a spelling.
     for reg in sorted(REGIONS, key=lambda r: len(r.code)):
         for n in getattr(reg, attr):
             norm = normalize_place_text(n).strip()
-            if norm:
-                lookup[norm] = reg.code
-    return _Tier(_pattern(list(lookup)), lookup)
+            if not norm:
+                continue
+            (cjk if _is_cjk(norm) else latin)[norm] = reg.code
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(cjk, key=len, reverse=True))) if cjk else None
+    max_words = max((len(k.split()) for k in latin), default=1)
+    return _Tier(latin, max_words, pattern, cjk)
 
 
 @lru_cache(maxsize=1)
@@ -331,10 +368,18 @@ def _tiers() -> tuple[_Tier, _Tier, _Tier]:
     return _tier("names"), _tier("cn_names"), _tier("context_names")
 
 
-def _scan(tier: _Tier, text: str) -> list[str]:
-    if tier.pattern is None:
-        return []
-    return [tier.lookup[m.group(0)] for m in tier.pattern.finditer(text)]
+def _scan(tier: _Tier, words: list[str], text: str, has_cjk: bool) -> list[str]:
+    found: list[str] = []
+    n = len(words)
+    for i in range(n):
+        for width in range(min(tier.max_words, n - i), 0, -1):
+            code = tier.latin.get(" ".join(words[i : i + width]))
+            if code is not None:
+                found.append(code)
+                break
+    if has_cjk and tier.cjk is not None:
+        found.extend(tier.cjk_lookup[m.group(0)] for m in tier.cjk.finditer(text))
+    return found
 
 
 def find_regions(text: str | None, country: str | None = None) -> list[RegionDef]:
@@ -348,19 +393,26 @@ def find_regions(text: str | None, country: str | None = None) -> list[RegionDef
     """
     if not text:
         return []
+    return list(_find_regions(text, (country or "").upper() or None))
+
+
+@lru_cache(maxsize=100_000)
+def _find_regions(text: str, country: str | None) -> tuple[RegionDef, ...]:
     norm = normalize_place_text(text)
+    words = norm.split()
+    has_cjk = _is_cjk(norm)
     strong, cn_tier, ctx_tier = _tiers()
-    codes = _scan(strong, norm)
+    codes = _scan(strong, words, norm, has_cjk)
     in_xj = bool(codes) or any(m in norm for m in _XJ_MARKERS)
-    in_cn = in_xj or (country or "").upper() == "CN" or any(f" {m} " in norm or m in norm for m in _CN_MARKERS)
+    in_cn = in_xj or country == "CN" or any(m in norm for m in _CN_MARKERS)
     if in_cn:
-        codes += _scan(cn_tier, norm)
+        codes += _scan(cn_tier, words, norm, has_cjk)
     if in_xj or codes:
-        codes += _scan(ctx_tier, norm)
+        codes += _scan(ctx_tier, words, norm, has_cjk)
     if not codes:
-        return []
+        return ()
     found = dict.fromkeys(codes)
     ancestors_of_found = {a for c in found for a in region_ancestors(c)[1:]}
     specific = [c for c in found if c not in ancestors_of_found]
     specific.sort(key=lambda c: -len(region_ancestors(c)))
-    return [_BY_CODE[c] for c in specific]
+    return tuple(_BY_CODE[c] for c in specific)

@@ -25,6 +25,7 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,7 +33,7 @@ from typing import Any
 
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
 from section307.screening.io import InputError, ResultWriter, RowProblem, count_rows, iter_batches
-from section307.screening.parallel import screen_batches, validate_batch
+from section307.screening.parallel import distinct_party_names, prefetch_names, screen_batches, validate_batch
 from section307.screening.watchlist import CompiledWatchlist, Watchlist, WatchlistError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SKIPPED_ROWS", "EXIT_SPARK", "add_arguments", "main", "run"]
@@ -51,8 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", metavar="RESULTS", help="results file (.csv, .parquet, .xlsx); CSV on stdout if omitted"
     )
-    parser.add_argument("--engine", choices=("local", "spark"), default="local", help="where to run (default: local)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
+    parser.add_argument(
+        "--engine", choices=("local", "spark"), default="local", help="where to run (default: local)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
     parser.add_argument(
         "--threshold",
         type=float,
@@ -67,12 +72,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="R",
         help="lowest party-match score reported for review (default T-0.15)",
     )
-    parser.add_argument("--dol", metavar="FILE", help="DOL goods table: good,country,child_labor,forced_labor")
+    parser.add_argument(
+        "--dol", metavar="FILE", help="DOL goods table: good,country,child_labor,forced_labor"
+    )
     parser.add_argument("--tip", metavar="FILE", help="TIP tier table: country,tier")
     parser.add_argument(
         "--no-statutory", action="store_true", help="do not add the built-in UFLPA/WRO/CAATSA region rules"
     )
-    parser.add_argument("--batch-size", type=int, default=50_000, metavar="ROWS", help="rows per batch (default 50000)")
+    parser.add_argument(
+        "--batch-size", type=int, default=50_000, metavar="ROWS", help="rows per batch (default 50000)"
+    )
     parser.add_argument("--encoding", default="utf-8", help="CSV text encoding (default utf-8)")
     parser.add_argument(
         "--spark-master",
@@ -87,7 +96,9 @@ def _err(msg: str) -> None:
     print(f"error: {msg}", file=sys.stderr)
 
 
-def build_watchlist(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None) -> CompiledWatchlist:
+def build_watchlist(
+    args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None
+) -> CompiledWatchlist:
     """The compiled watchlist for a run: the file in ``--watchlist`` wins over the object passed in."""
     if args.watchlist:
         wl = Watchlist.from_file(args.watchlist, statutory=not args.no_statutory)
@@ -103,7 +114,7 @@ def build_watchlist(args: argparse.Namespace, watchlist: Watchlist | CompiledWat
         wl.load_dol_table(args.dol)
     if args.tip:
         wl.load_tip_table(args.tip)
-    return wl.compile()
+    return wl.compile(workers=args.workers or os.cpu_count() or 1)
 
 
 def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None = None) -> int:
@@ -127,6 +138,11 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
             print("skipped: (further malformed rows are counted, not shown)", file=sys.stderr)
 
     counts = {"hit": 0, "review": 0, "clear": 0}
+    if args.workers != 1:
+        # Match each distinct party name once across all cores before the row pass.
+        names = distinct_party_names(args.entries)
+        if names:
+            prefetch_names(screener, names, args.workers)
     writer = ResultWriter(args.out)
     progress = _progress(args, count_rows(args.entries))
     try:
@@ -210,7 +226,8 @@ def _run_spark(args: argparse.Namespace, compiled: CompiledWatchlist) -> int:
         return EXIT_SPARK
     if not args.quiet:
         print(
-            f"screened {stats['rows']} lines with Spark: {stats.get('hit', 0)} hit, {stats.get('review', 0)} review, "
+            f"screened {stats['rows']} lines with Spark: {stats.get('hit', 0)} hit, "
+            f"{stats.get('review', 0)} review, "
             f"{stats.get('clear', 0)} clear; {stats['malformed']} malformed rows skipped",
             file=sys.stderr,
         )
@@ -222,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "screen":
         argv = argv[1:]
-    parser = argparse.ArgumentParser(prog="python -m section307.screening", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m section307.screening", description=__doc__.split("\n")[0]
+    )
     add_arguments(parser)
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:

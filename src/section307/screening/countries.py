@@ -78,7 +78,7 @@ _CAPITALS: dict[str, list[str]] = {"KP": ["pyongyang", "sinuiju", "rason", "namp
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"[^\w]+", " ", text.casefold().replace("'", "").replace("’", "")).strip()
+    return re.sub(r"[^\w]+", " ", text.casefold().replace("'", "").replace("\u2019", "")).strip()
 
 
 @lru_cache(maxsize=4096)

@@ -22,6 +22,7 @@ Each check emits :class:`Signal` objects; the result keeps them all (the
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -48,8 +49,8 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "RESULT_COLUMNS",
-    "ScreeningResult",
     "Screener",
+    "ScreeningResult",
     "Signal",
 ]
 
@@ -149,7 +150,9 @@ class Signal:
     def rank(self) -> tuple[int, float, int]:
         # Party and identifier matches name the culprit; they win ties over area rules.
         # A goods-scoped order names the goods; it wins ties over a region-wide presumption.
-        specific = 2 if self.kind in ("identifier", "party") else 1 if ("goods_scoped", True) in self.extra else 0
+        specific = (
+            2 if self.kind in ("identifier", "party") else 1 if ("goods_scoped", True) in self.extra else 0
+        )
         return (_LEVEL[self.level], round(self.score, 4), specific)
 
 
@@ -167,7 +170,7 @@ class ScreeningResult:
     list: str | None
     order_id: str | None
     reasons: str
-    signals: list[Signal] = field(default_factory=list)
+    signals: builtins.list[Signal] = field(default_factory=builtins.list)
 
     @property
     def signals_json(self) -> str:
@@ -220,6 +223,7 @@ class Screener:
         self._party_cache: dict[tuple[str, str, str, str | None, str], tuple[Signal, ...]] = {}
         self._area_cache: dict[tuple[str, str, str | None, frozenset[str]], tuple[Signal, ...]] = {}
         self._goods_cache: dict[tuple[str, str], tuple[GoodMatch, ...]] = {}
+        self._places_cache: dict[tuple[bool, str, str | None], tuple[tuple[str, str], ...]] = {}
         self._dol_cache: dict[tuple[str | None, tuple[str, ...]], tuple[Signal, ...]] = {}
         self._country_cache: dict[str, str | None] = {}
 
@@ -282,7 +286,8 @@ class Screener:
             arrays.append(pc.cast(col, pa.string()) if col.type != pa.string() else col)
             fields.append(pa.field(c, pa.string()))
         return pa.Table.from_arrays(
-            [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays], schema=pa.schema(fields)
+            [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays],
+            schema=pa.schema(fields),
         )
 
     # -- checks ----------------------------------------------------------------------------------------------
@@ -293,7 +298,9 @@ class Screener:
         self._country_cache[value] = code
         return code
 
-    def _party_signals(self, fld: str, name: str, address: str, country: str | None, label: str) -> tuple[Signal, ...]:
+    def _party_signals(
+        self, fld: str, name: str, address: str, country: str | None, label: str
+    ) -> tuple[Signal, ...]:
         key = (fld, name, address, country, label)
         hit = self._party_cache.get(key)
         if hit is not None:
@@ -318,8 +325,10 @@ class Screener:
                 if addr_tokens is None:
                     addr_tokens = _address_tokens(address)
                 if addr_tokens:
-                    overlap = len(addr_tokens & p_addr) / max(1, min(len(addr_tokens), len(p_addr)))
-                    if overlap >= 0.5:
+                    shared = len(addr_tokens & p_addr)
+                    overlap = shared / len(addr_tokens | p_addr)
+                    # Sharing a city is weak; a street with its number in that city is agreement.
+                    if shared >= 3 and overlap >= 0.6:
                         score += 0.05
                         notes.append("address agrees")
                     elif overlap == 0:
@@ -329,10 +338,7 @@ class Screener:
             if score < self.review_threshold:
                 continue
             on_order = party.list in ORDER_LISTS
-            if score >= self.threshold:
-                level = "hit" if on_order else "review"
-            else:
-                level = "review"
+            level = "hit" if on_order and score >= self.threshold else "review"
             matched = wl.names[m.name_id]
             how = "alias" if matched.is_alias else "name"
             detail = (
@@ -350,7 +356,11 @@ class Screener:
                     party.name,
                     party.list,
                     party.order_id,
-                    (("method", m.method), ("name_score", round(m.score, 4)), ("matched_alias", matched.text)),
+                    (
+                        ("method", m.method),
+                        ("name_score", round(m.score, 4)),
+                        ("matched_alias", matched.text),
+                    ),
                 )
             )
         result = tuple(out)
@@ -373,7 +383,8 @@ class Screener:
                         level,
                         1.0,
                         fld,
-                        f"{_FIELD_LABEL.get(fld, fld)} {p_scheme}:{norm} is the identifier of watchlist party "
+                        f"{_FIELD_LABEL.get(fld, fld)} {p_scheme}:{norm} is the identifier of "
+                        "watchlist party "
                         f"{party.id} '{party.name}'",
                         party.id,
                         party.name,
@@ -394,26 +405,41 @@ class Screener:
             self._goods_cache[key] = hit
         return hit
 
-    def _area_signals(
-        self, fld: str, text: str, country: str | None, goods: frozenset[str], goods_note: str
-    ) -> tuple[Signal, ...]:
-        """Region and country-wide rules for one place (an address, the origin, the description)."""
-        key = (fld, text, country, goods)
-        hit = self._area_cache.get(key)
+    def _places(self, is_origin: bool, text: str, country: str | None) -> tuple[tuple[str, str], ...]:
+        """Areas (region codes, countries with rules) a text puts the goods in, with how they were named."""
+        key = (is_origin, text, country)
+        hit = self._places_cache.get(key)
         if hit is not None:
             return hit
-        wl = self.wl
-        out: list[Signal] = []
-        places: list[tuple[str, str]] = []  # (area code, how it was found)
-        if fld == "country_of_origin":
+        places: list[tuple[str, str]] = []
+        if is_origin:
             if country:
                 places.append((country, country_name(country)))
         else:
             for reg in find_regions(text, country):
                 for code in region_ancestors(reg.code):
                     places.append((code, reg.name))
-            for code in country_mentions(text, wl.country_rule_areas):
+            for code in country_mentions(text, self.wl.country_rule_areas):
                 places.append((code, code))
+        result = tuple(places)
+        if len(self._places_cache) > 300_000:
+            self._places_cache.clear()
+        self._places_cache[key] = result
+        return result
+
+    def _area_signals(
+        self, fld: str, text: str, country: str | None, goods: frozenset[str], goods_note: str
+    ) -> tuple[Signal, ...]:
+        """Region and country-wide rules for one place (an address, the origin, the description)."""
+        places = self._places(fld == "country_of_origin", text, country)
+        if not places:
+            return ()
+        key = (fld, text, country, goods)
+        hit = self._area_cache.get(key)
+        if hit is not None:
+            return hit
+        wl = self.wl
+        out: list[Signal] = []
         seen: set[str] = set()
         for code, found_as in places:
             for ri, rule in enumerate(wl.region_rules):
@@ -432,7 +458,8 @@ class Screener:
                     scope_txt = f"; goods {goods_note} fall under its scope ({', '.join(rule.goods or ())})"
                 detail = (
                     f"{_FIELD_LABEL.get(fld, fld)} places the goods in {found_as}"
-                    f"{'' if found_as == area_name else f' ({area_name})'}: {rule.description or rule.id}{scope_txt}"
+                    f"{'' if found_as == area_name else f' ({area_name})'}: "
+                    f"{rule.description or rule.id}{scope_txt}"
                 )
                 out.append(
                     Signal(
@@ -454,41 +481,61 @@ class Screener:
         self._area_cache[key] = result
         return result
 
-    def _dol_signals(self, country: str | None, goods: tuple[str, ...]) -> tuple[Signal, ...]:
-        key = (country, goods)
+    def _dol_signals(
+        self, country: str | None, goods: tuple[str, ...], inputs: tuple[str, ...]
+    ) -> tuple[Signal, ...]:
+        """DOL List lines for the goods and for what they are made from (``inputs``: upstream goods)."""
+        key = (country, (*goods, "|", *inputs))
         hit = self._dol_cache.get(key)
         if hit is not None:
             return hit
         out: list[Signal] = []
         if country:
-            for g in goods:
+            for g in goods + tuple(k for k in inputs if k not in goods):
                 line = self.wl.dol.get((country, g))
                 if line is None:
                     continue
-                kinds = [k for k, on in (("forced labor", line.forced_labor), ("child labor", line.child_labor)) if on]
+                kinds = [
+                    k
+                    for k, on in (("forced labor", line.forced_labor), ("child labor", line.child_labor))
+                    if on
+                ]
                 if not kinds:
                     continue
-                score = 0.6 if line.forced_labor else 0.5
+                derived = g not in goods
+                score = (0.6 if line.forced_labor else 0.5) - (0.05 if derived else 0.0)
                 gd = get_good(g)
+                what = gd.name if gd else g
+                detail = (
+                    f"goods made from {what.lower()}, and {what} from {country} is on the DOL List of Goods"
+                    if derived
+                    else f"{what} from {country} is on the DOL List of Goods"
+                ) + f" ({', '.join(kinds)})"
                 out.append(
                     Signal(
                         "dol",
                         "review",
                         score,
                         "hts",
-                        f"{gd.name if gd else g} from {country} is on the DOL List of Goods ({', '.join(kinds)})",
+                        detail[0].upper() + detail[1:],
                         f"dol:{country}:{line.good}",
                         line.good,
                         "dol",
                         None,
-                        (("forced_labor", line.forced_labor), ("child_labor", line.child_labor)),
+                        (
+                            ("forced_labor", line.forced_labor),
+                            ("child_labor", line.child_labor),
+                            ("derived", derived),
+                        ),
                     )
                 )
         result = tuple(out)
+        if len(self._dol_cache) > 100_000:
+            self._dol_cache.clear()
         self._dol_cache[key] = result
         return result
 
-    # -- one row ----------------------------------------------------------------------------------------------
+    # -- one row ------------------------------------------------------------------------------------------
     def _screen_row(self, row: Mapping[str, str]) -> ScreeningResult:
         get = row.get
         origin_raw = get("country_of_origin", "") or ""
@@ -525,13 +572,15 @@ class Screener:
             text = get(fld, "")
             if text:
                 signals.extend(
-                    self._area_signals(fld, text, origin if fld == "manufacturer_address" else None, goods, goods_note)
+                    self._area_signals(
+                        fld, text, origin if fld == "manufacturer_address" else None, goods, goods_note
+                    )
                 )
         desc = get("description", "")
         if desc:
             signals.extend(self._area_signals("description", desc, origin, goods, goods_note))
         if goods_keys:
-            signals.extend(self._dol_signals(origin, goods_keys))
+            signals.extend(self._dol_signals(origin, goods_keys, tuple(sorted(goods))))
         # TIP tier: a weak signal on its own.
         tier = self.wl.tip_tiers.get(origin) if origin else None
         if tier is not None:

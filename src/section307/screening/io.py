@@ -36,7 +36,7 @@ csv.field_size_limit(10 * 1024 * 1024)
 
 
 class InputError(Exception):
-    """An input file cannot be read at all (missing, unreadable, wrong format, missing columns, bad encoding)."""
+    """An input cannot be read at all: missing, unreadable, wrong format, missing columns, bad encoding."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,8 @@ def _decoded_lines(path: str, fh: IO[bytes], encoding: str) -> Iterator[str]:
             yield raw.decode(encoding)
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{path}: line {n} is not valid {encoding} (byte 0x{raw[exc.start]:02x} at position {exc.start + 1});"
+                f"{path}: line {n} is not valid {encoding} "
+                f"(byte 0x{raw[exc.start]:02x} at position {exc.start + 1});"
                 " save the file as UTF-8 or pass --encoding (e.g. cp1252)"
             ) from None
 
@@ -211,7 +212,11 @@ def _iter_parquet(path: str, required: Sequence[str], batch_size: int) -> Iterat
             assert isinstance(df, pl.DataFrame)
             df = df.with_columns(
                 [
-                    (pl.col(c).dt.strftime("%Y-%m-%d") if df.schema[c] in (pl.Date, pl.Datetime) else pl.col(c))
+                    (
+                        pl.col(c).dt.strftime("%Y-%m-%d")
+                        if df.schema[c] in (pl.Date, pl.Datetime)
+                        else pl.col(c)
+                    )
                     .cast(pl.Utf8, strict=False)
                     .alias(c)
                     for c in df.columns
@@ -346,7 +351,9 @@ class ResultWriter:
                 self._ws = self._wb.create_sheet("results")
                 self._ws.append(df.columns)
             if self.rows + df.height > self.XLSX_MAX_ROWS:
-                raise InputError(f"{self.path}: more than {self.XLSX_MAX_ROWS} rows do not fit in XLSX; use Parquet")
+                raise InputError(
+                    f"{self.path}: more than {self.XLSX_MAX_ROWS} rows do not fit in XLSX; use Parquet"
+                )
             for row in df.iter_rows():
                 self._ws.append(list(row))
         self.rows += df.height

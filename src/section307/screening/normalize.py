@@ -10,7 +10,7 @@ Steps, in order (each one so that two spellings of the same company converge):
    token the way pinyin spellings write a brand (华孚 -> ``huafu``).
 3. Any other non-Latin script goes through rigour's transliteration
    (Cyrillic, Arabic, Greek...), then rigour's legal-form database removes
-   company types in every language it knows (GmbH, ООО, Sdn Bhd, S.A. ...).
+   company types in every language it knows (GmbH, OOO (Cyrillic), Sdn Bhd, S.A. ...).
 4. Punctuation splits tokens; abbreviations and pinyin generic words map to a
    single English form (``intl`` -> ``international``, ``fangzhi`` ->
    ``textile``); legal-form leftovers, branch/department words and stopwords
@@ -30,42 +30,63 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT as _PHRASES
 from pypinyin.seg.mmseg import seg as _mmseg
-from rigour.names.org_types import remove_org_types
+from rapidfuzz.distance import OSA
+from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text
 
+from section307.gazetteer.places_cn import CHINA_PLACES
 from section307.gazetteer.regions import REGIONS
 
-__all__ = ["GENERIC_WORDS", "STOPWORDS", "NormName", "normalize_name", "normalize_text_tokens"]
+__all__ = [
+    "GENERIC_WORDS",
+    "STOPWORDS",
+    "NormName",
+    "normalize_name",
+    "normalize_text_tokens",
+    "pinyin_syllable_count",
+    "strip_legal_forms",
+]
 
-# Legal forms and filler words that carry no identity.
-STOPWORDS: frozenset[str] = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Legal forms and filler words that carry no identity (in the languages entries come in).
+STOPWORDS: frozenset[str] = _words(
     """
-    and of the de du la le les des del da di et und en for an at on in by
+    and of the des del et und for at on in by
     co company companies cos corp corporation inc incorporated llc plc pt tbk cv jsc ojsc cjsc pjsc
     ooo oao zao pao ao tov gmbh mbh ag kg sa sas sarl srl spa bv nv sdn bhd pvt pte kk kabushiki kaisha
-    ltda lp llp sl sp zoo oy ab as aps limited ltd lte plc sociedad anonyme anonima dhmm
-    youxian gongsi zeren gufen gongsi fengongsi
+    ltda lp llp sl sp zoo oy ab as aps limited ltd lte sociedad anonyme anonima dhmm private
+    youxian gongsi zeren gufen fengongsi youxiangongsi youxianzerengongsi gufenyouxiangongsi
+    congty tnhh cophan
+    san sanayi tic ticaret ve sti sirketi anonim
+    sendirian berhad perseroan terbatas joint stock jointstock
     branch branches dept department office subsidiary representative rep no
     shrkt sharikat sharika
-    """.split()
+    """
 )
 
 # Words shared by many unrelated companies: kept, but never worth more than a small weight.
-GENERIC_WORDS: frozenset[str] = frozenset(
+GENERIC_WORDS: frozenset[str] = _words(
     """
     textile trading industrial garment apparel group international technology manufacturing import export
     development holding agriculture food product enterprise services service global chemical energy new
-    materials material cotton silicon electronics knitting dyeing spinning weaving logistics investment
+    material cotton silicon electronics knitting dyeing spinning weaving logistics investment
     science china general commercial commerce supply machinery metal mining power photovoltaic solar
-    farm fishery seafood factory mill works plant hi high tech co-operative cooperative industry
+    farm fishery seafood factory mill works plant hi high tech cooperative industry
     economic zone park city county province provincial national state corps production construction
-    shoes footwear clothing fashion knitwear wool silk fabric fabrics yarn home bio biological resources
-    trade traders tomato paste aluminum aluminium pvc textiles garments brothers sons partners
-    """.split()
+    shoes footwear clothing fashion knitwear wool silk fabric yarn home bio biological resources
+    tomato paste aluminum pvc brothers sons partners
+    composite denim sweaters overseas syntex exports rubber latex plantation palm oil furniture
+    konfeksiyon orme iplik dokuma giyim metallwerke maschinenbau lumber timber snab les
+    """
 )
 
-# Abbreviations, plurals and pinyin generic words -> one English form.
+# Abbreviations, plurals, other languages and pinyin generic words -> one English form.
 SYNONYMS: dict[str, str] = {
     "intl": "international",
     "int": "international",
@@ -88,12 +109,16 @@ SYNONYMS: dict[str, str] = {
     "hldgs": "holding",
     "holdings": "holding",
     "imp": "import",
+    "imports": "import",
     "exp": "export",
+    "exports": "export",
     "dev": "development",
     "agri": "agriculture",
     "agricultural": "agriculture",
     "textiles": "textile",
+    "tex": "textile",
     "garments": "garment",
+    "apparels": "apparel",
     "products": "product",
     "prods": "product",
     "foods": "food",
@@ -112,6 +137,25 @@ SYNONYMS: dict[str, str] = {
     "aluminium": "aluminum",
     "electronic": "electronics",
     "intertrade": "trading",
+    "fashions": "fashion",
+    "knits": "knitting",
+    "knit": "knitting",
+    "mills": "mill",
+    "sweater": "sweaters",
+    # other languages
+    "tekstil": "textile",
+    "textil": "textile",
+    "industri": "industrial",
+    "perdagangan": "trading",
+    "handel": "trading",
+    "treid": "trading",
+    "treyd": "trading",
+    "trejd": "trading",
+    "logistik": "logistics",
+    "chemie": "chemical",
+    "metall": "metal",
+    "import": "import",
+    # pinyin generic words
     "fangzhi": "textile",
     "maoyi": "trading",
     "shangmao": "trading",
@@ -128,7 +172,7 @@ SYNONYMS: dict[str, str] = {
     "zhenzhi": "knitting",
     "nongye": "agriculture",
     "shipin": "food",
-    "jinchukou": "import",
+    "jinchukou": "import export",
     "nengyuan": "energy",
     "guangfu": "photovoltaic",
     "guiye": "silicon",
@@ -144,7 +188,6 @@ SYNONYMS: dict[str, str] = {
     "kuangye": "mining",
     "lvye": "aluminum",
     "dianli": "power",
-    "xueyuan": "college",
     "xinnengyuan": "energy",
     "bingtuan": "corps",
     "xpcc": "xinjiang production construction corps",
@@ -228,7 +271,7 @@ def _place_tables() -> tuple[dict[str, str], dict[str, str]]:
         if not lat:
             continue
         canon = _compact_latin(lat[0])
-        if not canon or " " in lat[0] and len(canon) > 14:
+        if not canon or (" " in lat[0] and len(canon) > 14):
             continue
         for n in spellings:
             if _CJK_RE.fullmatch(n) and len(n) >= 2:
@@ -246,6 +289,7 @@ def _compact_latin(s: str) -> str:
 
 
 _HAN_PLACES, _LATIN_PLACES = _place_tables()
+_JOIN_STARTS: frozenset[str] = frozenset()  # filled below, once the tables exist
 _HAN_TABLE: dict[str, str] = {**_HAN_PLACES, **_HAN_WORDS}
 _HAN_RE = re.compile("|".join(re.escape(w) for w in sorted(_HAN_TABLE, key=len, reverse=True)))
 
@@ -264,6 +308,20 @@ def _romanise_han_run(run: str) -> str:
     return " " + " ".join(out) + " "
 
 
+@lru_cache(maxsize=100_000)
+def _word_pinyin(word: str) -> list[str]:
+    if len(word) == 1 or word not in _PHRASES:
+        # No phrase reading: the characters' own readings, from a cache.
+        return [s for ch in word for s in _char_pinyin(ch)]
+    return list(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+
+
+@lru_cache(maxsize=50_000)
+def _char_pinyin(ch: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(ch, style=Style.NORMAL, errors="ignore"))
+
+
+@lru_cache(maxsize=100_000)
 def _pinyin_words(text: str) -> str:
     words: list[str] = []
     single: list[str] = []
@@ -277,15 +335,56 @@ def _pinyin_words(text: str) -> str:
         words.append(piece)
     if single:
         words.append("".join(single))
-    return " ".join("".join(lazy_pinyin(w, style=Style.NORMAL, errors="ignore")) for w in words)
+    out: list[str] = []
+    for w in words:
+        syllables = _word_pinyin(w)
+        # A city the phrase dictionary did not know stays glued to the brand (苏州友联 -> suzhouyoulian):
+        # split a leading Chinese place name off.
+        for k in (4, 3, 2):
+            if len(syllables) > k and "".join(syllables[:k]) in CHINA_PLACES:
+                out.append("".join(syllables[:k]))
+                syllables = syllables[k:]
+                break
+        out.append("".join(syllables))
+    return " ".join(out)
+
+
+def _pinyin_syllables() -> frozenset[str]:
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: set[str] = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            s = to_normal(reading).replace("\u00fc", "v")
+            if s.isascii() and s.isalpha():
+                out.add(s)
+    return frozenset(out)
+
+
+_SYLLABLES = _pinyin_syllables()
+
+
+@lru_cache(maxsize=100_000)
+def pinyin_syllable_count(word: str) -> int:
+    """How many pinyin syllables spell ``word`` (fewest), or 0 if it is not pinyin."""
+    n = len(word)
+    best = [0] + [10_000] * n
+    for i in range(1, n + 1):
+        for k in range(max(0, i - 6), i):
+            if best[k] < 10_000 and word[k:i] in _SYLLABLES and best[k] + 1 < best[i]:
+                best[i] = best[k] + 1
+    return best[n] if best[n] < 10_000 else 0
 
 
 @dataclass(frozen=True, slots=True)
 class NormName:
-    """A normalised name: comparison tokens in order and the spaceless key."""
+    """A normalised name: comparison tokens in order and the spaceless key (optional tokens left out)."""
 
     tokens: tuple[str, ...]
     compact: str
+    # Tokens that may be missing from the other name (a branch's place); empty when none are.
+    optional: tuple[bool, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.tokens)
@@ -294,12 +393,63 @@ class NormName:
 def _latinise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     if not text.isascii():
-        # Legal forms in their own script (ООО, ذ.م.م) are easier to catch before transliteration.
-        text = remove_org_types(text)
+        # Legal forms in their own script (OOO (Cyrillic), ذ.م.م) are easier to catch before transliteration.
+        text = strip_legal_forms(text)
     if _CJK_RE.search(text):
         text = _CJK_RE.sub(lambda m: _romanise_han_run(m.group(0)), text)
     if not text.isascii():
-        text = ascii_text(text).casefold()
+        text = _WORD_RE.sub(lambda m: _ascii_word(m.group(0)), text)
+    return text
+
+
+_WORD_RE = re.compile(r"[^\x00-\x7f]\S*|\S*[^\x00-\x7f]\S*")
+
+
+@lru_cache(maxsize=200_000)
+def _ascii_word(word: str) -> str:
+    """Transliterate one word (cached: words repeat across a watchlist far more than names do)."""
+    return str(ascii_text(word)).casefold()
+
+
+_EDGE = " .,;:()[]-\u00ab\u00bb\"'"
+
+
+# Legal forms written before the name (PT Maju, OOO Romashka); others only count at the end, as
+# rigour also lists short words ("ay", "ege") that start ordinary names.
+_PREFIX_FORMS = frozenset(
+    {"pt", "ooo", "ao", "zao", "oao", "pao", "pjsc", "jsc", "ojsc", "cjsc", "cv", "ud", "tov"}
+)
+
+
+def strip_legal_forms(text: str) -> str:
+    """Remove legal forms (rigour's database, every language) at the start or end of a name.
+
+    Only the edges: inside a name the same letters are often a word or a pinyin syllable
+    (``yu``, ``an``, ``ag``), which rigour's anywhere-removal would delete.
+    """
+    for _ in range(4):
+        changed = False
+        for matched, _compare in extract_org_types(text):
+            tail = text.rstrip(_EDGE)
+            if (
+                (len(matched) >= 4 or "." in matched)
+                and tail.endswith(matched)
+                and (len(tail) == len(matched) or not tail[-len(matched) - 1].isalnum())
+            ):
+                text = tail[: -len(matched)]
+                changed = True
+                break
+            head = text.lstrip(_EDGE)
+            if (
+                _compare in _PREFIX_FORMS
+                and head.startswith(matched)
+                and (len(head) == len(matched) or not head[len(matched)].isalnum())
+            ):
+                text = head[len(matched) :]
+                changed = True
+                break
+        if not changed:
+            break
     return text
 
 
@@ -308,36 +458,96 @@ def normalize_text_tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(_latinise(text))
 
 
-def _map_places(tokens: list[str]) -> list[str]:
-    """Join up to four tokens that spell a known place (``wu lu mu qi``) into its English token."""
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
+def _canonical(key: str) -> str | None:
+    """What a (possibly joined) token stands for: a place, a synonym, or ``""`` for a stopword."""
+    place = _LATIN_PLACES.get(key)
+    if place is not None:
+        return place
+    syn = SYNONYMS.get(key)
+    if syn is not None:
+        return syn
+    return None
+
+
+def _join_starts() -> frozenset[str]:
+    """Every prefix of a known word that could be a token written apart (``wu`` of ``wulumuqi``)."""
+    keys = [*_LATIN_PLACES, *SYNONYMS, *STOPWORDS]
+    return frozenset(k[:n] for k in keys for n in range(1, min(len(k), 6) + 1))
+
+
+_JOIN_STARTS = _join_starts()
+
+
+def _join_known(tokens: list[str]) -> list[str]:
+    """Map tokens, joining up to four that spell a known word when written apart.
+
+    ``wu lu mu qi`` -> ``urumqi``, ``ke ji`` -> ``technology``, ``you xian gong si`` -> dropped.
+    Scans from the end, where generic words and legal forms sit, so ``bo fu shi ye`` reads as
+    ``bo fu | shiye`` and not ``bo | fushi | ye``.
+    """
+    out: list[list[str]] = []
+    j = len(tokens)
+    while j > 0:
         for width in (4, 3, 2, 1):
-            if i + width > len(tokens):
+            i = j - width
+            if i < 0:
                 continue
-            key = "".join(tokens[i : i + width])
-            canon = _LATIN_PLACES.get(key)
+            if width > 1 and (tokens[i] not in _JOIN_STARTS or any(len(t) > 6 for t in tokens[i:j])):
+                continue
+            key = "".join(tokens[i:j])
+            canon = _canonical(key)
+            if canon is None and width > 1 and key in STOPWORDS:
+                canon = ""
             if canon is not None:
-                out.append(canon)
-                i += width
+                out.append(canon.split())
+                j = i
                 break
         else:
-            out.append(tokens[i])
-            i += 1
-    return out
+            out.append([tokens[j - 1]])
+            j -= 1
+    return [t for group in reversed(out) for t in group]
 
 
 _BRANCH_WORDS = frozenset({"branch", "office", "department", "dept", "fengongsi", "representative"})
 
 
-def _drop_branch_place(tokens: list[str]) -> list[str]:
-    """``X Co Ltd Shanghai Branch`` is X: the word naming the branch goes with the branch word."""
-    out = list(tokens)
-    for i in range(len(out) - 1, 1, -1):
-        if i < len(out) and out[i] in _BRANCH_WORDS:
-            del out[i - 1]
-    return out
+# Legal-form words long enough that one wrong letter still identifies them.
+_LONG_STOPWORDS = (
+    "limited",
+    "company",
+    "private",
+    "corporation",
+    "incorporated",
+    "sendirian",
+    "berhad",
+    "perseroan",
+    "terbatas",
+    "sociedad",
+    "anonima",
+    "anonyme",
+    "department",
+)
+
+
+def _is_stopword(token: str) -> bool:
+    """A stopword, or a long legal-form word with a typo ("Limiited", "Sendirrian")."""
+    if token in STOPWORDS:
+        return True
+    if len(token) < 6 or token in GENERIC_WORDS or pinyin_syllable_count(token):
+        return False
+    return any(
+        abs(len(token) - len(w)) <= 1 and OSA.distance(token, w, score_cutoff=1) <= 1 for w in _LONG_STOPWORDS
+    )
+
+
+def _branch_optional(tokens: list[str]) -> list[bool]:
+    """``X Co Ltd Hong Kong Branch`` is X: the (up to two) words naming a branch need not match."""
+    optional = [False] * len(tokens)
+    for i, t in enumerate(tokens):
+        if t in _BRANCH_WORDS:
+            for j in range(max(1, i - 2), i):
+                optional[j] = True
+    return optional
 
 
 @lru_cache(maxsize=200_000)
@@ -347,15 +557,16 @@ def normalize_name(name: str) -> NormName:
         return NormName((), "")
     text = _latinise(name)
     # "&" and "+" join words in names ("A&B" == "A and B"); apostrophes do not split words.
-    text = text.replace("&", " and ").replace("+", " and ").replace("'", "").replace("’", "")
+    text = text.replace("&", " and ").replace("+", " and ").replace("'", "").replace("\u2019", "")
     # Legal forms are removed with their dots first ("s.a.", "sdn. bhd."), then again once split.
-    text = remove_org_types(re.sub(r"[.,;:()\[\]{}\"/\\-]+", " ", remove_org_types(text)))
+    text = strip_legal_forms(re.sub(r"[.,;:()\[\]{}\"/\\-]+", " ", strip_legal_forms(text)))
     raw = _TOKEN_RE.findall(text)
-    tokens = [w for t in raw for w in SYNONYMS.get(t, t).split()]
-    tokens = _map_places(tokens)
-    tokens = _drop_branch_place(tokens)
-    tokens = [t for t in tokens if t not in STOPWORDS]
-    if not tokens:
+    tokens = _join_known(raw)
+    optional = _branch_optional(tokens)
+    kept = [(t, o) for t, o in zip(tokens, optional, strict=True) if not _is_stopword(t)]
+    if not kept:
         # A name made only of stopwords ("Trading Co.") keeps its words rather than vanishing.
-        tokens = [w for t in raw for w in SYNONYMS.get(t, t).split()]
-    return NormName(tuple(tokens), "".join(tokens))
+        kept = [(w, False) for t in raw for w in SYNONYMS.get(t, t).split()]
+    toks = tuple(t for t, _ in kept)
+    opts = tuple(o for _, o in kept)
+    return NormName(toks, "".join(t for t, o in kept if not o), opts if any(opts) else ())

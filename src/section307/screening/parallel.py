@@ -13,6 +13,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.pool import AsyncResult
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -20,7 +21,7 @@ import pyarrow as pa
 from section307.screening.engine import Screener
 from section307.screening.io import ROW_COL, RowProblem
 
-__all__ = ["screen_batches", "validate_batch"]
+__all__ = ["distinct_party_names", "prefetch_names", "screen_batches", "validate_batch"]
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
@@ -33,7 +34,9 @@ def validate_batch(df: pl.DataFrame, path: str, problem: Callable[[RowProblem], 
             checks.append((col, pl.col(col).fill_null("").str.strip_chars() == "", "is empty"))
     if "value_usd" in df.columns:
         v = pl.col("value_usd").fill_null("").str.strip_chars().str.replace_all(r"[,$\s]", "")
-        checks.append(("value_usd", (v != "") & v.cast(pl.Float64, strict=False).is_null(), "is not a number"))
+        checks.append(
+            ("value_usd", (v != "") & v.cast(pl.Float64, strict=False).is_null(), "is not a number")
+        )
     if "date_of_import" in df.columns:
         d = pl.col("date_of_import").fill_null("").str.strip_chars()
         parsed = pl.coalesce([d.str.strptime(pl.Datetime, f, strict=False) for f in _DATE_FORMATS])
@@ -95,4 +98,82 @@ def screen_batches(
     finally:
         pool.terminate()
         pool.join()
+        _WORKER = None
+
+
+# -- name prefetch -------------------------------------------------------------------------------------------
+_PARTY_COLUMNS = ("manufacturer", "shipper", "importer", "consignee")
+
+
+def distinct_party_names(path: str, limit: int = 3_000_000) -> list[str] | None:
+    """Distinct party names of an entries file, read column-wise by Polars' streaming engine.
+
+    ``None`` when the file cannot be scanned this way (XLSX, unusual CSV); the
+    pipeline then matches names as it meets them.
+    """
+    from section307.screening.io import InputError, detect_format
+
+    try:
+        fmt = detect_format(path)
+    except InputError:
+        return None
+    try:
+        if fmt == "parquet":
+            lf = pl.scan_parquet(f"{path.rstrip('/')}/**/*.parquet" if os.path.isdir(path) else path)
+        elif fmt == "csv" and path.lower().endswith(".csv"):
+            lf = pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True)
+        else:
+            return None
+        schema = lf.collect_schema().names()
+        parts = [lf.select(pl.col(c).cast(pl.Utf8).alias("n")) for c in _PARTY_COLUMNS if c in schema]
+        if "suppliers" in schema:
+            parts.append(
+                lf.select(
+                    pl.col("suppliers").cast(pl.Utf8).str.split("|").explode().str.strip_chars().alias("n")
+                )
+            )
+        if not parts:
+            return None
+        names = (
+            pl.concat(parts)
+            .filter(pl.col("n").is_not_null() & (pl.col("n").str.strip_chars() != ""))
+            .unique()
+            .head(limit)
+            .collect(engine="streaming")
+        )
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        return None
+    return [s.strip() for s in names["n"].to_list()]
+
+
+def _match_chunk(names: list[str]) -> list[tuple[str, Any]]:
+    assert _WORKER is not None
+    m = _WORKER.matcher
+    return [(n, m.match(n)) for n in names]
+
+
+def prefetch_names(
+    screener: Screener, names: list[str], workers: int | None = None, chunk: int = 2_000
+) -> None:
+    """Match every distinct name once, spread over the workers, and seed the screener's cache.
+
+    Workers forked afterwards inherit the filled cache, so no name is matched twice
+    (per-worker caches would each match the names common to all batches).
+    """
+    n = workers or os.cpu_count() or 1
+    matcher = screener.matcher
+    matcher.reserve(len(names))
+    if n <= 1 or len(names) < 2 * chunk or "fork" not in mp.get_all_start_methods():
+        for name in names:
+            matcher.match(name)
+        return
+    global _WORKER
+    _WORKER = screener
+    ctx = mp.get_context("fork")
+    try:
+        with ctx.Pool(n) as pool:
+            chunks = [names[i : i + chunk] for i in range(0, len(names), chunk)]
+            for result in pool.imap_unordered(_match_chunk, chunks):
+                matcher.seed(result)
+    finally:
         _WORKER = None

@@ -30,7 +30,13 @@ from section307.screening.engine import ENTRY_COLUMNS, REQUIRED_COLUMNS, RESULT_
 from section307.screening.io import InputError
 from section307.screening.watchlist import CompiledWatchlist
 
-__all__ = ["SparkUnavailable", "get_or_create_session", "screen_dataframe", "screen_with_spark"]
+__all__ = [
+    "SparkUnavailable",
+    "get_or_create_session",
+    "local_worker_conf",
+    "screen_dataframe",
+    "screen_with_spark",
+]
 
 _CORRUPT = "_corrupt_record"
 
@@ -52,10 +58,26 @@ def get_or_create_session(master: str | None = None, cores: int | None = None) -
     if master or not _submitted():
         builder = builder.master(master or f"local[{cores or '*'}]")
         builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        for key, value in local_worker_conf().items():
+            builder = builder.config(key, value)
     try:
         return builder.getOrCreate()
     except Exception as exc:  # Spark raises many kinds (Py4J, Java gateway) when it cannot start
         raise SparkUnavailable(f"cannot start Spark: {exc}") from exc
+
+
+def local_worker_conf() -> dict[str, str]:
+    """Settings so local Python workers run this interpreter and import this package."""
+    import os
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    # Local workers are children of the JVM started from this process: they read these variables.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ["PYTHONPATH"] = path
+    return {"spark.pyspark.python": sys.executable, "spark.executorEnv.PYTHONPATH": path}
 
 
 def _submitted() -> bool:
@@ -112,8 +134,7 @@ def screen_dataframe(
                     batch = batch.filter(pc.invert(bad))
             if batch.num_rows == 0:
                 continue
-            for out in screener.screen_arrow(batch).to_batches():
-                yield out
+            yield from screener.screen_arrow(batch).to_batches()
 
     return df.mapInArrow(screen_partition, _result_schema(extra)), malformed
 
@@ -126,10 +147,13 @@ def _read(spark: Any, path: str) -> Any:
         raise InputError(f"{path}: the Spark engine reads Parquet or CSV; convert XLSX or use --engine local")
     try:
         if lower.endswith((".csv", ".tsv", ".txt", ".csv.gz")):
-            header = spark.read.option("header", True).csv(path).columns
-            schema = StructType([StructField(c, StringType()) for c in header] + [StructField(_CORRUPT, StringType())])
+            header = spark.read.option("header", True).option("escape", '"').csv(path).columns
+            schema = StructType(
+                [StructField(c, StringType()) for c in header] + [StructField(_CORRUPT, StringType())]
+            )
             df = (
                 spark.read.option("header", True)
+                .option("escape", '"')
                 .option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", _CORRUPT)
                 .option("multiLine", True)
@@ -142,8 +166,10 @@ def _read(spark: Any, path: str) -> Any:
         raise InputError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        raise InputError(f"{path}: missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
-    from pyspark.sql import functions as F  # noqa: N812
+        raise InputError(
+            f"{path}: missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
+    from pyspark.sql import functions as F
 
     return df.select([F.col(c).cast("string").alias(c) for c in df.columns])
 
@@ -167,7 +193,8 @@ def screen_with_spark(
     try:
         writer = results.write.mode("overwrite")
         if out.lower().rstrip("/").endswith(".csv"):
-            writer.option("header", True).csv(out)
+            # RFC 4180 quoting (doubled quotes), as every other CSV tool expects.
+            writer.option("header", True).option("escape", '"').csv(out)
         else:
             writer.parquet(out)
         counts = {str(r["decision"]): int(r["count"]) for r in results.groupBy("decision").count().collect()}

@@ -98,7 +98,9 @@ def parse_identifiers(value: str | Iterable[str] | None) -> list[tuple[str, str]
         item = item.strip()
         if not item:
             continue
-        m = re.match(r"^([A-Za-z]{2,6})\s*[:=]\s*(.+)$", item) or re.match(r"^(IMO|LEI|MID|USCC)\s+(.+)$", item, re.I)
+        m = re.match(r"^([A-Za-z]{2,6})\s*[:=]\s*(.+)$", item) or re.match(
+            r"^(IMO|LEI|MID|USCC)\s+(.+)$", item, re.I
+        )
         scheme, raw = (m.group(1).upper(), m.group(2)) if m else ("ANY", item)
         norm = normalize_identifier(raw)
         if norm:
@@ -182,7 +184,7 @@ class Watchlist:
 
     @classmethod
     def from_file(cls, path: str | Path, *, statutory: bool = True) -> Watchlist:
-        """Read parties from a CSV, Parquet or XLSX watchlist; add built-in statutory rules unless told not to."""
+        """Read parties from a CSV, Parquet or XLSX watchlist, plus the statutory rules unless told not to."""
         from section307.screening.io import read_table
 
         wl = cls()
@@ -198,7 +200,9 @@ class Watchlist:
                     aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
                     country=(row.get("country") or "").strip() or None,
                     address=(row.get("address") or "").strip() or None,
-                    identifiers=tuple(i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()),
+                    identifiers=tuple(
+                        i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()
+                    ),
                     list=((row.get("list") or "").strip().lower() or "risk"),
                     order_id=(row.get("order_id") or "").strip() or None,
                 )
@@ -226,7 +230,8 @@ class Watchlist:
                     country=code,
                     child_labor=_yes(row.get("child_labor")) or _yes(row.get("forced_child_labor")),
                     forced_labor=_yes(row.get("forced_labor")) or _yes(row.get("forced_child_labor")),
-                    derived_from=(row.get("derived_from") or row.get("derived_country") or "").strip() or None,
+                    derived_from=(row.get("derived_from") or row.get("derived_country") or "").strip()
+                    or None,
                 )
             )
 
@@ -240,8 +245,29 @@ class Watchlist:
             except WatchlistError as exc:
                 raise WatchlistError(f"{path}: row {n}: {exc}") from None
 
-    def compile(self) -> CompiledWatchlist:
-        return CompiledWatchlist(self)
+    def compile(self, workers: int = 1) -> CompiledWatchlist:
+        """The matchable form. ``workers`` > 1 normalises large lists on that many forked processes."""
+        return CompiledWatchlist(self, workers=workers)
+
+
+def _normalize_chunk(texts: list[str]) -> list[NormName]:
+    return [normalize_name(t) for t in texts]
+
+
+def _normalize_all(texts: list[str], workers: int) -> list[NormName]:
+    """Normalise watchlist names, on forked processes when the list is large."""
+    import multiprocessing as mp
+
+    if workers <= 1 or len(texts) < 20_000 or "fork" not in mp.get_all_start_methods():
+        return _normalize_chunk(texts)
+    size = max(2_000, len(texts) // (workers * 4) + 1)
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        return [n for part in pool.map(_normalize_chunk, chunks) for n in part]
+
+
+def _compile(wl: Watchlist) -> CompiledWatchlist:
+    return CompiledWatchlist(wl)
 
 
 def _yes(value: Any) -> bool:
@@ -268,14 +294,22 @@ class IndexedName:
     weights: tuple[float, ...]
     total: float
     is_alias: bool
+    joined: str  # tokens joined by spaces, for the vectorised pre-filter
 
 
 class CompiledWatchlist:
     """The matchable form of a :class:`Watchlist`: name index, identifiers, rules, DOL goods, TIP tiers."""
 
-    GENERIC_CAP = 1.2
+    # Trade words (textile, trading...) count, but far less than a brand: a different trade is a
+    # discrepancy, a shared one is no evidence.
+    GENERIC_CAP = 2.0
 
-    def __init__(self, wl: Watchlist) -> None:
+    def __init__(self, wl: Watchlist, workers: int = 1) -> None:
+        # Kept to pickle by inputs: a Spark broadcast ships parties and rules, each executor
+        # compiles once, instead of shipping hundreds of thousands of small index objects.
+        self._source = Watchlist(
+            list(wl.parties), list(wl.region_rules), list(wl.dol_goods), dict(wl.tip_tiers)
+        )
         self.parties: list[Party] = list(wl.parties)
         self.party_country: list[str | None] = [country_code(p.country) for p in self.parties]
         self.party_address_tokens: list[frozenset[str]] = [
@@ -284,12 +318,14 @@ class CompiledWatchlist:
         for p in self.parties:
             if not p.name:
                 raise WatchlistError(f"party {p.id!r} has no name")
-        self._build_names()
+        self._build_names(workers)
         self._build_identifiers()
         self.region_rules: list[RegionRule] = list(wl.region_rules)
         for rule in self.region_rules:
             if get_region(rule.area) is None and country_code(rule.area) != rule.area:
-                raise WatchlistError(f"rule {rule.id!r}: unknown area {rule.area!r} (region code or ISO country)")
+                raise WatchlistError(
+                    f"rule {rule.id!r}: unknown area {rule.area!r} (region code or ISO country)"
+                )
             for g in rule.goods or ():
                 if g not in {gd.key for gd in GOODS}:
                     raise WatchlistError(f"rule {rule.id!r}: unknown good {g!r}")
@@ -319,12 +355,14 @@ class CompiledWatchlist:
         self.tip_tiers: dict[str, str] = dict(wl.tip_tiers)
 
     # -- names ---------------------------------------------------------------------------------------------
-    def _build_names(self) -> None:
+    def _build_names(self, workers: int) -> None:
+        texts = [text for p in self.parties for text in (p.name, *p.aliases)]
+        norms = iter(_normalize_all(texts, workers))
         raw: list[tuple[int, str, NormName, bool]] = []
         for i, p in enumerate(self.parties):
             seen: set[str] = set()
             for j, text in enumerate((p.name, *p.aliases)):
-                norm = normalize_name(text)
+                norm = next(norms)
                 if not norm or norm.compact in seen:
                     continue
                 seen.add(norm.compact)
@@ -333,7 +371,9 @@ class CompiledWatchlist:
         for _, _, norm, _ in raw:
             for t in set(norm.tokens):
                 df[t] += 1
-        n_docs = max(len(raw), 1)
+        # Small watchlists are weighed as if they were part of a 1,000-name list, so a brand still
+        # outweighs a generic word when the list holds only a handful of parties.
+        n_docs = max(len(raw), 1000)
         # Smoothed IDF; unseen tokens in a query get the maximum (they are as rare as it gets).
         self.idf: dict[str, float] = {t: math.log((n_docs + 1) / (c + 0.5)) + 1.0 for t, c in df.items()}
         self.max_idf = math.log((n_docs + 1) / 0.5) + 1.0
@@ -342,13 +382,26 @@ class CompiledWatchlist:
         for i, text, norm, alias in raw:
             weights = tuple(self.token_weight(t) for t in norm.tokens)
             nid = len(self.names)
-            self.names.append(IndexedName(i, text, norm, weights, sum(weights), alias))
+            self.names.append(IndexedName(i, text, norm, weights, sum(weights), alias, " ".join(norm.tokens)))
             for g in _grams(norm.compact):
                 postings[g].append(nid)
-        self.gram_postings: dict[str, np.ndarray] = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
+        self.gram_postings: dict[str, np.ndarray] = {
+            g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()
+        }
         self.compact_index: dict[str, list[int]] = defaultdict(list)
+        tokens: dict[str, list[int]] = defaultdict(list)
         for nid, n in enumerate(self.names):
             self.compact_index[n.norm.compact].append(nid)
+            for t in set(n.norm.tokens):
+                if t not in GENERIC_WORDS:
+                    tokens[t].append(nid)
+        # Whole-token postings: names sharing two rare words are candidates whatever their word order.
+        self.token_postings: dict[str, np.ndarray] = {
+            t: np.asarray(ids, dtype=np.int32) for t, ids in tokens.items()
+        }
+
+    def __reduce__(self) -> tuple[Any, tuple[Watchlist]]:
+        return (_compile, (self._source,))
 
     def token_weight(self, token: str) -> float:
         w = self.idf.get(token, self.max_idf)
@@ -377,15 +430,66 @@ class CompiledWatchlist:
 
 # Address words that say nothing about which place it is.
 _ADDRESS_STOP = frozenset(
-    """
-    no road rd street st avenue ave lu jie dao hao building bldg floor fl room rm unit block blk district
-    qu xian county city shi province sheng town zhen village cun industrial zone park area development
-    economic new high tech technology east west north south middle central china prc the of and
-    """.split()
+    [
+        "no",
+        "road",
+        "rd",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "lu",
+        "jie",
+        "dao",
+        "hao",
+        "building",
+        "bldg",
+        "floor",
+        "fl",
+        "room",
+        "rm",
+        "unit",
+        "block",
+        "blk",
+        "district",
+        "qu",
+        "xian",
+        "county",
+        "city",
+        "shi",
+        "province",
+        "sheng",
+        "town",
+        "zhen",
+        "village",
+        "cun",
+        "industrial",
+        "zone",
+        "park",
+        "area",
+        "development",
+        "economic",
+        "new",
+        "high",
+        "tech",
+        "technology",
+        "east",
+        "west",
+        "north",
+        "south",
+        "middle",
+        "central",
+        "china",
+        "prc",
+        "the",
+        "of",
+        "and",
+    ]
 )
 
 
 def _address_tokens(address: str | None) -> frozenset[str]:
     if not address:
         return frozenset()
-    return frozenset(t for t in normalize_text_tokens(address) if t not in _ADDRESS_STOP and not t.isdigit())
+    # House and lot numbers stay: they tell two addresses in the same city apart.
+    return frozenset(t for t in normalize_text_tokens(address) if t not in _ADDRESS_STOP)

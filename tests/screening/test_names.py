@@ -1,0 +1,127 @@
+"""Party matching: each kind of name variation, positive and negative."""
+
+from __future__ import annotations
+
+import pytest
+
+from section307.screening import Screener
+
+from .conftest import entry
+
+
+def _party_match(
+    screener: Screener, name: str, country: str = "", fld: str = "manufacturer"
+) -> tuple[str, str | None]:
+    result = screener.screen_one(entry(**{fld: name, "country_of_origin": country}))
+    party = [s for s in result.signals if s.kind == "party"]
+    if not party:
+        return "clear", None
+    best = max(party, key=lambda s: s.score)
+    return best.level, best.matched_id
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        # case, punctuation, legal forms across languages
+        ("XINJIANG HUAFU TEXTILE COMPANY LIMITED", "CN", "P-HUAFU"),
+        ("xinjiang huafu textile co ltd", "CN", "P-HUAFU"),
+        ("Hoshine Silicon Industry Co Ltd", "CN", "P-HOSHINE"),
+        ("Maju Jaya Gloves Sdn Bhd", "MY", "P-MAJU"),
+        ("Maju Jaya Gloves Sendirian Berhad", "MY", "P-MAJU"),
+        ("Braunstein Metallwerke", "DE", None),  # risk list: review, not hit
+        # Chinese characters vs pinyin, with and without spaces
+        ("新疆华孚纺织有限公司", "CN", "P-HUAFU"),
+        ("Xinjiang Huafu Fangzhi Youxian Gongsi", "CN", "P-HUAFU"),
+        ("XINJIANGHUAFU FANGZHI", "CN", "P-HUAFU"),
+        ("Xin Jiang Hua Fu Textile", "CN", "P-HUAFU"),
+        ("合盛硅业", "CN", "P-HOSHINE"),
+        # Cyrillic
+        ("OOO Romashka Treyd", "RU", "P-ROMASHKA"),
+        ("Romashka Treid LLC", "RU", "P-ROMASHKA"),
+        # word order
+        ("Huafu Textile (Xinjiang) Co., Ltd.", "CN", "P-HUAFU"),
+        # abbreviations
+        ("XPCC", "CN", "P-XPCC"),
+        ("Hoshine Silicon Ind. Co.", "CN", "P-HOSHINE"),
+        # typos
+        ("Xinjiang Huafo Textile Co", "CN", "P-HUAFU"),
+        ("Hoshin Silicon Industry", "CN", "P-HOSHINE"),
+        # branch and department words
+        ("Xinjiang Huafu Textile Co., Ltd. Shanghai Branch", "CN", "P-HUAFU"),
+        ("新疆华孚纺织有限公司上海分公司", "CN", "P-HUAFU"),
+        ("Golden Lion Garment Factory - Export Department", "BD", "P-GOLDEN"),
+    ],
+)
+def test_variants_hit(screener: Screener, name: str, country: str, expected: str | None) -> None:
+    level, matched = _party_match(screener, name, country)
+    if expected is None:
+        assert (level, matched) == ("review", "P-BRAUN")
+    else:
+        assert (level, matched) == ("hit", expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        # shares only common words (place + generic) with a watchlisted name
+        ("Xinjiang Zhongtai Textile Co., Ltd.", "CN"),
+        ("Xinjiang Textile Industrial Co.", "CN"),
+        ("Golden Star Garment Factory", "BD"),
+        ("Silicon Industry Co Ltd", "CN"),
+        ("Trading Company Limited", "CN"),
+        ("Shanghai Garment Trading Co., Ltd.", "CN"),
+        # a different brand in the same place and trade
+        ("Xinjiang Lihua Textile Co., Ltd.", "CN"),
+        ("Maju Bersama Rubber Sdn Bhd", "MY"),
+        # Chinese name of a different company
+        ("新疆中泰纺织有限公司", "CN"),
+        ("ООО Лютик", "RU"),  # noqa: RUF001
+    ],
+)
+def test_negatives_do_not_hit(screener: Screener, name: str, country: str) -> None:
+    level, matched = _party_match(screener, name, country)
+    assert level != "hit", f"{name!r} wrongly matched {matched}"
+
+
+def test_common_word_overlap_is_not_even_review(screener: Screener) -> None:
+    assert _party_match(screener, "Huafu Garment Trading Co", "CN")[0] != "hit"
+    assert _party_match(screener, "Lion Trading Industrial Co", "BD") == ("clear", None)
+
+
+def test_country_conflict_lowers_score(screener: Screener) -> None:
+    same = screener.screen_one(entry(manufacturer="Hoshine Silicon Industry", country_of_origin="CN"))
+    other = screener.screen_one(entry(manufacturer="Hoshine Silicon Industry", country_of_origin="BR"))
+    s_same = max(s.score for s in same.signals if s.kind == "party")
+    s_other = [s.score for s in other.signals if s.kind == "party"]
+    assert not s_other or max(s_other) < s_same - 0.1
+    assert "country agrees" in next(s.detail for s in same.signals if s.kind == "party")
+
+
+def test_address_agreement_raises_score(screener: Screener) -> None:
+    base = screener.screen_one(entry(manufacturer="Golden Lion Garment", country_of_origin="BD"))
+    with_addr = screener.screen_one(
+        entry(
+            manufacturer="Golden Lion Garment",
+            manufacturer_address="Plot 12 Road 4 Konabari, Gazipur",
+            country_of_origin="BD",
+        )
+    )
+    conflict = screener.screen_one(
+        entry(
+            manufacturer="Golden Lion Garment", manufacturer_address="Chittagong EPZ", country_of_origin="BD"
+        )
+    )
+
+    def score(r):  # type: ignore[no-untyped-def]
+        return max(s.score for s in r.signals if s.kind == "party")
+
+    assert score(with_addr) > score(base) > score(conflict)
+
+
+def test_other_party_fields_are_screened(screener: Screener) -> None:
+    for fld in ("shipper", "importer", "consignee"):
+        r = screener.screen_one(entry(**{fld: "Hoshine Silicon Industry Co., Ltd."}))
+        assert r.decision == "hit" and r.matched_field == fld
+    r = screener.screen_one(entry(suppliers="Acme Mills | 新疆华孚纺织有限公司"))
+    assert (r.decision, r.matched_id, r.matched_field) == ("hit", "P-HUAFU", "suppliers")
