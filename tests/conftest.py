@@ -23,7 +23,7 @@ def make_user(db: Any) -> Callable[..., User]:
     roles.sync_roles()
 
     def factory(role: str | None = None, *, organization: Organization | None = None, username: str = "") -> User:
-        name = username or f"{role or 'user'}{next(_counter)}"
+        name = username or f"{role or 'user'}-u{next(_counter)}"
         user = User.objects.create_user(username=name, password=PASSWORD, organization=organization)
         if role == roles.ADMINISTRATOR:
             user.is_staff = True

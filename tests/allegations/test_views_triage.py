@@ -74,8 +74,11 @@ def test_actions_from_the_detail_page(analyst_client: Client, countries: None) -
     b = submit()
     detail = analyst_client.get(f"/allegations/{a.pk}/").content.decode()
     assert "Record a link to a case" in detail
-    # The cases app is not installed on this branch: its links are not rendered.
-    assert "Open a case from this allegation" not in detail
+    # With the cases app installed, the case actions link to it.
+    from django.urls import reverse
+
+    assert reverse("cases:case_open_from_allegation", kwargs={"allegation_pk": a.pk}) in detail
+    assert reverse("cases:case_attach_allegation", kwargs={"allegation_pk": a.pk}) in detail
 
     assert analyst_client.post(f"/allegations/{a.pk}/actions/start/").status_code == 302
     a.refresh_from_db()
@@ -179,3 +182,31 @@ def test_reporter_activity_brings_an_allegation_back_until_read(
     a.refresh_from_db()
     assert not a.reporter_unread
     assert a.reference not in analyst_client.get("/allegations/").content.decode()
+
+
+def test_similar_items_find_parties_by_fuzzy_name_and_visible_cases(analyst_client: Client, countries: None) -> None:
+    from section307.parties.selectors import party_name_matches
+    from section307.parties.services import party_resolve
+
+    party, _ = party_resolve(actor=None, name="Tianshan Harvest Textile Co., Ltd.", original_names=["天山丰收纺织有限公司"])
+    assert party.pk in party_name_matches(names=["TIANSHAN HARVEST TEXTILE COMPANY LIMITED"])
+    assert party.pk in party_name_matches(names=["天山丰收纺织有限公司"])
+    assert party.pk not in party_name_matches(names=["Tianshan Trading Co., Ltd."])
+
+
+def test_detail_lists_similar_cases_only_to_those_who_may_see_them(countries: None, make_user: Any) -> None:
+    from section307.cases.models import Case
+    from section307.demo.world import build_demo_world
+
+    world = build_demo_world(seed=9)
+    case = Case.objects.filter(allegation_links__isnull=False).first()
+    assert case is not None
+    allegation = case.allegation_links.first().allegation
+    supervisor = Client()
+    supervisor.force_login(world.users["supervisor"][0])
+    page = supervisor.get(f"/allegations/{allegation.pk}/").content.decode()
+    assert f">{case.reference}</a>" in page
+    outsider = Client()
+    outsider.force_login(make_user(roles.ANALYST))  # on no case team
+    assert outsider.get(f"/allegations/{allegation.pk}/").status_code == 200
+    assert f">{case.reference}</a>" not in outsider.get(f"/allegations/{allegation.pk}/").content.decode()

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 
 from section307.allegations.lifecycle import PUBLIC_STATUS
@@ -22,6 +23,7 @@ from section307.orders.models import EnforcementOrder
 from section307.orders.selectors import orders_enforced
 from section307.parties.models import Party, PartyName
 from section307.parties.names import name_key
+from section307.parties.selectors import party_name_matches
 
 
 def allegation_by_receipt(*, code: str) -> Allegation | None:
@@ -157,17 +159,20 @@ class SimilarOrder:
 class SimilarItems:
     allegations: list[SimilarAllegation] = field(default_factory=list)
     orders: list[SimilarOrder] = field(default_factory=list)
-    # Case references of similar allegations (the cases app shows the cases themselves).
+    # Case references of similar allegations.
     case_references: list[str] = field(default_factory=list)
+    # (case, score, reasons) for cases the viewer may see.
+    cases: list[Any] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.allegations or self.orders)
+        return bool(self.allegations or self.orders or self.cases)
 
 
 def party_matches(*, names: list[str]) -> dict[int, str]:
     """Party records whose names match these names: {party id: matched name}.
 
-    The one place name matching lives: exact on folded keys now, the screening engine's fuzzy match later.
+    The one place name matching lives: exact on folded keys, then the screening engine's fuzzy matcher
+    (transliteration, legal forms, word order, typos).
     """
     keys = {name_key(n): n for n in names if name_key(n)}
     if not keys:
@@ -175,6 +180,8 @@ def party_matches(*, names: list[str]) -> dict[int, str]:
     found: dict[int, str] = {}
     for party_id, key in PartyName.objects.filter(key__in=keys).values_list("party_id", "key"):
         found.setdefault(party_id, keys[key])
+    for party_id, (name, _score) in party_name_matches(names=list(keys.values())).items():
+        found.setdefault(party_id, name)
     return found
 
 
@@ -184,8 +191,11 @@ def _region_family(region: Region | None) -> set[int]:
     return {region.pk, *(r.pk for r in region.ancestors()), *(r.pk for r in region.descendants())}
 
 
-def allegation_similar_items(*, allegation: Allegation, limit: int = 20) -> SimilarItems:
-    """Other allegations and active orders sharing parties, goods (HTS prefix) or region with this one."""
+def allegation_similar_items(*, allegation: Allegation, user: Any = None, limit: int = 20) -> SimilarItems:
+    """Other allegations, cases and active orders sharing parties, goods (HTS prefix) or region with this one.
+
+    Cases are those ``user`` may see (none without a user).
+    """
     named = list(allegation.named_parties.all())
     matched = party_matches(names=[n.name for n in named])
     party_ids = set(matched) | {n.party_id for n in named if n.party_id}
@@ -257,4 +267,10 @@ def allegation_similar_items(*, allegation: Allegation, limit: int = 20) -> Simi
         for o in enforced.filter(regions__in=regions).distinct():
             note_order(o, "region")
     result.orders = sorted(orders.values(), key=lambda s: (-len(s.reasons), s.order.reference))[:limit]
+    if user is not None and apps.is_installed("section307.cases"):
+        from section307.cases.selectors import cases_similar_to
+
+        result.cases = cases_similar_to(
+            party_ids=party_ids, good_ids=good_ids, region_ids=regions, user=user
+        )[:limit]
     return result

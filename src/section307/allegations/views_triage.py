@@ -111,7 +111,7 @@ def _detail_context(request: HttpRequest, allegation: Allegation, **extra: Any) 
     context: dict[str, Any] = {
         "a": allegation,
         "public_status": PublicStatus(allegation_public_status(allegation=allegation)).label,
-        "similar": allegation_similar_items(allegation=allegation),
+        "similar": allegation_similar_items(allegation=allegation, user=request.user),
         "transitions": [t.name for t in ALLEGATION_LIFECYCLE.available(allegation.status, request.user)],
         "audit": audit_trail(allegation)[:50],
         "case_urls": _case_actions(allegation),
