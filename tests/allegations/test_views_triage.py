@@ -188,7 +188,9 @@ def test_similar_items_find_parties_by_fuzzy_name_and_visible_cases(analyst_clie
     from section307.parties.selectors import party_name_matches
     from section307.parties.services import party_resolve
 
-    party, _ = party_resolve(actor=None, name="Tianshan Harvest Textile Co., Ltd.", original_names=["天山丰收纺织有限公司"])
+    party, _ = party_resolve(
+        actor=None, name="Tianshan Harvest Textile Co., Ltd.", original_names=["天山丰收纺织有限公司"]
+    )
     assert party.pk in party_name_matches(names=["TIANSHAN HARVEST TEXTILE COMPANY LIMITED"])
     assert party.pk in party_name_matches(names=["天山丰收纺织有限公司"])
     assert party.pk not in party_name_matches(names=["Tianshan Trading Co., Ltd."])

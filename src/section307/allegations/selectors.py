@@ -270,7 +270,5 @@ def allegation_similar_items(*, allegation: Allegation, user: Any = None, limit:
     if user is not None and apps.is_installed("section307.cases"):
         from section307.cases.selectors import cases_similar_to
 
-        result.cases = cases_similar_to(
-            party_ids=party_ids, good_ids=good_ids, region_ids=regions, user=user
-        )[:limit]
+        result.cases = cases_similar_to(party_ids=party_ids, good_ids=good_ids, region_ids=regions, user=user)[:limit]
     return result
