@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from section307 import __version__
+from section307.ports.api import router as ports_router
 
 api = NinjaAPI(
     title="section307 API",
@@ -17,3 +18,6 @@ api = NinjaAPI(
 @api.get("/health", tags=["meta"], summary="Service health and version")
 def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"status": "ok", "version": __version__}
+
+
+api.add_router("/", ports_router)
