@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
 from section307.ports import selectors, services
@@ -138,15 +138,15 @@ def _entry_out(user: Any, entry: Entry) -> dict[str, Any]:
 def entries_create(request: HttpRequest, payload: dict[str, Any] | list[dict[str, Any]]) -> Any:
     user = request.user
     if not user.has_perm("ports.file_entry"):
-        return 403, {"detail": "this account may not file entries"}
+        return Status(403, {"detail": "this account may not file entries"})
     items = payload if isinstance(payload, list) else [payload]
     if not items:
-        return 400, {"detail": "no entries", "errors": [{"field": "body", "reason": "send an entry or a list"}]}
+        return Status(400, {"detail": "no entries", "errors": [{"field": "body", "reason": "send an entry or a list"}]})
     if len(items) > MAX_ENTRIES_PER_REQUEST:
-        return 400, {
+        return Status(400, {
             "detail": "too many entries",
             "errors": [{"field": "body", "reason": f"at most {MAX_ENTRIES_PER_REQUEST} entries per request"}],
-        }
+        })
     errors: list[FieldError] = []
     parsed = []
     today = timezone.localdate()
@@ -160,16 +160,16 @@ def entries_create(request: HttpRequest, payload: dict[str, Any] | list[dict[str
         except IntakeError as exc:
             errors += [FieldError(prefix + e.field, e.reason) for e in exc.errors]
     if errors:
-        return 400, {"detail": "invalid entries; nothing was saved", "errors": [e.as_dict() for e in errors]}
+        return Status(400, {"detail": "invalid entries; nothing was saved", "errors": [e.as_dict() for e in errors]})
     try:
         entries = services.entries_receive(actor=user, entries=parsed, source=Entry.Source.API)
     except IntakeError as exc:
-        return 400, {"detail": "nothing was saved", "errors": [e.as_dict() for e in exc.errors]}
+        return Status(400, {"detail": "nothing was saved", "errors": [e.as_dict() for e in exc.errors]})
     out = []
     for entry in entries:
         fresh = selectors.entry_get(user=user, entry_number=entry.entry_number)
         out.append(_entry_out(user, fresh or entry))
-    return 201, out
+    return Status(201, out)
 
 
 @router.get(
@@ -183,5 +183,5 @@ def entry_read(request: HttpRequest, entry_number: str) -> Any:
     number = normalise_entry_number(entry_number) or entry_number
     entry = selectors.entry_get(user=request.user, entry_number=number)
     if entry is None:
-        return 404, {"detail": "no such entry"}
-    return 200, _entry_out(request.user, entry)
+        return Status(404, {"detail": "no such entry"})
+    return Status(200, _entry_out(request.user, entry))
