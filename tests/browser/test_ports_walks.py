@@ -36,8 +36,16 @@ def test_officer_detains_an_entry_that_arrived_through_the_api(page: Any, world:
             "importer": "Harborline Apparel Imports LLC",
             "importer_number": "84-2917365",
             "date_of_import": "2026-11-20",
-            "lines": [{"line": 1, "manufacturer": "Tianshan Harvest Textile Co., Ltd.", "country_of_origin": "CN",
-                       "manufacturer_address": "Aksu, Xinjiang", "hts": "6205.20", "description": "Cotton shirts"}],
+            "lines": [
+                {
+                    "line": 1,
+                    "manufacturer": "Tianshan Harvest Textile Co., Ltd.",
+                    "country_of_origin": "CN",
+                    "manufacturer_address": "Aksu, Xinjiang",
+                    "hts": "6205.20",
+                    "description": "Cotton shirts",
+                }
+            ],
         },
     )
     assert response.status == 201, response.text()
@@ -97,8 +105,14 @@ def test_importer_answers_a_detention_and_sees_the_timeline(page: Any, world: An
     detention_decide(actor=officer, detention=detention, outcome="release", reason="Proof of admissibility accepted")
     page.goto("/portal/entries/GCB-0001001-3/")
     timeline = page.locator("ol.s307-timeline").inner_text()
-    for step in ("Entry received", "Exam photo added", "Detained under WRO-2023-0001", "Detention notice sent",
-                 "submitted (version 1", "Release: Proof of admissibility accepted"):
+    for step in (
+        "Entry received",
+        "Exam photo added",
+        "Detained under WRO-2023-0001",
+        "Detention notice sent",
+        "submitted (version 1",
+        "Release: Proof of admissibility accepted",
+    ):
         assert step in timeline, step
     assert "Screened on arrival" not in timeline
     check_accessibility(page)

@@ -83,8 +83,9 @@ def test_deny_by_default(registry: Any, client_as: Callable[..., Client], make_u
     assert Client().get(f"{URL}/GCB-1000000-0").status_code == 401
 
 
-def test_get_is_scoped_by_organization(registry: Any, file_entry: Callable[..., Entry], officer: Any,
-                                       importers: Any) -> None:
+def test_get_is_scoped_by_organization(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any
+) -> None:
     entry = file_entry()
     entry_detain(actor=officer, entry=entry, reason="WRO manufacturer")
     own, other = Client(), Client()

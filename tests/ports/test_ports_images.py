@@ -71,8 +71,9 @@ def test_exif_orientation_is_applied_and_metadata_kept() -> None:
 
 
 @pytest.mark.django_db
-def test_below_standard_needs_a_reason_and_is_stored_as_jpeg(registry: Any, file_entry: Callable[..., Entry],
-                                                            officer: Any) -> None:
+def test_below_standard_needs_a_reason_and_is_stored_as_jpeg(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
     entry = file_entry()
     blurry = demo_photo("LABEL", blur=6)
     with pytest.raises(ImageBelowStandard) as exc:
@@ -94,8 +95,9 @@ def test_below_standard_needs_a_reason_and_is_stored_as_jpeg(registry: Any, file
 
 @pytest.mark.django_db
 def test_redaction_blacks_out_a_derived_copy(registry: Any, file_entry: Callable[..., Entry], officer: Any) -> None:
-    image = image_add(actor=officer, entry=file_entry(), data=demo_photo("LABEL"), original_name="a.jpg",
-                      caption="Label")
+    image = image_add(
+        actor=officer, entry=file_entry(), data=demo_photo("LABEL"), original_name="a.jpg", caption="Label"
+    )
     with pytest.raises(PortsError, match="box"):
         image_redact(actor=officer, image=image, boxes=[(0.5, 0.5, 0.2, 0.9)])
     image_redact(actor=officer, image=image, boxes=[(0.0, 0.0, 0.5, 0.5)])

@@ -33,8 +33,15 @@ def test_every_bad_field_is_reported() -> None:
     bad["lines"][0].update(value_usd="lots", hts="ABC", manufacturer="", quantity="-3")
     errors = _errors(bad)
     assert set(errors) == {
-        "entry_number", "port", "mode", "date_of_import", "importer",
-        "lines[0].value_usd", "lines[0].hts", "lines[0].manufacturer", "lines[0].quantity",
+        "entry_number",
+        "port",
+        "mode",
+        "date_of_import",
+        "importer",
+        "lines[0].value_usd",
+        "lines[0].hts",
+        "lines[0].manufacturer",
+        "lines[0].quantity",
     }
     assert "not a number" in errors["lines[0].value_usd"]
 
@@ -53,8 +60,10 @@ def test_good_entry_parses() -> None:
     assert parsed.lines[0].values["hts"] == "620520" and str(parsed.lines[0].values["value_usd"]) == "1000.50"
 
 
-HEADER = ("entry_number,line,importer,manufacturer,manufacturer_address,shipper,shipper_address,country_of_origin,"
-          "hts,description,value_usd,date_of_import,port,mode\n")
+HEADER = (
+    "entry_number,line,importer,manufacturer,manufacturer_address,shipper,shipper_address,country_of_origin,"
+    "hts,description,value_usd,date_of_import,port,mode\n"
+)
 
 
 def test_csv_rows_group_into_entries(tmp_path: Path) -> None:
@@ -98,8 +107,24 @@ def test_xlsx_is_read(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(HEADER.strip().split(","))
-    ws.append(["GCB-0000009-1", 1, "Acme", "Mill", "", "", "", "CN", "620520", "Shirts", 12.5, dt.date(2025, 5, 1),
-               "2704", "vessel"])
+    ws.append(
+        [
+            "GCB-0000009-1",
+            1,
+            "Acme",
+            "Mill",
+            "",
+            "",
+            "",
+            "CN",
+            "620520",
+            "Shirts",
+            12.5,
+            dt.date(2025, 5, 1),
+            "2704",
+            "vessel",
+        ]
+    )
     f = tmp_path / "e.xlsx"
     wb.save(f)
     (entry,) = read_entries_file(f, display_name="e.xlsx", today=TODAY)

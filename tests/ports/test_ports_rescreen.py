@@ -33,11 +33,16 @@ def _new_order() -> Any:
     )
 
 
-def test_lookback_lists_newly_affected_entries_and_requeues_them(registry: Any, file_entry: Callable[..., Entry],
-                                                                 officer: Any) -> None:
+def test_lookback_lists_newly_affected_entries_and_requeues_them(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
     today = timezone.localdate()
-    recent = file_entry(manufacturer=NEW_MILL, origin="VN", description="Cotton shirts", date=today - dt.timedelta(days=10))
-    old = file_entry(manufacturer=NEW_MILL, origin="VN", description="Cotton shirts", date=today - dt.timedelta(days=400))
+    recent = file_entry(
+        manufacturer=NEW_MILL, origin="VN", description="Cotton shirts", date=today - dt.timedelta(days=10)
+    )
+    old = file_entry(
+        manufacturer=NEW_MILL, origin="VN", description="Cotton shirts", date=today - dt.timedelta(days=400)
+    )
     other = file_entry(manufacturer="Hanoi Garment JSC", origin="VN", description="Shirts")
     assert recent.status == old.status == other.status == Entry.Status.CLEARED
     order = _new_order()
@@ -52,8 +57,9 @@ def test_lookback_lists_newly_affected_entries_and_requeues_them(registry: Any, 
     assert recent.timeline.filter(kind="rescreened").exists()
 
 
-def test_order_event_enqueues_the_lookback_after_commit(registry: Any, file_entry: Callable[..., Entry],
-                                                        django_capture_on_commit_callbacks: Any) -> None:
+def test_order_event_enqueues_the_lookback_after_commit(
+    registry: Any, file_entry: Callable[..., Entry], django_capture_on_commit_callbacks: Any
+) -> None:
     entry = file_entry(manufacturer=NEW_MILL, origin="VN", description="Cotton shirts")
     with django_capture_on_commit_callbacks(execute=True):
         _new_order()

@@ -19,8 +19,9 @@ from section307.ports.services import PortsError
 pytestmark = pytest.mark.django_db
 
 
-def test_entry_is_screened_on_arrival_and_hits_go_to_the_queue(registry: Any, file_entry: Callable[..., Entry],
-                                                                orgs: Any) -> None:
+def test_entry_is_screened_on_arrival_and_hits_go_to_the_queue(
+    registry: Any, file_entry: Callable[..., Entry], orgs: Any
+) -> None:
     hit = file_entry()
     clear = file_entry(manufacturer="Ningbo Evergreen Garment Co., Ltd.", origin="VN", description="Cotton T-shirts")
     assert hit.status == Entry.Status.TARGETED and hit.decision == "hit"
@@ -34,8 +35,9 @@ def test_entry_is_screened_on_arrival_and_hits_go_to_the_queue(registry: Any, fi
     assert AuditEvent.objects.filter(action="entry.receive").count() == 2
 
 
-def test_targeting_needs_a_reason_and_follows_the_lifecycle(registry: Any, file_entry: Callable[..., Entry],
-                                                            officer: Any, importers: Any) -> None:
+def test_targeting_needs_a_reason_and_follows_the_lifecycle(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any
+) -> None:
     entry = file_entry()
     with pytest.raises(PortsError, match="reason"):
         services.entry_target(actor=officer, entry=entry, action="release", reason="  ")
@@ -56,7 +58,10 @@ def _detain(entry: Entry, officer: Any, **kwargs: Any) -> Detention:
 
 
 def test_detention_creates_the_clock_and_a_notice_emailed_after_commit(
-    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any,
+    registry: Any,
+    file_entry: Callable[..., Entry],
+    officer: Any,
+    importers: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     imported = dt.date(2025, 11, 30)
@@ -78,10 +83,16 @@ def test_detention_creates_the_clock_and_a_notice_emailed_after_commit(
     assert {"detained", "notice"} <= set(entry.timeline.filter(shared=True).values_list("kind", flat=True))
 
 
-def test_uflpa_detention_runs_30_days_from_the_notice(registry: Any, file_entry: Callable[..., Entry],
-                                                      officer: Any) -> None:
-    entry = file_entry(manufacturer="Hami Bright Sun New Energy Co., Ltd.", description="Solar modules", hts="854143",
-                       importer="Meridian Solar Supply Inc.", importer_number="46-1182093")
+def test_uflpa_detention_runs_30_days_from_the_notice(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    entry = file_entry(
+        manufacturer="Hami Bright Sun New Energy Co., Ltd.",
+        description="Solar modules",
+        hts="854143",
+        importer="Meridian Solar Supply Inc.",
+        importer_number="46-1182093",
+    )
     assert entry.lines.get().order_reference == "UEL-2024-0001"
     detention = _detain(entry, officer, notice_date=dt.date(2025, 1, 31))
     assert detention.regime == "uflpa"
@@ -103,8 +114,9 @@ def test_detaining_needs_an_enforced_order(registry: Any, file_entry: Callable[.
     assert not Detention.objects.exists()
 
 
-def test_release_decision_closes_the_clock_and_notifies(registry: Any, file_entry: Callable[..., Entry],
-                                                        officer: Any) -> None:
+def test_release_decision_closes_the_clock_and_notifies(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
     detention = _detain(file_entry(), officer)
     with pytest.raises(PortsError, match="reason"):
         services.detention_decide(actor=officer, detention=detention, outcome="release", reason="")
@@ -135,8 +147,9 @@ def test_exclusion_starts_the_abandonment_clock_and_goods_are_abandoned_after_60
     assert detention.decisions.last().decided_by is None
 
 
-def test_excluded_goods_may_still_be_exported(registry: Any, file_entry: Callable[..., Entry], officer: Any,
-                                              importers: Any) -> None:
+def test_excluded_goods_may_still_be_exported(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any
+) -> None:
     detention = _detain(file_entry(), officer)
     services.detention_decide(actor=officer, detention=detention, outcome="exclude", reason="No proof")
     services.detention_elect_export(actor=importers[0], detention=detention, note="Back to Vietnam")
@@ -148,15 +161,17 @@ def test_excluded_goods_may_still_be_exported(registry: Any, file_entry: Callabl
     assert services.detentions_abandon_overdue(today=timezone.localdate() + dt.timedelta(days=90)) == []
 
 
-def test_the_other_importer_cannot_elect_export(registry: Any, file_entry: Callable[..., Entry], officer: Any,
-                                                importers: Any) -> None:
+def test_the_other_importer_cannot_elect_export(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any
+) -> None:
     detention = _detain(file_entry(), officer)
     with pytest.raises(PortsError, match="importer of record"):
         services.detention_elect_export(actor=importers[1], detention=detention)
 
 
-def test_seizure_only_for_findings_and_findings_are_not_excluded(registry: Any, file_entry: Callable[..., Entry],
-                                                                 officer: Any) -> None:
+def test_seizure_only_for_findings_and_findings_are_not_excluded(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
     wro = _detain(file_entry(), officer)
     with pytest.raises(PortsError, match="only to goods under a Finding"):
         services.detention_decide(actor=officer, detention=wro, outcome="seize", reason="x")
@@ -171,8 +186,9 @@ def test_seizure_only_for_findings_and_findings_are_not_excluded(registry: Any, 
     assert finding.status == Detention.Status.SEIZED and finding.entry.status == Entry.Status.SEIZED
 
 
-def test_clock_suspension_and_extensions_through_services(registry: Any, file_entry: Callable[..., Entry],
-                                                          officer: Any, importers: Any, settings: Any) -> None:
+def test_clock_suspension_and_extensions_through_services(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any, settings: Any
+) -> None:
     settings.SECTION307_MAX_EXTENSIONS = 2
     settings.SECTION307_EXTENSION_DAYS = 30
     today = timezone.localdate()
@@ -205,8 +221,9 @@ def test_no_extension_once_past_due(registry: Any, file_entry: Callable[..., Ent
         services.clock_extend(actor=officer, clock=detention.clocks.get(), reason="late request")
 
 
-def test_reminders_once_a_day_for_soon_due_and_overdue(registry: Any, file_entry: Callable[..., Entry],
-                                                        officer: Any) -> None:
+def test_reminders_once_a_day_for_soon_due_and_overdue(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
     detention = _detain(file_entry(date=timezone.localdate() - dt.timedelta(days=3)), officer)
     due = detention.clocks.get().due_date
     assert services.clocks_remind(today=due - dt.timedelta(days=20)) == []
@@ -217,15 +234,19 @@ def test_reminders_once_a_day_for_soon_due_and_overdue(registry: Any, file_entry
     assert "was due" in late[0].body
 
 
-def test_duplicate_entry_numbers_refuse_the_whole_batch(registry: Any, file_entry: Callable[..., Entry],
-                                                        officer: Any) -> None:
+def test_duplicate_entry_numbers_refuse_the_whole_batch(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
     from section307.ports.intake import IntakeError, parse_entry
 
     first = file_entry()
-    parsed = [parse_entry(p, today=timezone.localdate()) for p in (
-        {**_payload(), "entry_number": "ZZZ-1111111-1"},
-        {**_payload(), "entry_number": first.entry_number},
-    )]
+    parsed = [
+        parse_entry(p, today=timezone.localdate())
+        for p in (
+            {**_payload(), "entry_number": "ZZZ-1111111-1"},
+            {**_payload(), "entry_number": first.entry_number},
+        )
+    ]
     with pytest.raises(IntakeError, match="already been received"):
         services.entries_receive(actor=officer, entries=parsed, source="api")
     assert not Entry.objects.filter(entry_number="ZZZ-1111111-1").exists()

@@ -14,8 +14,10 @@ from section307.ports.models import Detention, Entry, ExamImage
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("entry_number,line,importer,manufacturer,manufacturer_address,shipper,shipper_address,country_of_origin,"
-          "hts,description,value_usd,date_of_import,port,mode\n")
+HEADER = (
+    "entry_number,line,importer,manufacturer,manufacturer_address,shipper,shipper_address,country_of_origin,"
+    "hts,description,value_usd,date_of_import,port,mode\n"
+)
 
 
 @pytest.fixture
@@ -25,18 +27,26 @@ def staff(officer: Any) -> Client:
     return c
 
 
-def test_officer_walk_through_the_screens(registry: Any, file_entry: Callable[..., Entry], staff: Client,
-                                          importers: Any) -> None:
+def test_officer_walk_through_the_screens(
+    registry: Any, file_entry: Callable[..., Entry], staff: Client, importers: Any
+) -> None:
     entry = file_entry()
     queue = staff.get("/port/").content.decode()
     assert entry.entry_number in queue
     page = staff.get(f"/port/entries/{entry.entry_number}/").content.decode()
     assert "WRO-2023-0001" in page and "Evidence trail" in page and "Photographic standard" in page
-    assert staff.post(f"/port/entries/{entry.entry_number}/target/", {"action": "exam", "reason": ""}).status_code == 400
-    assert staff.post(f"/port/entries/{entry.entry_number}/target/", {"action": "exam", "reason": "Labels"}).status_code == 302
+    assert (
+        staff.post(f"/port/entries/{entry.entry_number}/target/", {"action": "exam", "reason": ""}).status_code == 400
+    )
+    assert (
+        staff.post(f"/port/entries/{entry.entry_number}/target/", {"action": "exam", "reason": "Labels"}).status_code
+        == 302
+    )
     photo = SimpleUploadedFile("label.jpg", demo_photo("LABEL"), content_type="image/jpeg")
-    r = staff.post(f"/port/entries/{entry.entry_number}/images/", {"photo": photo, "caption": "Label",
-                                                                    "shared_with_importer": "on"})
+    r = staff.post(
+        f"/port/entries/{entry.entry_number}/images/",
+        {"photo": photo, "caption": "Label", "shared_with_importer": "on"},
+    )
     assert r.status_code == 302 and ExamImage.objects.count() == 1
     blurry = SimpleUploadedFile("b.jpg", demo_photo("LABEL", blur=6), content_type="image/jpeg")
     r = staff.post(f"/port/entries/{entry.entry_number}/images/", {"photo": blurry, "caption": "Label"})
@@ -53,23 +63,43 @@ def test_officer_walk_through_the_screens(registry: Any, file_entry: Callable[..
     clock = detention.clocks.get()
     assert staff.post(f"/port/clocks/{clock.pk}/extend/", {"reason": "Audit"}).status_code == 302
     assert staff.post(f"/port/clocks/{clock.pk}/explode/", {"reason": "x"}).status_code == 404
-    assert staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "seize", "reason": "x"}).status_code == 400
+    assert (
+        staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "seize", "reason": "x"}).status_code == 400
+    )
     assert staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release"}).status_code == 400
     r = staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release", "reason": "Proof accepted"})
     assert r.status_code == 302
     detention.refresh_from_db()
     assert detention.status == Detention.Status.RELEASED
-    for url in ("/port/entries/", "/port/detentions/?all=1", "/port/clocks/", "/port/rescreen/",
-                "/port/entries/upload/", f"/port/entries/{entry.entry_number}/"):
+    for url in (
+        "/port/entries/",
+        "/port/detentions/?all=1",
+        "/port/clocks/",
+        "/port/rescreen/",
+        "/port/entries/upload/",
+        f"/port/entries/{entry.entry_number}/",
+    ):
         assert staff.get(url).status_code == 200, url
     timeline = staff.get(f"/port/entries/{entry.entry_number}/").content.decode()
-    for step in ("Entry received", "Screened on arrival", "Held for examination", "Exam photo added", "Detained under",
-                 "Detention notice sent", "extended by 30 days", "Release: Proof accepted"):
+    for step in (
+        "Entry received",
+        "Screened on arrival",
+        "Held for examination",
+        "Exam photo added",
+        "Detained under",
+        "Detention notice sent",
+        "extended by 30 days",
+        "Release: Proof accepted",
+    ):
         assert step in timeline, step
 
 
 def test_entries_upload_all_or_nothing(registry: Any, staff: Client, orgs: Any) -> None:
-    good = HEADER + "GCB-0000051-1,1,Harborline Apparel Imports LLC,Tianshan Harvest Textile Co. Ltd.,Aksu,,,CN,6205.20,Shirts,10,2025-05-01,2704,ocean\n"
+    good = (
+        HEADER
+        + "GCB-0000051-1,1,Harborline Apparel Imports LLC,Tianshan Harvest Textile Co. Ltd.,Aksu,,,CN,"
+        + "6205.20,Shirts,10,2025-05-01,2704,ocean\n"
+    )
     bad = good + "GCB-0000052-1,1,Acme,Mill,,,,CN,6205.20,Shirts,ten,2025-05-01,2704,ocean\n"
     r = staff.post("/port/entries/upload/", {"file": SimpleUploadedFile("e.csv", bad.encode())})
     assert r.status_code == 400 and "e.csv row 3: value_usd" in r.content.decode()
@@ -93,8 +123,9 @@ def test_rescreen_form(registry: Any, staff: Client, file_entry: Callable[..., E
     assert "lines re-screened" in staff.get(r["Location"]).content.decode()
 
 
-def test_port_screens_deny_by_default(client_as: Callable[..., Client], registry: Any,
-                                      file_entry: Callable[..., Entry]) -> None:
+def test_port_screens_deny_by_default(
+    client_as: Callable[..., Client], registry: Any, file_entry: Callable[..., Entry]
+) -> None:
     from section307.accounts import roles
 
     entry = file_entry()
@@ -104,5 +135,8 @@ def test_port_screens_deny_by_default(client_as: Callable[..., Client], registry
     assert partner.get(f"/port/entries/{entry.entry_number}/").status_code == 403
     analyst = client_as(roles.ANALYST)
     assert analyst.get(f"/port/entries/{entry.entry_number}/").status_code == 200  # read-only
-    assert analyst.post(f"/port/entries/{entry.entry_number}/target/", {"action": "exam", "reason": "x"}).status_code == 403
+    assert (
+        analyst.post(f"/port/entries/{entry.entry_number}/target/", {"action": "exam", "reason": "x"}).status_code
+        == 403
+    )
     assert analyst.get("/port/entries/NO-SUCH/").status_code == 404

@@ -35,8 +35,14 @@ def pdf_bytes(pages: int = 1) -> bytes:
 def detention(registry: Any, file_entry: Callable[..., Entry], officer: Any) -> Detention:
     entry = file_entry()
     image_add(actor=officer, entry=entry, data=demo_photo("LABEL"), original_name="l.jpg", caption="Carton label")
-    image_add(actor=officer, entry=entry, data=demo_photo("SEAL"), original_name="s.jpg", caption="Internal",
-              shared_with_importer=False)
+    image_add(
+        actor=officer,
+        entry=entry,
+        data=demo_photo("SEAL"),
+        original_name="s.jpg",
+        caption="Internal",
+        shared_with_importer=False,
+    )
     return entry_detain(actor=officer, entry=entry, reason="Labels name the WRO manufacturer")
 
 
@@ -65,13 +71,16 @@ def test_importer_sees_only_its_own_detention(detention: Detention, importers: A
 
 def test_other_organization_cannot_touch_a_request(detention: Detention, importers: Any) -> None:
     req = services.request_create(actor=importers[0], kind="wro_admissibility", detention=detention)
-    doc = services.document_add(actor=importers[0], request=req, data=pdf_bytes(), name="co.pdf",
-                                category="certificate_of_origin")
+    doc = services.document_add(
+        actor=importers[0], request=req, data=pdf_bytes(), name="co.pdf", category="certificate_of_origin"
+    )
     other = _client(importers[1])
     assert other.get(f"/portal/requests/{req.pk}/").status_code == 404
     assert other.get(f"/portal/documents/{doc.pk}/").status_code == 404
-    response = other.post(f"/portal/requests/{req.pk}/documents/", {"category": "audit", "language": "en",
-                                                                      "file": io.BytesIO(pdf_bytes())})
+    response = other.post(
+        f"/portal/requests/{req.pk}/documents/",
+        {"category": "audit", "language": "en", "file": io.BytesIO(pdf_bytes())},
+    )
     assert response.status_code == 404
     assert other.post(f"/portal/requests/{req.pk}/submit/").status_code == 404
     with pytest.raises(PermissionDenied):
@@ -85,13 +94,18 @@ def test_other_organization_cannot_touch_a_request(detention: Detention, importe
     ("data", "name", "message"),
     [
         (b"", "empty.pdf", "empty"),
-        (b"MZ\x90\x00" + b"\x00" * 200, "statement.pdf", "x-msdownload files are not accepted"),  # an executable named .pdf
+        (
+            b"MZ\x90\x00" + b"\x00" * 200,
+            "statement.pdf",
+            "x-msdownload files are not accepted",
+        ),  # an executable named .pdf
         (b"%PDF-1.7\n garbage", "broken.pdf", "cannot be read"),
         (b"GIF89a" + b"\x00" * 50, "x.gif", "image/gif files are not accepted"),
     ],
 )
-def test_bad_uploads_are_refused_and_nothing_is_stored(detention: Detention, importers: Any, data: bytes, name: str,
-                                                       message: str) -> None:
+def test_bad_uploads_are_refused_and_nothing_is_stored(
+    detention: Detention, importers: Any, data: bytes, name: str, message: str
+) -> None:
     req = services.request_create(actor=importers[0], kind="wro_admissibility", detention=detention)
     with pytest.raises(TradeError, match=message):
         services.document_add(actor=importers[0], request=req, data=data, name=name, category="audit")
@@ -120,19 +134,40 @@ def test_checklist_translation_and_versions(detention: Detention, importers: Any
     with pytest.raises(TradeError, match="missing: Certificate of origin"):
         services.request_submit(actor=user, request=req)
     services.document_add(actor=user, request=req, data=pdf_bytes(), name="co.pdf", category="certificate_of_origin")
-    chinese = services.document_add(actor=user, request=req, data="供应商声明".encode(), name="decl.txt",
-                                    category="supply_chain_tier", tier=2, language="zh")
+    chinese = services.document_add(
+        actor=user,
+        request=req,
+        data="供应商声明".encode(),
+        name="decl.txt",
+        category="supply_chain_tier",
+        tier=2,
+        language="zh",
+    )
     services.request_update(actor=user, request=req, statement="We traced the cotton to Australian farms.")
-    services.document_add(actor=user, request=req, data=pdf_bytes(2), name="statement.pdf",
-                          category="detailed_statement")
+    services.document_add(
+        actor=user, request=req, data=pdf_bytes(2), name="statement.pdf", category="detailed_statement"
+    )
     req.refresh_from_db()
     problems = services.submission_problems(req)
     assert problems == ["decl.txt is in 'zh' and has no English translation attached"]
     with pytest.raises(TradeError, match="must be in English"):
-        services.document_add(actor=user, request=req, data=b"Supplier declaration", name="t.txt",
-                              category="translation", translation_of=chinese, language="fr")
-    services.document_add(actor=user, request=req, data=b"Supplier declaration", name="decl-en.txt",
-                          category="translation", translation_of=chinese)
+        services.document_add(
+            actor=user,
+            request=req,
+            data=b"Supplier declaration",
+            name="t.txt",
+            category="translation",
+            translation_of=chinese,
+            language="fr",
+        )
+    services.document_add(
+        actor=user,
+        request=req,
+        data=b"Supplier declaration",
+        name="decl-en.txt",
+        category="translation",
+        translation_of=chinese,
+    )
     v1 = services.request_submit(actor=user, request=req)
     assert v1.number == 1 and v1.documents.count() == 4
     detention.refresh_from_db()
@@ -143,8 +178,9 @@ def test_checklist_translation_and_versions(detention: Detention, importers: Any
     with pytest.raises(PermissionDenied):
         services.request_ask(actor=user, request=req, question="self-question")
     services.request_answer(actor=user, request=req, answer="Attached as a new version.")
-    services.document_add(actor=user, request=req, data=pdf_bytes(), name="ginning.pdf", category="supply_chain_tier",
-                          tier=3)
+    services.document_add(
+        actor=user, request=req, data=pdf_bytes(), name="ginning.pdf", category="supply_chain_tier", tier=3
+    )
     v2 = services.request_submit(actor=user, request=req)
     assert v2.number == 2 and v2.documents.count() == 5
     assert v1.documents.count() == 4  # earlier versions keep their own set
@@ -179,13 +215,15 @@ def test_revocation_request_answers_each_ilo_indicator(registry: Any, importers:
     for category in ("remediation_plan", "audit", "supply_chain_map"):
         services.document_add(actor=user, request=req, data=pdf_bytes(), name=f"{category}.pdf", category=category)
     answers = {key: f"Evidence on {label}" for key, label in ILO_INDICATORS[:-1]}
-    services.request_update(actor=user, request=req, statement="Remediated in 2025.", ilo_answers=answers,
-                            grounds="no_longer_made")
+    services.request_update(
+        actor=user, request=req, statement="Remediated in 2025.", ilo_answers=answers, grounds="no_longer_made"
+    )
     with pytest.raises(TradeError, match="Excessive overtime"):
         services.request_submit(actor=user, request=req)
     answers[ILO_INDICATORS[-1][0]] = "Hours capped at 60 a week, verified by payroll audit"
-    services.request_update(actor=user, request=req, statement="Remediated in 2025.", ilo_answers=answers,
-                            grounds="no_longer_made")
+    services.request_update(
+        actor=user, request=req, statement="Remediated in 2025.", ilo_answers=answers, grounds="no_longer_made"
+    )
     services.request_submit(actor=user, request=req)
     req.refresh_from_db()
     assert req.status == TradeRequest.Status.SUBMITTED and req.versions.count() == 1
@@ -199,5 +237,8 @@ def test_portal_is_closed_to_staff_and_anonymous(client_as: Callable[..., Client
     officer = client_as(roles.PORT_OFFICER)
     assert officer.get("/portal/").status_code == 403
     req_count = TradeRequest.objects.count()
-    assert officer.post("/portal/requests/new/", {"kind": "wro_admissibility", "detention": detention.pk}).status_code == 403
+    assert (
+        officer.post("/portal/requests/new/", {"kind": "wro_admissibility", "detention": detention.pk}).status_code
+        == 403
+    )
     assert TradeRequest.objects.count() == req_count

@@ -25,15 +25,25 @@ def test_importer_walk_through_the_portal(detention: Detention, importers: Any) 
     assert r["Location"] == f"/portal/requests/{req.pk}/"
     assert c.post("/portal/requests/new/", {"kind": "bogus", "detention": "x"}).status_code == 302
     assert TradeRequest.objects.count() == 1
-    r = c.post(f"/portal/requests/{req.pk}/documents/", {"category": "", "language": "en",
-                                                          "file": SimpleUploadedFile("co.pdf", pdf_bytes())})
+    r = c.post(
+        f"/portal/requests/{req.pk}/documents/",
+        {"category": "", "language": "en", "file": SimpleUploadedFile("co.pdf", pdf_bytes())},
+    )
     assert r.status_code == 400 and "What the document is" in r.content.decode()
-    r = c.post(f"/portal/requests/{req.pk}/documents/", {"category": "certificate_of_origin", "language": "en",
-                                                          "file": SimpleUploadedFile("co.pdf", b"MZ\x90\x00" * 50)})
+    r = c.post(
+        f"/portal/requests/{req.pk}/documents/",
+        {
+            "category": "certificate_of_origin",
+            "language": "en",
+            "file": SimpleUploadedFile("co.pdf", b"MZ\x90\x00" * 50),
+        },
+    )
     assert r.status_code == 400 and "not accepted" in r.content.decode()
     for category, name in (("certificate_of_origin", "co.pdf"), ("detailed_statement", "st.pdf")):
-        r = c.post(f"/portal/requests/{req.pk}/documents/", {"category": category, "language": "en",
-                                                              "file": SimpleUploadedFile(name, pdf_bytes())})
+        r = c.post(
+            f"/portal/requests/{req.pk}/documents/",
+            {"category": category, "language": "en", "file": SimpleUploadedFile(name, pdf_bytes())},
+        )
         assert r.status_code == 302
     assert c.post(f"/portal/requests/{req.pk}/submit/").status_code == 302
     req.refresh_from_db()

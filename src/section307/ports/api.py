@@ -143,10 +143,13 @@ def entries_create(request: HttpRequest, payload: dict[str, Any] | list[dict[str
     if not items:
         return Status(400, {"detail": "no entries", "errors": [{"field": "body", "reason": "send an entry or a list"}]})
     if len(items) > MAX_ENTRIES_PER_REQUEST:
-        return Status(400, {
-            "detail": "too many entries",
-            "errors": [{"field": "body", "reason": f"at most {MAX_ENTRIES_PER_REQUEST} entries per request"}],
-        })
+        return Status(
+            400,
+            {
+                "detail": "too many entries",
+                "errors": [{"field": "body", "reason": f"at most {MAX_ENTRIES_PER_REQUEST} entries per request"}],
+            },
+        )
     errors: list[FieldError] = []
     parsed = []
     today = timezone.localdate()

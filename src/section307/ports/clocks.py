@@ -105,10 +105,9 @@ def deadline(
     *,
     suspensions: Sequence[Suspension] = (),
     extension_days: Sequence[int] = (),
-    today: dt.date | None = None,
+    today: dt.date,
 ) -> dt.date:
-    """Deadline = base deadline + suspended days + granted extension days."""
-    today = today or dt.date.today()
+    """Deadline = base deadline + suspended days + granted extension days (open suspensions run to ``today``)."""
     return base_deadline(kind, start) + dt.timedelta(days=suspended_days(suspensions, today) + sum(extension_days))
 
 

@@ -38,7 +38,9 @@ def demo_photo(text: str, *, size: tuple[int, int] = (1600, 1200), seed: int = 7
     return out.getvalue()
 
 
-def _line(n: int, manufacturer: str, address: str, origin: str, hts: str, description: str, value: str) -> dict[str, Any]:
+def _line(
+    n: int, manufacturer: str, address: str, origin: str, hts: str, description: str, value: str
+) -> dict[str, Any]:
     return {
         "line": n,
         "manufacturer": manufacturer,
@@ -74,8 +76,15 @@ def demo_step(world: Any) -> None:
             harborline,
             today - dt.timedelta(days=12),
             [
-                _line(1, "Tianshan Harvest Textile Co., Ltd.", "88 Jiefang Road, Aksu, Xinjiang, China", "CN",
-                      "6205.20", "Men's woven cotton shirts", "48200"),
+                _line(
+                    1,
+                    "Tianshan Harvest Textile Co., Ltd.",
+                    "88 Jiefang Road, Aksu, Xinjiang, China",
+                    "CN",
+                    "6205.20",
+                    "Men's woven cotton shirts",
+                    "48200",
+                ),
             ],
         ),
         (
@@ -83,8 +92,15 @@ def demo_step(world: Any) -> None:
             harborline,
             today - dt.timedelta(days=9),
             [
-                _line(1, "Ningbo Harmony Garment Co., Ltd.", "118 Binhai Road, Ningbo, China", "VN", "6109.10",
-                      "Cotton T-shirts", "21000"),
+                _line(
+                    1,
+                    "Ningbo Harmony Garment Co., Ltd.",
+                    "118 Binhai Road, Ningbo, China",
+                    "VN",
+                    "6109.10",
+                    "Cotton T-shirts",
+                    "21000",
+                ),
             ],
         ),
         (
@@ -92,8 +108,15 @@ def demo_step(world: Any) -> None:
             meridian,
             today - dt.timedelta(days=6),
             [
-                _line(1, "Hami Bright Sun New Energy Co., Ltd.", "Hami, Xinjiang", "CN", "8541.43",
-                      "Photovoltaic modules", "380000"),
+                _line(
+                    1,
+                    "Hami Bright Sun New Energy Co., Ltd.",
+                    "Hami, Xinjiang",
+                    "CN",
+                    "8541.43",
+                    "Photovoltaic modules",
+                    "380000",
+                ),
             ],
         ),
         (
@@ -101,8 +124,15 @@ def demo_step(world: Any) -> None:
             meridian,
             today - dt.timedelta(days=3),
             [
-                _line(1, "Evergreen Solar Components GmbH", "Industriestrasse 4, Freiburg, Germany", "DE", "8504.40",
-                      "Inverters", "96000"),
+                _line(
+                    1,
+                    "Evergreen Solar Components GmbH",
+                    "Industriestrasse 4, Freiburg, Germany",
+                    "DE",
+                    "8504.40",
+                    "Inverters",
+                    "96000",
+                ),
             ],
         ),
     ]

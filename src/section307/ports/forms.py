@@ -25,8 +25,9 @@ class DecisionForm(ReasonForm):
 
 class ImageForm(forms.Form):
     photo = forms.FileField(
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/tiff",
-                                               "capture": "environment"})
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/tiff", "capture": "environment"}
+        )
     )
     caption = forms.CharField(max_length=300, help_text="What the photo shows (marking, label, packaging, seal)")
     override_reason = forms.CharField(

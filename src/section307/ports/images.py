@@ -78,7 +78,9 @@ class ImageReport:
 
 def _open(data: bytes) -> Image.Image:
     if len(data) > MAX_BYTES:
-        raise ImageRejected(f"the file is {len(data) // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+        raise ImageRejected(
+            f"the file is {len(data) // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB"
+        )
     if not data:
         raise ImageRejected("the file is empty")
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS

@@ -279,6 +279,9 @@ class ClockSuspension(models.Model):
     class Meta:
         ordering = ["start", "id"]
 
+    def __str__(self) -> str:
+        return f"Suspended {self.start} to {self.end or '…'}"
+
 
 class ClockExtension(models.Model):
     clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="extensions")
@@ -289,6 +292,9 @@ class ClockExtension(models.Model):
 
     class Meta:
         ordering = ["granted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"+{self.days} days"
 
 
 def _image_path(instance: ExamImage, filename: str) -> str:
@@ -378,6 +384,9 @@ class RescreenFinding(models.Model):
 
     class Meta:
         ordering = ["run", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_decision or '-'} -> {self.decision} {self.order_reference}"
 
     @property
     def newly_affected(self) -> bool:

@@ -111,7 +111,8 @@ def _apply_result(line: EntryLine, screener: Screener, orders: dict[str, Enforce
         orders[line.order_reference] = EnforcementOrder.objects.filter(reference=line.order_reference).first()
     line.order = orders.get(line.order_reference) if line.order_reference else None
     line.reasons = result.reasons
-    line.signals = [s.to_dict() for s in result.signals]
+    signals: list[Any] = list(result.signals)  # the engine annotates the field loosely
+    line.signals = [s.to_dict() for s in signals]
     line.screened_at = timezone.now()
 
 
@@ -178,7 +179,9 @@ def entries_receive(*, actor: Any, entries: Sequence[ParsedEntry], source: str) 
             "Screened on arrival: clear"
             if not flagged
             else "Screened on arrival: "
-            + "; ".join(f"line {ln.line} {ln.decision} ({ln.order_reference or ln.watch_list or 'risk'})" for ln in flagged)
+            + "; ".join(
+                f"line {ln.line} {ln.decision} ({ln.order_reference or ln.watch_list or 'risk'})" for ln in flagged
+            )
         )
         timeline_add(
             entry=entry,
@@ -222,8 +225,10 @@ def entry_target(*, actor: Any, entry: Entry, action: str, reason: str) -> Entry
 def _order_scope(order: EnforcementOrder | None, reference: str) -> str:
     if order is None:
         return f"{reference}: statutory presumption"
-    parties = ", ".join(f"{op.party.name}" + (f" ({'; '.join(op.qualifiers)})" if op.qualifiers else "")
-                        for op in order.order_parties.select_related("party"))
+    parties = ", ".join(
+        f"{op.party.name}" + (f" ({'; '.join(op.qualifiers)})" if op.qualifiers else "")
+        for op in order.order_parties.select_related("party")
+    )
     regions = ", ".join(r.name for r in order.regions.all())
     parts = [f"{order.get_order_type_display()} {order.reference}: {order.merchandise}"]
     if parties:
@@ -284,7 +289,9 @@ def entry_detain(
     if order_reference and order is None:
         raise PortsError(f"no order {order_reference!r} in the registry")
     if order is not None and not order.is_enforced:
-        raise PortsError(f"{order.reference} is {order.get_status_display().lower()}: it no longer supports a detention")
+        raise PortsError(
+            f"{order.reference} is {order.get_status_display().lower()}: it no longer supports a detention"
+        )
     line = next((ln for ln in entry.lines.all() if ln.order_reference == reference), top)
     regime = _regime_for(order, line)
     today = notice_date or timezone.localdate()
@@ -528,7 +535,9 @@ def detention_decide(
         raise PortsError("seizure applies only to goods under a Finding (19 CFR 12.44(b))")
     if outcome == DetentionDecision.Outcome.EXCLUDE and detention.regime == Regime.FINDING:
         raise PortsError("goods under a Finding that are not admissible are seized, not excluded")
-    step = DETENTION_LIFECYCLE.check(_OUTCOME_TRANSITION[outcome], state=detention.status, actor=actor)
+    step = DETENTION_LIFECYCLE.check(
+        _OUTCOME_TRANSITION[DetentionDecision.Outcome(outcome)], state=detention.status, actor=actor
+    )
     previous = detention.status
     detention.status = step.target
     detention.decided_at = timezone.now()
@@ -544,7 +553,7 @@ def detention_decide(
         detention=detention, outcome=outcome, reason=reason, decided_by=_user(actor)
     )
     entry = detention.entry
-    entry.status = ENTRY_STATUS_FOR_DETENTION[detention.status]
+    entry.status = ENTRY_STATUS_FOR_DETENTION[Detention.Status(detention.status)]
     entry.save(update_fields=["status", "updated_at"])
     label = DetentionDecision.Outcome(outcome).label
     extra = ""
@@ -615,7 +624,9 @@ def detentions_abandon_overdue(*, today: dt.date | None = None) -> list[Detentio
     """Excluded goods not exported within 60 days of the exclusion notice are deemed abandoned."""
     today = today or timezone.localdate()
     out: list[Detention] = []
-    clocks = Clock.objects.filter(kind=Clock.Kind.ABANDONMENT, running=True, detention__status=Detention.Status.EXCLUDED)
+    clocks = Clock.objects.filter(
+        kind=Clock.Kind.ABANDONMENT, running=True, detention__status=Detention.Status.EXCLUDED
+    )
     for clock in clocks.select_related("detention").prefetch_related("suspensions", "extensions"):
         if clock_state(clock, today=today).overdue:
             detention_decide(
@@ -686,7 +697,9 @@ def clocks_remind(*, today: dt.date | None = None) -> list[Notice]:
 
 
 @transaction.atomic
-def entries_rescreen(*, actor: Any, since: dt.date, order: EnforcementOrder | None = None, trigger: str = "") -> RescreenRun:
+def entries_rescreen(
+    *, actor: Any, since: dt.date, order: EnforcementOrder | None = None, trigger: str = ""
+) -> RescreenRun:
     """Re-screen entry lines imported on or after ``since``; findings list every line whose result changed.
 
     Lines that become hits or reviews put their cleared or released entry back in the targeting queue.
@@ -753,7 +766,8 @@ def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str
     if actor != user and not getattr(actor, "is_staff", False):
         raise PortsError("only administrators may create tokens for others")
     secret = "s307_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip()[:100] or "API token", prefix=secret[:12],
-                                    digest=photo.sha256(secret.encode()))
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100] or "API token", prefix=secret[:12], digest=photo.sha256(secret.encode())
+    )
     audit_record(actor=actor, action="api_token.create", target=token, data={"user": user.get_username()})
     return token, secret

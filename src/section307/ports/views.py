@@ -89,7 +89,8 @@ def _render_entry(
             "detention": detention,
             "timeline": selectors.entry_timeline(user=request.user, entry=entry),
             "actions": ENTRY_LIFECYCLE.available(entry.status, request.user),
-            "target_form": target_form or TargetForm(initial={"order_reference": getattr(entry.top_line, "order_reference", "")}),
+            "target_form": target_form
+            or TargetForm(initial={"order_reference": getattr(entry.top_line, "order_reference", "")}),
             "image_form": image_form or ImageForm(initial={"shared_with_importer": True}),
             "image_report": image_report,
             "standard": photo.STANDARD,
@@ -156,14 +157,14 @@ def image_upload(request: HttpRequest, entry_number: str) -> HttpResponse:
 
 
 @login_required
-def image_file(request: HttpRequest, pk: int, variant: str = "image") -> HttpResponse:
+def image_file(request: HttpRequest, pk: int, variant: str = "image") -> FileResponse:
     """Staff see every photo; the importer of record sees the photos shared with it."""
     image = get_object_or_404(ExamImage.objects.select_related("entry"), pk=pk)
     if not entries_visible_to(request.user).filter(pk=image.entry_id).exists():
         raise Http404
-    if not is_port_staff(request.user):
-        if not image.shared_with_importer or image.entry.organization_id != request.user.organization_id:  # type: ignore[union-attr]
-            raise Http404
+    own = image.shared_with_importer and image.entry.organization_id == getattr(request.user, "organization_id", None)
+    if not (is_port_staff(request.user) or own):
+        raise Http404
     field = image.redacted if variant == "redacted" else image.image
     if not field:
         raise Http404
@@ -266,7 +267,10 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return detention_detail(request, pk, decision_form=form)
     try:
         services.detention_decide(
-            actor=request.user, detention=detention, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"]
+            actor=request.user,
+            detention=detention,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
         )
     except (services.PortsError, TransitionNotAllowed) as exc:
         form.add_error(None, str(exc))
@@ -352,5 +356,9 @@ def rescreen_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "ports/rescreen_detail.html",
-        {"run": run, "affected": [f for f in findings if f.newly_affected], "other": [f for f in findings if not f.newly_affected]},
+        {
+            "run": run,
+            "affected": [f for f in findings if f.newly_affected],
+            "other": [f for f in findings if not f.newly_affected],
+        },
     )

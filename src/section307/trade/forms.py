@@ -55,5 +55,6 @@ class AnswerForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
-                           label="Note (carrier, destination)")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000, label="Note (carrier, destination)"
+    )

@@ -66,9 +66,11 @@ def request_create(
             )
         if not detention.is_open:
             raise TradeError("the detention has been decided", "detention")
-        if TradeRequest.objects.filter(detention=detention, kind=kind).exclude(
-            status__in=[TradeRequest.Status.WITHDRAWN]
-        ).exists():
+        if (
+            TradeRequest.objects.filter(detention=detention, kind=kind)
+            .exclude(status__in=[TradeRequest.Status.WITHDRAWN])
+            .exists()
+        ):
             raise TradeError("a request of this type already exists for this detention; add to it instead", "kind")
         order = detention.order
     else:
@@ -248,9 +250,7 @@ def order_change_request_forward(*, actor: Any, request: TradeRequest) -> str:
     except ImportError:
         return ""
     assert request.order is not None
-    answers = "\n".join(
-        f"- {label}: {request.ilo_answers.get(key, '')}" for key, label in ILO_INDICATORS
-    )
+    answers = "\n".join(f"- {label}: {request.ilo_answers.get(key, '')}" for key, label in ILO_INDICATORS)
     grounds = (
         f"{CHANGE_GROUNDS.get(request.grounds, '')}\n\n{request.statement}\n\nILO indicators:\n{answers}\n\n"
         f"Documents: {request.documents.count()} in importer-portal request {request.pk}."
@@ -289,8 +289,9 @@ def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestM
     request.save(update_fields=["status", "updated_at"])
     entry = request.detention.entry if request.detention else None
     if entry is not None:
-        timeline_add(entry=entry, kind="question", summary=f"Question to the importer: {question}", actor=actor,
-                     shared=True)
+        timeline_add(
+            entry=entry, kind="question", summary=f"Question to the importer: {question}", actor=actor, shared=True
+        )
     notice_create(
         organization=request.organization,
         entry=entry,
@@ -316,8 +317,13 @@ def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> Request
     request.status = TradeRequest.Status.SUBMITTED
     request.save(update_fields=["status", "updated_at"])
     if request.detention is not None:
-        timeline_add(entry=request.detention.entry, kind="answer", summary="The importer answered the port's question",
-                     actor=actor, shared=True)
+        timeline_add(
+            entry=request.detention.entry,
+            kind="answer",
+            summary="The importer answered the port's question",
+            actor=actor,
+            shared=True,
+        )
     audit_record(actor=actor, action="trade_request.answer", target=request)
     return message
 

@@ -53,7 +53,8 @@ def check_document(data: bytes, name: str) -> CheckedUpload:
         raise UploadRejected(f"{name}: the file is empty")
     if len(data) > MAX_DOCUMENT_BYTES:
         raise UploadRejected(
-            f"{name}: the file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_DOCUMENT_BYTES // 1024 // 1024} MB"
+            f"{name}: the file is {len(data) / 1024 / 1024:.1f} MB;"
+            f" the limit is {MAX_DOCUMENT_BYTES // 1024 // 1024} MB"
         )
     kind = filetype.guess(data)
     mime = kind.mime if kind else None

@@ -95,7 +95,9 @@ def detention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "clocks": port_selectors.clock_rows(detention),
             "proof": PROOF_ACCEPTED[detention.regime],
             "requests": selectors.requests_for_detention(user=request.user, detention=detention),
-            "kinds": [(k, RequestKind(k).label) for k in REQUEST_KINDS_FOR_REGIME[detention.regime] if k not in existing],
+            "kinds": [
+                (k, RequestKind(k).label) for k in REQUEST_KINDS_FOR_REGIME[detention.regime] if k not in existing
+            ],
             "export_form": ExportForm(),
         },
     )
@@ -186,7 +188,9 @@ def request_statement(request: HttpRequest, pk: int) -> HttpResponse:
     obj = _own_request(request, pk)
     form: StatementForm = ChangeRequestForm(request.POST) if obj.kind in ORDER_KINDS else StatementForm(request.POST)
     if not form.is_valid():
-        return render(request, "trade/request_detail.html", _request_context(request, obj, statement_form=form), status=400)
+        return render(
+            request, "trade/request_detail.html", _request_context(request, obj, statement_form=form), status=400
+        )
     data = form.cleaned_data
     try:
         services.request_update(
@@ -199,7 +203,9 @@ def request_statement(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.TradeError as exc:
         form.add_error(exc.field or None, str(exc))
-        return render(request, "trade/request_detail.html", _request_context(request, obj, statement_form=form), status=400)
+        return render(
+            request, "trade/request_detail.html", _request_context(request, obj, statement_form=form), status=400
+        )
     messages.success(request, "Saved.")
     return redirect("trade:request_detail", pk=pk)
 
@@ -250,7 +256,9 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     obj = _own_request(request, pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        return render(request, "trade/request_detail.html", _request_context(request, obj, answer_form=form), status=400)
+        return render(
+            request, "trade/request_detail.html", _request_context(request, obj, answer_form=form), status=400
+        )
     try:
         services.request_answer(actor=request.user, request=obj, answer=form.cleaned_data["answer"])
         messages.success(request, "Answer sent.")
@@ -272,11 +280,13 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int) -> HttpResponse:
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
     doc = get_object_or_404(RequestDocument.objects.select_related("request"), pk=pk)
     if not requests_visible_to(request.user).filter(pk=doc.request_id).exists():
         raise Http404
-    return FileResponse(doc.file.open("rb"), content_type=doc.content_type, as_attachment=True, filename=doc.original_name)
+    return FileResponse(
+        doc.file.open("rb"), content_type=doc.content_type, as_attachment=True, filename=doc.original_name
+    )
 
 
 @portal_user

@@ -2,101 +2,221 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import section307.trade.models
 from django.conf import settings
 from django.db import migrations, models
 
+import section307.trade.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('orders', '0002_country_wide'),
-        ('ports', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("orders", "0002_country_wide"),
+        ("ports", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TradeRequest',
+            name="TradeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('kind', models.CharField(choices=[('wro_admissibility', 'WRO admissibility review'), ('uflpa_applicability', 'UFLPA applicability review'), ('uflpa_exception', 'UFLPA exception'), ('caatsa_exception', 'CAATSA exception'), ('order_modification', 'WRO modification'), ('order_revocation', 'WRO revocation')], max_length=24)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('info_requested', 'More information requested'), ('granted', 'Granted'), ('denied', 'Denied'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=16)),
-                ('statement', models.TextField(blank=True, help_text="The importer's detailed statement or grounds")),
-                ('ilo_answers', models.JSONField(blank=True, default=dict)),
-                ('grounds', models.CharField(blank=True, max_length=20)),
-                ('proposed_change', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True)),
-                ('case_reference', models.CharField(blank=True, max_length=60)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('detention', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='trade_requests', to='ports.detention')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='trade_requests', to='orders.enforcementorder')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='trade_requests', to='accounts.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("wro_admissibility", "WRO admissibility review"),
+                            ("uflpa_applicability", "UFLPA applicability review"),
+                            ("uflpa_exception", "UFLPA exception"),
+                            ("caatsa_exception", "CAATSA exception"),
+                            ("order_modification", "WRO modification"),
+                            ("order_revocation", "WRO revocation"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("info_requested", "More information requested"),
+                            ("granted", "Granted"),
+                            ("denied", "Denied"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("statement", models.TextField(blank=True, help_text="The importer's detailed statement or grounds")),
+                ("ilo_answers", models.JSONField(blank=True, default=dict)),
+                ("grounds", models.CharField(blank=True, max_length=20)),
+                ("proposed_change", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.TextField(blank=True)),
+                ("case_reference", models.CharField(blank=True, max_length=60)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "detention",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trade_requests",
+                        to="ports.detention",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trade_requests",
+                        to="orders.enforcementorder",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trade_requests",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('use_portal', "Can use the importer portal for the user's organization")],
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("use_portal", "Can use the importer portal for the user's organization")],
             },
         ),
         migrations.CreateModel(
-            name='RequestMessage',
+            name="RequestMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('question', 'Question from the port'), ('answer', 'Answer from the importer')], max_length=10)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='trade.traderequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("question", "Question from the port"), ("answer", "Answer from the importer")],
+                        max_length=10,
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="messages", to="trade.traderequest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestDocument',
+            name="RequestDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(max_length=40)),
-                ('tier', models.PositiveSmallIntegerField(blank=True, help_text='Supply-chain tier (1 = direct supplier)', null=True)),
-                ('file', models.FileField(upload_to=section307.trade.models._document_path)),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('language', models.CharField(default='en', max_length=12)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('translation_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='translations', to='trade.requestdocument')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='trade.traderequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("category", models.CharField(max_length=40)),
+                (
+                    "tier",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Supply-chain tier (1 = direct supplier)", null=True
+                    ),
+                ),
+                ("file", models.FileField(upload_to=section307.trade.models._document_path)),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("language", models.CharField(default="en", max_length=12)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "translation_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="translations",
+                        to="trade.requestdocument",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="documents", to="trade.traderequest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestVersion',
+            name="RequestVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('statement', models.TextField(blank=True)),
-                ('ilo_answers', models.JSONField(blank=True, default=dict)),
-                ('checklist', models.JSONField(blank=True, default=list)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('documents', models.ManyToManyField(related_name='versions', to='trade.requestdocument')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='trade.traderequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("statement", models.TextField(blank=True)),
+                ("ilo_answers", models.JSONField(blank=True, default=dict)),
+                ("checklist", models.JSONField(blank=True, default=list)),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("documents", models.ManyToManyField(related_name="versions", to="trade.requestdocument")),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="versions", to="trade.traderequest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['request', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('request', 'number'), name='request_version_unique')],
+                "ordering": ["request", "number"],
+                "constraints": [models.UniqueConstraint(fields=("request", "number"), name="request_version_unique")],
             },
         ),
     ]
