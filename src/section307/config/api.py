@@ -21,3 +21,6 @@ def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 api.add_router("/", ports_router)
+from section307.orders.api import router as orders_router  # noqa: E402
+
+api.add_router("/", orders_router)

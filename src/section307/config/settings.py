@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "section307.goods",
     "section307.orders",
     "section307.refdata",
+    "section307.allegations",
+    "section307.cases",
     "section307.ports",
     "section307.trade",
     "django.contrib.admin",
@@ -202,6 +204,47 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SECTION307_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Cases (issue 5) ----------------------------------------------------------------------
+# Largest evidence file accepted, in bytes.
+CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("SECTION307_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# --- Allegations (section307.allegations) ---------------------------------------------------
+# Fernet keys (comma-separated, newest first) encrypt reporter identities and evidence files at rest;
+# MultiFernet decrypts with any listed key, so a new key can be prepended and old data rotated later.
+# The receipt key is the HMAC key under which receipt codes are stored. Development generates both
+# into VAR_DIR; the production profile refuses to start without them (checked in the app's ready()).
+def _development_key(name: str, *, fernet: bool) -> str:
+    key_file = VAR_DIR / name
+    if key_file.exists():
+        return key_file.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    if fernet:
+        from cryptography.fernet import Fernet
+
+        key = Fernet.generate_key().decode()
+    else:
+        key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+SECTION307_KEYS_FROM_ENVIRONMENT = bool(
+    os.environ.get("SECTION307_ENCRYPTION_KEYS") and os.environ.get("SECTION307_RECEIPT_KEY")
+)
+SECTION307_ENCRYPTION_KEYS = env_list("SECTION307_ENCRYPTION_KEYS", []) or [
+    _development_key("encryption_key", fernet=True)
+]
+SECTION307_RECEIPT_KEY = os.environ.get("SECTION307_RECEIPT_KEY") or _development_key("receipt_key", fernet=False)
+SECTION307_ALLEGATION_LIMITS = {
+    "max_file_bytes": int(os.environ.get("SECTION307_ALLEGATION_MAX_FILE_MB", "25")) * 1024 * 1024,
+    "max_files": int(os.environ.get("SECTION307_ALLEGATION_MAX_FILES", "10")),
+    "max_total_bytes": int(os.environ.get("SECTION307_ALLEGATION_MAX_TOTAL_MB", "100")) * 1024 * 1024,
+    "submit_rate": os.environ.get("SECTION307_ALLEGATION_SUBMIT_RATE", "10/h"),
+    "receipt_rate": os.environ.get("SECTION307_ALLEGATION_RECEIPT_RATE", "10/15m"),
+    "draft_days": int(os.environ.get("SECTION307_ALLEGATION_DRAFT_DAYS", "2")),
 }
 
 # --- Port enforcement and importer portal (section307.ports, section307.trade) ---

@@ -13,6 +13,8 @@ urlpatterns = [
     path("registry/", include("section307.orders.urls")),
     path("port/", include("section307.ports.urls")),
     path("portal/", include("section307.trade.urls")),
+    path("orders/", include("section307.orders.public_urls")),
+    path("cases/", include("section307.cases.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

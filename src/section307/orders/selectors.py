@@ -83,3 +83,52 @@ def order_export_rows() -> Iterator[dict[str, Any]]:
                 "aliases": " | ".join(link.party.aliases()),
                 "qualifiers": " | ".join(link.qualifiers),
             }
+
+
+# The published list: WROs and Findings, like CBP's list (other order types are screening data).
+PUBLIC_TYPES = ("wro", "finding")
+PUBLIC_COLUMNS = ["reference", "type", "status", "effective_date", "country", "merchandise", "manufacturers", "regions"]
+
+
+def public_order_list(
+    *,
+    order_type: str = "",
+    status: str = "",
+    country: str = "",
+    query: str = "",
+    since: Any = None,
+) -> QuerySet[EnforcementOrder]:
+    """Orders a public visitor may see, with the filters of the public page and API."""
+    qs = order_list(
+        order_type=order_type if order_type in PUBLIC_TYPES else "", status=status, country=country, query=query
+    ).filter(order_type__in=PUBLIC_TYPES)
+    if since is not None:
+        qs = qs.filter(effective_date__gte=since)
+    return qs.order_by("-effective_date", "-reference")
+
+
+def public_order_row(order: EnforcementOrder) -> dict[str, Any]:
+    return {
+        "reference": order.reference,
+        "type": order.get_order_type_display(),
+        "status": order.get_status_display(),
+        "effective_date": order.effective_date.isoformat() if order.effective_date else "",
+        "country": order.country.name if order.country else "",
+        "merchandise": order.merchandise,
+        "manufacturers": [link.party.name for link in order.order_parties.all()],
+        "regions": [r.name for r in order.regions.all()],
+    }
+
+
+def public_order_history(order: EnforcementOrder) -> list[dict[str, Any]]:
+    # Internal notes and the people who acted stay out of the public record.
+    return [
+        {
+            "event": event.get_kind_display(),
+            "effective_date": event.effective_date.isoformat() if event.effective_date else "",
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+            "changed": sorted(event.changes),
+        }
+        for event in order.events.all()
+    ]

@@ -1,0 +1,57 @@
+"""The triage lifecycle of an allegation, in one table, and what the reporter is shown for each state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from section307.accounts.roles import ADMINISTRATOR, SUPERVISOR, user_has_role
+from section307.allegations.models import AllegationStatus, PublicStatus
+from section307.core.lifecycle import StateMachine, Transition
+
+NEW, IN_TRIAGE, INFO_REQUESTED, ESCALATED, DUPLICATE, CLOSED = (
+    AllegationStatus.NEW,
+    AllegationStatus.IN_TRIAGE,
+    AllegationStatus.INFO_REQUESTED,
+    AllegationStatus.ESCALATED,
+    AllegationStatus.DUPLICATE,
+    AllegationStatus.CLOSED,
+)
+OPEN = frozenset({NEW, IN_TRIAGE, INFO_REQUESTED})
+
+
+def _may_triage(actor: Any) -> bool:
+    return actor is None or bool(getattr(actor, "has_perm", None) and actor.has_perm("allegations.triage_allegation"))
+
+
+def _may_reopen(actor: Any) -> bool:
+    return actor is not None and user_has_role(actor, SUPERVISOR, ADMINISTRATOR)
+
+
+def _reporter(actor: Any) -> bool:
+    # The reporter has no account: replies arrive through the receipt channel as the public actor.
+    return not getattr(actor, "is_authenticated", False)
+
+
+ALLEGATION_LIFECYCLE = StateMachine(
+    name="allegation",
+    states=(NEW, IN_TRIAGE, INFO_REQUESTED, ESCALATED, DUPLICATE, CLOSED),
+    transitions=(
+        Transition("start_triage", frozenset({NEW}), IN_TRIAGE, _may_triage, "Start triage"),
+        Transition("request_info", OPEN, INFO_REQUESTED, _may_triage, "Ask the reporter"),
+        Transition("reporter_replied", frozenset({INFO_REQUESTED}), IN_TRIAGE, _reporter, "Reporter replied"),
+        Transition("mark_duplicate", OPEN, DUPLICATE, _may_triage, "Mark as duplicate / merge"),
+        Transition("escalate", OPEN | {ESCALATED}, ESCALATED, _may_triage, "Link to a case"),
+        Transition("close", OPEN | {ESCALATED}, CLOSED, _may_triage, "Close"),
+        Transition("reopen", frozenset({CLOSED, DUPLICATE}), IN_TRIAGE, _may_reopen, "Reopen"),
+    ),
+)
+
+# The reporter never sees internal states; an open question always shows as "more information requested".
+PUBLIC_STATUS: dict[str, str] = {
+    NEW: PublicStatus.RECEIVED,
+    IN_TRIAGE: PublicStatus.UNDER_REVIEW,
+    INFO_REQUESTED: PublicStatus.INFO_REQUESTED,
+    ESCALATED: PublicStatus.UNDER_REVIEW,
+    DUPLICATE: PublicStatus.UNDER_REVIEW,
+    CLOSED: PublicStatus.CLOSED,
+}

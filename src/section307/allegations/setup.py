@@ -1,0 +1,37 @@
+"""Wiring done from ``AllegationsConfig.ready()``: roles, navigation, demo step."""
+
+from __future__ import annotations
+
+from section307.accounts import roles
+
+_VIEW = ["allegations.view_allegation", "allegations.triage_allegation", "allegations.view_attachment"]
+
+ROLE_ADDITIONS: dict[str, list[str]] = {
+    roles.ANALYST: _VIEW,
+    # Supervisors may also read a reporter's identity and open original evidence (every read is audited).
+    roles.SUPERVISOR: [*_VIEW, "allegations.view_reporter_identity", "allegations.view_original_evidence"],
+    roles.ADMINISTRATOR: ["allegations.view_allegation"],
+}
+
+
+def register() -> None:
+    for role, perms in ROLE_ADDITIONS.items():
+        existing = roles.ROLE_PERMISSIONS.setdefault(role, [])
+        existing.extend(p for p in perms if p not in existing)
+
+    from section307.core.context_processors import NAV_ITEMS, NavItem
+
+    wanted = [
+        NavItem("Report forced labor", "allegations:report_start"),
+        NavItem("Allegations", "allegations:inbox", permission="allegations.triage_allegation"),
+    ]
+    for item in wanted:
+        if item not in NAV_ITEMS:
+            # Before "Administration", which stays last.
+            NAV_ITEMS.insert(max(len(NAV_ITEMS) - 1, 0), item)
+
+    from section307.demo.world import STEPS
+
+    step = "section307.allegations.demo.build_allegations"
+    if step not in STEPS:
+        STEPS.append(step)

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "section307.cases"
+    label = "cases"
+    verbose_name = "Cases and investigations"
+
+    def ready(self) -> None:
+        from section307.accounts import roles
+        from section307.core.context_processors import NAV_ITEMS, NavItem
+        from section307.demo.world import STEPS
+
+        work = ["cases.view_case", "cases.add_case", "cases.work_case"]
+        roles.ROLE_PERMISSIONS[roles.ANALYST].extend(work)
+        roles.ROLE_PERMISSIONS[roles.SUPERVISOR].extend([*work, "cases.approve_proposal"])
+        # Partners hold the model permission for navigation only; which cases they see is per share.
+        roles.ROLE_PERMISSIONS[roles.PARTNER_AGENCY].append("cases.view_case")
+        roles.ROLE_PERMISSIONS[roles.ADMINISTRATOR].extend(
+            ["cases.view_casetemplate", "cases.add_casetemplate", "cases.change_casetemplate"]
+        )
+        if not any(item.url_name == "cases:dashboard" for item in NAV_ITEMS):
+            NAV_ITEMS.insert(1, NavItem("Cases", "cases:dashboard", permission="cases.view_case"))
+        if "section307.cases.demo.demo_cases" not in STEPS:
+            STEPS.append("section307.cases.demo.demo_cases")

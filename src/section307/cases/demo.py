@@ -1,0 +1,120 @@
+"""Demo step: a palm-oil case in phase 2 with tasks, a draft supply-chain map and tagged evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.utils import timezone
+
+from section307.cases.ilo import Indicator, Strength
+from section307.cases.models import Case, CaseParty, CaseTemplate, Evidence
+
+DEMO_TITLE = "Palm oil from Sabah estates: recruitment debt and retained passports"
+
+
+def _png(text: str) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 200), (238, 238, 238))
+    ImageDraw.Draw(image).text((20, 90), text, fill=(20, 20, 20))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def demo_cases(world: Any) -> None:
+    from section307.cases import services
+
+    if Case.objects.filter(title=DEMO_TITLE).exists():
+        return
+    analyst = world.users["analyst"][0]
+    analyst2 = world.users["analyst2"][0]
+    parties, goods = world.parties, world.goods
+    from section307.geo.models import Country
+
+    opened = timezone.localdate() - dt.timedelta(days=40)
+    case = services.case_create(
+        actor=analyst,
+        title=DEMO_TITLE,
+        template=CaseTemplate.objects.filter(is_active=True).order_by("id").first(),
+        origin=Case.Origin.TIP,
+        summary="Workers on estates supplying a Sabah mill report recruitment fees repaid from wages and "
+        "passports held by supervisors.",
+        priority=Case.Priority.HIGH,
+        risk_rating=Case.Risk.HIGH,
+        team=[analyst2],
+        goods=[goods["Palm oil"]],
+        countries=[Country.objects.get(code="MY")],
+        hts_prefixes=["1511"],
+        opened_on=opened,
+    )
+    producer = services.case_party_add(
+        actor=analyst, case=case, party=parties["borneo"], role=CaseParty.Role.PRODUCER, tier=2
+    )
+    services.case_party_add(
+        actor=analyst,
+        case=case,
+        party=parties["alnoor"],
+        role=CaseParty.Role.SUPPLIER,
+        tier=1,
+        is_target=False,
+        notes="Trader named on bills of lading",
+    )
+    trader = CaseParty.objects.get(case=case, party=parties["alnoor"])
+    services.case_party_add(
+        actor=analyst, case=case, party=parties["borneo"], role=CaseParty.Role.PRODUCER, tier=2, supplies_to=trader
+    )
+    services.case_transition(actor=analyst, case=case, transition="begin_research")
+    for task in case.tasks.filter(phase="initiation"):
+        services.task_complete(actor=analyst, task=task)
+
+    testimony = services.evidence_add(
+        actor=analyst,
+        case=case,
+        file=io.BytesIO(
+            b"Interview note, 12 workers (translated).\n"
+            b"Recruitment fee of 4,000 ringgit deducted monthly; passports kept in the estate office;\n"
+            b"workers told they would be reported to immigration if they left.\n"
+        ),
+        filename="interview-note.txt",
+        kind=Evidence.Kind.TESTIMONY,
+        title="Worker interviews, Sandakan district",
+        source="NGO partner field team",
+        reliability="B",
+        date_obtained=opened + dt.timedelta(days=5),
+        origin=Evidence.Origin.DEMO,
+    )
+    services.evidence_tag(actor=analyst, evidence=testimony, indicator=Indicator.DEBT, strength=Strength.STRONG)
+    services.evidence_tag(actor=analyst, evidence=testimony, indicator=Indicator.DOCUMENTS, strength=Strength.STRONG)
+    services.evidence_tag(actor=analyst, evidence=testimony, indicator=Indicator.THREATS, strength=Strength.MODERATE)
+    photo = services.evidence_add(
+        actor=analyst,
+        case=case,
+        file=io.BytesIO(_png("Worker housing, estate block C (demo image)")),
+        filename="housing.png",
+        kind=Evidence.Kind.PHOTO,
+        title="Photo of worker housing",
+        source="NGO partner field team",
+        reliability="C",
+        date_obtained=opened + dt.timedelta(days=6),
+        origin=Evidence.Origin.DEMO,
+    )
+    services.evidence_tag(actor=analyst, evidence=photo, indicator=Indicator.CONDITIONS, strength=Strength.MODERATE)
+    services.evidence_annotate(actor=analyst, evidence=photo, body="Roughly 20 beds per room; no cooking area.")
+
+    # Link a demo allegation when the allegations app has one to offer.
+    try:
+        from section307.allegations.models import Allegation, AllegationStatus
+    except ImportError:  # pragma: no cover - the allegations app is part of the project
+        return
+    allegation = (
+        Allegation.objects.filter(status__in=[AllegationStatus.NEW, AllegationStatus.IN_TRIAGE])
+        .filter(country_id="MY")
+        .order_by("id")
+        .first()
+    ) or Allegation.objects.filter(status__in=[AllegationStatus.NEW, AllegationStatus.IN_TRIAGE]).order_by("id").first()
+    if allegation is not None:
+        services.case_link_allegation(actor=analyst, case=case, allegation=allegation, note="Demo link")
+    world.notes.append(f"Case {case.reference} (phase 2) for analyst; evidence tagged; producer {producer.party}.")

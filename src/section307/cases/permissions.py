@@ -1,0 +1,109 @@
+"""Object-level rules for cases. Deny by default: a user sees a case only through one of these rules.
+
+- analysts: cases they own or are on the team of;
+- supervisors: every case of their agency (and may approve proposals they did not write);
+- partner-agency users: cases shared with their organization, read-only or with comment rights;
+- trade users, port officers, administrators and the public: no cases.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from section307.accounts.roles import ANALYST, PARTNER_AGENCY, SUPERVISOR, user_roles
+from section307.cases.models import Case, CaseShare, OrderProposal
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    READ = 1
+    COMMENT = 2
+    WORK = 3
+    SUPERVISE = 4
+
+
+def _active_share(user: Any, case: Case) -> CaseShare | None:
+    if getattr(user, "organization_id", None) is None:
+        return None
+    return CaseShare.objects.filter(case=case, organization_id=user.organization_id, revoked_at__isnull=True).first()
+
+
+def case_access(user: Any, case: Case) -> Access:
+    roles = user_roles(user)
+    if not roles:
+        return Access.NONE
+    if SUPERVISOR in roles and user.organization_id is not None and case.agency_id == user.organization_id:
+        return Access.SUPERVISE
+    if (ANALYST in roles or SUPERVISOR in roles) and (
+        case.owner_id == user.pk or case.team.filter(pk=user.pk).exists()
+    ):
+        return Access.WORK
+    if PARTNER_AGENCY in roles:
+        share = _active_share(user, case)
+        if share is not None:
+            return Access.COMMENT if share.access == CaseShare.Access.COMMENT else Access.READ
+    return Access.NONE
+
+
+def visible_cases_filter(user: Any) -> Q | None:
+    """The Q that selects exactly the cases ``case_access`` grants at least READ on; None means none."""
+    roles = user_roles(user)
+    clauses: list[Q] = []
+    if SUPERVISOR in roles and user.organization_id is not None:
+        clauses.append(Q(agency_id=user.organization_id))
+    if ANALYST in roles or SUPERVISOR in roles:
+        clauses.append(Q(owner_id=user.pk) | Q(team__id=user.pk))
+    if PARTNER_AGENCY in roles and user.organization_id is not None:
+        clauses.append(Q(shares__organization_id=user.organization_id, shares__revoked_at__isnull=True))
+    if not clauses:
+        return None
+    q = clauses[0]
+    for clause in clauses[1:]:
+        q |= clause
+    return q
+
+
+def visible_cases(user: Any, qs: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    qs = Case.objects.all() if qs is None else qs
+    q = visible_cases_filter(user)
+    if q is None:
+        return qs.none()
+    return qs.filter(pk__in=Case.objects.filter(q).values("pk"))
+
+
+def can_view(user: Any, case: Case) -> bool:
+    return case_access(user, case) >= Access.READ
+
+
+def can_comment(user: Any, case: Case) -> bool:
+    return case_access(user, case) >= Access.COMMENT
+
+
+def can_work(user: Any, case: Case) -> bool:
+    return case_access(user, case) >= Access.WORK
+
+
+def can_view_evidence(user: Any, case: Case) -> bool:
+    access = case_access(user, case)
+    if access >= Access.WORK:
+        return True
+    if access >= Access.READ:
+        share = _active_share(user, case)
+        return share is not None and share.include_evidence
+    return False
+
+
+def can_manage(user: Any, case: Case) -> bool:
+    """Share, close, merge, reassign: the owner or a supervisor of the agency."""
+    access = case_access(user, case)
+    return access == Access.SUPERVISE or (access == Access.WORK and case.owner_id == user.pk)
+
+
+def can_decide(user: Any, case: Case, proposal: OrderProposal | None = None) -> bool:
+    """Approve or return a proposal: a supervisor of the agency who did not write it (two-person rule)."""
+    if case_access(user, case) != Access.SUPERVISE or not user.has_perm("cases.approve_proposal"):
+        return False
+    return proposal is None or proposal.author_id != user.pk

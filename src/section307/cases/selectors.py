@@ -1,0 +1,226 @@
+"""Reads for cases, always through the object-level rules in ``cases.permissions``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from section307.cases import permissions as perms
+from section307.cases.ilo import RELIABLE, STRENGTH_WEIGHT, Dimension, Element, Indicator, Strength
+from section307.cases.lifecycle import CASE_LIFECYCLE, GATES
+from section307.cases.models import Case, CaseTask, Evidence, IndicatorTag, Phase
+
+
+def case_list(*, user: Any, phase: str = "", query: str = "", priority: str = "", mine: bool = False) -> QuerySet[Case]:
+    qs = perms.visible_cases(user).select_related("owner", "agency")
+    if phase == "open":
+        qs = qs.exclude(phase=Phase.CLOSED)
+    elif phase:
+        qs = qs.filter(phase=phase)
+    if priority:
+        qs = qs.filter(priority=priority)
+    if mine:
+        qs = qs.filter(Q(owner=user) | Q(team=user)).distinct()
+    if query:
+        qs = qs.filter(
+            Q(reference__icontains=query) | Q(title__icontains=query) | Q(parties__name__icontains=query)
+        ).distinct()
+    return qs.annotate(open_tasks=Count("tasks", filter=Q(tasks__status=CaseTask.Status.OPEN), distinct=True)).order_by(
+        "-updated_at"
+    )
+
+
+def case_for(*, user: Any, reference: str) -> Case | None:
+    """The case if this user may see it, else None (views answer 404 so existence is not revealed)."""
+    case = Case.objects.select_related("owner", "agency", "template", "merged_into").filter(reference=reference).first()
+    if case is None or not perms.can_view(user, case):
+        return None
+    return case
+
+
+def tasks_for_user(*, user: Any) -> QuerySet[CaseTask]:
+    return (
+        CaseTask.objects.filter(assignee=user, status=CaseTask.Status.OPEN, case__in=perms.visible_cases(user))
+        .select_related("case")
+        .order_by("due_date", "id")
+    )
+
+
+def team_queue(*, user: Any, overdue_only: bool = False) -> QuerySet[CaseTask]:
+    """Open tasks on every case the user can work (supervisors: their agency's cases)."""
+    qs = CaseTask.objects.filter(
+        status=CaseTask.Status.OPEN,
+        case__in=perms.visible_cases(user).exclude(phase=Phase.CLOSED),
+    ).select_related("case", "assignee")
+    if overdue_only:
+        qs = qs.filter(due_date__lt=timezone.localdate())
+    return qs.order_by("due_date", "case__reference", "id")
+
+
+def overdue_tasks() -> QuerySet[CaseTask]:
+    return CaseTask.objects.filter(
+        status=CaseTask.Status.OPEN,
+        due_date__lt=timezone.localdate(),
+        case__phase__in=list(set(Phase.values) - {Phase.CLOSED}),
+    ).select_related("case", "assignee")
+
+
+def case_evidence(*, case: Case) -> QuerySet[Evidence]:
+    """The case's evidence and that of every case merged into it."""
+    ids = [case.pk, *Case.objects.filter(merged_into=case).values_list("pk", flat=True)]
+    return Evidence.objects.filter(case_id__in=ids).select_related("added_by", "case").prefetch_related("tags")
+
+
+def available_transitions(*, user: Any, case: Case) -> list[dict[str, Any]]:
+    """The simple phase moves this user may make now, each with its unmet gate conditions."""
+    from section307.cases.gates import gate_problems
+    from section307.cases.lifecycle import SIMPLE_TRANSITIONS
+
+    if not perms.can_work(user, case):
+        return []
+    moves = []
+    for t in CASE_LIFECYCLE.available(case.phase, user):
+        if t.name not in SIMPLE_TRANSITIONS:
+            continue
+        problems = gate_problems(t.name, case, actor=user) if t.name in GATES else []
+        moves.append({"name": t.name, "label": t.label, "problems": problems})
+    return moves
+
+
+# ------------------------------------------------------------------------------------ ILO matrix
+
+
+@dataclass
+class IndicatorRow:
+    indicator: str
+    label: str
+    cells: dict[str, list[IndicatorTag]] = field(default_factory=dict)
+    substantiated: bool = False
+    elements: set[str] = field(default_factory=set)
+    best_strength: str = ""
+    evidence_count: int = 0
+    basis: str = ""
+
+
+@dataclass
+class IloSummary:
+    rows: list[IndicatorRow]
+    dimensions: list[tuple[str, str]]
+
+    @property
+    def substantiated(self) -> list[IndicatorRow]:
+        return [r for r in self.rows if r.substantiated]
+
+    @property
+    def involuntariness_shown(self) -> bool:
+        return any(Element.INVOLUNTARINESS in r.elements for r in self.substantiated)
+
+    @property
+    def penalty_shown(self) -> bool:
+        return any(Element.PENALTY in r.elements for r in self.substantiated)
+
+    @property
+    def both_shown(self) -> bool:
+        return self.involuntariness_shown and self.penalty_shown
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "substantiated": {r.indicator: r.basis for r in self.substantiated},
+            "involuntariness": self.involuntariness_shown,
+            "penalty": self.penalty_shown,
+        }
+
+
+def _substantiates(tags: list[IndicatorTag]) -> tuple[bool, str]:
+    """An indicator is substantiated by one strong finding from a reliable source (A-C), or by
+    moderate-or-stronger findings from at least two different pieces of evidence, one of them reliable.
+    Weak findings and unreliable sources only corroborate."""
+    reliable_strong = [t for t in tags if t.strength == Strength.STRONG and t.evidence.reliability in RELIABLE]
+    if reliable_strong:
+        return True, f"strong finding in {reliable_strong[0].evidence.title}"
+    solid = [t for t in tags if STRENGTH_WEIGHT[Strength(t.strength)] >= 2]
+    pieces = {t.evidence_id for t in solid}
+    if len(pieces) >= 2 and any(t.evidence.reliability in RELIABLE for t in solid):
+        return True, f"corroborated by {len(pieces)} pieces of evidence"
+    return False, ""
+
+
+def ilo_summary(*, case: Case, evidence: Iterable[Evidence] | None = None) -> IloSummary:
+    pieces = list(evidence) if evidence is not None else list(case_evidence(case=case))
+    tags = list(
+        IndicatorTag.objects.filter(evidence__in=pieces, withdrawn_at__isnull=True)
+        .select_related("evidence")
+        .order_by("indicator", "id")
+    )
+    rows = []
+    for value, label in Indicator.choices:
+        row = IndicatorRow(indicator=value, label=label, cells={d: [] for d in Dimension.values})
+        mine = [t for t in tags if t.indicator == value]
+        for t in mine:
+            row.cells[t.dimension].append(t)
+        row.substantiated, row.basis = _substantiates(mine)
+        if row.substantiated:
+            row.elements = {t.element for t in mine if STRENGTH_WEIGHT[Strength(t.strength)] >= 2}
+        if mine:
+            row.best_strength = max((t.strength for t in mine), key=lambda s: STRENGTH_WEIGHT[Strength(s)])
+        row.evidence_count = len({t.evidence_id for t in mine})
+        rows.append(row)
+    return IloSummary(rows=rows, dimensions=list(Dimension.choices))
+
+
+# ------------------------------------------------------------------------------------ related work
+
+
+def cases_similar_to(
+    *,
+    party_ids: Iterable[int] = (),
+    good_ids: Iterable[int] = (),
+    region_ids: Iterable[int] = (),
+    exclude_case: Case | None = None,
+    user: Any = None,
+) -> list[tuple[Case, int, list[str]]]:
+    """Cases sharing parties, goods or regions, most shared first: (case, score, reasons).
+
+    When ``user`` is given only the cases that user may see are returned.
+    """
+    party_ids, good_ids, region_ids = set(party_ids), set(good_ids), set(region_ids)
+    if not (party_ids or good_ids or region_ids):
+        return []
+    qs = Case.objects.filter(
+        Q(case_parties__party_id__in=party_ids) | Q(goods__id__in=good_ids) | Q(regions__id__in=region_ids)
+    ).distinct()
+    if exclude_case is not None:
+        qs = qs.exclude(pk=exclude_case.pk)
+    if user is not None:
+        qs = qs.filter(pk__in=perms.visible_cases(user).values("pk"))
+    results = []
+    for case in qs.prefetch_related("case_parties__party", "goods", "regions")[:200]:
+        reasons = []
+        shared_parties = [cp.party.name for cp in case.case_parties.all() if cp.party_id in party_ids]
+        shared_goods = [g.name for g in case.goods.all() if g.pk in good_ids]
+        shared_regions = [r.name for r in case.regions.all() if r.pk in region_ids]
+        if shared_parties:
+            reasons.append("parties: " + ", ".join(shared_parties))
+        if shared_goods:
+            reasons.append("goods: " + ", ".join(shared_goods))
+        if shared_regions:
+            reasons.append("regions: " + ", ".join(shared_regions))
+        # Shared parties weigh most: they point at the same supply chain.
+        score = 3 * len(shared_parties) + 2 * len(shared_regions) + len(shared_goods)
+        results.append((case, score, reasons))
+    results.sort(key=lambda r: (-r[1], r[0].reference))
+    return results
+
+
+def related_to_case(*, case: Case, user: Any) -> list[tuple[Case, int, list[str]]]:
+    return cases_similar_to(
+        party_ids=case.case_parties.values_list("party_id", flat=True),
+        good_ids=case.goods.values_list("pk", flat=True),
+        region_ids=case.regions.values_list("pk", flat=True),
+        exclude_case=case,
+        user=user,
+    )

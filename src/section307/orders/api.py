@@ -1,0 +1,136 @@
+"""Public API of the published orders: GET /api/v1/orders (JSON or CSV) and GET /api/v1/orders/{reference}."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from section307.orders.models import EnforcementOrder, OrderStatus
+from section307.orders.selectors import (
+    PUBLIC_COLUMNS,
+    PUBLIC_TYPES,
+    public_order_history,
+    public_order_list,
+    public_order_row,
+)
+
+router = Router(tags=["orders"])
+
+MAX_PAGE_SIZE = 500
+
+
+class OrderOut(Schema):
+    reference: str
+    type: str
+    status: str
+    effective_date: str
+    country: str
+    merchandise: str
+    manufacturers: list[str]
+    regions: list[str]
+
+
+class OrderPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[OrderOut]
+
+
+class HistoryOut(Schema):
+    event: str
+    effective_date: str
+    from_status: str
+    to_status: str
+    changed: list[str]
+
+
+class OrderDetailOut(OrderOut):
+    citation: str
+    hts_prefixes: list[str]
+    history: list[HistoryOut]
+
+
+class OrderFilters(Schema):
+    type: Literal["wro", "finding", ""] = ""
+    status: Literal["active", "modified", "revoked", "inactive", ""] = ""
+    country: str = ""
+    q: str = ""
+    since: dt.date | None = None
+    page: int = 1
+    page_size: int = 100
+    format: Literal["json", "csv", ""] = ""
+
+
+@router.get(
+    "/orders",
+    response=OrderPage,
+    summary="Published Withhold Release Orders and Findings",
+    description=(
+        "The public list (date, merchandise, manufacturers, country, status, type), newest first. "
+        "Filters: type (wro, finding), status, country (ISO alpha-2), q (text), since (effective on or after). "
+        "JSON is paginated (page, page_size up to 500). For CSV of every matching order send "
+        "`?format=csv` or `Accept: text/csv`."
+    ),
+    openapi_extra={
+        "responses": {
+            200: {
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+                "description": "OK (JSON by default, CSV on request)",
+            }
+        }
+    },
+    auth=None,
+)
+def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> HttpResponse | dict[str, object]:
+    if filters.page < 1 or not 1 <= filters.page_size <= MAX_PAGE_SIZE:
+        raise HttpError(422, f"page must be 1 or more and page_size between 1 and {MAX_PAGE_SIZE}")
+    qs = public_order_list(
+        order_type=filters.type,
+        status=filters.status,
+        country=filters.country[:2],
+        query=filters.q[:200],
+        since=filters.since,
+    )
+    wants_csv = filters.format == "csv" or (
+        filters.format != "json" and "text/csv" in request.headers.get("Accept", "")
+    )
+    if wants_csv:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="orders.csv"'
+        writer = csv.writer(response)
+        writer.writerow(PUBLIC_COLUMNS)
+        for order in qs:
+            row = public_order_row(order)
+            writer.writerow([" | ".join(row[c]) if isinstance(row[c], list) else row[c] for c in PUBLIC_COLUMNS])
+        return response
+    count = qs.count()
+    start = (filters.page - 1) * filters.page_size
+    results = [public_order_row(o) for o in qs[start : start + filters.page_size]]
+    return {"count": count, "page": filters.page, "page_size": filters.page_size, "results": results}
+
+
+@router.get("/orders/{reference}", response=OrderDetailOut, summary="One published order with its history", auth=None)
+def get_order(request: HttpRequest, reference: str) -> dict[str, object]:
+    order = (
+        EnforcementOrder.objects.select_related("country")
+        .prefetch_related("order_parties__party", "regions", "events")
+        .filter(reference=reference, order_type__in=PUBLIC_TYPES)
+        .first()
+    )
+    if order is None:
+        raise HttpError(404, "No published order with this reference")
+    return {
+        **public_order_row(order),
+        "citation": order.citation,
+        "hts_prefixes": list(order.hts_prefixes),
+        "history": public_order_history(order),
+    }
+
+
+__all__ = ["OrderStatus", "router"]
