@@ -242,3 +242,26 @@ def test_portal_is_closed_to_staff_and_anonymous(client_as: Callable[..., Client
         == 403
     )
     assert TradeRequest.objects.count() == req_count
+
+
+def test_change_request_lands_in_case_management(registry: Any, importers: Any) -> None:
+    from section307.cases.models import OrderChangeRequest
+
+    user = importers[0]
+    req = services.request_create(actor=user, kind="order_modification", order=registry["wro"])
+    for category in ("remediation_plan", "audit", "supply_chain_map"):
+        services.document_add(actor=user, request=req, data=pdf_bytes(), name=f"{category}.pdf", category=category)
+    services.request_update(
+        actor=user,
+        request=req,
+        statement="The spinning mill closed its Aksu plant.",
+        ilo_answers={key: f"Audited: no {label.lower()}" for key, label in ILO_INDICATORS},
+        grounds="not_made",
+        proposed_change="Remove Tianshan Harvest (Aksu) Spinning from the order",
+    )
+    services.request_submit(actor=user, request=req)
+    change = OrderChangeRequest.objects.get()
+    assert change.order == registry["wro"] and change.kind == "modify" and change.ground == "not_made"
+    assert change.organization == user.organization and "Excessive overtime" in change.grounds
+    req.refresh_from_db()
+    assert req.case_reference.startswith(f"change request {change.pk}")

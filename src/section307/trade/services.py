@@ -243,11 +243,14 @@ def request_submit(*, actor: Any, request: TradeRequest) -> RequestVersion:
 def order_change_request_forward(*, actor: Any, request: TradeRequest) -> str:
     """Hand a WRO modification or revocation request to case management, where analysts review it.
 
-    Returns the reference under which it landed ("" when case management is not installed).
+    The single integration point with ``section307.cases``: the request lands in the case that
+    issued the order (when there is one). Returns the reference under which it was filed.
     """
+    from django.core.exceptions import ValidationError
+
     try:
         from section307.cases.services import order_change_request_submit
-    except ImportError:
+    except ImportError:  # case management not installed: the request stays in the portal for staff
         return ""
     assert request.order is not None
     answers = "\n".join(f"- {label}: {request.ilo_answers.get(key, '')}" for key, label in ILO_INDICATORS)
@@ -255,17 +258,20 @@ def order_change_request_forward(*, actor: Any, request: TradeRequest) -> str:
         f"{CHANGE_GROUNDS.get(request.grounds, '')}\n\n{request.statement}\n\nILO indicators:\n{answers}\n\n"
         f"Documents: {request.documents.count()} in importer-portal request {request.pk}."
     )
-    change = order_change_request_submit(
-        actor=actor,
-        order=request.order,
-        kind="modify" if request.kind == RequestKind.ORDER_MODIFICATION else "revoke",
-        grounds=grounds,
-        ground=request.grounds,
-        proposed_merchandise=request.proposed_change,
-        organization=request.organization,
-    )
+    try:
+        change = order_change_request_submit(
+            actor=actor,
+            order=request.order,
+            kind="modify" if request.kind == RequestKind.ORDER_MODIFICATION else "revoke",
+            grounds=grounds,
+            ground=request.grounds,
+            proposed_merchandise=request.proposed_change,
+            organization=request.organization,
+        )
+    except ValidationError as exc:
+        raise TradeError("case management refused the request: " + "; ".join(exc.messages)) from None
     case = getattr(change, "case", None)
-    reference = f"change-request-{change.pk}" + (f" in case {case}" if case is not None else "")
+    reference = f"change request {change.pk}" + (f" in {case.reference}" if case is not None else "")
     request.case_reference = reference[:60]
     request.save(update_fields=["case_reference"])
     return reference
