@@ -529,7 +529,9 @@ def detention_decide(
     reason = _require_reason(reason)
     if outcome not in _OUTCOME_TRANSITION:
         raise PortsError(f"unknown outcome {outcome!r}")
-    detention = Detention.objects.select_for_update().select_related("entry__organization").get(pk=detention.pk)
+    detention = (
+        Detention.objects.select_for_update(of=("self",)).select_related("entry__organization").get(pk=detention.pk)
+    )
     today = today or timezone.localdate()
     if outcome == DetentionDecision.Outcome.SEIZE and detention.regime != Regime.FINDING:
         raise PortsError("seizure applies only to goods under a Finding (19 CFR 12.44(b))")
