@@ -244,6 +244,7 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
         {
             "detention": detention,
             "entry": detention.entry,
+            "timeline": selectors.entry_timeline(user=request.user, entry=detention.entry),
             "clocks": selectors.clock_rows(detention),
             "proof": PROOF_ACCEPTED[detention.regime],
             "requests": requests_for_detention(user=request.user, detention=detention),

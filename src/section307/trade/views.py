@@ -91,6 +91,7 @@ def detention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "detention": detention,
             "entry": detention.entry,
+            "timeline": port_selectors.entry_timeline(user=request.user, entry=detention.entry),
             "images": detention.entry.images.filter(shared_with_importer=True),
             "clocks": port_selectors.clock_rows(detention),
             "proof": PROOF_ACCEPTED[detention.regime],
