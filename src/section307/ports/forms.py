@@ -8,7 +8,32 @@ from section307.ports import images
 from section307.ports.models import DetentionDecision
 
 
-class ReasonForm(forms.Form):
+def uswds(form: forms.BaseForm) -> None:
+    """Give each widget its US Web Design System class (inputs, text areas, selects, file inputs)."""
+    for field in form.fields.values():
+        w = field.widget
+        if isinstance(w, forms.Textarea):
+            css = "usa-textarea"
+        elif isinstance(w, forms.Select):
+            css = "usa-select"
+        elif isinstance(w, forms.ClearableFileInput | forms.FileInput):
+            css = "usa-file-input"
+        elif isinstance(w, forms.CheckboxInput | forms.RadioSelect):
+            continue
+        else:
+            css = "usa-input"
+        classes = w.attrs.get("class", "").split()
+        if css not in classes:
+            w.attrs["class"] = " ".join([*classes, css])
+
+
+class UswdsForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        uswds(self)
+
+
+class ReasonForm(UswdsForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
@@ -23,7 +48,7 @@ class DecisionForm(ReasonForm):
     )
 
 
-class ImageForm(forms.Form):
+class ImageForm(UswdsForm):
     photo = forms.FileField(
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/tiff", "capture": "environment"}
@@ -45,17 +70,17 @@ class ImageForm(forms.Form):
         return photo
 
 
-class RedactForm(forms.Form):
+class RedactForm(UswdsForm):
     left = forms.FloatField(min_value=0, max_value=1)
     top = forms.FloatField(min_value=0, max_value=1)
     right = forms.FloatField(min_value=0, max_value=1)
     bottom = forms.FloatField(min_value=0, max_value=1)
 
 
-class EntriesUploadForm(forms.Form):
+class EntriesUploadForm(UswdsForm):
     file = forms.FileField(help_text="CSV or XLSX with the screening columns plus port and mode", label="Entries file")
 
 
-class RescreenForm(forms.Form):
+class RescreenForm(UswdsForm):
     days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label="Look back (days of import)")
     order_reference = forms.CharField(max_length=40, required=False, label="Only newly affected by order (optional)")

@@ -4,12 +4,13 @@ from typing import Any
 
 from django import forms
 
+from section307.ports.forms import UswdsForm, uswds
 from section307.trade.checklists import CATEGORIES, CHANGE_GROUNDS, ILO_INDICATORS
 from section307.trade.models import RequestDocument, TradeRequest
 from section307.trade.uploads import MAX_DOCUMENT_BYTES
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(UswdsForm):
     file = forms.FileField(help_text="PDF, JPEG, PNG, TIFF, Word, Excel or plain text, up to 25 MB")
     category = forms.ChoiceField(choices=[("", "- Select -"), *CATEGORIES.items()], label="What the document is")
     language = forms.CharField(max_length=12, initial="en", help_text="Language code: en, zh, ms, es...")
@@ -30,7 +31,7 @@ class DocumentForm(forms.Form):
         return f
 
 
-class StatementForm(forms.Form):
+class StatementForm(UswdsForm):
     statement = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=50_000, label="Statement"
     )
@@ -48,13 +49,14 @@ class ChangeRequestForm(StatementForm):
             self.fields[f"ilo_{key}"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 2}), required=False, label=label, max_length=5000
             )
+        uswds(self)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(UswdsForm):
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
 
 
-class ExportForm(forms.Form):
+class ExportForm(UswdsForm):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000, label="Note (carrier, destination)"
     )
