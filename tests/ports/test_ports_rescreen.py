@@ -67,3 +67,25 @@ def test_order_event_enqueues_the_lookback_after_commit(
     assert run.order_reference == "WRO-2026-0009" and "issued" in run.trigger
     entry.refresh_from_db()
     assert entry.status == Entry.Status.TARGETED
+
+
+def test_a_burst_of_order_events_runs_one_lookback(
+    registry: Any, file_entry: Callable[..., Entry], django_capture_on_commit_callbacks: Any
+) -> None:
+    from section307.orders.services import order_transition
+
+    file_entry(manufacturer=NEW_MILL, origin="VN", description="Cotton shirts")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = _new_order()
+        order_transition(actor=None, order=order, transition="modify", note="narrowed")
+    assert RescreenRun.objects.count() == 1
+
+
+def test_queue_lists_hits_before_reviews(registry: Any, file_entry: Callable[..., Entry], officer: Any) -> None:
+    from section307.ports.selectors import targeting_queue
+
+    review = file_entry(manufacturer="Hanoi Garment JSC", origin="VN", description="Shirts")
+    # The selector's ordering is under test here, so the review decision is set directly.
+    Entry.objects.filter(pk=review.pk).update(decision="review", status=Entry.Status.TARGETED)
+    hit = file_entry()
+    assert list(targeting_queue(user=officer)) == [hit, review]

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from section307.ports import clocks as rules
@@ -33,7 +33,8 @@ def targeting_queue(*, user: Any) -> QuerySet[Entry]:
     return (
         entry_list(user=user)
         .filter(status__in=[Entry.Status.TARGETED, Entry.Status.EXAM])
-        .order_by("-decision", "created_at")
+        .annotate(rank=Case(When(decision="hit", then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("rank", "created_at")
     )
 
 

@@ -700,15 +700,21 @@ def clocks_remind(*, today: dt.date | None = None) -> list[Notice]:
 
 @transaction.atomic
 def entries_rescreen(
-    *, actor: Any, since: dt.date, order: EnforcementOrder | None = None, trigger: str = ""
+    *,
+    actor: Any,
+    since: dt.date,
+    order: EnforcementOrder | None = None,
+    trigger: str = "",
+    order_reference: str = "",
 ) -> RescreenRun:
     """Re-screen entry lines imported on or after ``since``; findings list every line whose result changed.
 
-    Lines that become hits or reviews put their cleared or released entry back in the targeting queue.
+    Lines that become hits or reviews put their cleared or released entry back in the targeting queue
+    (only those hit by ``order`` when one is given; ``order_reference`` just labels the run).
     """
     run = RescreenRun.objects.create(
         since=since,
-        order_reference=order.reference if order else "",
+        order_reference=order.reference if order else order_reference[:40],
         trigger=(trigger or "requested by staff")[:200],
         actor=_user(actor),
     )

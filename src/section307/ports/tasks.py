@@ -46,18 +46,23 @@ def clocks_tick() -> dict[str, int]:
 def rescreen_after_order_event(event_id: int) -> int | None:
     """Look back over past entries after an order is issued, modified or revoked."""
     from section307.orders.models import OrderEvent
+    from section307.ports.models import RescreenRun
     from section307.ports.services import entries_rescreen
 
     event = OrderEvent.objects.select_related("order").filter(pk=event_id).first()
     if event is None:
+        return None
+    # A list load records many events at once: the first look-back after them already used the
+    # newest watchlist and re-queued every newly affected entry, so later tasks have nothing to add.
+    if RescreenRun.objects.filter(started_at__gte=event.recorded_at, actor__isnull=True).exists():
         return None
     days = int(getattr(settings, "SECTION307_RESCREEN_LOOKBACK_DAYS", 90))
     since = timezone.localdate() - dt.timedelta(days=days)
     run = entries_rescreen(
         actor=None,
         since=since,
-        order=event.order,
         trigger=f"{event.order.reference} {event.get_kind_display().lower()}",
+        order_reference=event.order.reference,
     )
     logger.info("Re-screened %s lines after %s", run.lines_screened, event)
     return run.pk
