@@ -162,3 +162,18 @@ def test_upload_through_the_page(world: World) -> None:
     )
     assert response.status_code == 400 and b"not accepted" in response.content
     assert Evidence.objects.count() == 1
+
+
+def test_manifest_export_is_logged_per_piece(world: World) -> None:
+    case = open_case(world)
+    first = add_evidence(world, case)
+    second = add_evidence(world, case, content=png_bytes(), name="p.png", kind=Evidence.Kind.PHOTO)
+    client = Client()
+    client.force_login(world.analyst)
+    response = client.get(reverse("cases:evidence_manifest", args=[case.reference]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert first.sha256.encode() in response.content and second.sha256.encode() in response.content
+    assert CustodyEvent.objects.filter(action="exported").count() == 2
+    partner = Client()
+    partner.force_login(world.partner)
+    assert partner.get(reverse("cases:evidence_manifest", args=[case.reference])).status_code == 404

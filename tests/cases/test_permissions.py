@@ -46,7 +46,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "comment": dict(read=RO, comment=302, work=302, owner=302, supervise=302),
     "task": dict(read=RO, comment=RO, work=302, owner=302, supervise=302),
     "tag": dict(read=RO, comment=RO, work=302, owner=302, supervise=302),
+    "memo": dict(read=RO, comment=RO, work=302, owner=302, supervise=302),
+    "move": dict(read=RO, comment=RO, work=302, owner=302, supervise=302),
+    "proposal_form": dict(read=RO, comment=RO, work=OK, owner=OK, supervise=OK),
+    "evidence_view": dict(read=RO, comment=RO, work=OK, owner=OK, supervise=OK),
     "share": dict(read=RO, comment=RO, work=RO, owner=302, supervise=302),
+    "merge": dict(read=RO, comment=RO, work=RO, owner=400, supervise=400),
     "close": dict(read=RO, comment=RO, work=RO, owner=OK, supervise=OK),
     "audit": dict(read=RO, comment=RO, work=RO, owner=OK, supervise=OK),
     # The owner wrote the proposal: the two-person rule refuses them.
@@ -95,7 +100,12 @@ def _request(client: Client, action: str, case: Case, evidence: Any, proposal: A
             reverse("cases:evidence_detail", args=[ref, evidence.pk]),
             {"action": "tag", "indicator": "isolation", "strength": "weak"},
         ),
+        "memo": ("post", reverse("cases:case_memo", args=[ref]), {"memo": case.validity_memo}),
+        "move": ("post", reverse("cases:case_transition", args=[ref]), {"transition": "escalate"}),
+        "proposal_form": ("get", reverse("cases:proposal_edit", args=[ref]), {}),
+        "evidence_view": ("get", reverse("cases:evidence_detail", args=[ref, evidence.pk]), {}),
         "share": ("post", reverse("cases:case_share", args=[ref]), {"organization": "", "access": "read"}),
+        "merge": ("post", reverse("cases:case_merge", args=[ref]), {"duplicate": "", "note": ""}),
         "close": ("get", reverse("cases:case_close", args=[ref]), {}),
         "audit": ("get", reverse("cases:case_audit", args=[ref]), {}),
         "decide": (
@@ -191,3 +201,20 @@ def test_case_pages_are_closed_to_roles_without_cases(world: World) -> None:
         client.force_login(user)
         assert client.get(reverse("cases:dashboard")).status_code == 403
         assert client.get(reverse("cases:case_create")).status_code == 403
+
+
+def test_case_api_follows_the_same_rules(setup: dict[str, Any], world: World) -> None:
+    ref = setup["case"].reference
+    partner = Client()
+    partner.force_login(world.partner)
+    assert [c["reference"] for c in partner.get("/api/v1/cases").json()] == [ref]
+    detail = partner.get(f"/api/v1/cases/{ref}").json()
+    assert detail["reference"] == ref and len(detail["ilo"]) == 11 and detail["penalty_shown"]
+    outsider = Client()
+    outsider.force_login(world.outsider)
+    assert outsider.get("/api/v1/cases").json() == []
+    assert outsider.get(f"/api/v1/cases/{ref}").status_code == 404
+    assert Client().get("/api/v1/cases").status_code == 401
+    trader = Client()
+    trader.force_login(world.trader)
+    assert trader.get("/api/v1/cases").status_code == 403

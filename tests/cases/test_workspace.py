@@ -244,3 +244,94 @@ def test_gate_refusal_on_the_page_loses_nothing(world: World) -> None:
         },
     )
     assert response.status_code == 400 and b"Met" in response.content
+
+
+def test_import_sanitized_file_from_linked_allegation(world: World) -> None:
+    from section307.allegations.evidence import store_encrypted
+    from section307.allegations.models import Attachment
+
+    from .conftest import png_bytes
+
+    allegation = _allegation(world)
+    case = open_case(world)
+    data = png_bytes()
+    attachment = Attachment.objects.create(
+        allegation=allegation,
+        kind="image",
+        mime_type="image/png",
+        extension="png",
+        size=len(data),
+        sha256="a" * 64,
+        original_path=store_encrypted(b"original with metadata"),
+        sanitized_path=store_encrypted(data),
+        sanitization="cleaned",
+    )
+    client = _client(world.analyst)
+    url = reverse("cases:evidence_import", args=[case.reference])
+    client.post(url, {"attachment": attachment.pk})
+    assert not case.evidence.exists()  # not linked yet
+    services.case_link_allegation(actor=world.analyst, case=case, allegation=allegation)
+    page = client.get(reverse("cases:evidence_list", args=[case.reference]))
+    assert attachment.display_name.encode() in page.content
+    assert client.post(url, {"attachment": attachment.pk}).status_code == 302
+    evidence = case.evidence.get()
+    assert evidence.origin == "allegation" and evidence.content_type == "image/png"
+    with evidence.file.open("rb") as fh:
+        assert fh.read() == data  # the sanitized copy, never the original
+    client.post(url, {"attachment": attachment.pk})
+    assert case.evidence.count() == 1
+    assert client.post(url, {"attachment": "x"}).status_code == 404
+
+
+def test_junk_input_never_errors(world: World) -> None:
+    case = open_case(world)
+    ev = add_evidence(world, case)
+    task = case.tasks.first()
+    analyst, supervisor = _client(world.analyst), _client(world.supervisor)
+    ref = case.reference
+    junk = ["abc", "-1", "99999999999999999999999", "", "1.5", "<script>"]
+    for value in junk:
+        for client, url, data in [
+            (analyst, reverse("cases:task_action", args=[ref, task.pk]), {"action": "assign", "assignee": value}),
+            (analyst, reverse("cases:task_action", args=[ref, task.pk]), {"action": value}),
+            (analyst, reverse("cases:evidence_detail", args=[ref, ev.pk]), {"action": "withdraw", "tag": value}),
+            (analyst, reverse("cases:evidence_detail", args=[ref, ev.pk]), {"action": "tag", "indicator": value}),
+            (supervisor, reverse("cases:case_share", args=[ref]), {"revoke": value}),
+            (analyst, reverse("cases:case_share", args=[ref]), {"organization": value, "access": value}),
+            (analyst, reverse("cases:case_party_add", args=[ref]), {"party": value, "tier": value, "role": value}),
+            (analyst, reverse("cases:case_merge", args=[ref]), {"duplicate": value, "note": value}),
+            (analyst, reverse("cases:evidence_import", args=[ref]), {"attachment": value}),
+            (analyst, reverse("cases:case_transition", args=[ref]), {"transition": value}),
+            (analyst, reverse("cases:case_close", args=[ref]), {"outcome": value, "closing_note": value}),
+            (analyst, reverse("cases:proposal_edit", args=[ref]), {"order_type": value, "merchandise": value}),
+        ]:
+            status = client.post(url, data).status_code
+            assert status < 500, (url, data, status)
+        for path in ("/cases/all/", "/orders/", "/api/v1/orders"):
+            params = {"phase": value, "page": value, "priority": value, "q": value, "country": value, "since": value}
+            assert analyst.get(path, params).status_code < 500
+    case.refresh_from_db()
+    assert case.phase == Phase.INITIATION and case.evidence.count() == 1
+
+
+def test_case_list_filters_with_and_without_htmx(world: World) -> None:
+    keep = open_case(world, title="Gloves")
+    other = open_case(world, title="Timber")
+    client = _client(world.analyst)
+    page = client.get(reverse("cases:case_list"), {"q": "Glov"})
+    assert keep.reference.encode() in page.content and other.reference.encode() not in page.content
+    partial = client.get(reverse("cases:case_list"), {"q": "Timber"}, HTTP_HX_REQUEST="true")
+    assert other.reference.encode() in partial.content and b"<html" not in partial.content
+
+
+def test_related_allegations_on_the_case_page(world: World) -> None:
+    allegation = _allegation(world)  # names the spinner, about cotton yarn
+    case = open_case(world)
+    services.case_party_add(actor=world.analyst, case=case, party=world.spinner)
+    page = _client(world.analyst).get(reverse("cases:case_detail", args=[case.reference]))
+    assert allegation.reference.encode() in page.content and b"parties: Aksu Mill" in page.content
+    services.case_link_allegation(actor=world.analyst, case=case, allegation=allegation)
+    from section307.cases.selectors import allegations_related_to_case
+
+    assert allegations_related_to_case(case=case, user=world.analyst) == []
+    assert allegations_related_to_case(case=case, user=world.partner) == []

@@ -23,7 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
 
-from section307.allegations.crypto import decrypt_bytes, encrypt_bytes
+from section307.allegations.crypto import decrypt_bytes, encrypt_bytes, fernet
 
 # Detected MIME type -> (kind, extension). Anything else is refused.
 ALLOWED: dict[str, tuple[str, str]] = {
@@ -171,12 +171,11 @@ def _image_metadata(img: Image.Image) -> list[str]:
         found.add("EXIF")
         if exif.get_ifd(0x8825):  # GPSInfo
             found.add("GPS")
+    labels = {"exif": "EXIF", "xmp": "XMP", "XML:com.adobe.xmp": "XMP", "icc_profile": "ICC profile"}
     for key in img.info:
-        if key in _TECHNICAL_INFO:
-            continue
-        found.add(
-            {"exif": "EXIF", "xmp": "XMP", "XML:com.adobe.xmp": "XMP", "icc_profile": "ICC profile"}.get(key, key)
-        )
+        name = str(key)
+        if name not in _TECHNICAL_INFO:
+            found.add(labels.get(name, name))
     return sorted(found)
 
 
@@ -207,7 +206,7 @@ def _sanitize_pdf(data: bytes) -> Sanitized:
     if reader.is_encrypted:
         return Sanitized("not_supported", None)
     removed = {str(k).lstrip("/") for k in (reader.metadata or {})}
-    if "/Metadata" in reader.trailer["/Root"]:
+    if "/Metadata" in reader.root_object:
         removed.add("XMP")
     writer = PdfWriter()
     writer.append(reader)
@@ -290,6 +289,14 @@ def store_encrypted(data: bytes) -> str:
     return default_storage.save(name, ContentFile(encrypt_bytes(data)))
 
 
+def rotate_stored(path: str) -> str:
+    """Write the file again encrypted under the newest key; returns the new path (the old one stays)."""
+    with default_storage.open(path, "rb") as fh:
+        token = fh.read()
+    name = f"{_PREFIX}{uuid.uuid4().hex}.bin"
+    return default_storage.save(name, ContentFile(fernet().rotate(token)))
+
+
 def read_encrypted(path: str) -> bytes:
     with default_storage.open(path, "rb") as fh:
         return decrypt_bytes(fh.read())
@@ -298,3 +305,8 @@ def read_encrypted(path: str) -> bytes:
 def delete_stored(path: str) -> None:
     if path and default_storage.exists(path):
         default_storage.delete(path)
+
+
+def delete_all(paths: list[str]) -> None:
+    for path in paths:
+        delete_stored(path)

@@ -207,14 +207,18 @@ def validate_input(data: AllegationInput) -> AllegationInput:
     if clean.contact_allowed:
         if not clean.contact_method:
             clean.contact_method = ContactMethod.RECEIPT_ONLY
-        needed = {
-            ContactMethod.EMAIL: (
+        needed: tuple[str, str, str] | None = {
+            str(ContactMethod.EMAIL): (
                 "identity.email",
                 identity.email,
                 _("Give an email address to be contacted by email."),
             ),
-            ContactMethod.PHONE: ("identity.phone", identity.phone, _("Give a phone number to be contacted by phone.")),
-            ContactMethod.OTHER: (
+            str(ContactMethod.PHONE): (
+                "identity.phone",
+                identity.phone,
+                _("Give a phone number to be contacted by phone."),
+            ),
+            str(ContactMethod.OTHER): (
                 "identity.contact_details",
                 identity.contact_details,
                 _("Describe how we may contact you."),

@@ -152,6 +152,8 @@ class Allegation(TimeStampedModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Last time the reporter answered or added something: the inbox flags unseen reporter activity.
     reporter_activity_at = models.DateTimeField(null=True, blank=True)
+    # Set when the reporter writes; cleared when a triage user opens the allegation.
+    reporter_unread = models.BooleanField(default=False, db_index=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

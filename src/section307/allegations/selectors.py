@@ -83,7 +83,8 @@ def allegation_inbox(*, user: Any, filters: InboxFilters) -> QuerySet[Allegation
         n_indicators=Count("indicators", distinct=True),
     )
     if filters.status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        # Closed or merged allegations come back into view when their reporter writes again.
+        qs = qs.filter(Q(status__in=OPEN_STATUSES) | Q(reporter_unread=True))
     elif filters.status in AllegationStatus.values:
         qs = qs.filter(status=filters.status)
     if filters.country:

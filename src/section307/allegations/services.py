@@ -7,13 +7,16 @@ No function here ever receives or stores request metadata (IP address, user agen
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -37,6 +40,11 @@ from section307.core.audit import audit_record
 from section307.geo.models import Country, Region
 from section307.goods.models import Good, GoodHtsCode
 from section307.parties.services import party_find, party_resolve
+
+# The actor for everything a reporter does. Always this, even if the browser happens to be signed in,
+# so no report is ever tied to an account (the audit row says "public").
+PUBLIC = AnonymousUser()
+
 
 # --- evidence files ---------------------------------------------------------------------------------
 
@@ -130,7 +138,7 @@ def _discard_originals(attachments: Sequence[Attachment]) -> None:
             a.original_path = ""
             a.original_discarded_at = now
             a.save(update_fields=["original_path", "original_discarded_at"])
-    transaction.on_commit(lambda: [evidence.delete_stored(p) for p in paths])
+    transaction.on_commit(lambda: evidence.delete_all(paths))
 
 
 @transaction.atomic
@@ -156,7 +164,7 @@ def draft_attachment_remove(*, actor: Any, draft_key: str, attachment_id: int) -
         return False
     paths = [attachment.original_path, attachment.sanitized_path]
     attachment.delete()
-    transaction.on_commit(lambda: [evidence.delete_stored(p) for p in paths])
+    transaction.on_commit(lambda: evidence.delete_all(paths))
     return True
 
 
@@ -167,7 +175,7 @@ def drafts_purge_expired(*, actor: Any = None, older_than: timedelta | None = No
     stale = list(Attachment.objects.filter(allegation__isnull=True, message__isnull=True, created_at__lt=cutoff))
     paths = [p for a in stale for p in (a.original_path, a.sanitized_path) if p]
     Attachment.objects.filter(pk__in=[a.pk for a in stale]).delete()
-    transaction.on_commit(lambda: [evidence.delete_stored(p) for p in paths])
+    transaction.on_commit(lambda: evidence.delete_all(paths))
     if stale:
         audit_record(actor=actor, action="allegation.drafts_purged", data={"files": len(stale)})
     return len(stale)
@@ -195,18 +203,30 @@ def _match_goods(hts_code: str) -> list[Good]:
 
 
 def match_region(text: str, country: Country | None) -> Region | None:
-    """The most specific known region whose name appears in what the reporter wrote."""
+    """The most specific known region (deepest, then longest name) named in what the reporter wrote."""
     folded = text.casefold()
     if not folded.strip():
         return None
     regions = Region.objects.all() if country is None else Region.objects.filter(country=country)
-    best: tuple[int, Region] | None = None
+    parents = dict(Region.objects.values_list("pk", "parent_id"))
+
+    def depth(pk: int | None) -> int:
+        n = 0
+        while pk is not None and n < 20:
+            pk, n = parents.get(pk), n + 1
+        return n
+
+    best: tuple[int, int, Region] | None = None
     for region in regions:
         for name in [region.name, *region.names]:
             n = str(name).casefold().strip()
-            if len(n) >= 2 and n in folded and (best is None or len(n) > best[0]):
-                best = (len(n), region)
-    return best[1] if best else None
+            # Whole words for alphabetic names ("He" must not match "the"); substrings for Han script.
+            found = re.search(rf"\b{re.escape(n)}\b", folded) if n.isascii() else n in folded
+            if len(n) >= 2 and found:
+                score = (depth(region.pk), len(n))
+                if best is None or score > best[:2]:
+                    best = (*score, region)
+    return best[2] if best else None
 
 
 @transaction.atomic
@@ -327,16 +347,17 @@ def allegation_reporter_message(
     allegation.messages.filter(direction=AllegationMessage.Direction.TO_REPORTER, answered_at__isnull=True).update(
         answered_at=now
     )
-    fields = ["reporter_activity_at", "updated_at"]
+    fields = ["reporter_activity_at", "reporter_unread", "updated_at"]
     if allegation.status == AllegationStatus.INFO_REQUESTED:
         ALLEGATION_LIFECYCLE.check("reporter_replied", state=allegation.status, actor=actor)
         allegation.status = AllegationStatus.IN_TRIAGE
         fields.append("status")
     allegation.reporter_activity_at = now
+    allegation.reporter_unread = True
     allegation.save(update_fields=fields)
     if allegation.duplicate_of_id:
         # Whoever works on the surviving allegation should see the new material too.
-        Allegation.objects.filter(pk=allegation.duplicate_of_id).update(reporter_activity_at=now)
+        Allegation.objects.filter(pk=allegation.duplicate_of_id).update(reporter_activity_at=now, reporter_unread=True)
     audit_record(actor=actor, action="allegation.reporter_message", target=allegation, data={"files": len(stored)})
     return message
 
@@ -412,7 +433,7 @@ def allegation_mark_duplicate(
     _require(actor, "allegations.triage_allegation")
     allegation = _locked(allegation)
     # Merge into the surviving root, never into another duplicate (no chains, no cycles).
-    root = original
+    root = Allegation.objects.get(pk=original.pk)
     seen = {allegation.pk}
     while root.duplicate_of_id is not None:
         if root.pk in seen:
@@ -560,6 +581,16 @@ def allegation_link_party(*, actor: Any, named: AllegationParty, party: Any) -> 
     return named
 
 
+def allegation_mark_read(*, actor: Any, allegation: Allegation) -> None:
+    """A triage user opened the allegation: the reporter's new material has been seen (not audited: a read)."""
+    if (
+        allegation.reporter_unread
+        and getattr(actor, "has_perm", None)
+        and actor.has_perm("allegations.triage_allegation")
+    ):
+        Allegation.objects.filter(pk=allegation.pk).update(reporter_unread=False)
+
+
 # --- sensitive reads (audited) ----------------------------------------------------------------------
 
 
@@ -607,21 +638,40 @@ def attachment_read(*, actor: Any, attachment: Attachment, original: bool) -> tu
     return data, name
 
 
-def allegation_rotate_keys(*, actor: Any = None) -> int:
-    """Re-encrypt identities under the newest key (files are re-encrypted lazily; see the ADR)."""
-    count = 0
+def allegation_rotate_keys(*, actor: Any = None) -> dict[str, int]:
+    """Re-encrypt identities, file names and stored files under the newest key.
+
+    Run after prepending a new key to SECTION307_ENCRYPTION_KEYS; once it reports nothing left to
+    rotate, the old key can be removed. Each row is its own transaction, so a rerun resumes.
+    """
+    counts = {"identities": 0, "files": 0}
     for allegation in Allegation.objects.exclude(identity_encrypted="").only("pk", "identity_encrypted"):
+        rotated = crypto.rotate_token(allegation.identity_encrypted)
+        if rotated != allegation.identity_encrypted:
+            Allegation.objects.filter(pk=allegation.pk).update(identity_encrypted=rotated)
+            counts["identities"] += 1
+    for attachment in Attachment.objects.all():
         with transaction.atomic():
-            rotated = crypto.rotate_token(allegation.identity_encrypted)
-            if rotated != allegation.identity_encrypted:
-                Allegation.objects.filter(pk=allegation.pk).update(identity_encrypted=rotated)
-                count += 1
-    if count:
-        audit_record(actor=actor, action="allegation.keys_rotated", data={"identities": count})
-    return count
+            changes: dict[str, str] = {}
+            old_paths: list[str] = []
+            for field in ("original_path", "sanitized_path"):
+                path = getattr(attachment, field)
+                if path:
+                    changes[field] = evidence.rotate_stored(path)
+                    old_paths.append(path)
+            if attachment.original_name_encrypted:
+                changes["original_name_encrypted"] = crypto.rotate_token(attachment.original_name_encrypted)
+            if changes:
+                Attachment.objects.filter(pk=attachment.pk).update(**changes)
+                transaction.on_commit(partial(evidence.delete_all, old_paths))
+                counts["files"] += 1
+    if any(counts.values()):
+        audit_record(actor=actor, action="allegation.keys_rotated", data=counts)
+    return counts
 
 
 __all__ = [
+    "PUBLIC",
     "FileInput",
     "allegation_ask",
     "allegation_close",

@@ -10,19 +10,34 @@ ROLE_ADDITIONS: dict[str, list[str]] = {
     roles.ANALYST: _VIEW,
     # Supervisors may also read a reporter's identity and open original evidence (every read is audited).
     roles.SUPERVISOR: [*_VIEW, "allegations.view_reporter_identity", "allegations.view_original_evidence"],
-    roles.ADMINISTRATOR: ["allegations.view_allegation"],
 }
 
 
+def require_keys() -> None:
+    """Production (DEBUG off) must take its keys from the environment, never from a generated file."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not settings.DEBUG and not getattr(settings, "SECTION307_KEYS_FROM_ENVIRONMENT", False):
+        raise ImproperlyConfigured(
+            "SECTION307_ENCRYPTION_KEYS (Fernet keys, comma-separated) and SECTION307_RECEIPT_KEY must be set "
+            "in production: they protect reporter identities, evidence files and receipt codes."
+        )
+
+
 def register() -> None:
+    require_keys()
     for role, perms in ROLE_ADDITIONS.items():
         existing = roles.ROLE_PERMISSIONS.setdefault(role, [])
         existing.extend(p for p in perms if p not in existing)
 
+    from django.utils.translation import gettext_lazy
+
     from section307.core.context_processors import NAV_ITEMS, NavItem
 
     wanted = [
-        NavItem("Report forced labor", "allegations:report_start"),
+        # The public entry point is translated like the portal it opens.
+        NavItem(gettext_lazy("Report forced labor"), "allegations:report_start"),  # type: ignore[arg-type]
         NavItem("Allegations", "allegations:inbox", permission="allegations.triage_allegation"),
     ]
     for item in wanted:

@@ -109,12 +109,11 @@ def demo_cases(world: Any) -> None:
         from section307.allegations.models import Allegation, AllegationStatus
     except ImportError:  # pragma: no cover - the allegations app is part of the project
         return
+    open_states = [AllegationStatus.NEW, AllegationStatus.IN_TRIAGE, AllegationStatus.INFO_REQUESTED]
+    # The demo allegation about the same estates (it names the producer); none if the demo has no such one.
     allegation = (
-        Allegation.objects.filter(status__in=[AllegationStatus.NEW, AllegationStatus.IN_TRIAGE])
-        .filter(country_id="MY")
-        .order_by("id")
-        .first()
-    ) or Allegation.objects.filter(status__in=[AllegationStatus.NEW, AllegationStatus.IN_TRIAGE]).order_by("id").first()
+        Allegation.objects.filter(status__in=open_states, named_parties__party=parties["borneo"]).order_by("id").first()
+    )
     if allegation is not None:
         services.case_link_allegation(actor=analyst, case=case, allegation=allegation, note="Demo link")
     world.notes.append(f"Case {case.reference} (phase 2) for analyst; evidence tagged; producer {producer.party}.")

@@ -28,9 +28,16 @@ from section307.parties.models import Party
 
 
 class UswdsMixin:
-    """Give every widget its USWDS class so templates can render fields uniformly."""
+    """Give every widget its USWDS class so templates can render fields uniformly.
+
+    ``id_prefix`` keeps element ids unique when several forms share a page (field names stay plain).
+    """
+
+    id_prefix = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
@@ -101,6 +108,8 @@ class TeamForm(UswdsMixin, forms.Form):
 
 
 class CasePartyForm(UswdsMixin, forms.Form):
+    id_prefix = "party"
+
     party = forms.ModelChoiceField(queryset=Party.objects.all())
     role = forms.ChoiceField(choices=CaseParty.Role.choices)
     tier = forms.IntegerField(min_value=0, max_value=20, required=False, help_text="0 = importer, 1 = its supplier…")
@@ -114,20 +123,28 @@ class CasePartyForm(UswdsMixin, forms.Form):
 
 
 class MemoForm(UswdsMixin, forms.Form):
+    id_prefix = "memo"
+
     memo = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Validity memo", required=False)
 
 
 class TaskForm(UswdsMixin, forms.Form):
+    id_prefix = "task"
+
     title = forms.CharField(max_length=200)
     phase = forms.ChoiceField(choices=TASK_PHASES)
     due_date = forms.DateField(widget=DateInput, required=False)
 
 
 class CommentForm(UswdsMixin, forms.Form):
+    id_prefix = "comment"
+
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=10000)
 
 
 class EngagementForm(UswdsMixin, forms.Form):
+    id_prefix = "eng"
+
     kind = forms.ChoiceField(choices=StakeholderEngagement.Kind.choices, label="Stakeholder type")
     stakeholder = forms.CharField(max_length=300)
     engaged_on = forms.DateField(widget=DateInput)
@@ -153,6 +170,8 @@ class EvidenceForm(UswdsMixin, forms.Form):
 
 
 class TagForm(UswdsMixin, forms.Form):
+    id_prefix = "tag"
+
     indicator = forms.ChoiceField(choices=Indicator.choices, label="ILO indicator")
     strength = forms.ChoiceField(choices=Strength.choices)
     dimension = forms.ChoiceField(
@@ -223,6 +242,8 @@ class CloseForm(UswdsMixin, forms.Form):
 
 
 class ShareForm(UswdsMixin, forms.Form):
+    id_prefix = "share"
+
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.filter(kind=Organization.Kind.PARTNER), label="Partner agency"
     )
@@ -231,11 +252,15 @@ class ShareForm(UswdsMixin, forms.Form):
 
 
 class MergeForm(UswdsMixin, forms.Form):
+    id_prefix = "merge"
+
     duplicate = forms.CharField(max_length=30, label="Reference of the duplicate case to fold into this one")
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why they are duplicates")
 
 
 class ChangeRequestForm(UswdsMixin, forms.Form):
+    id_prefix = "chg"
+
     kind = forms.ChoiceField(choices=OrderChangeRequest.Kind.choices)
     ground = forms.ChoiceField(choices=OrderChangeRequest.Ground.choices)
     grounds = forms.CharField(widget=forms.Textarea, label="Facts and documents offered")

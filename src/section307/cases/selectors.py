@@ -224,3 +224,41 @@ def related_to_case(*, case: Case, user: Any) -> list[tuple[Case, int, list[str]
         exclude_case=case,
         user=user,
     )
+
+
+def allegations_related_to_case(*, case: Case, user: Any, limit: int = 20) -> list[tuple[Any, list[str]]]:
+    """Allegations naming the case's parties, or about its goods or regions, not yet linked to it.
+
+    Only for users who triage allegations (the allegations app's own rule)."""
+    if not (getattr(user, "is_authenticated", False) and user.has_perm("allegations.triage_allegation")):
+        return []
+    from section307.allegations.models import Allegation
+
+    party_ids = set(case.case_parties.values_list("party_id", flat=True))
+    good_ids = set(case.goods.values_list("pk", flat=True))
+    region_ids = set(case.regions.values_list("pk", flat=True))
+    if not (party_ids or good_ids or region_ids):
+        return []
+    qs = (
+        Allegation.objects.filter(
+            Q(named_parties__party_id__in=party_ids) | Q(goods__id__in=good_ids) | Q(region_id__in=region_ids)
+        )
+        .exclude(case_links__case=case)
+        .distinct()
+        .prefetch_related("named_parties", "goods")
+        .select_related("region")
+        .order_by("-submitted_at")[:limit]
+    )
+    results = []
+    for allegation in qs:
+        reasons = []
+        names = sorted({n.name for n in allegation.named_parties.all() if n.party_id in party_ids})
+        goods = sorted(g.name for g in allegation.goods.all() if g.pk in good_ids)
+        if names:
+            reasons.append("parties: " + ", ".join(names))
+        if goods:
+            reasons.append("goods: " + ", ".join(goods))
+        if allegation.region_id in region_ids and allegation.region is not None:
+            reasons.append(f"region: {allegation.region.name}")
+        results.append((allegation, reasons))
+    return results

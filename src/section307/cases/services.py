@@ -872,7 +872,9 @@ def order_change_request_decide(
     *, actor: Any, request: OrderChangeRequest, grant: bool, note: str
 ) -> OrderChangeRequest:
     """A supervisor decides; a grant modifies or revokes the order through its lifecycle (history kept)."""
-    request = OrderChangeRequest.objects.select_for_update().select_related("order", "case").get(pk=request.pk)
+    request = (
+        OrderChangeRequest.objects.select_for_update(of=("self",)).select_related("order", "case").get(pk=request.pk)
+    )
     if request.case is not None:
         _require(
             perms.case_access(actor, request.case) == perms.Access.SUPERVISE,
@@ -966,3 +968,36 @@ def case_open_from_allegation(
     case = case_create(actor=actor, title=title, template=template, **case_fields)
     case_link_allegation(actor=actor, case=case, allegation=allegation, note="Case opened from this allegation.")
     return case
+
+
+@transaction.atomic
+def evidence_import_from_allegation(*, actor: Any, case: Case, attachment: Any, title: str = "") -> Evidence:
+    """Copy an allegation's sanitized file into the case as evidence (never the original: it may identify
+    the reporter). The reading is audited by the allegations app; the new evidence starts its own custody."""
+    import io
+
+    from section307.allegations.services import attachment_read
+
+    _require(perms.can_work(actor, case))
+    allegation = attachment.allegation
+    if allegation is None or not CaseAllegation.objects.filter(case=case, allegation=allegation).exists():
+        raise ValidationError({"attachment": "Only files of an allegation linked to this case can be imported."})
+    already = Evidence.objects.filter(
+        case=case, origin=Evidence.Origin.ALLEGATION, origin_ref=f"{allegation}/{attachment.pk}"
+    )
+    if already.exists():
+        raise ValidationError({"attachment": "This file is already in the case's evidence."})
+    data, name = attachment_read(actor=actor, attachment=attachment, original=False)
+    return evidence_add(
+        actor=actor,
+        case=case,
+        file=io.BytesIO(data),
+        filename=name,
+        kind=Evidence.Kind.PHOTO if attachment.kind == "image" else Evidence.Kind.DOCUMENT,
+        title=title or attachment.description or f"File {name} from {allegation}",
+        source=f"Allegation {allegation} (reporter)",
+        reliability="F",
+        date_obtained=attachment.created_at.date(),
+        origin=Evidence.Origin.ALLEGATION,
+        origin_ref=f"{allegation}/{attachment.pk}",
+    )

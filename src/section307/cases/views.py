@@ -69,6 +69,14 @@ def _work(request: HttpRequest, reference: str) -> Case:
     return case
 
 
+def _pk(value: str | None) -> int | None:
+    """A primary key from form input, or None: junk and out-of-range numbers never reach the database."""
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
 def _errors(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
@@ -130,9 +138,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if filters["phase"] not in {"open", "", *Phase.values}:
         filters["phase"] = "open"
     page = Paginator(selectors.case_list(user=request.user, **filters), 25).get_page(request.GET.get("page"))
+    template = "cases/_case_list_results.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
     return render(
         request,
-        "cases/case_list.html",
+        template,
         {"page": page, "filters": filters, "phases": Phase.choices, "priorities": Case.Priority.choices},
     )
 
@@ -199,6 +208,9 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
             else [],
             "transitions": selectors.available_transitions(user=user, case=case),
             "related": selectors.related_to_case(case=case, user=user)[:10],
+            "related_allegations": selectors.allegations_related_to_case(case=case, user=user)
+            if ctx["can_work"]
+            else [],
             "change_requests": case.change_requests.select_related("order", "submitted_by"),
             "merged_cases": case.merged_cases.all(),
             "phase_tasks": TaskForm.base_fields["phase"].choices,  # type: ignore[attr-defined]
@@ -282,6 +294,8 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, "Case details saved.")
             return redirect("cases:case_detail", reference=case.reference)
+    if request.method == "GET":
+        services.case_view_record(actor=request.user, case=case, view="edit")
     return render(
         request,
         "cases/case_edit.html",
@@ -384,7 +398,8 @@ def task_action(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
             services.task_reopen(actor=request.user, task=task)
         elif action == "assign":
             raw = request.POST.get("assignee", "")
-            assignee = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            assignee_pk = _pk(raw)
+            assignee = User.objects.filter(pk=assignee_pk).first() if assignee_pk is not None else None
             if raw and assignee is None:
                 raise ValidationError({"assignee": "No such user."})
             services.task_assign(actor=request.user, task=task, assignee=assignee)
@@ -436,7 +451,7 @@ def case_share(request: HttpRequest, reference: str) -> HttpResponse:
     if not perms.can_manage(request.user, case):
         raise PermissionDenied
     if request.POST.get("revoke"):
-        share = get_object_or_404(CaseShare, pk=request.POST["revoke"], case=case)
+        share = get_object_or_404(CaseShare, pk=_pk(request.POST["revoke"]), case=case)
         services.case_share_revoke(actor=request.user, share=share)
         messages.success(request, f"{share.organization} no longer sees this case.")
         return redirect(f"{case_url(case)}#sharing")
@@ -493,6 +508,8 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
                 request, f"Case closed.{f' {cancelled} open task(s) were cancelled.' if cancelled else ''}"
             )
             return redirect("cases:case_detail", reference=case.reference)
+    if request.method == "GET":
+        services.case_view_record(actor=request.user, case=case, view="close")
     return render(
         request,
         "cases/case_close.html",
@@ -564,10 +581,27 @@ def evidence_list(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, f"Evidence stored (SHA-256 {evidence.sha256[:16]}…).")
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
     services.case_view_record(actor=request.user, case=case, view="evidence")
+    importable = []
+    if perms.can_work(request.user, case) and request.user.has_perm("allegations.triage_allegation"):
+        from section307.allegations.models import Attachment
+
+        imported = set(case.evidence.filter(origin=Evidence.Origin.ALLEGATION).values_list("origin_ref", flat=True))
+        importable = [
+            a
+            for a in Attachment.objects.filter(allegation__case_links__case=case)
+            .exclude(sanitized_path="")
+            .select_related("allegation")
+            if f"{a.allegation}/{a.pk}" not in imported
+        ]
     return render(
         request,
         "cases/evidence_list.html",
-        {**_nav(case, request.user), "evidence": selectors.case_evidence(case=case), "form": form},
+        {
+            **_nav(case, request.user),
+            "evidence": selectors.case_evidence(case=case),
+            "form": form,
+            "importable": importable,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -608,7 +642,7 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                     messages.success(request, "Annotation added.")
                     return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
             elif action == "withdraw":
-                tag = get_object_or_404(IndicatorTag, pk=request.POST.get("tag", "0") or 0, evidence=evidence)
+                tag = get_object_or_404(IndicatorTag, pk=_pk(request.POST.get("tag")), evidence=evidence)
                 services.evidence_tag_withdraw(actor=request.user, tag=tag)
                 messages.success(request, "Tag withdrawn.")
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
@@ -737,6 +771,8 @@ def proposal_edit(request: HttpRequest, reference: str) -> HttpResponse:
                 form.add_error(None, str(exc))
     elif draft is not None:
         problems = gate_problems("submit_proposal", case, proposal=draft)
+    if request.method == "GET":
+        services.case_view_record(actor=request.user, case=case, view="proposal_form")
     return render(
         request,
         "cases/proposal_form.html",
@@ -777,6 +813,8 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                 form.add_error(None, exc.messages)
             except ValidationError as exc:
                 _form_errors(form, exc)
+            except TransitionNotAllowed as exc:
+                form.add_error(None, str(exc))
             else:
                 if proposal.order:
                     messages.success(request, f"Approved: {proposal.order.reference} is issued and published.")
@@ -852,6 +890,8 @@ def change_request_decide(request: HttpRequest, reference: str, pk: int) -> Http
         else:
             messages.success(request, "Decision recorded; the order's history shows it.")
             return redirect(f"{case_url(case)}#orders")
+    if request.method == "GET":
+        services.case_view_record(actor=request.user, case=case, view="change_request")
     return render(
         request,
         "cases/change_request_decide.html",
@@ -957,3 +997,83 @@ def case_attach_allegation(request: HttpRequest, allegation_pk: int) -> HttpResp
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_POST
+def evidence_import(request: HttpRequest, reference: str) -> HttpResponse:
+    """Import a linked allegation's sanitized file as evidence."""
+    from section307.allegations.models import Attachment
+
+    case = _work(request, reference)
+    raw = request.POST.get("attachment", "")
+    attachment_pk = _pk(raw)
+    attachment = (
+        Attachment.objects.filter(pk=attachment_pk).select_related("allegation").first()
+        if attachment_pk is not None
+        else None
+    )
+    if attachment is None:
+        raise Http404("No such file")
+    try:
+        evidence = services.evidence_import_from_allegation(actor=request.user, case=case, attachment=attachment)
+    except (ValidationError, FileNotFoundError) as exc:
+        messages.error(request, "; ".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
+        return redirect("cases:evidence_list", reference=case.reference)
+    messages.success(request, f"Imported as evidence (SHA-256 {evidence.sha256[:16]}…).")
+    return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
+
+
+@login_required
+def evidence_manifest(request: HttpRequest, reference: str) -> HttpResponse:
+    """A CSV manifest of the case's evidence (title, source, dates, SHA-256); each row is an export in custody."""
+    import csv
+
+    case = _case(request, reference)
+    if not perms.can_view_evidence(request.user, case):
+        raise PermissionDenied("Evidence of this case is not shared with you.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-evidence.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "case",
+            "title",
+            "kind",
+            "source",
+            "reliability",
+            "date_obtained",
+            "added_by",
+            "added_at",
+            "original_filename",
+            "content_type",
+            "size",
+            "sha256",
+            "indicators",
+        ]
+    )
+    for ev in selectors.case_evidence(case=case):
+        services.evidence_access_record(
+            actor=request.user, evidence=ev, action=CustodyEvent.Action.EXPORTED, detail={"manifest": case.reference}
+        )
+        tags = "; ".join(f"{t.indicator}:{t.strength}" for t in ev.tags.all() if t.withdrawn_at is None)
+        writer.writerow(
+            [
+                ev.pk,
+                ev.case.reference,
+                ev.title,
+                ev.kind,
+                ev.source,
+                ev.reliability,
+                ev.date_obtained.isoformat(),
+                ev.added_by.username,
+                ev.added_at.isoformat(),
+                ev.original_filename,
+                ev.content_type,
+                ev.size,
+                ev.sha256,
+                tags,
+            ]
+        )
+    return response

@@ -5,6 +5,9 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from section307 import __version__
+from section307.allegations.api import router as allegations_router
+from section307.cases.api import router as cases_router
+from section307.orders.api import router as orders_router
 from section307.ports.api import router as ports_router
 
 api = NinjaAPI(
@@ -20,7 +23,7 @@ def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"status": "ok", "version": __version__}
 
 
-api.add_router("/", ports_router)
-from section307.orders.api import router as orders_router  # noqa: E402
-
+api.add_router("/", allegations_router)
 api.add_router("/", orders_router)
+api.add_router("/", cases_router)
+api.add_router("/", ports_router)

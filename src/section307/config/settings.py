@@ -212,9 +212,10 @@ CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("SECTION307_EVIDENCE_MAX_BYTES", s
 
 # --- Allegations (section307.allegations) ---------------------------------------------------
 # Fernet keys (comma-separated, newest first) encrypt reporter identities and evidence files at rest;
-# MultiFernet decrypts with any listed key, so a new key can be prepended and old data rotated later.
-# The receipt key is the HMAC key under which receipt codes are stored. Development generates both
-# into VAR_DIR; the production profile refuses to start without them (checked in the app's ready()).
+# MultiFernet decrypts with any listed key: prepend a new key, run `section307 allegations rotate-keys`,
+# then drop the old one. The receipt key is the HMAC key under which receipt codes are stored.
+# Development generates both into VAR_DIR; with DEBUG off (the production profile) the app refuses to
+# start unless both come from the environment (checked in the allegations app's ready()).
 def _development_key(name: str, *, fernet: bool) -> str:
     key_file = VAR_DIR / name
     if key_file.exists():

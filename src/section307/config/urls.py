@@ -15,6 +15,7 @@ urlpatterns = [
     path("portal/", include("section307.trade.urls")),
     path("orders/", include("section307.orders.public_urls")),
     path("cases/", include("section307.cases.urls")),
+    path("", include("section307.allegations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('allegations', '0001_initial'),
+        ("allegations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='allegationparty',
-            name='key',
+            model_name="allegationparty",
+            name="key",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=500),
         ),
     ]

@@ -1,0 +1,382 @@
+"""Public API for reporters: submit an allegation, then follow it with the receipt code.
+
+``POST /allegations`` takes a JSON body, or ``multipart/form-data`` with a ``data`` part holding the
+same JSON and any number of ``files`` parts. The follow-up endpoints authenticate with the receipt
+code in the ``X-Receipt-Code`` header. Errors are JSON: ``{"detail": ..., "errors": [{"field", "message"}]}``.
+"""
+
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import Field, Router, Schema, Status
+from pydantic import ValidationError
+
+from section307.allegations import ratelimits
+from section307.allegations.inputs import (
+    AllegationInput,
+    AllegationInvalid,
+    IdentityInput,
+    IndicatorInput,
+    NamedPartyInput,
+)
+from section307.allegations.models import AllegationMessage, PublicStatus
+from section307.allegations.receipts import receipt_display
+from section307.allegations.selectors import (
+    allegation_by_receipt,
+    allegation_public_messages,
+    allegation_public_status,
+)
+from section307.allegations.services import (
+    PUBLIC,
+    FileInput,
+    allegation_reporter_message,
+    allegation_submit,
+    limits,
+)
+
+router = Router(tags=["allegations"])
+
+
+class ShipmentRefIn(Schema):
+    kind: str = Field(description="bill_of_lading, container, entry or other")
+    value: str = Field(max_length=100)
+
+
+class PartyIn(Schema):
+    role: str = Field("manufacturer", description="manufacturer, supplier, exporter, importer, brand or other")
+    name: str = Field(max_length=500)
+    address: str = Field("", max_length=2000)
+    country: str = Field("", description="ISO 3166-1 alpha-2", max_length=2)
+
+
+class IndicatorIn(Schema):
+    indicator: str = Field(description="One of the 11 ILO indicators, e.g. retention_of_documents, debt_bondage")
+    observation: str = Field(description="What was seen or heard", max_length=20000)
+
+
+class IdentityIn(Schema):
+    name: str = Field("", max_length=200)
+    organization: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=50)
+    contact_details: str = Field("", max_length=1000)
+
+
+class AllegationIn(Schema):
+    """19 CFR 12.42(b): reasons, merchandise, production abroad; plus ILO indicators, source and contact."""
+
+    reasons: str = Field(description="A full statement of the reasons for the belief", max_length=20000)
+    source_type: str = Field(
+        description="worker_testimony, audit, research_report, media, court_case, site_visit, government, "
+        "shipping_records or other"
+    )
+    source_details: str = Field("", max_length=20000)
+    merchandise: str = Field(description="A detailed description of the merchandise", max_length=20000)
+    hts_code: str = Field("", description="HTSUS code if known (2-10 digits)", max_length=20)
+    industry: str = ""
+    sample_available: bool = False
+    sample_details: str = Field("", max_length=20000)
+    country: str = Field("", description="Country of production, ISO 3166-1 alpha-2", max_length=2)
+    region_text: str = Field("", max_length=300)
+    supply_chain_stage: str = ""
+    importers_brands: str = Field("", max_length=20000)
+    shipment_refs: list[ShipmentRefIn] = Field(default_factory=list, max_length=100)
+    parties: list[PartyIn] = Field(default_factory=list, max_length=20)
+    indicators: list[IndicatorIn] = Field(default_factory=list, max_length=11)
+    identity: IdentityIn | None = Field(None, description="Omit to stay anonymous")
+    contact_allowed: bool = False
+    contact_method: str = Field("", description="receipt, email, phone or other")
+    discard_originals: bool = Field(False, description="Discard originals once a sanitized copy exists")
+    language: str = Field("", max_length=10)
+
+
+class SubmittedOut(Schema):
+    receipt_code: str = Field(
+        description="Grouped as XXXX-XXXX-XXXX-XXXX-XXXX (dashes optional when sent back). Shown once; keep it."
+    )
+    status: str = Field(description="Always 'received' for a new allegation")
+    files: list[dict[str, str]] = Field(description="Each accepted file's kind and SHA-256")
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class MessageOut(Schema):
+    id: int
+    direction: str = Field(description="question (from the agency) or reporter")
+    body: str
+    created_at: str
+    answered: bool
+
+
+class StatusOut(Schema):
+    status: str = Field(description="received, under_review, more_information_requested or closed")
+    status_label: str
+    submitted_on: str
+    messages: list[MessageOut]
+    files: list[dict[str, str]]
+
+
+class MessageIn(Schema):
+    body: str = Field("", max_length=20000)
+
+
+class MessageCreatedOut(Schema):
+    id: int
+    status: str
+    files: list[dict[str, str]]
+
+
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    """Resolve pydantic's local $defs so the request schema can sit inline in the OpenAPI document."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(deepcopy(defs[ref.rsplit("/", 1)[-1]]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
+def _body_doc(model: type[Schema], description: str) -> dict[str, Any]:
+    schema = _inline(model.model_json_schema())
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {
+                "application/json": {"schema": schema},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["data"],
+                        "properties": {
+                            "data": {"type": "string", "description": f"The {model.__name__} object as JSON"},
+                            "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        },
+                    }
+                },
+            },
+        },
+        "parameters": [],
+    }
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.errors = status, detail, errors or []
+
+
+def _payload(request: HttpRequest) -> tuple[Any, list[FileInput]]:
+    """The JSON object and files of a JSON or multipart request; BadRequest for anything else."""
+    content_type = request.content_type or ""
+    files: list[FileInput] = []
+    if content_type.startswith("multipart/form-data"):
+        raw = request.POST.get("data", "")
+        max_bytes = limits()["max_file_bytes"]
+        errors = []
+        for i, upload in enumerate(request.FILES.getlist("files")):
+            if upload.size is not None and upload.size > max_bytes:
+                errors.append({"field": f"files.{i}", "message": f"larger than {max_bytes // (1024 * 1024)} MB"})
+                continue
+            files.append(FileInput(name=upload.name or "", data=upload.read()))
+        if errors:
+            raise BadRequest(422, "Some files were refused.", errors)
+    elif content_type in {"application/json", ""}:
+        raw = request.body.decode("utf-8", errors="replace")
+    else:
+        raise BadRequest(415, "Send application/json or multipart/form-data.")
+    try:
+        return json.loads(raw or "null"), files
+    except RecursionError as exc:
+        raise BadRequest(400, "The JSON is nested too deeply.") from exc
+    except json.JSONDecodeError as exc:
+        raise BadRequest(
+            400, f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from exc
+
+
+def _pydantic_errors(exc: ValidationError) -> list[dict[str, str]]:
+    return [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]} for e in exc.errors()]
+
+
+def _service_errors(exc: AllegationInvalid) -> list[dict[str, str]]:
+    return [{"field": f, "message": m} for f, ms in exc.errors.items() for m in ms]
+
+
+def _to_input(payload: AllegationIn) -> AllegationInput:
+    return AllegationInput(
+        reasons=payload.reasons,
+        source_type=payload.source_type,
+        source_details=payload.source_details,
+        merchandise=payload.merchandise,
+        hts_code=payload.hts_code,
+        industry=payload.industry,
+        sample_available=payload.sample_available,
+        sample_details=payload.sample_details,
+        country=payload.country,
+        region_text=payload.region_text,
+        supply_chain_stage=payload.supply_chain_stage,
+        importers_brands=payload.importers_brands,
+        shipment_refs=[(r.kind, r.value) for r in payload.shipment_refs],
+        parties=[NamedPartyInput(p.role, p.name, p.address, p.country) for p in payload.parties],
+        indicators=[IndicatorInput(i.indicator, i.observation) for i in payload.indicators],
+        identity=IdentityInput(**payload.identity.model_dump()) if payload.identity else None,
+        contact_allowed=payload.contact_allowed,
+        contact_method=payload.contact_method,
+        discard_originals=payload.discard_originals,
+        language=payload.language or get_language() or "",
+    )
+
+
+def _error(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Status[dict[str, Any]]:
+    return Status(status, {"detail": detail, "errors": errors or []})
+
+
+@router.post(
+    "/allegations",
+    response={201: SubmittedOut, 400: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Submit an allegation (anonymous unless identity is given)",
+    openapi_extra=_body_doc(AllegationIn, "JSON, or multipart with a `data` JSON part and `files` parts."),
+    auth=None,
+)
+def submit(request: HttpRequest) -> Status[dict[str, Any]]:
+    try:
+        raw, files = _payload(request)
+        payload = AllegationIn.model_validate(raw)
+    except BadRequest as exc:
+        return _error(exc.status, exc.detail, exc.errors)
+    except ValidationError as exc:
+        return _error(422, "The allegation is incomplete or invalid.", _pydantic_errors(exc))
+    if ratelimits.submission_limited(request):
+        return _error(429, "Too many submissions from this client. Try again later.")
+    try:
+        allegation, code = allegation_submit(actor=PUBLIC, data=_to_input(payload), files=files)
+    except AllegationInvalid as exc:
+        return _error(422, "The allegation is incomplete or invalid.", _service_errors(exc))
+    return Status(
+        201,
+        {
+            "receipt_code": receipt_display(code),
+            "status": PublicStatus.RECEIVED.value,
+            "files": [{"kind": a.kind, "sha256": a.sha256} for a in allegation.attachments.all()],
+        },
+    )
+
+
+def _by_header(request: HttpRequest) -> Any:
+    """The allegation for the X-Receipt-Code header, or an error tuple (401 or 429) to return."""
+    if ratelimits.receipt_blocked(request):
+        return _error(429, "Too many wrong receipt codes from this client. Try again later.")
+    allegation = allegation_by_receipt(code=request.headers.get("X-Receipt-Code", ""))
+    if allegation is None:
+        ratelimits.receipt_failed(request)
+        return _error(401, "The receipt code is missing or does not open a report.")
+    return allegation
+
+
+_RECEIPT_HEADER = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "X-Receipt-Code",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "The receipt code given when the allegation was submitted (dashes optional)",
+        }
+    ]
+}
+
+
+def _public_messages(allegation: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.pk,
+            "direction": "question" if m.direction == AllegationMessage.Direction.TO_REPORTER else "reporter",
+            "body": m.body,
+            "created_at": m.created_at.isoformat(),
+            "answered": m.answered_at is not None,
+        }
+        for m in allegation_public_messages(allegation=allegation)
+    ]
+
+
+@router.get(
+    "/allegations/status",
+    response={200: StatusOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Status, questions and answers of an allegation (receipt code in X-Receipt-Code)",
+    openapi_extra=_RECEIPT_HEADER,
+    auth=None,
+)
+def status(request: HttpRequest) -> Any:
+    found = _by_header(request)
+    if isinstance(found, Status):
+        return found
+    code = allegation_public_status(allegation=found)
+    return Status(
+        200,
+        {
+            "status": code,
+            "status_label": str(PublicStatus(code).label),
+            "submitted_on": found.submitted_at.date().isoformat(),
+            "messages": _public_messages(found),
+            "files": [{"kind": a.kind, "sha256": a.sha256} for a in found.attachments.all()],
+        },
+    )
+
+
+@router.post(
+    "/allegations/messages",
+    response={201: MessageCreatedOut, 400: ErrorOut, 401: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Answer questions or add information and files (receipt code in X-Receipt-Code)",
+    openapi_extra={
+        **_body_doc(MessageIn, "JSON, or multipart with a `data` JSON part and `files` parts."),
+        **_RECEIPT_HEADER,
+    },
+    auth=None,
+)
+def add_message(request: HttpRequest) -> Any:
+    found = _by_header(request)
+    if isinstance(found, Status):
+        return found
+    try:
+        raw, files = _payload(request)
+        payload = MessageIn.model_validate(raw if raw is not None else {})
+    except BadRequest as exc:
+        return _error(exc.status, exc.detail, exc.errors)
+    except ValidationError as exc:
+        return _error(422, "The message is invalid.", _pydantic_errors(exc))
+    if ratelimits.submission_limited(request):
+        return _error(429, "Too many messages from this client. Try again later.")
+    try:
+        message = allegation_reporter_message(actor=PUBLIC, allegation=found, body=payload.body, files=files)
+    except AllegationInvalid as exc:
+        return _error(422, "The message is invalid.", _service_errors(exc))
+    found.refresh_from_db()
+    return Status(
+        201,
+        {
+            "id": message.pk,
+            "status": allegation_public_status(allegation=found),
+            "files": [{"kind": a.kind, "sha256": a.sha256} for a in message.attachments.all()],
+        },
+    )
