@@ -8,6 +8,7 @@ from section307 import __version__
 from section307.allegations.api import router as allegations_router
 from section307.cases.api import router as cases_router
 from section307.orders.api import router as orders_router
+from section307.ports.api import router as ports_router
 
 api = NinjaAPI(
     title="section307 API",
@@ -25,3 +26,4 @@ def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
 api.add_router("/", allegations_router)
 api.add_router("/", orders_router)
 api.add_router("/", cases_router)
+api.add_router("/", ports_router)

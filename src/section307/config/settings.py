@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "section307.refdata",
     "section307.allegations",
     "section307.cases",
+    "section307.ports",
+    "section307.trade",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -246,3 +248,14 @@ SECTION307_ALLEGATION_LIMITS = {
     "receipt_rate": os.environ.get("SECTION307_ALLEGATION_RECEIPT_RATE", "10/15m"),
     "draft_days": int(os.environ.get("SECTION307_ALLEGATION_DRAFT_DAYS", "2")),
 }
+
+# --- Port enforcement and importer portal (section307.ports, section307.trade) ---
+# Extensions a clock may receive (none once past due), and the days each one adds.
+SECTION307_MAX_EXTENSIONS = int(os.environ.get("SECTION307_MAX_EXTENSIONS", "2"))
+SECTION307_EXTENSION_DAYS = int(os.environ.get("SECTION307_EXTENSION_DAYS", "30"))
+# A clock is "soon due" this many days before its deadline (queue and reminders).
+SECTION307_CLOCK_SOON_DAYS = int(os.environ.get("SECTION307_CLOCK_SOON_DAYS", "7"))
+# Look-back window when an order is issued, modified or revoked.
+SECTION307_RESCREEN_LOOKBACK_DAYS = int(os.environ.get("SECTION307_RESCREEN_LOOKBACK_DAYS", "90"))
+SECTION307_RESCREEN_ON_ORDER_CHANGE = env_bool("SECTION307_RESCREEN_ON_ORDER_CHANGE", True)
+SECTION307_SCREENING_THRESHOLD = float(os.environ.get("SECTION307_SCREENING_THRESHOLD", "0.85"))

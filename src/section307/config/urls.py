@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("registry/", include("section307.orders.urls")),
+    path("port/", include("section307.ports.urls")),
+    path("portal/", include("section307.trade.urls")),
     path("orders/", include("section307.orders.public_urls")),
     path("cases/", include("section307.cases.urls")),
     path("", include("section307.allegations.urls")),

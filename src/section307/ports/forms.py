@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from section307.ports import images
+from section307.ports.models import DetentionDecision
+
+
+def uswds(form: forms.BaseForm) -> None:
+    """Give each widget its US Web Design System class (inputs, text areas, selects, file inputs)."""
+    for field in form.fields.values():
+        w = field.widget
+        if isinstance(w, forms.Textarea):
+            css = "usa-textarea"
+        elif isinstance(w, forms.Select):
+            css = "usa-select"
+        elif isinstance(w, forms.ClearableFileInput | forms.FileInput):
+            css = "usa-file-input"
+        elif isinstance(w, forms.CheckboxInput | forms.RadioSelect):
+            continue
+        else:
+            css = "usa-input"
+        classes = w.attrs.get("class", "").split()
+        if css not in classes:
+            w.attrs["class"] = " ".join([*classes, css])
+
+
+class UswdsForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        uswds(self)
+
+
+class ReasonForm(UswdsForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class TargetForm(ReasonForm):
+    action = forms.ChoiceField(choices=[("release", "Release"), ("exam", "Hold for exam"), ("detain", "Detain")])
+    order_reference = forms.CharField(max_length=40, required=False, label="Order (when detaining)")
+
+
+class DecisionForm(ReasonForm):
+    outcome = forms.ChoiceField(
+        choices=[(o.value, o.label) for o in DetentionDecision.Outcome if o != DetentionDecision.Outcome.ABANDON]
+    )
+
+
+class ImageForm(UswdsForm):
+    photo = forms.FileField(
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/tiff", "capture": "environment"}
+        )
+    )
+    caption = forms.CharField(max_length=300, help_text="What the photo shows (marking, label, packaging, seal)")
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason to keep a photo below the standard",
+        help_text="Only when the checks fail: e.g. the only legible view of the label.",
+    )
+    shared_with_importer = forms.BooleanField(required=False, initial=True, label="Share with the importer")
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data["photo"]
+        if photo.size > images.MAX_BYTES:
+            raise forms.ValidationError(f"The file is larger than {images.MAX_BYTES // (1024 * 1024)} MB.")
+        return photo
+
+
+class RedactForm(UswdsForm):
+    left = forms.FloatField(min_value=0, max_value=1)
+    top = forms.FloatField(min_value=0, max_value=1)
+    right = forms.FloatField(min_value=0, max_value=1)
+    bottom = forms.FloatField(min_value=0, max_value=1)
+
+
+class EntriesUploadForm(UswdsForm):
+    file = forms.FileField(help_text="CSV or XLSX with the screening columns plus port and mode", label="Entries file")
+
+
+class RescreenForm(UswdsForm):
+    days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label="Look back (days of import)")
+    order_reference = forms.CharField(max_length=40, required=False, label="Only newly affected by order (optional)")

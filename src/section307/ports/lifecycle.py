@@ -1,0 +1,66 @@
+"""Lifecycles of entries and detentions, in one table each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from section307.core.lifecycle import StateMachine, Transition
+from section307.ports.models import Detention, Entry
+
+
+def _officer(actor: Any) -> bool:
+    return actor is not None and actor.has_perm("ports.target_entry")
+
+
+def _decider(actor: Any) -> bool:
+    return actor is not None and actor.has_perm("ports.decide_detention")
+
+
+def _importer(actor: Any) -> bool:
+    return actor is not None and actor.has_perm("trade.use_portal")
+
+
+def _system_or_decider(actor: Any) -> bool:
+    # The abandonment task runs as the system; officers may also record it.
+    return actor is None or _decider(actor)
+
+
+E = Entry.Status
+ENTRY_LIFECYCLE = StateMachine(
+    name="entry",
+    states=tuple(E.values),
+    transitions=(
+        Transition("release", frozenset({E.TARGETED, E.EXAM}), E.RELEASED, _officer, "Release"),
+        Transition("exam", frozenset({E.TARGETED}), E.EXAM, _officer, "Hold for exam"),
+        Transition("detain", frozenset({E.TARGETED, E.EXAM, E.CLEARED}), E.DETAINED, _officer, "Detain"),
+        # A re-screen after a new order puts a cleared or released entry back in front of an officer.
+        Transition("retarget", frozenset({E.CLEARED, E.RELEASED}), E.TARGETED, None, "Back to the queue"),
+    ),
+)
+
+D = Detention.Status
+DETENTION_LIFECYCLE = StateMachine(
+    name="detention",
+    states=tuple(D.values),
+    transitions=(
+        Transition("submit", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.UNDER_REVIEW, _importer, "Proof submitted"),
+        Transition("release", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.RELEASED, _decider, "Release"),
+        Transition("exclude", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.EXCLUDED, _decider, "Exclude"),
+        Transition(
+            "export", frozenset({D.DETAINED, D.UNDER_REVIEW, D.EXCLUDED}), D.EXPORTED, _decider, "Export (supervised)"
+        ),
+        Transition("seize", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.SEIZED, _decider, "Seize"),
+        Transition("abandon", frozenset({D.EXCLUDED}), D.ABANDONED, _system_or_decider, "Deem abandoned"),
+    ),
+)
+
+# The entry status a detention outcome leaves the entry in.
+ENTRY_STATUS_FOR_DETENTION = {
+    D.RELEASED: E.RELEASED,
+    D.EXCLUDED: E.EXCLUDED,
+    D.EXPORTED: E.EXPORTED,
+    D.SEIZED: E.SEIZED,
+    D.ABANDONED: E.ABANDONED,
+    D.DETAINED: E.DETAINED,
+    D.UNDER_REVIEW: E.DETAINED,
+}

@@ -1,0 +1,414 @@
+"""Entries, screening on arrival, targeting, exams and images, detentions, clocks, decisions, timeline.
+
+The entry number is the one reference that follows a shipment through every step; every
+step writes a ``TimelineEvent`` on its entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from section307.accounts.models import Organization
+from section307.core.models import TimeStampedModel
+from section307.orders.models import EnforcementOrder, OrderType
+
+
+class Regime(models.TextChoices):
+    WRO = "wro", "Withhold Release Order (19 CFR 12.42-12.44)"
+    FINDING = "finding", "Finding (19 CFR 12.42(f), 12.44(b))"
+    UFLPA = "uflpa", "UFLPA rebuttable presumption"
+    CAATSA = "caatsa", "CAATSA sec. 302A presumption"
+
+
+REGIME_FOR_ORDER_TYPE = {
+    OrderType.WRO: Regime.WRO,
+    OrderType.FINDING: Regime.FINDING,
+    OrderType.UFLPA_ENTITY: Regime.UFLPA,
+    OrderType.UFLPA_REGION: Regime.UFLPA,
+    OrderType.CAATSA: Regime.CAATSA,
+}
+
+
+class Decision(models.TextChoices):
+    HIT = "hit", "Hit"
+    REVIEW = "review", "Review"
+    CLEAR = "clear", "Clear"
+
+
+DECISION_RANK = {Decision.CLEAR: 0, Decision.REVIEW: 1, Decision.HIT: 2, "": -1}
+
+
+class Entry(TimeStampedModel):
+    class Status(models.TextChoices):
+        CLEARED = "cleared", "Cleared on screening"
+        TARGETED = "targeted", "In the targeting queue"
+        EXAM = "exam", "Held for exam"
+        DETAINED = "detained", "Detained"
+        RELEASED = "released", "Released"
+        EXCLUDED = "excluded", "Excluded"
+        EXPORTED = "exported", "Exported"
+        SEIZED = "seized", "Seized"
+        ABANDONED = "abandoned", "Abandoned"
+
+    class Mode(models.TextChoices):
+        OCEAN = "ocean", "Vessel"
+        AIR = "air", "Air"
+        TRUCK = "truck", "Truck"
+        RAIL = "rail", "Rail"
+        MAIL = "mail", "Mail or express"
+
+    class Source(models.TextChoices):
+        API = "api", "API"
+        UPLOAD = "upload", "File upload"
+        BATCH = "batch", "Batch file"
+        DEMO = "demo", "Demo data"
+
+    entry_number = models.CharField(max_length=20, unique=True)
+    port = models.CharField(max_length=4, help_text="Four-digit port code")
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    filer = models.CharField(max_length=100, blank=True, help_text="Filer (broker) code or name")
+    filer_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="filed_entries"
+    )
+    importer_name = models.CharField(max_length=200)
+    importer_number = models.CharField(max_length=30, blank=True)
+    # The importer of record, when the name or number is known: its trade users see this entry.
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    date_of_import = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, db_index=True)
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True, db_index=True)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "entries"
+        permissions = [
+            ("file_entry", "Can file entries"),
+            ("target_entry", "Can release, examine or detain targeted entries"),
+            ("rescreen_entries", "Can re-screen past entries"),
+        ]
+
+    def __str__(self) -> str:
+        return self.entry_number
+
+    @property
+    def top_line(self) -> EntryLine | None:
+        lines = sorted(self.lines.all(), key=lambda ln: (-DECISION_RANK.get(ln.decision, -1), -ln.score, ln.line))
+        return lines[0] if lines else None
+
+
+class EntryLine(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="lines")
+    line = models.PositiveIntegerField()
+    manufacturer = models.CharField(max_length=300, blank=True)
+    manufacturer_address = models.CharField(max_length=500, blank=True)
+    manufacturer_id = models.CharField(max_length=40, blank=True)
+    shipper = models.CharField(max_length=300, blank=True)
+    shipper_address = models.CharField(max_length=500, blank=True)
+    consignee = models.CharField(max_length=300, blank=True)
+    suppliers = models.TextField(blank=True)
+    identifiers = models.CharField(max_length=500, blank=True)
+    country_of_origin = models.CharField(max_length=60, blank=True)
+    hts = models.CharField(max_length=14, blank=True)
+    description = models.TextField(blank=True)
+    value_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=10, blank=True)
+    # Screening result (the engine's decision, evidence and the order it points to).
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
+    score = models.FloatField(default=0.0)
+    matched_name = models.CharField(max_length=300, blank=True)
+    matched_field = models.CharField(max_length=40, blank=True)
+    watch_list = models.CharField(max_length=20, blank=True)
+    order_reference = models.CharField(max_length=40, blank=True)
+    order = models.ForeignKey(EnforcementOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reasons = models.TextField(blank=True)
+    signals = models.JSONField(default=list, blank=True)
+    screened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["entry", "line"]
+        constraints = [models.UniqueConstraint(fields=["entry", "line"], name="entry_line_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.entry.entry_number}/{self.line}"
+
+    def as_screening_input(self) -> dict[str, str]:
+        return {
+            "entry_number": self.entry.entry_number,
+            "line": str(self.line),
+            "importer": self.entry.importer_name,
+            "manufacturer": self.manufacturer,
+            "manufacturer_address": self.manufacturer_address,
+            "manufacturer_id": self.manufacturer_id,
+            "shipper": self.shipper,
+            "shipper_address": self.shipper_address,
+            "consignee": self.consignee,
+            "suppliers": self.suppliers,
+            "identifiers": self.identifiers,
+            "country_of_origin": self.country_of_origin,
+            "hts": self.hts,
+            "description": self.description,
+            "value_usd": "" if self.value_usd is None else str(self.value_usd),
+            "date_of_import": self.entry.date_of_import.isoformat(),
+        }
+
+
+class TimelineEvent(models.Model):
+    """One step in an entry's life. Append-only; ``shared`` events are shown to the importer."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=40)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    summary = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+    shared = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry.entry_number} {self.kind}"
+
+
+class Detention(TimeStampedModel):
+    class Status(models.TextChoices):
+        DETAINED = "detained", "Detained, awaiting the importer"
+        UNDER_REVIEW = "under_review", "Proof under review"
+        RELEASED = "released", "Released"
+        EXCLUDED = "excluded", "Excluded"
+        EXPORTED = "exported", "Exported under supervision"
+        SEIZED = "seized", "Seized"
+        ABANDONED = "abandoned", "Deemed abandoned"
+
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="detention")
+    regime = models.CharField(max_length=8, choices=Regime.choices)
+    order = models.ForeignKey(EnforcementOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    order_reference = models.CharField(max_length=40)
+    scope = models.TextField(help_text="The order's scope as it applies to these goods")
+    reasons = models.TextField(help_text="Why the goods are detained")
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.DETAINED, db_index=True)
+    notice_date = models.DateField()
+    detained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    export_elected_at = models.DateTimeField(null=True, blank=True)
+    exclusion_date = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-notice_date", "-id"]
+        permissions = [("decide_detention", "Can decide detentions and manage their clocks")]
+
+    def __str__(self) -> str:
+        return f"Detention of {self.entry.entry_number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.DETAINED, self.Status.UNDER_REVIEW)
+
+
+class DetentionDecision(models.Model):
+    class Outcome(models.TextChoices):
+        RELEASE = "release", "Release"
+        EXCLUDE = "exclude", "Exclusion"
+        EXPORT = "export", "Export under supervision"
+        SEIZE = "seize", "Seizure"
+        ABANDON = "abandon", "Deemed abandoned"
+
+    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.detention}: {self.get_outcome_display()}"
+
+
+class Clock(models.Model):
+    class Kind(models.TextChoices):
+        ADMISSIBILITY = "admissibility", "Proof of admissibility (3 months from importation)"
+        RESPONSE = "response", "Importer response (30 days from the detention notice)"
+        ABANDONMENT = "abandonment", "Export before abandonment (60 days from the exclusion notice)"
+
+    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="clocks")
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    start_date = models.DateField()
+    # Kept in step with suspensions and extensions by the services, so queues can filter on it.
+    due_date = models.DateField(db_index=True)
+    running = models.BooleanField(default=True, db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=200, blank=True)
+    last_reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["detention", "kind"], name="clock_kind_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.detention.entry.entry_number}"
+
+
+class ClockSuspension(models.Model):
+    clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="suspensions")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+
+    def __str__(self) -> str:
+        return f"Suspended {self.start} to {self.end or '…'}"
+
+
+class ClockExtension(models.Model):
+    clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="extensions")
+    days = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"+{self.days} days"
+
+
+def _image_path(instance: ExamImage, filename: str) -> str:
+    return f"ports/exam/{instance.entry.entry_number}/{timezone.now():%Y%m%d%H%M%S%f}-{filename}"
+
+
+class ExamImage(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="images")
+    image = models.FileField(upload_to=_image_path)
+    redacted = models.FileField(upload_to=_image_path, blank=True)
+    redaction_boxes = models.JSONField(default=list, blank=True)
+    original_name = models.CharField(max_length=255)
+    caption = models.CharField(max_length=300)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_sha256 = models.CharField(max_length=64)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    camera = models.CharField(max_length=200, blank=True)
+    checks = models.JSONField(default=dict)
+    passed = models.BooleanField()
+    override_reason = models.TextField(blank=True)
+    shared_with_importer = models.BooleanField(default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry.entry_number}: {self.caption}"
+
+
+class Notice(models.Model):
+    """A message to an importer of record: shown in its portal and sent by email from a task."""
+
+    class Kind(models.TextChoices):
+        DETENTION = "detention", "Detention notice"
+        DECISION = "decision", "Decision"
+        REMINDER = "reminder", "Deadline reminder"
+        QUESTION = "question", "Question from the port"
+        REQUEST = "request", "Request status"
+        CLOCK = "clock", "Deadline changed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="notices")
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_to = models.JSONField(default=list, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class RescreenRun(models.Model):
+    """A look-back: past entries re-screened after an order changed; findings list what changed."""
+
+    since = models.DateField()
+    order_reference = models.CharField(max_length=40, blank=True)
+    trigger = models.CharField(max_length=200)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    lines_screened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Re-screen since {self.since} ({self.trigger})"
+
+
+class RescreenFinding(models.Model):
+    run = models.ForeignKey(RescreenRun, on_delete=models.CASCADE, related_name="findings")
+    entry_line = models.ForeignKey(EntryLine, on_delete=models.CASCADE, related_name="+")
+    previous_decision = models.CharField(max_length=8, blank=True)
+    previous_order = models.CharField(max_length=40, blank=True)
+    decision = models.CharField(max_length=8)
+    order_reference = models.CharField(max_length=40, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_decision or '-'} -> {self.decision} {self.order_reference}"
+
+    @property
+    def newly_affected(self) -> bool:
+        return DECISION_RANK[self.decision] > DECISION_RANK.get(self.previous_decision, -1) or (
+            self.decision == Decision.HIT and self.order_reference != self.previous_order
+        )
+
+
+class ApiToken(models.Model):
+    """A filer's API token. Only a SHA-256 of the secret is stored; the secret is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+def today() -> dt.date:
+    return timezone.localdate()

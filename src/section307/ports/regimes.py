@@ -1,0 +1,37 @@
+"""What each regime requires of the importer, as told in the detention notice and the portal."""
+
+from __future__ import annotations
+
+from section307.ports.models import Regime
+
+PROOF_ACCEPTED: dict[str, list[str]] = {
+    Regime.WRO: [
+        "A certificate of origin signed by the foreign seller or owner of the goods (19 CFR 12.43(a)).",
+        "A detailed statement by the importer of its investigation showing the goods were not mined, produced "
+        "or manufactured with forced labor (19 CFR 12.43(b)).",
+        "Supporting records: supply-chain tracing for each tier back to raw materials, audits, payroll and "
+        "working-hours records, recruitment-fee evidence, with English translations of foreign documents.",
+        "Instead of proving admissibility, the goods may be exported at any time before exclusion is final.",
+    ],
+    Regime.FINDING: [
+        "A certificate of origin and a detailed statement (19 CFR 12.43), as for a WRO.",
+        "Goods covered by a Finding that are not shown admissible are seized and forfeited (19 CFR 12.44(b)).",
+    ],
+    Regime.UFLPA: [
+        "Applicability review: evidence that the goods have no link to Xinjiang or to an entity on the UFLPA "
+        "Entity List (supply-chain tracing from raw material, transaction records, flow chart of all parties).",
+        "Exception: clear and convincing evidence that the goods were not made wholly or in part with forced "
+        "labor, with due-diligence records and full supply-chain tracing (UFLPA sec. 3(b)).",
+    ],
+    Regime.CAATSA: [
+        "Clear and convincing evidence that no North Korean nationals' labor was used in making the goods, "
+        "anywhere in the supply chain (22 U.S.C. 9241a), with workforce and payroll records per tier.",
+    ],
+}
+
+REQUEST_KINDS_FOR_REGIME: dict[str, tuple[str, ...]] = {
+    Regime.WRO: ("wro_admissibility",),
+    Regime.FINDING: ("wro_admissibility",),
+    Regime.UFLPA: ("uflpa_applicability", "uflpa_exception"),
+    Regime.CAATSA: ("caatsa_exception",),
+}

@@ -1,0 +1,113 @@
+"""Reads for port enforcement; every list is filtered by the object-level rules in permissions.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from section307.ports import clocks as rules
+from section307.ports.models import Clock, Detention, Entry, EntryLine, Notice, RescreenRun, TimelineEvent
+from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
+from section307.ports.services import clock_state, soon_days
+
+
+def entry_list(*, user: Any, status: str = "", query: str = "") -> QuerySet[Entry]:
+    qs = entries_visible_to(user).select_related("organization").prefetch_related("lines")
+    if status:
+        qs = qs.filter(status=status)
+    if query:
+        qs = qs.filter(
+            Q(entry_number__icontains=query)
+            | Q(importer_name__icontains=query)
+            | Q(lines__manufacturer__icontains=query)
+        ).distinct()
+    return qs
+
+
+def targeting_queue(*, user: Any) -> QuerySet[Entry]:
+    """Entries waiting for an officer: flagged on arrival or re-screen, or held for exam; hits first."""
+    return (
+        entry_list(user=user)
+        .filter(status__in=[Entry.Status.TARGETED, Entry.Status.EXAM])
+        .annotate(rank=Case(When(decision="hit", then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("rank", "created_at")
+    )
+
+
+def entry_get(*, user: Any, entry_number: str) -> Entry | None:
+    return (
+        entries_visible_to(user)
+        .select_related("organization", "filer_organization", "received_by")
+        .prefetch_related(
+            Prefetch("lines", queryset=EntryLine.objects.select_related("order")),
+            "images",
+        )
+        .filter(entry_number=entry_number)
+        .first()
+    )
+
+
+def entry_timeline(*, user: Any, entry: Entry) -> QuerySet[TimelineEvent]:
+    qs = entry.timeline.select_related("actor")
+    return qs if is_port_staff(user) else qs.filter(shared=True)
+
+
+@dataclass
+class ClockRow:
+    clock: Clock
+    state: rules.ClockState
+
+
+def clock_rows(detention: Detention, *, today: dt.date | None = None) -> list[ClockRow]:
+    today = today or timezone.localdate()
+    clocks = detention.clocks.prefetch_related("suspensions__actor", "extensions__actor")
+    return [ClockRow(c, clock_state(c, today=today)) for c in clocks]
+
+
+def detention_get(*, user: Any, pk: int) -> Detention | None:
+    return (
+        detentions_visible_to(user)
+        .select_related("entry__organization", "order", "detained_by")
+        .prefetch_related("decisions__decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def detention_list(*, user: Any, open_only: bool = False) -> QuerySet[Detention]:
+    qs = detentions_visible_to(user).select_related("entry__organization").prefetch_related("clocks")
+    if open_only:
+        qs = qs.filter(status__in=[Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED])
+    return qs
+
+
+def clocks_due(*, user: Any, today: dt.date | None = None) -> list[ClockRow]:
+    """Running clocks that are overdue or due within the soon-due window, most urgent first."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=soon_days())
+    visible = detentions_visible_to(user).values("pk")
+    clocks = (
+        Clock.objects.filter(running=True, detention__in=visible)
+        .filter(Q(due_date__lte=horizon) | Q(suspensions__end__isnull=True, suspensions__isnull=False))
+        .select_related("detention__entry__organization")
+        .prefetch_related("suspensions", "extensions")
+        .distinct()
+    )
+    rows = [ClockRow(c, clock_state(c, today=today)) for c in clocks]
+    rows = [r for r in rows if r.state.overdue or r.state.soon_due or r.state.suspended]
+    return sorted(rows, key=lambda r: (r.state.suspended, r.state.due))
+
+
+def notices_for(*, user: Any) -> QuerySet[Notice]:
+    org = getattr(user, "organization_id", None)
+    if org is None:
+        return Notice.objects.none()
+    return Notice.objects.filter(organization_id=org).select_related("entry")
+
+
+def rescreen_runs() -> QuerySet[RescreenRun]:
+    return RescreenRun.objects.prefetch_related("findings__entry_line__entry")

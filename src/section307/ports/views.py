@@ -1,0 +1,365 @@
+"""Port officers' screens: targeting queue, entries and their timelines, exams, detentions, clocks, look-backs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from section307.core.lifecycle import TransitionNotAllowed
+from section307.orders.models import EnforcementOrder
+from section307.ports import images as photo
+from section307.ports import selectors, services
+from section307.ports.forms import DecisionForm, EntriesUploadForm, ImageForm, RedactForm, RescreenForm, TargetForm
+from section307.ports.intake import IntakeError, read_entries_file
+from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE
+from section307.ports.models import Clock, Entry, ExamImage, RescreenRun
+from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
+from section307.ports.regimes import PROOF_ACCEPTED
+
+MAX_ENTRY_FILE = 20 * 1024 * 1024
+
+
+def _entry_or_404(request: HttpRequest, entry_number: str) -> Entry:
+    entry = selectors.entry_get(user=request.user, entry_number=entry_number)
+    if entry is None:
+        raise Http404("No such entry")
+    return entry
+
+
+@login_required
+@permission_required("ports.view_entry", raise_exception=True)
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "ports/queue.html",
+        {
+            "entries": selectors.targeting_queue(user=request.user)[:200],
+            "due": selectors.clocks_due(user=request.user)[:10],
+        },
+    )
+
+
+@login_required
+@permission_required("ports.view_entry", raise_exception=True)
+def entry_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.entry_list(user=request.user, status=status, query=query), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "ports/entry_list.html",
+        {"page": page, "status": status, "q": query, "statuses": Entry.Status.choices},
+    )
+
+
+@login_required
+@permission_required("ports.view_entry", raise_exception=True)
+def entry_detail(request: HttpRequest, entry_number: str) -> HttpResponse:
+    entry = _entry_or_404(request, entry_number)
+    return _render_entry(request, entry)
+
+
+def _render_entry(
+    request: HttpRequest,
+    entry: Entry,
+    *,
+    target_form: TargetForm | None = None,
+    image_form: ImageForm | None = None,
+    image_report: photo.ImageReport | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    detention = getattr(entry, "detention", None) if hasattr(entry, "detention") else None
+    return render(
+        request,
+        "ports/entry_detail.html",
+        {
+            "entry": entry,
+            "detention": detention,
+            "timeline": selectors.entry_timeline(user=request.user, entry=entry),
+            "actions": ENTRY_LIFECYCLE.available(entry.status, request.user),
+            "target_form": target_form
+            or TargetForm(initial={"order_reference": getattr(entry.top_line, "order_reference", "")}),
+            "image_form": image_form or ImageForm(initial={"shared_with_importer": True}),
+            "image_report": image_report,
+            "standard": photo.STANDARD,
+            "can_target": request.user.has_perm("ports.target_entry"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("ports.target_entry", raise_exception=True)
+@require_POST
+def entry_target(request: HttpRequest, entry_number: str) -> HttpResponse:
+    entry = _entry_or_404(request, entry_number)
+    form = TargetForm(request.POST)
+    if not form.is_valid():
+        return _render_entry(request, entry, target_form=form, status=400)
+    action = form.cleaned_data["action"]
+    try:
+        if action == "detain":
+            detention = services.entry_detain(
+                actor=request.user,
+                entry=entry,
+                reason=form.cleaned_data["reason"],
+                order_reference=form.cleaned_data["order_reference"],
+            )
+            messages.success(request, f"Entry {entry.entry_number} detained; the importer has been notified.")
+            return redirect("ports:detention_detail", pk=detention.pk)
+        services.entry_target(actor=request.user, entry=entry, action=action, reason=form.cleaned_data["reason"])
+    except (services.PortsError, TransitionNotAllowed) as exc:
+        form.add_error(None, str(exc))
+        return _render_entry(request, entry, target_form=form, status=400)
+    messages.success(request, f"Entry {entry.entry_number}: {dict(form.fields['action'].choices)[action].lower()}.")  # type: ignore[attr-defined]
+    return redirect("ports:entry_detail", entry_number=entry.entry_number)
+
+
+@login_required
+@permission_required("ports.target_entry", raise_exception=True)
+@require_POST
+def image_upload(request: HttpRequest, entry_number: str) -> HttpResponse:
+    entry = _entry_or_404(request, entry_number)
+    form = ImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_entry(request, entry, image_form=form, status=400)
+    upload = form.cleaned_data["photo"]
+    try:
+        services.image_add(
+            actor=request.user,
+            entry=entry,
+            data=upload.read(),
+            original_name=upload.name,
+            caption=form.cleaned_data["caption"],
+            override_reason=form.cleaned_data["override_reason"],
+            shared_with_importer=form.cleaned_data["shared_with_importer"],
+        )
+    except services.ImageBelowStandard as exc:
+        form.add_error("photo", f"The photo does not meet the standard: {exc}. Retake it, or give a reason to keep it.")
+        return _render_entry(request, entry, image_form=form, image_report=exc.report, status=400)
+    except (photo.ImageRejected, services.PortsError) as exc:
+        form.add_error("photo", str(exc))
+        return _render_entry(request, entry, image_form=form, status=400)
+    messages.success(request, "Photo added.")
+    return redirect("ports:entry_detail", entry_number=entry.entry_number)
+
+
+@login_required
+def image_file(request: HttpRequest, pk: int, variant: str = "image") -> FileResponse:
+    """Staff see every photo; the importer of record sees the photos shared with it."""
+    image = get_object_or_404(ExamImage.objects.select_related("entry"), pk=pk)
+    if not entries_visible_to(request.user).filter(pk=image.entry_id).exists():
+        raise Http404
+    own = image.shared_with_importer and image.entry.organization_id == getattr(request.user, "organization_id", None)
+    if not (is_port_staff(request.user) or own):
+        raise Http404
+    field = image.redacted if variant == "redacted" else image.image
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), content_type="image/jpeg", filename=f"{image.entry.entry_number}-{pk}.jpg")
+
+
+@login_required
+@permission_required("ports.target_entry", raise_exception=True)
+@require_POST
+def image_redact(request: HttpRequest, pk: int) -> HttpResponse:
+    image = get_object_or_404(ExamImage.objects.select_related("entry"), pk=pk)
+    form = RedactForm(request.POST)
+    if form.is_valid():
+        box = tuple(form.cleaned_data[k] for k in ("left", "top", "right", "bottom"))
+        try:
+            services.image_redact(actor=request.user, image=image, boxes=[box])  # type: ignore[list-item]
+            messages.success(request, "Redacted copy made.")
+        except services.PortsError as exc:
+            messages.error(request, f"Redaction: {exc}")
+    else:
+        messages.error(request, "Redaction: give the box as fractions from 0 to 1.")
+    return redirect("ports:entry_detail", entry_number=image.entry.entry_number)
+
+
+@login_required
+@permission_required("ports.file_entry", raise_exception=True)
+def entries_upload(request: HttpRequest) -> HttpResponse:
+    form = EntriesUploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            form.add_error("file", "Send a .csv or .xlsx file.")
+        elif upload.size > MAX_ENTRY_FILE:
+            form.add_error("file", f"The file is larger than {MAX_ENTRY_FILE // (1024 * 1024)} MB.")
+        else:
+            with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                try:
+                    parsed = read_entries_file(tmp.name, display_name=upload.name, today=timezone.localdate())
+                    entries = services.entries_receive(actor=request.user, entries=parsed, source=Entry.Source.UPLOAD)
+                except IntakeError as exc:
+                    errors = [str(e) for e in exc.errors[:100]]
+                else:
+                    flagged = sum(1 for e in entries if e.status == Entry.Status.TARGETED)
+                    messages.success(
+                        request, f"{len(entries)} entries received and screened; {flagged} sent to the targeting queue."
+                    )
+                    return redirect("ports:queue")
+    return render(request, "ports/upload.html", {"form": form, "errors": errors}, status=400 if errors else 200)
+
+
+@login_required
+@permission_required("ports.view_detention", raise_exception=True)
+def detention_list(request: HttpRequest) -> HttpResponse:
+    open_only = request.GET.get("all") != "1"
+    page = Paginator(selectors.detention_list(user=request.user, open_only=open_only), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "ports/detention_list.html", {"page": page, "open_only": open_only})
+
+
+@login_required
+@permission_required("ports.view_detention", raise_exception=True)
+def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm | None = None) -> HttpResponse:
+    detention = selectors.detention_get(user=request.user, pk=pk)
+    if detention is None:
+        raise Http404
+    from section307.trade.selectors import requests_for_detention
+
+    return render(
+        request,
+        "ports/detention_detail.html",
+        {
+            "detention": detention,
+            "entry": detention.entry,
+            "timeline": selectors.entry_timeline(user=request.user, entry=detention.entry),
+            "clocks": selectors.clock_rows(detention),
+            "proof": PROOF_ACCEPTED[detention.regime],
+            "requests": requests_for_detention(user=request.user, detention=detention),
+            "decision_form": decision_form or DecisionForm(),
+            "transitions": DETENTION_LIFECYCLE.available(detention.status, request.user),
+            "can_decide": request.user.has_perm("ports.decide_detention"),
+            "max_extensions": services.max_extensions(),
+            "extension_days": services.extension_days(),
+        },
+        status=400 if decision_form is not None else 200,
+    )
+
+
+@login_required
+@permission_required("ports.decide_detention", raise_exception=True)
+@require_POST
+def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    detention = get_object_or_404(detentions_visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return detention_detail(request, pk, decision_form=form)
+    try:
+        services.detention_decide(
+            actor=request.user,
+            detention=detention,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (services.PortsError, TransitionNotAllowed) as exc:
+        form.add_error(None, str(exc))
+        return detention_detail(request, pk, decision_form=form)
+    messages.success(request, "Decision recorded; the importer has been notified.")
+    return redirect("ports:detention_detail", pk=pk)
+
+
+@login_required
+@permission_required("ports.decide_detention", raise_exception=True)
+@require_POST
+def clock_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    clock = get_object_or_404(Clock.objects.filter(detention__in=detentions_visible_to(request.user)), pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "suspend":
+            services.clock_suspend(actor=request.user, clock=clock, reason=reason)
+        elif action == "resume":
+            services.clock_resume(actor=request.user, clock=clock)
+        elif action == "extend":
+            services.clock_extend(actor=request.user, clock=clock, reason=reason)
+        else:
+            raise Http404
+        messages.success(request, f"Clock {action}ed." if action != "extend" else "Extension granted.")
+    except services.PortsError as exc:
+        messages.error(request, f"Clock not changed: {exc}.")
+    return redirect("ports:detention_detail", pk=clock.detention_id)
+
+
+@login_required
+@permission_required("ports.decide_detention", raise_exception=True)
+@require_POST
+def request_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    from section307.trade.permissions import requests_visible_to
+    from section307.trade.services import TradeError, request_ask
+
+    trade_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
+    try:
+        request_ask(actor=request.user, request=trade_request, question=request.POST.get("question", ""))
+        messages.success(request, "Question sent to the importer.")
+    except (TradeError, PermissionDenied) as exc:
+        messages.error(request, f"Question not sent: {exc}.")
+    if trade_request.detention_id:
+        return redirect("ports:detention_detail", pk=trade_request.detention_id)
+    return redirect("ports:queue")
+
+
+@login_required
+@permission_required("ports.view_entry", raise_exception=True)
+def clocks_due(request: HttpRequest) -> HttpResponse:
+    return render(request, "ports/clocks_due.html", {"rows": selectors.clocks_due(user=request.user)})
+
+
+@login_required
+@permission_required("ports.rescreen_entries", raise_exception=True)
+def rescreen(request: HttpRequest) -> HttpResponse:
+    form = RescreenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["order_reference"].strip()
+        order = None
+        if reference:
+            order = EnforcementOrder.objects.filter(reference=reference).first()
+            if order is None:
+                form.add_error("order_reference", f"No order {reference} in the registry.")
+        if not form.errors:
+            since = timezone.localdate() - dt.timedelta(days=form.cleaned_data["days"])
+            run = services.entries_rescreen(actor=request.user, since=since, order=order, trigger="requested by staff")
+            messages.success(request, f"Re-screened {run.lines_screened} lines.")
+            return redirect("ports:rescreen_detail", pk=run.pk)
+    return render(
+        request,
+        "ports/rescreen.html",
+        {"form": form, "runs": RescreenRun.objects.all()[:30]},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required("ports.view_entry", raise_exception=True)
+def rescreen_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(selectors.rescreen_runs(), pk=pk)
+    findings = list(run.findings.all())
+    return render(
+        request,
+        "ports/rescreen_detail.html",
+        {
+            "run": run,
+            "affected": [f for f in findings if f.newly_affected],
+            "other": [f for f in findings if not f.newly_affected],
+        },
+    )

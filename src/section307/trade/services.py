@@ -1,0 +1,372 @@
+"""Writes for the importer portal. Each function is one transaction, takes the actor and audits.
+
+Nothing uploaded is ever deleted: documents accumulate on a request, and each submission freezes
+the statement and the document set as a numbered version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from section307.core.audit import audit_record
+from section307.orders.models import EnforcementOrder, OrderType
+from section307.ports.models import Detention, DetentionDecision, Notice
+from section307.ports.permissions import can_act_for_detention, is_trade_user
+from section307.ports.regimes import REQUEST_KINDS_FOR_REGIME
+from section307.ports.services import detention_mark_submitted, notice_create, timeline_add
+from section307.trade.checklists import CATEGORIES, CHANGE_GROUNDS, CHECKLISTS, ILO_INDICATORS, Item
+from section307.trade.models import (
+    DETENTION_KINDS,
+    ORDER_KINDS,
+    RequestDocument,
+    RequestKind,
+    RequestMessage,
+    RequestVersion,
+    TradeRequest,
+)
+from section307.trade.permissions import can_edit_request
+from section307.trade.uploads import UploadRejected, check_document
+
+
+class TradeError(ValueError):
+    """A portal action the rules refuse; ``field`` names the form field at fault when there is one."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _editable(actor: Any, request: TradeRequest) -> None:
+    if not can_edit_request(actor, request):
+        raise PermissionDenied("This request belongs to another organization.")
+    if not request.is_open:
+        raise TradeError(f"the request is {request.get_status_display().lower()} and can no longer change")
+
+
+@transaction.atomic
+def request_create(
+    *, actor: Any, kind: str, detention: Detention | None = None, order: EnforcementOrder | None = None
+) -> TradeRequest:
+    if not is_trade_user(actor):
+        raise PermissionDenied("Only trade users of an organization may open requests.")
+    if kind not in RequestKind.values:
+        raise TradeError("choose a request type", "kind")
+    if kind in DETENTION_KINDS:
+        if detention is None or not can_act_for_detention(actor, detention):
+            raise TradeError("choose one of your organization's detentions", "detention")
+        if kind not in REQUEST_KINDS_FOR_REGIME[detention.regime]:
+            raise TradeError(
+                f"a {RequestKind(kind).label} does not apply to a {detention.get_regime_display()} detention", "kind"
+            )
+        if not detention.is_open:
+            raise TradeError("the detention has been decided", "detention")
+        if (
+            TradeRequest.objects.filter(detention=detention, kind=kind)
+            .exclude(status__in=[TradeRequest.Status.WITHDRAWN])
+            .exists()
+        ):
+            raise TradeError("a request of this type already exists for this detention; add to it instead", "kind")
+        order = detention.order
+    else:
+        if order is None or order.order_type not in (OrderType.WRO, OrderType.FINDING):
+            raise TradeError("choose the WRO or Finding to modify or revoke", "order")
+        if not order.is_enforced:
+            raise TradeError(f"{order.reference} is not in force", "order")
+        detention = None
+    request = TradeRequest.objects.create(
+        organization=actor.organization, kind=kind, detention=detention, order=order, created_by=actor
+    )
+    audit_record(actor=actor, action="trade_request.create", target=request, data={"kind": kind})
+    return request
+
+
+@transaction.atomic
+def request_update(
+    *,
+    actor: Any,
+    request: TradeRequest,
+    statement: str,
+    ilo_answers: dict[str, str] | None = None,
+    grounds: str = "",
+    proposed_change: str = "",
+) -> TradeRequest:
+    request = TradeRequest.objects.select_for_update().get(pk=request.pk)
+    _editable(actor, request)
+    request.statement = statement.strip()
+    fields = ["statement", "updated_at"]
+    if request.kind in ORDER_KINDS:
+        if grounds and grounds not in CHANGE_GROUNDS:
+            raise TradeError("choose one of the grounds", "grounds")
+        known = {key for key, _ in ILO_INDICATORS}
+        request.ilo_answers = {k: v.strip() for k, v in (ilo_answers or {}).items() if k in known and v.strip()}
+        request.grounds = grounds
+        request.proposed_change = proposed_change.strip()
+        fields += ["ilo_answers", "grounds", "proposed_change"]
+    request.save(update_fields=fields)
+    audit_record(actor=actor, action="trade_request.update", target=request)
+    return request
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor: Any,
+    request: TradeRequest,
+    data: bytes,
+    name: str,
+    category: str,
+    language: str = "en",
+    tier: int | None = None,
+    translation_of: RequestDocument | None = None,
+    description: str = "",
+) -> RequestDocument:
+    """Store a document after checking its real type and size; a bad file changes nothing."""
+    request = TradeRequest.objects.select_for_update().get(pk=request.pk)
+    _editable(actor, request)
+    if category not in CATEGORIES:
+        raise TradeError("choose what the document is", "category")
+    language = (language or "en").strip().lower()[:12]
+    if not language.replace("-", "").isalpha():
+        raise TradeError("give the document's language as a code such as en, zh or ms", "language")
+    if category == "translation":
+        if translation_of is None or translation_of.request_id != request.pk:
+            raise TradeError("choose the document this translates", "translation_of")
+        if not language.startswith("en"):
+            raise TradeError("a translation must be in English", "language")
+    elif translation_of is not None:
+        raise TradeError("only a translation can point to another document", "translation_of")
+    if tier is not None and not 1 <= tier <= 20:
+        raise TradeError("the tier is a number from 1 (direct supplier) to 20", "tier")
+    try:
+        checked = check_document(data, name)
+    except UploadRejected as exc:
+        raise TradeError(str(exc), "file") from None
+    doc = RequestDocument(
+        request=request,
+        category=category,
+        tier=tier,
+        original_name=name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        language=language,
+        translation_of=translation_of,
+        description=description.strip()[:300],
+        uploaded_by=actor,
+    )
+    doc.file.save("document.bin", ContentFile(data), save=False)
+    doc.save()
+    audit_record(
+        actor=actor, action="trade_document.add", target=doc, data={"sha256": checked.sha256, "category": category}
+    )
+    return doc
+
+
+@dataclass
+class ChecklistRow:
+    item: Item
+    documents: list[RequestDocument]
+
+    @property
+    def satisfied(self) -> bool:
+        return bool(self.documents)
+
+
+def checklist(request: TradeRequest) -> list[ChecklistRow]:
+    docs = list(request.documents.all())
+    return [ChecklistRow(item, [d for d in docs if d.category == item.category]) for item in CHECKLISTS[request.kind]]
+
+
+def untranslated(request: TradeRequest) -> list[RequestDocument]:
+    docs = list(request.documents.all())
+    translated = {d.translation_of_id for d in docs if d.category == "translation"}
+    return [d for d in docs if not d.language.startswith("en") and d.pk not in translated]
+
+
+def submission_problems(request: TradeRequest) -> list[str]:
+    problems = [f"missing: {row.item.label}" for row in checklist(request) if row.item.required and not row.satisfied]
+    problems += [
+        f"{d.original_name} is in '{d.language}' and has no English translation attached" for d in untranslated(request)
+    ]
+    if request.kind in DETENTION_KINDS and not request.statement.strip():
+        problems.append("the statement is empty")
+    if request.kind in ORDER_KINDS:
+        if not request.grounds:
+            problems.append("choose the grounds for the request")
+        missing = [label for key, label in ILO_INDICATORS if not request.ilo_answers.get(key)]
+        if missing:
+            problems.append("answer every ILO indicator (missing: " + ", ".join(missing) + ")")
+        if request.kind == RequestKind.ORDER_MODIFICATION and not request.proposed_change.strip():
+            problems.append("say how the order should be modified")
+    return problems
+
+
+@transaction.atomic
+def request_submit(*, actor: Any, request: TradeRequest) -> RequestVersion:
+    """Freeze the package as a new version and send it to the port (or to the order's case)."""
+    request = TradeRequest.objects.select_for_update().get(pk=request.pk)
+    _editable(actor, request)
+    problems = submission_problems(request)
+    if problems:
+        raise TradeError("the package is not complete: " + "; ".join(problems))
+    number = request.versions.count() + 1
+    version = RequestVersion.objects.create(
+        request=request,
+        number=number,
+        statement=request.statement,
+        ilo_answers=request.ilo_answers,
+        checklist=[{"category": r.item.category, "satisfied": r.satisfied} for r in checklist(request)],
+        submitted_by=actor,
+    )
+    version.documents.set(request.documents.all())
+    request.status = TradeRequest.Status.SUBMITTED
+    request.submitted_at = timezone.now()
+    request.save(update_fields=["status", "submitted_at", "updated_at"])
+    if request.detention is not None:
+        detention_mark_submitted(
+            actor=actor,
+            detention=request.detention,
+            summary=f"{request.get_kind_display()} submitted (version {number}, {version.documents.count()} documents)",
+        )
+    elif request.kind in ORDER_KINDS:
+        order_change_request_forward(actor=actor, request=request)
+    audit_record(actor=actor, action="trade_request.submit", target=request, data={"version": number})
+    return version
+
+
+def order_change_request_forward(*, actor: Any, request: TradeRequest) -> str:
+    """Hand a WRO modification or revocation request to case management, where analysts review it.
+
+    The single integration point with ``section307.cases``: the request lands in the case that
+    issued the order (when there is one). Returns the reference under which it was filed.
+    """
+    from django.core.exceptions import ValidationError
+
+    try:
+        from section307.cases.services import order_change_request_submit
+    except ImportError:  # case management not installed: the request stays in the portal for staff
+        return ""
+    assert request.order is not None
+    answers = "\n".join(f"- {label}: {request.ilo_answers.get(key, '')}" for key, label in ILO_INDICATORS)
+    grounds = (
+        f"{CHANGE_GROUNDS.get(request.grounds, '')}\n\n{request.statement}\n\nILO indicators:\n{answers}\n\n"
+        f"Documents: {request.documents.count()} in importer-portal request {request.pk}."
+    )
+    try:
+        change = order_change_request_submit(
+            actor=actor,
+            order=request.order,
+            kind="modify" if request.kind == RequestKind.ORDER_MODIFICATION else "revoke",
+            grounds=grounds,
+            ground=request.grounds,
+            proposed_merchandise=request.proposed_change,
+            organization=request.organization,
+        )
+    except ValidationError as exc:
+        raise TradeError("case management refused the request: " + "; ".join(exc.messages)) from None
+    case = getattr(change, "case", None)
+    reference = f"change request {change.pk}" + (f" in {case.reference}" if case is not None else "")
+    request.case_reference = reference[:60]
+    request.save(update_fields=["case_reference"])
+    return reference
+
+
+@transaction.atomic
+def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestMessage:
+    """A port officer asks the importer for more information."""
+    if not actor.has_perm("ports.decide_detention"):
+        raise PermissionDenied("Only port officers ask questions on a request.")
+    question = question.strip()
+    if not question:
+        raise TradeError("write the question", "question")
+    request = TradeRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status not in (TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED):
+        raise TradeError("questions can be asked only on a submitted request")
+    message = RequestMessage.objects.create(
+        request=request, kind=RequestMessage.Kind.QUESTION, body=question, author=actor
+    )
+    request.status = TradeRequest.Status.INFO_REQUESTED
+    request.save(update_fields=["status", "updated_at"])
+    entry = request.detention.entry if request.detention else None
+    if entry is not None:
+        timeline_add(
+            entry=entry, kind="question", summary=f"Question to the importer: {question}", actor=actor, shared=True
+        )
+    notice_create(
+        organization=request.organization,
+        entry=entry,
+        kind=Notice.Kind.QUESTION,
+        subject=f"Question on your {request.get_kind_display()} #{request.pk}",
+        body=question,
+    )
+    audit_record(actor=actor, action="trade_request.ask", target=request)
+    return message
+
+
+@transaction.atomic
+def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> RequestMessage:
+    request = TradeRequest.objects.select_for_update().get(pk=request.pk)
+    if not can_edit_request(actor, request):
+        raise PermissionDenied("This request belongs to another organization.")
+    if request.status != TradeRequest.Status.INFO_REQUESTED:
+        raise TradeError("there is no open question on this request")
+    answer = answer.strip()
+    if not answer:
+        raise TradeError("write the answer", "answer")
+    message = RequestMessage.objects.create(request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=actor)
+    request.status = TradeRequest.Status.SUBMITTED
+    request.save(update_fields=["status", "updated_at"])
+    if request.detention is not None:
+        timeline_add(
+            entry=request.detention.entry,
+            kind="answer",
+            summary="The importer answered the port's question",
+            actor=actor,
+            shared=True,
+        )
+    audit_record(actor=actor, action="trade_request.answer", target=request)
+    return message
+
+
+@transaction.atomic
+def request_withdraw(*, actor: Any, request: TradeRequest) -> TradeRequest:
+    request = TradeRequest.objects.select_for_update().get(pk=request.pk)
+    _editable(actor, request)
+    request.status = TradeRequest.Status.WITHDRAWN
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at", "updated_at"])
+    audit_record(actor=actor, action="trade_request.withdraw", target=request)
+    return request
+
+
+_OUTCOME_STATUS = {
+    DetentionDecision.Outcome.RELEASE: TradeRequest.Status.GRANTED,
+    DetentionDecision.Outcome.EXCLUDE: TradeRequest.Status.DENIED,
+    DetentionDecision.Outcome.SEIZE: TradeRequest.Status.DENIED,
+    DetentionDecision.Outcome.ABANDON: TradeRequest.Status.DENIED,
+    DetentionDecision.Outcome.EXPORT: TradeRequest.Status.WITHDRAWN,
+}
+
+
+def requests_close_for_detention(*, actor: Any, detention: Detention, outcome: str, reason: str) -> int:
+    """Close the detention's open requests with the port's decision (called inside the decision's transaction)."""
+    status = _OUTCOME_STATUS[DetentionDecision.Outcome(outcome)]
+    open_requests = TradeRequest.objects.select_for_update().filter(
+        detention=detention,
+        status__in=[TradeRequest.Status.DRAFT, TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED],
+    )
+    count = 0
+    for request in open_requests:
+        request.status = status
+        request.decided_at = timezone.now()
+        request.decision_note = reason
+        request.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])
+        audit_record(actor=actor, action=f"trade_request.{status}", target=request, data={"outcome": outcome})
+        count += 1
+    return count

@@ -1,0 +1,258 @@
+"""Entries through screening, targeting, detention, clocks and every decision path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.models import AuditEvent
+from section307.ports import services
+from section307.ports.models import Clock, Detention, Entry, Notice
+from section307.ports.services import PortsError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_entry_is_screened_on_arrival_and_hits_go_to_the_queue(
+    registry: Any, file_entry: Callable[..., Entry], orgs: Any
+) -> None:
+    hit = file_entry()
+    clear = file_entry(manufacturer="Ningbo Evergreen Garment Co., Ltd.", origin="VN", description="Cotton T-shirts")
+    assert hit.status == Entry.Status.TARGETED and hit.decision == "hit"
+    line = hit.lines.get()
+    assert line.order_reference == "WRO-2023-0001" and line.order == registry["wro"]
+    assert "Tianshan" in line.reasons and line.signals
+    assert hit.organization == orgs[0]
+    assert clear.status == Entry.Status.CLEARED and clear.decision == "clear"
+    assert [e.kind for e in hit.timeline.all()] == ["received", "screened"]
+    assert not hit.timeline.get(kind="screened").shared  # the engine's reasons are internal
+    assert AuditEvent.objects.filter(action="entry.receive").count() == 2
+
+
+def test_targeting_needs_a_reason_and_follows_the_lifecycle(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any
+) -> None:
+    entry = file_entry()
+    with pytest.raises(PortsError, match="reason"):
+        services.entry_target(actor=officer, entry=entry, action="release", reason="  ")
+    with pytest.raises(TransitionNotAllowed):
+        services.entry_target(actor=importers[0], entry=entry, action="release", reason="mine")
+    entry = services.entry_target(actor=officer, entry=entry, action="exam", reason="Check the labels")
+    assert entry.status == Entry.Status.EXAM
+    entry = services.entry_target(actor=officer, entry=entry, action="release", reason="Labels show another mill")
+    assert entry.status == Entry.Status.RELEASED
+    with pytest.raises(TransitionNotAllowed):
+        services.entry_target(actor=officer, entry=entry, action="exam", reason="again")
+    kinds = list(entry.timeline.values_list("kind", flat=True))
+    assert kinds[-2:] == ["exam", "release"]
+
+
+def _detain(entry: Entry, officer: Any, **kwargs: Any) -> Detention:
+    return services.entry_detain(actor=officer, entry=entry, reason="Labels name the WRO manufacturer", **kwargs)
+
+
+def test_detention_creates_the_clock_and_a_notice_emailed_after_commit(
+    registry: Any,
+    file_entry: Callable[..., Entry],
+    officer: Any,
+    importers: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    imported = dt.date(2025, 11, 30)
+    entry = file_entry(date=imported)
+    with django_capture_on_commit_callbacks(execute=True):
+        detention = _detain(entry, officer, notice_date=dt.date(2025, 12, 3))
+    assert detention.regime == "wro" and detention.order == registry["wro"]
+    assert "Cotton yarn" in detention.scope
+    clock = detention.clocks.get()
+    assert clock.kind == Clock.Kind.ADMISSIBILITY and clock.due_date == dt.date(2026, 2, 28)
+    notice = Notice.objects.get(kind=Notice.Kind.DETENTION)
+    assert notice.organization == entry.organization
+    assert "19 CFR 12.43" in notice.body and "2026-02-28" in notice.body
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["compliance@harborline.example.com"]
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.DETAINED
+    assert {"detained", "notice"} <= set(entry.timeline.filter(shared=True).values_list("kind", flat=True))
+
+
+def test_uflpa_detention_runs_30_days_from_the_notice(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    entry = file_entry(
+        manufacturer="Hami Bright Sun New Energy Co., Ltd.",
+        description="Solar modules",
+        hts="854143",
+        importer="Meridian Solar Supply Inc.",
+        importer_number="46-1182093",
+    )
+    assert entry.lines.get().order_reference == "UEL-2024-0001"
+    detention = _detain(entry, officer, notice_date=dt.date(2025, 1, 31))
+    assert detention.regime == "uflpa"
+    assert detention.clocks.get().due_date == dt.date(2025, 3, 2)
+
+
+def test_detaining_needs_an_enforced_order(registry: Any, file_entry: Callable[..., Entry], officer: Any) -> None:
+    entry = file_entry(manufacturer="Ningbo Evergreen Garment Co., Ltd.", origin="VN")
+    with pytest.raises(PortsError, match="not linked"):
+        _detain(entry, officer)
+    with pytest.raises(PortsError, match="no order"):
+        _detain(entry, officer, order_reference="WRO-1999-0001")
+    from section307.orders.services import order_transition
+    from section307.parties.services import party_resolve  # noqa: F401
+
+    order_transition(actor=None, order=registry["wro"], transition="revoke")
+    with pytest.raises(PortsError, match="revoked"):
+        _detain(entry, officer, order_reference="WRO-2023-0001")
+    assert not Detention.objects.exists()
+
+
+def test_release_decision_closes_the_clock_and_notifies(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    detention = _detain(file_entry(), officer)
+    with pytest.raises(PortsError, match="reason"):
+        services.detention_decide(actor=officer, detention=detention, outcome="release", reason="")
+    services.detention_decide(actor=officer, detention=detention, outcome="release", reason="Proof accepted")
+    detention.refresh_from_db()
+    assert detention.status == Detention.Status.RELEASED and detention.entry.status == Entry.Status.RELEASED
+    assert not detention.clocks.filter(running=True).exists()
+    assert Notice.objects.filter(kind=Notice.Kind.DECISION, subject__contains="Release").exists()
+    with pytest.raises(TransitionNotAllowed):
+        services.detention_decide(actor=officer, detention=detention, outcome="exclude", reason="late")
+
+
+def test_exclusion_starts_the_abandonment_clock_and_goods_are_abandoned_after_60_days(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    detention = _detain(file_entry(), officer)
+    day = dt.date(2025, 12, 15)
+    services.detention_decide(actor=officer, detention=detention, outcome="exclude", reason="No proof", today=day)
+    detention.refresh_from_db()
+    assert detention.status == Detention.Status.EXCLUDED and detention.exclusion_date == day
+    clock = detention.clocks.get(kind=Clock.Kind.ABANDONMENT)
+    assert clock.running and clock.due_date == dt.date(2026, 2, 13)
+    assert not detention.clocks.get(kind=Clock.Kind.ADMISSIBILITY).running
+    assert services.detentions_abandon_overdue(today=dt.date(2026, 2, 13)) == []
+    assert services.detentions_abandon_overdue(today=dt.date(2026, 2, 14)) == [detention]
+    detention.refresh_from_db()
+    assert detention.status == Detention.Status.ABANDONED and detention.entry.status == Entry.Status.ABANDONED
+    assert detention.decisions.last().decided_by is None
+
+
+def test_excluded_goods_may_still_be_exported(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any
+) -> None:
+    detention = _detain(file_entry(), officer)
+    services.detention_decide(actor=officer, detention=detention, outcome="exclude", reason="No proof")
+    services.detention_elect_export(actor=importers[0], detention=detention, note="Back to Vietnam")
+    with pytest.raises(PortsError, match="already"):
+        services.detention_elect_export(actor=importers[0], detention=detention)
+    services.detention_decide(actor=officer, detention=detention, outcome="export", reason="Exported under bond")
+    detention.refresh_from_db()
+    assert detention.status == Detention.Status.EXPORTED and detention.entry.status == Entry.Status.EXPORTED
+    assert services.detentions_abandon_overdue(today=timezone.localdate() + dt.timedelta(days=90)) == []
+
+
+def test_the_other_importer_cannot_elect_export(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any
+) -> None:
+    detention = _detain(file_entry(), officer)
+    with pytest.raises(PortsError, match="importer of record"):
+        services.detention_elect_export(actor=importers[1], detention=detention)
+
+
+def test_seizure_only_for_findings_and_findings_are_not_excluded(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    wro = _detain(file_entry(), officer)
+    with pytest.raises(PortsError, match="only to goods under a Finding"):
+        services.detention_decide(actor=officer, detention=wro, outcome="seize", reason="x")
+    sugar = file_entry(manufacturer="Central Cañaveral S.A.", origin="DO", description="Raw cane sugar", hts="1701.14")
+    assert sugar.lines.get().order_reference == "FND-2023-0001"
+    finding = _detain(sugar, officer)
+    assert finding.regime == "finding"
+    with pytest.raises(PortsError, match="seized, not excluded"):
+        services.detention_decide(actor=officer, detention=finding, outcome="exclude", reason="x")
+    services.detention_decide(actor=officer, detention=finding, outcome="seize", reason="Finding, no proof")
+    finding.refresh_from_db()
+    assert finding.status == Detention.Status.SEIZED and finding.entry.status == Entry.Status.SEIZED
+
+
+def test_clock_suspension_and_extensions_through_services(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any, settings: Any
+) -> None:
+    settings.SECTION307_MAX_EXTENSIONS = 2
+    settings.SECTION307_EXTENSION_DAYS = 30
+    today = timezone.localdate()
+    detention = _detain(file_entry(date=today - dt.timedelta(days=3)), officer)
+    clock = detention.clocks.get()
+    base = clock.due_date
+    with pytest.raises(PortsError, match="only port officers"):
+        services.clock_extend(actor=importers[0], clock=clock, reason="please")
+    services.clock_extend(actor=officer, clock=clock, reason="Supplier audit scheduled")
+    services.clock_extend(actor=officer, clock=clock, reason="Translations under way")
+    clock.refresh_from_db()
+    assert clock.due_date == base + dt.timedelta(days=60)
+    with pytest.raises(PortsError, match="limit of 2"):
+        services.clock_extend(actor=officer, clock=clock, reason="third")
+    services.clock_suspend(actor=officer, clock=clock, reason="Lab test of fibre", start=today - dt.timedelta(days=2))
+    with pytest.raises(PortsError, match="already suspended"):
+        services.clock_suspend(actor=officer, clock=clock, reason="again")
+    services.clock_resume(actor=officer, clock=clock, end=today)
+    clock.refresh_from_db()
+    assert clock.due_date == base + dt.timedelta(days=62)
+    assert Notice.objects.filter(kind=Notice.Kind.CLOCK).count() == 4
+    with pytest.raises(PortsError, match="not suspended"):
+        services.clock_resume(actor=officer, clock=clock)
+
+
+def test_no_extension_once_past_due(registry: Any, file_entry: Callable[..., Entry], officer: Any) -> None:
+    entry = file_entry(date=timezone.localdate() - dt.timedelta(days=120))
+    detention = _detain(entry, officer)
+    with pytest.raises(PortsError, match="past due"):
+        services.clock_extend(actor=officer, clock=detention.clocks.get(), reason="late request")
+
+
+def test_reminders_once_a_day_for_soon_due_and_overdue(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    detention = _detain(file_entry(date=timezone.localdate() - dt.timedelta(days=3)), officer)
+    due = detention.clocks.get().due_date
+    assert services.clocks_remind(today=due - dt.timedelta(days=20)) == []
+    sent = services.clocks_remind(today=due - dt.timedelta(days=2))
+    assert len(sent) == 1 and "2 day(s) left" in sent[0].body
+    assert services.clocks_remind(today=due - dt.timedelta(days=2)) == []
+    late = services.clocks_remind(today=due + dt.timedelta(days=1))
+    assert "was due" in late[0].body
+
+
+def test_duplicate_entry_numbers_refuse_the_whole_batch(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    from section307.ports.intake import IntakeError, parse_entry
+
+    first = file_entry()
+    parsed = [
+        parse_entry(p, today=timezone.localdate())
+        for p in (
+            {**_payload(), "entry_number": "ZZZ-1111111-1"},
+            {**_payload(), "entry_number": first.entry_number},
+        )
+    ]
+    with pytest.raises(IntakeError, match="already been received"):
+        services.entries_receive(actor=officer, entries=parsed, source="api")
+    assert not Entry.objects.filter(entry_number="ZZZ-1111111-1").exists()
+
+
+def _payload() -> dict[str, Any]:
+    from tests.ports.conftest import payload
+
+    return payload()
