@@ -13,7 +13,7 @@ from section307.ports.api import router as ports_router
 api = NinjaAPI(
     title="section307 API",
     version="1",
-    description="Forced-labor import ban enforcement: orders, allegations, entries and detentions.",
+    description="Forced-labor import ban enforcement: orders, allegations, cases, entries and detentions.",
     urls_namespace="api",
 )
 
@@ -23,7 +23,7 @@ def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"status": "ok", "version": __version__}
 
 
-api.add_router("/", allegations_router)
 api.add_router("/", orders_router)
+api.add_router("/", allegations_router)
 api.add_router("/", cases_router)
 api.add_router("/", ports_router)
