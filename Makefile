@@ -85,6 +85,8 @@ check-deploy: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=section307.config.production \
 	SECTION307_SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	SECTION307_ALLOWED_HOSTS=section307.example.gov \
+	SECTION307_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	SECTION307_RECEIPT_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	$(BIN)/section307 check --deploy --fail-level WARNING
 
 bench: $(VENV)/.installed-dev

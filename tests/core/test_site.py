@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,8 @@ def test_production_profile_passes_check_deploy(tmp_path: Any) -> None:
         "SECTION307_SECRET_KEY": secrets.token_urlsafe(64),
         "SECTION307_ALLOWED_HOSTS": "section307.example.gov",
         "SECTION307_VAR_DIR": str(tmp_path),
+        "SECTION307_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SECTION307_RECEIPT_KEY": secrets.token_urlsafe(48),
     }
     # Test-only settings from this process must not leak into the deployment check.
     for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
@@ -62,6 +65,22 @@ def test_production_profile_passes_check_deploy(tmp_path: Any) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_profile_refuses_to_start_without_encryption_keys(tmp_path: Any) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "section307.config.production",
+        "SECTION307_SECRET_KEY": secrets.token_urlsafe(64),
+        "SECTION307_ALLOWED_HOSTS": "section307.example.gov",
+        "SECTION307_VAR_DIR": str(tmp_path),
+    }
+    for name in ("SECTION307_ENCRYPTION_KEYS", "SECTION307_RECEIPT_KEY"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "section307", "check"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode != 0 and "SECTION307_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_production_profile_refuses_to_start_without_a_secret(tmp_path: Any) -> None:
