@@ -226,7 +226,7 @@ for name, country in ents:
     for t in set(name.lower().split()):
         ks |= index.get(t, set()) if len(t) > 3 else set()
     best = 0.0; best_list = None
-    for k in list(ks)[:200]:
+    for k in list(ks)[:50]:
         r = algo.compare(q, cands[k][0], cfg)
         if r.score > best: best, best_list = r.score, cands[k][1]
     out.append(bool(best >= cutoff and best_list in ("wro", "finding", "uflpa", "caatsa")))
@@ -291,6 +291,9 @@ def main() -> int:
             "python": platform.python_version(),
             "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         },
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
+        ).stdout.strip(),
         "runs": [],
     }
     for parties in args.parties:
@@ -324,7 +327,7 @@ def main() -> int:
             )
             if Path(args.nomenklatura_python).exists():
                 run["baseline_nomenklatura"] = nomenklatura_baseline(
-                    args.nomenklatura_python, wl_path, subset.head(min(1000, args.baseline_subset)), 0.7
+                    args.nomenklatura_python, wl_path, subset.head(min(500, args.baseline_subset)), 0.7
                 )
         report["runs"].append(run)
         print(json.dumps({k: v for k, v in run.items() if k != "by_plant"}, indent=1), file=sys.stderr)
