@@ -222,11 +222,12 @@ t0 = time.time(); out = []
 cfg = algo.default_config()
 for name, country in ents:
     q = mk("q", [name], country)
-    ks = set()
+    shared = {}
     for t in set(name.lower().split()):
-        ks |= index.get(t, set()) if len(t) > 3 else set()
+        for k in (index.get(t, ()) if len(t) > 3 else ()):
+            shared[k] = shared.get(k, 0) + 1
     best = 0.0; best_list = None
-    for k in list(ks)[:50]:
+    for k in sorted(shared, key=shared.get, reverse=True)[:50]:
         r = algo.compare(q, cands[k][0], cfg)
         if r.score > best: best, best_list = r.score, cands[k][1]
     out.append(bool(best >= cutoff and best_list in ("wro", "finding", "uflpa", "caatsa")))
