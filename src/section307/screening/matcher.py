@@ -41,9 +41,9 @@ for _k, _v in SYNONYMS.items():
     if " " not in _v and len(_k) >= 5:
         _SPELLINGS[_v] = (*_SPELLINGS.get(_v, ()), _k)
 
-_MAX_GRAMS = 10
-_MAX_CANDIDATES = 8
-_MAX_POSTINGS = 8_000
+_MAX_GRAMS = 12
+_MAX_CANDIDATES = 10
+_MAX_POSTINGS = 12_000
 # token_sort_ratio below which a candidate is not worth scoring (variants score 60 and up).
 _PREFILTER = 45.0
 
@@ -256,7 +256,7 @@ class NameMatcher:
         wl = self.wl
         exact = wl.compact_index.get(q.compact)
         postings = []
-        for g in _grams(q.compact):
+        for g in _grams(q):
             p = wl.gram_postings.get(g)
             if p is not None:
                 postings.append(p)
@@ -267,12 +267,13 @@ class NameMatcher:
         chosen: list[np.ndarray] = []
         total = 0
         for p in postings[:_MAX_GRAMS]:
-            if len(chosen) >= 4 and total + len(p) > _MAX_POSTINGS:
+            if len(chosen) >= 6 and total + len(p) > _MAX_POSTINGS:
                 break
             chosen.append(p)
             total += len(p)
-        # The true name shares most of the query's rarest trigrams; a typo spoils at most three.
-        need = 1 if len(chosen) <= 2 else max(2, (len(chosen) * 2 + 4) // 5)
+        # The true name shares most of the query's rarest trigrams (a typo spoils at most three):
+        # keep the names sharing the most, at least two unless the query is tiny.
+        need = 1 if len(chosen) <= 2 else 2
         ids = np.concatenate(chosen)
         uniq, counts = np.unique(ids, return_counts=True)
         keep = counts >= need
@@ -295,10 +296,19 @@ class NameMatcher:
             (p for t in set(q.tokens) if (p := self.wl.token_postings.get(t)) is not None),
             key=len,
         )
+        if not lists:
+            return []
+        if len(lists[0]) <= _MAX_CANDIDATES * 8:
+            # A rare word: every name holding it (catches a typo or reordering elsewhere in the name).
+            return [int(x) for x in lists[0]]
         if len(lists) < 2:
             return []
         both = np.intersect1d(lists[0], lists[1], assume_unique=True)
-        return [int(x) for x in both[:_MAX_CANDIDATES]]
+        for more in lists[2:]:
+            if len(both) <= _MAX_CANDIDATES:
+                break
+            both = np.intersect1d(both, more, assume_unique=True)
+        return [int(x) for x in both[: _MAX_CANDIDATES * 2]]
 
     def _match(self, name: str) -> tuple[NameMatch, ...]:
         q = normalize_name(name)
