@@ -1,10 +1,13 @@
 """Name matching against a compiled watchlist.
 
-Candidate generation: character trigrams of each watchlist name's compact key
-are indexed; a query keeps its rarest trigrams (document frequency over the
-watchlist) and candidates must share several of them, so a word shared by
-thousands of names ("trading") never pulls in candidates on its own, while
-typos, missing spaces and word-order changes still do.
+Candidate generation: character trigrams of each word of each watchlist name
+(padded, so word order does not change them) are indexed; a query keeps its
+rarest trigrams (document frequency over the watchlist) and the names sharing
+the most of them are candidates, so a word shared by thousands of names
+("trading") never pulls in candidates on its own, while typos, missing spaces
+and word-order changes still do. A word index adds the names holding a rare
+query word, and a vectorised rapidfuzz pass drops hopeless candidates before
+the word-by-word scoring.
 
 Scoring is an IDF-weighted Dice coefficient over tokens: each token weighs its
 inverse document frequency in the watchlist, generic business words are capped
