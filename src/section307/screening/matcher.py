@@ -48,7 +48,9 @@ _MAX_GRAMS = 12
 _MAX_CANDIDATES = 10
 _MAX_POSTINGS = 12_000
 # token_sort_ratio below which a candidate is not worth scoring (variants score 60 and up).
-_PREFILTER = 45.0
+_PREFILTER = 50.0
+# Candidates scored word by word after the pre-filter.
+_SCORED = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +303,7 @@ class NameMatcher:
         )
         if not lists:
             return []
-        if len(lists[0]) <= _MAX_CANDIDATES * 8:
+        if len(lists[0]) <= _MAX_CANDIDATES * 2:
             # A rare word: every name holding it (catches a typo or reordering elsewhere in the name).
             return [int(x) for x in lists[0]]
         if len(lists) < 2:
@@ -333,16 +335,20 @@ class NameMatcher:
         best: dict[int, NameMatch] = {}
         cands = self._candidates(q)
         if len(cands) > 2:
-            # One vectorised pass drops candidates that share little text in any word order
-            # before the word-by-word scoring.
-            text = " ".join(q.tokens)
+            # One vectorised pass keeps the candidates sharing the most text in any word order
+            # for the word-by-word scoring; names equal but for spacing always stay.
+            exact = set(wl.compact_index.get(q.compact, ()))
             sims = process.cdist(
-                [text],
+                [" ".join(q.tokens)],
                 [wl.names[nid].joined for nid in cands],
                 scorer=fuzz.token_sort_ratio,
                 score_cutoff=_PREFILTER,
             )[0]
-            cands = [nid for nid, s in zip(cands, sims, strict=True) if s > 0]
+            ranked = sorted(
+                ((s, nid) for nid, s in zip(cands, sims, strict=True) if s > 0 and nid not in exact),
+                reverse=True,
+            )
+            cands = [*exact, *(nid for _, nid in ranked[:_SCORED])]
         for nid in cands:
             cand = wl.names[nid]
             score, method = score_names(q, qw, cand.norm, cand.weights, wl.GENERIC_CAP)
