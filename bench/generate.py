@@ -1010,7 +1010,8 @@ class Generator:
             kinds += ["transliterated", "transliterated"]
         kind = r.choice(kinds)
         en = c.names["en"]
-        if kind == "exact":
+        if kind in ("exact", "identifier"):
+            # "identifier": the caller swaps the name for an unrelated one and sets the MID.
             return kind, en
         if kind == "case_punct":
             return kind, r.choice(

@@ -125,3 +125,5 @@ def test_other_party_fields_are_screened(screener: Screener) -> None:
         assert r.decision == "hit" and r.matched_field == fld
     r = screener.screen_one(entry(suppliers="Acme Mills | 新疆华孚纺织有限公司"))
     assert (r.decision, r.matched_id, r.matched_field) == ("hit", "P-HUAFU", "suppliers")
+    as_list = screener.screen_one({**entry(), "suppliers": ["Acme Mills", "新疆华孚纺织有限公司"]})
+    assert (as_list.decision, as_list.matched_id) == ("hit", "P-HUAFU")

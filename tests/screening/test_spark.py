@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from .conftest import build_watchlist
 from .test_cli import ENTRY_HEADER, ENTRY_ROWS
 
 pyspark = pytest.importorskip("pyspark")
+
+# py4j logs its shutdown after pytest has closed the captured streams; keep it quiet.
+logging.getLogger("py4j").setLevel(logging.ERROR)
 
 pytestmark = pytest.mark.spark
 

@@ -240,7 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "screen":
         argv = argv[1:]
     parser = argparse.ArgumentParser(
-        prog="python -m section307.screening", description=__doc__.split("\n")[0]
+        prog="python -m section307.screening",
+        description="Screen import entry lines against forced-labour orders, presumptions and risk lists.",
+        epilog="exit codes: 0 ok; 1 malformed rows skipped; 2 bad command line; 3 unusable input; "
+        "4 Spark unavailable or failed",
     )
     add_arguments(parser)
     args = parser.parse_args(argv)

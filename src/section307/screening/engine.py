@@ -202,6 +202,9 @@ def _strings(col: pa.Array | pa.ChunkedArray) -> list[str]:
 def _s(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        # Several suppliers or identifiers given as a sequence: the file format joins them by " | ".
+        return " | ".join(str(v).strip() for v in value if v is not None and str(v).strip())
     return str(value).strip()
 
 
@@ -229,7 +232,10 @@ class Screener:
 
     # -- public API ----------------------------------------------------------------------------------------
     def screen_one(self, entry: Mapping[str, Any]) -> ScreeningResult:
-        """Screen one entry line given as a mapping of entry columns (missing columns count as empty)."""
+        """Screen one entry line given as a mapping of entry columns (missing columns count as empty).
+
+        ``suppliers`` and ``identifiers`` may be sequences instead of `` | ``-joined strings.
+        """
         return self._screen_row({k: _s(v) for k, v in entry.items()})
 
     def screen_rows(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[ScreeningResult]:

@@ -1,10 +1,13 @@
 """Name matching against a compiled watchlist.
 
-Candidate generation: character trigrams of each watchlist name's compact key
-are indexed; a query keeps its rarest trigrams (document frequency over the
-watchlist) and candidates must share several of them, so a word shared by
-thousands of names ("trading") never pulls in candidates on its own, while
-typos, missing spaces and word-order changes still do.
+Candidate generation: character trigrams of each word of each watchlist name
+(padded, so word order does not change them) are indexed; a query keeps its
+rarest trigrams (document frequency over the watchlist) and the names sharing
+the most of them are candidates, so a word shared by thousands of names
+("trading") never pulls in candidates on its own, while typos, missing spaces
+and word-order changes still do. A word index adds the names holding a rare
+query word, and a vectorised rapidfuzz pass drops hopeless candidates before
+the word-by-word scoring.
 
 Scoring is an IDF-weighted Dice coefficient over tokens: each token weighs its
 inverse document frequency in the watchlist, generic business words are capped
@@ -41,11 +44,13 @@ for _k, _v in SYNONYMS.items():
     if " " not in _v and len(_k) >= 5:
         _SPELLINGS[_v] = (*_SPELLINGS.get(_v, ()), _k)
 
-_MAX_GRAMS = 10
-_MAX_CANDIDATES = 8
-_MAX_POSTINGS = 8_000
+_MAX_GRAMS = 12
+_MAX_CANDIDATES = 10
+_MAX_POSTINGS = 12_000
 # token_sort_ratio below which a candidate is not worth scoring (variants score 60 and up).
-_PREFILTER = 45.0
+_PREFILTER = 50.0
+# Candidates scored word by word after the pre-filter.
+_SCORED = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +261,7 @@ class NameMatcher:
         wl = self.wl
         exact = wl.compact_index.get(q.compact)
         postings = []
-        for g in _grams(q.compact):
+        for g in _grams(q):
             p = wl.gram_postings.get(g)
             if p is not None:
                 postings.append(p)
@@ -267,12 +272,13 @@ class NameMatcher:
         chosen: list[np.ndarray] = []
         total = 0
         for p in postings[:_MAX_GRAMS]:
-            if len(chosen) >= 4 and total + len(p) > _MAX_POSTINGS:
+            if len(chosen) >= 6 and total + len(p) > _MAX_POSTINGS:
                 break
             chosen.append(p)
             total += len(p)
-        # The true name shares most of the query's rarest trigrams; a typo spoils at most three.
-        need = 1 if len(chosen) <= 2 else max(2, (len(chosen) * 2 + 4) // 5)
+        # The true name shares most of the query's rarest trigrams (a typo spoils at most three):
+        # keep the names sharing the most, at least two unless the query is tiny.
+        need = 1 if len(chosen) <= 2 else 2
         ids = np.concatenate(chosen)
         uniq, counts = np.unique(ids, return_counts=True)
         keep = counts >= need
@@ -295,10 +301,19 @@ class NameMatcher:
             (p for t in set(q.tokens) if (p := self.wl.token_postings.get(t)) is not None),
             key=len,
         )
+        if not lists:
+            return []
+        if len(lists[0]) <= _MAX_CANDIDATES * 2:
+            # A rare word: every name holding it (catches a typo or reordering elsewhere in the name).
+            return [int(x) for x in lists[0]]
         if len(lists) < 2:
             return []
         both = np.intersect1d(lists[0], lists[1], assume_unique=True)
-        return [int(x) for x in both[:_MAX_CANDIDATES]]
+        for more in lists[2:]:
+            if len(both) <= _MAX_CANDIDATES:
+                break
+            both = np.intersect1d(both, more, assume_unique=True)
+        return [int(x) for x in both[: _MAX_CANDIDATES * 2]]
 
     def _match(self, name: str) -> tuple[NameMatch, ...]:
         q = normalize_name(name)
@@ -320,16 +335,20 @@ class NameMatcher:
         best: dict[int, NameMatch] = {}
         cands = self._candidates(q)
         if len(cands) > 2:
-            # One vectorised pass drops candidates that share little text in any word order
-            # before the word-by-word scoring.
-            text = " ".join(q.tokens)
+            # One vectorised pass keeps the candidates sharing the most text in any word order
+            # for the word-by-word scoring; names equal but for spacing always stay.
+            exact = set(wl.compact_index.get(q.compact, ()))
             sims = process.cdist(
-                [text],
+                [" ".join(q.tokens)],
                 [wl.names[nid].joined for nid in cands],
                 scorer=fuzz.token_sort_ratio,
                 score_cutoff=_PREFILTER,
             )[0]
-            cands = [nid for nid, s in zip(cands, sims, strict=True) if s > 0]
+            ranked = sorted(
+                ((s, nid) for nid, s in zip(cands, sims, strict=True) if s > 0 and nid not in exact),
+                reverse=True,
+            )
+            cands = [*exact, *(nid for _, nid in ranked[:_SCORED])]
         for nid in cands:
             cand = wl.names[nid]
             score, method = score_names(q, qw, cand.norm, cand.weights, wl.GENERIC_CAP)

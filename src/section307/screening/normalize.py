@@ -533,7 +533,7 @@ def _is_stopword(token: str) -> bool:
     """A stopword, or a long legal-form word with a typo ("Limiited", "Sendirrian")."""
     if token in STOPWORDS:
         return True
-    if len(token) < 6 or token in GENERIC_WORDS or pinyin_syllable_count(token):
+    if len(token) < 6 or token in GENERIC_WORDS:
         return False
     return any(
         abs(len(token) - len(w)) <= 1 and OSA.distance(token, w, score_cutoff=1) <= 1 for w in _LONG_STOPWORDS

@@ -8,6 +8,7 @@ inputs larger than RAM.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 from collections import deque
@@ -84,6 +85,9 @@ def screen_batches(
     # Batches cross the process boundary as Arrow tables: workers never touch Polars after fork.
     global _WORKER
     _WORKER = screener  # inherited by the forked workers; never pickled
+    # Objects that exist now are never collected: the collector would otherwise write to every
+    # page of the watchlist in each worker and turn the shared copy into private ones.
+    gc.freeze()
     ctx = mp.get_context("fork")
     pool = ctx.Pool(n)
     try:
@@ -169,6 +173,7 @@ def prefetch_names(
         return
     global _WORKER
     _WORKER = screener
+    gc.freeze()
     ctx = mp.get_context("fork")
     try:
         with ctx.Pool(n) as pool:

@@ -279,9 +279,16 @@ def _norm_tier(tier: str) -> str:
     return {"2watchlist": "2WL", "2wl": "2WL", "2w": "2WL", "specialcase": "special"}.get(t, t.upper())
 
 
-def _grams(compact: str) -> set[str]:
-    s = f"^{compact}$"
-    return {s[i : i + 3] for i in range(len(s) - 2)}
+def _grams(norm: NormName) -> set[str]:
+    """Character trigrams of each (required) word, padded: word order does not change them."""
+    out: set[str] = set()
+    opts = norm.optional or (False,) * len(norm.tokens)
+    for t, o in zip(norm.tokens, opts, strict=True):
+        if o:
+            continue
+        s = f"^{t}$"
+        out.update(s[i : i + 3] for i in range(len(s) - 2))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,7 +390,7 @@ class CompiledWatchlist:
             weights = tuple(self.token_weight(t) for t in norm.tokens)
             nid = len(self.names)
             self.names.append(IndexedName(i, text, norm, weights, sum(weights), alias, " ".join(norm.tokens)))
-            for g in _grams(norm.compact):
+            for g in _grams(norm):
                 postings[g].append(nid)
         self.gram_postings: dict[str, np.ndarray] = {
             g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()
