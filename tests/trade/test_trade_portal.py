@@ -265,3 +265,37 @@ def test_change_request_lands_in_case_management(registry: Any, importers: Any) 
     assert change.organization == user.organization and "Excessive overtime" in change.grounds
     req.refresh_from_db()
     assert req.case_reference.startswith(f"change request {change.pk}")
+    assert req.change_request_id == change.pk
+
+
+@pytest.mark.parametrize("grant", [True, False])
+def test_case_decision_reaches_the_importers_request(
+    registry: Any, importers: Any, make_user: Any, grant: bool
+) -> None:
+    from section307.accounts import roles
+    from section307.cases.models import OrderChangeRequest
+    from section307.cases.services import order_change_request_decide
+    from section307.ports.models import Notice
+
+    user = importers[0]
+    req = services.request_create(actor=user, kind="order_revocation", order=registry["wro"])
+    for category in ("remediation_plan", "audit", "supply_chain_map"):
+        services.document_add(actor=user, request=req, data=pdf_bytes(), name=f"{category}.pdf", category=category)
+    services.request_update(
+        actor=user,
+        request=req,
+        statement="No longer imported.",
+        ilo_answers={key: f"Audited: no {label.lower()}" for key, label in ILO_INDICATORS},
+        grounds="not_imported",
+    )
+    services.request_submit(actor=user, request=req)
+    change = OrderChangeRequest.objects.get()
+    supervisor = make_user(roles.SUPERVISOR)
+    order_change_request_decide(actor=supervisor, request=change, grant=grant, note="Reviewed with the case team")
+    req.refresh_from_db()
+    assert req.status == (TradeRequest.Status.GRANTED if grant else TradeRequest.Status.DENIED)
+    assert req.decision_note == "Reviewed with the case team"
+    notice = Notice.objects.filter(organization=user.organization, kind=Notice.Kind.REQUEST).latest("pk")
+    assert ("granted" if grant else "denied") in notice.subject
+    registry["wro"].refresh_from_db()
+    assert registry["wro"].status == ("revoked" if grant else "active")

@@ -37,6 +37,7 @@ from section307.cases.models import (
     StakeholderEngagement,
     TaskComment,
 )
+from section307.cases.signals import order_change_request_decided
 from section307.core.audit import actor_label, audit_record
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.geo.models import Country, Region
@@ -914,6 +915,7 @@ def order_change_request_decide(
         target=order,
         data={"request": request.pk, "granted": grant},
     )
+    order_change_request_decided.send(sender=OrderChangeRequest, request=request, actor=actor)
     return request
 
 

@@ -12,5 +12,12 @@ class TradeConfig(AppConfig):
 
         perms = roles.ROLE_PERMISSIONS[roles.TRADE_USER]
         perms.extend(p for p in ["trade.use_portal"] if p not in perms)
+        from django.apps import apps
+
+        if apps.is_installed("section307.cases"):
+            from section307.cases.signals import order_change_request_decided
+            from section307.trade.receivers import on_change_request_decided
+
+            order_change_request_decided.connect(on_change_request_decided, dispatch_uid="trade.case_decision")
         if not any(i.url_name == "trade:home" for i in NAV_ITEMS):
             NAV_ITEMS.insert(-1, NavItem("Importer portal", "trade:home", permission="trade.use_portal"))

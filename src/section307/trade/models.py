@@ -61,6 +61,8 @@ class TradeRequest(TimeStampedModel):
     decision_note = models.TextField(blank=True)
     # Where a change request landed in case management (reference of the related case).
     case_reference = models.CharField(max_length=60, blank=True)
+    # The case-management change request this was filed as (an id, so the portal runs without that app).
+    change_request_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

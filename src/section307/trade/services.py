@@ -273,8 +273,34 @@ def order_change_request_forward(*, actor: Any, request: TradeRequest) -> str:
     case = getattr(change, "case", None)
     reference = f"change request {change.pk}" + (f" in {case.reference}" if case is not None else "")
     request.case_reference = reference[:60]
-    request.save(update_fields=["case_reference"])
+    request.change_request_id = change.pk
+    request.save(update_fields=["case_reference", "change_request_id"])
     return reference
+
+
+@transaction.atomic
+def request_record_case_decision(*, actor: Any, change_request_id: int, granted: bool, note: str) -> list[TradeRequest]:
+    """Carry a case decision on a modification or revocation request back to the importer's request."""
+    decided = []
+    status = TradeRequest.Status.GRANTED if granted else TradeRequest.Status.DENIED
+    for request in TradeRequest.objects.select_for_update().filter(
+        change_request_id=change_request_id,
+        status__in=[TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED],
+    ):
+        request.status = status
+        request.decided_at = timezone.now()
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])
+        audit_record(actor=actor, action=f"trade_request.{status}", target=request, data={"from": "case"})
+        notice_create(
+            organization=request.organization,
+            entry=None,
+            kind=Notice.Kind.REQUEST,
+            subject=f"Your {request.get_kind_display().lower()} request was {status}",
+            body=f"The decision on your request for {request.order}: {status}.\n\n{note}",
+        )
+        decided.append(request)
+    return decided
 
 
 @transaction.atomic

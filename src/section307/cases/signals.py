@@ -1,0 +1,9 @@
+"""Signals other contexts listen to, so case management needs no knowledge of them."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent inside the decision's transaction with ``request`` (an OrderChangeRequest) and ``actor``;
+# a receiver that fails rolls the decision back, so the importer's view can never disagree with it.
+order_change_request_decided = Signal()
