@@ -207,7 +207,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Cases (issue 5) ----------------------------------------------------------------------
+# --- Cases (section307.cases) -------------------------------------------------------------
 # Largest evidence file accepted, in bytes.
 CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("SECTION307_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
 
