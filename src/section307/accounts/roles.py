@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import models
-
 logger = logging.getLogger(__name__)
 
 TRADE_USER = "trade_user"
@@ -116,9 +114,3 @@ def user_roles(user: Any) -> set[str]:
 
 def user_has_role(user: Any, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
-
-
-def users_with_role(role: str) -> models.QuerySet[Any]:
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(groups__name=role, is_active=True)

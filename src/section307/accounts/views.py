@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.views import LoginView
 from django.utils.decorators import method_decorator
 from django_ratelimit.decorators import ratelimit
@@ -14,6 +12,3 @@ class RateLimitedLoginView(LoginView):
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**kwargs)

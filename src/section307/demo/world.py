@@ -17,7 +17,7 @@ from section307.accounts.models import Organization, User
 from section307.geo.models import Country, Region, TipRanking
 from section307.geo.services import countries_sync
 from section307.goods.models import DolGoodListing, Good, GoodHtsCode
-from section307.orders.models import EnforcementOrder, OrderSource, OrderStatus, OrderType
+from section307.orders.models import EnforcementOrder, OrderSource, OrderType
 from section307.orders.services import ScopedParty, order_create, order_transition
 from section307.parties.models import Party
 from section307.parties.services import party_link, party_resolve
@@ -477,4 +477,4 @@ def build_demo_world(*, seed: int = 307) -> DemoWorld:
     return world
 
 
-__all__ = ["STEPS", "DemoWorld", "OrderStatus", "build_demo_world"]
+__all__ = ["STEPS", "DemoWorld", "build_demo_world"]

@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-from section307.geo.models import Country, TipRanking
-
-
-def country_get(code: str) -> Country | None:
-    return Country.objects.filter(code=code.upper()).first() if code else None
+from section307.geo.models import TipRanking
 
 
 def tip_latest_tiers() -> dict[str, str]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from section307.core.audit import audit_record
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
-from section307.orders.lifecycle import EVENT_FOR_TRANSITION, ORDER_LIFECYCLE, TRANSITION_TO_STATUS
+from section307.orders.lifecycle import EVENT_FOR_TRANSITION, ORDER_LIFECYCLE
 from section307.orders.models import (
     EnforcementOrder,
     OrderEvent,
@@ -169,15 +169,6 @@ def order_transition(
         data={"from": previous, "to": order.status, "note": note},
     )
     return order
-
-
-def transition_for_status(current: str, wanted: str) -> str | None:
-    """The lifecycle step that takes an order from one published status to another, if any."""
-    if current == wanted:
-        return None
-    if wanted == OrderStatus.MODIFIED and current == OrderStatus.MODIFIED:
-        return None
-    return TRANSITION_TO_STATUS.get(wanted)
 
 
 @transaction.atomic

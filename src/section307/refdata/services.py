@@ -20,10 +20,10 @@ from section307.core.audit import audit_record
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.geo.models import Country, Region, TipRanking
 from section307.goods.models import DolGoodListing, Good
+from section307.orders.lifecycle import ORDER_LIFECYCLE, TRANSITION_TO_STATUS
 from section307.orders.models import EnforcementOrder, OrderSource, OrderStatus, OrderType
 from section307.orders.services import ScopedParty, order_create, order_transition, order_update
 from section307.parties.identifiers import InvalidIdentifier, normalize_identifier
-from section307.parties.models import Party
 from section307.parties.names import name_key
 from section307.parties.services import party_resolve
 from section307.refdata.errors import ParseFailed, RowError
@@ -120,16 +120,17 @@ def _region(code: str, file: str, row: int, errors: list[RowError]) -> Region | 
 
 
 def _move_status(*, order: EnforcementOrder, wanted: str, effective_date: Any, note: str, source: str) -> bool:
-    """Bring an order to the published status through lifecycle steps; False if no path exists."""
+    """Bring an order to the published status through lifecycle steps; False if it is there already.
+
+    Raises ``TransitionNotAllowed`` when the lifecycle has no path to that status.
+    """
     if order.status == wanted:
         return False
-    path: list[str]
-    if wanted == OrderStatus.ACTIVE:
-        path = ["reinstate"]
-    elif order.status in (OrderStatus.REVOKED, OrderStatus.INACTIVE):
-        path = ["reinstate", {"modified": "modify", "revoked": "revoke", "inactive": "inactivate"}[wanted]]
-    else:
-        path = [{"modified": "modify", "revoked": "revoke", "inactive": "inactivate"}[wanted]]
+    step = TRANSITION_TO_STATUS[wanted]
+    path = [step]
+    if step != "reinstate" and order.status not in ORDER_LIFECYCLE.transition(step).sources:
+        # A revoked or inactive order comes back into force before it can be changed again.
+        path = ["reinstate", step]
     for step in path:
         order_transition(
             actor=None, order=order, transition=step, effective_date=effective_date, note=note, source=source
@@ -398,4 +399,4 @@ APPLIERS = {
     "tip": _apply_tip,
 }
 
-__all__ = ["APPLIERS", "LoadReport", "ParseFailed", "Party", "refdata_load"]
+__all__ = ["APPLIERS", "LoadReport", "ParseFailed", "refdata_load"]
