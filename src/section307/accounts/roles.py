@@ -18,6 +18,9 @@ SUPERVISOR = "supervisor"
 PORT_OFFICER = "port_officer"
 PARTNER_AGENCY = "partner_agency"
 ADMINISTRATOR = "administrator"
+# Headquarters (Forced Labor Division): the Commissioner's determinations under 19 CFR 12.44,
+# UFLPA sec. 3(b) and CAATSA 302A(b) exceptions, order modification and revocation petitions.
+HQ_REVIEWER = "hq_reviewer"
 
 # The public submitter has no account and no group: public pages are open to anyone.
 PUBLIC_SUBMITTER = "public"
@@ -28,6 +31,7 @@ ROLE_LABELS: dict[str, str] = {
     SUPERVISOR: "Supervisor",
     PORT_OFFICER: "Port officer",
     PARTNER_AGENCY: "Partner-agency viewer",
+    HQ_REVIEWER: "Headquarters forced-labor reviewer",
     ADMINISTRATOR: "Administrator",
 }
 
@@ -56,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SUPERVISOR: [*_REGISTRY_READ, *_REGISTRY_WRITE, "refdata.view_refdataload", "orders.publish_order"],
     PORT_OFFICER: [*_REGISTRY_READ],
     PARTNER_AGENCY: ["orders.view_enforcementorder"],
+    HQ_REVIEWER: [*_REGISTRY_READ],
     ADMINISTRATOR: [
         *_REGISTRY_READ,
         *_REGISTRY_WRITE,
