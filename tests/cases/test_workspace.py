@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from section307.allegations.models import Allegation, AllegationParty, AllegationStatus
 from section307.cases import services
+from section307.cases.evidence_files import evidence_content
 from section307.cases.models import Case, CaseAllegation, CaseTask, Phase
 from section307.cases.selectors import cases_similar_to, team_queue
 from section307.cases.tasks import remind_overdue_tasks
@@ -276,8 +277,7 @@ def test_import_sanitized_file_from_linked_allegation(world: World) -> None:
     assert client.post(url, {"attachment": attachment.pk}).status_code == 302
     evidence = case.evidence.get()
     assert evidence.origin == "allegation" and evidence.content_type == "image/png"
-    with evidence.file.open("rb") as fh:
-        assert fh.read() == data  # the sanitized copy, never the original
+    assert evidence_content(evidence) == data  # the sanitized copy, never the original
     client.post(url, {"attachment": attachment.pk})
     assert case.evidence.count() == 1
     assert client.post(url, {"attachment": "x"}).status_code == 404

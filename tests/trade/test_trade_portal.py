@@ -97,10 +97,10 @@ def test_other_organization_cannot_touch_a_request(detention: Detention, importe
         (
             b"MZ\x90\x00" + b"\x00" * 200,
             "statement.pdf",
-            "x-msdownload files are not accepted",
+            r"x-msdownload\) is not accepted",
         ),  # an executable named .pdf
         (b"%PDF-1.7\n garbage", "broken.pdf", "cannot be read"),
-        (b"GIF89a" + b"\x00" * 50, "x.gif", "image/gif files are not accepted"),
+        (b"GIF89a" + b"\x00" * 50, "x.gif", r"GIF\) is not accepted"),
     ],
 )
 def test_bad_uploads_are_refused_and_nothing_is_stored(

@@ -7,14 +7,12 @@ copy is what analysts open and the only version that may leave the agency.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
 
-import filetype
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
@@ -24,59 +22,11 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
 
 from section307.allegations.crypto import decrypt_bytes, encrypt_bytes, fernet
+from section307.core.uploads import CheckedUpload, UploadRejected, check_upload, check_zip
 
-# Detected MIME type -> (kind, extension). Anything else is refused.
-ALLOWED: dict[str, tuple[str, str]] = {
-    "application/pdf": ("pdf", "pdf"),
-    "image/jpeg": ("image", "jpg"),
-    "image/png": ("image", "png"),
-    "image/gif": ("image", "gif"),
-    "image/webp": ("image", "webp"),
-    "image/tiff": ("image", "tif"),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("office", "docx"),
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("office", "pptx"),
-    "application/vnd.oasis.opendocument.text": ("office", "odt"),
-    "application/vnd.oasis.opendocument.presentation": ("office", "odp"),
-    "application/msword": ("office", "doc"),
-    "application/vnd.ms-powerpoint": ("office", "ppt"),
-    "application/rtf": ("office", "rtf"),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("spreadsheet", "xlsx"),
-    "application/vnd.oasis.opendocument.spreadsheet": ("spreadsheet", "ods"),
-    "application/vnd.ms-excel": ("spreadsheet", "xls"),
-    "text/plain": ("text", "txt"),
-    "audio/mpeg": ("audio", "mp3"),
-    "audio/mp4": ("audio", "m4a"),
-    "audio/ogg": ("audio", "ogg"),
-    "audio/x-wav": ("audio", "wav"),
-    "audio/x-flac": ("audio", "flac"),
-    "audio/aac": ("audio", "aac"),
-    "audio/amr": ("audio", "amr"),
-    "video/mp4": ("video", "mp4"),
-    "video/quicktime": ("video", "mov"),
-    "video/webm": ("video", "webm"),
-    "video/x-matroska": ("video", "mkv"),
-    "video/3gpp": ("video", "3gp"),
-    "video/x-msvideo": ("video", "avi"),
-}
-# filetype reports some containers under other names.
-_ALIASES = {"audio/x-m4a": "audio/mp4", "audio/m4a": "audio/mp4", "video/x-m4v": "video/mp4"}
-
-# Office archives are zip files: refuse ones that would expand absurdly (zip bombs).
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
-MAX_ZIP_ENTRIES = 5000
-
-
-class RejectedFile(Exception):
-    """The file cannot be accepted; the message is safe to show to the reporter."""
-
-
-@dataclass(frozen=True)
-class Inspected:
-    kind: str
-    mime_type: str
-    extension: str
-    size: int
-    sha256: str
+# The real type, size caps and bomb checks live in the one upload checker (section307.core.uploads).
+RejectedFile = UploadRejected
+Inspected = CheckedUpload
 
 
 @dataclass
@@ -86,52 +36,9 @@ class Sanitized:
     removed: list[str] = field(default_factory=list)
 
 
-def _looks_like_text(data: bytes) -> bool:
-    if b"\x00" in data[:65536]:
-        return False
-    try:
-        data[:1_000_000].decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the sample boundary is still text.
-        return exc.start >= len(data[:1_000_000]) - 4 and len(data) > 1_000_000
-    return True
-
-
-def inspect_file(data: bytes, *, max_bytes: int) -> Inspected:
+def inspect_file(data: bytes, *, max_bytes: int, field: str = "file") -> Inspected:
     """Decide the real type from the content (never the file name) and hash it; raise RejectedFile."""
-    if not data:
-        raise RejectedFile(_("The file is empty."))
-    if len(data) > max_bytes:
-        raise RejectedFile(_("The file is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)})
-    guess = filetype.guess(data)
-    mime = _ALIASES.get(guess.mime, guess.mime) if guess is not None else ""
-    if not mime and _looks_like_text(data):
-        mime = "text/plain"
-    if mime == "application/zip":
-        mime = _office_zip_type(data) or mime
-    if mime not in ALLOWED:
-        raise RejectedFile(
-            _("This type of file is not accepted.")
-            + " "
-            + _("Send PDF, images, office documents, spreadsheets, plain text, audio or video.")
-        )
-    kind, extension = ALLOWED[mime]
-    return Inspected(kind, mime, extension, len(data), hashlib.sha256(data).hexdigest())
-
-
-def _office_zip_type(data: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-    except zipfile.BadZipFile:
-        return None
-    if "word/document.xml" in names:
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    if "xl/workbook.xml" in names:
-        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    if "ppt/presentation.xml" in names:
-        return "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-    return None
+    return check_upload(data, context="allegation", field=field, max_bytes=max_bytes)
 
 
 def sanitize(data: bytes, inspected: Inspected) -> Sanitized:
@@ -194,7 +101,7 @@ def _sanitize_image(data: bytes, extension: str) -> Sanitized:
                 upright, mode = upright.convert("RGBA"), "RGBA"
             clean = Image.frombytes(mode, upright.size, upright.tobytes())
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise RejectedFile(_("The image cannot be read.")) from exc
+        raise RejectedFile(str(_("The image cannot be read.")), reason="unreadable") from exc
     out = io.BytesIO()
     options = {"quality": 95} if fmt == "JPEG" else {}
     clean.save(out, format=fmt, **options)
@@ -226,17 +133,11 @@ _XLSX_COMMENT_AUTHOR = re.compile(rb"<author>[^<]*</author>")
 _ODF_PEOPLE = re.compile(rb"<(meta:initial-creator|dc:creator|meta:printed-by)>[^<]*</\1>")
 
 
-def _check_zip(zf: zipfile.ZipFile) -> None:
-    infos = zf.infolist()
-    if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-        raise RejectedFile(_("The document expands to an unreasonable size."))
-
-
 def _rewrite_zip(data: bytes, clean: dict[str, list[re.Pattern[bytes]]], drop: set[str]) -> Sanitized:
     removed: set[str] = set()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        _check_zip(src)
+        check_zip(src)
         for info in src.infolist():
             if info.filename in drop:
                 removed.add(info.filename)

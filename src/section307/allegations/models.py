@@ -291,6 +291,9 @@ class Attachment(models.Model):
     description = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    # Storage names held in plain columns (not FileFields): the orphan sweep keeps these files.
+    stored_path_fields = ("original_path", "sanitized_path")
+
     class Meta:
         ordering = ["created_at", "id"]
 

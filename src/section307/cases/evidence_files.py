@@ -1,90 +1,35 @@
-"""Checks on evidence files: the real type from the content, the size, and the SHA-256."""
+"""Checks on evidence files through the one upload checker (``section307.core.uploads``)."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import filetype
-from django.conf import settings
+from section307.allegations.crypto import decrypt_bytes
+from section307.core.uploads import CheckedUpload, UploadRejected, check_upload, max_bytes_for, read_limited
 
-# Types accepted as evidence, detected from content (never from the name or the browser's claim).
-ALLOWED_TYPES = {
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "image/webp",
-    "image/tiff",
-    "image/gif",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "video/mp4",
-    "audio/mpeg",
-    "audio/x-wav",
-    "text/plain",
-}
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+if TYPE_CHECKING:
+    from section307.cases.models import Evidence
 
-
-class EvidenceFileError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    content_type: str
-    size: int
-    sha256: str
+EvidenceFileError = UploadRejected
+CheckedFile = CheckedUpload
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "CASES_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return max_bytes_for("case_evidence")
 
 
-def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still text.
-        if exc.start < len(head) - 4:
-            return False
-    return True
+def check_file(stream: IO[bytes]) -> tuple[CheckedFile, bytes]:
+    """Read the stream once (never past the size cap) and check it; returns the facts and the bytes."""
+    data = read_limited(stream, limit=max_bytes())
+    return check_upload(data, context="case_evidence"), data
 
 
-def check_file(stream: IO[bytes]) -> CheckedFile:
-    """Read the whole stream once: size, hash and type. Raises EvidenceFileError with a plain reason."""
-    stream.seek(0)
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    limit = max_bytes()
-    while chunk := stream.read(1024 * 1024):
-        if len(head) < 8192:
-            head += chunk[: 8192 - len(head)]
-        size += len(chunk)
-        if size > limit:
-            raise EvidenceFileError(f"The file is larger than the {limit // (1024 * 1024)} MB limit.")
-        digest.update(chunk)
-    stream.seek(0)
-    if size == 0:
-        raise EvidenceFileError("The file is empty.")
-    kind = filetype.guess(head)
-    if kind is not None:
-        mime = kind.mime
-    elif _looks_like_text(head):
-        mime = "text/plain"
-    else:
-        raise EvidenceFileError("The file's type could not be recognised from its content.")
-    if mime not in ALLOWED_TYPES:
-        raise EvidenceFileError(f"Files of type {mime} are not accepted as evidence.")
-    return CheckedFile(content_type=mime, size=size, sha256=digest.hexdigest())
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
-def sha256_of(stream: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    while chunk := stream.read(1024 * 1024):
-        digest.update(chunk)
-    return digest.hexdigest()
+def evidence_content(evidence: Evidence) -> bytes:
+    """The evidence file as received: stored encrypted, decrypted here (raises DecryptionFailed if altered)."""
+    with evidence.file.open("rb") as fh:
+        return decrypt_bytes(fh.read())

@@ -7,12 +7,13 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.accounts.roles import PARTNER_AGENCY, SUPERVISOR, user_has_role
+from section307.allegations.crypto import DecryptionFailed, encrypt_bytes
 from section307.cases import permissions as perms
 from section307.cases.evidence_files import EvidenceFileError, check_file
 from section307.cases.gates import gate_problems, open_task_warning
@@ -453,7 +454,7 @@ def evidence_add(
     """Store a file once: its type from content, its size, its SHA-256; then the first custody row."""
     _require(perms.can_work(actor, case))
     try:
-        checked = check_file(file)
+        checked, data = check_file(file)
     except EvidenceFileError as exc:
         raise ValidationError({"file": str(exc)}) from exc
     if date_obtained > timezone.localdate():
@@ -467,7 +468,7 @@ def evidence_add(
         reliability=reliability,
         date_obtained=date_obtained,
         original_filename=(filename or "evidence")[-255:],
-        content_type=checked.content_type,
+        content_type=checked.mime_type,
         size=checked.size,
         sha256=checked.sha256,
         origin=origin,
@@ -475,14 +476,15 @@ def evidence_add(
         added_by=actor,
     )
     evidence.full_clean(exclude=["file"])
-    evidence.file.save(filename or "evidence", File(file), save=False)
+    # Stored encrypted under a random name; the hash above is of the plaintext, as received.
+    evidence.file.save("evidence", ContentFile(encrypt_bytes(data)), save=False)
     evidence.save()
     _custody(actor=actor, evidence=evidence, action=CustodyEvent.Action.ADDED, detail={"sha256": checked.sha256})
     audit_record(
         actor=actor,
         action="evidence.add",
         target=evidence,
-        data={"case": case.reference, "sha256": checked.sha256, "size": checked.size, "type": checked.content_type},
+        data={"case": case.reference, "sha256": checked.sha256, "size": checked.size, "type": checked.mime_type},
     )
     return evidence
 
@@ -502,11 +504,13 @@ def evidence_access_record(
 @transaction.atomic
 def evidence_verify(*, actor: Any, evidence: Evidence) -> bool:
     """Re-hash the stored file and record the result; False means the file no longer matches."""
-    from section307.cases.evidence_files import sha256_of
+    from section307.cases.evidence_files import evidence_content, sha256_of
 
     _require(perms.can_work(actor, evidence.case))
-    with evidence.file.open("rb") as handle:
-        ok = sha256_of(handle) == evidence.sha256
+    try:
+        ok = sha256_of(evidence_content(evidence)) == evidence.sha256
+    except (DecryptionFailed, OSError):
+        ok = False  # altered or missing on disk: the chain of custody records the mismatch
     _custody(actor=actor, evidence=evidence, action=CustodyEvent.Action.VERIFIED, detail={"match": ok})
     audit_record(actor=actor, action="evidence.verify", target=evidence, data={"match": ok})
     return ok

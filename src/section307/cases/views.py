@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,6 +16,7 @@ from section307.accounts.models import User
 from section307.allegations.inputs import AllegationInvalid
 from section307.cases import permissions as perms
 from section307.cases import selectors, services
+from section307.cases.evidence_files import evidence_content
 from section307.cases.forms import (
     AssessmentForm,
     CaseCreateForm,
@@ -53,6 +54,7 @@ from section307.cases.models import (
 )
 from section307.core.audit import audit_trail
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.storedfiles import stored_file_response
 
 
 def _case(request: HttpRequest, reference: str) -> Case:
@@ -676,19 +678,14 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 
 
 @login_required
-def evidence_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     _case_obj, evidence = _evidence(request, reference, pk)
     services.evidence_access_record(
         actor=request.user, evidence=evidence, action=CustodyEvent.Action.DOWNLOADED, detail={"sha256": evidence.sha256}
     )
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_filename,
-        content_type=evidence.content_type,
+    return stored_file_response(
+        evidence_content(evidence), content_type=evidence.content_type, filename=evidence.original_filename
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # -------------------------------------------------------------------------------------- ILO matrix

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -21,10 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any configuration: every stored file goes out through a view that
+# checks the permission of the page it belongs to (see docs/adr/0009-stored-files.md).
 
 handler403 = "section307.core.views.handler403"
 handler404 = "section307.core.views.handler404"

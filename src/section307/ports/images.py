@@ -22,6 +22,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
+from section307.core.uploads import UploadRejected, check_upload
+
 MIN_LONG = 1024
 MIN_SHORT = 768
 MIN_SHARPNESS = 100.0
@@ -29,8 +31,6 @@ MIN_MEAN = 40.0
 MAX_MEAN = 215.0
 MAX_CLIPPED = 0.25
 MAX_BYTES = 25 * 1024 * 1024
-MAX_PIXELS = 60_000_000
-ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "TIFF": "image/tiff"}
 
 STANDARD = [
     f"At least {MIN_LONG} × {MIN_SHORT} pixels (long × short side), so labels and markings can be read.",
@@ -43,7 +43,7 @@ STANDARD = [
 _LAPLACIAN = ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=1, offset=128)
 
 
-class ImageRejected(ValueError):
+class ImageRejected(UploadRejected):
     """The file is not a usable image at all (no override possible)."""
 
 
@@ -77,23 +77,19 @@ class ImageReport:
 
 
 def _open(data: bytes) -> Image.Image:
-    if len(data) > MAX_BYTES:
-        raise ImageRejected(
-            f"the file is {len(data) // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB"
-        )
-    if not data:
-        raise ImageRejected("the file is empty")
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    # Size, type from content and the pixel cap come first, from the header alone.
+    try:
+        check_upload(data, context="exam_photo", field="photo", max_bytes=MAX_BYTES)
+    except UploadRejected as exc:
+        raise ImageRejected(exc.message, field="photo", reason=exc.reason) from None
     try:
         img = Image.open(io.BytesIO(data))
         fmt = img.format or ""
-        if fmt not in ACCEPTED_FORMATS:
-            raise ImageRejected(f"{fmt or 'this'} format is not accepted; use JPEG, PNG, WebP or TIFF")
         img.load()
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise ImageRejected(f"the file is not a readable image ({exc.__class__.__name__})") from None
+        raise ImageRejected(f"the file is not a readable image ({exc.__class__.__name__})", field="photo") from None
     except OSError as exc:
-        raise ImageRejected(f"the image is damaged or truncated ({exc})") from None
+        raise ImageRejected(f"the image is damaged or truncated ({exc})", field="photo") from None
     img.format = fmt
     return img
 

@@ -7,6 +7,7 @@ step writes a ``TimelineEvent`` on its entry.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -298,7 +299,8 @@ class ClockExtension(models.Model):
 
 
 def _image_path(instance: ExamImage, filename: str) -> str:
-    return f"ports/exam/{instance.entry.entry_number}/{timezone.now():%Y%m%d%H%M%S%f}-{filename}"
+    # A random name: neither the entry number, the upload time nor the original name reaches the disk.
+    return f"ports/exam/{uuid.uuid4().hex}.jpg"
 
 
 class ExamImage(models.Model):

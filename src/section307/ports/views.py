@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.storedfiles import stored_file_response
 from section307.orders.models import EnforcementOrder
 from section307.ports import images as photo
 from section307.ports import selectors, services
@@ -157,7 +158,7 @@ def image_upload(request: HttpRequest, entry_number: str) -> HttpResponse:
 
 
 @login_required
-def image_file(request: HttpRequest, pk: int, variant: str = "image") -> FileResponse:
+def image_file(request: HttpRequest, pk: int, variant: str = "image") -> HttpResponse:
     """Staff see every photo; the importer of record sees the photos shared with it."""
     image = get_object_or_404(ExamImage.objects.select_related("entry"), pk=pk)
     if not entries_visible_to(request.user).filter(pk=image.entry_id).exists():
@@ -168,7 +169,11 @@ def image_file(request: HttpRequest, pk: int, variant: str = "image") -> FileRes
     field = image.redacted if variant == "redacted" else image.image
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), content_type="image/jpeg", filename=f"{image.entry.entry_number}-{pk}.jpg")
+    with field.open("rb") as fh:
+        data = fh.read()
+    return stored_file_response(
+        data, content_type="image/jpeg", filename=f"{image.entry.entry_number}-{pk}.jpg", as_attachment=False
+    )
 
 
 @login_required

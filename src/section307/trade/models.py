@@ -3,6 +3,8 @@ their versioned document packages and the questions exchanged with the port."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -77,7 +79,8 @@ class TradeRequest(TimeStampedModel):
 
 
 def _document_path(instance: RequestDocument, filename: str) -> str:
-    return f"trade/{instance.request.organization_id}/{instance.request_id}/{timezone.now():%Y%m%d%H%M%S%f}.bin"
+    # A random name: neither the original name nor the upload time reaches the file system.
+    return f"trade/{uuid.uuid4().hex}.bin"
 
 
 class RequestDocument(models.Model):

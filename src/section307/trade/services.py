@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from section307.allegations.crypto import encrypt_bytes
 from section307.core.audit import audit_record
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports.models import Detention, DetentionDecision, Notice
@@ -152,7 +153,7 @@ def document_add(
         category=category,
         tier=tier,
         original_name=name[:255],
-        content_type=checked.content_type,
+        content_type=checked.mime_type,
         size=checked.size,
         sha256=checked.sha256,
         language=language,
@@ -160,7 +161,7 @@ def document_add(
         description=description.strip()[:300],
         uploaded_by=actor,
     )
-    doc.file.save("document.bin", ContentFile(data), save=False)
+    doc.file.save("document.bin", ContentFile(encrypt_bytes(data)), save=False)
     doc.save()
     audit_record(
         actor=actor, action="trade_document.add", target=doc, data={"sha256": checked.sha256, "category": category}

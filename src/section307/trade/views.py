@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from section307.core.storedfiles import stored_file_response
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports import selectors as port_selectors
 from section307.ports.models import Detention, Notice
@@ -23,6 +24,7 @@ from section307.trade.checklists import ILO_INDICATORS
 from section307.trade.forms import AnswerForm, ChangeRequestForm, DocumentForm, ExportForm, StatementForm
 from section307.trade.models import ORDER_KINDS, RequestDocument, RequestKind, TradeRequest
 from section307.trade.permissions import requests_visible_to
+from section307.trade.uploads import document_content
 
 
 def portal_user(view: Any) -> Any:
@@ -281,13 +283,11 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
+def document_file(request: HttpRequest, pk: int) -> HttpResponse:
     doc = get_object_or_404(RequestDocument.objects.select_related("request"), pk=pk)
     if not requests_visible_to(request.user).filter(pk=doc.request_id).exists():
         raise Http404
-    return FileResponse(
-        doc.file.open("rb"), content_type=doc.content_type, as_attachment=True, filename=doc.original_name
-    )
+    return stored_file_response(document_content(doc), content_type=doc.content_type, filename=doc.original_name)
 
 
 @portal_user

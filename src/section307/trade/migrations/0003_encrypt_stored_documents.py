@@ -1,0 +1,23 @@
+"""Encrypt request documents stored before documents were encrypted at rest (idempotent: encrypted files are skipped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations
+
+
+def encrypt_existing(apps: Any, schema_editor: Any) -> None:
+    from section307.core.storedfiles import encrypt_plaintext_rows
+
+    encrypt_plaintext_rows(apps.get_model("trade", "RequestDocument"), "file")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("trade", "0002_change_request_link"),
+    ]
+
+    operations = [
+        migrations.RunPython(encrypt_existing, migrations.RunPython.noop, elidable=True),
+    ]
