@@ -13,15 +13,15 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 
+import pikepdf
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
-from pypdf.generic import NameObject
 
 from section307.allegations.crypto import decrypt_bytes, encrypt_bytes, fernet
+from section307.core.pdfclean import ActiveContentRemains, strip_active_content
 from section307.core.uploads import CheckedUpload, UploadRejected, check_upload, check_zip
 
 # The real type, size caps and bomb checks live in the one upload checker (section307.core.uploads).
@@ -109,21 +109,16 @@ def _sanitize_image(data: bytes, extension: str) -> Sanitized:
 
 
 def _sanitize_pdf(data: bytes) -> Sanitized:
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted:
+    # Document metadata and every kind of active content (scripts, launch and URI actions, embedded
+    # files, XFA, multimedia) go; the copy is re-read by a second parser to prove none is left.
+    try:
+        cleaned, active, metadata = strip_active_content(data)
+    except pikepdf.PasswordError:
         return Sanitized("not_supported", None)
-    removed = {str(k).lstrip("/") for k in (reader.metadata or {})}
-    if "/Metadata" in reader.root_object:
-        removed.add("XMP")
-    writer = PdfWriter()
-    writer.append(reader)
-    writer.metadata = None
-    root = writer._root_object
-    if NameObject("/Metadata") in root:
-        del root[NameObject("/Metadata")]
-    out = io.BytesIO()
-    writer.write(out)
-    return Sanitized("cleaned" if removed else "none_found", out.getvalue(), sorted(set(removed)))
+    except (pikepdf.PdfError, ActiveContentRemains):
+        return Sanitized("failed", None)
+    removed = metadata + [f"active content: {name}" for name in active]
+    return Sanitized("cleaned" if removed else "none_found", cleaned, removed)
 
 
 # Fields in docProps/core.xml and app.xml that name people or organizations.
