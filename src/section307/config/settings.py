@@ -259,3 +259,24 @@ SECTION307_CLOCK_SOON_DAYS = int(os.environ.get("SECTION307_CLOCK_SOON_DAYS", "7
 SECTION307_RESCREEN_LOOKBACK_DAYS = int(os.environ.get("SECTION307_RESCREEN_LOOKBACK_DAYS", "90"))
 SECTION307_RESCREEN_ON_ORDER_CHANGE = env_bool("SECTION307_RESCREEN_ON_ORDER_CHANGE", True)
 SECTION307_SCREENING_THRESHOLD = float(os.environ.get("SECTION307_SCREENING_THRESHOLD", "0.85"))
+
+# --- Stored files and uploads (section307.core.uploads, section307.core.storedfiles) ---------
+# Caps applied by the one upload checker before anything is decoded or unpacked: decoded image size,
+# and for zip-based office files the member count, unpacked bytes per member and in all, and the
+# compression ratio of any part over 1 MB.
+SECTION307_UPLOAD_LIMITS = {
+    "max_pixels": int(os.environ.get("SECTION307_UPLOAD_MAX_MEGAPIXELS", "40")) * 1_000_000,
+    "zip_max_members": int(os.environ.get("SECTION307_UPLOAD_ZIP_MAX_MEMBERS", "1000")),
+    "zip_max_member_bytes": int(os.environ.get("SECTION307_UPLOAD_ZIP_MAX_MEMBER_MB", "50")) * 1024 * 1024,
+    "zip_max_total_bytes": int(os.environ.get("SECTION307_UPLOAD_ZIP_MAX_TOTAL_MB", "100")) * 1024 * 1024,
+    "zip_max_ratio": int(os.environ.get("SECTION307_UPLOAD_ZIP_MAX_RATIO", "100")),
+}
+# Refused before the body is read: a multipart request larger than this (Content-Length), and more
+# file parts than this (Django stops parsing at the first extra part).
+SECTION307_UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("SECTION307_UPLOAD_MAX_REQUEST_MB", "110")) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = SECTION307_ALLEGATION_LIMITS["max_files"]
+# (Files above FILE_UPLOAD_MAX_MEMORY_SIZE, set above, stream to a temporary file instead of memory.)
+# After authentication (the refusal page shows the signed-in user's navigation), before anything that
+# reads the body (CSRF reads it in process_view, after every middleware's __call__).
+_AFTER_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE.insert(_AFTER_AUTH, "section307.core.uploads.UploadLimitMiddleware")

@@ -12,11 +12,14 @@ import hashlib
 import io
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import filetype
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -294,3 +297,30 @@ def read_limited(stream: Any, *, limit: int, field: str = "file") -> bytes:
             _("The file is larger than %(mb)s MB.") % {"mb": limit // MB}, field=field, reason="too_large"
         )
     return bytes(data)
+
+
+class UploadLimitMiddleware:
+    """Refuse a multipart request larger than ``SECTION307_UPLOAD_MAX_REQUEST_BYTES`` from its
+    Content-Length, before any byte of the body is read (413, with the field and the reason)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.content_type == "multipart/form-data":
+            cap = int(getattr(settings, "SECTION307_UPLOAD_MAX_REQUEST_BYTES", 110 * MB))
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > cap:
+                return _too_large(request, cap)
+        return self.get_response(request)
+
+
+def _too_large(request: HttpRequest, cap: int) -> HttpResponse:
+    message = _("The upload is larger than %(mb)d MB in all. Send fewer or smaller files.") % {"mb": cap // MB}
+    if request.path.startswith("/api/"):
+        body = {"detail": message, "code": "too_large", "field": "files"}
+        return JsonResponse(body, status=413)
+    return render(request, "core/upload_too_large.html", {"message": message}, status=413)
