@@ -261,6 +261,8 @@ class Attachment(models.Model):
         VIDEO = "video", _("Video")
 
     class Sanitization(models.TextChoices):
+        # Sanitizing runs in a background task after the receipt code is issued.
+        PENDING = "pending", _("Being checked")
         CLEANED = "cleaned", _("Metadata removed")
         NONE_FOUND = "none_found", _("No metadata to remove")
         NOT_SUPPORTED = "not_supported", _("Cannot be sanitized here; treat as original")

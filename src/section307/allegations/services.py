@@ -95,15 +95,13 @@ def _store_file(
     message: AllegationMessage | None = None,
     written: list[str],
 ) -> Attachment:
-    clean = evidence.sanitize(f.data, inspected)
+    """Store the encrypted original and queue its sanitizing: the heavy work never holds up the receipt."""
+    from section307.allegations.tasks import sanitize_attachment
+
     original_path = evidence.store_encrypted(f.data)
     written.append(original_path)
-    sanitized_path = ""
-    if clean.data is not None:
-        sanitized_path = evidence.store_encrypted(clean.data)
-        written.append(sanitized_path)
     name = f.name.replace("\\", "/").rsplit("/", 1)[-1][:255]
-    return Attachment.objects.create(
+    attachment = Attachment.objects.create(
         allegation=allegation,
         message=message,
         draft_key=draft_key,
@@ -114,13 +112,54 @@ def _store_file(
         sha256=inspected.sha256,
         original_name_encrypted=crypto.encrypt_text(name) if name else "",
         original_path=original_path,
-        sanitized_path=sanitized_path,
-        sanitized_sha256=hashlib.sha256(clean.data).hexdigest() if clean.data is not None else "",
-        sanitized_size=len(clean.data) if clean.data is not None else None,
-        sanitization=clean.status,
-        removed_metadata=clean.removed,
+        sanitization=Attachment.Sanitization.PENDING,
         description=f.description.strip()[:500],
     )
+    # Queued in the same transaction: the task exists exactly when the file's row does.
+    sanitize_attachment.enqueue(attachment.pk)
+    return attachment
+
+
+def attachment_sanitize(*, actor: Any = None, attachment_id: int) -> Attachment | None:
+    """Derive the sanitized copy of a stored original (the background task's work).
+
+    Deliberately not one transaction: decoding and rewriting a file takes seconds, so it runs with no
+    lock held; only the final update of the row is atomic. Returns None when there was nothing to do.
+    """
+    pending = Attachment.objects.filter(pk=attachment_id, sanitization=Attachment.Sanitization.PENDING).first()
+    if pending is None or not pending.original_path:
+        return None
+    data = evidence.read_encrypted(pending.original_path)
+    facts = evidence.Inspected(pending.kind, pending.mime_type, pending.extension, pending.size, pending.sha256)
+    clean = evidence.sanitize(data, facts)
+    path = evidence.store_encrypted(clean.data) if clean.data is not None else ""
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_for_update()
+            .select_related("allegation")
+            .filter(pk=attachment_id, sanitization=Attachment.Sanitization.PENDING)
+            .first()
+        )
+        if attachment is None:  # removed (draft purged) or done by another worker meanwhile
+            transaction.on_commit(lambda: evidence.delete_stored(path))
+            return None
+        attachment.sanitized_path = path
+        attachment.sanitized_sha256 = hashlib.sha256(clean.data).hexdigest() if clean.data is not None else ""
+        attachment.sanitized_size = len(clean.data) if clean.data is not None else None
+        attachment.sanitization = clean.status
+        attachment.removed_metadata = clean.removed
+        attachment.save(
+            update_fields=["sanitized_path", "sanitized_sha256", "sanitized_size", "sanitization", "removed_metadata"]
+        )
+        if attachment.allegation is not None and attachment.allegation.discard_originals:
+            _discard_originals([attachment])
+        audit_record(
+            actor=actor,
+            action="allegation.file_sanitized",
+            target=attachment.allegation,
+            data={"attachment": attachment.pk, "status": clean.status},
+        )
+    return attachment
 
 
 def _cleanup_on_failure(written: list[str]) -> None:
