@@ -189,3 +189,21 @@ def test_sweep_finds_orphans_dry_run_by_default_and_deletes_on_request(world: Wo
     assert not orphan.exists() and fresh.exists() and (media_root() / ev.file.name).exists()
     assert ExamImage.objects.count() == 0  # nothing else touched
     fresh.unlink()
+
+
+def test_rotate_keys_re_encrypts_evidence_under_the_newest_key(world: World, settings: Any, capsys: Any) -> None:
+    from cryptography.fernet import Fernet
+
+    secret = b"Testimony: wages withheld for six months.\n"
+    case = open_case(world)
+    ev = add_evidence(world, case, content=secret)
+    old_name, old_keys = ev.file.name, list(settings.SECTION307_ENCRYPTION_KEYS)
+    new_key = Fernet.generate_key().decode()
+    settings.SECTION307_ENCRYPTION_KEYS = [new_key, *old_keys]
+    call_command("files", "rotate-keys")
+    assert "1 files re-encrypted" in capsys.readouterr().out
+    settings.SECTION307_ENCRYPTION_KEYS = [new_key]  # the old key is dropped
+    ev.refresh_from_db()
+    assert ev.file.name != old_name and not (media_root() / old_name).exists()
+    assert evidence_content(ev) == secret
+    assert case_services.evidence_verify(actor=world.analyst, evidence=ev)

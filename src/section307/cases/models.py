@@ -303,6 +303,9 @@ class Evidence(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
+    # Stored encrypted under SECTION307_ENCRYPTION_KEYS (`section307 files rotate-keys` re-encrypts).
+    encrypted_file_fields = ("file",)
+
     class Meta:
         ordering = ["case", "added_at", "id"]
         verbose_name_plural = "evidence"

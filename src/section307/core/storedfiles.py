@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,19 @@ def files_sweep_daily() -> int:
     return len(files_sweep(actor=None, delete=True))
 
 
+def _write_beside(name: str, content: bytes) -> str:
+    """Write content under a new random name in the same folder as ``name`` (never over a file)."""
+    folder = name.rsplit("/", 1)[0] if "/" in name else ""
+    suffix = Path(name).suffix if Path(name).suffix in {".bin", ".jpg"} else ".bin"
+    new_name = f"{folder}/{uuid.uuid4().hex}{suffix}".lstrip("/")
+    target = media_root() / new_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "xb") as fh:
+        fh.write(content)
+    os.chmod(target, 0o440)
+    return new_name
+
+
 def encrypt_stored_file(name: str) -> str | None:
     """Encrypt a file stored in plaintext (data migrations): writes an encrypted copy under a new random
     name in the same folder and returns it; None when the file is already encrypted or missing.
@@ -130,16 +144,17 @@ def encrypt_stored_file(name: str) -> str | None:
         decrypt_bytes(data)
         return None
     except DecryptionFailed:
-        pass
-    folder = name.rsplit("/", 1)[0] if "/" in name else ""
-    suffix = Path(name).suffix if Path(name).suffix in {".bin", ".jpg"} else ".bin"
-    new_name = f"{folder}/{uuid.uuid4().hex}{suffix}".lstrip("/")
-    target = media_root() / new_name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "xb") as fh:
-        fh.write(encrypt_bytes(data))
-    os.chmod(target, 0o440)
-    return new_name
+        return _write_beside(name, encrypt_bytes(data))
+
+
+def rotate_stored_file(name: str) -> str | None:
+    """Re-encrypt a stored file under the newest key (after a new key is prepended); None if missing."""
+    from section307.allegations.crypto import fernet
+
+    path = media_root() / name
+    if not path.is_file():
+        return None
+    return _write_beside(name, fernet().rotate(path.read_bytes()))
 
 
 def remove_stored_file(name: str) -> None:
@@ -148,13 +163,32 @@ def remove_stored_file(name: str) -> None:
         path.unlink()
 
 
-def encrypt_plaintext_rows(model: type[models.Model], field: str) -> int:
-    """Data migrations: encrypt every file a column points to that is still plaintext; returns how many."""
+def _rewrite_rows(model: type[models.Model], field: str, rewrite: Callable[[str], str | None]) -> int:
     done = 0
     for pk, name in model._default_manager.exclude(**{field: ""}).values_list("pk", field).iterator():
-        new_name = encrypt_stored_file(name)
+        new_name = rewrite(name)
         if new_name is not None:
+            # A queryset update: evidence rows refuse save() once stored.
             model._default_manager.filter(pk=pk).update(**{field: new_name})
             remove_stored_file(name)
             done += 1
+    return done
+
+
+def encrypt_plaintext_rows(model: type[models.Model], field: str) -> int:
+    """Data migrations: encrypt every file a column points to that is still plaintext; returns how many."""
+    return _rewrite_rows(model, field, encrypt_stored_file)
+
+
+def files_rotate_keys(*, actor: Any) -> int:
+    """Re-encrypt every file of the models that declare ``encrypted_file_fields`` under the newest key.
+
+    Allegation files are rotated by ``allegations rotate-keys``; run both before dropping an old key.
+    """
+    done = 0
+    for model in apps.get_models():
+        for field in getattr(model, "encrypted_file_fields", ()):
+            done += _rewrite_rows(model, field, rotate_stored_file)
+    if done:
+        audit_record(actor=actor, action="files.keys_rotated", data={"files": done})
     return done

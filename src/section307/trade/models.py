@@ -102,6 +102,9 @@ class RequestDocument(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    # Stored encrypted under SECTION307_ENCRYPTION_KEYS (`section307 files rotate-keys` re-encrypts).
+    encrypted_file_fields = ("file",)
+
     class Meta:
         ordering = ["uploaded_at", "id"]
 

@@ -1,4 +1,5 @@
-"""`section307 files sweep [--delete]`: list (or remove) files on disk that no row points to."""
+"""`section307 files sweep [--delete]`: list (or remove) files on disk that no row points to;
+`section307 files rotate-keys`: re-encrypt case evidence and trade documents under the newest key."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Stored files: `sweep` lists orphan files (no row points to them); --delete removes them."
+    help = (
+        "Stored files: `sweep` lists orphan files (no row points to them), --delete removes them; "
+        "`rotate-keys` re-encrypts case evidence and trade documents under the newest key."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("action", choices=["sweep"])
+        parser.add_argument("action", choices=["sweep", "rotate-keys"])
         parser.add_argument("--delete", action="store_true", help="remove the orphans (default: only list them)")
         parser.add_argument(
             "--grace-minutes",
@@ -23,8 +27,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from section307.core.storedfiles import files_sweep
+        from section307.core.storedfiles import files_rotate_keys, files_sweep
 
+        if options["action"] == "rotate-keys":
+            self.stdout.write(f"{files_rotate_keys(actor=None)} files re-encrypted under the newest key")
+            return
         if options["grace_minutes"] < 0:
             raise CommandError("--grace-minutes must be 0 or more")
         found = files_sweep(actor=None, delete=options["delete"], grace=dt.timedelta(minutes=options["grace_minutes"]))
