@@ -94,6 +94,10 @@ def test_verify_detects_a_changed_file(world: World) -> None:
         fh.write(b"tampered")
     assert services.evidence_verify(actor=world.analyst, evidence=ev) is False
     assert ev.custody.filter(action="verified", detail__match=False).exists()
+    client = Client()
+    client.force_login(world.analyst)
+    response = client.get(reverse("cases:evidence_download", args=[case.reference, ev.pk]))
+    assert response.status_code == 302 and b"tampered" not in response.content
 
 
 def test_admin_is_read_only(world: World) -> None:

@@ -106,3 +106,23 @@ def test_redaction_blacks_out_a_derived_copy(registry: Any, file_entry: Callable
     assert red.getpixel((100, 100)) < 10  # inside the box
     with image.image.open("rb") as fh:
         assert images.sha256(fh.read()) == image.sha256  # original untouched
+
+
+@pytest.mark.django_db(transaction=True)
+def test_photo_is_decoded_and_re_encoded_outside_the_transaction(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    seen: list[bool] = []
+    real = images.encode_jpeg
+
+    def spy(img: Image.Image) -> bytes:
+        seen.append(connection.in_atomic_block)
+        return real(img)
+
+    monkeypatch.setattr(images, "encode_jpeg", spy)
+    image = image_add(
+        actor=officer, entry=file_entry(), data=demo_photo("LABEL"), original_name="a.jpg", caption="Label"
+    )
+    assert seen == [False] and ExamImage.objects.filter(pk=image.pk).exists()

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from section307.accounts.models import User
+from section307.allegations.crypto import DecryptionFailed
 from section307.allegations.inputs import AllegationInvalid
 from section307.cases import permissions as perms
 from section307.cases import selectors, services
@@ -683,9 +684,13 @@ def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResp
     services.evidence_access_record(
         actor=request.user, evidence=evidence, action=CustodyEvent.Action.DOWNLOADED, detail={"sha256": evidence.sha256}
     )
-    return stored_file_response(
-        evidence_content(evidence), content_type=evidence.content_type, filename=evidence.original_filename
-    )
+    try:
+        data = evidence_content(evidence)
+    except DecryptionFailed:
+        # Altered on disk (or its key is gone): never hand out bytes that may not be the evidence.
+        messages.error(request, "The stored file no longer decrypts: it was altered. Verify its hash to record this.")
+        return redirect("cases:evidence_detail", reference=reference, pk=pk)
+    return stored_file_response(data, content_type=evidence.content_type, filename=evidence.original_filename)
 
 
 # -------------------------------------------------------------------------------------- ILO matrix

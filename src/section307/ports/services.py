@@ -354,7 +354,6 @@ class ImageBelowStandard(PortsError):
         self.report = report
 
 
-@transaction.atomic
 def image_add(
     *,
     actor: Any,
@@ -365,13 +364,43 @@ def image_add(
     override_reason: str = "",
     shared_with_importer: bool = True,
 ) -> ExamImage:
-    """Store an exam photo re-encoded as JPEG. A photo below the standard needs the officer's reason."""
+    """Store an exam photo re-encoded as JPEG. A photo below the standard needs the officer's reason.
+
+    Decoding, checking and re-encoding (which drops EXIF and GPS) run before the transaction opens,
+    so no database lock is held while a large photo is processed; only the write is atomic.
+    """
     if not caption.strip():
         raise PortsError("a caption is required (what the photo shows)")
     report, upright = photo.assess(data)  # raises ImageRejected for unusable files
     if not report.passed and not override_reason.strip():
         raise ImageBelowStandard(report)
     encoded = photo.encode_jpeg(upright)
+    return _image_store(
+        actor=actor,
+        entry=entry,
+        encoded=encoded,
+        original=data,
+        report=report,
+        original_name=original_name,
+        caption=caption,
+        override_reason=override_reason,
+        shared_with_importer=shared_with_importer,
+    )
+
+
+@transaction.atomic
+def _image_store(
+    *,
+    actor: Any,
+    entry: Entry,
+    encoded: bytes,
+    original: bytes,
+    report: photo.ImageReport,
+    original_name: str,
+    caption: str,
+    override_reason: str,
+    shared_with_importer: bool,
+) -> ExamImage:
     digest = photo.sha256(encoded)
     image = ExamImage(
         entry=entry,
@@ -380,7 +409,7 @@ def image_add(
         width=report.width,
         height=report.height,
         sha256=digest,
-        original_sha256=photo.sha256(data),
+        original_sha256=photo.sha256(original),
         taken_at=report.taken_at,
         camera=report.camera,
         checks=report.as_dict(),
