@@ -149,3 +149,23 @@ def test_everything_at_once_and_internal_links_stay() -> None:
     with pikepdf.open(io.BytesIO(result.data)) as clean:
         links = [a for a in clean.pages[0].obj.get("/Annots", []) if "/A" in a]
         assert [str(a.A.S) for a in links] == ["/GoTo"]
+
+
+def test_compressed_streams_are_copied_not_inflated() -> None:
+    """A page stream that inflates to 200 MB (a PDF decompression bomb) passes through byte for byte."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    bomb = b"".join(packer.compress(b"\x00" * 1024 * 1024) for _ in range(200)) + packer.flush()
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(612, 792))
+    pdf.pages[0].obj.Contents = pdf.make_stream(bomb, Filter=pikepdf.Name.FlateDecode)
+    pdf.Root.OpenAction = _js(pdf)
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    data = out.getvalue()
+    assert len(data) < 1024 * 1024
+    result = sanitize(data, inspect_file(data, max_bytes=1024 * 1024))
+    assert result.status == "cleaned" and result.data is not None
+    assert len(result.data) < 1024 * 1024 and bomb in result.data
+    assert find_active_content(result.data) == set()

@@ -93,7 +93,14 @@ def strip_active_content(data: bytes) -> tuple[bytes, list[str], list[str]]:
         removed: set[str] = set()
         _scrub(pdf.Root, removed, set())
         out = io.BytesIO()
-        pdf.save(out, fix_metadata_version=False, deterministic_id=True)
+        # Streams are copied as they are, never inflated: a compressed bomb costs nothing here.
+        pdf.save(
+            out,
+            fix_metadata_version=False,
+            deterministic_id=True,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            compress_streams=False,
+        )
     cleaned = out.getvalue()
     left = find_active_content(cleaned)
     if left:
