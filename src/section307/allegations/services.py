@@ -135,7 +135,7 @@ def attachment_sanitize(*, actor: Any = None, attachment_id: int) -> Attachment 
     path = evidence.store_encrypted(clean.data) if clean.data is not None else ""
     with transaction.atomic():
         attachment = (
-            Attachment.objects.select_for_update()
+            Attachment.objects.select_for_update(of=("self",))
             .select_related("allegation")
             .filter(pk=attachment_id, sanitization=Attachment.Sanitization.PENDING)
             .first()
