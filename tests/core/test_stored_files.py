@@ -207,3 +207,13 @@ def test_rotate_keys_re_encrypts_evidence_under_the_newest_key(world: World, set
     assert ev.file.name != old_name and not (media_root() / old_name).exists()
     assert evidence_content(ev) == secret
     assert case_services.evidence_verify(actor=world.analyst, evidence=ev)
+
+
+def test_stored_file_response_is_never_cached_or_sniffed_and_names_are_harmless() -> None:
+    from section307.core.storedfiles import stored_file_response
+
+    response = stored_file_response(b"%PDF-1.7", content_type="application/pdf", filename='..\\x/"工资单".pdf')
+    assert response["Cache-Control"] == "no-store" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''_%E5%B7%A5%E8%B5%84%E5%8D%95_.pdf"
+    inline = stored_file_response(b"\xff\xd8", content_type="image/jpeg", filename="GCB-1.jpg", as_attachment=False)
+    assert inline["Content-Disposition"] == 'inline; filename="GCB-1.jpg"'

@@ -25,6 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django_tasks import task
 
 from section307.core.audit import audit_record
@@ -36,8 +37,8 @@ def stored_file_response(data: bytes, *, content_type: str, filename: str, as_at
     """A decrypted stored file: never cached, never sniffed, a download under a harmless name."""
     response = HttpResponse(data, content_type=content_type or "application/octet-stream")
     safe = _UNSAFE.sub("_", filename.replace("\\", "/").rsplit("/", 1)[-1])[:100].strip() or "file"
-    disposition = "attachment" if as_attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{safe}"'
+    # Non-ASCII names (a Chinese file name) go out as RFC 6266 filename*.
+    response["Content-Disposition"] = content_disposition_header(as_attachment, safe) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

@@ -99,8 +99,8 @@ CONTEXTS: dict[str, Context] = {
 }
 
 DEFAULT_LIMITS: dict[str, int] = {
-    # Decoded image size: 40 megapixels is a 7300 x 5500 photo, far above any camera's output that
-    # evidence needs, and well below Pillow's own bomb threshold (about 89 megapixels).
+    # Decoded image size: 40 megapixels (7300 x 5500) is above the 12 to 24 megapixels phone cameras
+    # save by default, and well below Pillow's own bomb threshold (about 89 megapixels).
     "max_pixels": 40_000_000,
     # Zip-based office files: members, unpacked size per member and in all, compression ratio.
     "zip_max_members": 1000,
