@@ -39,6 +39,7 @@ from section307.allegations.selectors import (
 )
 from section307.core.audit import audit_trail
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.storedfiles import stored_file_response
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
 
@@ -270,10 +271,5 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int, versi
         raise Http404(str(exc)) from exc
     except PermissionDenied:
         raise
-    response = HttpResponse(data, content_type=attachment.mime_type)
     # Always a download: evidence is never rendered inline in the staff site.
-    safe = "".join(ch for ch in name if ch.isalnum() or ch in "._- ")[:100] or attachment.display_name
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return stored_file_response(data, content_type=attachment.mime_type, filename=name or attachment.display_name)
