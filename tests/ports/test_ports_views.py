@@ -108,6 +108,11 @@ def test_entries_upload_all_or_nothing(registry: Any, staff: Client, orgs: Any) 
     assert r.status_code == 200 and "Send a .csv or .xlsx file" in r.content.decode()
     r = staff.post("/port/entries/upload/", {"file": SimpleUploadedFile("e.xlsx", b"not a zip")})
     assert r.status_code == 400 and "cannot read as XLSX" in r.content.decode()
+    from tests.core.test_uploads import docx_with_member
+
+    bomb = docx_with_member(60 * 1024 * 1024)  # a workbook is a zip like a .docx
+    r = staff.post("/port/entries/upload/", {"file": SimpleUploadedFile("e.xlsx", bomb)})
+    assert r.status_code == 400 and "unreasonable size" in r.content.decode()
     r = staff.post("/port/entries/upload/", {"file": SimpleUploadedFile("e.csv", good.encode())})
     assert r.status_code == 302
     entry = Entry.objects.get()

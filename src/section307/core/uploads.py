@@ -237,9 +237,10 @@ def check_zip(zf: zipfile.ZipFile, *, field: str = "file") -> None:
         raise refuse(_("%(mb)d MB unpacked") % {"mb": total // MB})
 
 
-def _check_zip_bytes(data: bytes, *, field: str) -> None:
+def check_archive(source: bytes | str, *, field: str = "file") -> None:
+    """``check_zip`` on an archive given as bytes or a file path; an unreadable archive is refused too."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             check_zip(zf, field=field)
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UploadRejected(_("The document cannot be read."), field=field, reason="unreadable") from None
@@ -281,7 +282,7 @@ def check_upload(data: bytes, *, context: str, field: str = "file", max_bytes: i
     if kind == "image":
         width, height = check_image_header(data, field=field) or (None, None)
     elif extension in ZIP_BASED:
-        _check_zip_bytes(data, field=field)
+        check_archive(data, field=field)
     elif kind == "pdf" and ctx.pdf_must_open:
         _check_pdf_opens(data, field=field)
     return CheckedUpload(kind, mime, extension, len(data), hashlib.sha256(data).hexdigest(), width, height)

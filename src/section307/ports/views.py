@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.storedfiles import stored_file_response
+from section307.core.uploads import UploadRejected, check_archive
 from section307.orders.models import EnforcementOrder
 from section307.ports import images as photo
 from section307.ports import selectors, services
@@ -212,8 +214,13 @@ def entries_upload(request: HttpRequest) -> HttpResponse:
                     tmp.write(chunk)
                 tmp.flush()
                 try:
+                    if suffix == ".xlsx" and zipfile.is_zipfile(tmp.name):
+                        check_archive(tmp.name, field="file")  # a workbook is a zip: refuse bombs unopened
                     parsed = read_entries_file(tmp.name, display_name=upload.name, today=timezone.localdate())
                     entries = services.entries_receive(actor=request.user, entries=parsed, source=Entry.Source.UPLOAD)
+                except UploadRejected as exc:
+                    form.add_error("file", exc.message)
+                    errors = [exc.message]
                 except IntakeError as exc:
                     errors = [str(e) for e in exc.errors[:100]]
                 else:
