@@ -180,15 +180,23 @@ def test_sweep_finds_orphans_dry_run_by_default_and_deletes_on_request(world: Wo
     fresh.parent.mkdir(parents=True, exist_ok=True)
     fresh.write_bytes(b"an upload still committing")
 
+    elsewhere = media_root() / "exports" / "report.csv"  # not an upload folder: never swept
+    elsewhere.parent.mkdir(parents=True, exist_ok=True)
+    elsewhere.write_bytes(b"kept")
+    os.utime(elsewhere, (hour_ago, hour_ago))
+
     names = {o.name for o in orphans()}
+    assert "exports/report.csv" not in names
     assert "allegations/evidence/0123456789abcdef0123456789abcdef.bin" in names
     assert ev.file.name not in names and fresh.relative_to(media_root()).as_posix() not in names
     call_command("files", "sweep")
     assert orphan.exists() and "dry run" in capsys.readouterr().out
     call_command("files", "sweep", "--delete")
     assert not orphan.exists() and fresh.exists() and (media_root() / ev.file.name).exists()
+    assert elsewhere.exists()
     assert ExamImage.objects.count() == 0  # nothing else touched
     fresh.unlink()
+    elsewhere.unlink()
 
 
 def test_rotate_keys_re_encrypts_evidence_under_the_newest_key(world: World, settings: Any, capsys: Any) -> None:

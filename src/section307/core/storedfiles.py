@@ -67,15 +67,19 @@ class Orphan:
     modified: dt.datetime
 
 
+# The folders uploads are stored in (allegation evidence, case evidence, trade documents, exam photos).
+# Only these are swept: anything else under the media root is left alone.
+SWEPT_FOLDERS = ("allegations", "evidence", "trade", "ports")
+
+
 def orphans(*, grace: dt.timedelta = dt.timedelta(hours=1)) -> list[Orphan]:
-    """Files under the media root with no row, older than ``grace`` (an upload may be mid-transaction)."""
+    """Upload files with no row, older than ``grace`` (an upload may still be committing its row)."""
     root = media_root()
-    if not root.is_dir():
-        return []
     known = referenced_paths()
     cutoff = (timezone.now() - grace).timestamp()
     found: list[Orphan] = []
-    for dirpath, _dirs, files in os.walk(root):
+    folders = [root / folder for folder in SWEPT_FOLDERS if (root / folder).is_dir()]
+    for dirpath, _dirs, files in (step for folder in folders for step in os.walk(folder)):
         for filename in files:
             path = Path(dirpath) / filename
             name = path.relative_to(root).as_posix()
