@@ -13,7 +13,6 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 
-import pikepdf
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +20,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf.errors import PyPdfError
 
 from section307.allegations.crypto import decrypt_bytes, encrypt_bytes, fernet
-from section307.core.pdfclean import ActiveContentRemains, strip_active_content
 from section307.core.uploads import CheckedUpload, UploadRejected, check_upload, check_zip
 
 # The real type, size caps and bomb checks live in the one upload checker (section307.core.uploads).
@@ -111,6 +109,10 @@ def _sanitize_image(data: bytes, extension: str) -> Sanitized:
 def _sanitize_pdf(data: bytes) -> Sanitized:
     # Document metadata and every kind of active content (scripts, launch and URI actions, embedded
     # files, XFA, multimedia) go; the copy is re-read by a second parser to prove none is left.
+    import pikepdf  # imported here: only the sanitizing task needs it
+
+    from section307.core.pdfclean import ActiveContentRemains, strip_active_content
+
     try:
         cleaned, active, metadata = strip_active_content(data)
     except pikepdf.PasswordError:
