@@ -140,3 +140,12 @@ def test_bombs_get_a_4xx_naming_the_field_over_http(client: Client) -> None:
     assert response.status_code == 422, response.content
     errors = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert "megapixels" in errors["files.0"] and "unreasonable size" in errors["files.1"]
+
+
+def test_refusals_are_translated_for_the_public_portal() -> None:
+    from django.utils import translation
+
+    with translation.override("es"), pytest.raises(UploadRejected, match="megapíxeles"):
+        check_upload(png_header_only(9500, 9500), context="allegation")
+    with translation.override("zh-hans"), pytest.raises(UploadRejected, match="解压后体积过大"):
+        check_upload(docx_with_member(2 * MB), context="allegation")
