@@ -225,3 +225,24 @@ def test_stored_file_response_is_never_cached_or_sniffed_and_names_are_harmless(
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''_%E5%B7%A5%E8%B5%84%E5%8D%95_.pdf"
     inline = stored_file_response(b"\xff\xd8", content_type="image/jpeg", filename="GCB-1.jpg", as_attachment=False)
     assert inline["Content-Disposition"] == 'inline; filename="GCB-1.jpg"'
+
+
+def test_data_migration_gives_old_exam_photos_random_names(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    entry = file_entry()
+    image = image_add(actor=officer, entry=entry, data=demo_photo("LABEL"), original_name="l.jpg", caption="Label")
+    old_name = f"ports/exam/{entry.entry_number}/20260301101112000000-label.jpg"  # as named before
+    old = media_root() / old_name
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_bytes((media_root() / image.image.name).read_bytes())
+    ExamImage.objects.filter(pk=image.pk).update(image=old_name)
+    importlib.import_module("section307.ports.migrations.0002_exam_images_random_names").rename_existing(apps, None)
+    image.refresh_from_db()
+    assert not old.exists() and "2026" not in image.image.name and "label" not in image.image.name
+    with image.image.open("rb") as fh:
+        assert fh.read()[:2] == b"\xff\xd8"
+    name = image.image.name
+    importlib.import_module("section307.ports.migrations.0002_exam_images_random_names").rename_existing(apps, None)
+    image.refresh_from_db()
+    assert image.image.name == name  # already random: left alone

@@ -162,6 +162,18 @@ def rotate_stored_file(name: str) -> str | None:
     return _write_beside(name, fernet().rotate(path.read_bytes()))
 
 
+_RANDOM_NAME = re.compile(r"^[0-9a-f]{32}(\.bin|\.jpg)?$")
+
+
+def rename_stored_file(name: str) -> str | None:
+    """Give a file stored under a telling name (a time, an original name) a random one; None if it
+    already has one or is missing."""
+    path = media_root() / name
+    if _RANDOM_NAME.match(path.name) or not path.is_file():
+        return None
+    return _write_beside(name, path.read_bytes())
+
+
 def remove_stored_file(name: str) -> None:
     path = media_root() / name
     if path.is_file():
@@ -178,6 +190,11 @@ def _rewrite_rows(model: type[models.Model], field: str, rewrite: Callable[[str]
             remove_stored_file(name)
             done += 1
     return done
+
+
+def rename_rows(model: type[models.Model], field: str) -> int:
+    """Data migrations: move every file a column points to onto a random name; returns how many."""
+    return _rewrite_rows(model, field, rename_stored_file)
 
 
 def encrypt_plaintext_rows(model: type[models.Model], field: str) -> int:
