@@ -410,5 +410,24 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+class FederalClosure(models.Model):
+    """A day federal offices were closed beyond the federal holidays the ``holidays`` package knows
+    (a weather closure, an executive order issued after the package's release). Business-day
+    periods skip it."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.reason}"
+
+
 def today() -> dt.date:
     return timezone.localdate()
