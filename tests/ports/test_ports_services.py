@@ -70,8 +70,10 @@ def test_detention_creates_the_clock_and_a_notice_emailed_after_commit(
         detention = _detain(entry, officer, notice_date=dt.date(2025, 12, 3))
     assert detention.regime == "wro" and detention.order == registry["wro"]
     assert "Cotton yarn" in detention.scope
-    clock = detention.clocks.get()
-    assert clock.kind == Clock.Kind.ADMISSIBILITY and clock.due_date == dt.date(2026, 2, 28)
+    clock = detention.clocks.get(kind=Clock.Kind.ADMISSIBILITY)
+    assert clock.due_date == dt.date(2026, 2, 28) and clock.citation == "19 CFR 12.43" and clock.statutory
+    # 19 U.S.C. 1499(c)(1)-(2): the decision was taken (detained) and the notice sent, so both stopped.
+    assert set(detention.clocks.filter(running=False).values_list("kind", flat=True)) == {"decision", "notice"}
     notice = Notice.objects.get(kind=Notice.Kind.DETENTION)
     assert notice.organization == entry.organization
     assert "19 CFR 12.43" in notice.body and "2026-02-28" in notice.body
@@ -96,7 +98,10 @@ def test_uflpa_detention_runs_30_days_from_the_notice(
     assert entry.lines.get().order_reference == "UEL-2024-0001"
     detention = _detain(entry, officer, notice_date=dt.date(2025, 1, 31))
     assert detention.regime == "uflpa"
-    assert detention.clocks.get().due_date == dt.date(2025, 3, 2)
+    assert detention.clocks.get(kind=Clock.Kind.RESPONSE).due_date == dt.date(2025, 3, 2)
+    # 19 U.S.C. 1499(c)(5)(A): UFLPA detentions run on 151.16, deemed excluded 30 days after presentation.
+    deemed = detention.clocks.get(kind=Clock.Kind.DEEMED_EXCLUSION)
+    assert deemed.due_date == dt.date(2025, 3, 2) and deemed.statutory
 
 
 def test_detaining_needs_an_enforced_order(registry: Any, file_entry: Callable[..., Entry], officer: Any) -> None:
@@ -186,23 +191,54 @@ def test_seizure_only_for_findings_and_findings_are_not_excluded(
     assert finding.status == Detention.Status.SEIZED and finding.entry.status == Entry.Status.SEIZED
 
 
-def test_clock_suspension_and_extensions_through_services(
+def test_19_cfr_12_43_statutory_period_refuses_extension_and_suspension_with_its_citation(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    from section307.core.errors import Conflict
+
+    detention = _detain(file_entry(), officer)
+    clock = detention.clocks.get(kind=Clock.Kind.ADMISSIBILITY)
+    base = clock.due_date
+    with pytest.raises(Conflict) as refused:
+        services.clock_extend(actor=officer, clock=clock, reason="Supplier audit", approving_official="FLD Director")
+    assert refused.value.rule == "19 CFR 12.43"
+    with pytest.raises(Conflict, match="never suspended"):
+        services.clock_suspend(actor=officer, clock=clock, reason="Lab test")
+    clock.refresh_from_db()
+    assert clock.due_date == base and not clock.extensions.exists() and not clock.suspensions.exists()
+
+
+def test_agency_extension_of_the_uflpa_response_names_the_official_and_is_limited(
     registry: Any, file_entry: Callable[..., Entry], officer: Any, importers: Any, settings: Any
 ) -> None:
+    from section307.core.errors import Conflict, InvalidInput, NotPermitted
+
     settings.SECTION307_MAX_EXTENSIONS = 2
     settings.SECTION307_EXTENSION_DAYS = 30
     today = timezone.localdate()
-    detention = _detain(file_entry(date=today - dt.timedelta(days=3)), officer)
-    clock = detention.clocks.get()
+    entry = file_entry(
+        manufacturer="Hami Bright Sun New Energy Co., Ltd.",
+        description="Solar modules",
+        hts="854143",
+        importer="Meridian Solar Supply Inc.",
+        importer_number="46-1182093",
+    )
+    detention = _detain(entry, officer)
+    clock = detention.clocks.get(kind=Clock.Kind.RESPONSE)
+    assert not clock.statutory
     base = clock.due_date
-    with pytest.raises(PortsError, match="only port officers"):
-        services.clock_extend(actor=importers[0], clock=clock, reason="please")
-    services.clock_extend(actor=officer, clock=clock, reason="Supplier audit scheduled")
-    services.clock_extend(actor=officer, clock=clock, reason="Translations under way")
+    with pytest.raises(NotPermitted):
+        services.clock_extend(actor=importers[1], clock=clock, reason="please", approving_official="x")
+    with pytest.raises(InvalidInput) as missing:
+        services.clock_extend(actor=officer, clock=clock, reason="Audit scheduled", approving_official=" ")
+    assert missing.value.field == "approving_official"
+    services.clock_extend(actor=officer, clock=clock, reason="Audit scheduled", approving_official="Center Director")
+    services.clock_extend(actor=officer, clock=clock, reason="Translations", approving_official="Center Director")
     clock.refresh_from_db()
     assert clock.due_date == base + dt.timedelta(days=60)
-    with pytest.raises(PortsError, match="limit of 2"):
-        services.clock_extend(actor=officer, clock=clock, reason="third")
+    assert list(clock.extensions.values_list("approving_official", flat=True)) == ["Center Director"] * 2
+    with pytest.raises(Conflict, match="limit of 2"):
+        services.clock_extend(actor=officer, clock=clock, reason="third", approving_official="Center Director")
     services.clock_suspend(actor=officer, clock=clock, reason="Lab test of fibre", start=today - dt.timedelta(days=2))
     with pytest.raises(PortsError, match="already suspended"):
         services.clock_suspend(actor=officer, clock=clock, reason="again")
@@ -210,22 +246,48 @@ def test_clock_suspension_and_extensions_through_services(
     clock.refresh_from_db()
     assert clock.due_date == base + dt.timedelta(days=62)
     assert Notice.objects.filter(kind=Notice.Kind.CLOCK).count() == 4
-    with pytest.raises(PortsError, match="not suspended"):
-        services.clock_resume(actor=officer, clock=clock)
+    # The statutory deemed exclusion of 1499(c)(5)(A) did not move.
+    deemed = detention.clocks.get(kind=Clock.Kind.DEEMED_EXCLUSION)
+    assert deemed.due_date == deemed.start_date + dt.timedelta(days=30)
 
 
-def test_no_extension_once_past_due(registry: Any, file_entry: Callable[..., Entry], officer: Any) -> None:
-    entry = file_entry(date=timezone.localdate() - dt.timedelta(days=120))
+def test_no_agency_extension_once_past_due(registry: Any, file_entry: Callable[..., Entry], officer: Any) -> None:
+    from section307.core.errors import Conflict
+
+    entry = file_entry(
+        manufacturer="Hami Bright Sun New Energy Co., Ltd.",
+        description="Solar modules",
+        hts="854143",
+        importer="Meridian Solar Supply Inc.",
+        importer_number="46-1182093",
+    )
+    detention = _detain(entry, officer, notice_date=timezone.localdate() - dt.timedelta(days=40))
+    with pytest.raises(Conflict, match="past due"):
+        services.clock_extend(
+            actor=officer, clock=detention.clocks.get(kind="response"), reason="late", approving_official="x"
+        )
+
+
+def test_19_usc_1499c1_hold_for_exam_starts_the_decision_clock_from_presentation(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    entry = services.entry_target(actor=officer, entry=file_entry(), action="exam", reason="Check labels")
+    clock = Clock.objects.get(entry=entry, kind=Clock.Kind.DECISION)
+    assert clock.detention is None and clock.running and clock.citation.startswith("19 U.S.C. 1499(c)(1)")
+    assert clock.start_date == entry.presented_on == timezone.localdate()
+    from section307.ports import law
+
+    assert clock.due_date == law.due_date("decision", clock.start_date)
     detention = _detain(entry, officer)
-    with pytest.raises(PortsError, match="past due"):
-        services.clock_extend(actor=officer, clock=detention.clocks.get(), reason="late request")
+    clock.refresh_from_db()
+    assert not clock.running and clock.detention == detention and "detained" in clock.stop_reason
 
 
 def test_reminders_once_a_day_for_soon_due_and_overdue(
     registry: Any, file_entry: Callable[..., Entry], officer: Any
 ) -> None:
     detention = _detain(file_entry(date=timezone.localdate() - dt.timedelta(days=3)), officer)
-    due = detention.clocks.get().due_date
+    due = detention.clocks.get(kind=Clock.Kind.ADMISSIBILITY).due_date
     assert services.clocks_remind(today=due - dt.timedelta(days=20)) == []
     sent = services.clocks_remind(today=due - dt.timedelta(days=2))
     assert len(sent) == 1 and "2 day(s) left" in sent[0].body

@@ -218,6 +218,10 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Periods the importer (or claimant) must meet; the others bind CBP.
+IMPORTER_KINDS = (RESPONSE, ADMISSIBILITY, ABANDONMENT, PROTEST_FILING, PETITION, CLAIM_BOND, CIVIL_ACTION)
+
+
 def rule(kind: str) -> Rule:
     try:
         return RULES[kind]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
 from section307.orders.models import EnforcementOrder, OrderType
+from section307.ports import law
 
 
 class Regime(models.TextChoices):
@@ -81,6 +82,8 @@ class Entry(TimeStampedModel):
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
     date_of_import = models.DateField()
+    # Presented for examination (19 U.S.C. 1499(c)(1)): starts the decision and deemed-exclusion periods.
+    presented_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, db_index=True)
     decision = models.CharField(max_length=8, choices=Decision.choices, blank=True, db_index=True)
     source = models.CharField(max_length=8, choices=Source.choices)
@@ -245,13 +248,19 @@ class DetentionDecision(models.Model):
 
 
 class Clock(models.Model):
-    class Kind(models.TextChoices):
-        ADMISSIBILITY = "admissibility", "Proof of admissibility (3 months from importation)"
-        RESPONSE = "response", "Importer response (30 days from the detention notice)"
-        ABANDONMENT = "abandonment", "Export before abandonment (60 days from the exclusion notice)"
+    """A legal time limit running on a shipment: its rule (``ports.law``) copied in at the start,
+    so the record says on what basis it ran even if the law module changes later."""
 
-    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="clocks")
-    kind = models.CharField(max_length=14, choices=Kind.choices)
+    Kind = models.TextChoices("Kind", [(k.upper(), (k, r.label)) for k, r in law.RULES.items()])  # type: ignore[misc]
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="clocks")
+    # Empty while the goods are held for exam and not yet detained (the 1499(c)(1) decision period).
+    detention = models.ForeignKey(Detention, null=True, blank=True, on_delete=models.PROTECT, related_name="clocks")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    citation = models.CharField(max_length=120, blank=True)
+    start_event = models.CharField(max_length=120, blank=True)
+    calendar = models.CharField(max_length=16, blank=True)
+    statutory = models.BooleanField(default=True)
     start_date = models.DateField()
     # Kept in step with suspensions and extensions by the services, so queues can filter on it.
     due_date = models.DateField(db_index=True)
@@ -262,10 +271,14 @@ class Clock(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
-        constraints = [models.UniqueConstraint(fields=["detention", "kind"], name="clock_kind_unique")]
+        constraints = [models.UniqueConstraint(fields=["entry", "kind"], name="clock_entry_kind_unique")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.detention.entry.entry_number}"
+        return f"{self.get_kind_display()} for {self.entry.entry_number}"
+
+    @property
+    def rule(self) -> law.Rule:
+        return law.rule(self.kind)
 
 
 class ClockSuspension(models.Model):
@@ -284,9 +297,12 @@ class ClockSuspension(models.Model):
 
 
 class ClockExtension(models.Model):
+    """An agency extension: time CBP grants in practice on a non-statutory period, never the law's own."""
+
     clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="extensions")
     days = models.PositiveSmallIntegerField()
     reason = models.TextField()
+    approving_official = models.CharField(max_length=200, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
 

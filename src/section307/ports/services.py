@@ -17,9 +17,12 @@ from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.core.audit import actor_label, audit_record
+from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.orders.models import EnforcementOrder
 from section307.ports import clocks as rules
 from section307.ports import images as photo
+from section307.ports import law
+from section307.ports.calendars import business_calendar, deemed_exclusion_regimes
 from section307.ports.intake import FieldError, IntakeError, ParsedEntry
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE, ENTRY_STATUS_FOR_DETENTION
 from section307.ports.models import (
@@ -215,7 +218,16 @@ def entry_target(*, actor: Any, entry: Entry, action: str, reason: str) -> Entry
     step = ENTRY_LIFECYCLE.check(action, state=entry.status, actor=actor)
     previous = entry.status
     entry.status = step.target
-    entry.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if action == "exam":
+        # Holding for exam is presentation for examination: the 1499(c)(1) decision period starts.
+        entry.presented_on = timezone.localdate()
+        fields.append("presented_on")
+    entry.save(update_fields=fields)
+    if action == "exam":
+        clock_start(entry=entry, detention=None, kind=law.DECISION, start=entry.presented_on)
+    else:
+        _clocks_stop(entry, law.DECISION, "released")
     summary = "Released by the port officer" if action == "release" else "Held for examination"
     timeline_add(entry=entry, kind=action, summary=f"{summary}: {reason}", actor=actor, shared=action == "release")
     audit_record(actor=actor, action=f"entry.{action}", target=entry, data={"from": previous, "reason": reason})
@@ -255,7 +267,10 @@ def clock_refresh(clock: Clock, *, today: dt.date | None = None) -> rules.ClockS
     return state
 
 
-def clock_state(clock: Clock, *, today: dt.date | None = None) -> rules.ClockState:
+def clock_state(
+    clock: Clock, *, today: dt.date | None = None, business: law.BusinessCalendar | None = None
+) -> rules.ClockState:
+    """The clock's state read from its dates: a missed background run changes nothing."""
     return rules.clock_state(
         clock.kind,
         clock.start_date,
@@ -264,12 +279,35 @@ def clock_state(clock: Clock, *, today: dt.date | None = None) -> rules.ClockSta
         extension_days=[e.days for e in clock.extensions.all()],
         max_extensions=max_extensions(),
         soon_days=soon_days(),
+        business=business or business_calendar(),
     )
 
 
-def _clock_start(detention: Detention, kind: str, start: dt.date) -> Clock:
-    return Clock.objects.create(
-        detention=detention, kind=kind, start_date=start, due_date=rules.base_deadline(kind, start)
+def clock_start(*, entry: Entry, detention: Detention | None, kind: str, start: dt.date) -> Clock:
+    """Start (or restart) the period ``kind`` of ``ports.law`` on the entry, recording its legal basis."""
+    r = law.rule(kind)
+    clock, _ = Clock.objects.update_or_create(
+        entry=entry,
+        kind=kind,
+        defaults={
+            "detention": detention,
+            "citation": r.citation,
+            "start_event": r.start_event,
+            "calendar": r.calendar,
+            "statutory": r.statutory,
+            "start_date": start,
+            "due_date": law.due_date(kind, start, business=business_calendar()),
+            "running": True,
+            "stopped_at": None,
+            "stop_reason": "",
+        },
+    )
+    return clock
+
+
+def _clocks_stop(entry: Entry, kind: str, reason: str) -> None:
+    Clock.objects.filter(entry=entry, kind=kind, running=True).update(
+        running=False, stopped_at=timezone.now(), stop_reason=reason[:200]
     )
 
 
@@ -295,6 +333,8 @@ def entry_detain(
     line = next((ln for ln in entry.lines.all() if ln.order_reference == reference), top)
     regime = _regime_for(order, line)
     today = notice_date or timezone.localdate()
+    # Goods detained straight from the queue are presented for examination on the day they are detained.
+    entry.presented_on = entry.presented_on or today
     detention = Detention.objects.create(
         entry=entry,
         regime=regime,
@@ -305,10 +345,9 @@ def entry_detain(
         notice_date=today,
         detained_by=_user(actor),
     )
-    kind = rules.detention_clock_kind(regime)
-    clock = _clock_start(detention, kind, entry.date_of_import if kind == rules.ADMISSIBILITY else today)
+    clock = _detention_clocks_start(entry, detention, regime, today)
     entry.status = Entry.Status.DETAINED
-    entry.save(update_fields=["status", "updated_at"])
+    entry.save(update_fields=["status", "updated_at", "presented_on"])
     timeline_add(
         entry=entry,
         kind="detained",
@@ -342,7 +381,22 @@ def entry_detain(
             actor=actor,
             shared=True,
         )
+        _clocks_stop(entry, law.NOTICE, f"notice sent on {today:%Y-%m-%d}")
     return detention
+
+
+def _detention_clocks_start(entry: Entry, detention: Detention, regime: str, today: dt.date) -> Clock:
+    """The periods a detention runs on; returns the one the importer must meet first."""
+    presented = entry.presented_on or today
+    decision = clock_start(entry=entry, detention=detention, kind=law.DECISION, start=presented)
+    late = " (after the period)" if today > decision.due_date else ""
+    _clocks_stop(entry, law.DECISION, f"detained on {today:%Y-%m-%d}{late}")
+    clock_start(entry=entry, detention=detention, kind=law.NOTICE, start=today)
+    if regime in deemed_exclusion_regimes():
+        clock_start(entry=entry, detention=detention, kind=law.DEEMED_EXCLUSION, start=presented)
+    if regime in (Regime.WRO, Regime.FINDING):
+        return clock_start(entry=entry, detention=detention, kind=law.ADMISSIBILITY, start=entry.date_of_import)
+    return clock_start(entry=entry, detention=detention, kind=law.RESPONSE, start=today)
 
 
 # -- images ----------------------------------------------------------------------------------------------
@@ -426,11 +480,11 @@ def image_redact(*, actor: Any, image: ExamImage, boxes: list[tuple[float, float
 
 
 def _lock_clock(clock: Clock) -> Clock:
-    return Clock.objects.select_for_update().select_related("detention__entry").get(pk=clock.pk)
+    return Clock.objects.select_for_update(of=("self",)).select_related("entry").get(pk=clock.pk)
 
 
 def _clock_changed(clock: Clock, actor: Any, summary: str) -> None:
-    entry = clock.detention.entry
+    entry = clock.entry
     timeline_add(entry=entry, kind="clock", summary=summary, actor=actor, shared=True)
     if entry.organization is not None:
         notice_create(
@@ -448,6 +502,7 @@ def clock_suspend(*, actor: Any, clock: Clock, reason: str, start: dt.date | Non
     clock = _lock_clock(clock)
     if not actor.has_perm("ports.decide_detention"):
         raise PortsError("only port officers may suspend a clock")
+    _refuse_if_statutory(clock, "suspended")
     if not clock.running:
         raise PortsError("the clock has stopped")
     today = timezone.localdate()
@@ -483,24 +538,47 @@ def clock_resume(*, actor: Any, clock: Clock, end: dt.date | None = None) -> Clo
     return suspension
 
 
+def _refuse_if_statutory(clock: Clock, verb: str) -> None:
+    if clock.statutory:
+        raise Conflict(
+            f"{clock.get_kind_display()} is a period set by {clock.citation}; it is never {verb}",
+            rule=clock.citation,
+        )
+
+
 @transaction.atomic
-def clock_extend(*, actor: Any, clock: Clock, reason: str) -> ClockExtension:
-    """Grant one extension; refused beyond the configured limit and once the clock is past due."""
+def clock_extend(*, actor: Any, clock: Clock, reason: str, approving_official: str) -> ClockExtension:
+    """Record an agency extension CBP granted on a non-statutory period (the discretionary extension
+    of a UFLPA response, a 19 CFR 171.2(c) petition extension), with the approving official.
+
+    Statutory periods are refused with the citation that sets them; at most
+    ``SECTION307_MAX_EXTENSIONS`` are granted, and none once the clock is past due.
+    """
     reason = _require_reason(reason)
+    official = (approving_official or "").strip()
     clock = _lock_clock(clock)
     if not actor.has_perm("ports.decide_detention"):
-        raise PortsError("only port officers may extend a clock")
+        raise NotPermitted("only port officers record agency extensions")
+    _refuse_if_statutory(clock, "extended")
+    if not official:
+        raise InvalidInput("name the official who approved the extension", field="approving_official")
     if not clock.running:
-        raise PortsError("the clock has stopped")
+        raise Conflict("the clock has stopped", rule=clock.citation)
     try:
         rules.check_extension(clock_state(clock), max_extensions=max_extensions())
     except rules.ClockError as exc:
-        raise PortsError(str(exc)) from None
+        raise Conflict(str(exc), rule="SECTION307_MAX_EXTENSIONS") from None
     days = extension_days()
-    extension = ClockExtension.objects.create(clock=clock, days=days, reason=reason, actor=_user(actor))
+    extension = ClockExtension.objects.create(
+        clock=clock, days=days, reason=reason, approving_official=official[:200], actor=_user(actor)
+    )
     clock_refresh(clock)
-    _clock_changed(clock, actor, f"{clock.get_kind_display()} extended by {days} days: {reason}")
-    audit_record(actor=actor, action="clock.extend", target=clock, data={"days": days, "reason": reason})
+    _clock_changed(
+        clock, actor, f"{clock.get_kind_display()}: agency extension of {days} days approved by {official}: {reason}"
+    )
+    audit_record(
+        actor=actor, action="clock.extend", target=clock, data={"days": days, "reason": reason, "official": official}
+    )
     return extension
 
 
@@ -549,7 +627,7 @@ def detention_decide(
         detention.exclusion_date = today
         fields.append("exclusion_date")
         # The exclusion starts its own clock: export within 60 days or the goods are abandoned (12.44(a)).
-        _clock_start(detention, rules.ABANDONMENT, today)
+        clock_start(entry=detention.entry, detention=detention, kind=law.ABANDONMENT, start=today)
     detention.save(update_fields=fields)
     decision = DetentionDecision.objects.create(
         detention=detention, outcome=outcome, reason=reason, decided_by=_user(actor)
@@ -669,15 +747,16 @@ def clocks_remind(*, today: dt.date | None = None) -> list[Notice]:
     """A reminder per running clock that is soon due or overdue, at most one a day."""
     today = today or timezone.localdate()
     sent: list[Notice] = []
-    clocks = Clock.objects.filter(running=True, detention__entry__organization__isnull=False).select_related(
-        "detention__entry__organization"
-    )
+    clocks = Clock.objects.filter(
+        running=True, kind__in=law.IMPORTER_KINDS, entry__organization__isnull=False
+    ).select_related("entry__organization")
+    business = business_calendar()
     for clock in clocks.prefetch_related("suspensions", "extensions"):
-        state = clock_state(clock, today=today)
+        state = clock_state(clock, today=today, business=business)
         if not (state.soon_due or state.overdue) or clock.last_reminded_on == today:
             continue
         with transaction.atomic():
-            entry = clock.detention.entry
+            entry = clock.entry
             when = f"was due on {state.due:%Y-%m-%d}" if state.overdue else f"is due on {state.due:%Y-%m-%d}"
             assert entry.organization is not None
             sent.append(

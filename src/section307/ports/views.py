@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from section307.core.errors import ServiceError
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.orders.models import EnforcementOrder
 from section307.ports import images as photo
@@ -292,12 +293,18 @@ def clock_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "resume":
             services.clock_resume(actor=request.user, clock=clock)
         elif action == "extend":
-            services.clock_extend(actor=request.user, clock=clock, reason=reason)
+            services.clock_extend(
+                actor=request.user,
+                clock=clock,
+                reason=reason,
+                approving_official=request.POST.get("approving_official", ""),
+            )
         else:
             raise Http404
-        messages.success(request, f"Clock {action}ed." if action != "extend" else "Extension granted.")
-    except services.PortsError as exc:
-        messages.error(request, f"Clock not changed: {exc}.")
+        messages.success(request, f"Clock {action}ed." if action != "extend" else "Agency extension recorded.")
+    except (services.PortsError, ServiceError) as exc:
+        rule = f" ({exc.rule})" if isinstance(exc, ServiceError) and exc.rule else ""
+        messages.error(request, f"Clock not changed: {exc}{rule}.")
     return redirect("ports:detention_detail", pk=clock.detention_id)
 
 
