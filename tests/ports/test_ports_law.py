@@ -128,3 +128,9 @@ def test_19_usc_1499c1_business_calendar_skips_closures_recorded_by_staff(settin
     assert law.due_date(law.DECISION, D(2025, 3, 3), business=business_calendar()) == D(2025, 3, 11)
     settings.SECTION307_COST_BOND = {"cap": "6000", "rate": "0.10", "floor": "300"}  # type: ignore[attr-defined]
     assert cost_bond(Decimal("100000")) == Decimal("6000")
+
+
+def test_clock_kinds_match_the_rules_of_ports_law() -> None:
+    from section307.ports.models import Clock
+
+    assert dict(Clock.Kind.choices) == {k: r.label for k, r in law.RULES.items()}

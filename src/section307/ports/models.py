@@ -251,7 +251,23 @@ class Clock(models.Model):
     """A legal time limit running on a shipment: its rule (``ports.law``) copied in at the start,
     so the record says on what basis it ran even if the law module changes later."""
 
-    Kind = models.TextChoices("Kind", [(k.upper(), (k, r.label)) for k, r in law.RULES.items()])  # type: ignore[misc]
+    class Kind(models.TextChoices):
+        # One per rule in ports.law (a test keeps the two in step).
+        DECISION = law.DECISION, "Decision to release or detain"
+        NOTICE = law.NOTICE, "Notice of detention to the importer"
+        DEEMED_EXCLUSION = law.DEEMED_EXCLUSION, "Final admissibility decision"
+        RESPONSE = law.RESPONSE, "Importer's documentation"
+        ADMISSIBILITY = law.ADMISSIBILITY, "Proof of admissibility"
+        ABANDONMENT = law.ABANDONMENT, "Export before abandonment"
+        PROTEST_FILING = law.PROTEST_FILING, "Protest of the exclusion"
+        PROTEST_DECISION = law.PROTEST_DECISION, "Decision on the protest"
+        FURTHER_REVIEW = law.FURTHER_REVIEW, "Decision on an application for further review"
+        ACCELERATED_DISPOSITION = law.ACCELERATED_DISPOSITION, "Accelerated disposition of the protest"
+        EXCLUSION_PROTEST = law.EXCLUSION_PROTEST, "Decision on a protest of an exclusion"
+        PETITION = law.PETITION, "Petition for relief from the seizure"
+        CLAIM_BOND = law.CLAIM_BOND, "Claim and cost bond"
+        CONGRESS_REPORT = law.CONGRESS_REPORT, "Report to Congress and the public on the exception"
+        CIVIL_ACTION = law.CIVIL_ACTION, "Civil action in the Court of International Trade"
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="clocks")
     # Empty while the goods are held for exam and not yet detained (the 1499(c)(1) decision period).

@@ -219,13 +219,14 @@ def entry_target(*, actor: Any, entry: Entry, action: str, reason: str) -> Entry
     previous = entry.status
     entry.status = step.target
     fields = ["status", "updated_at"]
+    presented = timezone.localdate()
     if action == "exam":
         # Holding for exam is presentation for examination: the 1499(c)(1) decision period starts.
-        entry.presented_on = timezone.localdate()
+        entry.presented_on = presented
         fields.append("presented_on")
     entry.save(update_fields=fields)
     if action == "exam":
-        clock_start(entry=entry, detention=None, kind=law.DECISION, start=entry.presented_on)
+        clock_start(entry=entry, detention=None, kind=law.DECISION, start=presented)
     else:
         _clocks_stop(entry, law.DECISION, "released")
     summary = "Released by the port officer" if action == "release" else "Held for examination"
@@ -708,6 +709,7 @@ def detentions_abandon_overdue(*, today: dt.date | None = None) -> list[Detentio
         kind=Clock.Kind.ABANDONMENT, running=True, detention__status=Detention.Status.EXCLUDED
     )
     for clock in clocks.select_related("detention").prefetch_related("suspensions", "extensions"):
+        assert clock.detention is not None
         if clock_state(clock, today=today).overdue:
             detention_decide(
                 actor=None,
