@@ -28,8 +28,10 @@ def staff(officer: Any) -> Client:
 
 
 def test_officer_walk_through_the_screens(
-    registry: Any, file_entry: Callable[..., Entry], staff: Client, importers: Any
+    registry: Any, file_entry: Callable[..., Entry], staff: Client, importers: Any, reviewers: Any
 ) -> None:
+    from tests.ports.conftest import hq_determine
+
     entry = file_entry()
     queue = staff.get("/port/").content.decode()
     assert entry.entry_number in queue
@@ -69,6 +71,10 @@ def test_officer_walk_through_the_screens(
         staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "seize", "reason": "x"}).status_code == 400
     )
     assert staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release"}).status_code == 400
+    # The port no longer decides admissibility: release waits for headquarters (19 CFR 12.44).
+    r = staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release", "reason": "Looks fine"})
+    assert r.status_code == 400 and "19 CFR 12.44(a)" in r.content.decode()
+    hq_determine(detention, reviewers, "admissibility", "granted")
     r = staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release", "reason": "Proof accepted"})
     assert r.status_code == 302
     detention.refresh_from_db()

@@ -29,6 +29,8 @@ class PortsConfig(AppConfig):
         _extend(roles.ROLE_PERMISSIONS[roles.SUPERVISOR], [*read, "ports.rescreen_entries"])
         _extend(roles.ROLE_PERMISSIONS[roles.ANALYST], read)
         _extend(roles.ROLE_PERMISSIONS[roles.ADMINISTRATOR], [*officer, "ports.view_apitoken"])
+        # Headquarters decides admissibility, exceptions and protests; the port carries the decisions out.
+        _extend(roles.ROLE_PERMISSIONS[roles.HQ_REVIEWER], [*read, "ports.review_detention"])
         # Filers (broker systems) send entries through the API with a token.
         roles.ROLE_LABELS.setdefault(FILER, "Entry filer (broker system)")
         _extend(roles.ROLE_PERMISSIONS.setdefault(FILER, []), ["ports.file_entry"])

@@ -274,8 +274,9 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"],
         )
-    except (services.PortsError, TransitionNotAllowed) as exc:
-        form.add_error(None, str(exc))
+    except (services.PortsError, ServiceError, TransitionNotAllowed) as exc:
+        rule = getattr(exc, "rule", None)
+        form.add_error(None, f"{exc} ({rule})" if rule else str(exc))
         return detention_detail(request, pk, decision_form=form)
     messages.success(request, "Decision recorded; the importer has been notified.")
     return redirect("ports:detention_detail", pk=pk)

@@ -14,6 +14,13 @@ class TradeConfig(AppConfig):
         perms.extend(p for p in ["trade.use_portal"] if p not in perms)
         from django.apps import apps
 
+        from section307.ports.signals import detention_decided, determination_effective
+        from section307.trade.receivers import on_detention_decided, on_determination_effective
+
+        # The port's decisions and headquarters' determinations reach the importer's requests.
+        detention_decided.connect(on_detention_decided, dispatch_uid="trade.detention_decided")
+        determination_effective.connect(on_determination_effective, dispatch_uid="trade.determination_effective")
+
         if apps.is_installed("section307.cases"):
             from section307.cases.signals import order_change_request_decided
             from section307.trade.receivers import on_change_request_decided
