@@ -134,3 +134,16 @@ def test_clock_kinds_match_the_rules_of_ports_law() -> None:
     from section307.ports.models import Clock
 
     assert dict(Clock.Kind.choices) == {k: r.label for k, r in law.RULES.items()}
+
+
+def test_ports_does_not_import_the_importer_portal() -> None:
+    """Ports emits signals and page-section hooks; the portal (trade) receives them, never the reverse."""
+    from pathlib import Path
+
+    import section307.ports as ports
+
+    root = Path(ports.__file__).parent
+    offenders = [
+        str(p.relative_to(root)) for p in root.rglob("*.py") if "section307.trade" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

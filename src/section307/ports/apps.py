@@ -39,6 +39,11 @@ class PortsConfig(AppConfig):
         if "section307.ports.demo.demo_step" not in STEPS:
             STEPS.append("section307.ports.demo.demo_step")
         post_save.connect(order_event_saved, sender=OrderEvent, dispatch_uid="section307.ports.rescreen")
+        from section307.orders.views import ORDER_PAGE_SECTIONS
+        from section307.ports.selectors import order_page_section
+
+        if order_page_section not in ORDER_PAGE_SECTIONS:
+            ORDER_PAGE_SECTIONS.append(order_page_section)
 
 
 FILER = "entry_filer"

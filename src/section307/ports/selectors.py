@@ -116,3 +116,28 @@ def notices_for(*, user: Any) -> QuerySet[Notice]:
 
 def rescreen_runs() -> QuerySet[RescreenRun]:
     return RescreenRun.objects.prefetch_related("findings__entry_line__entry")
+
+
+OPEN_STATUSES = (Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED)
+
+
+def detentions_under_order(*, user: Any, order: Any) -> QuerySet[Detention]:
+    """Shipments still held under ``order``: after a revocation or modification, each needs the port's action."""
+    return (
+        detentions_visible_to(user)
+        .filter(order=order, status__in=OPEN_STATUSES)
+        .select_related("entry")
+        .order_by("notice_date", "pk")
+    )
+
+
+def order_page_section(user: Any, order: Any) -> tuple[str, dict[str, Any]] | None:
+    if not is_port_staff(user):
+        return None
+    return (
+        "ports/_order_detained.html",
+        {
+            "detentions": list(detentions_under_order(user=user, order=order)),
+            "needs_port_action": not order.is_enforced,
+        },
+    )

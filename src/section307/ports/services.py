@@ -911,11 +911,27 @@ def entries_rescreen(
     lines = EntryLine.objects.filter(entry__date_of_import__gte=since).select_related("entry").order_by("entry_id")
     count = 0
     retarget: dict[int, Entry] = {}
+    detained = set(Detention.objects.values_list("entry_id", flat=True))
     for line in lines.iterator(chunk_size=500):
         count += 1
         before = (line.decision, line.order_reference)
         _apply_result(line, screener, orders)
         if (line.decision, line.order_reference) == before:
+            continue
+        if line.entry_id in detained:
+            # A detained shipment stays labelled with the order it is detained under; the finding still
+            # lists what the new watchlist says, for the officer to act on.
+            found = f"{line.decision} ({line.order_reference or 'no order'})"
+            line.refresh_from_db()
+            RescreenFinding.objects.create(
+                run=run,
+                entry_line=line,
+                previous_decision=before[0],
+                previous_order=before[1],
+                decision=before[0],
+                order_reference=before[1],
+                reasons=f"Detained under {before[1]}; the look-back found {found}",
+            )
             continue
         line.save()
         finding = RescreenFinding.objects.create(

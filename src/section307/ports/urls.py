@@ -19,7 +19,6 @@ urlpatterns = [
     path("detentions/<int:pk>/decide/", views.detention_decide, name="detention_decide"),
     path("clocks/", views.clocks_due, name="clocks_due"),
     path("clocks/<int:pk>/<str:action>/", views.clock_action, name="clock_action"),
-    path("requests/<int:pk>/ask/", views.request_ask, name="request_ask"),
     path("rescreen/", views.rescreen, name="rescreen"),
     path("rescreen/<int:pk>/", views.rescreen_detail, name="rescreen_detail"),
 ]

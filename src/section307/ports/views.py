@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,11 +24,16 @@ from section307.ports import selectors, services
 from section307.ports.forms import DecisionForm, EntriesUploadForm, ImageForm, RedactForm, RescreenForm, TargetForm
 from section307.ports.intake import IntakeError, read_entries_file
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE
-from section307.ports.models import Clock, Entry, ExamImage, RescreenRun
+from section307.ports.models import Clock, Detention, Entry, ExamImage, RescreenRun
 from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
 from section307.ports.regimes import PROOF_ACCEPTED
 
 MAX_ENTRY_FILE = 20 * 1024 * 1024
+
+# Other contexts (the importer portal's packages) add a section to the staff detention page:
+# a callable (user, detention) -> (template, context) or None. Ports itself knows nothing of them.
+DetentionSection = Callable[[Any, Detention], "tuple[str, dict[str, Any]] | None"]
+DETENTION_PAGE_SECTIONS: list[DetentionSection] = []
 
 
 def _entry_or_404(request: HttpRequest, entry_number: str) -> Entry:
@@ -237,8 +243,6 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
     detention = selectors.detention_get(user=request.user, pk=pk)
     if detention is None:
         raise Http404
-    from section307.trade.selectors import requests_for_detention
-
     return render(
         request,
         "ports/detention_detail.html",
@@ -248,7 +252,8 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
             "timeline": selectors.entry_timeline(user=request.user, entry=detention.entry),
             "clocks": selectors.clock_rows(detention),
             "proof": PROOF_ACCEPTED[detention.regime],
-            "requests": requests_for_detention(user=request.user, detention=detention),
+            "sections": [s for s in (section(request.user, detention) for section in DETENTION_PAGE_SECTIONS) if s],
+            "order_in_force": detention.order is None or detention.order.is_enforced,
             "decision_form": decision_form or DecisionForm(),
             "transitions": DETENTION_LIFECYCLE.available(detention.status, request.user),
             "can_decide": request.user.has_perm("ports.decide_detention"),
@@ -307,24 +312,6 @@ def clock_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         rule = f" ({exc.rule})" if isinstance(exc, ServiceError) and exc.rule else ""
         messages.error(request, f"Clock not changed: {exc}{rule}.")
     return redirect("ports:detention_detail", pk=clock.detention_id)
-
-
-@login_required
-@permission_required("ports.decide_detention", raise_exception=True)
-@require_POST
-def request_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    from section307.trade.permissions import requests_visible_to
-    from section307.trade.services import TradeError, request_ask
-
-    trade_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
-    try:
-        request_ask(actor=request.user, request=trade_request, question=request.POST.get("question", ""))
-        messages.success(request, "Question sent to the importer.")
-    except (TradeError, PermissionDenied) as exc:
-        messages.error(request, f"Question not sent: {exc}.")
-    if trade_request.detention_id:
-        return redirect("ports:detention_detail", pk=trade_request.detention_id)
-    return redirect("ports:queue")
 
 
 @login_required

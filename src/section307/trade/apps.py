@@ -20,6 +20,11 @@ class TradeConfig(AppConfig):
         # The port's decisions and headquarters' determinations reach the importer's requests.
         detention_decided.connect(on_detention_decided, dispatch_uid="trade.detention_decided")
         determination_effective.connect(on_determination_effective, dispatch_uid="trade.determination_effective")
+        from section307.ports.views import DETENTION_PAGE_SECTIONS
+        from section307.trade.views import detention_page_section
+
+        if detention_page_section not in DETENTION_PAGE_SECTIONS:
+            DETENTION_PAGE_SECTIONS.append(detention_page_section)
 
         if apps.is_installed("section307.cases"):
             from section307.cases.signals import order_change_request_decided

@@ -16,6 +16,7 @@ urlpatterns = [
     path("requests/<int:pk>/submit/", views.request_submit, name="request_submit"),
     path("requests/<int:pk>/answer/", views.request_answer, name="request_answer"),
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/ask/", views.request_ask, name="request_ask"),
     path("documents/<int:pk>/", views.document_file, name="document_file"),
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),

@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -303,3 +303,30 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except PortsError:
         raise Http404 from None
     return render(request, "trade/notice_detail.html", {"notice": notice, "kinds": Notice.Kind})
+
+
+@login_required
+@permission_required("ports.decide_detention", raise_exception=True)
+@require_POST
+def request_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    """A port officer asks the importer a question on its package (from the staff detention page)."""
+    trade_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
+    try:
+        services.request_ask(actor=request.user, request=trade_request, question=request.POST.get("question", ""))
+        messages.success(request, "Question sent to the importer.")
+    except (services.TradeError, PermissionDenied) as exc:
+        messages.error(request, f"Question not sent: {exc}.")
+    if trade_request.detention_id:
+        return redirect("ports:detention_detail", pk=trade_request.detention_id)
+    return redirect("ports:queue")
+
+
+def detention_page_section(user: Any, detention: Detention) -> tuple[str, dict[str, Any]] | None:
+    """The importer's packages on the staff detention page (registered with ports in TradeConfig.ready)."""
+    return (
+        "trade/_detention_requests.html",
+        {
+            "requests": selectors.requests_for_detention(user=user, detention=detention),
+            "can_ask": user.has_perm("ports.decide_detention"),
+        },
+    )
