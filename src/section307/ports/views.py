@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from section307.ports import selectors, services
 from section307.ports.forms import DecisionForm, EntriesUploadForm, ImageForm, RedactForm, RescreenForm, TargetForm
 from section307.ports.intake import IntakeError, read_entries_file
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE
-from section307.ports.models import Clock, Detention, Entry, ExamImage, RescreenRun
+from section307.ports.models import Clock, Detention, Entry, ExamImage, ForfeitureStep, RescreenRun
 from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
 from section307.ports.regimes import PROOF_ACCEPTED
 
@@ -254,6 +255,10 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
             "proof": PROOF_ACCEPTED[detention.regime],
             "sections": [s for s in (section(request.user, detention) for section in DETENTION_PAGE_SECTIONS) if s],
             "order_in_force": detention.order is None or detention.order.is_enforced,
+            "determinations": detention.determinations.select_related("proposed_by", "concurred_by"),
+            "protest": getattr(detention.entry, "protest", None) if hasattr(detention.entry, "protest") else None,
+            "forfeiture_steps": detention.forfeiture_steps.all(),
+            "forfeiture_choices": ForfeitureStep.Step.choices,
             "decision_form": decision_form or DecisionForm(),
             "transitions": DETENTION_LIFECYCLE.available(detention.status, request.user),
             "can_decide": request.user.has_perm("ports.decide_detention"),
@@ -284,6 +289,33 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, f"{exc} ({rule})" if rule else str(exc))
         return detention_detail(request, pk, decision_form=form)
     messages.success(request, "Decision recorded; the importer has been notified.")
+    return redirect("ports:detention_detail", pk=pk)
+
+
+@login_required
+@permission_required("ports.decide_detention", raise_exception=True)
+@require_POST
+def forfeiture_record(request: HttpRequest, pk: int) -> HttpResponse:
+    detention = get_object_or_404(detentions_visible_to(request.user), pk=pk)
+    try:
+        on = dt.date.fromisoformat(request.POST.get("on", ""))
+        amount_text = request.POST.get("amount", "").strip()
+        amount = Decimal(amount_text) if amount_text else None
+    except (ValueError, InvalidOperation):
+        messages.error(request, "Forfeiture step not recorded: give the date as YYYY-MM-DD and the amount as a number.")
+        return redirect("ports:detention_detail", pk=pk)
+    try:
+        services.forfeiture_record(
+            actor=request.user,
+            detention=detention,
+            step=request.POST.get("step", ""),
+            on=on,
+            note=request.POST.get("note", ""),
+            amount=amount,
+        )
+        messages.success(request, "Forfeiture step recorded.")
+    except ServiceError as exc:
+        messages.error(request, f"Forfeiture step not recorded: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
     return redirect("ports:detention_detail", pk=pk)
 
 

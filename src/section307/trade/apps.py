@@ -31,5 +31,7 @@ class TradeConfig(AppConfig):
             from section307.trade.receivers import on_change_request_decided
 
             order_change_request_decided.connect(on_change_request_decided, dispatch_uid="trade.case_decision")
+        if not any(i.url_name == "hq:home" for i in NAV_ITEMS):
+            NAV_ITEMS.insert(-1, NavItem("Headquarters review", "hq:home", permission="ports.review_detention"))
         if not any(i.url_name == "trade:home" for i in NAV_ITEMS):
             NAV_ITEMS.insert(-1, NavItem("Importer portal", "trade:home", permission="trade.use_portal"))

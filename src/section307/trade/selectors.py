@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from section307.ports.models import Detention
-from section307.trade.models import TradeRequest
+from section307.ports.models import Clock, Detention, Determination, Protest
+from section307.trade.models import DETENTION_KINDS, TradeRequest
 from section307.trade.permissions import requests_visible_to
 
 
@@ -31,3 +31,32 @@ def requests_for_detention(*, user: Any, detention: Detention) -> QuerySet[Trade
         .filter(detention=detention)
         .prefetch_related("documents", "versions__documents", "messages__author")
     )
+
+
+def hq_worklist(*, user: Any) -> dict[str, Any]:
+    """What headquarters reviewers must act on: packages and protests without a live determination,
+    determinations awaiting a second reviewer, and UFLPA sec. 3(c) reports due."""
+    live = [Determination.Status.AWAITING_CONCURRENCE, Determination.Status.EFFECTIVE]
+    decided_requests = Determination.objects.filter(status__in=live, request_id__isnull=False).values("request_id")
+    packages = (
+        request_list(user=user)
+        .filter(
+            kind__in=DETENTION_KINDS,
+            status__in=[TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED],
+            detention__status__in=[Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED],
+        )
+        .exclude(pk__in=decided_requests)
+        .select_related("organization")
+        .order_by("submitted_at", "pk")
+    )
+    protests = (
+        Protest.objects.filter(status=Protest.Status.PENDING)
+        .exclude(determinations__status=Determination.Status.AWAITING_CONCURRENCE)
+        .select_related("entry", "organization")
+        .order_by("filed_on", "pk")
+    )
+    awaiting = Determination.objects.filter(status=Determination.Status.AWAITING_CONCURRENCE).select_related(
+        "detention__entry", "proposed_by"
+    )
+    reports = Clock.objects.filter(kind="congress_report", running=True).select_related("entry")
+    return {"packages": packages, "protests": protests, "awaiting": awaiting, "reports": reports}

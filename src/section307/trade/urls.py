@@ -9,6 +9,7 @@ urlpatterns = [
     path("entries/<str:entry_number>/", views.entry_detail, name="entry_detail"),
     path("detentions/<int:pk>/", views.detention_detail, name="detention_detail"),
     path("detentions/<int:pk>/export/", views.detention_export, name="detention_export"),
+    path("detentions/<int:pk>/protest/", views.protest_file, name="protest_file"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/statement/", views.request_statement, name="request_statement"),

@@ -12,15 +12,24 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from section307.core.errors import ServiceError
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports import selectors as port_selectors
 from section307.ports.models import Detention, Notice
 from section307.ports.permissions import detentions_visible_to, is_port_staff, is_trade_user
 from section307.ports.regimes import PROOF_ACCEPTED, REQUEST_KINDS_FOR_REGIME
 from section307.ports.services import PortsError, detention_elect_export, notice_mark_read
+from section307.ports.services import protest_file as protest_file_service
 from section307.trade import selectors, services
 from section307.trade.checklists import ILO_INDICATORS
-from section307.trade.forms import AnswerForm, ChangeRequestForm, DocumentForm, ExportForm, StatementForm
+from section307.trade.forms import (
+    AnswerForm,
+    ChangeRequestForm,
+    DocumentForm,
+    ExportForm,
+    ProtestForm,
+    StatementForm,
+)
 from section307.trade.models import ORDER_KINDS, RequestDocument, RequestKind, TradeRequest
 from section307.trade.permissions import requests_visible_to
 
@@ -100,6 +109,9 @@ def detention_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (k, RequestKind(k).label) for k in REQUEST_KINDS_FOR_REGIME[detention.regime] if k not in existing
             ],
             "export_form": ExportForm(),
+            "determinations": detention.determinations.filter(status="effective"),
+            "protest": getattr(detention.entry, "protest", None) if hasattr(detention.entry, "protest") else None,
+            "protest_form": ProtestForm(),
         },
     )
 
@@ -115,6 +127,27 @@ def detention_export(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Your election to export has been sent to the port.")
     except PortsError as exc:
         messages.error(request, f"Export not elected: {exc}.")
+    return redirect("trade:detention_detail", pk=pk)
+
+
+@portal_user
+@require_POST
+def protest_file(request: HttpRequest, pk: int) -> HttpResponse:
+    detention = _detention_for(request, pk)
+    form = ProtestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Protest not filed: state its grounds.")
+        return redirect("trade:detention_detail", pk=pk)
+    try:
+        protest_file_service(
+            actor=request.user,
+            detention=detention,
+            grounds=form.cleaned_data["grounds"],
+            accelerated=form.cleaned_data["accelerated"],
+        )
+        messages.success(request, "Protest filed; headquarters will decide it.")
+    except ServiceError as exc:
+        messages.error(request, f"Protest not filed: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
     return redirect("trade:detention_detail", pk=pk)
 
 
