@@ -147,3 +147,15 @@ def test_ports_does_not_import_the_importer_portal() -> None:
         str(p.relative_to(root)) for p in root.rglob("*.py") if "section307.trade" in p.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_19_usc_1307_labor_type_is_one_choice_list_on_allegations_cases_and_orders() -> None:
+    from section307.allegations.models import Allegation
+    from section307.cases.models import Case
+    from section307.orders.models import EnforcementOrder, LaborType
+
+    assert set(LaborType.values) == {"convict", "forced", "indentured", "child"}
+    for model in (Allegation, Case, EnforcementOrder):
+        field = model._meta.get_field("labor_type")
+        assert field.choices == LaborType.choices, model  # type: ignore[attr-defined]

@@ -466,3 +466,32 @@ def _payload() -> dict[str, Any]:
     from tests.ports.conftest import payload
 
     return payload()
+
+
+def test_19_cfr_12_42_f_g_a_finding_covers_goods_not_released_before_its_publication(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    from section307.core.errors import Conflict
+
+    finding = registry["finding"]
+    sugar = dict(manufacturer="Central Cañaveral S.A.", origin="DO", description="Raw cane sugar", hts="1701.14")
+    today = timezone.localdate()
+    finding.fr_citation, finding.fr_published_on = "89 FR 99999", today + dt.timedelta(days=3)
+    finding.save()
+    entry = file_entry(**sugar)
+    with pytest.raises(Conflict) as early:
+        _detain(entry, officer)
+    assert early.value.rule == "19 CFR 12.42(f)"
+    # Released before publication: not covered. Held (never released) before publication: covered.
+    released = file_entry(**sugar)
+    services.entry_target(actor=officer, entry=released, action="release", reason="No hit then")
+    released.timeline.filter(kind="release").update(occurred_at=timezone.now() - dt.timedelta(days=10))
+    from section307.ports.lifecycle import ENTRY_LIFECYCLE
+
+    Entry.objects.filter(pk=released.pk).update(status=ENTRY_LIFECYCLE.transition("retarget").target)
+    finding.fr_published_on = today - dt.timedelta(days=2)
+    finding.save()
+    with pytest.raises(Conflict) as released_before:
+        _detain(released, officer)
+    assert released_before.value.rule == "19 CFR 12.42(g)"
+    assert _detain(entry, officer).regime == "finding"

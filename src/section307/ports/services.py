@@ -339,6 +339,8 @@ def entry_detain(
     line = next((ln for ln in entry.lines.all() if ln.order_reference == reference), top)
     regime = _regime_for(order, line)
     today = notice_date or timezone.localdate()
+    if order is not None and regime == Regime.FINDING:
+        _finding_covers(order, entry, today)
     # Goods detained straight from the queue are presented for examination on the day they are detained.
     entry.presented_on = entry.presented_on or today
     detention = Detention.objects.create(
@@ -389,6 +391,24 @@ def entry_detain(
         )
         _clocks_stop(entry, law.NOTICE, f"notice sent on {today:%Y-%m-%d}")
     return detention
+
+
+def _finding_covers(order: EnforcementOrder, entry: Entry, today: dt.date) -> None:
+    """A Finding takes effect on publication (19 CFR 12.42(f)) and covers goods not released from
+    custody before it was published (12.42(g))."""
+    published = order.published_on
+    if published is None:
+        return
+    if published > today:
+        raise Conflict(
+            f"{order.reference} takes effect on its publication on {published:%Y-%m-%d}", rule="19 CFR 12.42(f)"
+        )
+    released = entry.timeline.filter(kind="release", occurred_at__date__lt=published).exists()
+    if released:
+        raise Conflict(
+            f"the goods were released before {order.reference} was published on {published:%Y-%m-%d}",
+            rule="19 CFR 12.42(g)",
+        )
 
 
 def _detention_clocks_start(entry: Entry, detention: Detention, regime: str, today: dt.date) -> Clock:
