@@ -25,6 +25,11 @@ class TradeConfig(AppConfig):
 
         if detention_page_section not in DETENTION_PAGE_SECTIONS:
             DETENTION_PAGE_SECTIONS.append(detention_page_section)
+        from section307.ports.api_detentions import PACKAGE_PROVIDERS
+        from section307.trade.selectors import packages_for_api
+
+        if packages_for_api not in PACKAGE_PROVIDERS:
+            PACKAGE_PROVIDERS.append(packages_for_api)
 
         if apps.is_installed("section307.cases"):
             from section307.cases.signals import order_change_request_decided

@@ -60,3 +60,11 @@ def hq_worklist(*, user: Any) -> dict[str, Any]:
     )
     reports = Clock.objects.filter(kind="congress_report", running=True).select_related("entry")
     return {"packages": packages, "protests": protests, "awaiting": awaiting, "reports": reports}
+
+
+def packages_for_api(user: Any, detention: Detention) -> list[dict[str, Any]]:
+    """The importer's packages on a detention, for the detentions API (registered in TradeConfig.ready)."""
+    return [
+        {"id": r.pk, "kind": r.kind, "status": r.status}
+        for r in requests_visible_to(user).filter(detention=detention).order_by("pk")
+    ]
