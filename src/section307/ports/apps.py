@@ -44,6 +44,10 @@ class PortsConfig(AppConfig):
 
         if order_page_section not in ORDER_PAGE_SECTIONS:
             ORDER_PAGE_SECTIONS.append(order_page_section)
+        from section307.core.queue import register
+        from section307.ports.queue import queue_items
+
+        register(queue_items)
 
 
 FILER = "entry_filer"

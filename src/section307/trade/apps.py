@@ -30,6 +30,10 @@ class TradeConfig(AppConfig):
 
         if packages_for_api not in PACKAGE_PROVIDERS:
             PACKAGE_PROVIDERS.append(packages_for_api)
+        from section307.core.queue import register
+        from section307.trade.selectors import hq_package_items
+
+        register(hq_package_items)
 
         if apps.is_installed("section307.cases"):
             from section307.cases.signals import order_change_request_decided

@@ -68,3 +68,26 @@ def packages_for_api(user: Any, detention: Detention) -> list[dict[str, Any]]:
         {"id": r.pk, "kind": r.kind, "status": r.status}
         for r in requests_visible_to(user).filter(detention=detention).order_by("pk")
     ]
+
+
+def hq_package_items(user: Any, now: Any) -> list[Any]:
+    """``core.queue`` provider: packages awaiting a headquarters determination (oldest first)."""
+    from django.urls import reverse
+
+    from section307.core.queue import WorkItem
+
+    if not user.has_perm("ports.review_detention"):
+        return []
+    return [
+        WorkItem(
+            kind="hq.package",
+            title=f"{p.get_kind_display()} #{p.pk} on entry {p.detention.entry.entry_number}",
+            why="A package awaits headquarters' determination (19 CFR 12.44; UFLPA sec. 3(b); 22 U.S.C. 9241a(b))",
+            url=reverse("hq:request", args=[p.pk]),
+            due=None,
+            rule="19 CFR 12.44",
+            priority=5,
+            ref=f"trade.traderequest:{p.pk}",
+        )
+        for p in hq_worklist(user=user)["packages"].select_related("detention__entry")
+    ]
