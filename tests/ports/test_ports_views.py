@@ -71,6 +71,9 @@ def test_officer_walk_through_the_screens(
         staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "seize", "reason": "x"}).status_code == 400
     )
     assert staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release"}).status_code == 400
+    # The page says which outcomes the law holds back today, and why.
+    page = staff.get(f"/port/detentions/{detention.pk}/").content.decode()
+    assert "Not yet (19 CFR 12.44(a))" in page and "proof period of 19 CFR 12.43 runs until" in page
     # The port no longer decides admissibility: release waits for headquarters (19 CFR 12.44).
     r = staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release", "reason": "Looks fine"})
     assert r.status_code == 400 and "19 CFR 12.44(a)" in r.content.decode()

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from section307.core.errors import ServiceError
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.orders.models import EnforcementOrder
+from section307.ports import disposition, selectors, services
 from section307.ports import images as photo
-from section307.ports import selectors, services
 from section307.ports.forms import DecisionForm, EntriesUploadForm, ImageForm, RedactForm, RescreenForm, TargetForm
 from section307.ports.intake import IntakeError, read_entries_file
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE
@@ -259,6 +259,7 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
             "protest": getattr(detention.entry, "protest", None) if hasattr(detention.entry, "protest") else None,
             "forfeiture_steps": detention.forfeiture_steps.all(),
             "forfeiture_choices": ForfeitureStep.Step.choices,
+            "outcome_rows": _outcome_rows(detention, decision_form or DecisionForm()),
             "decision_form": decision_form or DecisionForm(),
             "transitions": DETENTION_LIFECYCLE.available(detention.status, request.user),
             "can_decide": request.user.has_perm("ports.decide_detention"),
@@ -267,6 +268,13 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
         },
         status=400 if decision_form is not None else 200,
     )
+
+
+def _outcome_rows(detention: Detention, form: DecisionForm) -> list[tuple[str, str, Any]]:
+    """Each outcome with the rule that holds it back today (None when the law allows it now)."""
+    facts = services.disposition_facts(detention)
+    choices: Any = form.fields["outcome"].choices  # type: ignore[attr-defined]
+    return [(value, label, disposition.block(value, facts)) for value, label in choices]
 
 
 @login_required
