@@ -78,6 +78,7 @@ def test_detention_creates_the_clock_and_a_notice_emailed_after_commit(
     notice = Notice.objects.get(kind=Notice.Kind.DETENTION)
     assert notice.organization == entry.organization
     assert "19 CFR 12.43" in notice.body and "2026-02-28" in notice.body
+    assert "1499(c)(2)(C)" in notice.body and "not a final determination" in notice.body
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["compliance@harborline.example.com"]
     notice.refresh_from_db()
     assert notice.emailed_at is not None

@@ -379,6 +379,7 @@ def entry_detain(
                     "clock": clock,
                     "proof": PROOF_ACCEPTED[regime],
                     "images": entry.images.filter(shared_with_importer=True),
+                    "deemed": detention.clocks.filter(kind=law.DEEMED_EXCLUSION).first(),
                 },
             ),
         )
