@@ -89,7 +89,9 @@ def _g(
     inputs: list[str] | None = None,
     dol: list[str] | None = None,
 ) -> GoodDef:
-    return GoodDef(key, name, tuple(Hts(h) for h in hts), tuple(keywords), tuple(inputs or ()), tuple(dol or ()))
+    return GoodDef(
+        key, name, tuple(Hts(h) for h in hts), tuple(keywords), tuple(inputs or ()), tuple(dol or ())
+    )
 
 
 GOODS: list[GoodDef] = [
@@ -380,7 +382,9 @@ def _kw_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _KW, _KW_LOOKUP = _kw_pattern()
-_HTS_INDEX: list[tuple[str, str]] = sorted(((p, g.key) for g in GOODS for p in g.hts), key=lambda t: -len(t[0]))
+_HTS_INDEX: list[tuple[str, str]] = sorted(
+    ((p, g.key) for g in GOODS for p in g.hts), key=lambda t: -len(t[0])
+)
 
 
 def classify_goods(hts: str | None, description: str | None) -> list[GoodMatch]:
@@ -390,7 +394,9 @@ def classify_goods(hts: str | None, description: str | None) -> list[GoodMatch]:
     if len(code) >= 2:
         for prefix, key in _HTS_INDEX:
             if code.startswith(prefix):
-                out.setdefault(key, GoodMatch(key, "hts", f"HTS {code.dotted()} under {Hts(prefix).dotted()}"))
+                out.setdefault(
+                    key, GoodMatch(key, "hts", f"HTS {code.dotted()} under {Hts(prefix).dotted()}")
+                )
                 break
     if description:
         text = description.casefold()

@@ -108,7 +108,9 @@ REGIONS: list[RegionDef] = [
             "烏魯木齊",
         ],
     ),
-    _r("CN-XJ-KARAMAY", "Karamay", "city", _XJ, ["Karamay", "Kelamayi", "Ke La Ma Yi", "Qaramay", "克拉玛依"]),
+    _r(
+        "CN-XJ-KARAMAY", "Karamay", "city", _XJ, ["Karamay", "Kelamayi", "Ke La Ma Yi", "Qaramay", "克拉玛依"]
+    ),
     _r("CN-XJ-TURPAN", "Turpan", "city", _XJ, ["Turpan", "Turfan", "Tulufan", "Tu Lu Fan", "吐鲁番"]),
     _r("CN-XJ-HAMI", "Hami", "city", _XJ, ["Kumul", "Qumul", "哈密"], cn=["Hami"]),
     # Autonomous prefectures and prefectures, with their main cities.
@@ -167,8 +169,12 @@ REGIONS: list[RegionDef] = [
         ["Kashgar", "Kashghar", "Kaxgar", "Qeshqer", "Kashi Prefecture", "喀什", "喀什地区"],
         cn=["Kashi"],
     ),
-    _r("CN-XJ-YARKAND", "Yarkant County", "county", "CN-XJ-KASHGAR", ["Yarkand", "Yarkant", "Shache", "莎车"]),
-    _r("CN-XJ-KARGILIK", "Kargilik County", "county", "CN-XJ-KASHGAR", ["Kargilik", "Yecheng County", "叶城"]),
+    _r(
+        "CN-XJ-YARKAND", "Yarkant County", "county", "CN-XJ-KASHGAR", ["Yarkand", "Yarkant", "Shache", "莎车"]
+    ),
+    _r(
+        "CN-XJ-KARGILIK", "Kargilik County", "county", "CN-XJ-KASHGAR", ["Kargilik", "Yecheng County", "叶城"]
+    ),
     _r(
         "CN-XJ-HOTAN",
         "Hotan Prefecture",
