@@ -109,6 +109,10 @@ def test_importer_answers_a_detention_and_sees_the_timeline(page: Any, world: An
     expect(page.locator("#request-status")).to_have_text("Submitted")
     officer, _ = world.users["officer"]
     detention = Detention.objects.get(entry__entry_number="GCB-0001001-3")
+    # Headquarters determines admissibility (19 CFR 12.44); the port carries it out.
+    from tests.ports.conftest import hq_determine
+
+    hq_determine(detention, (world.users["hq"][0], world.users["hq2"][0]), "admissibility", "granted")
     detention_decide(actor=officer, detention=detention, outcome="release", reason="Proof of admissibility accepted")
     page.goto("/portal/entries/GCB-0001001-3/")
     timeline = page.locator("ol.s307-timeline").inner_text()

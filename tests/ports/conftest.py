@@ -139,3 +139,20 @@ def file_entry(officer: User, orgs: tuple[Organization, Organization]) -> Callab
         return entries_receive(actor=officer, entries=[parsed], source=Entry.Source.API)[0]
 
     return factory
+
+
+@pytest.fixture
+def reviewers(make_user: Callable[..., User]) -> tuple[User, User]:
+    """Two headquarters reviewers: one proposes, the other concurs."""
+    a, b = make_user(roles.HQ_REVIEWER), make_user(roles.HQ_REVIEWER)
+    return User.objects.get(pk=a.pk), User.objects.get(pk=b.pk)
+
+
+def hq_determine(detention: Any, reviewers: tuple[User, User], kind: str, outcome: str, **kwargs: Any) -> Any:
+    """A determination proposed by the first reviewer and made effective by the second."""
+    from section307.ports.services import determination_concur, determination_propose
+
+    proposed = determination_propose(
+        actor=reviewers[0], detention=detention, kind=kind, outcome=outcome, reasons="Reviewed the package", **kwargs
+    )
+    return determination_concur(actor=reviewers[1], determination=proposed)

@@ -89,3 +89,29 @@ def test_queue_lists_hits_before_reviews(registry: Any, file_entry: Callable[...
     Entry.objects.filter(pk=review.pk).update(decision="review", status=Entry.Status.TARGETED)
     hit = file_entry()
     assert list(targeting_queue(user=officer)) == [hit, review]
+
+
+def test_lookback_does_not_relabel_an_entry_detained_under_another_order(
+    registry: Any, file_entry: Callable[..., Entry], officer: Any
+) -> None:
+    from django.test import Client
+
+    from section307.orders.services import order_transition
+    from section307.ports.selectors import detentions_under_order
+    from section307.ports.services import entry_detain
+
+    entry = file_entry()
+    detention = entry_detain(actor=officer, entry=entry, reason="Tianshan WRO")
+    assert entry.lines.get().order_reference == "WRO-2023-0001"
+    order_transition(actor=None, order=registry["wro"], transition="revoke")
+    run = entries_rescreen(actor=officer, since=timezone.localdate() - dt.timedelta(days=90), trigger="revoked")
+    line = entry.lines.get()
+    assert line.order_reference == "WRO-2023-0001" and line.decision == "hit"  # not relabelled
+    finding = run.findings.get(entry_line=line)
+    assert "Detained under WRO-2023-0001" in finding.reasons and not finding.newly_affected
+    # The revoked order lists the shipment still detained under it, as needing the port's action.
+    assert list(detentions_under_order(user=officer, order=registry["wro"])) == [detention]
+    staff_client = Client()
+    staff_client.force_login(officer)
+    page = staff_client.get("/registry/orders/WRO-2023-0001/").content.decode()
+    assert entry.entry_number in page and "needs the port" in page

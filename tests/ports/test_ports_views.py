@@ -28,8 +28,10 @@ def staff(officer: Any) -> Client:
 
 
 def test_officer_walk_through_the_screens(
-    registry: Any, file_entry: Callable[..., Entry], staff: Client, importers: Any
+    registry: Any, file_entry: Callable[..., Entry], staff: Client, importers: Any, reviewers: Any
 ) -> None:
+    from tests.ports.conftest import hq_determine
+
     entry = file_entry()
     queue = staff.get("/port/").content.decode()
     assert entry.entry_number in queue
@@ -60,13 +62,22 @@ def test_officer_walk_through_the_screens(
     assert r.status_code == 302 and r["Location"] == f"/port/detentions/{detention.pk}/"
     page = staff.get(f"/port/detentions/{detention.pk}/").content.decode()
     assert "Proof of admissibility" in page and "19 CFR 12.43" in page
-    clock = detention.clocks.get()
-    assert staff.post(f"/port/clocks/{clock.pk}/extend/", {"reason": "Audit"}).status_code == 302
+    clock = detention.clocks.get(kind="admissibility")
+    r = staff.post(f"/port/clocks/{clock.pk}/extend/", {"reason": "Audit", "approving_official": "FLD"}, follow=True)
+    assert "never extended" in r.content.decode() and "19 CFR 12.43" in r.content.decode()
+    assert not clock.extensions.exists()
     assert staff.post(f"/port/clocks/{clock.pk}/explode/", {"reason": "x"}).status_code == 404
     assert (
         staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "seize", "reason": "x"}).status_code == 400
     )
     assert staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release"}).status_code == 400
+    # The page says which outcomes the law holds back today, and why.
+    page = staff.get(f"/port/detentions/{detention.pk}/").content.decode()
+    assert "Not yet (19 CFR 12.44(a))" in page and "proof period of 19 CFR 12.43 runs until" in page
+    # The port no longer decides admissibility: release waits for headquarters (19 CFR 12.44).
+    r = staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release", "reason": "Looks fine"})
+    assert r.status_code == 400 and "19 CFR 12.44(a)" in r.content.decode()
+    hq_determine(detention, reviewers, "admissibility", "granted")
     r = staff.post(f"/port/detentions/{detention.pk}/decide/", {"outcome": "release", "reason": "Proof accepted"})
     assert r.status_code == 302
     detention.refresh_from_db()
@@ -88,7 +99,6 @@ def test_officer_walk_through_the_screens(
         "Exam photo added",
         "Detained under",
         "Detention notice sent",
-        "extended by 30 days",
         "Release: Proof accepted",
     ):
         assert step in timeline, step

@@ -152,3 +152,20 @@ def test_file_url_and_copy_are_accepted(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "tip_tiers.csv", copy)
     report = refdata_load(source="tip", location=copy.as_uri())
     assert report.counts["tiers added"] == report.records
+
+
+def test_19_cfr_12_42f_finding_publication_columns_are_loaded_when_the_list_has_them(tmp_path: Path) -> None:
+    lines = (FIXTURES / "cbp_wro.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0] + ",Federal Register,FR Date,Customs Bulletin,CB Date"
+    rows = [
+        line + (",87 FR 4637,1/28/2022,Vol. 56 No. 4,2/2/2022" if "Sime Darby" in line else ",,,,")
+        for line in lines[1:]
+    ]
+    with_fr = tmp_path / "cbp_wro_fr.csv"
+    with_fr.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    refdata_load(source="cbp-wro", location=str(with_fr))
+    sime = EnforcementOrder.objects.get(parties__name__startswith="Sime Darby", order_type="finding")
+    assert (sime.fr_citation, sime.fr_published_on.isoformat()) == ("87 FR 4637", "2022-01-28")
+    assert sime.cb_citation == "Vol. 56 No. 4" and sime.published_on == sime.fr_published_on
+    other = EnforcementOrder.objects.exclude(pk=sime.pk).first()
+    assert other is not None and other.fr_citation == "" and other.fr_published_on is None

@@ -1,1 +1,1 @@
-from tests.ports.conftest import file_entry, importers, officer, orgs, registry  # noqa: F401
+from tests.ports.conftest import file_entry, importers, officer, orgs, registry, reviewers  # noqa: F401

@@ -128,7 +128,7 @@ def test_oversize_upload_is_refused_in_the_form(detention: Detention, importers:
     assert not RequestDocument.objects.exists()
 
 
-def test_checklist_translation_and_versions(detention: Detention, importers: Any, officer: Any) -> None:
+def test_checklist_translation_and_versions(detention: Detention, importers: Any, officer: Any, reviewers: Any) -> None:
     user = importers[0]
     req = services.request_create(actor=user, kind="wro_admissibility", detention=detention)
     with pytest.raises(TradeError, match="missing: Certificate of origin"):
@@ -184,9 +184,13 @@ def test_checklist_translation_and_versions(detention: Detention, importers: Any
     v2 = services.request_submit(actor=user, request=req)
     assert v2.number == 2 and v2.documents.count() == 5
     assert v1.documents.count() == 4  # earlier versions keep their own set
-    detention_decide(actor=officer, detention=detention, outcome="release", reason="Proof accepted")
+    from tests.ports.conftest import hq_determine
+
+    # 19 CFR 12.44: headquarters determines admissibility; the port carries it out.
+    hq_determine(detention, reviewers, "admissibility", "granted", request_id=req.pk)
     req.refresh_from_db()
-    assert req.status == TradeRequest.Status.GRANTED and req.decision_note == "Proof accepted"
+    assert req.status == TradeRequest.Status.GRANTED and "establishes admissibility" in req.decision_note
+    detention_decide(actor=officer, detention=detention, outcome="release", reason="Carrying out HQ's determination")
     with pytest.raises(TradeError, match="no longer change"):
         services.document_add(actor=user, request=req, data=pdf_bytes(), name="late.pdf", category="audit")
     assert RequestDocument.objects.filter(request=req).count() == 5
@@ -200,7 +204,16 @@ def test_request_kind_must_fit_the_regime(detention: Detention, importers: Any) 
         services.request_create(actor=importers[0], kind="wro_admissibility", detention=detention)
 
 
-def test_exclusion_denies_the_open_request(detention: Detention, importers: Any, officer: Any) -> None:
+def test_exclusion_denies_the_open_request(
+    registry: Any, file_entry: Callable[..., Entry], importers: Any, officer: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    # Imported four months ago: the 19 CFR 12.43 period ended without proof, so exclusion is allowed.
+    entry = file_entry(date=timezone.localdate() - dt.timedelta(days=120))
+    detention = entry_detain(actor=officer, entry=entry, reason="Labels name the WRO manufacturer")
     req = services.request_create(actor=importers[0], kind="wro_admissibility", detention=detention)
     detention_decide(actor=officer, detention=detention, outcome="exclude", reason="No certificate of origin")
     req.refresh_from_db()

@@ -20,6 +20,7 @@ from section307.allegations.models import (
 from section307.geo.models import Country
 from section307.goods.hts import InvalidHts, normalize_hts
 from section307.goods.models import Good
+from section307.orders.models import LaborType
 
 
 def country_choices(blank: str) -> list[tuple[str, str]]:
@@ -385,6 +386,9 @@ class ExtractionForm(StyledForm):
     region = forms.ChoiceField(label=_("Region"), required=False, choices=[])
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *Industry.choices], required=False)
     hts_code = forms.CharField(label=_("HTS code"), required=False, max_length=20)
+    labor_type = forms.ChoiceField(
+        label=_("Labor type (19 U.S.C. 1307)"), choices=[("", "—"), *LaborType.choices], required=False
+    )
 
     def setup_fields(self) -> None:
         from section307.geo.models import Region

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from section307.core.models import TimeStampedModel
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
+from section307.orders.models import LaborType
 from section307.parties.models import Party
 from section307.parties.names import name_key
 
@@ -108,6 +109,8 @@ class Allegation(TimeStampedModel):
     # HMAC-SHA256 of the receipt code under a server key: lookups without storing the code.
     receipt_digest = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=20, choices=AllegationStatus.choices, default=AllegationStatus.NEW)
+    # The class of labor alleged (19 U.S.C. 1307), set by the analyst at triage.
+    labor_type = models.CharField(max_length=12, choices=LaborType.choices, blank=True)
     language = models.CharField(max_length=10, blank=True, help_text="The language the reporter used")
     submitted_at = models.DateTimeField(db_index=True)
 

@@ -37,8 +37,10 @@ from section307.allegations.models import (
 )
 from section307.allegations.receipts import receipt_digest, receipt_generate
 from section307.core.audit import audit_record
+from section307.core.errors import InvalidInput
 from section307.geo.models import Country, Region
 from section307.goods.models import Good, GoodHtsCode
+from section307.orders.models import LaborType
 from section307.parties.services import party_find, party_resolve
 
 # The actor for everything a reporter does. Always this, even if the browser happens to be signed in,
@@ -549,8 +551,10 @@ def allegation_update_extraction(
     region: Region | None,
     industry: str,
     hts_code: str,
+    labor_type: str | None = None,
 ) -> Allegation:
-    """Analysts correct what the reporter's text was read as: goods, country, region, industry, HTS."""
+    """Analysts correct what the reporter's text was read as: goods, country, region, industry, HTS, and
+    classify the labor alleged (None leaves it as it is)."""
     _require(actor, "allegations.triage_allegation")
     allegation = _locked(allegation)
     before = {
@@ -559,6 +563,7 @@ def allegation_update_extraction(
         "region": allegation.region_id,
         "industry": allegation.industry,
         "hts_code": allegation.hts_code,
+        "labor_type": allegation.labor_type,
     }
     allegation.country, allegation.region, allegation.industry, allegation.hts_code = (
         country,
@@ -566,7 +571,11 @@ def allegation_update_extraction(
         industry,
         hts_code,
     )
-    allegation.save(update_fields=["country", "region", "industry", "hts_code", "updated_at"])
+    if labor_type is not None:
+        if labor_type and labor_type not in LaborType.values:
+            raise InvalidInput("choose a labor type from the list", field="labor_type")
+        allegation.labor_type = labor_type
+    allegation.save(update_fields=["country", "region", "industry", "hts_code", "labor_type", "updated_at"])
     allegation.goods.set(goods)
     after = {
         "goods": sorted(g.pk for g in goods),
@@ -574,6 +583,7 @@ def allegation_update_extraction(
         "region": allegation.region_id,
         "industry": industry,
         "hts_code": hts_code,
+        "labor_type": allegation.labor_type,
     }
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     audit_record(actor=actor, action="allegation.extraction", target=allegation, data=changed)

@@ -127,6 +127,7 @@ def _detail_context(request: HttpRequest, allegation: Allegation, **extra: Any) 
                 "region": str(allegation.region_id or ""),
                 "industry": allegation.industry,
                 "hts_code": allegation.hts_code,
+                "labor_type": allegation.labor_type,
             }
         ),
         "may_reveal": request.user.has_perm("allegations.view_reporter_identity"),
@@ -235,6 +236,7 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 region=Region.objects.filter(pk=_int(d["region"]) or 0).first() if d["region"] else None,
                 industry=d["industry"],
                 hts_code=d["hts_code"],
+                labor_type=d["labor_type"],
             )
             messages.success(request, _("Goods, place and industry were updated."))
         elif name == "extract_parties":

@@ -23,7 +23,7 @@ from section307.cases.models import (
 from section307.geo.models import Country, Region
 from section307.goods.hts import InvalidHts, normalize_hts
 from section307.goods.models import Good
-from section307.orders.models import OrderType
+from section307.orders.models import LaborType, OrderType
 from section307.parties.models import Party
 
 
@@ -79,6 +79,9 @@ class CaseForm(UswdsMixin, forms.Form):
     origin = forms.ChoiceField(choices=Case.Origin.choices)
     priority = forms.ChoiceField(choices=Case.Priority.choices, initial=Case.Priority.MEDIUM)
     risk_rating = forms.ChoiceField(choices=Case.Risk.choices, initial=Case.Risk.MEDIUM)
+    labor_type = forms.ChoiceField(
+        choices=[("", "Not yet known"), *LaborType.choices], required=False, label="Labor type (19 U.S.C. 1307)"
+    )
     goods = forms.ModelMultipleChoiceField(queryset=Good.objects.all(), required=False)
     hts = forms.CharField(label="HTS codes", required=False, help_text="Comma-separated, e.g. 5201, 6109.10")
     countries = forms.ModelMultipleChoiceField(queryset=Country.objects.all(), required=False)

@@ -16,7 +16,7 @@ from section307.cases.storage import evidence_storage
 from section307.core.models import TimeStampedModel
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
-from section307.orders.models import EnforcementOrder, OrderType
+from section307.orders.models import EnforcementOrder, LaborType, OrderType
 from section307.parties.models import Party
 
 
@@ -103,6 +103,7 @@ class Case(TimeStampedModel):
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.TIP)
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     risk_rating = models.CharField(max_length=10, choices=Risk.choices, default=Risk.MEDIUM)
+    labor_type = models.CharField(max_length=12, choices=LaborType.choices, blank=True)
     # The agency that owns the case; its supervisors see and approve it.
     agency = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases")

@@ -140,7 +140,7 @@ def case_create(
     return case
 
 
-CASE_EDITABLE = ("title", "summary", "origin", "priority", "risk_rating", "hts_prefixes")
+CASE_EDITABLE = ("title", "summary", "origin", "priority", "risk_rating", "hts_prefixes", "labor_type")
 
 
 @transaction.atomic
@@ -725,6 +725,7 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
         hts_prefixes=list(proposal.hts_prefixes or []),
         source=OrderSource.CASE,
         source_key=f"{case.reference}/{proposal.pk}",
+        labor_type=case.labor_type,
         note=f"Issued from case {case.reference}; proposed by {proposal.author}, approved by {actor}.",
     )
     proposal.status = OrderProposal.Status.APPROVED

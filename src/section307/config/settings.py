@@ -211,6 +211,7 @@ LOGGING = {
 # Largest evidence file accepted, in bytes.
 CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("SECTION307_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
 
+
 # --- Allegations (section307.allegations) ---------------------------------------------------
 # Fernet keys (comma-separated, newest first) encrypt reporter identities and evidence files at rest;
 # MultiFernet decrypts with any listed key: prepend a new key, run `section307 allegations rotate-keys`,
@@ -280,3 +281,16 @@ DATA_UPLOAD_MAX_NUMBER_FILES = SECTION307_ALLEGATION_LIMITS["max_files"]
 # reads the body (CSRF reads it in process_view, after every middleware's __call__).
 _AFTER_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
 MIDDLEWARE.insert(_AFTER_AUTH, "section307.core.uploads.UploadLimitMiddleware")
+# --- The legal path of a detention (section307.ports.law; docs/ports.md) ---
+# Business-day periods also skip days federal offices closed by executive order (Christmas Eve,
+# days of mourning). Off by default: 19 U.S.C. 1499(c) excludes "weekends and holidays".
+SECTION307_COUNT_EO_CLOSURES = env_bool("SECTION307_COUNT_EO_CLOSURES", False)
+# Regimes whose detentions are deemed excluded 30 days after presentation (19 U.S.C. 1499(c)(5)(A)).
+# Default per CBP Pub. 1790-0522: UFLPA runs on 19 CFR 151.16, WRO/Finding on 12.42(e)/12.43.
+SECTION307_DEEMED_EXCLUSION_REGIMES = env_list("SECTION307_DEEMED_EXCLUSION_REGIMES", ["uflpa"])
+# 19 CFR 162.45 cost bond: the lower of CAP or RATE x value, at least FLOOR (check current amounts).
+SECTION307_COST_BOND = {
+    "cap": os.environ.get("SECTION307_COST_BOND_CAP", "5000"),
+    "rate": os.environ.get("SECTION307_COST_BOND_RATE", "0.10"),
+    "floor": os.environ.get("SECTION307_COST_BOND_FLOOR", "250"),
+}

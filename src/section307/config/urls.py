@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("section307.orders.urls")),
     path("port/", include("section307.ports.urls")),
     path("portal/", include("section307.trade.urls")),
+    path("hq/", include("section307.trade.hq_urls")),
     path("orders/", include("section307.orders.public_urls")),
     path("cases/", include("section307.cases.urls")),
     path("", include("section307.allegations.urls")),

@@ -117,6 +117,9 @@ USERS: list[tuple[str, str, str, str, str]] = [
     ("importer2", "Max Meridian", roles.TRADE_USER, "meridian", "trade@meridian.example.com"),
     ("broker", "Bea Broker", roles.TRADE_USER, "gulfport", "desk@gulfport.example.com"),
     ("partner", "Lee Partner", roles.PARTNER_AGENCY, "dol", "ilab@example.gov"),
+    # Headquarters (Forced Labor Division): one proposes a determination, the other concurs.
+    ("hq", "Harper Quinn", roles.HQ_REVIEWER, "agency", "hq@example.gov"),
+    ("hq2", "Jordan Reyes", roles.HQ_REVIEWER, "agency", "hq2@example.gov"),
 ]
 
 

@@ -32,7 +32,7 @@ class OrderEventInline(admin.TabularInline):
 @admin.register(EnforcementOrder)
 class EnforcementOrderAdmin(admin.ModelAdmin):
     list_display = ["reference", "order_type", "status", "effective_date", "country", "merchandise"]
-    list_filter = ["order_type", "status", "source", "country"]
+    list_filter = ["order_type", "status", "source", "labor_type", "country"]
     search_fields = ["reference", "merchandise", "parties__name", "parties__names__name"]
     inlines = [OrderPartyInline, OrderEventInline]
     filter_horizontal = ["regions", "goods"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -28,6 +30,16 @@ class OrderStatus(models.TextChoices):
 ENFORCED_STATUSES = (OrderStatus.ACTIVE, OrderStatus.MODIFIED)
 
 
+class LaborType(models.TextChoices):
+    """The classes of labor 19 U.S.C. 1307 bars (and 19 CFR 12.42(a) repeats): one list for allegations,
+    cases and orders."""
+
+    CONVICT = "convict", "Convict or prison labor"
+    FORCED = "forced", "Forced labor"
+    INDENTURED = "indentured", "Indentured labor under penal sanctions"
+    CHILD = "child", "Forced or indentured child labor"
+
+
 class OrderSource(models.TextChoices):
     CBP_LIST = "cbp-wro", "CBP WRO and Findings list"
     UFLPA_LIST = "uflpa", "UFLPA Entity List"
@@ -47,6 +59,12 @@ class EnforcementOrder(TimeStampedModel):
     effective_date = models.DateField(null=True, blank=True)
     # Findings are published in the Federal Register and the Customs Bulletin.
     citation = models.CharField(max_length=300, blank=True, help_text="Federal Register / Customs Bulletin")
+    # 19 CFR 12.42(f)-(g): a Finding takes effect on publication and covers goods not released before it.
+    fr_citation = models.CharField(max_length=100, blank=True, help_text="Federal Register citation, e.g. 86 FR 16634")
+    fr_published_on = models.DateField(null=True, blank=True, help_text="Federal Register publication date")
+    cb_citation = models.CharField(max_length=100, blank=True, help_text="Customs Bulletin citation")
+    cb_published_on = models.DateField(null=True, blank=True, help_text="Customs Bulletin publication date")
+    labor_type = models.CharField(max_length=12, choices=LaborType.choices, blank=True)
     press_release_url = models.URLField(max_length=500, blank=True)
     remarks = models.TextField(blank=True)
     # UFLPA Entity List: the section of the Act the entity is listed under.
@@ -77,6 +95,11 @@ class EnforcementOrder(TimeStampedModel):
     @property
     def is_enforced(self) -> bool:
         return self.status in ENFORCED_STATUSES
+
+    @property
+    def published_on(self) -> dt.date | None:
+        """When a Finding took effect (its Federal Register publication, 19 CFR 12.42(f)); None if not recorded."""
+        return self.fr_published_on
 
 
 class OrderParty(models.Model):

@@ -44,6 +44,11 @@ TRACKED_FIELDS = (
     "legal_basis",
     "hts_prefixes",
     "country_wide",
+    "fr_citation",
+    "fr_published_on",
+    "cb_citation",
+    "cb_published_on",
+    "labor_type",
 )
 
 
@@ -99,6 +104,8 @@ def order_create(
     source_key: str = "",
     reference: str = "",
     note: str = "",
+    publication: dict[str, Any] | None = None,
+    labor_type: str = "",
 ) -> EnforcementOrder:
     year = (effective_date or timezone.now().date()).year
     order = EnforcementOrder(
@@ -117,6 +124,8 @@ def order_create(
         source_key=source_key,
         hts_prefixes=list(hts_prefixes),
         country_wide=country_wide,
+        labor_type=labor_type,
+        **(publication or {}),
     )
     order.full_clean()
     order.save()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +16,10 @@ from section307.orders.lifecycle import ORDER_LIFECYCLE
 from section307.orders.models import EnforcementOrder, OrderStatus, OrderType
 from section307.orders.selectors import order_list as select_orders
 from section307.parties.models import Party
+
+# Other contexts add a section to the order page: a callable (user, order) -> (template, context) or None.
+OrderSection = Callable[[Any, EnforcementOrder], "tuple[str, dict[str, Any]] | None"]
+ORDER_PAGE_SECTIONS: list[OrderSection] = []
 
 
 @login_required
@@ -55,6 +62,7 @@ def order_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "order": order,
             "transitions": ORDER_LIFECYCLE.available(order.status, request.user),
             "audit": audit_trail(order)[:50],
+            "sections": [s for s in (section(request.user, order) for section in ORDER_PAGE_SECTIONS) if s],
         },
     )
 

@@ -188,3 +188,7 @@ def entry_read(request: HttpRequest, entry_number: str) -> Any:
     if entry is None:
         return Status(404, {"detail": "no such entry"})
     return Status(200, _entry_out(request.user, entry))
+
+
+# The detention endpoints share this router (and its authentication).
+from section307.ports import api_detentions  # noqa: E402, F401

@@ -29,6 +29,8 @@ class PortsConfig(AppConfig):
         _extend(roles.ROLE_PERMISSIONS[roles.SUPERVISOR], [*read, "ports.rescreen_entries"])
         _extend(roles.ROLE_PERMISSIONS[roles.ANALYST], read)
         _extend(roles.ROLE_PERMISSIONS[roles.ADMINISTRATOR], [*officer, "ports.view_apitoken"])
+        # Headquarters decides admissibility, exceptions and protests; the port carries the decisions out.
+        _extend(roles.ROLE_PERMISSIONS[roles.HQ_REVIEWER], [*read, "ports.review_detention"])
         # Filers (broker systems) send entries through the API with a token.
         roles.ROLE_LABELS.setdefault(FILER, "Entry filer (broker system)")
         _extend(roles.ROLE_PERMISSIONS.setdefault(FILER, []), ["ports.file_entry"])
@@ -37,6 +39,15 @@ class PortsConfig(AppConfig):
         if "section307.ports.demo.demo_step" not in STEPS:
             STEPS.append("section307.ports.demo.demo_step")
         post_save.connect(order_event_saved, sender=OrderEvent, dispatch_uid="section307.ports.rescreen")
+        from section307.orders.views import ORDER_PAGE_SECTIONS
+        from section307.ports.selectors import order_page_section
+
+        if order_page_section not in ORDER_PAGE_SECTIONS:
+            ORDER_PAGE_SECTIONS.append(order_page_section)
+        from section307.core.queue import register
+        from section307.ports.queue import queue_items
+
+        register(queue_items)
 
 
 FILER = "entry_filer"

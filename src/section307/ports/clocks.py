@@ -1,20 +1,12 @@
-"""Legal clocks for detentions and exclusions, as pure date arithmetic (no database).
+"""The state of a legal clock, as pure date arithmetic (no database).
 
-The rules, per regime:
-
-* **WRO / Finding detention** (19 CFR 12.43): proof of admissibility is due *3 months from the
-  date of importation*. Months are calendar months; when the target month is shorter, the
-  deadline is clamped to its last day (Nov 30 + 3 months = Feb 28, or Feb 29 in a leap year;
-  Aug 31 + 3 months = Nov 30). ``dateutil.relativedelta`` implements exactly this clamping.
-* **UFLPA / CAATSA detention**: the importer's response is due *30 days from the detention
-  notice* (the notice date is day 0).
-* **Exclusion** (19 CFR 12.44(a)): goods not exported within *60 days of the exclusion notice*
-  are deemed abandoned.
-
-Suspensions stop a clock: each suspension period moves the deadline later by its length in
-days (overlapping periods count once; an open suspension runs until ``today``). Extensions add
-a fixed number of days each; at most ``max_extensions`` may be granted, and none once the
-clock is past due. A clock is *soon due* when its deadline is within ``soon_days`` of today.
+The periods themselves (length, calendar, citation) are in ``ports.law``. This module adds what
+happens to a running clock: suspensions move the deadline later by their length in days
+(overlapping periods count once; an open suspension runs until ``today``), agency extensions add
+a fixed number of days each (at most ``max_extensions``, none once past due), and the state is
+read from the dates (overdue the day after the deadline, soon due within ``soon_days``). Only
+periods that ``ports.law`` marks as non-statutory may be suspended or extended; the services
+refuse the others.
 """
 
 from __future__ import annotations
@@ -23,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
+from section307.ports import law
 
 WRO = "wro"
 FINDING = "finding"
@@ -31,10 +23,10 @@ UFLPA = "uflpa"
 CAATSA = "caatsa"
 REGIMES = (WRO, FINDING, UFLPA, CAATSA)
 
-# Clock kinds
-ADMISSIBILITY = "admissibility"  # WRO/Finding: 3 months from importation
-RESPONSE = "response"  # UFLPA/CAATSA: 30 days from the detention notice
-ABANDONMENT = "abandonment"  # exclusion: 60 days from the exclusion notice
+# Clock kinds most callers need (every kind is in ports.law.RULES)
+ADMISSIBILITY = law.ADMISSIBILITY  # WRO/Finding: 3 months from importation (19 CFR 12.43)
+RESPONSE = law.RESPONSE  # UFLPA/CAATSA: 30 days from the detention notice (CBP practice)
+ABANDONMENT = law.ABANDONMENT  # exclusion: 60 days from the exclusion notice (19 CFR 12.44(a))
 
 DEFAULT_MAX_EXTENSIONS = 2
 DEFAULT_EXTENSION_DAYS = 30
@@ -55,11 +47,6 @@ class Suspension:
         return max(0, (end - self.start).days)
 
 
-def add_months(start: dt.date, months: int) -> dt.date:
-    """Calendar months with month-end clamping (Jan 31 + 1 month = Feb 28/29)."""
-    return start + relativedelta(months=months)
-
-
 def detention_clock_kind(regime: str) -> str:
     if regime in (WRO, FINDING):
         return ADMISSIBILITY
@@ -68,15 +55,12 @@ def detention_clock_kind(regime: str) -> str:
     raise ClockError(f"unknown regime {regime!r}")
 
 
-def base_deadline(kind: str, start: dt.date) -> dt.date:
+def base_deadline(kind: str, start: dt.date, *, business: law.BusinessCalendar = law.FEDERAL) -> dt.date:
     """The deadline before suspensions and extensions; ``start`` is the date the rule counts from."""
-    if kind == ADMISSIBILITY:
-        return add_months(start, 3)
-    if kind == RESPONSE:
-        return start + dt.timedelta(days=30)
-    if kind == ABANDONMENT:
-        return start + dt.timedelta(days=60)
-    raise ClockError(f"unknown clock kind {kind!r}")
+    try:
+        return law.due_date(kind, start, business=business)
+    except ValueError as exc:
+        raise ClockError(str(exc)) from None
 
 
 def suspended_days(suspensions: Iterable[Suspension], today: dt.date) -> int:
@@ -106,9 +90,11 @@ def deadline(
     suspensions: Sequence[Suspension] = (),
     extension_days: Sequence[int] = (),
     today: dt.date,
+    business: law.BusinessCalendar = law.FEDERAL,
 ) -> dt.date:
     """Deadline = base deadline + suspended days + granted extension days (open suspensions run to ``today``)."""
-    return base_deadline(kind, start) + dt.timedelta(days=suspended_days(suspensions, today) + sum(extension_days))
+    base = base_deadline(kind, start, business=business)
+    return base + dt.timedelta(days=suspended_days(suspensions, today) + sum(extension_days))
 
 
 @dataclass(frozen=True)
@@ -141,8 +127,9 @@ def clock_state(
     extension_days: Sequence[int] = (),
     max_extensions: int = DEFAULT_MAX_EXTENSIONS,
     soon_days: int = DEFAULT_SOON_DAYS,
+    business: law.BusinessCalendar = law.FEDERAL,
 ) -> ClockState:
-    due = deadline(kind, start, suspensions=suspensions, extension_days=extension_days, today=today)
+    due = deadline(kind, start, suspensions=suspensions, extension_days=extension_days, today=today, business=business)
     suspended = any(s.end is None and s.start <= today for s in suspensions)
     left = (due - today).days
     # The deadline day itself is still in time; overdue starts the day after.

@@ -44,8 +44,10 @@ DETENTION_LIFECYCLE = StateMachine(
     states=tuple(D.values),
     transitions=(
         Transition("submit", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.UNDER_REVIEW, _importer, "Proof submitted"),
-        Transition("release", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.RELEASED, _decider, "Release"),
-        Transition("exclude", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.EXCLUDED, _decider, "Exclude"),
+        # Release from exclusion carries out an allowed protest or a later favourable determination.
+        Transition("release", frozenset({D.DETAINED, D.UNDER_REVIEW, D.EXCLUDED}), D.RELEASED, _decider, "Release"),
+        # The system records the deemed exclusion of 19 U.S.C. 1499(c)(5)(A).
+        Transition("exclude", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.EXCLUDED, _system_or_decider, "Exclude"),
         Transition(
             "export", frozenset({D.DETAINED, D.UNDER_REVIEW, D.EXCLUDED}), D.EXPORTED, _decider, "Export (supervised)"
         ),

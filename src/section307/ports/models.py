@@ -16,6 +16,7 @@ from django.utils import timezone
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
 from section307.orders.models import EnforcementOrder, OrderType
+from section307.ports import law
 
 
 class Regime(models.TextChoices):
@@ -82,6 +83,8 @@ class Entry(TimeStampedModel):
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
     date_of_import = models.DateField()
+    # Presented for examination (19 U.S.C. 1499(c)(1)): starts the decision and deemed-exclusion periods.
+    presented_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, db_index=True)
     decision = models.CharField(max_length=8, choices=Decision.choices, blank=True, db_index=True)
     source = models.CharField(max_length=8, choices=Source.choices)
@@ -208,11 +211,19 @@ class Detention(TimeStampedModel):
     )
     export_elected_at = models.DateTimeField(null=True, blank=True)
     exclusion_date = models.DateField(null=True, blank=True)
+    # True when no decision came within 30 days of presentation (19 U.S.C. 1499(c)(5)(A)).
+    deemed_exclusion = models.BooleanField(default=False)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The first proof submitted, and whether it came after the 19 CFR 12.43 period (accepted, flagged).
+    proof_received_on = models.DateField(null=True, blank=True)
+    proof_untimely = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-notice_date", "-id"]
-        permissions = [("decide_detention", "Can decide detentions and manage their clocks")]
+        permissions = [
+            ("decide_detention", "Can decide detentions and manage their clocks"),
+            ("review_detention", "Can make headquarters determinations on detentions and protests"),
+        ]
 
     def __str__(self) -> str:
         return f"Detention of {self.entry.entry_number}"
@@ -245,14 +256,165 @@ class DetentionDecision(models.Model):
         return f"{self.detention}: {self.get_outcome_display()}"
 
 
-class Clock(models.Model):
-    class Kind(models.TextChoices):
-        ADMISSIBILITY = "admissibility", "Proof of admissibility (3 months from importation)"
-        RESPONSE = "response", "Importer response (30 days from the detention notice)"
-        ABANDONMENT = "abandonment", "Export before abandonment (60 days from the exclusion notice)"
+class Protest(TimeStampedModel):
+    """A protest of an exclusion or deemed exclusion (19 U.S.C. 1514(a)(4)); one per entry (1514(c)(1))."""
 
-    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="clocks")
-    kind = models.CharField(max_length=14, choices=Kind.choices)
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ALLOWED = "allowed", "Allowed"
+        DENIED = "denied", "Denied"
+
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="protest")
+    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="protests")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="protests")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_on = models.DateField()
+    grounds = models.TextField()
+    # 19 U.S.C. 1515(b): the importer asked for accelerated disposition.
+    accelerated = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-filed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Protest of {self.entry.entry_number}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class Determination(TimeStampedModel):
+    """A headquarters determination, effective once a second reviewer concurs; the port carries it out.
+
+    Admissibility of WRO/Finding goods is the Commissioner's (19 CFR 12.44); UFLPA applicability and
+    sec. 3(b) exceptions, CAATSA 302A(b) exceptions and protests (19 U.S.C. 1515) are decided here too.
+    """
+
+    class Kind(models.TextChoices):
+        ADMISSIBILITY = "admissibility", "Admissibility of the proof (19 CFR 12.44)"
+        APPLICABILITY = "applicability", "UFLPA applicability review"
+        UFLPA_EXCEPTION = "uflpa_exception", "UFLPA exception (sec. 3(b))"
+        CAATSA_EXCEPTION = "caatsa_exception", "CAATSA exception (22 U.S.C. 9241a(b))"
+        PROTEST = "protest", "Protest (19 U.S.C. 1515)"
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", "In the importer's favour"
+        DENIED = "denied", "Against the importer"
+
+    class Status(models.TextChoices):
+        AWAITING_CONCURRENCE = "awaiting", "Awaiting a second reviewer's concurrence"
+        EFFECTIVE = "effective", "Effective"
+        RETURNED = "returned", "Returned by the second reviewer"
+
+    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="determinations")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    reasons = models.TextField()
+    # The legal test's conditions, each found met or not (UFLPA sec. 3(b), CAATSA 302A(b)).
+    conditions = models.JSONField(default=dict, blank=True)
+    # The importer-portal package decided (an id, so ports does not depend on the portal).
+    request_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    protest = models.ForeignKey(Protest, null=True, blank=True, on_delete=models.PROTECT, related_name="determinations")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AWAITING_CONCURRENCE, db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    concurred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    concurred_at = models.DateTimeField(null=True, blank=True)
+    concurrence_note = models.TextField(blank=True)
+    effective_on = models.DateField(null=True, blank=True)
+    carried_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.outcome_label}"
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS[(self.kind, self.outcome)]
+
+    @property
+    def favourable(self) -> bool:
+        return self.outcome == self.Outcome.GRANTED
+
+
+_DK, _DO = Determination.Kind, Determination.Outcome
+OUTCOME_LABELS: dict[tuple[str, str], str] = {
+    (_DK.ADMISSIBILITY, _DO.GRANTED): "The proof establishes admissibility",
+    (_DK.ADMISSIBILITY, _DO.DENIED): "The proof does not establish admissibility",
+    (_DK.APPLICABILITY, _DO.GRANTED): "The goods are outside the UFLPA presumption",
+    (_DK.APPLICABILITY, _DO.DENIED): "The UFLPA presumption applies",
+    (_DK.UFLPA_EXCEPTION, _DO.GRANTED): "Exception granted",
+    (_DK.UFLPA_EXCEPTION, _DO.DENIED): "Exception denied: the presumption is not rebutted",
+    (_DK.CAATSA_EXCEPTION, _DO.GRANTED): "Exception granted",
+    (_DK.CAATSA_EXCEPTION, _DO.DENIED): "Exception denied",
+    (_DK.PROTEST, _DO.GRANTED): "Protest allowed",
+    (_DK.PROTEST, _DO.DENIED): "Protest denied",
+}
+
+
+class ForfeitureStep(models.Model):
+    """A step of the forfeiture that follows a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
+
+    class Step(models.TextChoices):
+        NOTICE_OF_SEIZURE = "notice", "Notice of seizure mailed (19 U.S.C. 1607; 19 CFR 162.45)"
+        PUBLICATION = "publication", "Notice of seizure first published (19 CFR 162.45)"
+        PETITION = "petition", "Petition for relief filed (19 CFR Part 171)"
+        CLAIM_BOND = "claim_bond", "Claim and cost bond filed (19 CFR 162.45)"
+        DECISION = "decision", "Forfeiture decided"
+
+    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="forfeiture_steps")
+    step = models.CharField(max_length=12, choices=Step.choices)
+    on = models.DateField()
+    note = models.TextField(blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        constraints = [models.UniqueConstraint(fields=["detention", "step"], name="forfeiture_step_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.on}"
+
+
+class Clock(models.Model):
+    """A legal time limit running on a shipment: its rule (``ports.law``) copied in at the start,
+    so the record says on what basis it ran even if the law module changes later."""
+
+    class Kind(models.TextChoices):
+        # One per rule in ports.law (a test keeps the two in step).
+        DECISION = law.DECISION, "Decision to release or detain"
+        NOTICE = law.NOTICE, "Notice of detention to the importer"
+        DEEMED_EXCLUSION = law.DEEMED_EXCLUSION, "Final admissibility decision"
+        RESPONSE = law.RESPONSE, "Importer's documentation"
+        ADMISSIBILITY = law.ADMISSIBILITY, "Proof of admissibility"
+        ABANDONMENT = law.ABANDONMENT, "Export before abandonment"
+        PROTEST_FILING = law.PROTEST_FILING, "Protest of the exclusion"
+        PROTEST_DECISION = law.PROTEST_DECISION, "Decision on the protest"
+        FURTHER_REVIEW = law.FURTHER_REVIEW, "Decision on an application for further review"
+        ACCELERATED_DISPOSITION = law.ACCELERATED_DISPOSITION, "Accelerated disposition of the protest"
+        EXCLUSION_PROTEST = law.EXCLUSION_PROTEST, "Decision on a protest of an exclusion"
+        PETITION = law.PETITION, "Petition for relief from the seizure"
+        CLAIM_BOND = law.CLAIM_BOND, "Claim and cost bond"
+        CONGRESS_REPORT = law.CONGRESS_REPORT, "Report to Congress and the public on the exception"
+        CIVIL_ACTION = law.CIVIL_ACTION, "Civil action in the Court of International Trade"
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="clocks")
+    # Empty while the goods are held for exam and not yet detained (the 1499(c)(1) decision period).
+    detention = models.ForeignKey(Detention, null=True, blank=True, on_delete=models.PROTECT, related_name="clocks")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    citation = models.CharField(max_length=120, blank=True)
+    start_event = models.CharField(max_length=120, blank=True)
+    calendar = models.CharField(max_length=16, blank=True)
+    statutory = models.BooleanField(default=True)
     start_date = models.DateField()
     # Kept in step with suspensions and extensions by the services, so queues can filter on it.
     due_date = models.DateField(db_index=True)
@@ -263,10 +425,14 @@ class Clock(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
-        constraints = [models.UniqueConstraint(fields=["detention", "kind"], name="clock_kind_unique")]
+        constraints = [models.UniqueConstraint(fields=["entry", "kind"], name="clock_entry_kind_unique")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.detention.entry.entry_number}"
+        return f"{self.get_kind_display()} for {self.entry.entry_number}"
+
+    @property
+    def rule(self) -> law.Rule:
+        return law.rule(self.kind)
 
 
 class ClockSuspension(models.Model):
@@ -285,9 +451,12 @@ class ClockSuspension(models.Model):
 
 
 class ClockExtension(models.Model):
+    """An agency extension: time CBP grants in practice on a non-statutory period, never the law's own."""
+
     clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="extensions")
     days = models.PositiveSmallIntegerField()
     reason = models.TextField()
+    approving_official = models.CharField(max_length=200, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
 
@@ -410,6 +579,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class FederalClosure(models.Model):
+    """A day federal offices were closed beyond the federal holidays the ``holidays`` package knows
+    (a weather closure, an executive order issued after the package's release). Business-day
+    periods skip it."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.reason}"
 
 
 def today() -> dt.date:

@@ -11,7 +11,9 @@ PROOF_ACCEPTED: dict[str, list[str]] = {
         "or manufactured with forced labor (19 CFR 12.43(b)).",
         "Supporting records: supply-chain tracing for each tier back to raw materials, audits, payroll and "
         "working-hours records, recruitment-fee evidence, with English translations of foreign documents.",
-        "Instead of proving admissibility, the goods may be exported at any time before exclusion is final.",
+        "Headquarters decides whether the proof establishes admissibility (19 CFR 12.44); the port carries it out.",
+        "Instead of proving admissibility, the goods may be exported at any time before seizure or deemed "
+        "abandonment (19 CFR 12.44(a)).",
     ],
     Regime.FINDING: [
         "A certificate of origin and a detailed statement (19 CFR 12.43), as for a WRO.",
@@ -24,8 +26,9 @@ PROOF_ACCEPTED: dict[str, list[str]] = {
         "labor, with due-diligence records and full supply-chain tracing (UFLPA sec. 3(b)).",
     ],
     Regime.CAATSA: [
-        "Clear and convincing evidence that no North Korean nationals' labor was used in making the goods, "
-        "anywhere in the supply chain (22 U.S.C. 9241a), with workforce and payroll records per tier.",
+        "Clear and convincing evidence that the goods were not produced with convict labor, forced labor, or "
+        "indentured labor under penal sanctions (22 U.S.C. 9241a(b)), with workforce, payroll and recruitment "
+        "records per tier. Headquarters decides the exception.",
     ],
 }
 

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from section307.ports import clocks as rules
+from section307.ports.calendars import business_calendar
 from section307.ports.models import Clock, Detention, Entry, EntryLine, Notice, RescreenRun, TimelineEvent
 from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
 from section307.ports.services import clock_state, soon_days
@@ -65,7 +66,8 @@ class ClockRow:
 def clock_rows(detention: Detention, *, today: dt.date | None = None) -> list[ClockRow]:
     today = today or timezone.localdate()
     clocks = detention.clocks.prefetch_related("suspensions__actor", "extensions__actor")
-    return [ClockRow(c, clock_state(c, today=today)) for c in clocks]
+    business = business_calendar()
+    return [ClockRow(c, clock_state(c, today=today, business=business)) for c in clocks]
 
 
 def detention_get(*, user: Any, pk: int) -> Detention | None:
@@ -90,14 +92,17 @@ def clocks_due(*, user: Any, today: dt.date | None = None) -> list[ClockRow]:
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=soon_days())
     visible = detentions_visible_to(user).values("pk")
+    # Goods held for exam have a 1499(c)(1) decision clock before any detention exists.
+    held = Q(detention__isnull=True, entry__in=entries_visible_to(user).values("pk")) if is_port_staff(user) else Q()
     clocks = (
-        Clock.objects.filter(running=True, detention__in=visible)
+        Clock.objects.filter(Q(detention__in=visible) | held, running=True)
         .filter(Q(due_date__lte=horizon) | Q(suspensions__end__isnull=True, suspensions__isnull=False))
-        .select_related("detention__entry__organization")
+        .select_related("entry__organization", "detention")
         .prefetch_related("suspensions", "extensions")
         .distinct()
     )
-    rows = [ClockRow(c, clock_state(c, today=today)) for c in clocks]
+    business = business_calendar()
+    rows = [ClockRow(c, clock_state(c, today=today, business=business)) for c in clocks]
     rows = [r for r in rows if r.state.overdue or r.state.soon_due or r.state.suspended]
     return sorted(rows, key=lambda r: (r.state.suspended, r.state.due))
 
@@ -111,3 +116,28 @@ def notices_for(*, user: Any) -> QuerySet[Notice]:
 
 def rescreen_runs() -> QuerySet[RescreenRun]:
     return RescreenRun.objects.prefetch_related("findings__entry_line__entry")
+
+
+OPEN_STATUSES = (Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED)
+
+
+def detentions_under_order(*, user: Any, order: Any) -> QuerySet[Detention]:
+    """Shipments still held under ``order``: after a revocation or modification, each needs the port's action."""
+    return (
+        detentions_visible_to(user)
+        .filter(order=order, status__in=OPEN_STATUSES)
+        .select_related("entry")
+        .order_by("notice_date", "pk")
+    )
+
+
+def order_page_section(user: Any, order: Any) -> tuple[str, dict[str, Any]] | None:
+    if not is_port_staff(user):
+        return None
+    return (
+        "ports/_order_detained.html",
+        {
+            "detentions": list(detentions_under_order(user=user, order=order)),
+            "needs_port_action": not order.is_enforced,
+        },
+    )

@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 import threading
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +18,12 @@ from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.core.audit import actor_label, audit_record
+from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.orders.models import EnforcementOrder
 from section307.ports import clocks as rules
+from section307.ports import disposition, law
 from section307.ports import images as photo
+from section307.ports.calendars import business_calendar, cost_bond, deemed_exclusion_regimes
 from section307.ports.intake import FieldError, IntakeError, ParsedEntry
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE, ENTRY_STATUS_FOR_DETENTION
 from section307.ports.models import (
@@ -32,16 +36,20 @@ from section307.ports.models import (
     Decision,
     Detention,
     DetentionDecision,
+    Determination,
     Entry,
     EntryLine,
     ExamImage,
+    ForfeitureStep,
     Notice,
+    Protest,
     Regime,
     RescreenFinding,
     RescreenRun,
     TimelineEvent,
 )
 from section307.ports.regimes import PROOF_ACCEPTED
+from section307.ports.signals import detention_decided, determination_effective
 from section307.screening import Screener
 
 
@@ -215,7 +223,17 @@ def entry_target(*, actor: Any, entry: Entry, action: str, reason: str) -> Entry
     step = ENTRY_LIFECYCLE.check(action, state=entry.status, actor=actor)
     previous = entry.status
     entry.status = step.target
-    entry.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    presented = timezone.localdate()
+    if action == "exam":
+        # Holding for exam is presentation for examination: the 1499(c)(1) decision period starts.
+        entry.presented_on = presented
+        fields.append("presented_on")
+    entry.save(update_fields=fields)
+    if action == "exam":
+        clock_start(entry=entry, detention=None, kind=law.DECISION, start=presented)
+    else:
+        _clocks_stop(entry, law.DECISION, "released")
     summary = "Released by the port officer" if action == "release" else "Held for examination"
     timeline_add(entry=entry, kind=action, summary=f"{summary}: {reason}", actor=actor, shared=action == "release")
     audit_record(actor=actor, action=f"entry.{action}", target=entry, data={"from": previous, "reason": reason})
@@ -255,7 +273,10 @@ def clock_refresh(clock: Clock, *, today: dt.date | None = None) -> rules.ClockS
     return state
 
 
-def clock_state(clock: Clock, *, today: dt.date | None = None) -> rules.ClockState:
+def clock_state(
+    clock: Clock, *, today: dt.date | None = None, business: law.BusinessCalendar | None = None
+) -> rules.ClockState:
+    """The clock's state read from its dates: a missed background run changes nothing."""
     return rules.clock_state(
         clock.kind,
         clock.start_date,
@@ -264,12 +285,35 @@ def clock_state(clock: Clock, *, today: dt.date | None = None) -> rules.ClockSta
         extension_days=[e.days for e in clock.extensions.all()],
         max_extensions=max_extensions(),
         soon_days=soon_days(),
+        business=business or business_calendar(),
     )
 
 
-def _clock_start(detention: Detention, kind: str, start: dt.date) -> Clock:
-    return Clock.objects.create(
-        detention=detention, kind=kind, start_date=start, due_date=rules.base_deadline(kind, start)
+def clock_start(*, entry: Entry, detention: Detention | None, kind: str, start: dt.date) -> Clock:
+    """Start (or restart) the period ``kind`` of ``ports.law`` on the entry, recording its legal basis."""
+    r = law.rule(kind)
+    clock, _ = Clock.objects.update_or_create(
+        entry=entry,
+        kind=kind,
+        defaults={
+            "detention": detention,
+            "citation": r.citation,
+            "start_event": r.start_event,
+            "calendar": r.calendar,
+            "statutory": r.statutory,
+            "start_date": start,
+            "due_date": law.due_date(kind, start, business=business_calendar()),
+            "running": True,
+            "stopped_at": None,
+            "stop_reason": "",
+        },
+    )
+    return clock
+
+
+def _clocks_stop(entry: Entry, kind: str, reason: str) -> None:
+    Clock.objects.filter(entry=entry, kind=kind, running=True).update(
+        running=False, stopped_at=timezone.now(), stop_reason=reason[:200]
     )
 
 
@@ -295,6 +339,10 @@ def entry_detain(
     line = next((ln for ln in entry.lines.all() if ln.order_reference == reference), top)
     regime = _regime_for(order, line)
     today = notice_date or timezone.localdate()
+    if order is not None and regime == Regime.FINDING:
+        _finding_covers(order, entry, today)
+    # Goods detained straight from the queue are presented for examination on the day they are detained.
+    entry.presented_on = entry.presented_on or today
     detention = Detention.objects.create(
         entry=entry,
         regime=regime,
@@ -305,10 +353,9 @@ def entry_detain(
         notice_date=today,
         detained_by=_user(actor),
     )
-    kind = rules.detention_clock_kind(regime)
-    clock = _clock_start(detention, kind, entry.date_of_import if kind == rules.ADMISSIBILITY else today)
+    clock = _detention_clocks_start(entry, detention, regime, today)
     entry.status = Entry.Status.DETAINED
-    entry.save(update_fields=["status", "updated_at"])
+    entry.save(update_fields=["status", "updated_at", "presented_on"])
     timeline_add(
         entry=entry,
         kind="detained",
@@ -332,6 +379,7 @@ def entry_detain(
                     "clock": clock,
                     "proof": PROOF_ACCEPTED[regime],
                     "images": entry.images.filter(shared_with_importer=True),
+                    "deemed": detention.clocks.filter(kind=law.DEEMED_EXCLUSION).first(),
                 },
             ),
         )
@@ -342,7 +390,40 @@ def entry_detain(
             actor=actor,
             shared=True,
         )
+        _clocks_stop(entry, law.NOTICE, f"notice sent on {today:%Y-%m-%d}")
     return detention
+
+
+def _finding_covers(order: EnforcementOrder, entry: Entry, today: dt.date) -> None:
+    """A Finding takes effect on publication (19 CFR 12.42(f)) and covers goods not released from
+    custody before it was published (12.42(g))."""
+    published = order.published_on
+    if published is None:
+        return
+    if published > today:
+        raise Conflict(
+            f"{order.reference} takes effect on its publication on {published:%Y-%m-%d}", rule="19 CFR 12.42(f)"
+        )
+    released = entry.timeline.filter(kind="release", occurred_at__date__lt=published).exists()
+    if released:
+        raise Conflict(
+            f"the goods were released before {order.reference} was published on {published:%Y-%m-%d}",
+            rule="19 CFR 12.42(g)",
+        )
+
+
+def _detention_clocks_start(entry: Entry, detention: Detention, regime: str, today: dt.date) -> Clock:
+    """The periods a detention runs on; returns the one the importer must meet first."""
+    presented = entry.presented_on or today
+    decision = clock_start(entry=entry, detention=detention, kind=law.DECISION, start=presented)
+    late = " (after the period)" if today > decision.due_date else ""
+    _clocks_stop(entry, law.DECISION, f"detained on {today:%Y-%m-%d}{late}")
+    clock_start(entry=entry, detention=detention, kind=law.NOTICE, start=today)
+    if regime in deemed_exclusion_regimes():
+        clock_start(entry=entry, detention=detention, kind=law.DEEMED_EXCLUSION, start=presented)
+    if regime in (Regime.WRO, Regime.FINDING):
+        return clock_start(entry=entry, detention=detention, kind=law.ADMISSIBILITY, start=entry.date_of_import)
+    return clock_start(entry=entry, detention=detention, kind=law.RESPONSE, start=today)
 
 
 # -- images ----------------------------------------------------------------------------------------------
@@ -455,11 +536,11 @@ def image_redact(*, actor: Any, image: ExamImage, boxes: list[tuple[float, float
 
 
 def _lock_clock(clock: Clock) -> Clock:
-    return Clock.objects.select_for_update().select_related("detention__entry").get(pk=clock.pk)
+    return Clock.objects.select_for_update(of=("self",)).select_related("entry").get(pk=clock.pk)
 
 
 def _clock_changed(clock: Clock, actor: Any, summary: str) -> None:
-    entry = clock.detention.entry
+    entry = clock.entry
     timeline_add(entry=entry, kind="clock", summary=summary, actor=actor, shared=True)
     if entry.organization is not None:
         notice_create(
@@ -477,6 +558,7 @@ def clock_suspend(*, actor: Any, clock: Clock, reason: str, start: dt.date | Non
     clock = _lock_clock(clock)
     if not actor.has_perm("ports.decide_detention"):
         raise PortsError("only port officers may suspend a clock")
+    _refuse_if_statutory(clock, "suspended")
     if not clock.running:
         raise PortsError("the clock has stopped")
     today = timezone.localdate()
@@ -512,29 +594,56 @@ def clock_resume(*, actor: Any, clock: Clock, end: dt.date | None = None) -> Clo
     return suspension
 
 
+def _refuse_if_statutory(clock: Clock, verb: str) -> None:
+    if clock.statutory:
+        raise Conflict(
+            f"{clock.get_kind_display()} is a period set by {clock.citation}; it is never {verb}",
+            rule=clock.citation,
+        )
+
+
 @transaction.atomic
-def clock_extend(*, actor: Any, clock: Clock, reason: str) -> ClockExtension:
-    """Grant one extension; refused beyond the configured limit and once the clock is past due."""
+def clock_extend(*, actor: Any, clock: Clock, reason: str, approving_official: str) -> ClockExtension:
+    """Record an agency extension CBP granted on a non-statutory period (the discretionary extension
+    of a UFLPA response, a 19 CFR 171.2(c) petition extension), with the approving official.
+
+    Statutory periods are refused with the citation that sets them; at most
+    ``SECTION307_MAX_EXTENSIONS`` are granted, and none once the clock is past due.
+    """
     reason = _require_reason(reason)
+    official = (approving_official or "").strip()
     clock = _lock_clock(clock)
     if not actor.has_perm("ports.decide_detention"):
-        raise PortsError("only port officers may extend a clock")
+        raise NotPermitted("only port officers record agency extensions")
+    _refuse_if_statutory(clock, "extended")
+    if not official:
+        raise InvalidInput("name the official who approved the extension", field="approving_official")
     if not clock.running:
-        raise PortsError("the clock has stopped")
+        raise Conflict("the clock has stopped", rule=clock.citation)
     try:
         rules.check_extension(clock_state(clock), max_extensions=max_extensions())
     except rules.ClockError as exc:
-        raise PortsError(str(exc)) from None
+        raise Conflict(str(exc), rule="SECTION307_MAX_EXTENSIONS") from None
     days = extension_days()
-    extension = ClockExtension.objects.create(clock=clock, days=days, reason=reason, actor=_user(actor))
+    extension = ClockExtension.objects.create(
+        clock=clock, days=days, reason=reason, approving_official=official[:200], actor=_user(actor)
+    )
     clock_refresh(clock)
-    _clock_changed(clock, actor, f"{clock.get_kind_display()} extended by {days} days: {reason}")
-    audit_record(actor=actor, action="clock.extend", target=clock, data={"days": days, "reason": reason})
+    _clock_changed(
+        clock, actor, f"{clock.get_kind_display()}: agency extension of {days} days approved by {official}: {reason}"
+    )
+    audit_record(
+        actor=actor, action="clock.extend", target=clock, data={"days": days, "reason": reason, "official": official}
+    )
     return extension
 
 
+# Periods that outlive the detention's disposition: they bind headquarters or the courts, not the goods.
+_KEEP_RUNNING = (law.CONGRESS_REPORT, law.CIVIL_ACTION, law.PETITION, law.CLAIM_BOND)
+
+
 def _stop_clocks(detention: Detention, reason: str) -> None:
-    Clock.objects.filter(detention=detention, running=True).update(
+    Clock.objects.filter(detention=detention, running=True).exclude(kind__in=_KEEP_RUNNING).update(
         running=False, stopped_at=timezone.now(), stop_reason=reason[:200]
     )
 
@@ -550,47 +659,104 @@ _OUTCOME_TRANSITION = {
 }
 
 
+def _running_due(detention: Detention, kind: str, today: dt.date, business: law.BusinessCalendar) -> dt.date | None:
+    clock = next((c for c in detention.clocks.all() if c.kind == kind and c.running), None)
+    return clock_state(clock, today=today, business=business).due if clock is not None else None
+
+
+def disposition_facts(detention: Detention, *, today: dt.date | None = None) -> disposition.Facts:
+    """What the law looks at to allow a decision, read from the detention's records."""
+    today = today or timezone.localdate()
+    business = business_calendar()
+    effective = [
+        d
+        for d in detention.determinations.all()
+        if d.status == Determination.Status.EFFECTIVE and d.kind != Determination.Kind.PROTEST
+    ]
+    latest = max(effective, key=lambda d: (d.concurred_at or d.created_at, d.pk), default=None)
+    protest = getattr(detention.entry, "protest", None) if hasattr(detention.entry, "protest") else None
+    order = detention.order
+    return disposition.Facts(
+        regime=detention.regime,
+        status=detention.status,
+        today=today,
+        order_in_force=order is None or order.is_enforced,
+        proof_due=_running_due(detention, law.ADMISSIBILITY, today, business),
+        proof_received_on=detention.proof_received_on,
+        proof_untimely=detention.proof_untimely,
+        response_due=_running_due(detention, law.RESPONSE, today, business),
+        deemed_exclusion_due=_running_due(detention, law.DEEMED_EXCLUSION, today, business),
+        favourable=latest is not None and latest.favourable,
+        unfavourable=latest is not None and not latest.favourable,
+        protest_pending=protest is not None and protest.is_pending,
+        protest_allowed=protest is not None and protest.status == Protest.Status.ALLOWED,
+        abandonment_due=_running_due(detention, law.ABANDONMENT, today, business),
+    )
+
+
+def _lock_detention(detention: Detention) -> Detention:
+    return (
+        Detention.objects.select_for_update(of=("self",))
+        .select_related("entry__organization", "order")
+        .get(pk=detention.pk)
+    )
+
+
 @transaction.atomic
 def detention_decide(
     *, actor: Any, detention: Detention, outcome: str, reason: str, today: dt.date | None = None
 ) -> DetentionDecision:
-    """Release, exclude, export under supervision or seize (Findings), with a written reason."""
+    """Carry out a decision (release, exclusion, export under supervision, seizure, abandonment) with a
+    written reason, when the law allows it now: a premature decision is refused with ``Conflict`` naming
+    the rule (see ``ports.disposition``)."""
     reason = _require_reason(reason)
     if outcome not in _OUTCOME_TRANSITION:
-        raise PortsError(f"unknown outcome {outcome!r}")
-    detention = (
-        Detention.objects.select_for_update(of=("self",)).select_related("entry__organization").get(pk=detention.pk)
-    )
+        raise InvalidInput(f"unknown outcome {outcome!r}", field="decision")
+    detention = _lock_detention(detention)
     today = today or timezone.localdate()
-    if outcome == DetentionDecision.Outcome.SEIZE and detention.regime != Regime.FINDING:
-        raise PortsError("seizure applies only to goods under a Finding (19 CFR 12.44(b))")
-    if outcome == DetentionDecision.Outcome.EXCLUDE and detention.regime == Regime.FINDING:
-        raise PortsError("goods under a Finding that are not admissible are seized, not excluded")
     step = DETENTION_LIFECYCLE.check(
         _OUTCOME_TRANSITION[DetentionDecision.Outcome(outcome)], state=detention.status, actor=actor
     )
+    refused = disposition.block(outcome, disposition_facts(detention, today=today))
+    if refused is not None:
+        raise Conflict(
+            f"{DetentionDecision.Outcome(outcome).label} is not allowed yet: {refused.reason}", rule=refused.rule
+        )
+    return _record_decision(actor=actor, detention=detention, outcome=outcome, reason=reason, today=today, step=step)
+
+
+def _record_decision(
+    *, actor: Any, detention: Detention, outcome: str, reason: str, today: dt.date, step: Any, deemed: bool = False
+) -> DetentionDecision:
     previous = detention.status
     detention.status = step.target
     detention.decided_at = timezone.now()
     fields = ["status", "decided_at", "updated_at"]
     _stop_clocks(detention, f"decision: {outcome}")
+    extra = ""
     if outcome == DetentionDecision.Outcome.EXCLUDE:
         detention.exclusion_date = today
-        fields.append("exclusion_date")
-        # The exclusion starts its own clock: export within 60 days or the goods are abandoned (12.44(a)).
-        _clock_start(detention, rules.ABANDONMENT, today)
+        detention.deemed_exclusion = deemed
+        fields += ["exclusion_date", "deemed_exclusion"]
+        # Export within 60 days or the goods are abandoned (12.44(a)); a protest may be filed within 180 (1514).
+        abandon = clock_start(entry=detention.entry, detention=detention, kind=law.ABANDONMENT, start=today)
+        protest = clock_start(entry=detention.entry, detention=detention, kind=law.PROTEST_FILING, start=today)
+        extra = (
+            f" Export the goods by {abandon.due_date:%Y-%m-%d} or they are deemed abandoned unless a protest is "
+            f"pending (19 CFR 12.44(a)). A protest may be filed until {protest.due_date:%Y-%m-%d} "
+            "(19 U.S.C. 1514(c)(3))."
+        )
     detention.save(update_fields=fields)
+    Determination.objects.filter(
+        detention=detention, status=Determination.Status.EFFECTIVE, carried_out_at__isnull=True
+    ).update(carried_out_at=timezone.now())
     decision = DetentionDecision.objects.create(
         detention=detention, outcome=outcome, reason=reason, decided_by=_user(actor)
     )
     entry = detention.entry
     entry.status = ENTRY_STATUS_FOR_DETENTION[Detention.Status(detention.status)]
     entry.save(update_fields=["status", "updated_at"])
-    label = DetentionDecision.Outcome(outcome).label
-    extra = ""
-    if outcome == DetentionDecision.Outcome.EXCLUDE:
-        due = rules.base_deadline(rules.ABANDONMENT, today)
-        extra = f" Export the goods by {due:%Y-%m-%d} or they are deemed abandoned (19 CFR 12.44(a))."
+    label = "Deemed exclusion" if deemed else DetentionDecision.Outcome(outcome).label
     timeline_add(
         entry=entry,
         kind=f"decision.{outcome}",
@@ -600,9 +766,7 @@ def detention_decide(
         shared=True,
     )
     audit_record(actor=actor, action=f"detention.{outcome}", target=detention, data={"reason": reason})
-    from section307.trade.services import requests_close_for_detention
-
-    requests_close_for_detention(actor=actor, detention=detention, outcome=outcome, reason=reason)
+    detention_decided.send(sender=Detention, detention=detention, outcome=outcome, reason=reason, actor=actor)
     if entry.organization is not None:
         notice_create(
             organization=entry.organization,
@@ -614,15 +778,57 @@ def detention_decide(
     return decision
 
 
+def detentions_deem_excluded(*, today: dt.date | None = None) -> list[Detention]:
+    """Record the exclusion the law deems made when no decision came within 30 days of presentation
+    (19 U.S.C. 1499(c)(5)(A)), dated the day after the period, whenever this runs."""
+    today = today or timezone.localdate()
+    business = business_calendar()
+    out: list[Detention] = []
+    clocks = Clock.objects.filter(
+        kind=law.DEEMED_EXCLUSION,
+        running=True,
+        detention__status__in=[Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW],
+    )
+    for clock in clocks.select_related("detention").prefetch_related("suspensions", "extensions"):
+        state = clock_state(clock, today=today, business=business)
+        if not state.overdue or clock.detention is None:
+            continue
+        with transaction.atomic():
+            detention = _lock_detention(clock.detention)
+            step = DETENTION_LIFECYCLE.check("exclude", state=detention.status, actor=None)
+            _record_decision(
+                actor=None,
+                detention=detention,
+                outcome=DetentionDecision.Outcome.EXCLUDE,
+                reason=f"No final admissibility decision within 30 days of presentation ({clock.start_date:%Y-%m-%d}); "
+                "treated as a decision to exclude under 19 U.S.C. 1499(c)(5)(A)",
+                today=state.due + dt.timedelta(days=1),
+                step=step,
+                deemed=True,
+            )
+            out.append(detention)
+    return out
+
+
 @transaction.atomic
 def detention_mark_submitted(*, actor: Any, detention: Detention, summary: str) -> Detention:
-    """The importer submitted proof (called by the portal's services)."""
-    detention = Detention.objects.select_for_update().get(pk=detention.pk)
+    """The importer submitted proof (called by the portal's services). Proof after the 19 CFR 12.43
+    period is accepted and flagged untimely."""
+    detention = _lock_detention(detention)
     DETENTION_LIFECYCLE.check("submit", state=detention.status, actor=actor)
+    today = timezone.localdate()
     detention.status = Detention.Status.UNDER_REVIEW
-    detention.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if detention.proof_received_on is None:
+        detention.proof_received_on = today
+        proof_due = _running_due(detention, law.ADMISSIBILITY, today, business_calendar())
+        detention.proof_untimely = proof_due is not None and today > proof_due
+        fields += ["proof_received_on", "proof_untimely"]
+        if detention.proof_untimely:
+            summary += f" (after the 19 CFR 12.43 period that ended {proof_due:%Y-%m-%d}: accepted, flagged untimely)"
+    detention.save(update_fields=fields)
     timeline_add(entry=detention.entry, kind="proof", summary=summary, actor=actor, shared=True)
-    audit_record(actor=actor, action="detention.submit", target=detention)
+    audit_record(actor=actor, action="detention.submit", target=detention, data={"untimely": detention.proof_untimely})
     return detention
 
 
@@ -652,13 +858,15 @@ def detention_elect_export(*, actor: Any, detention: Detention, note: str = "") 
 
 
 def detentions_abandon_overdue(*, today: dt.date | None = None) -> list[Detention]:
-    """Excluded goods not exported within 60 days of the exclusion notice are deemed abandoned."""
+    """Excluded goods not exported within 60 days of the exclusion notice are deemed abandoned
+    (19 CFR 12.44(a)), unless a protest is pending."""
     today = today or timezone.localdate()
     out: list[Detention] = []
     clocks = Clock.objects.filter(
-        kind=Clock.Kind.ABANDONMENT, running=True, detention__status=Detention.Status.EXCLUDED
-    )
+        kind=law.ABANDONMENT, running=True, detention__status=Detention.Status.EXCLUDED
+    ).exclude(entry__protest__status=Protest.Status.PENDING)
     for clock in clocks.select_related("detention").prefetch_related("suspensions", "extensions"):
+        assert clock.detention is not None
         if clock_state(clock, today=today).overdue:
             detention_decide(
                 actor=None,
@@ -698,15 +906,16 @@ def clocks_remind(*, today: dt.date | None = None) -> list[Notice]:
     """A reminder per running clock that is soon due or overdue, at most one a day."""
     today = today or timezone.localdate()
     sent: list[Notice] = []
-    clocks = Clock.objects.filter(running=True, detention__entry__organization__isnull=False).select_related(
-        "detention__entry__organization"
-    )
+    clocks = Clock.objects.filter(
+        running=True, kind__in=law.IMPORTER_KINDS, entry__organization__isnull=False
+    ).select_related("entry__organization")
+    business = business_calendar()
     for clock in clocks.prefetch_related("suspensions", "extensions"):
-        state = clock_state(clock, today=today)
+        state = clock_state(clock, today=today, business=business)
         if not (state.soon_due or state.overdue) or clock.last_reminded_on == today:
             continue
         with transaction.atomic():
-            entry = clock.detention.entry
+            entry = clock.entry
             when = f"was due on {state.due:%Y-%m-%d}" if state.overdue else f"is due on {state.due:%Y-%m-%d}"
             assert entry.organization is not None
             sent.append(
@@ -752,11 +961,27 @@ def entries_rescreen(
     lines = EntryLine.objects.filter(entry__date_of_import__gte=since).select_related("entry").order_by("entry_id")
     count = 0
     retarget: dict[int, Entry] = {}
+    detained = set(Detention.objects.values_list("entry_id", flat=True))
     for line in lines.iterator(chunk_size=500):
         count += 1
         before = (line.decision, line.order_reference)
         _apply_result(line, screener, orders)
         if (line.decision, line.order_reference) == before:
+            continue
+        if line.entry_id in detained:
+            # A detained shipment stays labelled with the order it is detained under; the finding still
+            # lists what the new watchlist says, for the officer to act on.
+            found = f"{line.decision} ({line.order_reference or 'no order'})"
+            line.refresh_from_db()
+            RescreenFinding.objects.create(
+                run=run,
+                entry_line=line,
+                previous_decision=before[0],
+                previous_order=before[1],
+                decision=before[0],
+                order_reference=before[1],
+                reasons=f"Detained under {before[1]}; the look-back found {found}",
+            )
             continue
         line.save()
         finding = RescreenFinding.objects.create(
@@ -808,3 +1033,338 @@ def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str
     )
     audit_record(actor=actor, action="api_token.create", target=token, data={"user": user.get_username()})
     return token, secret
+
+
+# -- headquarters determinations ------------------------------------------------------------------------
+
+DK = Determination.Kind
+# Which determination fits which regime (the protest fits any excluded goods).
+KINDS_FOR_REGIME: dict[str, tuple[str, ...]] = {
+    Regime.WRO: (DK.ADMISSIBILITY,),
+    Regime.FINDING: (DK.ADMISSIBILITY,),
+    Regime.UFLPA: (DK.APPLICABILITY, DK.UFLPA_EXCEPTION),
+    Regime.CAATSA: (DK.CAATSA_EXCEPTION,),
+}
+# The legal test a kind is decided on: its conditions must all be met to decide for the importer.
+TESTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    DK.UFLPA_EXCEPTION: ("UFLPA sec. 3(b)", law.UFLPA_EXCEPTION_CONDITIONS),
+    DK.CAATSA_EXCEPTION: ("22 U.S.C. 9241a(b)", law.CAATSA_EXCEPTION_CONDITIONS),
+}
+
+
+def _reviewer(actor: Any) -> None:
+    if not (getattr(actor, "is_authenticated", False) and actor.has_perm("ports.review_detention")):
+        raise NotPermitted("only headquarters reviewers make determinations")
+
+
+def _check_test(kind: str, outcome: str, conditions: dict[str, bool]) -> dict[str, bool]:
+    if kind not in TESTS:
+        return {}
+    rule, items = TESTS[kind]
+    found = {key: bool(conditions.get(key)) for key, _ in items}
+    if outcome == Determination.Outcome.GRANTED and not all(found.values()):
+        missing = "; ".join(label for key, label in items if not found[key])
+        raise Conflict(f"an exception is granted only when every condition is met; not met: {missing}", rule=rule)
+    if outcome == Determination.Outcome.DENIED and all(found.values()):
+        raise Conflict("every condition of the exception is met: it cannot be denied", rule=rule)
+    return found
+
+
+@transaction.atomic
+def determination_propose(
+    *,
+    actor: Any,
+    detention: Detention,
+    kind: str,
+    outcome: str,
+    reasons: str,
+    conditions: dict[str, bool] | None = None,
+    request_id: int | None = None,
+    protest: Protest | None = None,
+) -> Determination:
+    """A headquarters reviewer's determination; it takes effect when a second reviewer concurs."""
+    _reviewer(actor)
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise InvalidInput("give the reasons for the determination", field="reasons")
+    if kind not in DK.values:
+        raise InvalidInput("choose what is being determined", field="kind")
+    if outcome not in Determination.Outcome.values:
+        raise InvalidInput("choose the outcome", field="outcome")
+    detention = _lock_detention(detention)
+    if kind == DK.PROTEST:
+        if protest is None or protest.detention_id != detention.pk or not protest.is_pending:
+            raise Conflict("there is no pending protest on this detention", rule="19 U.S.C. 1515(a)")
+    else:
+        if kind not in KINDS_FOR_REGIME[detention.regime]:
+            raise InvalidInput(
+                f"a {DK(kind).label} does not apply to a {detention.get_regime_display()} detention", field="kind"
+            )
+        if detention.status not in (
+            Detention.Status.DETAINED,
+            Detention.Status.UNDER_REVIEW,
+            Detention.Status.EXCLUDED,
+        ):
+            raise Conflict(f"the detention is {detention.get_status_display().lower()}", rule="19 CFR 12.44")
+    found = _check_test(kind, outcome, conditions or {})
+    open_same = Determination.objects.filter(
+        detention=detention, kind=kind, status=Determination.Status.AWAITING_CONCURRENCE
+    )
+    if protest is not None:
+        open_same = open_same.filter(protest=protest)
+    if open_same.exists():
+        raise Conflict("a determination of this kind already awaits concurrence", rule="two-person review")
+    determination = Determination.objects.create(
+        detention=detention,
+        kind=kind,
+        outcome=outcome,
+        reasons=reasons,
+        conditions=found,
+        request_id=request_id,
+        protest=protest,
+        proposed_by=_user(actor),
+    )
+    timeline_add(
+        entry=detention.entry,
+        kind="hq.proposed",
+        summary=f"Headquarters: {determination.get_kind_display()} proposed ({determination.outcome_label}), "
+        "awaiting a second reviewer",
+        actor=actor,
+        shared=False,
+    )
+    audit_record(
+        actor=actor, action="determination.propose", target=determination, data={"kind": kind, "outcome": outcome}
+    )
+    return determination
+
+
+def _lock_determination(determination: Determination) -> Determination:
+    return (
+        Determination.objects.select_for_update(of=("self",))
+        .select_related("detention__entry__organization", "protest")
+        .get(pk=determination.pk)
+    )
+
+
+@transaction.atomic
+def determination_concur(*, actor: Any, determination: Determination, note: str = "") -> Determination:
+    """A second reviewer (never the proposer) concurs: the determination takes effect, flows to the port
+    (which carries it out) and to the importer (a notice)."""
+    _reviewer(actor)
+    determination = _lock_determination(determination)
+    if determination.status != Determination.Status.AWAITING_CONCURRENCE:
+        raise Conflict("the determination does not await concurrence", rule="two-person review")
+    if determination.proposed_by_id == getattr(actor, "pk", None):
+        raise Conflict("the concurrence must come from a second reviewer, not the proposer", rule="two-person review")
+    today = timezone.localdate()
+    determination.status = Determination.Status.EFFECTIVE
+    determination.concurred_by = _user(actor)
+    determination.concurred_at = timezone.now()
+    determination.concurrence_note = note.strip()
+    determination.effective_on = today
+    determination.save()
+    detention = determination.detention
+    entry = detention.entry
+    extra = ""
+    if determination.kind == DK.UFLPA_EXCEPTION and determination.favourable:
+        report = clock_start(entry=entry, detention=detention, kind=law.CONGRESS_REPORT, start=today)
+        extra = f" The report to Congress and the public is due by {report.due_date:%Y-%m-%d} (UFLPA sec. 3(c))."
+    if determination.kind == DK.PROTEST:
+        extra = _protest_close(determination, today)
+    summary = f"Headquarters determination: {determination.get_kind_display()}: {determination.outcome_label}."
+    timeline_add(
+        entry=entry,
+        kind="hq.effective",
+        summary=f"{summary} Reasons: {determination.reasons}{extra}",
+        actor=actor,
+        data={"determination": determination.pk},
+        shared=True,
+    )
+    audit_record(actor=actor, action="determination.concur", target=determination, data={"note": note})
+    if entry.organization is not None:
+        notice_create(
+            organization=entry.organization,
+            entry=entry,
+            kind=Notice.Kind.DECISION,
+            subject=f"Headquarters determination on entry {entry.entry_number}: {determination.outcome_label}",
+            body=f"{summary}\n\nReasons: {determination.reasons}\n{extra}\n\n"
+            "The port of entry carries out the determination.".strip(),
+        )
+    determination_effective.send(sender=Determination, determination=determination, actor=actor)
+    return determination
+
+
+@transaction.atomic
+def determination_return(*, actor: Any, determination: Determination, note: str) -> Determination:
+    """The second reviewer does not concur: the determination never takes effect; a new one may be proposed."""
+    _reviewer(actor)
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput("say why you do not concur", field="note")
+    determination = _lock_determination(determination)
+    if determination.status != Determination.Status.AWAITING_CONCURRENCE:
+        raise Conflict("the determination does not await concurrence", rule="two-person review")
+    if determination.proposed_by_id == getattr(actor, "pk", None):
+        raise Conflict("the proposer cannot act as the second reviewer", rule="two-person review")
+    determination.status = Determination.Status.RETURNED
+    determination.concurred_by = _user(actor)
+    determination.concurred_at = timezone.now()
+    determination.concurrence_note = note
+    determination.save()
+    audit_record(actor=actor, action="determination.return", target=determination, data={"note": note})
+    return determination
+
+
+@transaction.atomic
+def congress_report_record(*, actor: Any, detention: Detention, on: dt.date | None = None) -> Clock:
+    """Headquarters submitted the UFLPA sec. 3(c) report on a granted exception."""
+    _reviewer(actor)
+    clock = Clock.objects.select_for_update().filter(detention=detention, kind=law.CONGRESS_REPORT).first()
+    if clock is None or not clock.running:
+        raise Conflict("no report is due on this detention", rule="UFLPA sec. 3(c)")
+    on = on or timezone.localdate()
+    late = " (after the 30 days)" if on > clock.due_date else ""
+    clock.running = False
+    clock.stopped_at = timezone.now()
+    clock.stop_reason = f"report submitted on {on:%Y-%m-%d}{late}"[:200]
+    clock.save(update_fields=["running", "stopped_at", "stop_reason"])
+    audit_record(actor=actor, action="determination.report", target=clock, data={"on": on.isoformat()})
+    return clock
+
+
+# -- protests --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def protest_file(
+    *, actor: Any, detention: Detention, grounds: str, accelerated: bool = False, today: dt.date | None = None
+) -> Protest:
+    """The importer protests an exclusion or deemed exclusion (19 U.S.C. 1514(a)(4)) within 180 days
+    (1514(c)(3)); one protest per entry. A pending protest stops abandonment (19 CFR 12.44(a))."""
+    from section307.ports.permissions import can_act_for_detention
+
+    grounds = (grounds or "").strip()
+    detention = _lock_detention(detention)
+    if not can_act_for_detention(actor, detention):
+        raise NotPermitted("only the importer of record (or its broker) may protest")
+    if not grounds:
+        raise InvalidInput("state the grounds of the protest", field="grounds")
+    entry = detention.entry
+    if Protest.objects.filter(entry=entry).exists():
+        raise Conflict("a protest has already been filed for this entry", rule="19 U.S.C. 1514(c)(1)")
+    if detention.status != Detention.Status.EXCLUDED:
+        raise Conflict("only an exclusion or a deemed exclusion can be protested", rule="19 U.S.C. 1514(a)(4)")
+    today = today or timezone.localdate()
+    window = Clock.objects.filter(entry=entry, kind=law.PROTEST_FILING).first()
+    if window is not None and today > window.due_date:
+        raise Conflict(f"the 180 days to protest ended on {window.due_date:%Y-%m-%d}", rule="19 U.S.C. 1514(c)(3)")
+    assert entry.organization is not None
+    protest = Protest.objects.create(
+        entry=entry,
+        detention=detention,
+        organization=entry.organization,
+        filed_by=_user(actor),
+        filed_on=today,
+        grounds=grounds,
+        accelerated=accelerated,
+    )
+    _clocks_stop(entry, law.PROTEST_FILING, f"protest filed on {today:%Y-%m-%d}")
+    decision = clock_start(entry=entry, detention=detention, kind=law.PROTEST_DECISION, start=today)
+    deemed = clock_start(entry=entry, detention=detention, kind=law.EXCLUSION_PROTEST, start=today)
+    if accelerated:
+        clock_start(entry=entry, detention=detention, kind=law.ACCELERATED_DISPOSITION, start=today)
+    timeline_add(
+        entry=entry,
+        kind="protest",
+        summary=f"Protest filed: {grounds}. Decision due by {decision.due_date:%Y-%m-%d} (19 U.S.C. 1515(a)); "
+        f"deemed denied if not decided by {deemed.due_date:%Y-%m-%d} (19 U.S.C. 1499(c)(5)(B)). "
+        "The goods are not abandoned while it is pending.",
+        actor=actor,
+        shared=True,
+    )
+    audit_record(actor=actor, action="protest.file", target=protest, data={"accelerated": accelerated})
+    return protest
+
+
+def _protest_close(determination: Determination, today: dt.date) -> str:
+    protest = determination.protest
+    assert protest is not None
+    protest.status = Protest.Status.ALLOWED if determination.favourable else Protest.Status.DENIED
+    protest.decided_on = today
+    protest.decision_reasons = determination.reasons
+    protest.save(update_fields=["status", "decided_on", "decision_reasons", "updated_at"])
+    for kind in (law.PROTEST_DECISION, law.EXCLUSION_PROTEST, law.ACCELERATED_DISPOSITION):
+        _clocks_stop(protest.entry, kind, f"protest {protest.status} on {today:%Y-%m-%d}")
+    if determination.favourable:
+        return " The port releases the goods."
+    suit = clock_start(entry=protest.entry, detention=protest.detention, kind=law.CIVIL_ACTION, start=today)
+    return (
+        f" The importer may contest the denial in the Court of International Trade within 180 days, by "
+        f"{suit.due_date:%Y-%m-%d} (28 U.S.C. 2636(a))."
+    )
+
+
+# -- forfeiture after seizure ----------------------------------------------------------------------------
+
+_FS = ForfeitureStep.Step
+# A step needs the earlier one; it starts or stops a clock.
+_STEP_NEEDS = {
+    _FS.PUBLICATION: _FS.NOTICE_OF_SEIZURE,
+    _FS.PETITION: _FS.NOTICE_OF_SEIZURE,
+    _FS.CLAIM_BOND: _FS.PUBLICATION,
+}
+_STEP_STARTS = {_FS.NOTICE_OF_SEIZURE: law.PETITION, _FS.PUBLICATION: law.CLAIM_BOND}
+_STEP_STOPS = {
+    _FS.PETITION: (law.PETITION,),
+    _FS.CLAIM_BOND: (law.CLAIM_BOND,),
+    _FS.DECISION: (law.PETITION, law.CLAIM_BOND),
+}
+
+
+def entry_value(entry: Entry) -> Decimal:
+    return sum((ln.value_usd or Decimal("0") for ln in entry.lines.all()), Decimal("0"))
+
+
+@transaction.atomic
+def forfeiture_record(
+    *, actor: Any, detention: Detention, step: str, on: dt.date, note: str = "", amount: Decimal | None = None
+) -> ForfeitureStep:
+    """Record a forfeiture step after a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
+    if not actor.has_perm("ports.decide_detention"):
+        raise NotPermitted("only port officers record forfeiture steps")
+    if step not in _FS.values:
+        raise InvalidInput("choose the step", field="step")
+    detention = _lock_detention(detention)
+    if detention.status != Detention.Status.SEIZED:
+        raise Conflict("forfeiture follows a seizure under a Finding", rule="19 CFR 12.44(b)")
+    done = set(detention.forfeiture_steps.values_list("step", flat=True))
+    if step in done:
+        raise Conflict("this step has already been recorded", rule="19 CFR Part 162 subpart E")
+    needed = _STEP_NEEDS.get(_FS(step))
+    if needed is not None and needed not in done:
+        raise Conflict(f"record first: {_FS(needed).label}", rule="19 CFR 162.45")
+    entry = detention.entry
+    if step == _FS.CLAIM_BOND:
+        bond = cost_bond(entry_value(entry))
+        if amount is None or amount < bond:
+            raise InvalidInput(f"the cost bond must be at least ${bond:,.2f}", field="amount", rule="19 CFR 162.45")
+    late = ""
+    for kind in _STEP_STOPS.get(_FS(step), ()):
+        clock = Clock.objects.filter(entry=entry, kind=kind, running=True).first()
+        if clock is not None and on > clock_state(clock).due:
+            late = " (after the period)"
+        _clocks_stop(entry, kind, f"{_FS(step).label} on {on:%Y-%m-%d}{late}")
+    if _FS(step) in _STEP_STARTS:
+        clock_start(entry=entry, detention=detention, kind=_STEP_STARTS[_FS(step)], start=on)
+    recorded = ForfeitureStep.objects.create(
+        detention=detention, step=step, on=on, note=note.strip() + late, amount=amount, actor=_user(actor)
+    )
+    timeline_add(
+        entry=entry,
+        kind=f"forfeiture.{step}",
+        summary=f"{_FS(step).label}: {on:%Y-%m-%d}{late}",
+        actor=actor,
+        shared=True,
+    )
+    audit_record(actor=actor, action=f"forfeiture.{step}", target=recorded, data={"on": on.isoformat()})
+    return recorded

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from section307.orders.models import OrderEvent
 
@@ -27,3 +28,12 @@ def order_event_saved(sender: Any, instance: OrderEvent, created: bool, **kwargs
     from section307.ports.tasks import rescreen_after_order_event
 
     transaction.on_commit(lambda: rescreen_after_order_event.enqueue(instance.pk))
+
+
+# Sent inside the transaction of every recorded detention decision (release, exclusion, export,
+# seizure, abandonment), with ``detention``, ``outcome``, ``reason`` and ``actor``: the importer
+# portal closes the detention's open requests from it.
+detention_decided = Signal()
+# Sent when a headquarters determination takes effect (a second reviewer concurred), with
+# ``determination`` and ``actor``: the portal marks the package it decided.
+determination_effective = Signal()

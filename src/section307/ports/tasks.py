@@ -34,12 +34,15 @@ def notice_send(notice_id: int) -> int:
 
 @task()
 def clocks_tick() -> dict[str, int]:
-    """Daily: reminders for soon-due and overdue clocks, and abandonment of excluded goods past 60 days."""
-    from section307.ports.services import clocks_remind, detentions_abandon_overdue
+    """Daily: reminders for soon-due and overdue clocks, deemed exclusions (19 U.S.C. 1499(c)(5)(A)) and
+    abandonment of excluded goods past 60 days (19 CFR 12.44(a)). Each dates its record from the law's
+    period, not from the run, so a late run changes nothing."""
+    from section307.ports.services import clocks_remind, detentions_abandon_overdue, detentions_deem_excluded
 
     reminders = clocks_remind()
+    deemed = detentions_deem_excluded()
     abandoned = detentions_abandon_overdue()
-    return {"reminders": len(reminders), "abandoned": len(abandoned)}
+    return {"reminders": len(reminders), "deemed_excluded": len(deemed), "abandoned": len(abandoned)}
 
 
 @task()

@@ -17,9 +17,9 @@ urlpatterns = [
     path("detentions/", views.detention_list, name="detention_list"),
     path("detentions/<int:pk>/", views.detention_detail, name="detention_detail"),
     path("detentions/<int:pk>/decide/", views.detention_decide, name="detention_decide"),
+    path("detentions/<int:pk>/forfeiture/", views.forfeiture_record, name="forfeiture_record"),
     path("clocks/", views.clocks_due, name="clocks_due"),
     path("clocks/<int:pk>/<str:action>/", views.clock_action, name="clock_action"),
-    path("requests/<int:pk>/ask/", views.request_ask, name="request_ask"),
     path("rescreen/", views.rescreen, name="rescreen"),
     path("rescreen/<int:pk>/", views.rescreen_detail, name="rescreen_detail"),
 ]

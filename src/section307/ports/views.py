@@ -5,31 +5,39 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import zipfile
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from section307.core.errors import ServiceError
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.storedfiles import stored_file_response
 from section307.core.uploads import UploadRejected, check_archive
 from section307.orders.models import EnforcementOrder
+from section307.ports import disposition, selectors, services
 from section307.ports import images as photo
-from section307.ports import selectors, services
 from section307.ports.forms import DecisionForm, EntriesUploadForm, ImageForm, RedactForm, RescreenForm, TargetForm
 from section307.ports.intake import IntakeError, read_entries_file
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE
-from section307.ports.models import Clock, Entry, ExamImage, RescreenRun
+from section307.ports.models import Clock, Detention, Entry, ExamImage, ForfeitureStep, RescreenRun
 from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
 from section307.ports.regimes import PROOF_ACCEPTED
 
 MAX_ENTRY_FILE = 20 * 1024 * 1024
+
+# Other contexts (the importer portal's packages) add a section to the staff detention page:
+# a callable (user, detention) -> (template, context) or None. Ports itself knows nothing of them.
+DetentionSection = Callable[[Any, Detention], "tuple[str, dict[str, Any]] | None"]
+DETENTION_PAGE_SECTIONS: list[DetentionSection] = []
 
 
 def _entry_or_404(request: HttpRequest, entry_number: str) -> Entry:
@@ -248,8 +256,6 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
     detention = selectors.detention_get(user=request.user, pk=pk)
     if detention is None:
         raise Http404
-    from section307.trade.selectors import requests_for_detention
-
     return render(
         request,
         "ports/detention_detail.html",
@@ -259,7 +265,13 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
             "timeline": selectors.entry_timeline(user=request.user, entry=detention.entry),
             "clocks": selectors.clock_rows(detention),
             "proof": PROOF_ACCEPTED[detention.regime],
-            "requests": requests_for_detention(user=request.user, detention=detention),
+            "sections": [s for s in (section(request.user, detention) for section in DETENTION_PAGE_SECTIONS) if s],
+            "order_in_force": detention.order is None or detention.order.is_enforced,
+            "determinations": detention.determinations.select_related("proposed_by", "concurred_by"),
+            "protest": getattr(detention.entry, "protest", None) if hasattr(detention.entry, "protest") else None,
+            "forfeiture_steps": detention.forfeiture_steps.all(),
+            "forfeiture_choices": ForfeitureStep.Step.choices,
+            "outcome_rows": _outcome_rows(detention, decision_form or DecisionForm()),
             "decision_form": decision_form or DecisionForm(),
             "transitions": DETENTION_LIFECYCLE.available(detention.status, request.user),
             "can_decide": request.user.has_perm("ports.decide_detention"),
@@ -268,6 +280,13 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
         },
         status=400 if decision_form is not None else 200,
     )
+
+
+def _outcome_rows(detention: Detention, form: DecisionForm) -> list[tuple[str, str, Any]]:
+    """Each outcome with the rule that holds it back today (None when the law allows it now)."""
+    facts = services.disposition_facts(detention)
+    choices: Any = form.fields["outcome"].choices  # type: ignore[attr-defined]
+    return [(value, label, disposition.block(value, facts)) for value, label in choices]
 
 
 @login_required
@@ -285,10 +304,38 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"],
         )
-    except (services.PortsError, TransitionNotAllowed) as exc:
-        form.add_error(None, str(exc))
+    except (services.PortsError, ServiceError, TransitionNotAllowed) as exc:
+        rule = getattr(exc, "rule", None)
+        form.add_error(None, f"{exc} ({rule})" if rule else str(exc))
         return detention_detail(request, pk, decision_form=form)
     messages.success(request, "Decision recorded; the importer has been notified.")
+    return redirect("ports:detention_detail", pk=pk)
+
+
+@login_required
+@permission_required("ports.decide_detention", raise_exception=True)
+@require_POST
+def forfeiture_record(request: HttpRequest, pk: int) -> HttpResponse:
+    detention = get_object_or_404(detentions_visible_to(request.user), pk=pk)
+    try:
+        on = dt.date.fromisoformat(request.POST.get("on", ""))
+        amount_text = request.POST.get("amount", "").strip()
+        amount = Decimal(amount_text) if amount_text else None
+    except (ValueError, InvalidOperation):
+        messages.error(request, "Forfeiture step not recorded: give the date as YYYY-MM-DD and the amount as a number.")
+        return redirect("ports:detention_detail", pk=pk)
+    try:
+        services.forfeiture_record(
+            actor=request.user,
+            detention=detention,
+            step=request.POST.get("step", ""),
+            on=on,
+            note=request.POST.get("note", ""),
+            amount=amount,
+        )
+        messages.success(request, "Forfeiture step recorded.")
+    except ServiceError as exc:
+        messages.error(request, f"Forfeiture step not recorded: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
     return redirect("ports:detention_detail", pk=pk)
 
 
@@ -304,31 +351,19 @@ def clock_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "resume":
             services.clock_resume(actor=request.user, clock=clock)
         elif action == "extend":
-            services.clock_extend(actor=request.user, clock=clock, reason=reason)
+            services.clock_extend(
+                actor=request.user,
+                clock=clock,
+                reason=reason,
+                approving_official=request.POST.get("approving_official", ""),
+            )
         else:
             raise Http404
-        messages.success(request, f"Clock {action}ed." if action != "extend" else "Extension granted.")
-    except services.PortsError as exc:
-        messages.error(request, f"Clock not changed: {exc}.")
+        messages.success(request, f"Clock {action}ed." if action != "extend" else "Agency extension recorded.")
+    except (services.PortsError, ServiceError) as exc:
+        rule = f" ({exc.rule})" if isinstance(exc, ServiceError) and exc.rule else ""
+        messages.error(request, f"Clock not changed: {exc}{rule}.")
     return redirect("ports:detention_detail", pk=clock.detention_id)
-
-
-@login_required
-@permission_required("ports.decide_detention", raise_exception=True)
-@require_POST
-def request_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    from section307.trade.permissions import requests_visible_to
-    from section307.trade.services import TradeError, request_ask
-
-    trade_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
-    try:
-        request_ask(actor=request.user, request=trade_request, question=request.POST.get("question", ""))
-        messages.success(request, "Question sent to the importer.")
-    except (TradeError, PermissionDenied) as exc:
-        messages.error(request, f"Question not sent: {exc}.")
-    if trade_request.detention_id:
-        return redirect("ports:detention_detail", pk=trade_request.detention_id)
-    return redirect("ports:queue")
 
 
 @login_required

@@ -42,6 +42,11 @@ class OrderRecord:
     remarks: str
     parties: tuple[ParsedParty, ...]
     row: int
+    # Findings: publication (19 CFR 12.42(f)), when the list has the columns.
+    fr_citation: str = ""
+    fr_published_on: dt.date | None = None
+    cb_citation: str = ""
+    cb_published_on: dt.date | None = None
 
 
 @dataclass(frozen=True)

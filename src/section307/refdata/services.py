@@ -29,6 +29,7 @@ from section307.parties.services import party_resolve
 from section307.refdata.errors import ParseFailed, RowError
 from section307.refdata.models import RefdataLoad
 from section307.refdata.parsers import PARSERS
+from section307.refdata.records import OrderRecord
 from section307.refdata.sources import fetch
 
 CBP_ORDER_TYPES = {"wro": OrderType.WRO, "finding": OrderType.FINDING}
@@ -193,6 +194,7 @@ def _apply_cbp(records: list[Any], report: LoadReport, actor: Any, file: str) ->
             "press_release_url": rec.press_release,
             "remarks": rec.remarks,
             "country_wide": country_wide,
+            **_publication(rec),
         }
         if order is None:
             order = order_create(
@@ -211,6 +213,7 @@ def _apply_cbp(records: list[Any], report: LoadReport, actor: Any, file: str) ->
                 source=source,
                 source_key=rec.key,
                 note=f"Loaded from {file}, row {rec.row}",
+                publication=_publication(rec),
             )
             report.note(
                 "orders created", f"{order.reference}: new {order.get_order_type_display()} ({rec.merchandise})"
@@ -400,3 +403,14 @@ APPLIERS = {
 }
 
 __all__ = ["APPLIERS", "LoadReport", "ParseFailed", "refdata_load"]
+
+
+def _publication(rec: OrderRecord) -> dict[str, Any]:
+    """The Finding's publication fields the list carries (none when its columns are absent or empty)."""
+    values = {
+        "fr_citation": rec.fr_citation,
+        "fr_published_on": rec.fr_published_on,
+        "cb_citation": rec.cb_citation,
+        "cb_published_on": rec.cb_published_on,
+    }
+    return {k: v for k, v in values.items() if v}

@@ -54,7 +54,13 @@ _UFLPA_EXCEPTION = (
 _CAATSA_EXCEPTION = (
     Item("due_diligence", CATEGORIES["due_diligence"], True),
     Item("supply_chain_tier", CATEGORIES["supply_chain_tier"], True),
-    Item("payroll", CATEGORIES["payroll"], True, "Workforce and payroll records showing no North Korean nationals."),
+    Item(
+        "payroll",
+        CATEGORIES["payroll"],
+        True,
+        "Workforce, payroll and recruitment records for each tier showing the goods were not produced with "
+        "convict labor, forced labor, or indentured labor under penal sanctions (22 U.S.C. 9241a(b)).",
+    ),
     Item("transaction_records", CATEGORIES["transaction_records"], True),
 )
 _ORDER_CHANGE = (

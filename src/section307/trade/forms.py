@@ -60,3 +60,40 @@ class ExportForm(UswdsForm):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000, label="Note (carrier, destination)"
     )
+
+
+class DeterminationForm(UswdsForm):
+    """A headquarters reviewer's determination; the legal test's conditions when the kind has one."""
+
+    outcome = forms.ChoiceField(choices=[], widget=forms.RadioSelect, label="Determination")
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reasons (sent to the importer)")
+    conditions = forms.MultipleChoiceField(
+        choices=[], required=False, widget=forms.CheckboxSelectMultiple, label="Conditions found met"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        outcomes: list[tuple[str, str]],
+        conditions: tuple[tuple[str, str], ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = outcomes  # type: ignore[attr-defined]
+        if conditions:
+            self.fields["conditions"].choices = list(conditions)  # type: ignore[attr-defined]
+        else:
+            del self.fields["conditions"]
+
+
+class ConcurrenceForm(UswdsForm):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Note (required when you do not concur)"
+    )
+
+
+class ProtestForm(UswdsForm):
+    grounds = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Grounds of the protest")
+    accelerated = forms.BooleanField(
+        required=False, label="Request accelerated disposition (19 U.S.C. 1515(b): deemed denied after 30 days)"
+    )

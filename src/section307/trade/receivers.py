@@ -14,3 +14,15 @@ def on_change_request_decided(sender: Any, *, request: Any, actor: Any, **kwargs
         granted=request.status == "granted",
         note=request.decision_note,
     )
+
+
+def on_detention_decided(sender: Any, *, detention: Any, outcome: str, reason: str, actor: Any, **kwargs: Any) -> None:
+    from section307.trade.services import requests_close_for_detention
+
+    requests_close_for_detention(actor=actor, detention=detention, outcome=outcome, reason=reason)
+
+
+def on_determination_effective(sender: Any, *, determination: Any, actor: Any, **kwargs: Any) -> None:
+    from section307.trade.services import request_record_determination
+
+    request_record_determination(actor=actor, determination=determination)

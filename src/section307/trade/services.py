@@ -397,3 +397,19 @@ def requests_close_for_detention(*, actor: Any, detention: Detention, outcome: s
         audit_record(actor=actor, action=f"trade_request.{status}", target=request, data={"outcome": outcome})
         count += 1
     return count
+
+
+@transaction.atomic
+def request_record_determination(*, actor: Any, determination: Any) -> TradeRequest | None:
+    """Headquarters' effective determination on a package marks the package granted or denied."""
+    if determination.request_id is None:
+        return None
+    request = TradeRequest.objects.select_for_update().filter(pk=determination.request_id).first()
+    if request is None or not request.is_open:
+        return request
+    request.status = TradeRequest.Status.GRANTED if determination.favourable else TradeRequest.Status.DENIED
+    request.decided_at = timezone.now()
+    request.decision_note = f"{determination.outcome_label}. {determination.reasons}"
+    request.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])
+    audit_record(actor=actor, action=f"trade_request.{request.status}", target=request, data={"from": "hq"})
+    return request

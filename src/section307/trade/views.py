@@ -6,12 +6,13 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from section307.core.errors import ServiceError
 from section307.core.storedfiles import stored_file_response
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports import selectors as port_selectors
@@ -19,9 +20,17 @@ from section307.ports.models import Detention, Notice
 from section307.ports.permissions import detentions_visible_to, is_port_staff, is_trade_user
 from section307.ports.regimes import PROOF_ACCEPTED, REQUEST_KINDS_FOR_REGIME
 from section307.ports.services import PortsError, detention_elect_export, notice_mark_read
+from section307.ports.services import protest_file as protest_file_service
 from section307.trade import selectors, services
 from section307.trade.checklists import ILO_INDICATORS
-from section307.trade.forms import AnswerForm, ChangeRequestForm, DocumentForm, ExportForm, StatementForm
+from section307.trade.forms import (
+    AnswerForm,
+    ChangeRequestForm,
+    DocumentForm,
+    ExportForm,
+    ProtestForm,
+    StatementForm,
+)
 from section307.trade.models import ORDER_KINDS, RequestDocument, RequestKind, TradeRequest
 from section307.trade.permissions import requests_visible_to
 from section307.trade.uploads import document_content
@@ -102,6 +111,9 @@ def detention_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (k, RequestKind(k).label) for k in REQUEST_KINDS_FOR_REGIME[detention.regime] if k not in existing
             ],
             "export_form": ExportForm(),
+            "determinations": detention.determinations.filter(status="effective"),
+            "protest": getattr(detention.entry, "protest", None) if hasattr(detention.entry, "protest") else None,
+            "protest_form": ProtestForm(),
         },
     )
 
@@ -117,6 +129,27 @@ def detention_export(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Your election to export has been sent to the port.")
     except PortsError as exc:
         messages.error(request, f"Export not elected: {exc}.")
+    return redirect("trade:detention_detail", pk=pk)
+
+
+@portal_user
+@require_POST
+def protest_file(request: HttpRequest, pk: int) -> HttpResponse:
+    detention = _detention_for(request, pk)
+    form = ProtestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Protest not filed: state its grounds.")
+        return redirect("trade:detention_detail", pk=pk)
+    try:
+        protest_file_service(
+            actor=request.user,
+            detention=detention,
+            grounds=form.cleaned_data["grounds"],
+            accelerated=form.cleaned_data["accelerated"],
+        )
+        messages.success(request, "Protest filed; headquarters will decide it.")
+    except ServiceError as exc:
+        messages.error(request, f"Protest not filed: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
     return redirect("trade:detention_detail", pk=pk)
 
 
@@ -303,3 +336,30 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except PortsError:
         raise Http404 from None
     return render(request, "trade/notice_detail.html", {"notice": notice, "kinds": Notice.Kind})
+
+
+@login_required
+@permission_required("ports.decide_detention", raise_exception=True)
+@require_POST
+def request_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    """A port officer asks the importer a question on its package (from the staff detention page)."""
+    trade_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
+    try:
+        services.request_ask(actor=request.user, request=trade_request, question=request.POST.get("question", ""))
+        messages.success(request, "Question sent to the importer.")
+    except (services.TradeError, PermissionDenied) as exc:
+        messages.error(request, f"Question not sent: {exc}.")
+    if trade_request.detention_id:
+        return redirect("ports:detention_detail", pk=trade_request.detention_id)
+    return redirect("ports:queue")
+
+
+def detention_page_section(user: Any, detention: Detention) -> tuple[str, dict[str, Any]] | None:
+    """The importer's packages on the staff detention page (registered with ports in TradeConfig.ready)."""
+    return (
+        "trade/_detention_requests.html",
+        {
+            "requests": selectors.requests_for_detention(user=user, detention=detention),
+            "can_ask": user.has_perm("ports.decide_detention"),
+        },
+    )

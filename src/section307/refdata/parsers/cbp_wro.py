@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
@@ -30,6 +31,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "Press Release": ("Press Release Link", "Link", "URL"),
     "Entity": ("Entities", "Entity Name", "Manufacturer", "Entity/Manufacturer"),
     "Remarks": ("Notes", "Comments"),
+    # Findings only, when the list carries them (19 CFR 12.42(f): published in the FR and the Customs Bulletin).
+    "Federal Register": ("FR Citation", "Federal Register Citation", "FR"),
+    "Federal Register Date": ("FR Date", "FR Publication Date"),
+    "Customs Bulletin": ("CB Citation", "Customs Bulletin Citation"),
+    "Customs Bulletin Date": ("CB Date",),
 }
 REQUIRED = ("Effective Date", "Country", "Merchandise", "WRO/Finding", "Status", "Entity")
 
@@ -136,13 +142,19 @@ def parse_cbp_wro(path: Path) -> ParseResult[OrderRecord]:
             )
         elif raw_code and lookup_country(raw_code) not in (None, code):
             result.notes.append(
-                f"{path.name}, row {row}: country code {raw_code!r} does not match {raw_country!r}; "
-                f"using {code}"
+                f"{path.name}, row {row}: country code {raw_code!r} does not match {raw_country!r}; using {code}"
             )
 
         merchandise = text(cells.get("Merchandise"))
         if not merchandise:
             err(row, "Merchandise", "empty merchandise")
+
+        published: dict[str, dt.date | None] = {}
+        for column in ("Federal Register Date", "Customs Bulletin Date"):
+            try:
+                published[column] = parse_date(cells.get(column)) if text(cells.get(column)) else None
+            except ValueError as exc:
+                err(row, column, str(exc))
 
         if len(result.errors) > before or eff is None or order_type is None or status is None or code is None:
             continue
@@ -158,13 +170,15 @@ def parse_cbp_wro(path: Path) -> ParseResult[OrderRecord]:
                 merchandise=merchandise,
                 industry=text(cells.get("Industry")),
                 status=status,
-                press_release=_press_release(
-                    link_of(cells.get("Press Release")) or text(cells.get("Press Release"))
-                ),
+                press_release=_press_release(link_of(cells.get("Press Release")) or text(cells.get("Press Release"))),
                 entity_text=entity_text,
                 remarks=text(cells.get("Remarks")),
                 parties=parse_entity_cell(entity_text, country=code),
                 row=row,
+                fr_citation=text(cells.get("Federal Register")),
+                fr_published_on=published.get("Federal Register Date"),
+                cb_citation=text(cells.get("Customs Bulletin")),
+                cb_published_on=published.get("Customs Bulletin Date"),
             )
         )
     _disambiguate_keys(result)

@@ -1,0 +1,331 @@
+"""The law of a detention in one place: every time limit as data, with its citation.
+
+Each ``Rule`` says what starts the period, how long it is, on which calendar it counts, and
+whether it may be suspended or extended and by whom. Statutory and regulatory periods are never
+edited; what CBP grants in practice is a separate, audited *agency extension* on the few
+periods where practice allows one. Nothing here touches the database: the project's extra
+closures reach ``BusinessCalendar`` as a set of dates.
+
+Counting: the start date is day 0. Calendar days add days; calendar months add months and
+clamp to the end of a shorter month (Nov 30 + 3 months = Feb 28, or Feb 29 in a leap year);
+years clamp Feb 29 to Feb 28; US federal business days skip Saturdays, Sundays, federal
+holidays as observed (the ``holidays`` package) and the extra closures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+# Calendars
+CALENDAR_DAYS = "calendar_days"
+CALENDAR_MONTHS = "calendar_months"
+CALENDAR_YEARS = "calendar_years"
+BUSINESS_DAYS = "business_days"
+CALENDAR_LABELS = {
+    CALENDAR_DAYS: "calendar days",
+    CALENDAR_MONTHS: "calendar months",
+    CALENDAR_YEARS: "years",
+    BUSINESS_DAYS: "US federal business days",
+}
+
+# Clock kinds (the keys of RULES; also the ``Clock.kind`` values)
+DECISION = "decision"
+NOTICE = "notice"
+DEEMED_EXCLUSION = "deemed_exclusion"
+RESPONSE = "response"
+ADMISSIBILITY = "admissibility"
+ABANDONMENT = "abandonment"
+PROTEST_FILING = "protest_filing"
+PROTEST_DECISION = "protest_decision"
+FURTHER_REVIEW = "further_review"
+ACCELERATED_DISPOSITION = "accelerated_disposition"
+EXCLUSION_PROTEST = "exclusion_protest"
+PETITION = "petition"
+CLAIM_BOND = "claim_bond"
+CONGRESS_REPORT = "congress_report"
+CIVIL_ACTION = "civil_action"
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    label: str
+    citation: str
+    start_event: str
+    length: int
+    calendar: str
+    # Statutory and regulatory periods are never suspended or extended.
+    statutory: bool = True
+    # Who may grant an agency extension in practice ("" = nobody).
+    extended_by: str = ""
+    # What happens when the period ends without the act.
+    consequence: str = ""
+
+    @property
+    def extendable(self) -> bool:
+        return bool(self.extended_by)
+
+    @property
+    def period(self) -> str:
+        unit = CALENDAR_LABELS[self.calendar]
+        if self.length == 1 and unit.endswith("s"):
+            unit = unit[:-1]
+        return f"{self.length} {unit}"
+
+
+RULES: dict[str, Rule] = {
+    r.kind: r
+    for r in (
+        Rule(
+            DECISION,
+            "Decision to release or detain",
+            "19 U.S.C. 1499(c)(1); 19 CFR 151.16(b)",
+            "presentation for examination",
+            5,
+            BUSINESS_DAYS,
+            consequence="goods not released in this period are detained merchandise",
+        ),
+        Rule(
+            NOTICE,
+            "Notice of detention to the importer",
+            "19 U.S.C. 1499(c)(2); 19 CFR 151.16(c)",
+            "decision to detain",
+            5,
+            BUSINESS_DAYS,
+        ),
+        Rule(
+            DEEMED_EXCLUSION,
+            "Final admissibility decision",
+            "19 U.S.C. 1499(c)(5)(A); 19 CFR 151.16",
+            "presentation for examination",
+            30,
+            CALENDAR_DAYS,
+            consequence="no decision in this period is treated as a decision to exclude",
+        ),
+        Rule(
+            RESPONSE,
+            "Importer's documentation",
+            "CBP practice (UFLPA Operational Guidance; CBP Pub. 1793-0522)",
+            "detention notice",
+            30,
+            CALENDAR_DAYS,
+            statutory=False,
+            extended_by="CBP (discretionary extension on the importer's request)",
+        ),
+        Rule(
+            ADMISSIBILITY,
+            "Proof of admissibility",
+            "19 CFR 12.43",
+            "date of importation",
+            3,
+            CALENDAR_MONTHS,
+            consequence="without timely proof the goods are excluded (WRO) or seized (Finding), 19 CFR 12.44",
+        ),
+        Rule(
+            ABANDONMENT,
+            "Export before abandonment",
+            "19 CFR 12.44(a)",
+            "exclusion notice",
+            60,
+            CALENDAR_DAYS,
+            consequence="deemed abandoned and destroyed unless exported or a protest is pending",
+        ),
+        Rule(
+            PROTEST_FILING,
+            "Protest of the exclusion",
+            "19 U.S.C. 1514(c)(3)",
+            "decision to exclude",
+            180,
+            CALENDAR_DAYS,
+        ),
+        Rule(
+            PROTEST_DECISION,
+            "Decision on the protest",
+            "19 U.S.C. 1515(a)",
+            "filing of the protest",
+            2,
+            CALENDAR_YEARS,
+        ),
+        Rule(
+            FURTHER_REVIEW,
+            "Decision on an application for further review",
+            "19 U.S.C. 1515(a)",
+            "filing of the application",
+            30,
+            CALENDAR_DAYS,
+        ),
+        Rule(
+            ACCELERATED_DISPOSITION,
+            "Accelerated disposition of the protest",
+            "19 U.S.C. 1515(b)",
+            "mailing of the request",
+            30,
+            CALENDAR_DAYS,
+            consequence="deemed denied on the 30th day",
+        ),
+        Rule(
+            EXCLUSION_PROTEST,
+            "Decision on a protest of an exclusion",
+            "19 U.S.C. 1499(c)(5)(B)",
+            "filing of the protest",
+            30,
+            CALENDAR_DAYS,
+            consequence="deemed denied on the 30th day",
+        ),
+        Rule(
+            PETITION,
+            "Petition for relief from the seizure",
+            "19 CFR 171.2",
+            "mailing of the notice of seizure",
+            30,
+            CALENDAR_DAYS,
+            statutory=False,
+            extended_by="Fines, Penalties and Forfeitures Officer (19 CFR 171.2(c))",
+        ),
+        Rule(
+            CLAIM_BOND,
+            "Claim and cost bond",
+            "19 CFR 162.45",
+            "first publication of the notice of seizure",
+            20,
+            CALENDAR_DAYS,
+            consequence="summary forfeiture",
+        ),
+        Rule(
+            CONGRESS_REPORT,
+            "Report to Congress and the public on the exception",
+            "UFLPA sec. 3(c)",
+            "determination of the exception",
+            30,
+            CALENDAR_DAYS,
+        ),
+        Rule(
+            CIVIL_ACTION,
+            "Civil action in the Court of International Trade",
+            "28 U.S.C. 2636(a)",
+            "notice of denial of the protest",
+            180,
+            CALENDAR_DAYS,
+        ),
+    )
+}
+
+
+# Periods the importer (or claimant) must meet; the others bind CBP.
+IMPORTER_KINDS = (RESPONSE, ADMISSIBILITY, ABANDONMENT, PROTEST_FILING, PETITION, CLAIM_BOND, CIVIL_ACTION)
+
+
+def rule(kind: str) -> Rule:
+    try:
+        return RULES[kind]
+    except KeyError:
+        raise ValueError(f"unknown clock kind {kind!r}") from None
+
+
+# -- business days ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _federal_holidays(year: int, eo_closures: bool) -> frozenset[dt.date]:
+    # "government" adds days federal offices closed by executive order (Christmas Eve, days of mourning).
+    categories = ("public", "government") if eo_closures else ("public",)
+    return frozenset(holidays.US(years=year, categories=categories, observed=True).keys())
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """US federal business days: no weekends, no federal holidays as observed, no extra closures."""
+
+    closures: frozenset[dt.date] = frozenset()
+    eo_closures: bool = False
+
+    def is_business_day(self, day: dt.date) -> bool:
+        return (
+            day.weekday() < 5 and day not in _federal_holidays(day.year, self.eo_closures) and day not in self.closures
+        )
+
+    def add(self, start: dt.date, days: int) -> dt.date:
+        day, left = start, days
+        while left > 0:
+            day += dt.timedelta(days=1)
+            if self.is_business_day(day):
+                left -= 1
+        return day
+
+
+FEDERAL = BusinessCalendar()
+
+
+def add_period(start: dt.date, length: int, calendar: str, *, business: BusinessCalendar = FEDERAL) -> dt.date:
+    if calendar == CALENDAR_DAYS:
+        return start + dt.timedelta(days=length)
+    if calendar == CALENDAR_MONTHS:
+        return start + relativedelta(months=length)
+    if calendar == CALENDAR_YEARS:
+        return start + relativedelta(years=length)
+    if calendar == BUSINESS_DAYS:
+        return business.add(start, length)
+    raise ValueError(f"unknown calendar {calendar!r}")
+
+
+def due_date(kind: str, start: dt.date, *, business: BusinessCalendar = FEDERAL) -> dt.date:
+    """The last day of the period that starts on ``start`` (day 0); the act is in time on that day."""
+    r = rule(kind)
+    return add_period(start, r.length, r.calendar, business=business)
+
+
+def calendar_from(closures: Iterable[dt.date], *, eo_closures: bool) -> BusinessCalendar:
+    return BusinessCalendar(closures=frozenset(closures), eo_closures=eo_closures)
+
+
+# -- other amounts ---------------------------------------------------------------------------------------
+
+# 19 CFR 162.45 as last checked (2002 edition): the lower of $5,000 or 10 % of value, at least $250.
+DEFAULT_COST_BOND = {"cap": Decimal("5000"), "rate": Decimal("0.10"), "floor": Decimal("250")}
+
+
+def cost_bond(value: Decimal, *, cap: Decimal, rate: Decimal, floor: Decimal) -> Decimal:
+    """19 CFR 162.45: the claimant's cost bond for the goods' ``value``."""
+    amount = min(cap, (value * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return max(floor, amount)
+
+
+# Regimes whose detentions run on the 30-day deemed exclusion of 19 U.S.C. 1499(c)(5)(A). CBP Pub.
+# 1790-0522 puts UFLPA detentions under 19 CFR 151.16 and WRO detentions under 12.42(e)/12.43, whose
+# 3-month proof period governs instead; CAATSA is not addressed (a setting, SECTION307_DEEMED_EXCLUSION_REGIMES).
+DEFAULT_DEEMED_EXCLUSION_REGIMES = ("uflpa",)
+
+# The conditions of a UFLPA sec. 3(b) exception: all three must hold.
+UFLPA_EXCEPTION_CONDITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "complied_with_guidance",
+        "The importer of record fully complied with the guidance of sec. 2(d)(6) and any regulations "
+        "implementing it (UFLPA sec. 3(b)(1)(A))",
+    ),
+    (
+        "answered_all_inquiries",
+        "The importer completely and substantively responded to all inquiries for information from "
+        "the Commissioner (UFLPA sec. 3(b)(1)(B))",
+    ),
+    (
+        "clear_and_convincing",
+        "Clear and convincing evidence shows the goods were not mined, produced or manufactured wholly "
+        "or in part by forced labor (UFLPA sec. 3(b)(2))",
+    ),
+)
+
+# The CAATSA sec. 302A(b) test (22 U.S.C. 9241a(b)): one finding on clear and convincing evidence.
+CAATSA_EXCEPTION_CONDITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "not_convict_forced_indentured",
+        "Clear and convincing evidence shows the goods were not produced with convict labor, forced labor, "
+        "or indentured labor under penal sanctions (22 U.S.C. 9241a(b))",
+    ),
+)

@@ -1,0 +1,174 @@
+"""Work items from the legal path of a detention, for the port officer, headquarters and the importer.
+
+Computed from the records' dates when read (``ports.law`` and the clocks' states), so a missed
+background run delays nothing: a deemed exclusion or an abandonment the daily task has not yet
+recorded still shows as due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from section307.core.queue import WorkItem
+from section307.ports import law
+from section307.ports.calendars import business_calendar
+from section307.ports.models import Clock, Determination, Protest
+from section307.ports.permissions import is_trade_user
+from section307.ports.services import clock_state
+
+# What each period asks of the port when it is running (CBP's own deadlines) or has ended.
+_PORT_RUNNING = {
+    law.DECISION: "Decide whether to release or detain",
+    law.NOTICE: "Send the detention notice",
+    law.DEEMED_EXCLUSION: "Reach a final admissibility decision, or the goods are deemed excluded",
+}
+_PORT_ENDED = {
+    law.ADMISSIBILITY: "The proof period ended: exclude (WRO) or seize (Finding) unless timely proof is under review",
+    law.RESPONSE: "The importer's documentation period ended",
+    law.ABANDONMENT: "Record the abandonment unless the goods were exported or a protest is pending",
+}
+_IMPORTER = {
+    law.ADMISSIBILITY: "Submit proof of admissibility",
+    law.RESPONSE: "Submit your documentation",
+    law.ABANDONMENT: "Export the goods or protest, or they are deemed abandoned",
+    law.PROTEST_FILING: "You may protest the exclusion until",
+    law.PETITION: "Petition for relief from the seizure",
+    law.CLAIM_BOND: "File a claim and cost bond",
+    law.CIVIL_ACTION: "You may contest the protest denial in court until",
+}
+
+
+def _detention_url(clock: Clock, staff: bool) -> str:
+    if clock.detention_id is None:
+        return reverse("ports:entry_detail", args=[clock.entry.entry_number])
+    return reverse("ports:detention_detail" if staff else "trade:detention_detail", args=[clock.detention_id])
+
+
+def _clock_item(clock: Clock, state: Any, why: str, *, staff: bool, priority: int) -> WorkItem:
+    return WorkItem(
+        kind=f"detention.{clock.kind}",
+        title=f"Entry {clock.entry.entry_number}: {clock.get_kind_display()}",
+        why=f"{why} ({clock.rule.period} from the {clock.start_event}, {clock.citation})",
+        url=_detention_url(clock, staff),
+        due=state.due,
+        rule=clock.citation,
+        priority=priority + (10 if state.overdue else 0),
+        ref=f"ports.clock:{clock.pk}",
+    )
+
+
+def _clocks(qs: Any) -> Iterator[Clock]:
+    yield from qs.select_related("entry", "detention").prefetch_related("suspensions", "extensions")
+
+
+def port_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
+    business = business_calendar()
+    kinds = [*_PORT_RUNNING, *_PORT_ENDED]
+    for clock in _clocks(Clock.objects.filter(running=True, kind__in=kinds)):
+        state = clock_state(clock, today=today, business=business)
+        if clock.kind in _PORT_RUNNING:
+            yield _clock_item(clock, state, _PORT_RUNNING[clock.kind], staff=True, priority=5)
+        elif state.overdue:
+            pending = (
+                clock.kind == law.ABANDONMENT
+                and Protest.objects.filter(entry_id=clock.entry_id, status=Protest.Status.PENDING).exists()
+            )
+            if not pending:
+                yield _clock_item(clock, state, _PORT_ENDED[clock.kind], staff=True, priority=3)
+    effective = Determination.objects.filter(
+        status=Determination.Status.EFFECTIVE, carried_out_at__isnull=True
+    ).select_related("detention__entry")
+    for d in effective:
+        if not d.detention.is_open and d.detention.status != "excluded":
+            continue
+        yield WorkItem(
+            kind="detention.carry_out",
+            title=f"Entry {d.detention.entry.entry_number}: headquarters determination to carry out",
+            why=f"{d.get_kind_display()}: {d.outcome_label}; record the port's decision",
+            url=reverse("ports:detention_detail", args=[d.detention_id]),
+            due=d.effective_on,
+            rule="19 CFR 12.44",
+            priority=8,
+            ref=f"ports.determination:{d.pk}",
+        )
+
+
+def hq_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
+    awaiting = Determination.objects.filter(status=Determination.Status.AWAITING_CONCURRENCE).exclude(proposed_by=user)
+    for d in awaiting.select_related("detention__entry", "proposed_by"):
+        yield WorkItem(
+            kind="hq.concurrence",
+            title=f"Entry {d.detention.entry.entry_number}: {d.get_kind_display()}",
+            why=f'{d.proposed_by} proposed "{d.outcome_label}"; a second reviewer must concur before it takes effect',
+            url=reverse("hq:determination", args=[d.pk]),
+            due=None,
+            rule="two-person review",
+            priority=6,
+            ref=f"ports.determination:{d.pk}",
+        )
+    business = business_calendar()
+    protests = Protest.objects.filter(status=Protest.Status.PENDING).exclude(
+        determinations__status=Determination.Status.AWAITING_CONCURRENCE
+    )
+    for protest in protests.select_related("entry"):
+        deadline = (
+            Clock.objects.filter(entry=protest.entry, running=True)
+            .filter(Q(kind=law.ACCELERATED_DISPOSITION) | Q(kind=law.EXCLUSION_PROTEST) | Q(kind=law.PROTEST_DECISION))
+            .order_by("due_date")
+            .first()
+        )
+        state = clock_state(deadline, today=today, business=business) if deadline else None
+        yield WorkItem(
+            kind="hq.protest",
+            title=f"Entry {protest.entry.entry_number}: protest of the exclusion",
+            why="Decide the protest"
+            + (f" ({deadline.get_kind_display()}, {deadline.citation})" if deadline else "")
+            + (": deemed denied if not decided" if deadline and deadline.kind != law.PROTEST_DECISION else ""),
+            url=reverse("hq:protest", args=[protest.pk]),
+            due=state.due if state else None,
+            rule=deadline.citation if deadline else "19 U.S.C. 1515(a)",
+            priority=7,
+            ref=f"ports.protest:{protest.pk}",
+        )
+    for clock in _clocks(Clock.objects.filter(running=True, kind=law.CONGRESS_REPORT)):
+        state = clock_state(clock, today=today, business=business)
+        yield WorkItem(
+            kind="hq.congress_report",
+            title=f"Entry {clock.entry.entry_number}: report on the UFLPA exception",
+            why="Report the exception to the congressional committees and the public, identifying the good "
+            "and the evidence considered",
+            url=reverse("hq:home"),
+            due=state.due,
+            rule=clock.citation,
+            priority=4,
+            ref=f"ports.clock:{clock.pk}",
+        )
+
+
+def importer_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
+    business = business_calendar()
+    clocks = Clock.objects.filter(
+        running=True, kind__in=list(_IMPORTER), entry__organization_id=user.organization_id
+    ).exclude(detention__isnull=True)
+    for clock in _clocks(clocks):
+        state = clock_state(clock, today=today, business=business)
+        yield _clock_item(clock, state, _IMPORTER[clock.kind], staff=False, priority=5)
+
+
+def queue_items(user: Any, now: dt.datetime) -> Iterable[WorkItem]:
+    """The ``core.queue`` provider: each role's items from the legal path of its detentions."""
+    today = timezone.localdate(now)
+    items: list[WorkItem] = []
+    if user.has_perm("ports.decide_detention"):
+        items.extend(port_items(user, today))
+    if user.has_perm("ports.review_detention"):
+        items.extend(hq_items(user, today))
+    if is_trade_user(user):
+        items.extend(importer_items(user, today))
+    return items
