@@ -126,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "work:queue"
 LOGOUT_REDIRECT_URL = "core:home"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -210,6 +210,7 @@ LOGGING = {
 # --- Cases (section307.cases) -------------------------------------------------------------
 # Largest evidence file accepted, in bytes.
 CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("SECTION307_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
+
 
 # --- Allegations (section307.allegations) ---------------------------------------------------
 # Fernet keys (comma-separated, newest first) encrypt reporter identities and evidence files at rest;

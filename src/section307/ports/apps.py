@@ -36,6 +36,9 @@ class PortsConfig(AppConfig):
             NAV_ITEMS.insert(-1, NavItem("Port", "ports:queue", permission="ports.view_entry"))
         if "section307.ports.demo.demo_step" not in STEPS:
             STEPS.append("section307.ports.demo.demo_step")
+        from section307.ports.queue import register_providers
+
+        register_providers()
         post_save.connect(order_event_saved, sender=OrderEvent, dispatch_uid="section307.ports.rescreen")
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.core.audit import actor_label, audit_record
+from section307.core.errors import NotPermitted
 from section307.orders.models import EnforcementOrder
 from section307.ports import clocks as rules
 from section307.ports import images as photo
@@ -766,16 +767,37 @@ def entries_rescreen(
 # -- API tokens ------------------------------------------------------------------------------------------
 
 
+def may_use_api(user: Any) -> bool:
+    """Trade users, filers and staff in any role use the API; a bare account does not."""
+    from section307.accounts.roles import user_roles
+
+    return bool(getattr(user, "is_active", False) and (user_roles(user) or user.has_perm("ports.file_entry")))
+
+
 @transaction.atomic
 def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str]:
-    """A new token for a filer; returns the secret once (only its digest is stored)."""
-    if not user.has_perm("ports.file_entry"):
-        raise PortsError("the user may not file entries")
-    if actor != user and not getattr(actor, "is_staff", False):
-        raise PortsError("only administrators may create tokens for others")
+    """A new API token for ``user`` (their own, or any user's by an administrator or the console
+    command, which acts as the system); returns the secret once: only its digest is stored."""
+    if actor is not None and actor != user and not getattr(actor, "is_staff", False):
+        raise NotPermitted("Only administrators create tokens for other users.")
+    if not may_use_api(user):
+        raise NotPermitted(f"{user.get_username()} has no role that uses the API.")
     secret = "s307_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name.strip()[:100] or "API token", prefix=secret[:12], digest=photo.sha256(secret.encode())
     )
     audit_record(actor=actor, action="api_token.create", target=token, data={"user": user.get_username()})
     return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke a token at once (its owner, or an administrator); revoking twice changes nothing."""
+    if actor is not None and token.user_id != actor.pk and not getattr(actor, "is_staff", False):
+        raise NotPermitted("Only the token's owner or an administrator revokes it.")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoke", target=token, data={"user": token.user.get_username()})
+    return token

@@ -15,9 +15,10 @@ class TradeConfig(AppConfig):
         from django.apps import apps
 
         if apps.is_installed("section307.cases"):
-            from section307.cases.signals import order_change_request_decided
-            from section307.trade.receivers import on_change_request_decided
+            from section307.cases.signals import order_change_request_decided, petition_info_requested
+            from section307.trade.receivers import on_change_request_decided, on_petition_info_requested
 
             order_change_request_decided.connect(on_change_request_decided, dispatch_uid="trade.case_decision")
+            petition_info_requested.connect(on_petition_info_requested, dispatch_uid="trade.petition_question")
         if not any(i.url_name == "trade:home" for i in NAV_ITEMS):
             NAV_ITEMS.insert(-1, NavItem("Importer portal", "trade:home", permission="trade.use_portal"))
