@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from section307.ports import clocks as rules
 from section307.ports.models import Clock, Detention, Entry, EntryLine, Notice, RescreenRun, TimelineEvent
-from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
+from section307.ports.permissions import detentions_visible_to, entries_visible_to, entry_access_q, is_port_staff
 from section307.ports.services import clock_state, soon_days
 
 
@@ -127,10 +127,12 @@ def clocks_due(*, user: Any, today: dt.date | None = None) -> list[ClockRow]:
 
 
 def notices_for(*, user: Any) -> QuerySet[Notice]:
+    """The organization's notices, and a broker's notices on the entries delegated to it."""
     org = getattr(user, "organization_id", None)
     if org is None:
         return Notice.objects.none()
-    return Notice.objects.filter(organization_id=org).select_related("entry")
+    delegated = Q(entry__isnull=False) & entry_access_q(org, prefix="entry__")
+    return Notice.objects.filter(Q(organization_id=org) | delegated).select_related("entry")
 
 
 def rescreen_runs() -> QuerySet[RescreenRun]:

@@ -601,11 +601,11 @@ def detention_mark_submitted(*, actor: Any, detention: Detention, summary: str) 
 @transaction.atomic
 def detention_elect_export(*, actor: Any, detention: Detention, note: str = "") -> Detention:
     """The importer elects to export the goods instead of proving admissibility."""
-    from section307.ports.permissions import can_act_for_detention
+    from section307.ports.permissions import acting_for, can_act_for_detention
 
-    detention = Detention.objects.select_for_update().select_related("entry").get(pk=detention.pk)
+    detention = Detention.objects.select_for_update().select_related("entry__organization").get(pk=detention.pk)
     if not can_act_for_detention(actor, detention):
-        raise PortsError("only the importer of record may elect to export")
+        raise PortsError("only the importer of record (or its broker) may elect to export")
     if detention.status not in (Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED):
         raise PortsError("the goods can no longer be exported")
     if detention.export_elected_at is not None:
@@ -619,7 +619,12 @@ def detention_elect_export(*, actor: Any, detention: Detention, note: str = "") 
         actor=actor,
         shared=True,
     )
-    audit_record(actor=actor, action="detention.elect_export", target=detention, data={"note": note})
+    audit_record(
+        actor=actor,
+        action="detention.elect_export",
+        target=detention,
+        data={"note": note, **acting_for(actor, detention.entry)},
+    )
     return detention
 
 
@@ -658,7 +663,10 @@ def notice_create(*, organization: Organization, entry: Entry | None, kind: str,
 
 @transaction.atomic
 def notice_mark_read(*, actor: Any, notice: Notice) -> Notice:
-    if notice.organization_id != getattr(actor, "organization_id", None):
+    from section307.ports.permissions import can_act_for_entry
+
+    own = notice.organization_id == getattr(actor, "organization_id", None)
+    if not own and not (notice.entry is not None and can_act_for_entry(actor, notice.entry)):
         raise PortsError("not your organization's notice")
     if notice.read_at is None:
         notice.read_at = timezone.now()

@@ -20,5 +20,8 @@ class TradeConfig(AppConfig):
 
             order_change_request_decided.connect(on_change_request_decided, dispatch_uid="trade.case_decision")
             petition_info_requested.connect(on_petition_info_requested, dispatch_uid="trade.petition_question")
+        from section307.trade.queue import register_providers
+
+        register_providers()
         if not any(i.url_name == "trade:home" for i in NAV_ITEMS):
             NAV_ITEMS.insert(-1, NavItem("Importer portal", "trade:home", permission="trade.use_portal"))

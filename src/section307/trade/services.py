@@ -64,6 +64,14 @@ def _petition_answer(*, actor: Any, petition_id: int, answer: str) -> None:
         petition_answer(actor=actor, petition=petition, answer=answer)
 
 
+def _orgs(actor: Any, request: TradeRequest) -> dict[str, str]:
+    """Both organizations for the audit trail: who acted, and for whom."""
+    return {
+        "acting_organization": getattr(getattr(actor, "organization", None), "name", ""),
+        "for_organization": request.organization.name,
+    }
+
+
 def _editable(actor: Any, request: TradeRequest) -> None:
     if not can_edit_request(actor, request):
         raise PermissionDenied("This request belongs to another organization.")
@@ -101,10 +109,19 @@ def request_create(
         if not order.is_enforced:
             raise TradeError(f"{order.reference} is not in force", "order")
         detention = None
+    # A broker files for the importer of record: the request is the importer's, filed by the broker.
+    for_org = detention.entry.organization if detention is not None and detention.entry.organization else None
     request = TradeRequest.objects.create(
-        organization=actor.organization, kind=kind, detention=detention, order=order, created_by=actor
+        organization=for_org or actor.organization,
+        acting_organization=actor.organization,
+        kind=kind,
+        detention=detention,
+        order=order,
+        created_by=actor,
     )
-    audit_record(actor=actor, action="trade_request.create", target=request, data={"kind": kind})
+    audit_record(
+        actor=actor, action="trade_request.create", target=request, data={"kind": kind, **_orgs(actor, request)}
+    )
     return request
 
 
@@ -131,7 +148,7 @@ def request_update(
         request.proposed_change = proposed_change.strip()
         fields += ["ilo_answers", "grounds", "proposed_change"]
     request.save(update_fields=fields)
-    audit_record(actor=actor, action="trade_request.update", target=request)
+    audit_record(actor=actor, action="trade_request.update", target=request, data=_orgs(actor, request))
     return request
 
 
@@ -185,7 +202,10 @@ def document_add(
     doc.file.save("document.bin", ContentFile(data), save=False)
     doc.save()
     audit_record(
-        actor=actor, action="trade_document.add", target=doc, data={"sha256": checked.sha256, "category": category}
+        actor=actor,
+        action="trade_document.add",
+        target=doc,
+        data={"sha256": checked.sha256, "category": category, **_orgs(actor, request)},
     )
     return doc
 
@@ -258,7 +278,9 @@ def request_submit(*, actor: Any, request: TradeRequest) -> RequestVersion:
         )
     elif request.kind in ORDER_KINDS:
         order_change_request_forward(actor=actor, request=request)
-    audit_record(actor=actor, action="trade_request.submit", target=request, data={"version": number})
+    audit_record(
+        actor=actor, action="trade_request.submit", target=request, data={"version": number, **_orgs(actor, request)}
+    )
     return version
 
 
@@ -421,7 +443,7 @@ def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> Request
             actor=actor,
             shared=True,
         )
-    audit_record(actor=actor, action="trade_request.answer", target=request)
+    audit_record(actor=actor, action="trade_request.answer", target=request, data=_orgs(actor, request))
     return message
 
 
@@ -432,7 +454,7 @@ def request_withdraw(*, actor: Any, request: TradeRequest) -> TradeRequest:
     _move(request, "withdraw", actor)
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at", "updated_at"])
-    audit_record(actor=actor, action="trade_request.withdraw", target=request)
+    audit_record(actor=actor, action="trade_request.withdraw", target=request, data=_orgs(actor, request))
     return request
 
 
