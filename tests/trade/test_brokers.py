@@ -103,3 +103,15 @@ def test_portal_page_grants_and_revokes(registry: Any, importers: Any, broker: U
     other = Client()
     other.force_login(importers[1])
     assert other.post(reverse("trade:broker_revoke", args=[grant.pk])).status_code == 404
+
+
+def test_broker_queue_shows_the_importers_notices_on_delegated_entries(
+    registry: Any, importers: Any, broker: User, file_entry: Callable[..., Entry], officer: User
+) -> None:
+    from section307.core.queue import queue_for
+
+    _detained(file_entry, officer)  # the detention notice goes to the importer of record
+    assert [i.kind for i in queue_for(importers[0])].count("notice.unread") == 1
+    assert "notice.unread" not in [i.kind for i in queue_for(broker)]
+    entry_access_grant(actor=importers[0], broker=broker.organization)
+    assert "notice.unread" in [i.kind for i in queue_for(broker)]

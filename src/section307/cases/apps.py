@@ -25,8 +25,10 @@ class CasesConfig(AppConfig):
         if not any(item.url_name == "petitions:list" for item in NAV_ITEMS):
             NAV_ITEMS.insert(-1, NavItem("Petitions", "petitions:list", permission="cases.decide_petition"))
         from section307.cases.queue import register_providers
+        from section307.core.scheduler import register_daily
 
         register_providers()
+        register_daily("cases.remind_overdue_tasks", "section307.cases.tasks.remind_overdue_tasks")
         if not any(item.url_name == "cases:dashboard" for item in NAV_ITEMS):
             NAV_ITEMS.insert(1, NavItem("Cases", "cases:dashboard", permission="cases.view_case"))
         if "section307.cases.demo.demo_cases" not in STEPS:

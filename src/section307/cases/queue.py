@@ -21,12 +21,20 @@ PETITION_RULE = "CBP WRO Modification/Revocation Processes Overview (2021)"
 
 
 def tasks_due(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
-    """Analysts and supervisors: their open tasks on open cases, due soonest first."""
+    """Analysts and supervisors: their open tasks on open cases that are due within the soon-due
+    window (``SECTION307_CLOCK_SOON_DAYS``) or overdue, have no date, or approve a proposal that
+    awaits it; computed from ``now``."""
     if not user.has_perm("cases.work_case"):
         return
+    from django.conf import settings
+    from django.db.models import Q
+
     today = timezone.localdate(now)
+    horizon = today + dt.timedelta(days=int(getattr(settings, "SECTION307_CLOCK_SOON_DAYS", 7)))
     tasks = (
         CaseTask.objects.filter(assignee=user, status=CaseTask.Status.OPEN)
+        # An approval task is actionable as soon as the proposal awaits approval, whatever its date.
+        .filter(Q(due_date__isnull=True) | Q(due_date__lte=horizon) | Q(gate="approval", case__phase=Phase.DECISION))
         .exclude(case__phase=Phase.CLOSED)
         .filter(case__in=perms.visible_cases(user))
         .select_related("case")

@@ -63,7 +63,7 @@ class ExportForm(UswdsForm):
 
 
 class BrokerGrantForm(UswdsForm):
-    broker = forms.ModelChoiceField(queryset=None, label="Customs broker")  # type: ignore[arg-type]
+    broker: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label="Customs broker")  # type: ignore[arg-type]
     scope = forms.ChoiceField(
         choices=[("all", "All our entries"), ("some", "Only the entries listed below")],
         widget=forms.RadioSelect,
