@@ -335,3 +335,21 @@ def test_headquarters_question_reaches_the_portal_and_the_answer_returns(
     req.refresh_from_db()
     assert req.status == TradeRequest.Status.SUBMITTED
     assert petition.status == "under_review" and petition.info_answer == "Long Beach only"
+    assert list(req.messages.values_list("kind", flat=True)) == ["question", "answer"]  # answered once
+
+
+def test_answer_on_the_petition_page_reaches_the_waiting_portal_request(
+    registry: Any, importers: Any, make_user: Any
+) -> None:
+    from section307.accounts import roles
+    from section307.cases.models import OrderChangeRequest
+    from section307.cases.services import petition_answer, petition_request_info
+
+    user = importers[0]
+    req = _submitted_revocation(user, registry)
+    petition = OrderChangeRequest.objects.get()
+    petition_request_info(actor=make_user(roles.HQ_REVIEWER), petition=petition, question="Which ports?")
+    petition_answer(actor=user, petition=petition, answer="Savannah")
+    req.refresh_from_db()
+    assert req.status == TradeRequest.Status.SUBMITTED
+    assert req.messages.filter(kind="answer").get().body == "Savannah"

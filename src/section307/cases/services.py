@@ -39,7 +39,7 @@ from section307.cases.models import (
     StakeholderEngagement,
     TaskComment,
 )
-from section307.cases.signals import order_change_request_decided, petition_info_requested
+from section307.cases.signals import order_change_request_decided, petition_answered, petition_info_requested
 from section307.core.audit import actor_label, audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.lifecycle import TransitionNotAllowed
@@ -1146,6 +1146,7 @@ def petition_answer(*, actor: Any, petition: OrderChangeRequest, answer: str) ->
     petition.info_answer = answer
     petition.save(update_fields=["status", "info_answer", "updated_at"])
     audit_record(actor=actor, action="order.petition_answer", target=petition.order, data={"petition": petition.pk})
+    petition_answered.send(sender=OrderChangeRequest, petition=petition, actor=actor)
     return petition
 
 

@@ -411,6 +411,8 @@ def task_action(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     except ValidationError as exc:
         for e in _errors(exc):
             messages.error(request, e)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
     return redirect(f"{case_url(case)}#task-{task.pk}")
 
 

@@ -15,11 +15,20 @@ class TradeConfig(AppConfig):
         from django.apps import apps
 
         if apps.is_installed("section307.cases"):
-            from section307.cases.signals import order_change_request_decided, petition_info_requested
-            from section307.trade.receivers import on_change_request_decided, on_petition_info_requested
+            from section307.cases.signals import (
+                order_change_request_decided,
+                petition_answered,
+                petition_info_requested,
+            )
+            from section307.trade.receivers import (
+                on_change_request_decided,
+                on_petition_answered,
+                on_petition_info_requested,
+            )
 
             order_change_request_decided.connect(on_change_request_decided, dispatch_uid="trade.case_decision")
             petition_info_requested.connect(on_petition_info_requested, dispatch_uid="trade.petition_question")
+            petition_answered.connect(on_petition_answered, dispatch_uid="trade.petition_answer")
         from section307.trade.queue import register_providers
 
         register_providers()

@@ -17,6 +17,12 @@ def on_change_request_decided(sender: Any, *, request: Any, actor: Any, **kwargs
     )
 
 
+def on_petition_answered(sender: Any, *, petition: Any, actor: Any, **kwargs: Any) -> None:
+    from section307.trade.services import request_record_petition_answer
+
+    request_record_petition_answer(actor=actor, change_request_id=petition.pk, answer=petition.info_answer)
+
+
 def on_petition_info_requested(sender: Any, *, petition: Any, actor: Any, **kwargs: Any) -> None:
     from section307.trade.services import request_record_petition_question
 

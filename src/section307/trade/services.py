@@ -389,6 +389,21 @@ def request_record_petition_question(*, actor: Any, change_request_id: int, ques
 
 
 @transaction.atomic
+def request_record_petition_answer(*, actor: Any, change_request_id: int, answer: str) -> int:
+    """The petitioner answered headquarters on the petition page: the waiting portal request takes it."""
+    count = 0
+    for request in TradeRequest.objects.select_for_update().filter(
+        change_request_id=change_request_id, status=TradeRequest.Status.INFO_REQUESTED
+    ):
+        RequestMessage.objects.create(request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=actor)
+        _move(request, "answer", actor)
+        request.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="trade_request.answer", target=request, data=_orgs(actor, request))
+        count += 1
+    return count
+
+
+@transaction.atomic
 def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestMessage:
     """A port officer asks the importer for more information."""
     if not actor.has_perm("ports.decide_detention"):
