@@ -75,6 +75,7 @@ def test_petition_against_a_listed_order_walks_importer_hq_and_port(page: Any, w
     page.wait_for_url("**/queue/")
     expect(page.get_by_role("heading", name="Your work")).to_be_visible()
     page.goto(f"/petitions/new/?order={order.reference}")
+    check_accessibility(page)
     page.select_option("#pet-kind", "revoke")
     page.select_option("#pet-ground", "not_imported")
     page.fill("#pet-grounds", "Harborline stopped buying garments from Hetian Taida in 2024.")

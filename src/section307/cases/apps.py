@@ -33,3 +33,5 @@ class CasesConfig(AppConfig):
             NAV_ITEMS.insert(1, NavItem("Cases", "cases:dashboard", permission="cases.view_case"))
         if "section307.cases.demo.demo_cases" not in STEPS:
             STEPS.append("section307.cases.demo.demo_cases")
+        if "section307.cases.demo.demo_petitions" not in STEPS:
+            STEPS.append("section307.cases.demo.demo_petitions")
