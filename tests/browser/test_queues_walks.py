@@ -87,6 +87,10 @@ def test_petition_against_a_listed_order_walks_importer_hq_and_port(page: Any, w
 
     sign_in(page, hq.username, PASSWORD)
     page.wait_for_url("**/queue/")
+    page.get_by_role("link", name="Petitions", exact=True).click()
+    expect(page.get_by_test_id("petition-queue")).to_contain_text(order.reference)
+    check_accessibility(page)
+    page.goto("/queue/")
     page.get_by_role("link", name=f"against {order.reference}").click()
     expect(page.get_by_test_id("petition-detentions")).to_contain_text(entry_number)
     page.get_by_role("button", name="Take for review").click()
