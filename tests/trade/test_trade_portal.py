@@ -315,19 +315,26 @@ def test_headquarters_decision_reaches_the_importers_request(
     assert registry["wro"].status == ("revoked" if grant else "active")
 
 
-def test_headquarters_question_reaches_the_portal_and_the_answer_returns(
-    registry: Any, importers: Any, make_user: Any
-) -> None:
+def _asked(user: Any, registry: Any, make_user: Any) -> tuple[TradeRequest, Any]:
+    """A revocation request filed as a petition, on which headquarters asked a question."""
     from section307.accounts import roles
     from section307.cases.models import OrderChangeRequest
     from section307.cases.services import petition_request_info
-    from section307.ports.models import Notice
 
-    user = importers[0]
     req = _submitted_revocation(user, registry)
     petition = OrderChangeRequest.objects.get()
     petition_request_info(actor=make_user(roles.HQ_REVIEWER), petition=petition, question="Which ports?")
     req.refresh_from_db()
+    return req, petition
+
+
+def test_headquarters_question_reaches_the_portal_and_the_answer_returns(
+    registry: Any, importers: Any, make_user: Any
+) -> None:
+    from section307.ports.models import Notice
+
+    user = importers[0]
+    req, petition = _asked(user, registry, make_user)
     assert req.status == TradeRequest.Status.INFO_REQUESTED
     assert Notice.objects.filter(organization=user.organization, kind=Notice.Kind.QUESTION).exists()
     services.request_answer(actor=user, request=req, answer="Long Beach only")
@@ -341,14 +348,10 @@ def test_headquarters_question_reaches_the_portal_and_the_answer_returns(
 def test_answer_on_the_petition_page_reaches_the_waiting_portal_request(
     registry: Any, importers: Any, make_user: Any
 ) -> None:
-    from section307.accounts import roles
-    from section307.cases.models import OrderChangeRequest
-    from section307.cases.services import petition_answer, petition_request_info
+    from section307.cases.services import petition_answer
 
     user = importers[0]
-    req = _submitted_revocation(user, registry)
-    petition = OrderChangeRequest.objects.get()
-    petition_request_info(actor=make_user(roles.HQ_REVIEWER), petition=petition, question="Which ports?")
+    req, petition = _asked(user, registry, make_user)
     petition_answer(actor=user, petition=petition, answer="Savannah")
     req.refresh_from_db()
     assert req.status == TradeRequest.Status.SUBMITTED
