@@ -188,6 +188,10 @@ def test_bad_petitions_are_refused(world: World) -> None:
         )
     with pytest.raises(NotPermitted):
         services.petition_file(actor=world.partner, order=order, kind="revoke", grounds="x")
+    entity = order_create(actor=None, order_type=OrderType.UFLPA_ENTITY, merchandise="All goods", effective_date=None)
+    with pytest.raises(InvalidInput) as not_a_wro:
+        services.petition_file(actor=world.trader, order=entity, kind="revoke", grounds="x")
+    assert not_a_wro.value.rule and "Modification/Revocation" in not_a_wro.value.rule
     assert not OrderChangeRequest.objects.exists()
 
 

@@ -45,7 +45,7 @@ from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
-from section307.orders.models import EnforcementOrder, OrderSource
+from section307.orders.models import EnforcementOrder, OrderSource, OrderType
 from section307.orders.services import ScopedParty, order_create, order_transition, order_update
 from section307.parties.models import Party
 
@@ -1001,6 +1001,14 @@ def petition_file(
         raise InvalidInput("Choose modification or revocation.", field="kind")
     if ground not in OrderChangeRequest.Ground.values:
         raise InvalidInput("Choose one of the grounds.", field="ground")
+    if order.order_type not in (OrderType.WRO, OrderType.FINDING):
+        # The UFLPA Entity List and the statutory presumptions are not changed by a CBP petition.
+        raise InvalidInput(
+            f"{order.reference} is a {order.get_order_type_display()}: only a WRO or a Finding is modified "
+            "or revoked on petition.",
+            rule=PETITION_SOURCE,
+            field="order",
+        )
     if not order.is_enforced:
         raise Conflict(
             f"{order.reference} is not in force; only an active or modified order can change.", field="order"
