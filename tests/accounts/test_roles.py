@@ -52,10 +52,10 @@ def test_sign_in_is_rate_limited_per_account(make_user: Any, settings: Any) -> N
     cache.clear()
 
 
-def test_good_sign_in_goes_home(make_user: Any) -> None:
+def test_good_sign_in_lands_on_the_work_queue(make_user: Any) -> None:
     from tests.conftest import PASSWORD
 
     cache.clear()
     user = make_user(roles.ANALYST)
     response = Client().post("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/queue/"

@@ -1,19 +1,15 @@
-"""Issuing to the registry, the public list and API, and modification/revocation requests."""
+"""Issuing to the registry, the public list and API (petitions: test_petitions.py)."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
-import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from section307.cases import services
-from section307.cases.models import OrderChangeRequest
-from section307.orders.models import EnforcementOrder, OrderStatus, OrderType
+from section307.orders.models import EnforcementOrder, OrderType
 from section307.orders.services import order_create
 
 from .conftest import World, draft_proposal, escalated_case
@@ -78,86 +74,3 @@ def test_api_json_csv_and_filters(world: World) -> None:
     assert client.get("/api/v1/orders/NOPE").status_code == 404
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/orders" in schema["paths"] and "text/csv" in str(schema["paths"]["/api/v1/orders"])
-
-
-def test_revocation_request_granted_keeps_the_record(world: World) -> None:
-    order = issue(world)
-    request = services.order_change_request_submit(
-        actor=world.analyst, order=order, kind="revoke", ground="no_longer_made", grounds="Audited remediation"
-    )
-    assert request.case is not None  # reviewed in the case's context
-    with pytest.raises(PermissionDenied):
-        services.order_change_request_decide(actor=world.analyst, request=request, grant=True, note="x")
-    services.order_change_request_decide(actor=world.supervisor, request=request, grant=True, note="Remediated")
-    order.refresh_from_db()
-    assert order.status == OrderStatus.REVOKED
-    assert [e.kind for e in order.events.all()] == ["issued", "revoked"]
-    public = Client().get(reverse("orders_public:detail", args=[order.reference]))
-    assert b"Revoked" in public.content
-    with pytest.raises(ValidationError):
-        services.order_change_request_decide(actor=world.supervisor, request=request, grant=False, note="again")
-
-
-def test_modification_request_narrows_the_order(world: World) -> None:
-    order = issue(world)
-    request = services.order_change_request_submit(
-        actor=world.analyst,
-        order=order,
-        kind="modify",
-        ground="not_made",
-        grounds="Yarn from another mill",
-        proposed_merchandise="Cotton yarn of counts above 40s produced by Aksu Spinning Mill Co.",
-    )
-    services.order_change_request_decide(actor=world.supervisor, request=request, grant=True, note="Narrowed")
-    order.refresh_from_db()
-    assert order.status == OrderStatus.MODIFIED and order.merchandise.startswith("Cotton yarn of counts")
-    kinds = [e.kind for e in order.events.all()]
-    assert kinds == ["issued", "amended", "modified"]
-    assert (
-        order.events.get(kind="amended").changes["merchandise"][0] == "Cotton yarn produced by Aksu Spinning Mill Co."
-    )
-
-
-def test_denied_request_changes_nothing(world: World) -> None:
-    order = issue(world)
-    request = services.order_change_request_submit(
-        actor=world.trader, order=order, kind="revoke", ground="not_imported", grounds="We stopped buying"
-    )
-    assert request.organization == world.trader.organization
-    services.order_change_request_decide(actor=world.supervisor, request=request, grant=False, note="Not shown")
-    order.refresh_from_db()
-    assert order.status == OrderStatus.ACTIVE and order.events.count() == 1
-    assert OrderChangeRequest.objects.get().status == OrderChangeRequest.Status.DENIED
-
-
-def test_bad_change_requests_are_refused(world: World) -> None:
-    order = issue(world)
-    with pytest.raises(ValidationError):
-        services.order_change_request_submit(actor=world.analyst, order=order, kind="modify", grounds="x")
-    with pytest.raises(ValidationError):
-        services.order_change_request_submit(
-            actor=world.analyst, order=order, kind="modify", grounds="x", proposed_remove_party_ids=[999999]
-        )
-    with pytest.raises(ValidationError):
-        services.order_change_request_submit(actor=world.analyst, order=order, kind="revoke", grounds="  ")
-
-
-def test_decision_page_in_case_context(world: World) -> None:
-    order = issue(world)
-    case = order.proposal.case
-    client = Client()
-    client.force_login(world.analyst)
-    response = client.post(
-        reverse("cases:change_request_create", args=[case.reference, order.pk]),
-        {"kind": "revoke", "ground": "no_longer_made", "grounds": "Remediation plan", "requester_name": "Counsel"},
-    )
-    assert response.status_code == 302
-    change = OrderChangeRequest.objects.get()
-    assert client.get(reverse("cases:change_request_decide", args=[case.reference, change.pk])).status_code == 403
-    sup = Client()
-    sup.force_login(world.supervisor)
-    url = reverse("cases:change_request_decide", args=[case.reference, change.pk])
-    assert sup.post(url, {"decision": "grant", "note": ""}).status_code == 400
-    assert sup.post(url, {"decision": "grant", "note": "Remediated"}).status_code == 302
-    order.refresh_from_db()
-    assert order.status == OrderStatus.REVOKED and order.effective_date == dt.date(2026, 2, 1)

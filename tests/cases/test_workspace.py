@@ -200,6 +200,12 @@ def test_tasks_assign_comment_complete_and_queue(world: World) -> None:
     client.post(url, {"action": "complete"})
     task.refresh_from_db()
     assert task.status == "done" and task.completed_by == world.analyst
+    client.post(url, {"action": "reopen"})
+    task.refresh_from_db()
+    assert task.status == "open" and task.completed_by is None
+    # Reopening a task that is already open is refused with a message, not a 500.
+    response = client.post(url, {"action": "reopen"}, follow=True)
+    assert response.status_code == 200 and b"cannot reopen" in response.content
 
 
 def test_overdue_reminders_once_a_day(world: World) -> None:

@@ -275,22 +275,16 @@ def test_change_request_lands_in_case_management(registry: Any, importers: Any) 
     services.request_submit(actor=user, request=req)
     change = OrderChangeRequest.objects.get()
     assert change.order == registry["wro"] and change.kind == "modify" and change.ground == "not_made"
-    assert change.organization == user.organization and "Excessive overtime" in change.grounds
+    assert change.organization == user.organization and change.filed_via == "portal"
+    # The portal's answers become the petition's per-indicator evidence (its "intimidation" is "threats").
+    assert change.indicator_responses["overtime"] == "Audited: no excessive overtime"
+    assert change.indicator_responses["threats"].startswith("Audited: no intimidation")
     req.refresh_from_db()
-    assert req.case_reference.startswith(f"change request {change.pk}")
+    assert req.case_reference == f"petition {change.pk}"
     assert req.change_request_id == change.pk
 
 
-@pytest.mark.parametrize("grant", [True, False])
-def test_case_decision_reaches_the_importers_request(
-    registry: Any, importers: Any, make_user: Any, grant: bool
-) -> None:
-    from section307.accounts import roles
-    from section307.cases.models import OrderChangeRequest
-    from section307.cases.services import order_change_request_decide
-    from section307.ports.models import Notice
-
-    user = importers[0]
+def _submitted_revocation(user: Any, registry: Any) -> TradeRequest:
     req = services.request_create(actor=user, kind="order_revocation", order=registry["wro"])
     for category in ("remediation_plan", "audit", "supply_chain_map"):
         services.document_add(actor=user, request=req, data=pdf_bytes(), name=f"{category}.pdf", category=category)
@@ -302,9 +296,29 @@ def test_case_decision_reaches_the_importers_request(
         grounds="not_imported",
     )
     services.request_submit(actor=user, request=req)
+    return req
+
+
+@pytest.mark.parametrize("grant", [True, False])
+def test_headquarters_decision_reaches_the_importers_request(
+    registry: Any, importers: Any, make_user: Any, grant: bool
+) -> None:
+    from section307.accounts import roles
+    from section307.cases.models import OrderChangeRequest
+    from section307.cases.services import petition_decide
+    from section307.ports.models import Notice
+
+    user = importers[0]
+    req = _submitted_revocation(user, registry)
     change = OrderChangeRequest.objects.get()
-    supervisor = make_user(roles.SUPERVISOR)
-    order_change_request_decide(actor=supervisor, request=change, grant=grant, note="Reviewed with the case team")
+    hq = make_user(roles.HQ_REVIEWER)
+    petition_decide(
+        actor=hq,
+        petition=change,
+        decision="revoke" if grant else "deny",
+        note="Reviewed with the case team",
+        findings={i: "refuted" for i in change.indicators},
+    )
     req.refresh_from_db()
     assert req.status == (TradeRequest.Status.GRANTED if grant else TradeRequest.Status.DENIED)
     assert req.decision_note == "Reviewed with the case team"
@@ -312,3 +326,46 @@ def test_case_decision_reaches_the_importers_request(
     assert ("granted" if grant else "denied") in notice.subject
     registry["wro"].refresh_from_db()
     assert registry["wro"].status == ("revoked" if grant else "active")
+
+
+def _asked(user: Any, registry: Any, make_user: Any) -> tuple[TradeRequest, Any]:
+    """A revocation request filed as a petition, on which headquarters asked a question."""
+    from section307.accounts import roles
+    from section307.cases.models import OrderChangeRequest
+    from section307.cases.services import petition_request_info
+
+    req = _submitted_revocation(user, registry)
+    petition = OrderChangeRequest.objects.get()
+    petition_request_info(actor=make_user(roles.HQ_REVIEWER), petition=petition, question="Which ports?")
+    req.refresh_from_db()
+    return req, petition
+
+
+def test_headquarters_question_reaches_the_portal_and_the_answer_returns(
+    registry: Any, importers: Any, make_user: Any
+) -> None:
+    from section307.ports.models import Notice
+
+    user = importers[0]
+    req, petition = _asked(user, registry, make_user)
+    assert req.status == TradeRequest.Status.INFO_REQUESTED
+    assert Notice.objects.filter(organization=user.organization, kind=Notice.Kind.QUESTION).exists()
+    services.request_answer(actor=user, request=req, answer="Long Beach only")
+    petition.refresh_from_db()
+    req.refresh_from_db()
+    assert req.status == TradeRequest.Status.SUBMITTED
+    assert petition.status == "under_review" and petition.info_answer == "Long Beach only"
+    assert list(req.messages.values_list("kind", flat=True)) == ["question", "answer"]  # answered once
+
+
+def test_answer_on_the_petition_page_reaches_the_waiting_portal_request(
+    registry: Any, importers: Any, make_user: Any
+) -> None:
+    from section307.cases.services import petition_answer
+
+    user = importers[0]
+    req, petition = _asked(user, registry, make_user)
+    petition_answer(actor=user, petition=petition, answer="Savannah")
+    req.refresh_from_db()
+    assert req.status == TradeRequest.Status.SUBMITTED
+    assert req.messages.filter(kind="answer").get().body == "Savannah"

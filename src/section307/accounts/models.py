@@ -39,3 +39,31 @@ class User(AbstractUser):
         from section307.accounts.roles import user_has_role
 
         return user_has_role(self, role)
+
+
+class EntryAccessGrant(TimeStampedModel):
+    """An importer of record lets a customs broker act for it: on all its entries, or on the listed
+    entry numbers. Revoked grants are kept (with who revoked them and when) for the record."""
+
+    importer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="broker_grants")
+    broker = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="importer_grants")
+    all_entries = models.BooleanField(default=True)
+    entry_numbers = models.JSONField(default=list, blank=True)
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["importer", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["importer", "broker"], condition=models.Q(revoked_at__isnull=True), name="entry_grant_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = "all entries" if self.all_entries else f"{len(self.entry_numbers)} entries"
+        return f"{self.importer} → {self.broker} ({scope})"
+
+    def covers(self, entry_number: str) -> bool:
+        return self.revoked_at is None and (self.all_entries or entry_number in self.entry_numbers)

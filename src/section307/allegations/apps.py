@@ -10,3 +10,6 @@ class AllegationsConfig(AppConfig):
         from section307.allegations import setup
 
         setup.register()
+        from section307.allegations.queue import register_providers
+
+        register_providers()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -117,3 +118,43 @@ def demo_cases(world: Any) -> None:
     if allegation is not None:
         services.case_link_allegation(actor=analyst, case=case, allegation=allegation, note="Demo link")
     world.notes.append(f"Case {case.reference} (phase 2) for analyst; evidence tagged; producer {producer.party}.")
+
+
+def demo_petitions(world: Any) -> None:
+    """Demo step: Meridian petitions to modify an active WRO, so the headquarters queue has work."""
+    from section307.cases.models import OrderChangeRequest
+    from section307.cases.services import PetitionEvidence, petition_file
+    from section307.orders.models import EnforcementOrder, OrderStatus, OrderType
+
+    importer = world.users["importer2"][0]
+    order = (
+        EnforcementOrder.objects.filter(order_type=OrderType.WRO, status=OrderStatus.ACTIVE)
+        .order_by("reference")
+        .first()
+    )
+    if order is None or OrderChangeRequest.objects.filter(organization=importer.organization).exists():
+        return
+    petition_file(
+        actor=importer,
+        order=order,
+        kind=OrderChangeRequest.Kind.MODIFY,
+        ground=OrderChangeRequest.Ground.NO_LONGER_MADE,
+        grounds="The supplier repaid recruitment fees and returned identity documents; see the audit.",
+        proposed_merchandise=f"{order.merchandise} (goods produced before 2025 only)",
+        evidence=PetitionEvidence(
+            indicator_responses={
+                Indicator.DOCUMENTS: "Passports returned to all 412 workers; lockers installed.",
+                Indicator.DEBT: "Recruitment fees repaid in full.",
+            },
+            policies="Zero-fee recruitment policy; grievance hotline run by a third party.",
+            audit_firm="Independent Labour Verification Ltd.",
+            audit_date=timezone.localdate() - dt.timedelta(days=60),
+            audit_unannounced=True,
+            audit_summary="No indicator found on site; payroll matches bank transfers.",
+            supply_chain_map="Estate → mill → refinery → exporter, four tiers named.",
+            remediation="Recruitment fees repaid to workers.",
+            remediation_amount_usd=Decimal("1250000.00"),
+            remediation_workers=412,
+        ),
+    )
+    world.notes.append(f"Petitions: Meridian asks to modify {order.reference} (headquarters queue, /petitions/)")

@@ -269,8 +269,3 @@ class ChangeRequestForm(UswdsMixin, forms.Form):
     grounds = forms.CharField(widget=forms.Textarea, label="Facts and documents offered")
     proposed_merchandise = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     requester_name = forms.CharField(max_length=200, required=False, label="Requester (importer or counsel)")
-
-
-class ChangeDecisionForm(UswdsMixin, forms.Form):
-    decision = forms.ChoiceField(choices=[("grant", "Grant"), ("deny", "Deny")], widget=forms.RadioSelect)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Decision note")

@@ -59,3 +59,56 @@ GATES: dict[str, str] = {
     "issue": "gate_issue",
     "close": "gate_close",
 }
+
+
+# ------------------------------------------------------------------------------------------ tasks
+
+
+def _worker(actor: Any) -> bool:
+    # Who works the case is checked by the service (cases.permissions); the system settles tasks too.
+    return actor is None or actor.has_perm("cases.work_case")
+
+
+TASK_OPEN, TASK_DONE, TASK_CANCELLED = "open", "done", "cancelled"
+
+TASK_LIFECYCLE = StateMachine(
+    name="case_task",
+    states=(TASK_OPEN, TASK_DONE, TASK_CANCELLED),
+    transitions=(
+        Transition("complete", frozenset({TASK_OPEN}), TASK_DONE, _worker, "Mark done"),
+        Transition("cancel", frozenset({TASK_OPEN}), TASK_CANCELLED, _worker, "Cancel"),
+        Transition("reopen", frozenset({TASK_DONE, TASK_CANCELLED}), TASK_OPEN, _worker, "Reopen"),
+    ),
+)
+
+
+# -------------------------------------------------------------------- order modification petitions
+
+
+def _hq(actor: Any) -> bool:
+    return actor is not None and actor.has_perm("cases.decide_petition")
+
+
+PET_FILED, PET_REVIEW, PET_INFO = "filed", "under_review", "info_requested"
+PET_MODIFIED, PET_REVOKED, PET_DENIED, PET_WITHDRAWN = (
+    "granted_modification",
+    "granted_revocation",
+    "denied",
+    "withdrawn",
+)
+_PET_OPEN = frozenset({PET_FILED, PET_REVIEW, PET_INFO})
+
+PETITION_LIFECYCLE = StateMachine(
+    name="petition",
+    states=(PET_FILED, PET_REVIEW, PET_INFO, PET_MODIFIED, PET_REVOKED, PET_DENIED, PET_WITHDRAWN),
+    transitions=(
+        Transition("review", frozenset({PET_FILED}), PET_REVIEW, _hq, "Take for review"),
+        Transition("request_info", frozenset({PET_FILED, PET_REVIEW}), PET_INFO, _hq, "Ask for more information"),
+        # The petitioner (or staff for them) answers; who may is the service's object rule.
+        Transition("answer", frozenset({PET_INFO}), PET_REVIEW, None, "Answer the question"),
+        Transition("grant_modification", frozenset({PET_FILED, PET_REVIEW}), PET_MODIFIED, _hq, "Modify the order"),
+        Transition("grant_revocation", frozenset({PET_FILED, PET_REVIEW}), PET_REVOKED, _hq, "Revoke the order"),
+        Transition("deny", _PET_OPEN, PET_DENIED, _hq, "Deny"),
+        Transition("withdraw", _PET_OPEN, PET_WITHDRAWN, None, "Withdraw"),
+    ),
+)

@@ -50,6 +50,19 @@ class CaseTemplate(TimeStampedModel):
         return self.name
 
 
+# The condition a task tracks: the task is done as soon as the case meets it (cases.taskgates).
+TASK_GATES = [
+    ("", "None: done by hand"),
+    ("map", "Supply-chain map drafted"),
+    ("memo", "Validity memo written"),
+    ("engagement", "Stakeholder engagement recorded"),
+    ("ilo", "ILO assessment recorded"),
+    ("proposal", "Proposal submitted"),
+    ("approval", "Proposal approved and the order issued"),
+    ("issued", "Order issued (published and screened at the ports)"),
+]
+
+
 class TaskTemplate(models.Model):
     template = models.ForeignKey(CaseTemplate, on_delete=models.CASCADE, related_name="tasks")
     phase = models.CharField(max_length=20, choices=TASK_PHASES)
@@ -58,6 +71,7 @@ class TaskTemplate(models.Model):
     # Days after the case opens that the task falls due.
     due_offset_days = models.PositiveSmallIntegerField(default=14)
     position = models.PositiveSmallIntegerField(default=0)
+    gate = models.CharField(max_length=12, choices=TASK_GATES, blank=True, default="")
 
     class Meta:
         ordering = ["template", "position", "id"]
@@ -193,6 +207,8 @@ class CaseTask(TimeStampedModel):
     )
     position = models.PositiveSmallIntegerField(default=0)
     reminded_on = models.DateField(null=True, blank=True)
+    gate = models.CharField(max_length=12, choices=TASK_GATES, blank=True, default="")
+    cancel_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["case", "due_date", "position", "id"]
@@ -486,7 +502,9 @@ class CaseShare(models.Model):
 
 
 class OrderChangeRequest(TimeStampedModel):
-    """A request to modify or revoke an order, reviewed in the context of the case that issued it."""
+    """A petition to modify or revoke an order: any order, issued from a case here or loaded from
+    an official list. Every petition lands in the one headquarters queue and is decided there
+    (``cases.lifecycle.PETITION_LIFECYCLE``); the issuing case, when there is one, is linked."""
 
     class Kind(models.TextChoices):
         MODIFY = "modify", "Modification"
@@ -498,16 +516,30 @@ class OrderChangeRequest(TimeStampedModel):
         NOT_IMPORTED = "not_imported", "The goods are no longer imported"
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        GRANTED = "granted", "Granted"
+        FILED = "filed", "Filed"
+        UNDER_REVIEW = "under_review", "Under review"
+        INFO_REQUESTED = "info_requested", "More information requested"
+        GRANTED_MODIFICATION = "granted_modification", "Granted: order modified"
+        GRANTED_REVOCATION = "granted_revocation", "Granted: order revoked"
         DENIED = "denied", "Denied"
         WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", "Importer portal or API"
+        CASE = "case", "Analyst, from a case"
+        HQ = "hq", "Headquarters"
+
+    class Finding(models.TextChoices):
+        REMEDIATED = "remediated", "Remediated"
+        REFUTED = "refuted", "Refuted (not present)"
+        NOT_REMEDIATED = "not_remediated", "Not remediated"
 
     order = models.ForeignKey(EnforcementOrder, on_delete=models.PROTECT, related_name="change_requests")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     ground = models.CharField(max_length=20, choices=Ground.choices)
     grounds = models.TextField(help_text="The facts and documents offered")
+    filed_via = models.CharField(max_length=10, choices=Channel.choices, default=Channel.CASE)
     # A modification narrows the order: e.g. a party removed or new merchandise text.
     proposed_merchandise = models.TextField(blank=True)
     proposed_remove_party_ids = models.JSONField(default=list, blank=True)
@@ -515,16 +547,53 @@ class OrderChangeRequest(TimeStampedModel):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="order_change_requests"
     )
+    # The evidence CBP asks for (WRO Modification/Revocation Processes Overview, 2021).
+    indicators = models.JSONField(default=list, blank=True, help_text="ILO indicators identified in the order")
+    indicator_responses = models.JSONField(default=dict, blank=True, help_text="Per indicator: refuted or remediated")
+    policies = models.TextField(blank=True, help_text="Policies, procedures and controls")
+    audit_firm = models.CharField(max_length=200, blank=True)
+    audit_date = models.DateField(null=True, blank=True)
+    audit_unannounced = models.BooleanField(default=False)
+    audit_summary = models.TextField(blank=True)
+    supply_chain_map = models.TextField(blank=True)
+    remediation = models.TextField(blank=True, help_text="Worker remediation, e.g. recruitment fees repaid")
+    remediation_amount_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    remediation_workers = models.PositiveIntegerField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.FILED, db_index=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    info_question = models.TextField(blank=True)
+    info_due_date = models.DateField(null=True, blank=True)
+    info_answer = models.TextField(blank=True)
+    indicator_findings = models.JSONField(default=dict, blank=True, help_text="Headquarters' finding per indicator")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # Open detentions under the order when it was decided: the port acts on these.
+    detained_entries = models.JSONField(default=list, blank=True)
+
+    OPEN_STATUSES = (Status.FILED, Status.UNDER_REVIEW, Status.INFO_REQUESTED)
+    GRANTED_STATUSES = (Status.GRANTED_MODIFICATION, Status.GRANTED_REVOCATION)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "order petition"
+        permissions = [("decide_petition", "Can review and decide order modification and revocation petitions")]
+
+    def __str__(self) -> str:
+        return f"Petition {self.pk} ({self.get_kind_display().lower()} of {self.order.reference})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_granted(self) -> bool:
+        return self.status in self.GRANTED_STATUSES
 
 
 class CaseAllegation(models.Model):

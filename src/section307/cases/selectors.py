@@ -12,7 +12,7 @@ from django.utils import timezone
 from section307.cases import permissions as perms
 from section307.cases.ilo import RELIABLE, STRENGTH_WEIGHT, Dimension, Element, Indicator, Strength
 from section307.cases.lifecycle import CASE_LIFECYCLE, GATES
-from section307.cases.models import Case, CaseTask, Evidence, IndicatorTag, Phase
+from section307.cases.models import Case, CaseTask, Evidence, IndicatorTag, OrderChangeRequest, OrderProposal, Phase
 
 
 def case_list(*, user: Any, phase: str = "", query: str = "", priority: str = "", mine: bool = False) -> QuerySet[Case]:
@@ -262,3 +262,117 @@ def allegations_related_to_case(*, case: Case, user: Any, limit: int = 20) -> li
             reasons.append(f"region: {allegation.region.name}")
         results.append((allegation, reasons))
     return results
+
+
+# ------------------------------------------------------------------- order modification petitions
+
+
+def order_open_detentions(order: Any) -> list[Any]:
+    """Shipments still detained under the order (detained or proof under review), oldest first."""
+    from section307.ports.models import Detention
+
+    return list(
+        Detention.objects.filter(order=order, status__in=[Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW])
+        .select_related("entry")
+        .order_by("notice_date", "id")
+    )
+
+
+def petitions_visible_to(user: Any) -> QuerySet[OrderChangeRequest]:
+    """Headquarters sees every petition; a petitioner its own (and its organization's); analysts
+    and supervisors those on cases they can see. Deny by default."""
+    qs = OrderChangeRequest.objects.select_related("order", "case", "organization", "submitted_by", "reviewer")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.has_perm("cases.decide_petition"):
+        return qs
+    q = Q(submitted_by=user)
+    if user.has_perm("trade.use_portal") and getattr(user, "organization_id", None):
+        q |= Q(organization_id=user.organization_id)
+    case_q = perms.visible_cases_filter(user)
+    if case_q is not None:
+        q |= Q(case__in=Case.objects.filter(case_q).values("pk"))
+    return qs.filter(q)
+
+
+def petition_get(*, user: Any, pk: int) -> OrderChangeRequest | None:
+    return petitions_visible_to(user).filter(pk=pk).first()
+
+
+@dataclass
+class PetitionRow:
+    petition: OrderChangeRequest
+    detained: int
+    value_usd: float
+    age_days: int
+
+
+def petition_queue(*, user: Any, open_only: bool = True) -> list[PetitionRow]:
+    """The headquarters queue: shipments detained under the order first, then the oldest, then value."""
+    from django.db.models import Sum
+
+    from section307.ports.models import Detention, EntryLine
+
+    qs = petitions_visible_to(user)
+    if open_only:
+        qs = qs.filter(status__in=OrderChangeRequest.OPEN_STATUSES)
+    petitions = list(qs)
+    order_ids = {p.order_id for p in petitions}
+    open_statuses = [Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW]
+    counts = dict(
+        Detention.objects.filter(order_id__in=order_ids, status__in=open_statuses)
+        .values_list("order_id")
+        .annotate(n=Count("id"))
+    )
+    values = dict(
+        EntryLine.objects.filter(entry__detention__order_id__in=order_ids, entry__detention__status__in=open_statuses)
+        .values_list("entry__detention__order_id")
+        .annotate(v=Sum("value_usd"))
+    )
+    today = timezone.localdate()
+    rows = [
+        PetitionRow(
+            petition=p,
+            detained=counts.get(p.order_id, 0),
+            value_usd=float(values.get(p.order_id) or 0),
+            age_days=(today - timezone.localdate(p.created_at)).days,
+        )
+        for p in petitions
+    ]
+    return sorted(rows, key=lambda r: (-r.detained, -r.age_days, -r.value_usd, r.petition.pk))
+
+
+# ------------------------------------------------------------------------- proposal overlap warning
+
+
+def proposal_overlaps(proposal: OrderProposal) -> list[Any]:
+    """Enforced orders that already cover a party this proposal names and one of its goods (or its
+    HTS headings, or, with no goods named, any goods): proposing such an order duplicates one."""
+    from section307.orders.models import ENFORCED_STATUSES, EnforcementOrder
+
+    if proposal.pk is None:
+        return []
+    party_ids = list(proposal.scope_parties.values_list("party_id", flat=True))
+    if not party_ids:
+        return []
+    orders = (
+        EnforcementOrder.objects.filter(status__in=ENFORCED_STATUSES, order_parties__party_id__in=party_ids)
+        .exclude(pk=proposal.order_id or 0)
+        .distinct()
+        .prefetch_related("goods", "parties")
+    )
+    good_ids = set(proposal.goods.values_list("pk", flat=True))
+    hts = [h for h in (proposal.hts_prefixes or []) if h]
+    found = []
+    for order in orders:
+        order_goods = {g.pk for g in order.goods.all()}
+        order_hts = [h for h in (order.hts_prefixes or []) if h]
+        same_goods = (
+            not good_ids
+            or (not order_goods and not order_hts)
+            or bool(good_ids & order_goods)
+            or any(a.startswith(b) or b.startswith(a) for a in hts for b in order_hts)
+        )
+        if same_goods:
+            found.append(order)
+    return found

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from section307.accounts.models import Organization
-from section307.accounts.roles import PARTNER_AGENCY, SUPERVISOR, user_has_role
+from section307.accounts.roles import PARTNER_AGENCY, user_has_role
 from section307.allegations.crypto import DecryptionFailed, encrypt_bytes
 from section307.cases import permissions as perms
 from section307.cases.evidence_files import EvidenceFileError, check_file
 from section307.cases.gates import gate_problems, open_task_warning
 from section307.cases.ilo import Dimension, Element, Indicator, Strength
-from section307.cases.lifecycle import CASE_LIFECYCLE
+from section307.cases.lifecycle import CASE_LIFECYCLE, PETITION_LIFECYCLE, TASK_LIFECYCLE
 from section307.cases.models import (
     Case,
     CaseAllegation,
@@ -38,12 +40,13 @@ from section307.cases.models import (
     StakeholderEngagement,
     TaskComment,
 )
-from section307.cases.signals import order_change_request_decided
+from section307.cases.signals import order_change_request_decided, petition_answered, petition_info_requested
 from section307.core.audit import actor_label, audit_record
+from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
-from section307.orders.models import EnforcementOrder, OrderSource
+from section307.orders.models import EnforcementOrder, OrderSource, OrderType
 from section307.orders.services import ScopedParty, order_create, order_transition, order_update
 from section307.parties.models import Party
 
@@ -127,6 +130,7 @@ def case_create(
                     due_date=opened_on + dt.timedelta(days=t.due_offset_days),
                     assignee=owner,
                     position=t.position,
+                    gate=t.gate,
                 )
                 for t in template.tasks.all()
             ]
@@ -195,6 +199,7 @@ def case_memo_save(*, actor: Any, case: Case, memo: str) -> Case:
     case.validity_memo = memo.strip()
     case.save(update_fields=["validity_memo", "updated_at"])
     audit_record(actor=actor, action="case.memo", target=case, data={"length": len(case.validity_memo)})
+    tasks_settle(actor=actor, case=case)
     return case
 
 
@@ -229,9 +234,7 @@ def case_close(*, actor: Any, case: Case, outcome: str, closing_note: str) -> tu
     if problems:
         raise GateNotPassed(problems)
     open_tasks = open_task_warning(case)
-    CaseTask.objects.filter(case=case, status=CaseTask.Status.OPEN).update(
-        status=CaseTask.Status.CANCELLED, updated_at=timezone.now()
-    )
+    tasks_settle(actor=actor, case=case, reason=f"Case closed: {Case.Outcome(outcome).label}")
     previous = case.phase
     case.phase = step.target
     case.outcome = outcome
@@ -298,6 +301,7 @@ def case_party_add(
             "supplies_to": supplies_to.pk if supplies_to else None,
         },
     )
+    tasks_settle(actor=actor, case=case)
     return link
 
 
@@ -347,29 +351,81 @@ def task_assign(*, actor: Any, task: CaseTask, assignee: Any) -> CaseTask:
     return task
 
 
+def _task_move(*, actor: Any, task: CaseTask, transition: str, reason: str = "") -> CaseTask:
+    """Move one task through ``TASK_LIFECYCLE`` and audit it (the caller holds the transaction)."""
+    try:
+        step = TASK_LIFECYCLE.check(transition, state=task.status, actor=actor)
+    except TransitionNotAllowed as exc:
+        raise Conflict(str(exc), field="task") from None
+    previous = task.status
+    task.status = step.target
+    if step.target == CaseTask.Status.DONE:
+        task.completed_at = timezone.now()
+        task.completed_by = actor if getattr(actor, "is_authenticated", False) else None
+    else:
+        task.completed_at = None
+        task.completed_by = None
+    task.cancel_reason = reason[:300] if step.target == CaseTask.Status.CANCELLED else ""
+    task.save(update_fields=["status", "completed_at", "completed_by", "cancel_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"case.task_{step.name}",
+        target=task.case,
+        data={"task": task.pk, "from": previous, "to": task.status, "reason": reason},
+    )
+    return task
+
+
 @transaction.atomic
 def task_complete(*, actor: Any, task: CaseTask) -> CaseTask:
     _require(perms.can_work(actor, task.case))
     task = CaseTask.objects.select_for_update().get(pk=task.pk)
     if task.status != CaseTask.Status.OPEN:
         raise ValidationError({"task": "This task is not open."})
-    task.status = CaseTask.Status.DONE
-    task.completed_at = timezone.now()
-    task.completed_by = actor
-    task.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
-    audit_record(actor=actor, action="case.task_complete", target=task.case, data={"task": task.pk})
-    return task
+    return _task_move(actor=actor, task=task, transition="complete")
 
 
 @transaction.atomic
 def task_reopen(*, actor: Any, task: CaseTask) -> CaseTask:
     _require(perms.can_work(actor, task.case))
-    task.status = CaseTask.Status.OPEN
-    task.completed_at = None
-    task.completed_by = None
-    task.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
-    audit_record(actor=actor, action="case.task_reopen", target=task.case, data={"task": task.pk})
-    return task
+    task = CaseTask.objects.select_for_update().get(pk=task.pk)
+    return _task_move(actor=actor, task=task, transition="reopen")
+
+
+def tasks_settle(*, actor: Any, case: Case, reason: str = "") -> list[CaseTask]:
+    """Tasks follow the case: an open task whose condition is met is done; with ``reason``, every
+    other open task is cancelled with it (closing a case, issuing its order). Called inside the
+    transaction of the service that changed the case; each moved task is audited."""
+    from section307.cases.taskgates import task_condition_met
+
+    moved: list[CaseTask] = []
+    met: dict[str, bool] = {}
+    for task in CaseTask.objects.select_for_update().filter(case=case, status=CaseTask.Status.OPEN):
+        if task.gate and met.setdefault(task.gate, task_condition_met(case, task.gate)):
+            moved.append(_task_move(actor=actor, task=task, transition="complete"))
+        elif reason:
+            moved.append(_task_move(actor=actor, task=task, transition="cancel", reason=reason))
+    return moved
+
+
+def _approval_assignee(case: Case, proposal: OrderProposal) -> Any:
+    """A supervisor of the case's agency who did not write the proposal (two-person rule)."""
+    from django.contrib.auth import get_user_model
+
+    if case.agency_id is None:
+        return None
+    return (
+        get_user_model()
+        .objects.filter(
+            organization_id=case.agency_id,
+            is_active=True,
+            groups__permissions__content_type__app_label="cases",
+            groups__permissions__codename="approve_proposal",
+        )
+        .exclude(pk=proposal.author_id)
+        .order_by("username")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -419,6 +475,7 @@ def engagement_record(
     engagement.full_clean()
     engagement.save()
     audit_record(actor=actor, action="case.engagement", target=case, data={"engagement": engagement.pk, "kind": kind})
+    tasks_settle(actor=actor, case=case)
     return engagement
 
 
@@ -592,6 +649,7 @@ def ilo_assessment_record(*, actor: Any, case: Case, conclusion: str) -> IloAsse
         },
     )
     audit_record(actor=actor, action="case.ilo_assessment", target=case, data={"summary": summary.as_dict()})
+    tasks_settle(actor=actor, case=case)
     return assessment
 
 
@@ -612,6 +670,22 @@ PROPOSAL_FIELDS = (
     "grace_period",
     "grace_period_note",
 )
+
+
+def _record_overlap(*, actor: Any, case: Case, proposal: OrderProposal) -> list[str]:
+    """Warn (not refuse) when an enforced order already covers the proposal's parties and goods;
+    the warning is kept in the audit trail with the orders it named."""
+    from section307.cases.selectors import proposal_overlaps
+
+    references = [o.reference for o in proposal_overlaps(proposal)]
+    if references:
+        audit_record(
+            actor=actor,
+            action="proposal.overlap_warning",
+            target=case,
+            data={"proposal": proposal.pk, "orders": references},
+        )
+    return references
 
 
 @transaction.atomic
@@ -646,6 +720,7 @@ def proposal_save(
     proposal.regions.set(list(regions))
     proposal.goods.set(list(goods))
     audit_record(actor=actor, action="proposal.save", target=case, data={"proposal": proposal.pk})
+    _record_overlap(actor=actor, case=case, proposal=proposal)
     return proposal
 
 
@@ -665,6 +740,19 @@ def proposal_submit(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
     case.phase = step.target
     case.save(update_fields=["phase", "updated_at"])
     audit_record(actor=actor, action="case.submit_proposal", target=case, data={"proposal": proposal.pk})
+    _record_overlap(actor=actor, case=case, proposal=proposal)
+    tasks_settle(actor=actor, case=case)
+    approver = _approval_assignee(case, proposal)
+    for task in CaseTask.objects.filter(case=case, gate="approval", status=CaseTask.Status.OPEN):
+        if task.assignee_id != getattr(approver, "pk", None):
+            task.assignee = approver
+            task.save(update_fields=["assignee", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="case.task_assign",
+                target=case,
+                data={"task": task.pk, "assignee": getattr(approver, "username", None), "rule": "two-person"},
+            )
     return proposal
 
 
@@ -741,6 +829,7 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
         target=case,
         data={"proposal": proposal.pk, "order": order.reference, "author": proposal.author_id},
     )
+    tasks_settle(actor=actor, case=case, reason=f"Order {order.reference} issued")
     return proposal
 
 
@@ -811,7 +900,7 @@ def case_merge(*, actor: Any, duplicate: Case, into: Case, note: str) -> Case:
     into.team.add(*[u for u in [duplicate.owner, *duplicate.team.all()] if u.pk != into.owner_id])
     for alink in CaseAllegation.objects.filter(case=duplicate):
         CaseAllegation.objects.get_or_create(case=into, allegation=alink.allegation, defaults={"linked_by": actor})
-    CaseTask.objects.filter(case=duplicate, status=CaseTask.Status.OPEN).update(status=CaseTask.Status.CANCELLED)
+    tasks_settle(actor=actor, case=duplicate, reason=f"Case merged into {into.reference}")
     duplicate.phase = Phase.CLOSED
     duplicate.outcome = Case.Outcome.MERGED
     duplicate.closing_note = _clean_text(note, "note")
@@ -823,105 +912,347 @@ def case_merge(*, actor: Any, duplicate: Case, into: Case, note: str) -> Case:
     return into
 
 
-# ------------------------------------------------------------------------ order modification requests
+# ------------------------------------------------------------------- order modification petitions
+
+# CBP, "WRO Modification/Revocation Processes Overview" (fact sheet, March 2021).
+PETITION_SOURCE = "CBP WRO Modification/Revocation Processes Overview (2021)"
+RULE_ALL_INDICATORS = (
+    f"{PETITION_SOURCE}: CBP will not modify or revoke unless all forced labor indicators are remediated"
+)
+DECISIONS = {
+    "modify": ("grant_modification", OrderChangeRequest.Kind.MODIFY),
+    "revoke": ("grant_revocation", OrderChangeRequest.Kind.REVOKE),
+    "deny": ("deny", None),
+}
+ADDRESSED = (OrderChangeRequest.Finding.REMEDIATED, OrderChangeRequest.Finding.REFUTED)
+
+
+@dataclass(frozen=True)
+class PetitionEvidence:
+    """What CBP asks a petitioner for: each identified ILO indicator refuted or remediated, policies
+    and controls, an unannounced independent third-party audit, a supply-chain map, worker remediation."""
+
+    indicator_responses: dict[str, str] = field(default_factory=dict)
+    policies: str = ""
+    audit_firm: str = ""
+    audit_date: dt.date | None = None
+    audit_unannounced: bool = False
+    audit_summary: str = ""
+    supply_chain_map: str = ""
+    remediation: str = ""
+    remediation_amount_usd: Decimal | None = None
+    remediation_workers: int | None = None
+
+
+def petition_indicators(order: EnforcementOrder) -> list[str]:
+    """The ILO indicators identified in the order: those the issuing case substantiated with tagged
+    evidence, or all eleven for an order with no case here (loaded from an official list)."""
+    proposal = OrderProposal.objects.filter(order=order).first()
+    if proposal is not None:
+        tagged = set(
+            IndicatorTag.objects.filter(evidence__case_id=proposal.case_id, withdrawn_at__isnull=True).values_list(
+                "indicator", flat=True
+            )
+        )
+        if tagged:
+            return [i for i in Indicator.values if i in tagged]
+    return list(Indicator.values)
+
+
+def _petition_channel(actor: Any, case: Case | None) -> str:
+    if not getattr(actor, "is_authenticated", False):
+        raise NotPermitted("Sign in to file a petition.")
+    if actor.has_perm("cases.decide_petition"):
+        return OrderChangeRequest.Channel.HQ
+    if actor.has_perm("cases.work_case"):
+        if case is not None and not perms.can_work(actor, case):
+            raise NotPermitted("You do not work this case.")
+        return OrderChangeRequest.Channel.CASE
+    if actor.has_perm("trade.use_portal") and getattr(actor, "organization_id", None):
+        return OrderChangeRequest.Channel.PORTAL
+    raise NotPermitted("Only importers, analysts and headquarters file petitions.")
+
+
+def _clean_evidence(evidence: PetitionEvidence) -> PetitionEvidence:
+    unknown = set(evidence.indicator_responses) - set(Indicator.values)
+    if unknown:
+        raise InvalidInput(f"Unknown ILO indicators: {', '.join(sorted(unknown))}.", field="indicator_responses")
+    if evidence.remediation_amount_usd is not None and evidence.remediation_amount_usd < 0:
+        raise InvalidInput("The amount repaid cannot be negative.", field="remediation_amount_usd")
+    if evidence.audit_date is not None and evidence.audit_date > timezone.localdate():
+        raise InvalidInput("The audit date cannot be in the future.", field="audit_date")
+    return evidence
 
 
 @transaction.atomic
-def order_change_request_submit(
+def petition_file(
     *,
     actor: Any,
     order: EnforcementOrder,
     kind: str,
     grounds: str,
     ground: str = OrderChangeRequest.Ground.NO_LONGER_MADE,
+    evidence: PetitionEvidence | None = None,
     proposed_merchandise: str = "",
     proposed_remove_party_ids: Sequence[int] = (),
     requester_name: str = "",
     organization: Organization | None = None,
+    case: Case | None = None,
 ) -> OrderChangeRequest:
-    """Ask for an order to be modified or revoked (from the trade portal, or entered by an analyst)."""
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("Sign in to request a change.")
+    """File a modification or revocation petition against any enforced order: by an importer (portal
+    or API), by an analyst from a case, or by headquarters. It lands in the headquarters queue."""
+    channel = _petition_channel(actor, case)
     if kind not in OrderChangeRequest.Kind.values:
-        raise ValidationError({"kind": "Choose modification or revocation."})
+        raise InvalidInput("Choose modification or revocation.", field="kind")
     if ground not in OrderChangeRequest.Ground.values:
-        raise ValidationError({"ground": "Choose one of the grounds."})
+        raise InvalidInput("Choose one of the grounds.", field="ground")
+    if order.order_type not in (OrderType.WRO, OrderType.FINDING):
+        # The UFLPA Entity List and the statutory presumptions are not changed by a CBP petition.
+        raise InvalidInput(
+            f"{order.reference} is a {order.get_order_type_display()}: only a WRO or a Finding is modified "
+            "or revoked on petition.",
+            rule=PETITION_SOURCE,
+            field="order",
+        )
     if not order.is_enforced:
-        raise ValidationError({"order": "Only an active or modified order can be changed."})
+        raise Conflict(
+            f"{order.reference} is not in force; only an active or modified order can change.", field="order"
+        )
     order_party_ids = set(order.order_parties.values_list("party_id", flat=True))
-    unknown = set(proposed_remove_party_ids) - order_party_ids
-    if unknown:
-        raise ValidationError({"proposed_remove_party_ids": "Only parties named in the order can be removed."})
+    if set(proposed_remove_party_ids) - order_party_ids:
+        raise InvalidInput("Only parties named in the order can be removed.", field="proposed_remove_party_ids")
     if kind == OrderChangeRequest.Kind.MODIFY and not (proposed_merchandise.strip() or proposed_remove_party_ids):
-        raise ValidationError({"proposed_merchandise": "Say what should change: the merchandise or the parties."})
-    proposal = OrderProposal.objects.filter(order=order).select_related("case").first()
-    request = OrderChangeRequest(
+        raise InvalidInput("Say what should change: the merchandise or the parties.", field="proposed_merchandise")
+    if not (grounds or "").strip():
+        raise InvalidInput("This field is required.", field="grounds")
+    evidence = _clean_evidence(evidence or PetitionEvidence())
+    if channel == OrderChangeRequest.Channel.PORTAL:
+        organization = actor.organization
+    if case is None:
+        proposal = OrderProposal.objects.filter(order=order).select_related("case").first()
+        case = proposal.case if proposal else None
+    petition = OrderChangeRequest(
         order=order,
-        case=proposal.case if proposal else None,
+        case=case,
         kind=kind,
         ground=ground,
-        grounds=_clean_text(grounds, "grounds"),
+        grounds=grounds.strip(),
+        filed_via=channel,
         proposed_merchandise=proposed_merchandise.strip(),
         proposed_remove_party_ids=sorted(set(proposed_remove_party_ids)),
         requester_name=requester_name.strip() or actor.get_full_name() or actor.get_username(),
-        organization=organization or getattr(actor, "organization", None),
+        organization=organization if organization is not None else getattr(actor, "organization", None),
+        indicators=petition_indicators(order),
+        indicator_responses={k: v.strip() for k, v in evidence.indicator_responses.items() if v.strip()},
+        policies=evidence.policies.strip(),
+        audit_firm=evidence.audit_firm.strip()[:200],
+        audit_date=evidence.audit_date,
+        audit_unannounced=evidence.audit_unannounced,
+        audit_summary=evidence.audit_summary.strip(),
+        supply_chain_map=evidence.supply_chain_map.strip(),
+        remediation=evidence.remediation.strip(),
+        remediation_amount_usd=evidence.remediation_amount_usd,
+        remediation_workers=evidence.remediation_workers,
         submitted_by=actor,
     )
-    request.full_clean()
-    request.save()
-    audit_record(actor=actor, action="order.change_request", target=order, data={"request": request.pk, "kind": kind})
-    return request
+    petition.save()
+    audit_record(
+        actor=actor,
+        action="order.petition_file",
+        target=order,
+        data={"petition": petition.pk, "kind": kind, "via": channel, "organization": getattr(organization, "pk", None)},
+    )
+    return petition
+
+
+def _petition_locked(petition: OrderChangeRequest) -> OrderChangeRequest:
+    return (
+        OrderChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("order", "case", "organization")
+        .get(pk=petition.pk)
+    )
+
+
+def _petition_step(petition: OrderChangeRequest, transition: str, actor: Any) -> str:
+    step = PETITION_LIFECYCLE.transition(transition)
+    if petition.status not in step.sources:
+        raise Conflict(
+            f"The petition is {petition.get_status_display().lower()}; it cannot be moved to "
+            f"'{step.label.lower()}' now.",
+            field="status",
+        )
+    try:
+        return PETITION_LIFECYCLE.check(transition, state=petition.status, actor=actor).target
+    except TransitionNotAllowed as exc:
+        raise NotPermitted(str(exc)) from None
+
+
+def _require_hq(actor: Any) -> None:
+    if not (getattr(actor, "is_authenticated", False) and actor.has_perm("cases.decide_petition")):
+        raise NotPermitted("Only a headquarters forced-labor reviewer decides petitions.")
+
+
+def _is_petitioner(actor: Any, petition: OrderChangeRequest) -> bool:
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if petition.submitted_by_id == actor.pk:
+        return True
+    org = getattr(actor, "organization_id", None)
+    return org is not None and org == petition.organization_id and actor.has_perm("trade.use_portal")
 
 
 @transaction.atomic
-def order_change_request_decide(
-    *, actor: Any, request: OrderChangeRequest, grant: bool, note: str
+def petition_review(*, actor: Any, petition: OrderChangeRequest) -> OrderChangeRequest:
+    """A reviewer takes the petition: it is now under review, with that reviewer named."""
+    _require_hq(actor)
+    petition = _petition_locked(petition)
+    petition.status = _petition_step(petition, "review", actor)
+    petition.reviewer = actor
+    petition.save(update_fields=["status", "reviewer", "updated_at"])
+    audit_record(actor=actor, action="order.petition_review", target=petition.order, data={"petition": petition.pk})
+    return petition
+
+
+def petition_answer_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "SECTION307_PETITION_ANSWER_DAYS", 30))
+
+
+@transaction.atomic
+def petition_request_info(
+    *, actor: Any, petition: OrderChangeRequest, question: str, due_date: dt.date | None = None
 ) -> OrderChangeRequest:
-    """A supervisor decides; a grant modifies or revokes the order through its lifecycle (history kept)."""
-    request = (
-        OrderChangeRequest.objects.select_for_update(of=("self",)).select_related("order", "case").get(pk=request.pk)
+    """Ask the petitioner for more (the remediation dialogue); the answer is due by ``due_date``."""
+    _require_hq(actor)
+    question = (question or "").strip()
+    if not question:
+        raise InvalidInput("Write the question.", field="question")
+    today = timezone.localdate()
+    due_date = due_date or today + dt.timedelta(days=petition_answer_days())
+    if due_date < today:
+        raise InvalidInput("The answer cannot be due in the past.", field="due_date")
+    petition = _petition_locked(petition)
+    petition.status = _petition_step(petition, "request_info", actor)
+    petition.reviewer = petition.reviewer or actor
+    petition.info_question, petition.info_due_date, petition.info_answer = question, due_date, ""
+    petition.save(update_fields=["status", "reviewer", "info_question", "info_due_date", "info_answer", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="order.petition_request_info",
+        target=petition.order,
+        data={"petition": petition.pk, "due": due_date.isoformat()},
     )
-    if request.case is not None:
-        _require(
-            perms.case_access(actor, request.case) == perms.Access.SUPERVISE,
-            "Only a supervisor of the issuing agency decides.",
+    petition_info_requested.send(sender=OrderChangeRequest, petition=petition, actor=actor)
+    return petition
+
+
+@transaction.atomic
+def petition_answer(*, actor: Any, petition: OrderChangeRequest, answer: str) -> OrderChangeRequest:
+    if not _is_petitioner(actor, petition):
+        raise NotPermitted("Only the petitioner answers.")
+    answer = (answer or "").strip()
+    if not answer:
+        raise InvalidInput("Write the answer.", field="answer")
+    petition = _petition_locked(petition)
+    petition.status = _petition_step(petition, "answer", actor)
+    petition.info_answer = answer
+    petition.save(update_fields=["status", "info_answer", "updated_at"])
+    audit_record(actor=actor, action="order.petition_answer", target=petition.order, data={"petition": petition.pk})
+    petition_answered.send(sender=OrderChangeRequest, petition=petition, actor=actor)
+    return petition
+
+
+@transaction.atomic
+def petition_withdraw(*, actor: Any, petition: OrderChangeRequest) -> OrderChangeRequest:
+    if not _is_petitioner(actor, petition):
+        raise NotPermitted("Only the petitioner withdraws a petition.")
+    petition = _petition_locked(petition)
+    petition.status = _petition_step(petition, "withdraw", actor)
+    petition.decided_at = timezone.now()
+    petition.save(update_fields=["status", "decided_at", "updated_at"])
+    audit_record(actor=actor, action="order.petition_withdraw", target=petition.order, data={"petition": petition.pk})
+    return petition
+
+
+def _check_indicators(petition: OrderChangeRequest, findings: dict[str, str]) -> None:
+    """The rule of the 2021 fact sheet: every indicator identified in the order is remediated (or
+    refuted as never present) before CBP modifies or revokes."""
+    bad = set(findings) - set(Indicator.values)
+    if bad or any(v not in OrderChangeRequest.Finding.values for v in findings.values()):
+        raise InvalidInput("Give a finding (remediated, refuted, not remediated) per ILO indicator.", field="findings")
+    open_ = [i for i in petition.indicators if findings.get(i) not in ADDRESSED]
+    if open_:
+        labels = ", ".join(Indicator(i).label for i in open_)
+        raise Conflict(
+            f"Not every forced-labor indicator is remediated: {labels}.", rule=RULE_ALL_INDICATORS, field="findings"
         )
-    else:
-        _require(user_has_role(actor, SUPERVISOR), "Only a supervisor decides.")
-    if request.status != OrderChangeRequest.Status.SUBMITTED:
-        raise ValidationError({"request": "This request has already been decided."})
-    note = _clean_text(note, "decision_note")
-    order = request.order
-    if grant:
-        label = f"Change request {request.pk} granted: {note}"
-        if request.kind == OrderChangeRequest.Kind.REVOKE:
+
+
+@transaction.atomic
+def petition_decide(
+    *,
+    actor: Any,
+    petition: OrderChangeRequest,
+    decision: str,
+    note: str,
+    findings: dict[str, str] | None = None,
+) -> OrderChangeRequest:
+    """Headquarters decides: modify or revoke the order through its lifecycle (history kept), or deny.
+    The decision notice goes to the petitioner; the open detentions under the order are listed
+    for the port to act on."""
+    from section307.cases.selectors import order_open_detentions
+
+    _require_hq(actor)
+    if decision not in DECISIONS:
+        raise InvalidInput("Choose modify, revoke or deny.", field="decision")
+    transition, kind = DECISIONS[decision]
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput("Write the decision note.", field="note")
+    petition = _petition_locked(petition)
+    target = _petition_step(petition, transition, actor)
+    findings = dict(findings or {})
+    if kind is not None:
+        if petition.kind != kind:
+            raise InvalidInput(
+                f"This is a {petition.get_kind_display().lower()} petition; grant it as such or deny it.",
+                field="decision",
+            )
+        _check_indicators(petition, findings)
+    order = petition.order
+    if kind is not None:
+        label = f"Petition {petition.pk} granted: {note}"
+        if kind == OrderChangeRequest.Kind.REVOKE:
             order_transition(actor=actor, order=order, transition="revoke", note=label, source=OrderSource.CASE)
         else:
             data: dict[str, Any] = {}
-            if request.proposed_merchandise:
-                data["merchandise"] = request.proposed_merchandise
+            if petition.proposed_merchandise:
+                data["merchandise"] = petition.proposed_merchandise
             parties = None
-            if request.proposed_remove_party_ids:
+            if petition.proposed_remove_party_ids:
                 parties = [
                     ScopedParty(party=link.party, qualifiers=link.qualifiers)
                     for link in order.order_parties.select_related("party")
-                    if link.party_id not in request.proposed_remove_party_ids
+                    if link.party_id not in petition.proposed_remove_party_ids
                 ]
             order_update(actor=actor, order=order, data=data, parties=parties, note=label, source=OrderSource.CASE)
             order_transition(actor=actor, order=order, transition="modify", note=label, source=OrderSource.CASE)
-    request.status = OrderChangeRequest.Status.GRANTED if grant else OrderChangeRequest.Status.DENIED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_note = note
-    request.save()
+        petition.detained_entries = [d.entry.entry_number for d in order_open_detentions(order)]
+    petition.status = target
+    petition.indicator_findings = findings
+    petition.decided_by = actor
+    petition.decided_at = timezone.now()
+    petition.decision_note = note
+    petition.save()
     audit_record(
         actor=actor,
-        action="order.change_request_decide",
+        action="order.petition_decide",
         target=order,
-        data={"request": request.pk, "granted": grant},
+        data={"petition": petition.pk, "decision": decision, "detained_entries": petition.detained_entries},
     )
-    order_change_request_decided.send(sender=OrderChangeRequest, request=request, actor=actor)
-    return request
+    order_change_request_decided.send(sender=OrderChangeRequest, request=petition, actor=actor)
+    return petition
 
 
 def partner_organizations() -> list[Organization]:

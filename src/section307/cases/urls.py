@@ -35,5 +35,4 @@ urlpatterns = [
     path("<str:reference>/proposal/", views.proposal_edit, name="proposal_edit"),
     path("<str:reference>/proposal/<int:pk>/", views.proposal_decide, name="proposal_decide"),
     path("<str:reference>/orders/<int:order_pk>/requests/", views.change_request_create, name="change_request_create"),
-    path("<str:reference>/requests/<int:pk>/", views.change_request_decide, name="change_request_decide"),
 ]

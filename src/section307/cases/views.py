@@ -23,7 +23,6 @@ from section307.cases.forms import (
     CaseCreateForm,
     CaseForm,
     CasePartyForm,
-    ChangeDecisionForm,
     ChangeRequestForm,
     CloseForm,
     CommentForm,
@@ -49,11 +48,11 @@ from section307.cases.models import (
     CustodyEvent,
     Evidence,
     IndicatorTag,
-    OrderChangeRequest,
     OrderProposal,
     Phase,
 )
 from section307.core.audit import audit_trail
+from section307.core.errors import ServiceError
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.storedfiles import stored_file_response
 
@@ -417,6 +416,8 @@ def task_action(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     except ValidationError as exc:
         for e in _errors(exc):
             messages.error(request, e)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
     return redirect(f"{case_url(case)}#task-{task.pk}")
 
 
@@ -781,7 +782,13 @@ def proposal_edit(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "cases/proposal_form.html",
-        {**_nav(case, request.user), "form": form, "draft": draft, "problems": problems},
+        {
+            **_nav(case, request.user),
+            "form": form,
+            "draft": draft,
+            "problems": problems,
+            "overlaps": selectors.proposal_overlaps(draft) if draft is not None else [],
+        },
         status=400 if (form.errors or (request.method == "POST" and problems)) else 200,
     )
 
@@ -835,6 +842,7 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
             "proposal": proposal,
             "form": form,
             "can_decide": can_decide,
+            "overlaps": selectors.proposal_overlaps(proposal),
             "problems": gate_problems("issue", case, proposal=proposal, actor=request.user)
             if proposal.status == OrderProposal.Status.SUBMITTED
             else [],
@@ -844,12 +852,13 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
     )
 
 
-# ------------------------------------------------------------------------- order change requests
+# ------------------------------------------------------------------------- order change petitions
 
 
 @login_required
 @require_POST
 def change_request_create(request: HttpRequest, reference: str, order_pk: int) -> HttpResponse:
+    """An analyst files a petition from the case that issued the order; headquarters decides it."""
     case = _work(request, reference)
     proposal = get_object_or_404(OrderProposal, case=case, order_id=order_pk)
     assert proposal.order is not None  # the lookup is by order
@@ -858,7 +867,7 @@ def change_request_create(request: HttpRequest, reference: str, order_pk: int) -
         return _detail_with_errors(request, case, change_form=form)
     d = form.cleaned_data
     try:
-        services.order_change_request_submit(
+        services.petition_file(
             actor=request.user,
             order=proposal.order,
             kind=d["kind"],
@@ -867,42 +876,13 @@ def change_request_create(request: HttpRequest, reference: str, order_pk: int) -
             proposed_merchandise=d["proposed_merchandise"],
             requester_name=d["requester_name"],
             organization=None,
+            case=case,
         )
-    except ValidationError as exc:
-        _form_errors(form, exc)
+    except ServiceError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return _detail_with_errors(request, case, change_form=form)
-    messages.success(request, "Request recorded for review.")
+    messages.success(request, "Petition filed; it is in the headquarters queue.")
     return redirect(f"{case_url(case)}#orders")
-
-
-@login_required
-def change_request_decide(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    case = _case(request, reference)
-    change = get_object_or_404(OrderChangeRequest, pk=pk, case=case)
-    if perms.case_access(request.user, case) != perms.Access.SUPERVISE:
-        raise PermissionDenied("Only a supervisor of the agency decides requests.")
-    form = ChangeDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.order_change_request_decide(
-                actor=request.user,
-                request=change,
-                grant=form.cleaned_data["decision"] == "grant",
-                note=form.cleaned_data["note"],
-            )
-        except (ValidationError, TransitionNotAllowed) as exc:
-            form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
-        else:
-            messages.success(request, "Decision recorded; the order's history shows it.")
-            return redirect(f"{case_url(case)}#orders")
-    if request.method == "GET":
-        services.case_view_record(actor=request.user, case=case, view="change_request")
-    return render(
-        request,
-        "cases/change_request_decide.html",
-        {**_nav(case, request.user), "change": change, "form": form},
-        status=400 if form.errors else 200,
-    )
 
 
 # ------------------------------------------------------------------------------------ allegations

@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 from section307 import __version__
 from section307.allegations.api import router as allegations_router
 from section307.cases.api import router as cases_router
+from section307.cases.petition_api import router as petitions_router
+from section307.core.api import router as queue_router
 from section307.orders.api import router as orders_router
 from section307.ports.api import router as ports_router
 
@@ -27,3 +29,5 @@ api.add_router("/", orders_router)
 api.add_router("/", allegations_router)
 api.add_router("/", cases_router)
 api.add_router("/", ports_router)
+api.add_router("/", petitions_router)
+api.add_router("/", queue_router)

@@ -126,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "work:queue"
 LOGOUT_REDIRECT_URL = "core:home"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -151,6 +151,13 @@ TASKS = {
 }
 # Run the database task worker inside the web process (development and small installs).
 SECTION307_INPROCESS_WORKER = env_bool("SECTION307_INPROCESS_WORKER", True)
+# The daily-job scheduler thread started with the in-process worker, and its tick interval (seconds).
+SECTION307_SCHEDULER = env_bool("SECTION307_SCHEDULER", True)
+SECTION307_SCHEDULER_INTERVAL = float(os.environ.get("SECTION307_SCHEDULER_INTERVAL", "60"))
+# Days a petitioner has to answer headquarters' question unless the reviewer sets a date.
+SECTION307_PETITION_ANSWER_DAYS = int(os.environ.get("SECTION307_PETITION_ANSWER_DAYS", "30"))
+# Days after submission by which a new allegation should be triaged (the analyst queue's date).
+SECTION307_TRIAGE_DAYS = int(os.environ.get("SECTION307_TRIAGE_DAYS", "5"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -14,6 +14,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from section307.core.scheduler import register_daily
+
+        register_daily("core.files_sweep", "section307.core.storedfiles.files_sweep_daily")
+
         # Only the serving process of runserver (the autoreloader's child) starts the worker.
         serving = len(sys.argv) > 1 and sys.argv[1] == "runserver" and os.environ.get("RUN_MAIN") == "true"
         if serving and settings.SECTION307_INPROCESS_WORKER:

@@ -18,11 +18,13 @@ class NavItem:
     # A permission "app.codename" the user needs; "" = anyone, including anonymous visitors.
     permission: str = ""
     staff_only: bool = False
+    signed_in: bool = False
 
 
 # Apps add their entries here; order is display order.
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "core:home"),
+    NavItem("Your work", "work:queue", signed_in=True),
     NavItem("Registry", "registry:order_list", permission="orders.view_enforcementorder"),
     NavItem("Administration", "admin:index", staff_only=True),
 ]
@@ -35,6 +37,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if item.permission and not user.has_perm(item.permission):
             continue
         if item.staff_only and not getattr(user, "is_staff", False):
+            continue
+        if item.signed_in and not user.is_authenticated:
             continue
         try:
             url = reverse(item.url_name)

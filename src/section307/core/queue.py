@@ -50,6 +50,15 @@ def _due_key(item: WorkItem) -> tuple[int, str, int]:
     return (0, stamp, -item.priority)
 
 
+def item_due_date(item: WorkItem) -> date | None:
+    """The item's deadline as a local date (a datetime deadline counts on its local day)."""
+    if item.due is None:
+        return None
+    if isinstance(item.due, datetime):
+        return timezone.localdate(item.due) if timezone.is_aware(item.due) else item.due.date()
+    return item.due
+
+
 def queue_for(user: Any, *, now: datetime | None = None) -> list[WorkItem]:
     """The user's work items, soonest deadline first; items without a deadline last."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -1,8 +1,9 @@
 """Run the django-tasks database worker on a daemon thread of the web process.
 
-This is the embedded default: no separate worker or broker to install. Larger
-installs turn it off (``SECTION307_INPROCESS_WORKER=0``) and run
-``section307 db_worker`` processes instead.
+This is the embedded default: no separate worker or broker to install. The daily
+scheduler (``core.scheduler``) runs on a second thread so time moves by itself.
+Larger installs turn both off (``SECTION307_INPROCESS_WORKER=0``) and run
+``section307 db_worker`` and ``section307 scheduler`` processes instead.
 """
 
 from __future__ import annotations
@@ -33,4 +34,10 @@ def start_inprocess_worker(*, interval: float = 1.0) -> threading.Thread | None:
     thread = threading.Thread(target=worker.run, name="section307-task-worker", daemon=True)
     thread.start()
     logger.info("In-process task worker started")
+    from django.conf import settings
+
+    if settings.SECTION307_SCHEDULER:
+        from section307.core.scheduler import start_scheduler_thread
+
+        start_scheduler_thread(interval=settings.SECTION307_SCHEDULER_INTERVAL)
     return thread

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from section307.accounts.roles import ADMINISTRATOR, SUPERVISOR, user_has_role
+from section307.accounts.roles import ADMINISTRATOR, HQ_REVIEWER, SUPERVISOR, user_has_role
 from section307.core.lifecycle import StateMachine, Transition
 from section307.orders.models import OrderEvent, OrderStatus
 
 
 def _may_publish(actor: Any) -> bool:
-    # Reference-data loads run as the system (no actor); people need the supervisor role.
-    return actor is None or user_has_role(actor, SUPERVISOR, ADMINISTRATOR)
+    # Reference-data loads run as the system (no actor); people need the supervisor role, or
+    # headquarters deciding a modification or revocation petition.
+    return actor is None or user_has_role(actor, SUPERVISOR, ADMINISTRATOR, HQ_REVIEWER)
 
 
 ACTIVE, MODIFIED, REVOKED, INACTIVE = (

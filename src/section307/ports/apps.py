@@ -38,6 +38,11 @@ class PortsConfig(AppConfig):
             NAV_ITEMS.insert(-1, NavItem("Port", "ports:queue", permission="ports.view_entry"))
         if "section307.ports.demo.demo_step" not in STEPS:
             STEPS.append("section307.ports.demo.demo_step")
+        from section307.core.scheduler import register_daily
+        from section307.ports.queue import register_providers
+
+        register_providers()
+        register_daily("ports.clocks_tick", "section307.ports.tasks.clocks_tick")
         post_save.connect(order_event_saved, sender=OrderEvent, dispatch_uid="section307.ports.rescreen")
         from section307.orders.views import ORDER_PAGE_SECTIONS
         from section307.ports.selectors import order_page_section

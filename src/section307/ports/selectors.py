@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from section307.ports import clocks as rules
 from section307.ports.calendars import business_calendar
 from section307.ports.models import Clock, Detention, Entry, EntryLine, Notice, RescreenRun, TimelineEvent
-from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
+from section307.ports.permissions import detentions_visible_to, entries_visible_to, entry_access_q, is_port_staff
 from section307.ports.services import clock_state, soon_days
 
 
@@ -30,12 +45,21 @@ def entry_list(*, user: Any, status: str = "", query: str = "") -> QuerySet[Entr
 
 
 def targeting_queue(*, user: Any) -> QuerySet[Entry]:
-    """Entries waiting for an officer: flagged on arrival or re-screen, or held for exam; hits first."""
+    """Entries waiting for an officer: flagged on arrival or re-screen, or held for exam; hits first,
+    then by the highest line risk score, then by the value declared, then the oldest."""
+    scores = EntryLine.objects.filter(entry=OuterRef("pk")).order_by("-score").values("score")[:1]
+    values = (
+        EntryLine.objects.filter(entry=OuterRef("pk")).values("entry").annotate(total=Sum("value_usd")).values("total")
+    )
     return (
         entry_list(user=user)
         .filter(status__in=[Entry.Status.TARGETED, Entry.Status.EXAM])
-        .annotate(rank=Case(When(decision="hit", then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .order_by("rank", "created_at")
+        .annotate(
+            rank=Case(When(decision="hit", then=Value(0)), default=Value(1), output_field=IntegerField()),
+            risk_score=Coalesce(Subquery(scores, output_field=FloatField()), Value(0.0)),
+            value_usd=Coalesce(Subquery(values, output_field=DecimalField()), Value(Decimal("0"))),
+        )
+        .order_by("rank", "-risk_score", "-value_usd", "created_at")
     )
 
 
@@ -108,10 +132,12 @@ def clocks_due(*, user: Any, today: dt.date | None = None) -> list[ClockRow]:
 
 
 def notices_for(*, user: Any) -> QuerySet[Notice]:
+    """The organization's notices, and a broker's notices on the entries delegated to it."""
     org = getattr(user, "organization_id", None)
     if org is None:
         return Notice.objects.none()
-    return Notice.objects.filter(organization_id=org).select_related("entry")
+    delegated = Q(entry__isnull=False) & entry_access_q(org, prefix="entry__")
+    return Notice.objects.filter(Q(organization_id=org) | delegated).select_related("entry")
 
 
 def rescreen_runs() -> QuerySet[RescreenRun]:

@@ -835,11 +835,11 @@ def detention_mark_submitted(*, actor: Any, detention: Detention, summary: str) 
 @transaction.atomic
 def detention_elect_export(*, actor: Any, detention: Detention, note: str = "") -> Detention:
     """The importer elects to export the goods instead of proving admissibility."""
-    from section307.ports.permissions import can_act_for_detention
+    from section307.ports.permissions import acting_for, can_act_for_detention
 
-    detention = Detention.objects.select_for_update().select_related("entry").get(pk=detention.pk)
+    detention = Detention.objects.select_for_update().select_related("entry__organization").get(pk=detention.pk)
     if not can_act_for_detention(actor, detention):
-        raise PortsError("only the importer of record may elect to export")
+        raise PortsError("only the importer of record (or its broker) may elect to export")
     if detention.status not in (Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED):
         raise PortsError("the goods can no longer be exported")
     if detention.export_elected_at is not None:
@@ -853,7 +853,12 @@ def detention_elect_export(*, actor: Any, detention: Detention, note: str = "") 
         actor=actor,
         shared=True,
     )
-    audit_record(actor=actor, action="detention.elect_export", target=detention, data={"note": note})
+    audit_record(
+        actor=actor,
+        action="detention.elect_export",
+        target=detention,
+        data={"note": note, **acting_for(actor, detention.entry)},
+    )
     return detention
 
 
@@ -894,7 +899,10 @@ def notice_create(*, organization: Organization, entry: Entry | None, kind: str,
 
 @transaction.atomic
 def notice_mark_read(*, actor: Any, notice: Notice) -> Notice:
-    if notice.organization_id != getattr(actor, "organization_id", None):
+    from section307.ports.permissions import can_act_for_entry
+
+    own = notice.organization_id == getattr(actor, "organization_id", None)
+    if not own and not (notice.entry is not None and can_act_for_entry(actor, notice.entry)):
         raise PortsError("not your organization's notice")
     if notice.read_at is None:
         notice.read_at = timezone.now()
@@ -1020,13 +1028,21 @@ def entries_rescreen(
 # -- API tokens ------------------------------------------------------------------------------------------
 
 
+def may_use_api(user: Any) -> bool:
+    """Trade users, filers and staff in any role use the API; a bare account does not."""
+    from section307.accounts.roles import user_roles
+
+    return bool(getattr(user, "is_active", False) and (user_roles(user) or user.has_perm("ports.file_entry")))
+
+
 @transaction.atomic
 def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str]:
-    """A new token for a filer; returns the secret once (only its digest is stored)."""
-    if not user.has_perm("ports.file_entry"):
-        raise PortsError("the user may not file entries")
-    if actor != user and not getattr(actor, "is_staff", False):
-        raise PortsError("only administrators may create tokens for others")
+    """A new API token for ``user`` (their own, or any user's by an administrator or the console
+    command, which acts as the system); returns the secret once: only its digest is stored."""
+    if actor is not None and actor != user and not getattr(actor, "is_staff", False):
+        raise NotPermitted("Only administrators create tokens for other users.")
+    if not may_use_api(user):
+        raise NotPermitted(f"{user.get_username()} has no role that uses the API.")
     secret = "s307_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name.strip()[:100] or "API token", prefix=secret[:12], digest=photo.sha256(secret.encode())
@@ -1368,3 +1384,14 @@ def forfeiture_record(
     )
     audit_record(actor=actor, action=f"forfeiture.{step}", target=recorded, data={"on": on.isoformat()})
     return recorded
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke a token at once (its owner, or an administrator); revoking twice changes nothing."""
+    if actor is not None and token.user_id != actor.pk and not getattr(actor, "is_staff", False):
+        raise NotPermitted("Only the token's owner or an administrator revokes it.")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoke", target=token, data={"user": token.user.get_username()})
+    return token

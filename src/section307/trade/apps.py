@@ -36,10 +36,23 @@ class TradeConfig(AppConfig):
         register(hq_package_items)
 
         if apps.is_installed("section307.cases"):
-            from section307.cases.signals import order_change_request_decided
-            from section307.trade.receivers import on_change_request_decided
+            from section307.cases.signals import (
+                order_change_request_decided,
+                petition_answered,
+                petition_info_requested,
+            )
+            from section307.trade.receivers import (
+                on_change_request_decided,
+                on_petition_answered,
+                on_petition_info_requested,
+            )
 
             order_change_request_decided.connect(on_change_request_decided, dispatch_uid="trade.case_decision")
+            petition_info_requested.connect(on_petition_info_requested, dispatch_uid="trade.petition_question")
+            petition_answered.connect(on_petition_answered, dispatch_uid="trade.petition_answer")
+        from section307.trade.queue import register_providers
+
+        register_providers()
         if not any(i.url_name == "hq:home" for i in NAV_ITEMS):
             NAV_ITEMS.insert(-1, NavItem("Headquarters review", "hq:home", permission="ports.review_detention"))
         if not any(i.url_name == "trade:home" for i in NAV_ITEMS):

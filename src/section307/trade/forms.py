@@ -97,3 +97,26 @@ class ProtestForm(UswdsForm):
     accelerated = forms.BooleanField(
         required=False, label="Request accelerated disposition (19 U.S.C. 1515(b): deemed denied after 30 days)"
     )
+class BrokerGrantForm(UswdsForm):
+    broker: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label="Customs broker")  # type: ignore[arg-type]
+    scope = forms.ChoiceField(
+        choices=[("all", "All our entries"), ("some", "Only the entries listed below")],
+        widget=forms.RadioSelect,
+        initial="all",
+        label="Which entries",
+    )
+    entry_numbers = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Entry numbers (one per line or separated by commas)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from section307.accounts.models import Organization
+
+        super().__init__(*args, **kwargs)
+        self.fields["broker"].queryset = Organization.objects.filter(kind=Organization.Kind.BROKER)  # type: ignore[attr-defined]
+
+    def clean_entry_numbers(self) -> list[str]:
+        raw = self.cleaned_data.get("entry_numbers", "")
+        return [n.strip() for n in raw.replace(",", "\n").splitlines() if n.strip()]

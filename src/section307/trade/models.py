@@ -42,7 +42,11 @@ class TradeRequest(TimeStampedModel):
         DENIED = "denied", "Denied"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # For whom: the importer of record. Who acted: the importer itself or a broker it delegated to.
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="trade_requests")
+    acting_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="trade_requests_filed"
+    )
     kind = models.CharField(max_length=24, choices=RequestKind.choices)
     detention = models.ForeignKey(
         Detention, null=True, blank=True, on_delete=models.PROTECT, related_name="trade_requests"

@@ -1,4 +1,6 @@
-"""Object-level rules for the importer portal: a trade user sees and acts on its organization's requests only.
+"""Object-level rules for the importer portal: a trade user sees and acts on its organization's
+requests, and on the requests about entries an importer delegated to it as broker
+(``ports.permissions.entry_access_q``).
 
 Port staff (``trade.view_traderequest``) read every request and may ask questions.
 """
@@ -7,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from section307.ports.permissions import is_trade_user
+from section307.ports.permissions import can_act_for_detention, entry_access_q, is_trade_user
 from section307.trade.models import TradeRequest
 
 
@@ -18,9 +20,15 @@ def requests_visible_to(user: Any, qs: QuerySet[TradeRequest] | None = None) -> 
     if getattr(user, "is_authenticated", False) and user.has_perm("trade.view_traderequest"):
         return qs
     if is_trade_user(user):
-        return qs.filter(organization_id=user.organization_id)
+        org = user.organization_id
+        delegated = Q(detention__isnull=False) & entry_access_q(org, prefix="detention__entry__")
+        return qs.filter(Q(organization_id=org) | Q(acting_organization_id=org) | delegated)
     return qs.none()
 
 
 def can_edit_request(user: Any, request: TradeRequest) -> bool:
-    return is_trade_user(user) and request.organization_id == user.organization_id
+    if not is_trade_user(user):
+        return False
+    if request.detention is not None:
+        return can_act_for_detention(user, request.detention)
+    return request.organization_id == user.organization_id

@@ -11,8 +11,24 @@ def on_change_request_decided(sender: Any, *, request: Any, actor: Any, **kwargs
     request_record_case_decision(
         actor=actor,
         change_request_id=request.pk,
-        granted=request.status == "granted",
+        granted=request.is_granted,
         note=request.decision_note,
+        organization_id=request.organization_id,
+    )
+
+
+def on_petition_answered(sender: Any, *, petition: Any, actor: Any, **kwargs: Any) -> None:
+    from section307.trade.services import request_record_petition_answer
+
+    request_record_petition_answer(actor=actor, change_request_id=petition.pk, answer=petition.info_answer)
+
+
+def on_petition_info_requested(sender: Any, *, petition: Any, actor: Any, **kwargs: Any) -> None:
+    from section307.trade.services import request_record_petition_question
+
+    due = f"{petition.info_due_date:%Y-%m-%d}" if petition.info_due_date else ""
+    request_record_petition_question(
+        actor=actor, change_request_id=petition.pk, question=petition.info_question, due=due
     )
 
 

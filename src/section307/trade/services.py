@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from section307.allegations.crypto import encrypt_bytes
 from section307.core.audit import audit_record
+from section307.core.lifecycle import TransitionNotAllowed
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports.models import Detention, DetentionDecision, Notice
 from section307.ports.permissions import can_act_for_detention, is_trade_user
 from section307.ports.regimes import REQUEST_KINDS_FOR_REGIME
 from section307.ports.services import detention_mark_submitted, notice_create, timeline_add
 from section307.trade.checklists import CATEGORIES, CHANGE_GROUNDS, CHECKLISTS, ILO_INDICATORS, Item
+from section307.trade.lifecycle import REQUEST_LIFECYCLE
 from section307.trade.models import (
     DETENTION_KINDS,
     ORDER_KINDS,
@@ -41,6 +43,34 @@ class TradeError(ValueError):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+
+def _move(request: TradeRequest, transition: str, actor: Any) -> None:
+    """Set the request's status through ``REQUEST_LIFECYCLE`` (the caller saves)."""
+    try:
+        step = REQUEST_LIFECYCLE.check(transition, state=request.status, actor=actor)
+    except TransitionNotAllowed as exc:
+        raise TradeError(str(exc)) from None
+    request.status = step.target
+
+
+def _petition_answer(*, actor: Any, petition_id: int, answer: str) -> None:
+    try:
+        from section307.cases.models import OrderChangeRequest
+        from section307.cases.services import petition_answer
+    except ImportError:
+        return
+    petition = OrderChangeRequest.objects.filter(pk=petition_id, status="info_requested").first()
+    if petition is not None:
+        petition_answer(actor=actor, petition=petition, answer=answer)
+
+
+def _orgs(actor: Any, request: TradeRequest) -> dict[str, str]:
+    """Both organizations for the audit trail: who acted, and for whom."""
+    return {
+        "acting_organization": getattr(getattr(actor, "organization", None), "name", ""),
+        "for_organization": request.organization.name,
+    }
 
 
 def _editable(actor: Any, request: TradeRequest) -> None:
@@ -80,10 +110,19 @@ def request_create(
         if not order.is_enforced:
             raise TradeError(f"{order.reference} is not in force", "order")
         detention = None
+    # A broker files for the importer of record: the request is the importer's, filed by the broker.
+    for_org = detention.entry.organization if detention is not None and detention.entry.organization else None
     request = TradeRequest.objects.create(
-        organization=actor.organization, kind=kind, detention=detention, order=order, created_by=actor
+        organization=for_org or actor.organization,
+        acting_organization=actor.organization,
+        kind=kind,
+        detention=detention,
+        order=order,
+        created_by=actor,
     )
-    audit_record(actor=actor, action="trade_request.create", target=request, data={"kind": kind})
+    audit_record(
+        actor=actor, action="trade_request.create", target=request, data={"kind": kind, **_orgs(actor, request)}
+    )
     return request
 
 
@@ -110,7 +149,7 @@ def request_update(
         request.proposed_change = proposed_change.strip()
         fields += ["ilo_answers", "grounds", "proposed_change"]
     request.save(update_fields=fields)
-    audit_record(actor=actor, action="trade_request.update", target=request)
+    audit_record(actor=actor, action="trade_request.update", target=request, data=_orgs(actor, request))
     return request
 
 
@@ -164,7 +203,10 @@ def document_add(
     doc.file.save("document.bin", ContentFile(encrypt_bytes(data)), save=False)
     doc.save()
     audit_record(
-        actor=actor, action="trade_document.add", target=doc, data={"sha256": checked.sha256, "category": category}
+        actor=actor,
+        action="trade_document.add",
+        target=doc,
+        data={"sha256": checked.sha256, "category": category, **_orgs(actor, request)},
     )
     return doc
 
@@ -226,7 +268,7 @@ def request_submit(*, actor: Any, request: TradeRequest) -> RequestVersion:
         submitted_by=actor,
     )
     version.documents.set(request.documents.all())
-    request.status = TradeRequest.Status.SUBMITTED
+    _move(request, "submit", actor)
     request.submitted_at = timezone.now()
     request.save(update_fields=["status", "submitted_at", "updated_at"])
     if request.detention is not None:
@@ -237,30 +279,35 @@ def request_submit(*, actor: Any, request: TradeRequest) -> RequestVersion:
         )
     elif request.kind in ORDER_KINDS:
         order_change_request_forward(actor=actor, request=request)
-    audit_record(actor=actor, action="trade_request.submit", target=request, data={"version": number})
+    audit_record(
+        actor=actor, action="trade_request.submit", target=request, data={"version": number, **_orgs(actor, request)}
+    )
     return version
 
 
+# The portal's indicator keys that differ from case management's (cases.ilo.Indicator).
+_INDICATOR_KEYS = {"intimidation": "threats"}
+
+
 def order_change_request_forward(*, actor: Any, request: TradeRequest) -> str:
-    """Hand a WRO modification or revocation request to case management, where analysts review it.
+    """File a WRO modification or revocation request as a petition in the headquarters queue.
 
-    The single integration point with ``section307.cases``: the request lands in the case that
-    issued the order (when there is one). Returns the reference under which it was filed.
-    """
-    from django.core.exceptions import ValidationError
-
+    The single integration point with ``section307.cases``. Returns the reference under which it
+    was filed (also kept on the request)."""
     try:
-        from section307.cases.services import order_change_request_submit
+        from section307.cases.services import PetitionEvidence, petition_file
     except ImportError:  # case management not installed: the request stays in the portal for staff
         return ""
+    from section307.core.errors import ServiceError
+
     assert request.order is not None
-    answers = "\n".join(f"- {label}: {request.ilo_answers.get(key, '')}" for key, label in ILO_INDICATORS)
+    answers = {_INDICATOR_KEYS.get(k, k): v for k, v in request.ilo_answers.items()}
     grounds = (
-        f"{CHANGE_GROUNDS.get(request.grounds, '')}\n\n{request.statement}\n\nILO indicators:\n{answers}\n\n"
+        f"{CHANGE_GROUNDS.get(request.grounds, '')}\n\n{request.statement}\n\n"
         f"Documents: {request.documents.count()} in importer-portal request {request.pk}."
     )
     try:
-        change = order_change_request_submit(
+        petition = petition_file(
             actor=actor,
             order=request.order,
             kind="modify" if request.kind == RequestKind.ORDER_MODIFICATION else "revoke",
@@ -268,27 +315,30 @@ def order_change_request_forward(*, actor: Any, request: TradeRequest) -> str:
             ground=request.grounds,
             proposed_merchandise=request.proposed_change,
             organization=request.organization,
+            evidence=PetitionEvidence(indicator_responses=answers),
         )
-    except ValidationError as exc:
-        raise TradeError("case management refused the request: " + "; ".join(exc.messages)) from None
-    case = getattr(change, "case", None)
-    reference = f"change request {change.pk}" + (f" in {case.reference}" if case is not None else "")
+    except ServiceError as exc:
+        raise TradeError("the petition was refused: " + exc.message, exc.field or "") from None
+    reference = f"petition {petition.pk}"
     request.case_reference = reference[:60]
-    request.change_request_id = change.pk
+    request.change_request_id = petition.pk
     request.save(update_fields=["case_reference", "change_request_id"])
     return reference
 
 
 @transaction.atomic
-def request_record_case_decision(*, actor: Any, change_request_id: int, granted: bool, note: str) -> list[TradeRequest]:
-    """Carry a case decision on a modification or revocation request back to the importer's request."""
+def request_record_case_decision(
+    *, actor: Any, change_request_id: int, granted: bool, note: str, organization_id: int | None = None
+) -> list[TradeRequest]:
+    """Carry headquarters' decision on a petition back to the importer's request, with a notice; a
+    petitioner organization with no portal request gets the decision notice too."""
     decided = []
     status = TradeRequest.Status.GRANTED if granted else TradeRequest.Status.DENIED
     for request in TradeRequest.objects.select_for_update().filter(
         change_request_id=change_request_id,
         status__in=[TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED],
     ):
-        request.status = status
+        _move(request, "grant" if granted else "deny", actor)
         request.decided_at = timezone.now()
         request.decision_note = note
         request.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])
@@ -301,7 +351,57 @@ def request_record_case_decision(*, actor: Any, change_request_id: int, granted:
             body=f"The decision on your request for {request.order}: {status}.\n\n{note}",
         )
         decided.append(request)
+    if not decided and organization_id is not None:
+        from section307.accounts.models import Organization
+
+        org = Organization.objects.filter(pk=organization_id).first()
+        if org is not None and org.kind in (Organization.Kind.IMPORTER, Organization.Kind.BROKER):
+            notice_create(
+                organization=org,
+                entry=None,
+                kind=Notice.Kind.REQUEST,
+                subject=f"Decision on petition {change_request_id}: {status}",
+                body=note,
+            )
     return decided
+
+
+@transaction.atomic
+def request_record_petition_question(*, actor: Any, change_request_id: int, question: str, due: str) -> int:
+    """Headquarters asked a petitioner for more: the portal request shows the question and waits."""
+    count = 0
+    for request in TradeRequest.objects.select_for_update().filter(
+        change_request_id=change_request_id,
+        status__in=[TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED],
+    ):
+        RequestMessage.objects.create(request=request, kind=RequestMessage.Kind.QUESTION, body=question, author=actor)
+        _move(request, "ask", actor)
+        request.save(update_fields=["status", "updated_at"])
+        notice_create(
+            organization=request.organization,
+            entry=None,
+            kind=Notice.Kind.QUESTION,
+            subject=f"Question on your {request.get_kind_display()} #{request.pk} (answer by {due})",
+            body=question,
+        )
+        audit_record(actor=actor, action="trade_request.ask", target=request, data={"from": "headquarters"})
+        count += 1
+    return count
+
+
+@transaction.atomic
+def request_record_petition_answer(*, actor: Any, change_request_id: int, answer: str) -> int:
+    """The petitioner answered headquarters on the petition page: the waiting portal request takes it."""
+    count = 0
+    for request in TradeRequest.objects.select_for_update().filter(
+        change_request_id=change_request_id, status=TradeRequest.Status.INFO_REQUESTED
+    ):
+        RequestMessage.objects.create(request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=actor)
+        _move(request, "answer", actor)
+        request.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="trade_request.answer", target=request, data=_orgs(actor, request))
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -318,7 +418,7 @@ def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestM
     message = RequestMessage.objects.create(
         request=request, kind=RequestMessage.Kind.QUESTION, body=question, author=actor
     )
-    request.status = TradeRequest.Status.INFO_REQUESTED
+    _move(request, "ask", actor)
     request.save(update_fields=["status", "updated_at"])
     entry = request.detention.entry if request.detention else None
     if entry is not None:
@@ -347,8 +447,10 @@ def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> Request
     if not answer:
         raise TradeError("write the answer", "answer")
     message = RequestMessage.objects.create(request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=actor)
-    request.status = TradeRequest.Status.SUBMITTED
+    _move(request, "answer", actor)
     request.save(update_fields=["status", "updated_at"])
+    if request.change_request_id is not None:
+        _petition_answer(actor=actor, petition_id=request.change_request_id, answer=answer)
     if request.detention is not None:
         timeline_add(
             entry=request.detention.entry,
@@ -357,7 +459,7 @@ def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> Request
             actor=actor,
             shared=True,
         )
-    audit_record(actor=actor, action="trade_request.answer", target=request)
+    audit_record(actor=actor, action="trade_request.answer", target=request, data=_orgs(actor, request))
     return message
 
 
@@ -365,10 +467,10 @@ def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> Request
 def request_withdraw(*, actor: Any, request: TradeRequest) -> TradeRequest:
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     _editable(actor, request)
-    request.status = TradeRequest.Status.WITHDRAWN
+    _move(request, "withdraw", actor)
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at", "updated_at"])
-    audit_record(actor=actor, action="trade_request.withdraw", target=request)
+    audit_record(actor=actor, action="trade_request.withdraw", target=request, data=_orgs(actor, request))
     return request
 
 
@@ -381,6 +483,13 @@ _OUTCOME_STATUS = {
 }
 
 
+_TRANSITION_FOR_STATUS = {
+    TradeRequest.Status.GRANTED: "grant",
+    TradeRequest.Status.DENIED: "deny",
+    TradeRequest.Status.WITHDRAWN: "withdraw",
+}
+
+
 def requests_close_for_detention(*, actor: Any, detention: Detention, outcome: str, reason: str) -> int:
     """Close the detention's open requests with the port's decision (called inside the decision's transaction)."""
     status = _OUTCOME_STATUS[DetentionDecision.Outcome(outcome)]
@@ -390,7 +499,7 @@ def requests_close_for_detention(*, actor: Any, detention: Detention, outcome: s
     )
     count = 0
     for request in open_requests:
-        request.status = status
+        _move(request, _TRANSITION_FOR_STATUS[status], actor)
         request.decided_at = timezone.now()
         request.decision_note = reason
         request.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])

@@ -19,6 +19,8 @@ urlpatterns = [
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("requests/<int:pk>/ask/", views.request_ask, name="request_ask"),
     path("documents/<int:pk>/", views.document_file, name="document_file"),
+    path("brokers/", views.brokers, name="brokers"),
+    path("brokers/<int:pk>/revoke/", views.broker_revoke, name="broker_revoke"),
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
@@ -17,7 +18,7 @@ from section307.core.storedfiles import stored_file_response
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports import selectors as port_selectors
 from section307.ports.models import Detention, Notice
-from section307.ports.permissions import detentions_visible_to, is_port_staff, is_trade_user
+from section307.ports.permissions import can_act_for_entry, detentions_visible_to, is_port_staff, is_trade_user
 from section307.ports.regimes import PROOF_ACCEPTED, REQUEST_KINDS_FOR_REGIME
 from section307.ports.services import PortsError, detention_elect_export, notice_mark_read
 from section307.ports.services import protest_file as protest_file_service
@@ -32,7 +33,7 @@ from section307.trade.forms import (
     StatementForm,
 )
 from section307.trade.models import ORDER_KINDS, RequestDocument, RequestKind, TradeRequest
-from section307.trade.permissions import requests_visible_to
+from section307.trade.permissions import can_edit_request, requests_visible_to
 from section307.trade.uploads import document_content
 
 
@@ -73,7 +74,7 @@ def entry_detail(request: HttpRequest, entry_number: str) -> HttpResponse:
     entry = port_selectors.entry_get(user=request.user, entry_number=entry_number)
     if entry is None:
         raise Http404
-    detention = getattr(entry, "detention", None) if entry.organization_id == request.user.organization_id else None  # type: ignore[union-attr]
+    detention = getattr(entry, "detention", None) if can_act_for_entry(request.user, entry) else None
     return render(
         request,
         "trade/entry_detail.html",
@@ -194,7 +195,7 @@ def _request_context(request: HttpRequest, obj: TradeRequest, **extra: Any) -> d
         "document_form": DocumentForm(request_obj=obj, initial={"language": "en"}),
         "statement_form": statement_form,
         "answer_form": AnswerForm(),
-        "editable": obj.is_open and obj.organization_id == getattr(request.user, "organization_id", None),
+        "editable": obj.is_open and can_edit_request(request.user, obj),
         "staff": is_port_staff(request.user),
     }
     ctx.update(extra)
@@ -363,3 +364,55 @@ def detention_page_section(user: Any, detention: Detention) -> tuple[str, dict[s
             "can_ask": user.has_perm("ports.decide_detention"),
         },
     )
+# ------------------------------------------------------------------------------- broker delegation
+
+
+@portal_user
+def brokers(request: HttpRequest) -> HttpResponse:
+    """An importer grants customs brokers access to all or some of its entries, and revokes it."""
+    from section307.accounts.models import EntryAccessGrant, Organization
+    from section307.accounts.services import entry_access_grant
+    from section307.core.errors import ServiceError
+    from section307.trade.forms import BrokerGrantForm
+
+    org = request.user.organization  # type: ignore[union-attr]
+    is_importer = org is not None and org.kind == Organization.Kind.IMPORTER
+    form = BrokerGrantForm(request.POST or None)
+    if request.method == "POST":
+        if not is_importer:
+            raise PermissionDenied("Only an importer of record grants access to its entries.")
+        if form.is_valid():
+            d = form.cleaned_data
+            numbers = None if d["scope"] == "all" else d["entry_numbers"]
+            try:
+                entry_access_grant(actor=request.user, broker=d["broker"], entry_numbers=numbers)
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _t("Access granted."))
+                return redirect("trade:brokers")
+    granted = EntryAccessGrant.objects.filter(importer=org).select_related("broker", "granted_by", "revoked_by")
+    received = EntryAccessGrant.objects.filter(broker=org, revoked_at__isnull=True).select_related("importer")
+    return render(
+        request,
+        "trade/brokers.html",
+        {"form": form, "granted": granted, "received": received, "is_importer": is_importer},
+        status=400 if form.errors else 200,
+    )
+
+
+@portal_user
+@require_POST
+def broker_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    from section307.accounts.models import EntryAccessGrant
+    from section307.accounts.services import entry_access_revoke
+    from section307.core.errors import ServiceError
+
+    grant = get_object_or_404(EntryAccessGrant, pk=pk, importer_id=request.user.organization_id)  # type: ignore[union-attr]
+    try:
+        entry_access_revoke(actor=request.user, grant=grant)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _t("Access revoked."))
+    return redirect("trade:brokers")

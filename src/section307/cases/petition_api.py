@@ -1,0 +1,173 @@
+"""Petitions API: file and read modification and revocation petitions, and decide them (headquarters).
+
+Authentication: a bearer token or a signed-in session. The same rules as the pages: the services
+decide who may file and decide, the selectors what each caller sees. Refusals are JSON
+``{"detail", "code", "rule", "field"}`` with 403, 404, 409 or 422.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.security import SessionAuth
+
+from section307.cases import selectors, services
+from section307.cases.ilo import Indicator
+from section307.cases.models import OrderChangeRequest
+from section307.core.errors import NotFound, ServiceError
+from section307.orders.models import EnforcementOrder
+from section307.ports.api import TokenAuth
+
+router = Router(tags=["petitions"], auth=[TokenAuth(), SessionAuth()])
+
+IndicatorKey = Literal[tuple(Indicator.values)]  # type: ignore[valid-type]
+FindingValue = Literal[tuple(OrderChangeRequest.Finding.values)]  # type: ignore[valid-type]
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = ""
+    rule: str | None = None
+    field: str | None = None
+
+
+class EvidenceIn(Schema):
+    indicator_responses: dict[IndicatorKey, str] = Field(  # type: ignore[valid-type]
+        default_factory=dict, description="Per ILO indicator: how it was refuted or remediated"
+    )
+    policies: str = ""
+    audit_firm: str = ""
+    audit_date: dt.date | None = None
+    audit_unannounced: bool = False
+    audit_summary: str = ""
+    supply_chain_map: str = ""
+    remediation: str = ""
+    remediation_amount_usd: Decimal | None = Field(None, ge=0)
+    remediation_workers: int | None = Field(None, ge=0)
+
+
+class PetitionIn(Schema):
+    order: str = Field(..., min_length=1, max_length=40, description="The order's reference")
+    kind: Literal["modify", "revoke"]
+    ground: Literal["not_made", "no_longer_made", "not_imported"] = "no_longer_made"
+    grounds: str = Field(..., min_length=1, description="The facts and documents offered")
+    proposed_merchandise: str = ""
+    proposed_remove_party_ids: list[int] = []
+    requester_name: str = Field("", max_length=200)
+    evidence: EvidenceIn = Field(default_factory=EvidenceIn)  # type: ignore[arg-type]
+
+
+class DecisionIn(Schema):
+    decision: Literal["modify", "revoke", "deny"]
+    note: str = Field(..., min_length=1)
+    findings: dict[IndicatorKey, FindingValue] = Field(  # type: ignore[valid-type]
+        default_factory=dict, description="Headquarters' finding per identified ILO indicator"
+    )
+
+
+class PetitionOut(Schema):
+    id: int
+    order: str
+    order_source: str
+    kind: str
+    ground: str
+    status: str
+    filed_via: str
+    petitioner: str
+    organization: str | None
+    filed_at: dt.datetime
+    indicators: list[str]
+    indicator_responses: dict[str, str]
+    indicator_findings: dict[str, str]
+    info_question: str
+    info_due_date: dt.date | None
+    decided_at: dt.datetime | None
+    decision_note: str
+    detained_entries: list[str]
+
+
+def _out(p: OrderChangeRequest) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "order": p.order.reference,
+        "order_source": p.order.source,
+        "kind": p.kind,
+        "ground": p.ground,
+        "status": p.status,
+        "filed_via": p.filed_via,
+        "petitioner": p.requester_name,
+        "organization": p.organization.name if p.organization else None,
+        "filed_at": p.created_at,
+        "indicators": list(p.indicators),
+        "indicator_responses": dict(p.indicator_responses),
+        "indicator_findings": dict(p.indicator_findings),
+        "info_question": p.info_question,
+        "info_due_date": p.info_due_date,
+        "decided_at": p.decided_at,
+        "decision_note": p.decision_note,
+        "detained_entries": list(p.detained_entries),
+    }
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _error(exc: ServiceError) -> Status:
+    return Status(exc.status, exc.as_dict())
+
+
+@router.get("/petitions", response={200: list[PetitionOut], **ERRORS}, summary="Petitions the caller may see")
+def petition_list(request: HttpRequest, open_only: bool = False) -> Any:
+    return [_out(r.petition) for r in selectors.petition_queue(user=request.user, open_only=open_only)]
+
+
+@router.post("/petitions", response={201: PetitionOut, **ERRORS}, summary="File a modification or revocation petition")
+def petition_create(request: HttpRequest, body: PetitionIn) -> Any:
+    try:
+        order = EnforcementOrder.objects.filter(reference=body.order.strip()).first()
+        if order is None:
+            raise NotFound("No order with this reference.", field="order")
+        petition = services.petition_file(
+            actor=request.user,
+            order=order,
+            kind=body.kind,
+            ground=body.ground,
+            grounds=body.grounds,
+            proposed_merchandise=body.proposed_merchandise,
+            proposed_remove_party_ids=body.proposed_remove_party_ids,
+            requester_name=body.requester_name,
+            evidence=services.PetitionEvidence(**body.evidence.dict()),
+        )
+    except ServiceError as exc:
+        return _error(exc)
+    return Status(201, _out(petition))
+
+
+@router.get("/petitions/{petition_id}", response={200: PetitionOut, **ERRORS}, summary="One petition")
+def petition_detail(request: HttpRequest, petition_id: int) -> Any:
+    petition = selectors.petition_get(user=request.user, pk=petition_id)
+    if petition is None:
+        return _error(NotFound("No such petition."))
+    return _out(petition)
+
+
+@router.post(
+    "/petitions/{petition_id}/decision",
+    response={200: PetitionOut, **ERRORS},
+    summary="Decide a petition (headquarters forced-labor reviewer)",
+)
+def petition_decision(request: HttpRequest, petition_id: int, body: DecisionIn) -> Any:
+    petition = selectors.petition_get(user=request.user, pk=petition_id)
+    if petition is None:
+        return _error(NotFound("No such petition."))
+    try:
+        petition = services.petition_decide(
+            actor=request.user, petition=petition, decision=body.decision, note=body.note, findings=dict(body.findings)
+        )
+    except ServiceError as exc:
+        return _error(exc)
+    return _out(petition)
