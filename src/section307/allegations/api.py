@@ -2,7 +2,8 @@
 
 ``POST /allegations`` takes a JSON body, or ``multipart/form-data`` with a ``data`` part holding the
 same JSON and any number of ``files`` parts. The follow-up endpoints authenticate with the receipt
-code in the ``X-Receipt-Code`` header. Errors are JSON: ``{"detail": ..., "errors": [{"field", "message"}]}``.
+code in the ``X-Receipt-Code`` header. Errors are JSON (``core.api.ErrorOut``):
+``{"detail", "code", "field"?, "errors"?: [{"field", "message"}]}``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pydantic import ValidationError
 from section307.allegations import ratelimits
 from section307.allegations.inputs import (
     AllegationInput,
-    AllegationInvalid,
     IdentityInput,
     IndicatorInput,
     NamedPartyInput,
@@ -38,6 +38,9 @@ from section307.allegations.services import (
     allegation_submit,
     limits,
 )
+from section307.core.api import STATUS_CODES, error_body, error_responses
+from section307.core.errors import ServiceError
+from section307.core.inputs import nul_paths
 
 router = Router(tags=["allegations"])
 
@@ -101,16 +104,6 @@ class SubmittedOut(Schema):
     )
     status: str = Field(description="Always 'received' for a new allegation")
     files: list[dict[str, str]] = Field(description="Each accepted file's kind and SHA-256")
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = Field(default_factory=list)
 
 
 class MessageOut(Schema):
@@ -180,10 +173,22 @@ def _body_doc(model: type[Schema], description: str) -> dict[str, Any]:
     }
 
 
-class BadRequest(Exception):
-    def __init__(self, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.detail, self.errors = status, detail, errors or []
+class BadRequest(ServiceError):
+    """The request cannot be read or validated (400, 415 or 422); rendered by the API's error handler."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        errors: list[dict[str, str]] | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        extra = {"errors": errors} if errors else None
+        field = field or (errors[0]["field"] if errors else None)
+        super().__init__(detail, code=code or STATUS_CODES.get(status), field=field, extra=extra)
+        self.status = status
 
 
 def _payload(request: HttpRequest) -> tuple[Any, list[FileInput]]:
@@ -206,21 +211,24 @@ def _payload(request: HttpRequest) -> tuple[Any, list[FileInput]]:
     else:
         raise BadRequest(415, "Send application/json or multipart/form-data.")
     try:
-        return json.loads(raw or "null"), files
+        decoded = json.loads(raw or "null")
     except RecursionError as exc:
         raise BadRequest(400, "The JSON is nested too deeply.") from exc
     except json.JSONDecodeError as exc:
         raise BadRequest(
             400, f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
         ) from exc
+    # A JSON body is checked before any view runs; the `data` part of a multipart form is checked here.
+    nul_field = next(nul_paths(decoded), None)
+    if nul_field is not None:
+        raise BadRequest(
+            400, f"The field “{nul_field}” contains a NUL character.", code="nul_character", field=nul_field
+        )
+    return decoded, files
 
 
 def _pydantic_errors(exc: ValidationError) -> list[dict[str, str]]:
     return [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]} for e in exc.errors()]
-
-
-def _service_errors(exc: AllegationInvalid) -> list[dict[str, str]]:
-    return [{"field": f, "message": m} for f, ms in exc.errors.items() for m in ms]
 
 
 def _to_input(payload: AllegationIn) -> AllegationInput:
@@ -248,31 +256,26 @@ def _to_input(payload: AllegationIn) -> AllegationInput:
     )
 
 
-def _error(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Status[dict[str, Any]]:
-    return Status(status, {"detail": detail, "errors": errors or []})
+def _error(status: int, detail: str) -> Status[dict[str, Any]]:
+    return Status(status, error_body(status, detail))
 
 
 @router.post(
     "/allegations",
-    response={201: SubmittedOut, 400: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: SubmittedOut, **error_responses(400, 413, 415, 422, 429)},
     summary="Submit an allegation (anonymous unless identity is given)",
     openapi_extra=_body_doc(AllegationIn, "JSON, or multipart with a `data` JSON part and `files` parts."),
     auth=None,
 )
 def submit(request: HttpRequest) -> Status[dict[str, Any]]:
+    raw, files = _payload(request)
     try:
-        raw, files = _payload(request)
         payload = AllegationIn.model_validate(raw)
-    except BadRequest as exc:
-        return _error(exc.status, exc.detail, exc.errors)
     except ValidationError as exc:
-        return _error(422, "The allegation is incomplete or invalid.", _pydantic_errors(exc))
+        raise BadRequest(422, "The allegation is incomplete or invalid.", _pydantic_errors(exc)) from exc
     if ratelimits.submission_limited(request):
         return _error(429, "Too many submissions from this client. Try again later.")
-    try:
-        allegation, code = allegation_submit(actor=PUBLIC, data=_to_input(payload), files=files)
-    except AllegationInvalid as exc:
-        return _error(422, "The allegation is incomplete or invalid.", _service_errors(exc))
+    allegation, code = allegation_submit(actor=PUBLIC, data=_to_input(payload), files=files)
     return Status(
         201,
         {
@@ -322,7 +325,7 @@ def _public_messages(allegation: Any) -> list[dict[str, Any]]:
 
 @router.get(
     "/allegations/status",
-    response={200: StatusOut, 401: ErrorOut, 429: ErrorOut},
+    response={200: StatusOut, **error_responses(401, 429)},
     summary="Status, questions and answers of an allegation (receipt code in X-Receipt-Code)",
     openapi_extra=_RECEIPT_HEADER,
     auth=None,
@@ -346,7 +349,7 @@ def status(request: HttpRequest) -> Any:
 
 @router.post(
     "/allegations/messages",
-    response={201: MessageCreatedOut, 400: ErrorOut, 401: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: MessageCreatedOut, **error_responses(400, 401, 413, 415, 422, 429)},
     summary="Answer questions or add information and files (receipt code in X-Receipt-Code)",
     openapi_extra={
         **_body_doc(MessageIn, "JSON, or multipart with a `data` JSON part and `files` parts."),
@@ -358,19 +361,14 @@ def add_message(request: HttpRequest) -> Any:
     found = _by_header(request)
     if isinstance(found, Status):
         return found
+    raw, files = _payload(request)
     try:
-        raw, files = _payload(request)
         payload = MessageIn.model_validate(raw if raw is not None else {})
-    except BadRequest as exc:
-        return _error(exc.status, exc.detail, exc.errors)
     except ValidationError as exc:
-        return _error(422, "The message is invalid.", _pydantic_errors(exc))
+        raise BadRequest(422, "The message is invalid.", _pydantic_errors(exc)) from exc
     if ratelimits.submission_limited(request):
         return _error(429, "Too many messages from this client. Try again later.")
-    try:
-        message = allegation_reporter_message(actor=PUBLIC, allegation=found, body=payload.body, files=files)
-    except AllegationInvalid as exc:
-        return _error(422, "The message is invalid.", _service_errors(exc))
+    message = allegation_reporter_message(actor=PUBLIC, allegation=found, body=payload.body, files=files)
     found.refresh_from_db()
     return Status(
         201,

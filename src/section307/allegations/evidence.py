@@ -24,6 +24,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
 
 from section307.allegations.crypto import decrypt_bytes, encrypt_bytes, fernet
+from section307.core.errors import InvalidInput
 
 # Detected MIME type -> (kind, extension). Anything else is refused.
 ALLOWED: dict[str, tuple[str, str]] = {
@@ -66,7 +67,7 @@ MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000
 
 
-class RejectedFile(Exception):
+class RejectedFile(InvalidInput):
     """The file cannot be accepted; the message is safe to show to the reporter."""
 
 

@@ -9,6 +9,8 @@ from typing import IO
 import filetype
 from django.conf import settings
 
+from section307.core.errors import InvalidInput
+
 # Types accepted as evidence, detected from content (never from the name or the browser's claim).
 ALLOWED_TYPES = {
     "application/pdf",
@@ -27,7 +29,7 @@ ALLOWED_TYPES = {
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
-class EvidenceFileError(ValueError):
+class EvidenceFileError(InvalidInput, ValueError):
     pass
 
 

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from section307 import __version__
 from section307.allegations.api import router as allegations_router
 from section307.cases.api import router as cases_router
+from section307.core.api import install_error_handlers
 from section307.orders.api import router as orders_router
 from section307.ports.api import router as ports_router
 
@@ -16,6 +17,8 @@ api = NinjaAPI(
     description="Forced-labor import ban enforcement: orders, allegations, cases, entries and detentions.",
     urls_namespace="api",
 )
+# Every error, from a service or from django-ninja, answers with the body of core.api.ErrorOut.
+install_error_handlers(api)
 
 
 @api.get("/health", tags=["meta"], summary="Service health and version")

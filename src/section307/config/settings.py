@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "section307.core.middleware.NoStoreMiddleware",
+    "section307.core.middleware.InputRulesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "section307.core.middleware.SecurityHeadersMiddleware",
@@ -210,6 +212,7 @@ LOGGING = {
 # --- Cases (section307.cases) -------------------------------------------------------------
 # Largest evidence file accepted, in bytes.
 CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("SECTION307_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
+
 
 # --- Allegations (section307.allegations) ---------------------------------------------------
 # Fernet keys (comma-separated, newest first) encrypt reporter identities and evidence files at rest;

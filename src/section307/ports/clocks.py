@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from section307.core.errors import Conflict
+
 WRO = "wro"
 FINDING = "finding"
 UFLPA = "uflpa"
@@ -41,7 +43,7 @@ DEFAULT_EXTENSION_DAYS = 30
 DEFAULT_SOON_DAYS = 7
 
 
-class ClockError(ValueError):
+class ClockError(Conflict, ValueError):
     """A clock operation the rules do not allow (a third extension, an extension past due...)."""
 
 

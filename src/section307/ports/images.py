@@ -22,6 +22,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
+from section307.core.errors import InvalidInput
+
 MIN_LONG = 1024
 MIN_SHORT = 768
 MIN_SHARPNESS = 100.0
@@ -43,7 +45,7 @@ STANDARD = [
 _LAPLACIAN = ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=1, offset=128)
 
 
-class ImageRejected(ValueError):
+class ImageRejected(InvalidInput, ValueError):
     """The file is not a usable image at all (no override possible)."""
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from section307.core.errors import InvalidInput
 from section307.screening import REQUIRED_COLUMNS
 from section307.screening.io import ROW_COL, InputError, RowProblem, iter_batches
 
@@ -79,9 +80,13 @@ class FieldError:
         return f"{self.field}: {self.reason}"
 
 
-class IntakeError(Exception):
+class IntakeError(InvalidInput):
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
+        super().__init__(
+            "; ".join(str(e) for e in errors),
+            field=errors[0].field if errors else None,
+            extra={"errors": [e.as_dict() for e in errors]},
+        )
         self.errors = errors
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.core.audit import actor_label, audit_record
+from section307.core.errors import InvalidInput
 from section307.orders.models import EnforcementOrder
 from section307.ports import clocks as rules
 from section307.ports import images as photo
@@ -45,7 +46,7 @@ from section307.ports.regimes import PROOF_ACCEPTED
 from section307.screening import Screener
 
 
-class PortsError(ValueError):
+class PortsError(InvalidInput, ValueError):
     """A request the rules refuse; the message says why."""
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from section307.core.audit import audit_record
+from section307.core.errors import InvalidInput
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports.models import Detention, DetentionDecision, Notice
 from section307.ports.permissions import can_act_for_detention, is_trade_user
@@ -34,11 +35,11 @@ from section307.trade.permissions import can_edit_request
 from section307.trade.uploads import UploadRejected, check_document
 
 
-class TradeError(ValueError):
+class TradeError(InvalidInput, ValueError):
     """A portal action the rules refuse; ``field`` names the form field at fault when there is one."""
 
     def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
+        super().__init__(message, field=field or None)
         self.field = field
 
 

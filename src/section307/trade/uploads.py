@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import filetype
 
+from section307.core.errors import InvalidInput
+
 MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 
 ACCEPTED: dict[str, str] = {
@@ -22,7 +24,7 @@ ACCEPTED: dict[str, str] = {
 }
 
 
-class UploadRejected(ValueError):
+class UploadRejected(InvalidInput, ValueError):
     pass
 
 
