@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
 
 from section307 import __version__
 from section307.allegations.api import router as allegations_router
@@ -21,8 +24,13 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 
-@api.get("/health", tags=["meta"], summary="Service health and version")
-def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
+class HealthOut(Schema):
+    status: Literal["ok"]
+    version: str
+
+
+@api.get("/health", response=HealthOut, tags=["meta"], summary="Service health and version", auth=None)
+def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 

@@ -9,12 +9,14 @@ or Django take the same shape, so a client reads ``detail`` and ``code`` (and ``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from copy import deepcopy
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Choices
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -50,6 +52,30 @@ class ErrorOut(Schema):
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     """``response={200: Out, **error_responses(401, 404)}``: the errors an operation answers with."""
     return dict.fromkeys(statuses, ErrorOut)
+
+
+def choices(values: type[Choices] | Iterable[str], *, blank: bool = False) -> dict[str, Any]:
+    """``Field(json_schema_extra=choices(Entry.Status))``: the values an output field takes, as an enum."""
+    listed = list(values.values if isinstance(values, type) else values)
+    return {"enum": [*listed, ""] if blank else listed}
+
+
+def inline_schema(model: type[Schema]) -> dict[str, Any]:
+    """A model's JSON schema with pydantic's local $defs resolved, to sit inline in an operation."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(deepcopy(defs[ref.rsplit("/", 1)[-1]]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
 
 
 def error_body(status: int, detail: str, **extra: Any) -> dict[str, Any]:
