@@ -37,6 +37,11 @@ STATUS_CODES: dict[int, str] = {
 }
 
 
+class UnsupportedMediaType(ServiceError):
+    status = 415
+    default_code = "unsupported_media_type"
+
+
 class ErrorOut(Schema):
     """Every error the API answers with."""
 

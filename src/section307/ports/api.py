@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -19,8 +20,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
-from section307.core.api import choices, error_body, error_responses, inline_schema
-from section307.core.errors import NotFound, NotPermitted
+from section307.core.api import UnsupportedMediaType, choices, error_body, error_responses, inline_schema
+from section307.core.errors import NotFound, NotPermitted, ServiceError
 from section307.ports import selectors, services
 from section307.ports.intake import MAX_LINES, FieldError, IntakeError, parse_entry
 from section307.ports.models import ApiToken, Decision, Detention, Entry, Regime
@@ -208,17 +209,24 @@ def _entry_out(user: Any, entry: Entry) -> dict[str, Any]:
 
 @router.post(
     "/entries",
-    response={201: list[EntryOut], **error_responses(400, 401, 403, 413, 422)},
+    response={201: list[EntryOut], **error_responses(400, 401, 403, 413, 415, 422)},
     summary="File one or more entries; each is screened on arrival",
     openapi_extra=_ENTRIES_BODY,
 )
-def entries_create(request: HttpRequest, payload: dict[str, Any] | list[dict[str, Any]]) -> Any:
-    # The body is read loosely and checked by ports.intake, which names every bad field at once.
+def entries_create(request: HttpRequest) -> Any:
+    # The body (documented as EntryIn) is read as plain JSON and checked by ports.intake, which
+    # names every bad field of every entry at once, as an upload's rows are.
     user = request.user
     if not user.has_perm("ports.file_entry"):
         raise NotPermitted("this account may not file entries")
+    if (request.content_type or "application/json") != "application/json":
+        raise UnsupportedMediaType("Send the entries as application/json.")
+    try:
+        payload = json.loads(request.body or b"null")
+    except (ValueError, RecursionError) as exc:
+        raise ServiceError("The body is not valid JSON.", code="malformed_request", field="body") from exc
     items = payload if isinstance(payload, list) else [payload]
-    if not items:
+    if not items or not isinstance(payload, dict | list):
         return Status(400, _invalid("no entries", [FieldError("body", "send an entry or a list")]))
     if len(items) > MAX_ENTRIES_PER_REQUEST:
         limit = FieldError("body", f"at most {MAX_ENTRIES_PER_REQUEST} entries per request")
