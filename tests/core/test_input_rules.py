@@ -157,3 +157,9 @@ def test_an_11_mb_form_is_413(client_as: Callable[..., Client]) -> None:
 def test_too_many_form_fields_is_400(client: Client) -> None:
     data = {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
     assert client.post("/report/follow-up/", data).status_code == 400
+
+
+def test_too_many_query_parameters_is_400_in_the_api_body(client: Client) -> None:
+    query = "&".join(f"f{i}=x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.get(f"/api/v1/orders?{query}")
+    assert response.status_code == 400 and response.json()["code"] == "malformed_request"

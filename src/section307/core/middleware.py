@@ -78,6 +78,14 @@ class InputRulesMiddleware:
         )
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            return self._check_inputs(request)
+        except RequestDataTooBig:
+            return self._too_big(request)
+        except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError) as exc:
+            return _error_response(request, 400, str(exc) or _("The form could not be read."), "malformed_request")
+
+    def _check_inputs(self, request: HttpRequest) -> HttpResponse | None:
         if NUL in request.path:
             return self._nul(request, "path", _("The address contains a NUL character."))
         if any(NUL in k or NUL in v for k, v in request.COOKIES.items()):
@@ -88,21 +96,16 @@ class InputRulesMiddleware:
         if request.method not in self.BODY_METHODS:
             return None
         content_type = request.content_type or ""
-        try:
-            if content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
-                if request.method != "POST":
-                    return None
-                field = pairs_nul_field(request.POST.lists())
-                if field is not None:
-                    return self._nul(request, field, _("The form field “%(field)s” contains a NUL character."))
-            elif content_type == "" or "json" in content_type or content_type.startswith("text/"):
-                field = json_body_nul_field(request.body)
-                if field is not None:
-                    return self._nul(request, field, _("The field “%(field)s” contains a NUL character."))
-        except RequestDataTooBig:
-            return self._too_big(request)
-        except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError) as exc:
-            return _error_response(request, 400, str(exc) or _("The form could not be read."), "malformed_request")
+        if content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
+            if request.method != "POST":
+                return None
+            field = pairs_nul_field(request.POST.lists())
+            if field is not None:
+                return self._nul(request, field, _("The form field “%(field)s” contains a NUL character."))
+        elif content_type == "" or "json" in content_type or content_type.startswith("text/"):
+            field = json_body_nul_field(request.body)
+            if field is not None:
+                return self._nul(request, field, _("The field “%(field)s” contains a NUL character."))
         return None
 
     def _nul(self, request: HttpRequest, field: str, template: str) -> HttpResponse:
