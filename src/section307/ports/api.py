@@ -105,9 +105,7 @@ class LineOut(Schema):
     country_of_origin: str
     hts: str
     description: str
-    decision: str = Field(
-        description="Staff only; empty for trade users", json_schema_extra=choices(Decision, blank=True)
-    )
+    decision: str = Field(description=STAFF_ONLY, json_schema_extra=choices(Decision, blank=True))
     score: float
     order_reference: str
     reasons: str
@@ -141,9 +139,7 @@ class EntryOut(Schema):
     importer: str
     date_of_import: str
     status: str = Field(json_schema_extra=choices(Entry.Status))
-    decision: str = Field(
-        description="Staff only; empty for trade users", json_schema_extra=choices(Decision, blank=True)
-    )
+    decision: str = Field(description=STAFF_ONLY, json_schema_extra=choices(Decision, blank=True))
     lines: list[LineOut]
     timeline: list[EventOut]
     detention: DetentionOut | None = Field(None, description="For staff and the importer of record")
