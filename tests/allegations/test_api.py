@@ -85,7 +85,7 @@ def test_file_type_is_checked_from_content_in_the_api(client: Client, countries:
         ({**BODY, "source_type": "rumour"}, {"source_type"}),
         ({**BODY, "hts_code": "12345"}, {"hts_code"}),
         ({**BODY, "country": "XX"}, {"country"}),
-        ({**BODY, "indicators": [{"indicator": "sadness", "observation": "x"}]}, {"indicators"}),
+        ({**BODY, "indicators": [{"indicator": "sadness", "observation": "x"}]}, {"indicators.0.indicator"}),
         ({**BODY, "parties": "not a list"}, {"parties"}),
         ({**BODY, "sample_available": {"nested": True}}, {"sample_available"}),
         ({**BODY, "reasons": "x" * 20001}, {"reasons"}),

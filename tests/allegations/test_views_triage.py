@@ -153,6 +153,7 @@ def test_evidence_downloads(client_as: Any, countries: None) -> None:
     assert analyst.get(f"/allegations/{other.pk}/files/{f.pk}/sanitized/").status_code == 404
     original = client_as(roles.SUPERVISOR).get(f"/allegations/{a.pk}/files/{f.pk}/original/")
     assert original.status_code == 200 and b"Jane Reporter" in original.content
+    assert copy["Cache-Control"] == original["Cache-Control"] == "no-store"
 
 
 def test_triage_forms_need_csrf(make_user: Any, countries: None) -> None:

@@ -21,3 +21,34 @@ def test_pages_keep_the_filters(client_as: Any) -> None:
     assert 'href="?status=active&amp;q=Gloves&amp;page=2"' in body
     second = client_as(roles.ANALYST).get("/registry/", {"status": "active", "q": "Gloves", "page": 2})
     assert "2 / 2" in second.content.decode()
+
+
+LISTS = [
+    "/registry/",
+    "/orders/",
+    "/cases/all/",
+    "/cases/queue/",
+    "/allegations/",
+    "/port/entries/",
+    "/port/detentions/",
+]
+
+
+@pytest.mark.parametrize("page", ["9223372036854775807", "99999999999999999999999", "-1", "0", "abc", "1.5", ""])
+def test_any_page_number_is_answered_without_an_error(client: Any, page: str) -> None:
+    from section307.accounts.models import User
+
+    client.force_login(User.objects.create_superuser(username="root-pages", password="x-long-password-307"))
+    for url in LISTS:
+        response = client.get(url, {"page": page})
+        assert response.status_code == 200, url
+    api = client.get("/api/v1/orders", {"page": page})
+    assert api.status_code in {200, 422}
+    if api.status_code == 422:
+        assert api.json()["field"] == "page"
+
+
+def test_the_api_documents_its_page_bounds(client: Any) -> None:
+    params = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/orders"]["get"]["parameters"]
+    page = next(p for p in params if p["name"] == "page")["schema"]
+    assert page["minimum"] == 1 and page["maximum"] <= 10**6

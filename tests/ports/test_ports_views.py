@@ -155,3 +155,15 @@ def test_port_screens_deny_by_default(
         == 403
     )
     assert analyst.get("/port/entries/NO-SUCH/").status_code == 404
+
+
+def test_an_uploaded_file_with_a_nul_in_a_cell_is_refused_whole(registry: Any, staff: Client, orgs: Any) -> None:
+    """Files reach the intake without the request-wide input rules; PostgreSQL cannot store NUL."""
+    rows = (
+        HEADER
+        + "GCB-0000053-1,1,Harborline Apparel Imports LLC,Tianshan\x00 Harvest,Aksu,,,CN,"
+        + "6205.20,Shirts,10,2025-05-01,2704,ocean\n"
+    )
+    r = staff.post("/port/entries/upload/", {"file": SimpleUploadedFile("e.csv", rows.encode())})
+    assert r.status_code == 400 and "NUL" in r.content.decode()
+    assert not Entry.objects.exists()

@@ -2,14 +2,14 @@
 
 ``POST /allegations`` takes a JSON body, or ``multipart/form-data`` with a ``data`` part holding the
 same JSON and any number of ``files`` parts. The follow-up endpoints authenticate with the receipt
-code in the ``X-Receipt-Code`` header. Errors are JSON: ``{"detail": ..., "errors": [{"field", "message"}]}``.
+code in the ``X-Receipt-Code`` header. Errors are JSON (``core.api.ErrorOut``):
+``{"detail", "code", "field"?, "errors"?: [{"field", "message"}]}``.
 """
 
 from __future__ import annotations
 
 import json
-from copy import deepcopy
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
@@ -19,12 +19,21 @@ from pydantic import ValidationError
 from section307.allegations import ratelimits
 from section307.allegations.inputs import (
     AllegationInput,
-    AllegationInvalid,
     IdentityInput,
     IndicatorInput,
     NamedPartyInput,
 )
-from section307.allegations.models import AllegationMessage, PublicStatus
+from section307.allegations.models import (
+    AllegationMessage,
+    AllegationParty,
+    Attachment,
+    ContactMethod,
+    IloIndicator,
+    Industry,
+    PublicStatus,
+    SourceType,
+    SupplyChainStage,
+)
 from section307.allegations.receipts import receipt_display
 from section307.allegations.selectors import (
     allegation_by_receipt,
@@ -38,25 +47,32 @@ from section307.allegations.services import (
     allegation_submit,
     limits,
 )
+from section307.core.api import STATUS_CODES, choices, error_body, error_responses, inline_schema
+from section307.core.errors import ServiceError
+from section307.core.inputs import nul_paths
 
 router = Router(tags=["allegations"])
 
 
+ShipmentKind = Literal["bill_of_lading", "container", "entry", "other"]
+COUNTRY = r"^([A-Za-z]{2})?$"
+
+
 class ShipmentRefIn(Schema):
-    kind: str = Field(description="bill_of_lading, container, entry or other")
-    value: str = Field(max_length=100)
+    kind: ShipmentKind
+    value: str = Field(min_length=1, max_length=100)
 
 
 class PartyIn(Schema):
-    role: str = Field("manufacturer", description="manufacturer, supplier, exporter, importer, brand or other")
-    name: str = Field(max_length=500)
+    role: AllegationParty.Role = AllegationParty.Role.MANUFACTURER
+    name: str = Field(min_length=1, max_length=500)
     address: str = Field("", max_length=2000)
-    country: str = Field("", description="ISO 3166-1 alpha-2", max_length=2)
+    country: str = Field("", description="ISO 3166-1 alpha-2", max_length=2, pattern=COUNTRY)
 
 
 class IndicatorIn(Schema):
-    indicator: str = Field(description="One of the 11 ILO indicators, e.g. retention_of_documents, debt_bondage")
-    observation: str = Field(description="What was seen or heard", max_length=20000)
+    indicator: IloIndicator = Field(description="One of the 11 ILO indicators")
+    observation: str = Field(description="What was seen or heard", min_length=1, max_length=20000)
 
 
 class IdentityIn(Schema):
@@ -70,63 +86,57 @@ class IdentityIn(Schema):
 class AllegationIn(Schema):
     """19 CFR 12.42(b): reasons, merchandise, production abroad; plus ILO indicators, source and contact."""
 
-    reasons: str = Field(description="A full statement of the reasons for the belief", max_length=20000)
-    source_type: str = Field(
-        description="worker_testimony, audit, research_report, media, court_case, site_visit, government, "
-        "shipping_records or other"
-    )
+    reasons: str = Field(description="A full statement of the reasons for the belief", min_length=1, max_length=20000)
+    source_type: SourceType
     source_details: str = Field("", max_length=20000)
-    merchandise: str = Field(description="A detailed description of the merchandise", max_length=20000)
-    hts_code: str = Field("", description="HTSUS code if known (2-10 digits)", max_length=20)
-    industry: str = ""
+    merchandise: str = Field(description="A detailed description of the merchandise", min_length=1, max_length=20000)
+    hts_code: str = Field("", description="HTSUS code if known (2-10 digits)", max_length=20, pattern=r"^[0-9.\s]*$")
+    industry: Industry | Literal[""] = ""
     sample_available: bool = False
     sample_details: str = Field("", max_length=20000)
-    country: str = Field("", description="Country of production, ISO 3166-1 alpha-2", max_length=2)
+    country: str = Field("", description="Country of production, ISO 3166-1 alpha-2", max_length=2, pattern=COUNTRY)
     region_text: str = Field("", max_length=300)
-    supply_chain_stage: str = ""
+    supply_chain_stage: SupplyChainStage | Literal[""] = ""
     importers_brands: str = Field("", max_length=20000)
     shipment_refs: list[ShipmentRefIn] = Field(default_factory=list, max_length=100)
     parties: list[PartyIn] = Field(default_factory=list, max_length=20)
     indicators: list[IndicatorIn] = Field(default_factory=list, max_length=11)
     identity: IdentityIn | None = Field(None, description="Omit to stay anonymous")
     contact_allowed: bool = False
-    contact_method: str = Field("", description="receipt, email, phone or other")
+    contact_method: ContactMethod | Literal[""] = ""
     discard_originals: bool = Field(False, description="Discard originals once a sanitized copy exists")
     language: str = Field("", max_length=10)
+
+
+class FileOut(Schema):
+    kind: str = Field(json_schema_extra=choices(Attachment.Kind))
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 class SubmittedOut(Schema):
     receipt_code: str = Field(
         description="Grouped as XXXX-XXXX-XXXX-XXXX-XXXX (dashes optional when sent back). Shown once; keep it."
     )
-    status: str = Field(description="Always 'received' for a new allegation")
-    files: list[dict[str, str]] = Field(description="Each accepted file's kind and SHA-256")
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = Field(default_factory=list)
+    status: str = Field(description="Always 'received' for a new allegation", json_schema_extra=choices(PublicStatus))
+    files: list[FileOut] = Field(description="Each accepted file's kind and SHA-256")
 
 
 class MessageOut(Schema):
     id: int
-    direction: str = Field(description="question (from the agency) or reporter")
+    direction: str = Field(
+        description="question (from the agency) or reporter", json_schema_extra=choices(["question", "reporter"])
+    )
     body: str
     created_at: str
     answered: bool
 
 
 class StatusOut(Schema):
-    status: str = Field(description="received, under_review, more_information_requested or closed")
+    status: str = Field(json_schema_extra=choices(PublicStatus))
     status_label: str
     submitted_on: str
     messages: list[MessageOut]
-    files: list[dict[str, str]]
+    files: list[FileOut]
 
 
 class MessageIn(Schema):
@@ -135,29 +145,12 @@ class MessageIn(Schema):
 
 class MessageCreatedOut(Schema):
     id: int
-    status: str
-    files: list[dict[str, str]]
-
-
-def _inline(schema: dict[str, Any]) -> dict[str, Any]:
-    """Resolve pydantic's local $defs so the request schema can sit inline in the OpenAPI document."""
-    defs = schema.pop("$defs", {})
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref", "")
-            if ref.startswith("#/$defs/"):
-                return walk(deepcopy(defs[ref.rsplit("/", 1)[-1]]))
-            return {k: walk(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    return walk(schema)
+    status: str = Field(json_schema_extra=choices(PublicStatus))
+    files: list[FileOut]
 
 
 def _body_doc(model: type[Schema], description: str) -> dict[str, Any]:
-    schema = _inline(model.model_json_schema())
+    schema = inline_schema(model)
     return {
         "requestBody": {
             "required": True,
@@ -180,10 +173,22 @@ def _body_doc(model: type[Schema], description: str) -> dict[str, Any]:
     }
 
 
-class BadRequest(Exception):
-    def __init__(self, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.detail, self.errors = status, detail, errors or []
+class BadRequest(ServiceError):
+    """The request cannot be read or validated (400, 415 or 422); rendered by the API's error handler."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        errors: list[dict[str, str]] | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        extra = {"errors": errors} if errors else None
+        field = field or (errors[0]["field"] if errors else None)
+        super().__init__(detail, code=code or STATUS_CODES.get(status), field=field, extra=extra)
+        self.status = status
 
 
 def _payload(request: HttpRequest) -> tuple[Any, list[FileInput]]:
@@ -206,73 +211,71 @@ def _payload(request: HttpRequest) -> tuple[Any, list[FileInput]]:
     else:
         raise BadRequest(415, "Send application/json or multipart/form-data.")
     try:
-        return json.loads(raw or "null"), files
+        decoded = json.loads(raw or "null")
     except RecursionError as exc:
         raise BadRequest(400, "The JSON is nested too deeply.") from exc
     except json.JSONDecodeError as exc:
         raise BadRequest(
             400, f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
         ) from exc
+    # A JSON body is checked before any view runs; the `data` part of a multipart form is checked here.
+    nul_field = next(nul_paths(decoded), None)
+    if nul_field is not None:
+        raise BadRequest(
+            400, f"The field “{nul_field}” contains a NUL character.", code="nul_character", field=nul_field
+        )
+    return decoded, files
 
 
 def _pydantic_errors(exc: ValidationError) -> list[dict[str, str]]:
     return [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]} for e in exc.errors()]
 
 
-def _service_errors(exc: AllegationInvalid) -> list[dict[str, str]]:
-    return [{"field": f, "message": m} for f, ms in exc.errors.items() for m in ms]
-
-
 def _to_input(payload: AllegationIn) -> AllegationInput:
     return AllegationInput(
         reasons=payload.reasons,
-        source_type=payload.source_type,
+        source_type=str(payload.source_type),
         source_details=payload.source_details,
         merchandise=payload.merchandise,
         hts_code=payload.hts_code,
-        industry=payload.industry,
+        industry=str(payload.industry),
         sample_available=payload.sample_available,
         sample_details=payload.sample_details,
         country=payload.country,
         region_text=payload.region_text,
-        supply_chain_stage=payload.supply_chain_stage,
+        supply_chain_stage=str(payload.supply_chain_stage),
         importers_brands=payload.importers_brands,
         shipment_refs=[(r.kind, r.value) for r in payload.shipment_refs],
-        parties=[NamedPartyInput(p.role, p.name, p.address, p.country) for p in payload.parties],
-        indicators=[IndicatorInput(i.indicator, i.observation) for i in payload.indicators],
+        parties=[NamedPartyInput(str(p.role), p.name, p.address, p.country) for p in payload.parties],
+        indicators=[IndicatorInput(str(i.indicator), i.observation) for i in payload.indicators],
         identity=IdentityInput(**payload.identity.model_dump()) if payload.identity else None,
         contact_allowed=payload.contact_allowed,
-        contact_method=payload.contact_method,
+        contact_method=str(payload.contact_method),
         discard_originals=payload.discard_originals,
         language=payload.language or get_language() or "",
     )
 
 
-def _error(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Status[dict[str, Any]]:
-    return Status(status, {"detail": detail, "errors": errors or []})
+def _error(status: int, detail: str) -> Status[dict[str, Any]]:
+    return Status(status, error_body(status, detail))
 
 
 @router.post(
     "/allegations",
-    response={201: SubmittedOut, 400: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: SubmittedOut, **error_responses(400, 413, 415, 422, 429)},
     summary="Submit an allegation (anonymous unless identity is given)",
     openapi_extra=_body_doc(AllegationIn, "JSON, or multipart with a `data` JSON part and `files` parts."),
     auth=None,
 )
 def submit(request: HttpRequest) -> Status[dict[str, Any]]:
+    raw, files = _payload(request)
     try:
-        raw, files = _payload(request)
         payload = AllegationIn.model_validate(raw)
-    except BadRequest as exc:
-        return _error(exc.status, exc.detail, exc.errors)
     except ValidationError as exc:
-        return _error(422, "The allegation is incomplete or invalid.", _pydantic_errors(exc))
+        raise BadRequest(422, "The allegation is incomplete or invalid.", _pydantic_errors(exc)) from exc
     if ratelimits.submission_limited(request):
         return _error(429, "Too many submissions from this client. Try again later.")
-    try:
-        allegation, code = allegation_submit(actor=PUBLIC, data=_to_input(payload), files=files)
-    except AllegationInvalid as exc:
-        return _error(422, "The allegation is incomplete or invalid.", _service_errors(exc))
+    allegation, code = allegation_submit(actor=PUBLIC, data=_to_input(payload), files=files)
     return Status(
         201,
         {
@@ -322,7 +325,7 @@ def _public_messages(allegation: Any) -> list[dict[str, Any]]:
 
 @router.get(
     "/allegations/status",
-    response={200: StatusOut, 401: ErrorOut, 429: ErrorOut},
+    response={200: StatusOut, **error_responses(401, 429)},
     summary="Status, questions and answers of an allegation (receipt code in X-Receipt-Code)",
     openapi_extra=_RECEIPT_HEADER,
     auth=None,
@@ -346,7 +349,7 @@ def status(request: HttpRequest) -> Any:
 
 @router.post(
     "/allegations/messages",
-    response={201: MessageCreatedOut, 400: ErrorOut, 401: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: MessageCreatedOut, **error_responses(400, 401, 413, 415, 422, 429)},
     summary="Answer questions or add information and files (receipt code in X-Receipt-Code)",
     openapi_extra={
         **_body_doc(MessageIn, "JSON, or multipart with a `data` JSON part and `files` parts."),
@@ -358,19 +361,14 @@ def add_message(request: HttpRequest) -> Any:
     found = _by_header(request)
     if isinstance(found, Status):
         return found
+    raw, files = _payload(request)
     try:
-        raw, files = _payload(request)
         payload = MessageIn.model_validate(raw if raw is not None else {})
-    except BadRequest as exc:
-        return _error(exc.status, exc.detail, exc.errors)
     except ValidationError as exc:
-        return _error(422, "The message is invalid.", _pydantic_errors(exc))
+        raise BadRequest(422, "The message is invalid.", _pydantic_errors(exc)) from exc
     if ratelimits.submission_limited(request):
         return _error(429, "Too many messages from this client. Try again later.")
-    try:
-        message = allegation_reporter_message(actor=PUBLIC, allegation=found, body=payload.body, files=files)
-    except AllegationInvalid as exc:
-        return _error(422, "The message is invalid.", _service_errors(exc))
+    message = allegation_reporter_message(actor=PUBLIC, allegation=found, body=payload.body, files=files)
     found.refresh_from_db()
     return Status(
         201,

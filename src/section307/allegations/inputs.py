@@ -16,6 +16,7 @@ from section307.allegations.models import (
     SourceType,
     SupplyChainStage,
 )
+from section307.core.errors import InvalidInput
 from section307.geo.models import Country
 from section307.goods.hts import InvalidHts, normalize_hts
 
@@ -27,11 +28,15 @@ MAX_SHIPMENT_REFS = 100
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class AllegationInvalid(Exception):
+class AllegationInvalid(InvalidInput):
     """Field-level errors: {field name: [reasons]}. Nothing was saved."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        super().__init__(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()),
+            field=next(iter(errors), None),
+            extra={"errors": [{"field": f, "message": str(m)} for f, ms in errors.items() for m in ms]},
+        )
         self.errors = errors
 
 

@@ -38,6 +38,7 @@ from section307.allegations.selectors import (
     allegation_similar_items,
 )
 from section307.core.audit import audit_trail
+from section307.core.forms import service_error_to_form
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.storedfiles import stored_file_response
 from section307.geo.models import Country, Region
@@ -164,13 +165,6 @@ def _invalid(request: HttpRequest, allegation: Allegation, form_name: str, form:
     return response
 
 
-def _apply_service_errors(form: Any, exc: AllegationInvalid) -> None:
-    for field, messages_ in exc.errors.items():
-        name = field if field in form.fields else None
-        for m in messages_:
-            form.add_error(name, m)
-
-
 @login_required
 @permission_required(TRIAGE, raise_exception=True)
 @require_POST
@@ -201,7 +195,7 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                     actor=user, allegation=allegation, original=original, note=form.cleaned_data["note"]
                 )
             except AllegationInvalid as exc:
-                _apply_service_errors(form, exc)
+                service_error_to_form(form, exc)
                 return _invalid(request, allegation, "duplicate_form", form)
             messages.success(request, _("Merged into %(ref)s.") % {"ref": original.reference})
         elif name == "case":

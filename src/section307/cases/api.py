@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from section307.cases import selectors, services
-from section307.cases.models import Phase
+from section307.cases.ilo import Indicator
+from section307.cases.models import Case, Phase
+from section307.core.api import choices, error_responses
+from section307.core.errors import NotFound, NotPermitted
 
 router = Router(tags=["cases"], auth=django_auth)
 
@@ -16,15 +20,15 @@ router = Router(tags=["cases"], auth=django_auth)
 class CaseOut(Schema):
     reference: str
     title: str
-    phase: str
-    priority: str
-    risk_rating: str
+    phase: str = Field(json_schema_extra=choices(Phase))
+    priority: str = Field(json_schema_extra=choices(Case.Priority))
+    risk_rating: str = Field(json_schema_extra=choices(Case.Risk, blank=True))
     owner: str
     open_tasks: int
 
 
 class IndicatorOut(Schema):
-    indicator: str
+    indicator: str = Field(json_schema_extra=choices(Indicator))
     label: str
     substantiated: bool
     basis: str
@@ -44,16 +48,19 @@ class CaseDetailOut(CaseOut):
 
 
 class CaseFilters(Schema):
-    phase: str = "open"
-    q: str = ""
+    phase: Phase | Literal["open", ""] = Field("open", description="A phase, open (every phase but closed) or all")
+    q: str = Field("", max_length=200)
 
 
-@router.get("/cases", response=list[CaseOut], summary="Cases the signed-in user may see")
+@router.get(
+    "/cases",
+    response={200: list[CaseOut], **error_responses(400, 401, 403, 422)},
+    summary="Cases the signed-in user may see",
+)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> list[dict[str, object]]:
     if not request.user.has_perm("cases.view_case"):
-        raise HttpError(403, "No access to cases")
-    phase = filters.phase if filters.phase in {"open", "", *Phase.values} else "open"
-    cases = selectors.case_list(user=request.user, phase=phase, query=filters.q[:200])[:500]
+        raise NotPermitted("No access to cases")
+    cases = selectors.case_list(user=request.user, phase=str(filters.phase), query=filters.q)[:500]
     return [
         {
             "reference": c.reference,
@@ -68,11 +75,15 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> list[dict[s
     ]
 
 
-@router.get("/cases/{reference}", response=CaseDetailOut, summary="One case with its scope and ILO summary")
+@router.get(
+    "/cases/{reference}",
+    response={200: CaseDetailOut, **error_responses(400, 401, 403, 404)},
+    summary="One case with its scope and ILO summary",
+)
 def get_case(request: HttpRequest, reference: str) -> dict[str, object]:
     case = selectors.case_for(user=request.user, reference=reference)
     if case is None:
-        raise HttpError(404, "No such case")
+        raise NotFound("No such case")
     services.case_view_record(actor=request.user, case=case, view="api")
     summary = selectors.ilo_summary(case=case)
     return {

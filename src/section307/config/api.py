@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
 
 from section307 import __version__
 from section307.allegations.api import router as allegations_router
 from section307.cases.api import router as cases_router
 from section307.cases.petition_api import router as petitions_router
-from section307.core.api import router as queue_router
+from section307.core.api import install_error_handlers
+from section307.core.queue_api import router as queue_router
 from section307.orders.api import router as orders_router
 from section307.ports.api import router as ports_router
 
@@ -18,10 +22,17 @@ api = NinjaAPI(
     description="Forced-labor import ban enforcement: orders, allegations, cases, entries and detentions.",
     urls_namespace="api",
 )
+# Every error, from a service or from django-ninja, answers with the body of core.api.ErrorOut.
+install_error_handlers(api)
 
 
-@api.get("/health", tags=["meta"], summary="Service health and version")
-def health(request) -> dict[str, str]:  # type: ignore[no-untyped-def]
+class HealthOut(Schema):
+    status: Literal["ok"]
+    version: str
+
+
+@api.get("/health", response=HealthOut, tags=["meta"], summary="Service health and version", auth=None)
+def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
+
 
 class ServiceError(Exception):
     """A request the service refuses. ``rule`` names the legal or business rule (a citation
@@ -20,13 +22,15 @@ class ServiceError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: str | Promise,
         *,
         code: str | None = None,
         rule: str | None = None,
         field: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
+        # A lazy translation is rendered now, in the language of the request that raised it.
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code

@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from section307.core.errors import Conflict
 
-class TransitionNotAllowed(Exception):
-    pass
+
+class TransitionNotAllowed(Conflict):
+    default_code = "transition_not_allowed"
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema
 
-from section307.orders.models import EnforcementOrder, OrderStatus
+from section307.core.api import choices, error_responses
+from section307.core.errors import NotFound
+from section307.orders.models import EnforcementOrder, OrderStatus, OrderType
 from section307.orders.selectors import (
     PUBLIC_COLUMNS,
     PUBLIC_TYPES,
@@ -22,12 +23,13 @@ from section307.orders.selectors import (
 router = Router(tags=["orders"])
 
 MAX_PAGE_SIZE = 500
+MAX_PAGE = 100_000
 
 
 class OrderOut(Schema):
     reference: str
-    type: str
-    status: str
+    type: str = Field(json_schema_extra=choices([str(t.label) for t in OrderType if t.value in PUBLIC_TYPES]))
+    status: str = Field(json_schema_extra=choices([str(label) for label in OrderStatus.labels]))
     effective_date: str
     country: str
     merchandise: str
@@ -59,17 +61,18 @@ class OrderDetailOut(OrderOut):
 class OrderFilters(Schema):
     type: Literal["wro", "finding", ""] = ""
     status: Literal["active", "modified", "revoked", "inactive", ""] = ""
-    country: str = ""
-    q: str = ""
+    country: str = Field("", max_length=2, pattern=r"^([A-Za-z]{2})?$", description="ISO 3166-1 alpha-2")
+    q: str = Field("", max_length=200)
     since: dt.date | None = None
-    page: int = 1
-    page_size: int = 100
+    # Bounded so the database offset stays a valid integer on every backend.
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
     format: Literal["json", "csv", ""] = ""
 
 
 @router.get(
     "/orders",
-    response=OrderPage,
+    response={200: OrderPage, **error_responses(400, 422)},
     summary="Published Withhold Release Orders and Findings",
     description=(
         "The public list (date, merchandise, manufacturers, country, status, type), newest first. "
@@ -88,13 +91,11 @@ class OrderFilters(Schema):
     auth=None,
 )
 def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> HttpResponse | dict[str, object]:
-    if filters.page < 1 or not 1 <= filters.page_size <= MAX_PAGE_SIZE:
-        raise HttpError(422, f"page must be 1 or more and page_size between 1 and {MAX_PAGE_SIZE}")
     qs = public_order_list(
         order_type=filters.type,
         status=filters.status,
-        country=filters.country[:2],
-        query=filters.q[:200],
+        country=filters.country,
+        query=filters.q,
         since=filters.since,
     )
     wants_csv = filters.format == "csv" or (
@@ -115,7 +116,12 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> HttpRespo
     return {"count": count, "page": filters.page, "page_size": filters.page_size, "results": results}
 
 
-@router.get("/orders/{reference}", response=OrderDetailOut, summary="One published order with its history", auth=None)
+@router.get(
+    "/orders/{reference}",
+    response={200: OrderDetailOut, **error_responses(400, 404)},
+    summary="One published order with its history",
+    auth=None,
+)
 def get_order(request: HttpRequest, reference: str) -> dict[str, object]:
     order = (
         EnforcementOrder.objects.select_related("country")
@@ -124,7 +130,7 @@ def get_order(request: HttpRequest, reference: str) -> dict[str, object]:
         .first()
     )
     if order is None:
-        raise HttpError(404, "No published order with this reference")
+        raise NotFound("No published order with this reference")
     return {
         **public_order_row(order),
         "citation": order.citation,

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from section307.core.errors import Conflict
 from section307.ports import law
 
 WRO = "wro"
@@ -33,7 +34,7 @@ DEFAULT_EXTENSION_DAYS = 30
 DEFAULT_SOON_DAYS = 7
 
 
-class ClockError(ValueError):
+class ClockError(Conflict, ValueError):
     """A clock operation the rules do not allow (a third extension, an extension past due...)."""
 
 

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from section307.core.errors import InvalidInput
+from section307.core.inputs import NUL
 from section307.screening import REQUIRED_COLUMNS
 from section307.screening.io import ROW_COL, InputError, RowProblem, iter_batches
 
@@ -79,9 +81,13 @@ class FieldError:
         return f"{self.field}: {self.reason}"
 
 
-class IntakeError(Exception):
+class IntakeError(InvalidInput):
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
+        super().__init__(
+            "; ".join(str(e) for e in errors),
+            field=errors[0].field if errors else None,
+            extra={"errors": [e.as_dict() for e in errors]},
+        )
         self.errors = errors
 
 
@@ -113,6 +119,9 @@ def _text(data: Mapping[str, Any], name: str, prefix: str, errors: list[FieldErr
     value = "" if raw is None else str(raw).strip()
     if required and not value:
         errors.append(FieldError(prefix + name, "is required"))
+    if NUL in value:
+        # Uploaded files reach here without the request-wide input rules; PostgreSQL cannot store NUL.
+        errors.append(FieldError(prefix + name, "contains a NUL character"))
     limit = _LENGTHS.get(name)
     if limit and len(value) > limit:
         errors.append(FieldError(prefix + name, f"is longer than {limit} characters"))

@@ -53,7 +53,7 @@ from section307.ports.signals import detention_decided, determination_effective
 from section307.screening import Screener
 
 
-class PortsError(ValueError):
+class PortsError(InvalidInput, ValueError):
     """A request the rules refuse; the message says why."""
 
 

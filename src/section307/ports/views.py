@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
+from section307.core.forms import service_error_message, service_error_to_form
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.storedfiles import stored_file_response
 from section307.core.uploads import UploadRejected, check_archive
@@ -132,7 +133,7 @@ def entry_target(request: HttpRequest, entry_number: str) -> HttpResponse:
             return redirect("ports:detention_detail", pk=detention.pk)
         services.entry_target(actor=request.user, entry=entry, action=action, reason=form.cleaned_data["reason"])
     except (services.PortsError, TransitionNotAllowed) as exc:
-        form.add_error(None, str(exc))
+        service_error_to_form(form, exc)
         return _render_entry(request, entry, target_form=form, status=400)
     messages.success(request, f"Entry {entry.entry_number}: {dict(form.fields['action'].choices)[action].lower()}.")  # type: ignore[attr-defined]
     return redirect("ports:entry_detail", entry_number=entry.entry_number)
@@ -161,7 +162,8 @@ def image_upload(request: HttpRequest, entry_number: str) -> HttpResponse:
         form.add_error("photo", f"The photo does not meet the standard: {exc}. Retake it, or give a reason to keep it.")
         return _render_entry(request, entry, image_form=form, image_report=exc.report, status=400)
     except (photo.ImageRejected, services.PortsError) as exc:
-        form.add_error("photo", str(exc))
+        exc.field = exc.field or "photo"
+        service_error_to_form(form, exc)
         return _render_entry(request, entry, image_form=form, status=400)
     messages.success(request, "Photo added.")
     return redirect("ports:entry_detail", entry_number=entry.entry_number)
@@ -198,7 +200,7 @@ def image_redact(request: HttpRequest, pk: int) -> HttpResponse:
             services.image_redact(actor=request.user, image=image, boxes=[box])  # type: ignore[list-item]
             messages.success(request, "Redacted copy made.")
         except services.PortsError as exc:
-            messages.error(request, f"Redaction: {exc}")
+            service_error_message(request, exc, "Redaction: ")
     else:
         messages.error(request, "Redaction: give the box as fractions from 0 to 1.")
     return redirect("ports:entry_detail", entry_number=image.entry.entry_number)
@@ -305,8 +307,7 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except (services.PortsError, ServiceError, TransitionNotAllowed) as exc:
-        rule = getattr(exc, "rule", None)
-        form.add_error(None, f"{exc} ({rule})" if rule else str(exc))
+        service_error_to_form(form, exc)
         return detention_detail(request, pk, decision_form=form)
     messages.success(request, "Decision recorded; the importer has been notified.")
     return redirect("ports:detention_detail", pk=pk)
@@ -361,8 +362,7 @@ def clock_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise Http404
         messages.success(request, f"Clock {action}ed." if action != "extend" else "Agency extension recorded.")
     except (services.PortsError, ServiceError) as exc:
-        rule = f" ({exc.rule})" if isinstance(exc, ServiceError) and exc.rule else ""
-        messages.error(request, f"Clock not changed: {exc}{rule}.")
+        service_error_message(request, exc, "Clock not changed: ")
     return redirect("ports:detention_detail", pk=clock.detention_id)
 
 

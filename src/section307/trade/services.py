@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from section307.allegations.crypto import encrypt_bytes
 from section307.core.audit import audit_record
+from section307.core.errors import InvalidInput
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports.models import Detention, DetentionDecision, Notice
@@ -37,11 +38,11 @@ from section307.trade.permissions import can_edit_request
 from section307.trade.uploads import UploadRejected, check_document
 
 
-class TradeError(ValueError):
+class TradeError(InvalidInput, ValueError):
     """A portal action the rules refuse; ``field`` names the form field at fault when there is one."""
 
     def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
+        super().__init__(message, field=field or None)
         self.field = field
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
+from section307.core.forms import service_error_message, service_error_to_form
 from section307.core.storedfiles import stored_file_response
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports import selectors as port_selectors
@@ -129,7 +130,7 @@ def detention_export(request: HttpRequest, pk: int) -> HttpResponse:
         detention_elect_export(actor=request.user, detention=detention, note=note)
         messages.success(request, "Your election to export has been sent to the port.")
     except PortsError as exc:
-        messages.error(request, f"Export not elected: {exc}.")
+        service_error_message(request, exc, "Export not elected: ")
     return redirect("trade:detention_detail", pk=pk)
 
 
@@ -170,7 +171,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     try:
         created = services.request_create(actor=request.user, kind=kind, detention=detention, order=order)
     except services.TradeError as exc:
-        messages.error(request, f"Request not opened: {exc}.")
+        service_error_message(request, exc, "Request not opened: ")
         return redirect("trade:detention_detail", pk=detention.pk) if detention else redirect("trade:home")
     messages.success(request, f"{created.get_kind_display()} opened. Add the documents, then submit.")
     return redirect("trade:request_detail", pk=created.pk)
@@ -239,7 +240,7 @@ def request_statement(request: HttpRequest, pk: int) -> HttpResponse:
             proposed_change=data.get("proposed_change", ""),
         )
     except services.TradeError as exc:
-        form.add_error(exc.field or None, str(exc))
+        service_error_to_form(form, exc)
         return render(
             request, "trade/request_detail.html", _request_context(request, obj, statement_form=form), status=400
         )
@@ -267,7 +268,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except services.TradeError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            service_error_to_form(form, exc)
         else:
             messages.success(request, f"{upload.name} added.")
             return redirect("trade:request_detail", pk=pk)
@@ -281,7 +282,7 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         version = services.request_submit(actor=request.user, request=obj)
     except services.TradeError as exc:
-        messages.error(request, f"Not submitted: {exc}.")
+        service_error_message(request, exc, "Not submitted: ")
     else:
         messages.success(request, f"Version {version.number} submitted.")
     return redirect("trade:request_detail", pk=pk)
@@ -300,7 +301,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
         services.request_answer(actor=request.user, request=obj, answer=form.cleaned_data["answer"])
         messages.success(request, "Answer sent.")
     except services.TradeError as exc:
-        messages.error(request, f"Answer not sent: {exc}.")
+        service_error_message(request, exc, "Answer not sent: ")
     return redirect("trade:request_detail", pk=pk)
 
 
@@ -312,7 +313,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         services.request_withdraw(actor=request.user, request=obj)
         messages.success(request, "Request withdrawn.")
     except services.TradeError as exc:
-        messages.error(request, f"Not withdrawn: {exc}.")
+        service_error_message(request, exc, "Not withdrawn: ")
     return redirect("trade:request_detail", pk=pk)
 
 
