@@ -35,6 +35,13 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
 
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        from section307.accounts.roles import ROLE_ONLY_PERMISSIONS, role_grants
+
+        if perm in ROLE_ONLY_PERMISSIONS and obj is None:
+            return role_grants(self, perm)
+        return super().has_perm(perm, obj)
+
     def has_role(self, role: str) -> bool:
         from section307.accounts.roles import user_has_role
 
