@@ -144,5 +144,12 @@ def user_roles(user: Any) -> set[str]:
     return set(cached)
 
 
+def staff_member(user: Any) -> bool:
+    """Every account except trade users (and the public, who have none): these must pass MFA when required."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or (user_roles(user) - {TRADE_USER}))
+
+
 def user_has_role(user: Any, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))

@@ -31,6 +31,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SECTION307_INPROCESS_WORKER = env_bool("SECTION307_INPROCESS_WORKER", False)
+SECTION307_REQUIRE_STAFF_MFA = env_bool("SECTION307_REQUIRE_STAFF_MFA", True)
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "section307.accounts.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -128,6 +133,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+
+# Multi-factor sign-in (django-otp): staff roles (everyone but trade users) must pass a TOTP code or a
+# recovery code after their password when this is on. Off for the local demo, on in production.
+SECTION307_REQUIRE_STAFF_MFA = env_bool("SECTION307_REQUIRE_STAFF_MFA", False)
+OTP_TOTP_ISSUER = os.environ.get("SECTION307_OTP_ISSUER", "section307")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -195,6 +205,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "section307.core.views.ratelimited"
+# Behind a reverse proxy: the header our proxies append the client address to (e.g. X-Forwarded-For)
+# and how many of our proxies stand in front. Empty: the client is REMOTE_ADDR (no proxy). Every rate
+# limit (sign-in, MFA, allegation intake and receipt codes) keys on section307.core.clientip.client_ip.
+SECTION307_TRUSTED_PROXY_HEADER = os.environ.get("SECTION307_TRUSTED_PROXY_HEADER", "")
+SECTION307_TRUSTED_PROXY_COUNT = int(os.environ.get("SECTION307_TRUSTED_PROXY_COUNT", "1"))
+RATELIMIT_IP_META_KEY = "section307.core.clientip.client_ip"
 
 EMAIL_BACKEND = os.environ.get("SECTION307_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SECTION307_FROM_EMAIL", "section307@localhost")
@@ -210,6 +226,7 @@ LOGGING = {
 # --- Cases (section307.cases) -------------------------------------------------------------
 # Largest evidence file accepted, in bytes.
 CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("SECTION307_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
+
 
 # --- Allegations (section307.allegations) ---------------------------------------------------
 # Fernet keys (comma-separated, newest first) encrypt reporter identities and evidence files at rest;

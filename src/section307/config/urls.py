@@ -3,19 +3,22 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from section307.accounts.views import RateLimitedLoginView
+from section307.accounts.views import RateLimitedLoginView, admin_login
 from section307.config.api import api
 
 urlpatterns = [
     path("", include("section307.core.urls")),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("section307.accounts.urls")),
     path("registry/", include("section307.orders.urls")),
     path("port/", include("section307.ports.urls")),
     path("portal/", include("section307.trade.urls")),
     path("orders/", include("section307.orders.public_urls")),
     path("cases/", include("section307.cases.urls")),
     path("", include("section307.allegations.urls")),
+    # The admin's password form has the same limits as the site's (before admin.site.urls, which it shadows).
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
