@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -53,6 +54,11 @@ class RateLimitedLoginView(LoginView):
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_label"] = settings.SECTION307_OIDC_LABEL if settings.SECTION307_OIDC_ENABLED else ""
+        return context
 
     @method_decorator(signin_limited)
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -139,6 +139,40 @@ LOGOUT_REDIRECT_URL = "core:home"
 SECTION307_REQUIRE_STAFF_MFA = env_bool("SECTION307_REQUIRE_STAFF_MFA", False)
 OTP_TOTP_ISSUER = os.environ.get("SECTION307_OTP_ISSUER", "section307")
 
+# --- OpenID Connect sign-in (section307.accounts.oidc) -------------------------------------------
+# Off unless SECTION307_OIDC_CLIENT_ID is set. Endpoints come from the provider's discovery document
+# (/.well-known/openid-configuration). Login.gov: private_key_jwt with our RSA key, acr_values for the
+# identity assurance level, and SECTION307_OIDC_MFA_BY_IDP=1 (it always signs in with two factors).
+SECTION307_OIDC_ENABLED = bool(os.environ.get("SECTION307_OIDC_CLIENT_ID"))
+SECTION307_OIDC_ISSUER = os.environ.get("SECTION307_OIDC_ISSUER", "")
+SECTION307_OIDC_TOKEN_AUTH = os.environ.get("SECTION307_OIDC_TOKEN_AUTH", "private_key_jwt")
+SECTION307_OIDC_PRIVATE_KEY = os.environ.get("SECTION307_OIDC_PRIVATE_KEY", "") or (
+    Path(os.environ["SECTION307_OIDC_PRIVATE_KEY_FILE"]).read_text()
+    if os.environ.get("SECTION307_OIDC_PRIVATE_KEY_FILE")
+    else ""
+)
+SECTION307_OIDC_LABEL = os.environ.get("SECTION307_OIDC_LABEL", "Sign in with your agency account")
+SECTION307_OIDC_MFA_BY_IDP = env_bool("SECTION307_OIDC_MFA_BY_IDP", False)
+OIDC_RP_CLIENT_ID = os.environ.get("SECTION307_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("SECTION307_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("SECTION307_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("SECTION307_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("SECTION307_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("SECTION307_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("SECTION307_OIDC_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("SECTION307_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("SECTION307_OIDC_SCOPES", "openid email")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_CREATE_USER = env_bool("SECTION307_OIDC_CREATE_USERS", False)
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+    {"acr_values": os.environ["SECTION307_OIDC_ACR_VALUES"]} if os.environ.get("SECTION307_OIDC_ACR_VALUES") else {}
+)
+OIDC_TIMEOUT = 10
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if SECTION307_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("section307.accounts.oidc.Section307OIDCBackend")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

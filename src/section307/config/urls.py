@@ -24,6 +24,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+if settings.SECTION307_OIDC_ENABLED:
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
