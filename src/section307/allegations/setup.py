@@ -19,11 +19,12 @@ ROLE_ONLY = {*_VIEW, "allegations.view_reporter_identity", "allegations.view_ori
 
 
 def require_keys() -> None:
-    """Production (DEBUG off) must take its keys from the environment, never from a generated file."""
+    """Production must take its keys from the environment, never from a generated file."""
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
-    if not settings.DEBUG and not getattr(settings, "SECTION307_KEYS_FROM_ENVIRONMENT", False):
+    production = getattr(settings, "SECTION307_PRODUCTION", False)
+    if production and not getattr(settings, "SECTION307_KEYS_FROM_ENVIRONMENT", False):
         raise ImproperlyConfigured(
             "SECTION307_ENCRYPTION_KEYS (Fernet keys, comma-separated) and SECTION307_RECEIPT_KEY must be set "
             "in production: they protect reporter identities, evidence files and receipt codes."

@@ -14,6 +14,7 @@ from .settings import *  # noqa: F403
 from .settings import env_bool, env_list
 
 DEBUG = False
+SECTION307_PRODUCTION = True
 WHITENOISE_USE_FINDERS = False
 SECRET_KEY = os.environ.get("SECTION307_SECRET_KEY", "")
 if len(SECRET_KEY) < 50:

@@ -46,7 +46,11 @@ def _development_secret_key() -> str:
     return key
 
 
-DEBUG = env_bool("SECTION307_DEBUG", True)
+# The default run serves as production would (no technical error pages, styled 4xx/5xx);
+# SECTION307_DEBUG=1 turns Django's debug pages on for development.
+DEBUG = env_bool("SECTION307_DEBUG", False)
+# The production profile (config/production.py) sets this: keys must then come from the environment.
+SECTION307_PRODUCTION = False
 SECRET_KEY = os.environ.get("SECTION307_SECRET_KEY") or _development_secret_key()
 ALLOWED_HOSTS = env_list("SECTION307_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SECTION307_CSRF_TRUSTED_ORIGINS", [])
@@ -211,8 +215,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Development serves assets straight from the app folders; production uses collectstatic's output.
-WHITENOISE_USE_FINDERS = DEBUG
+# WhiteNoise serves static files in every profile. The local run serves them straight from the app
+# folders (no collectstatic step); production serves collectstatic's compressed, hashed output.
+WHITENOISE_USE_FINDERS = True
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {

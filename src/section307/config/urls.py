@@ -32,5 +32,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "section307.core.views.handler400"
 handler403 = "section307.core.views.handler403"
 handler404 = "section307.core.views.handler404"
+handler500 = "section307.core.views.handler500"
