@@ -10,30 +10,34 @@ from typing import Any
 import pytest
 from django.test import Client, RequestFactory
 
-from section307.config import settings as base_settings
 from section307.core.views import handler400, handler500
 
 pytestmark = pytest.mark.django_db
 
 
+PROBE = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DEBUG, 'whitenoise.middleware.WhiteNoiseMiddleware' in s.MIDDLEWARE, s.WHITENOISE_USE_FINDERS)"
+)
+
+
+def _probe(env: dict[str, str]) -> str:
+    """The default settings as a fresh process sees them."""
+    return subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
+
+
 def test_default_settings_run_with_debug_off_and_whitenoise(tmp_path: Any) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECTION307_", "DATABASE_URL"))}
     env.update({"DJANGO_SETTINGS_MODULE": "section307.config.settings", "SECTION307_VAR_DIR": str(tmp_path)})
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DEBUG, 'whitenoise.middleware.WhiteNoiseMiddleware' in s.MIDDLEWARE, s.WHITENOISE_USE_FINDERS)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "True", "True"]
+    out = _probe(env)
+    assert out.split() == ["False", "True", "True"]
     # The secret key was generated under var/, outside the repository, and is reused.
     key = (tmp_path / "secret_key").read_text()
     assert len(key) > 50
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    _probe(env)
     assert (tmp_path / "secret_key").read_text() == key
     env["SECTION307_DEBUG"] = "1"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split()[0] == "True"
-    assert base_settings.DEBUG is False or os.environ.get("SECTION307_DEBUG")
+    assert _probe(env).split()[0] == "True"
 
 
 def test_unknown_url_gets_the_styled_404_without_url_patterns() -> None:
