@@ -52,6 +52,8 @@ DEBUG = env_bool("SECTION307_DEBUG", False)
 # The production profile (config/production.py) sets this: keys must then come from the environment.
 SECTION307_PRODUCTION = False
 SECRET_KEY = os.environ.get("SECTION307_SECRET_KEY") or _development_secret_key()
+# Previous keys, still accepted for sessions and signed values while a new SECRET_KEY rolls out.
+SECRET_KEY_FALLBACKS = env_list("SECTION307_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("SECTION307_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SECTION307_CSRF_TRUSTED_ORIGINS", [])
 
