@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "section307.core.middleware.SecurityHeadersMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "section307.core.publiccache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "section307.config.urls"
@@ -191,7 +192,14 @@ CACHES = {
         # A shared cache so rate limits hold across worker processes.
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "section307_cache",
-    }
+    },
+    # Public pages for anonymous visitors, per process, keyed by the registry's version (core/publiccache.py).
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "section307-public",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 TASKS = {
