@@ -78,3 +78,14 @@ def test_language_is_part_of_the_key(order: Any) -> None:
     Client().get("/orders/")
     spanish = Client(HTTP_ACCEPT_LANGUAGE="es").get("/orders/")
     assert b'lang="es"' in spanish.content
+
+
+def test_registry_is_asked_at_most_once_per_recheck_interval(order: Any) -> None:
+    with override_settings(SECTION307_PUBLIC_VERSION_SECONDS=3600):
+        Client().get(f"/orders/{order.reference}/")
+        order.merchandise = "Changed within the interval"
+        order.save()
+        count, body = _queries(Client(), f"/orders/{order.reference}/")
+        assert count == 0 and b"Changed within the interval" not in body
+    _, fresh = _queries(Client(), f"/orders/{order.reference}/")
+    assert b"Changed within the interval" in fresh

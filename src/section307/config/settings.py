@@ -201,6 +201,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+# How often (seconds) a process asks the registry whether public pages changed: a published change
+# reaches anonymous visitors within this delay. 0 asks on every request.
+SECTION307_PUBLIC_VERSION_SECONDS = float(os.environ.get("SECTION307_PUBLIC_VERSION_SECONDS", "2"))
 
 TASKS = {
     "default": {

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -39,6 +41,24 @@ def _version_for(path: str) -> Callable[[], object] | None:
     return None
 
 
+_checked: dict[int, tuple[float, object]] = {}
+_checked_lock = threading.Lock()
+
+
+def _current(version: Callable[[], object]) -> object:
+    """The version, asked at most once every SECTION307_PUBLIC_VERSION_SECONDS per process."""
+    every = float(getattr(settings, "SECTION307_PUBLIC_VERSION_SECONDS", 0))
+    now = time.monotonic()
+    with _checked_lock:
+        seen = _checked.get(id(version))
+        if every > 0 and seen is not None and now - seen[0] < every:
+            return seen[1]
+    value = version()
+    with _checked_lock:
+        _checked[id(version)] = (now, value)
+    return value
+
+
 def _anonymous_without_state(request: HttpRequest) -> bool:
     # No session and no pending messages: nothing about this visitor can be on the page.
     cookies = request.COOKIES
@@ -63,7 +83,7 @@ class PublicPageCacheMiddleware:
                 get_language() or "",
                 request.headers.get("Accept", ""),
                 request.headers.get("HX-Request", ""),
-                repr(version()),
+                repr(_current(version)),
             ]
         )
         key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
