@@ -148,3 +148,13 @@ def test_superuser_flag_does_not_open_allegations(make_user: Any) -> None:
     analyst = make_user(roles.ANALYST)
     assert analyst.has_perm("allegations.triage_allegation")
     assert not analyst.has_perm("allegations.view_reporter_identity")
+
+
+def test_change_page_shows_role_fields_read_only_to_administrators(make_user: Any) -> None:
+    admin_user = make_user(roles.ADMINISTRATOR)
+    analyst = make_user(roles.ANALYST)
+    page = _admin_client(admin_user).get(f"/admin/accounts/user/{analyst.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="is_superuser"' not in page.content and b'name="groups"' not in page.content
+    boss_page = _admin_client(_superuser(make_user)).get(f"/admin/accounts/user/{analyst.pk}/change/")
+    assert b'name="is_superuser"' in boss_page.content and b'name="groups"' in boss_page.content
