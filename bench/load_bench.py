@@ -5,7 +5,7 @@ collects static files, creates an API token for the demo port officer, starts gu
 127.0.0.1 with ``section307.config.production``, warms it, then runs locust headless with a
 bounded number of clients and a bounded time, and prints p50/p95/p99 per page.
 
-    python bench/load_bench.py                          # 50 clients, 60 s, 2 workers x 4 threads
+    python bench/load_bench.py                          # 50 clients, 60 s, 2 x CPUs + 1 workers x 2 threads
     python bench/load_bench.py --users 50 --time 30 --workers 2 --threads 4
 
 Results: ``bench/results/load.json`` (and locust's CSV files next to it).
@@ -149,8 +149,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--time", type=int, default=60, help="seconds of measured load")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
 
