@@ -60,10 +60,7 @@ def dataset(data_dir: Path, parties: int, entries: int, seed: int) -> tuple[Path
         n = min(chunk, entries - done)
         frames.append(
             gen.entries(n, companies, wl).with_columns(
-                (pl.col("entry_number").cast(pl.Int64) + done)
-                .cast(pl.Utf8)
-                .str.zfill(11)
-                .alias("entry_number")
+                (pl.col("entry_number").cast(pl.Int64) + done).cast(pl.Utf8).str.zfill(11).alias("entry_number")
             )
         )
         done += n
@@ -267,18 +264,14 @@ def nomenklatura_baseline(python: str, wl_path: Path, entries: pl.DataFrame, cut
     }
 
 
-def _baselines(
-    args: argparse.Namespace, run: dict[str, Any], wl_path: Path, en_path: Path, res: pl.DataFrame
-) -> None:
+def _baselines(args: argparse.Namespace, run: dict[str, Any], wl_path: Path, en_path: Path, res: pl.DataFrame) -> None:
     subset = pl.read_parquet(en_path).head(args.baseline_subset)
     run["baseline_rapidfuzz"] = rapidfuzz_baseline(wl_path, subset, args.baseline_cutoff)
     head = res.head(args.baseline_subset)
     run["engine_on_subset"] = scores(head, head["decision"] == "hit")
     if Path(args.nomenklatura_python).exists():
         n = min(500, args.baseline_subset)
-        run["baseline_nomenklatura"] = nomenklatura_baseline(
-            args.nomenklatura_python, wl_path, subset.head(n), 0.7
-        )
+        run["baseline_nomenklatura"] = nomenklatura_baseline(args.nomenklatura_python, wl_path, subset.head(n), 0.7)
         run["engine_on_nomenklatura_subset"] = scores(res.head(n), res.head(n)["decision"] == "hit")
 
 
@@ -295,9 +288,7 @@ def main() -> int:
     ap.add_argument("--nomenklatura-python", default="/work/venv-bench/bin/python")
     ap.add_argument("--data-dir", type=Path, default=HERE / "data")
     ap.add_argument("--no-baseline", action="store_true")
-    ap.add_argument(
-        "--baselines-only", action="store_true", help="reuse the engine results of an earlier run"
-    )
+    ap.add_argument("--baselines-only", action="store_true", help="reuse the engine results of an earlier run")
     args = ap.parse_args()
     if args.quick:
         args.parties, args.entries = [1_000], 20_000

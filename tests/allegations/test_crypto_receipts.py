@@ -83,6 +83,9 @@ def test_production_refuses_to_start_without_keys(settings) -> None:  # type: ig
 
     settings.DEBUG = False
     settings.SECTION307_KEYS_FROM_ENVIRONMENT = False
+    settings.SECTION307_PRODUCTION = False
+    require_keys()  # the local run (DEBUG off too) keeps its generated keys under var/
+    settings.SECTION307_PRODUCTION = True
     with pytest.raises(ImproperlyConfigured, match="SECTION307_ENCRYPTION_KEYS"):
         require_keys()
     settings.SECTION307_KEYS_FROM_ENVIRONMENT = True

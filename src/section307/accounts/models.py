@@ -31,9 +31,23 @@ class User(AbstractUser):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
+    # "issuer|subject" of the OpenID Connect identity bound to this account (set on its first OIDC sign-in).
+    oidc_subject = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_subject"], condition=~models.Q(oidc_subject=""), name="user_oidc_subject_unique"
+            )
+        ]
+
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        from section307.accounts.roles import ROLE_ONLY_PERMISSIONS, role_grants
+
+        if perm in ROLE_ONLY_PERMISSIONS and obj is None:
+            return role_grants(self, perm)
+        return super().has_perm(perm, obj)
 
     def has_role(self, role: str) -> bool:
         from section307.accounts.roles import user_has_role

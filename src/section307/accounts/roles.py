@@ -77,6 +77,33 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# Permissions that only a role grants: the superuser flag does not stand in for them, so a superuser
+# account (kept for role management) cannot read what the docs reserve for named roles. Apps add
+# theirs in ready() (allegations: reporter identities and original evidence).
+ROLE_ONLY_PERMISSIONS: set[str] = set()
+
+
+def role_grants(user: Any, perm: str) -> bool:
+    """Whether one of the user's roles (groups) grants ``perm``, ignoring the superuser flag."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    cached = getattr(user, "_section307_role_perms", None)
+    if cached is None:
+        from django.contrib.auth.models import Permission
+
+        rows = Permission.objects.filter(group__user=user).values_list("content_type__app_label", "codename")
+        cached = {f"{app}.{codename}" for app, codename in rows}
+        user._section307_role_perms = cached
+    return perm in cached
+
+
+def may_change_roles(actor: Any, user: Any | None) -> bool:
+    """Only a superuser changes roles, permissions and staff/superuser status, and never its own."""
+    if not (getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_superuser):
+        return False
+    return user is None or user.pk != actor.pk
+
+
 def sync_roles() -> dict[str, int]:
     """Create the role groups and set exactly the permissions listed above. Idempotent."""
     from django.contrib.auth.models import Group, Permission
@@ -115,6 +142,13 @@ def user_roles(user: Any) -> set[str]:
             cached.add(ADMINISTRATOR)
         user._section307_roles = cached
     return set(cached)
+
+
+def staff_member(user: Any) -> bool:
+    """Every account except trade users (and the public, who have none): these must pass MFA when required."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or (user_roles(user) - {TRADE_USER}))
 
 
 def user_has_role(user: Any, *roles: str) -> bool:

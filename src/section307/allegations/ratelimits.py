@@ -11,10 +11,11 @@ from django.http import HttpRequest
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from section307.allegations.crypto import keyed_digest
+from section307.core.clientip import client_ip
 
 
 def client_key(group: str, request: HttpRequest) -> str:
-    return keyed_digest(request.META.get("REMOTE_ADDR", "") or "unknown", purpose="client")
+    return keyed_digest(client_ip(request), purpose="client")
 
 
 def _rate(name: str) -> str:

@@ -13,12 +13,18 @@ ROLE_ADDITIONS: dict[str, list[str]] = {
 }
 
 
+# Reporter identities, originals and the allegations themselves: only the roles above, whatever the
+# superuser flag says (docs/allegations.md: administrators have no access to allegations).
+ROLE_ONLY = {*_VIEW, "allegations.view_reporter_identity", "allegations.view_original_evidence"}
+
+
 def require_keys() -> None:
-    """Production (DEBUG off) must take its keys from the environment, never from a generated file."""
+    """Production must take its keys from the environment, never from a generated file."""
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
-    if not settings.DEBUG and not getattr(settings, "SECTION307_KEYS_FROM_ENVIRONMENT", False):
+    production = getattr(settings, "SECTION307_PRODUCTION", False)
+    if production and not getattr(settings, "SECTION307_KEYS_FROM_ENVIRONMENT", False):
         raise ImproperlyConfigured(
             "SECTION307_ENCRYPTION_KEYS (Fernet keys, comma-separated) and SECTION307_RECEIPT_KEY must be set "
             "in production: they protect reporter identities, evidence files and receipt codes."
@@ -30,6 +36,7 @@ def register() -> None:
     for role, perms in ROLE_ADDITIONS.items():
         existing = roles.ROLE_PERMISSIONS.setdefault(role, [])
         existing.extend(p for p in perms if p not in existing)
+    roles.ROLE_ONLY_PERMISSIONS.update(ROLE_ONLY)
 
     from django.utils.translation import gettext_lazy
 

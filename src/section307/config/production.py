@@ -14,6 +14,7 @@ from .settings import *  # noqa: F403
 from .settings import env_bool, env_list
 
 DEBUG = False
+SECTION307_PRODUCTION = True
 WHITENOISE_USE_FINDERS = False
 SECRET_KEY = os.environ.get("SECTION307_SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
@@ -31,6 +32,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SECTION307_INPROCESS_WORKER = env_bool("SECTION307_INPROCESS_WORKER", False)
+SECTION307_REQUIRE_STAFF_MFA = env_bool("SECTION307_REQUIRE_STAFF_MFA", True)
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -46,8 +46,14 @@ def _development_secret_key() -> str:
     return key
 
 
-DEBUG = env_bool("SECTION307_DEBUG", True)
+# The default run serves as production would (no technical error pages, styled 4xx/5xx);
+# SECTION307_DEBUG=1 turns Django's debug pages on for development.
+DEBUG = env_bool("SECTION307_DEBUG", False)
+# The production profile (config/production.py) sets this: keys must then come from the environment.
+SECTION307_PRODUCTION = False
 SECRET_KEY = os.environ.get("SECTION307_SECRET_KEY") or _development_secret_key()
+# Previous keys, still accepted for sessions and signed values while a new SECRET_KEY rolls out.
+SECRET_KEY_FALLBACKS = env_list("SECTION307_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("SECTION307_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SECTION307_CSRF_TRUSTED_ORIGINS", [])
 
@@ -69,6 +75,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -82,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "section307.accounts.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "section307.core.middleware.NoStoreMiddleware",
     "section307.core.middleware.InputRulesMiddleware",
@@ -89,6 +100,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "section307.core.middleware.SecurityHeadersMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "section307.core.publiccache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "section307.config.urls"
@@ -131,6 +143,45 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "work:queue"
 LOGOUT_REDIRECT_URL = "core:home"
 
+# Multi-factor sign-in (django-otp): staff roles (everyone but trade users) must pass a TOTP code or a
+# recovery code after their password when this is on. Off for the local demo, on in production.
+SECTION307_REQUIRE_STAFF_MFA = env_bool("SECTION307_REQUIRE_STAFF_MFA", False)
+OTP_TOTP_ISSUER = os.environ.get("SECTION307_OTP_ISSUER", "section307")
+
+# --- OpenID Connect sign-in (section307.accounts.oidc) -------------------------------------------
+# Off unless SECTION307_OIDC_CLIENT_ID is set. Endpoints come from the provider's discovery document
+# (/.well-known/openid-configuration). Login.gov: private_key_jwt with our RSA key, acr_values for the
+# identity assurance level, and SECTION307_OIDC_MFA_BY_IDP=1 (it always signs in with two factors).
+SECTION307_OIDC_ENABLED = bool(os.environ.get("SECTION307_OIDC_CLIENT_ID"))
+SECTION307_OIDC_ISSUER = os.environ.get("SECTION307_OIDC_ISSUER", "")
+SECTION307_OIDC_TOKEN_AUTH = os.environ.get("SECTION307_OIDC_TOKEN_AUTH", "private_key_jwt")
+SECTION307_OIDC_PRIVATE_KEY = os.environ.get("SECTION307_OIDC_PRIVATE_KEY", "") or (
+    Path(os.environ["SECTION307_OIDC_PRIVATE_KEY_FILE"]).read_text()
+    if os.environ.get("SECTION307_OIDC_PRIVATE_KEY_FILE")
+    else ""
+)
+SECTION307_OIDC_LABEL = os.environ.get("SECTION307_OIDC_LABEL", "Sign in with your agency account")
+SECTION307_OIDC_MFA_BY_IDP = env_bool("SECTION307_OIDC_MFA_BY_IDP", False)
+OIDC_RP_CLIENT_ID = os.environ.get("SECTION307_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("SECTION307_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("SECTION307_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("SECTION307_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("SECTION307_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("SECTION307_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("SECTION307_OIDC_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("SECTION307_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("SECTION307_OIDC_SCOPES", "openid email")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_CREATE_USER = env_bool("SECTION307_OIDC_CREATE_USERS", False)
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+    {"acr_values": os.environ["SECTION307_OIDC_ACR_VALUES"]} if os.environ.get("SECTION307_OIDC_ACR_VALUES") else {}
+)
+OIDC_TIMEOUT = 10
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if SECTION307_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("section307.accounts.oidc.Section307OIDCBackend")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -143,8 +194,18 @@ CACHES = {
         # A shared cache so rate limits hold across worker processes.
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "section307_cache",
-    }
+    },
+    # Public pages for anonymous visitors, per process, keyed by the registry's version (core/publiccache.py).
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "section307-public",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
+# How often (seconds) a process asks the registry whether public pages changed: a published change
+# reaches anonymous visitors within this delay. 0 asks on every request.
+SECTION307_PUBLIC_VERSION_SECONDS = float(os.environ.get("SECTION307_PUBLIC_VERSION_SECONDS", "2"))
 
 TASKS = {
     "default": {
@@ -176,8 +237,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Development serves assets straight from the app folders; production uses collectstatic's output.
-WHITENOISE_USE_FINDERS = DEBUG
+# WhiteNoise serves static files in every profile. The local run serves them straight from the app
+# folders (no collectstatic step); production serves collectstatic's compressed, hashed output.
+WHITENOISE_USE_FINDERS = True
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {
@@ -204,6 +266,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "section307.core.views.ratelimited"
+# Behind a reverse proxy: the header our proxies append the client address to (e.g. X-Forwarded-For)
+# and how many of our proxies stand in front. Empty: the client is REMOTE_ADDR (no proxy). Every rate
+# limit (sign-in, MFA, allegation intake and receipt codes) keys on section307.core.clientip.client_ip.
+SECTION307_TRUSTED_PROXY_HEADER = os.environ.get("SECTION307_TRUSTED_PROXY_HEADER", "")
+SECTION307_TRUSTED_PROXY_COUNT = int(os.environ.get("SECTION307_TRUSTED_PROXY_COUNT", "1"))
+RATELIMIT_IP_META_KEY = "section307.core.clientip.client_ip"
 
 EMAIL_BACKEND = os.environ.get("SECTION307_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SECTION307_FROM_EMAIL", "section307@localhost")

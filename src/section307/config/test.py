@@ -18,5 +18,10 @@ STORAGES = {
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     },
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Off in tests (a page cached in one test must not answer another); tests of the cache switch it on.
+    "public": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+SECTION307_PUBLIC_VERSION_SECONDS = 0
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

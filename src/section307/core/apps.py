@@ -18,6 +18,11 @@ class CoreConfig(AppConfig):
 
         register_daily("core.files_sweep", "section307.core.storedfiles.files_sweep_daily")
 
+        from section307.core import publiccache
+
+        # The home page shows nothing from the database to anonymous visitors.
+        publiccache.register("/", lambda: 0, exact=True)
+
         # Only the serving process of runserver (the autoreloader's child) starts the worker.
         serving = len(sys.argv) > 1 and sys.argv[1] == "runserver" and os.environ.get("RUN_MAIN") == "true"
         if serving and settings.SECTION307_INPROCESS_WORKER:

@@ -16,7 +16,9 @@ class TimeStampedModel(models.Model):
 class AuditEvent(models.Model):
     """One row per state change (and per sensitive read), written by the service that made it.
 
-    Rows are append-only: services create them, nothing updates or deletes them.
+    Rows are append-only: services create them, nothing updates or deletes them. Each row carries
+    the hash of the row before it (``prev_hash``) and its own ``hash`` over both, so an edit or a
+    deletion made behind the application's back is found by ``section307 audit verify``.
     """
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -30,6 +32,8 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=64, blank=True, db_index=True)
     target_repr = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -53,3 +57,18 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day}"
+
+
+class AuditChainHead(models.Model):
+    """The single row (pk 1) holding the newest audit row's id and hash.
+
+    Writers lock it (``select_for_update``) before appending, so two transactions can never both
+    chain onto the same row; verification also compares it with the last row, so a deleted tail
+    is found too.
+    """
+
+    last_id = models.BigIntegerField(null=True, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit chain head at {self.last_id}"

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import logging
+
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from section307.orders.models import EnforcementOrder
 from section307.parties.models import Party
@@ -30,3 +33,19 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Http
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if not hasattr(request, "user"):
+        # Refused before authentication ran (a disallowed host, for one): no per-user context.
+        return HttpResponse(render_to_string("400.html"), status=400)
+    return render(request, "400.html", status=400)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    # Render without the request's context processors: whatever failed may be among them.
+    try:
+        return HttpResponseServerError(render_to_string("500.html"))
+    except Exception:  # the styled page itself failed: fall back to plain text
+        logging.getLogger(__name__).exception("500.html could not be rendered")
+        return HttpResponseServerError("Server error. The problem has been logged.", content_type="text/plain")

@@ -138,7 +138,8 @@ def _users(world: DemoWorld) -> None:
         user.first_name, user.last_name, user.email = first, last, email
         user.organization = world.orgs[org_key]
         user.is_staff = role == roles.ADMINISTRATOR
-        user.is_superuser = role == roles.ADMINISTRATOR
+        # Not a superuser: administrators manage users and reference data, not allegations.
+        user.is_superuser = False
         password = _password(world.rng, username)
         user.set_password(password)
         user.save()

@@ -12,3 +12,9 @@ class OrdersConfig(AppConfig):
         # The published list of WROs and Findings is open to everyone.
         if not any(item.url_name == "orders_public:list" for item in NAV_ITEMS):
             NAV_ITEMS.insert(1, NavItem("Orders", "orders_public:list"))
+
+        from section307.core import publiccache
+        from section307.orders.selectors import public_version
+
+        publiccache.register("/orders/", public_version)
+        publiccache.register("/api/v1/orders", public_version)

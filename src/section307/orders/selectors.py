@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from section307.orders.models import ENFORCED_STATUSES, EnforcementOrder, OrderParty
+from section307.orders.models import ENFORCED_STATUSES, EnforcementOrder, OrderEvent, OrderParty
+from section307.parties.models import Party
 
 EXPORT_COLUMNS = [
     "order_id",
@@ -132,3 +133,15 @@ def public_order_history(order: EnforcementOrder) -> list[dict[str, Any]]:
         }
         for event in order.events.all()
     ]
+
+
+def public_version() -> tuple[object, ...]:
+    """Changes whenever anything the public order pages show changes (a few indexed aggregates)."""
+    orders = EnforcementOrder.objects.aggregate(m=Max("updated_at"), n=Count("id"))
+    return (
+        orders["m"],
+        orders["n"],
+        OrderEvent.objects.aggregate(m=Max("id"))["m"],
+        tuple(OrderParty.objects.aggregate(m=Max("id"), n=Count("id")).values()),
+        Party.objects.aggregate(m=Max("updated_at"))["m"],
+    )
