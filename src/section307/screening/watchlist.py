@@ -32,7 +32,10 @@ From files (what the CLI does)::
     wl.load_tip_table("tip.csv")                   # optional
 
 Watchlist file columns: ``id, name, aliases, country, address, identifiers,
-list, order_id``. ``aliases`` and ``identifiers`` are joined by `` | ``;
+list, order_id[, subsidiaries]``. ``list`` is one of ``wro``, ``finding``,
+``uflpa``, ``caatsa`` or ``risk`` (empty means ``risk``; anything else refuses
+the file). ``subsidiaries`` (yes/no) says the order names the party's
+subsidiaries. ``aliases`` and ``identifiers`` are joined by `` | ``;
 each identifier is ``SCHEME:VALUE`` with SCHEME one of ``MID`` (CBP
 manufacturer ID), ``USCC`` (Chinese unified social credit code), ``LEI``,
 ``IMO`` (vessel), ``DUNS``, ``VAT`` or any other word; a value without a
@@ -59,6 +62,7 @@ from section307.screening.normalize import GENERIC_WORDS, NormName, normalize_na
 
 __all__ = [
     "ORDER_LISTS",
+    "PARTY_LISTS",
     "CompiledWatchlist",
     "DolGood",
     "Party",
@@ -98,9 +102,7 @@ def parse_identifiers(value: str | Iterable[str] | None) -> list[tuple[str, str]
         item = item.strip()
         if not item:
             continue
-        m = re.match(r"^([A-Za-z]{2,6})\s*[:=]\s*(.+)$", item) or re.match(
-            r"^(IMO|LEI|MID|USCC)\s+(.+)$", item, re.I
-        )
+        m = re.match(r"^([A-Za-z]{2,6})\s*[:=]\s*(.+)$", item) or re.match(r"^(IMO|LEI|MID|USCC)\s+(.+)$", item, re.I)
         scheme, raw = (m.group(1).upper(), m.group(2)) if m else ("ANY", item)
         norm = normalize_identifier(raw)
         if norm:
@@ -120,6 +122,12 @@ class Party:
     identifiers: tuple[str, ...] = ()
     list: str = "risk"
     order_id: str | None = None
+    #: The order names the party's subsidiaries ("X and its subsidiaries"); its branches are always covered.
+    subsidiaries: bool = False
+
+
+#: Every ``list`` value a party may carry: the order lists and ``risk``.
+PARTY_LISTS: frozenset[str] = ORDER_LISTS | {"risk"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +201,13 @@ class Watchlist:
             name = (row.get("name") or "").strip()
             if not name:
                 raise WatchlistError(f"{path}: row {n}: column 'name' is empty")
+            listed = (row.get("list") or "").strip().lower() or "risk"
+            if listed not in PARTY_LISTS:
+                # A typo of "wro" must not quietly turn an order into a risk indicator.
+                raise WatchlistError(
+                    f"{path}: row {n}: column 'list' has unknown value {row.get('list')!r}"
+                    f" (expected one of {', '.join(sorted(PARTY_LISTS))})"
+                )
             wl.add_party(
                 Party(
                     id=str(row.get("id") or "").strip() or f"row{n}",
@@ -200,11 +215,10 @@ class Watchlist:
                     aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
                     country=(row.get("country") or "").strip() or None,
                     address=(row.get("address") or "").strip() or None,
-                    identifiers=tuple(
-                        i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()
-                    ),
-                    list=((row.get("list") or "").strip().lower() or "risk"),
+                    identifiers=tuple(i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()),
+                    list=listed,
                     order_id=(row.get("order_id") or "").strip() or None,
+                    subsidiaries=_yes(row.get("subsidiaries")),
                 )
             )
         if statutory:
@@ -230,8 +244,7 @@ class Watchlist:
                     country=code,
                     child_labor=_yes(row.get("child_labor")) or _yes(row.get("forced_child_labor")),
                     forced_labor=_yes(row.get("forced_labor")) or _yes(row.get("forced_child_labor")),
-                    derived_from=(row.get("derived_from") or row.get("derived_country") or "").strip()
-                    or None,
+                    derived_from=(row.get("derived_from") or row.get("derived_country") or "").strip() or None,
                 )
             )
 
@@ -314,9 +327,7 @@ class CompiledWatchlist:
     def __init__(self, wl: Watchlist, workers: int = 1) -> None:
         # Kept to pickle by inputs: a Spark broadcast ships parties and rules, each executor
         # compiles once, instead of shipping hundreds of thousands of small index objects.
-        self._source = Watchlist(
-            list(wl.parties), list(wl.region_rules), list(wl.dol_goods), dict(wl.tip_tiers)
-        )
+        self._source = Watchlist(list(wl.parties), list(wl.region_rules), list(wl.dol_goods), dict(wl.tip_tiers))
         self.parties: list[Party] = list(wl.parties)
         self.party_country: list[str | None] = [country_code(p.country) for p in self.parties]
         self.party_address_tokens: list[frozenset[str]] = [
@@ -325,14 +336,16 @@ class CompiledWatchlist:
         for p in self.parties:
             if not p.name:
                 raise WatchlistError(f"party {p.id!r} has no name")
+            if p.list not in PARTY_LISTS:
+                raise WatchlistError(
+                    f"party {p.id!r}: unknown list {p.list!r} (expected one of {', '.join(sorted(PARTY_LISTS))})"
+                )
         self._build_names(workers)
         self._build_identifiers()
         self.region_rules: list[RegionRule] = list(wl.region_rules)
         for rule in self.region_rules:
             if get_region(rule.area) is None and country_code(rule.area) != rule.area:
-                raise WatchlistError(
-                    f"rule {rule.id!r}: unknown area {rule.area!r} (region code or ISO country)"
-                )
+                raise WatchlistError(f"rule {rule.id!r}: unknown area {rule.area!r} (region code or ISO country)")
             for g in rule.goods or ():
                 if g not in {gd.key for gd in GOODS}:
                     raise WatchlistError(f"rule {rule.id!r}: unknown good {g!r}")
@@ -392,9 +405,7 @@ class CompiledWatchlist:
             self.names.append(IndexedName(i, text, norm, weights, sum(weights), alias, " ".join(norm.tokens)))
             for g in _grams(norm):
                 postings[g].append(nid)
-        self.gram_postings: dict[str, np.ndarray] = {
-            g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()
-        }
+        self.gram_postings: dict[str, np.ndarray] = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
         self.compact_index: dict[str, list[int]] = defaultdict(list)
         tokens: dict[str, list[int]] = defaultdict(list)
         for nid, n in enumerate(self.names):
@@ -403,9 +414,7 @@ class CompiledWatchlist:
                 if t not in GENERIC_WORDS:
                     tokens[t].append(nid)
         # Whole-token postings: names sharing two rare words are candidates whatever their word order.
-        self.token_postings: dict[str, np.ndarray] = {
-            t: np.asarray(ids, dtype=np.int32) for t, ids in tokens.items()
-        }
+        self.token_postings: dict[str, np.ndarray] = {t: np.asarray(ids, dtype=np.int32) for t, ids in tokens.items()}
 
     def __reduce__(self) -> tuple[Any, tuple[Watchlist]]:
         return (_compile, (self._source,))
