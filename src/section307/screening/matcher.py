@@ -221,10 +221,11 @@ def _score_tokens(
                 # another word (Avon/Axon), not a slip of the finger.
                 continue
             if d <= budget:
-                # Short words one letter apart are often different words (pinyin: longjia/yongjia).
-                q_sim[i] = c_sim[j] = (cfg.typo_short if len(t) < cfg.typo_long_from else cfg.typo_long) - (
-                    cfg.typo_extra_edit * (d - 1)
-                )
+                # Short words one letter apart are often different words (pinyin: longjia/yongjia),
+                # unless the difference is a typist's slip (swapped letters, a neighbouring key).
+                slip = not pinyin and d == 1 and _typing_error(t, u)
+                base = cfg.typo_long if len(t) >= cfg.typo_long_from or slip else cfg.typo_short
+                q_sim[i] = c_sim[j] = base - cfg.typo_extra_edit * (d - 1)
                 # A misspelt query word weighs what the word it stands for weighs, not as an unseen word.
                 qw_eff[i] = cw[j]
                 fuzzy = True
