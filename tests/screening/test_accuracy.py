@@ -26,6 +26,7 @@ LISTED = [
     Party(id="L-MEIXIN", name="Lop County Meixin Hair Products Co., Ltd.", country="CN", list="uflpa"),
     Party(id="L-KENVO", name="Kenvo Industrial Co", country="CN", list="wro"),
     Party(id="L-TOP", name="Top Glove Corporation Bhd", country="MY", list="finding"),
+    Party(id="L-SUPERMAX", name="Supermax Glove Corporation", country="MY", list="wro"),
     Party(id="L-MGMT", name="Northwind Management Company", country="US", list="wro"),
     Party(id="L-MINGDA", name="Zhejiang Mingda Textile Co., Ltd.", country="CN", list="wro"),
     Party(id="L-TAIAN", name="Taian Garment Co., Ltd.", country="CN", list="wro"),
@@ -80,11 +81,22 @@ def _level(screener: Screener, name: str, party: str) -> str:
         ("Kenvo Indus trial", "L-KENVO"),
         # one-letter typing errors in a short brand
         ("Top Glvoe Corp Bhd", "L-TOP"),
-        ("Avom Knitwear", "L-AVON"),
+        ("Supermx Glove Corporation", "L-SUPERMAX"),
     ],
 )
 def test_variant_of_a_listed_name_is_a_hit(acc_screener: Screener, name: str, party: str) -> None:
     assert _level(acc_screener, name, party) == "hit"
+
+
+def test_one_replaced_letter_in_a_short_brand_is_review(acc_screener: Screener) -> None:
+    # A neighbouring key may be a typo (Avom) or another company (Glove/Globe): a person looks.
+    assert _level(acc_screener, "Avom Knitwear", "L-AVON") == "review"
+    assert _level(acc_screener, "Top Globe Corporation Bhd", "L-TOP") == "review"
+
+
+def test_pinyin_syllable_of_a_two_syllable_brand_is_another_company(acc_screener: Screener) -> None:
+    assert _level(acc_screener, "Xinjiang Huafo Textile Co", "P-HUAFU") == "clear"
+    assert _level(acc_screener, "Xinjiang Huafu Textile Co", "P-HUAFU") == "hit"
 
 
 def test_possessive_and_glued_legal_form_match(acc_screener: Screener) -> None:
@@ -173,6 +185,7 @@ def test_scoring_configuration_is_used() -> None:
     assert screener.review_threshold == pytest.approx(0.84)
     # A misspelt brand scores below 0.99: review, not hit.
     assert _level(screener, "Top Glvoe Corp Bhd", "L-TOP") == "review"
+    assert _level(Screener(build_watchlist(LISTED).compile()), "Top Glvoe Corp Bhd", "L-TOP") == "hit"
     with pytest.raises(TypeError, match="unknown scoring value"):
         DEFAULT_SCORING.with_values(thresold=0.9)
     assert isinstance(hash(ScoringConfig()), int)

@@ -9,9 +9,7 @@ from section307.screening import Screener
 from .conftest import entry
 
 
-def _party_match(
-    screener: Screener, name: str, country: str = "", fld: str = "manufacturer"
-) -> tuple[str, str | None]:
+def _party_match(screener: Screener, name: str, country: str = "", fld: str = "manufacturer") -> tuple[str, str | None]:
     result = screener.screen_one(entry(**{fld: name, "country_of_origin": country}))
     party = [s for s in result.signals if s.kind == "party"]
     if not party:
@@ -45,7 +43,7 @@ def _party_match(
         ("XPCC", "CN", "P-XPCC"),
         ("Hoshine Silicon Ind. Co.", "CN", "P-HOSHINE"),
         # typos
-        ("Xinjiang Huafo Textile Co", "CN", "P-HUAFU"),
+        ("Xinjiang Huafy Textile Co", "CN", "P-HUAFU"),
         ("Hoshin Silicon Industry", "CN", "P-HOSHINE"),
         # branch and department words
         ("Xinjiang Huafu Textile Co., Ltd. Shanghai Branch", "CN", "P-HUAFU"),
@@ -108,9 +106,7 @@ def test_address_agreement_raises_score(screener: Screener) -> None:
         )
     )
     conflict = screener.screen_one(
-        entry(
-            manufacturer="Golden Lion Garment", manufacturer_address="Chittagong EPZ", country_of_origin="BD"
-        )
+        entry(manufacturer="Golden Lion Garment", manufacturer_address="Chittagong EPZ", country_of_origin="BD")
     )
 
     def score(r):  # type: ignore[no-untyped-def]

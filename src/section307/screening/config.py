@@ -73,6 +73,8 @@ class ScoringConfig:
     #: Ceiling when the only distinctive words of both names are different words one letter apart,
     #: or pinyin / Chinese names differing in one syllable (another company).
     brand_differs_cap: float = 0.6
+    #: Ceiling when one letter of a short brand word is replaced by another (Glove/Globe): review, not hit.
+    brand_substitution_cap: float = 0.8
     #: Whole-name comparison without spaces: score 1 minus this per edit.
     compact_edit: float = 0.04
 

@@ -89,40 +89,34 @@ def _typing_error(a: str, b: str) -> bool:
     A different letter far from the intended key is more often a different word (Faberlic/Faberlik
     is a typo, Mingda/Xingda two companies).
     """
-    if len(a) != len(b):
+    if len(a) != len(b) or _swapped(a, b):
         return True
     diff = [i for i in range(len(a)) if a[i] != b[i]]
-    if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]:
-        return True
     return len(diff) == 1 and _neighbour_keys(a[diff[0]], b[diff[0]])
-
-
-def _initial(syllable: str) -> str:
-    for k in (2, 1):
-        head = syllable[:k]
-        if k == 2 and head in ("zh", "ch", "sh"):
-            return head
-        if k == 1 and head not in "aeiouv":
-            return head
-    return ""
 
 
 def _other_syllable(a: str, b: str, read_from_han: bool) -> bool:
     """Two pinyin words one syllable apart name different companies, not one misspelt.
 
     A reading of Chinese characters is exact, so any different syllable counts; between two Latin
-    spellings a changed initial (Mingda/Xingda, Taian/Haian) does, a changed final (Huafu/Huafo)
-    may be a typing error.
+    spellings so does any syllable (Mingda/Xingda, Taian/Haian, Huafu/Huafo) unless the two words
+    are one typist's slip apart.
     """
     sa, sb = pinyin_syllables(a), pinyin_syllables(b)
-    if not sa or not sb:
+    if not sa or not sb or sa == sb:
         return False
     if read_from_han:
         return True
-    if len(sa) != len(sb):
+    # Only two swapped letters are still the same name: a neighbouring key in pinyin lands on
+    # another syllable as easily as on a typo (Taian/Haian).
+    return not _swapped(a, b)
+
+
+def _swapped(a: str, b: str) -> bool:
+    if len(a) != len(b):
         return False
-    diff = [(x, y) for x, y in zip(sa, sb, strict=True) if x != y]
-    return len(diff) == 1 and _initial(diff[0][0]) != _initial(diff[0][1])
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 _QUALIFIER_WORDS = frozenset(
@@ -152,7 +146,13 @@ _QUALIFIER_WORDS = frozenset(
 
 def _is_qualifier(token: str) -> bool:
     """A word that only says where (Europe, Vietnam, Shanghai) or how widely a company trades."""
-    return token in _QUALIFIER_WORDS or token in CHINA_PLACES or (len(token) > 3 and country_code(token) is not None)
+    # A single letter is a bracketed country code left by normalisation ("Laglove (M)" = Malaysia).
+    return (
+        len(token) == 1
+        or token in _QUALIFIER_WORDS
+        or token in CHINA_PLACES
+        or (len(token) > 3 and country_code(token) is not None)
+    )
 
 
 def _brand_words(tokens: tuple[str, ...]) -> list[int]:
@@ -187,6 +187,7 @@ def _score_tokens(
     q_brands, c_brands = _brand_words(qt), _brand_words(ct)
     single_brand = len(q_brands) == 1 and len(c_brands) == 1
     qw_eff = list(qw)
+    brand_sub = False
     q_sim = [0.0] * len(qt)
     c_sim = [0.0] * len(ct)
     fuzzy = False
@@ -220,6 +221,19 @@ def _score_tokens(
                 # A short word, or the only brand word of both names, one unlikely letter apart is
                 # another word (Avon/Axon), not a slip of the finger.
                 continue
+            if (
+                d == 1
+                and len(t) == len(u)
+                and len(t) < cfg.typo_long_from
+                and not pinyin
+                and not _swapped(t, u)
+                and j in c_brands
+                and not (pinyin_syllables(t) or pinyin_syllables(u))
+            ):
+                # One letter replaced in a short brand word: as often another company (Glove/Globe,
+                # Apex/Alex) as a typo; a person should look. A pinyin brand spelt as no pinyin can
+                # be (Huafu/Huafy) is a typo.
+                brand_sub = True
             if d <= budget:
                 # Short words one letter apart are often different words (pinyin: longjia/yongjia),
                 # unless the difference is a typist's slip (swapped letters, a neighbouring key).
@@ -241,9 +255,16 @@ def _score_tokens(
     # the words say where the company trades, not which company it is.
     q_extra = _qualifier_extra(qt, q_sim, q.optional)
     c_extra = _qualifier_extra(ct, c_sim, c.optional)
-    qualified = (q_extra is not None and not _unmatched(c_sim, c.optional)) or (
-        c_extra is not None and not _unmatched(q_sim, q.optional)
+    qualified = (q_extra is not None or not _unmatched(q_sim, q.optional)) and (
+        c_extra is not None or not _unmatched(c_sim, c.optional)
     )
+    qualified = qualified and (q_extra is not None or c_extra is not None)
+    if qualified and q_extra is not None and c_extra is not None:
+        # Qualifiers on both sides are two places (Dalian / Qingdao), unless one is the other's
+        # abbreviation ("(M)" / "Malaysia").
+        q_left_words = [t for t, s_ in zip(qt, q_sim, strict=True) if not s_]
+        c_left_words = [t for t, s_ in zip(ct, c_sim, strict=True) if not s_]
+        qualified = _abbreviates(q_left_words, c_left_words) or _abbreviates(c_left_words, q_left_words)
     q_opt = q_extra if qualified and q_extra is not None else q.optional
     c_opt = c_extra if qualified and c_extra is not None else c.optional
     num = sum(w * s for w, s in zip(qw, q_sim, strict=True))
@@ -288,7 +309,13 @@ def _score_tokens(
         # "Management Company 23" is not "Management Company": a number tells companies (and
         # vessels of one fleet) apart.
         score = min(score, cfg.number_differs_cap)
+    if brand_sub:
+        score = min(score, cfg.brand_substitution_cap)
     return score, method
+
+
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    return len(short) == len(long) and all(len(a) == 1 and b.startswith(a) for a, b in zip(short, long, strict=True))
 
 
 def _qualifier_extra(tokens: tuple[str, ...], sims: list[float], optional: tuple[bool, ...]) -> tuple[bool, ...] | None:
@@ -450,6 +477,11 @@ class NameMatcher:
         for e in self._token_candidates(q):
             if e not in out:
                 out.append(e)
+        if len(q.tokens) == 1:
+            # "IRGC": names whose words' initials spell the query share none of its trigrams.
+            for e in getattr(wl, "acronym_index", {}).get(q.tokens[0], ()):
+                if e not in out:
+                    out.append(e)
         return out
 
     def _token_candidates(self, q: NormName) -> list[int]:

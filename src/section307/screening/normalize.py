@@ -144,6 +144,9 @@ SYNONYMS: dict[str, str] = {
     "knit": "knitting",
     "mills": "mill",
     "sweater": "sweaters",
+    "biotech": "bio technology",
+    "fishing": "fishery",
+    "fisheries": "fishery",
     # other languages
     "tekstil": "textile",
     "textil": "textile",
@@ -218,6 +221,8 @@ _HAN_WORDS: dict[str, str] = {
     "棉纺": " cotton ",
     "棉业": " cotton ",
     "服装": " garment ",
+    "时尚": " fashion ",
+    "发制品": " hair product ",
     "服饰": " garment ",
     "制衣": " garment ",
     "针织": " knitting ",
