@@ -253,6 +253,7 @@ TUNE_GRID: dict[str, tuple[float, ...]] = {
     "missing_word": (0.9, 0.95),
     "qualifier_extra": (0.93, 0.97),
     "replaced_word": (0.8, 0.85),
+    "typo_short": (0.75, 0.8, 0.85),
 }
 
 
@@ -264,11 +265,13 @@ def tune(pairs: list[Pair]) -> dict[str, Any]:
     for values in itertools.product(*(TUNE_GRID[k] for k in keys)):
         cfg = DEFAULT_SCORING.with_values(**dict(zip(keys, values, strict=True)))
         m = metrics(tune_pairs, engine_decider(cfg)(tune_pairs))["hit"]
-        results.append((m["f1"], m["precision"], dict(zip(keys, values, strict=True))))
-    results.sort(key=lambda r: (r[0], r[1]), reverse=True)
-    for f1, precision, values in results[:5]:
+        changed = sum(getattr(cfg, k) != getattr(DEFAULT_SCORING, k) for k in keys)
+        results.append((m["f1"], m["precision"], -changed, dict(zip(keys, values, strict=True))))
+    # Best F1, then precision; among equals the fewest changes from the defaults.
+    results.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
+    for f1, precision, _, values in results[:5]:
         print(f"tune split hit F1 {f1:.3f} precision {precision:.3f}: {values}")
-    return {"pairs": len(tune_pairs), "best": results[0][2], "top": results[:5]}
+    return {"pairs": len(tune_pairs), "best": results[0][3], "top": results[:5]}
 
 
 def main(argv: list[str] | None = None) -> int:
