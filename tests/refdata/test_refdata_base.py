@@ -36,7 +36,9 @@ def test_parse_date_accepts_published_spellings(raw: object) -> None:
     assert parse_date(raw) == SEPT_30
 
 
-@pytest.mark.parametrize("raw", ["13/45/2020", "30/9/2021", "2021-02-30", "yesterday", "2021", "", None, "Sep 2021"])
+@pytest.mark.parametrize(
+    "raw", ["13/45/2020", "30/9/2021", "2021-02-30", "yesterday", "2021", "", None, "Sep 2021"]
+)
 def test_parse_date_rejects(raw: object) -> None:
     with pytest.raises(ValueError, match="date"):
         parse_date(raw)

@@ -29,7 +29,9 @@ HEADER = [
 ]
 
 
-def write_csv(path: Path, rows: list[list[str]], *, encoding: str = "utf-8", header: list[str] = HEADER) -> Path:
+def write_csv(
+    path: Path, rows: list[list[str]], *, encoding: str = "utf-8", header: list[str] = HEADER
+) -> Path:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows([header, *rows])
     path.write_bytes(buf.getvalue().encode(encoding))
@@ -126,14 +128,18 @@ def test_bad_rows_are_collected_not_raised(fixtures: Path) -> None:
         RowError("cbp_wro_bad.csv", 6, "Calendar Year", "not a year: '20x0'"),
         RowError("cbp_wro_bad.csv", 6, "Status", "unknown status: 'Suspended'"),
     ]
-    assert str(result.errors[0]) == "cbp_wro_bad.csv, row 3, column 'Effective Date': not a date: '13/45/2020'"
+    assert (
+        str(result.errors[0]) == "cbp_wro_bad.csv, row 3, column 'Effective Date': not a date: '13/45/2020'"
+    )
 
 
 def test_missing_columns_fail_the_file(fixtures: Path) -> None:
     with pytest.raises(ParseFailed) as info:
         parse_cbp_wro(fixtures / "cbp_wro_missing_cols.csv")
     assert info.value.errors == [
-        RowError("cbp_wro_missing_cols.csv", 1, None, "missing required column(s): WRO/Finding, Status, Entity")
+        RowError(
+            "cbp_wro_missing_cols.csv", 1, None, "missing required column(s): WRO/Finding, Status, Entity"
+        )
     ]
     assert "cbp_wro_missing_cols.csv" in str(info.value)
 
@@ -141,7 +147,9 @@ def test_missing_columns_fail_the_file(fixtures: Path) -> None:
 def test_png_renamed_csv_fails(tmp_path: Path) -> None:
     fake = tmp_path / "wro.csv"
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
-    with pytest.raises(ParseFailed, match=r"wro\.csv: not a CSV or spreadsheet file \(it looks like a PNG image\)"):
+    with pytest.raises(
+        ParseFailed, match=r"wro\.csv: not a CSV or spreadsheet file \(it looks like a PNG image\)"
+    ):
         parse_cbp_wro(fake)
 
 
@@ -182,7 +190,9 @@ def test_cp1252_fallback_is_reported(tmp_path: Path) -> None:
 
 def test_undecodable_file_fails(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_bytes(",".join(HEADER).encode() + b"\r\n9/30/2019,2019,CN,China,G\x81\x8d,WRO,A,Active,,X,\r\n")
+    path.write_bytes(
+        ",".join(HEADER).encode() + b"\r\n9/30/2019,2019,CN,China,G\x81\x8d,WRO,A,Active,,X,\r\n"
+    )
     with pytest.raises(ParseFailed, match=r"bad\.csv: cannot decode the file: not UTF-8"):
         parse_cbp_wro(path)
 

@@ -42,7 +42,9 @@ def test_parse_failed_lists_every_error() -> None:
     exc = ParseFailed([RowError("a.csv", None, None, "one"), RowError("a.csv", 2, "X", "two")])
     assert exc.errors[1].row == 2
     assert str(exc) == "a.csv: one\na.csv, row 2, column 'X': two"
-    assert ParseFailed(RowError("a.csv", None, None, "only")).errors == [RowError("a.csv", None, None, "only")]
+    assert ParseFailed(RowError("a.csv", None, None, "only")).errors == [
+        RowError("a.csv", None, None, "only")
+    ]
 
 
 def test_parse_result_ok() -> None:

@@ -74,14 +74,18 @@ def test_html_tier_placements(fixtures: Path) -> None:
     }  # fmt: skip
     assert {r.year for r in result.records} == {2024}  # from the page title
     assert result.records[0].row == 10  # line of "Australia"
-    assert result.errors == [RowError("tip_tier_placements.html", 30, "Country", "unknown country: 'Atlantis'")]
+    assert result.errors == [
+        RowError("tip_tier_placements.html", 30, "Country", "unknown country: 'Atlantis'")
+    ]
 
 
 def test_html_year_override_and_missing_year(fixtures: Path, tmp_path: Path) -> None:
     result = parse_tip(fixtures / "tip_tier_placements.html", year=2023)
     assert {r.year for r in result.records} == {2023}
     page = tmp_path / "tiers.html"
-    page.write_text("<html><head><title>Tier Placements</title></head><body><h2>Tier 1</h2><ul><li>Chile</li></ul>")
+    page.write_text(
+        "<html><head><title>Tier Placements</title></head><body><h2>Tier 1</h2><ul><li>Chile</li></ul>"
+    )
     with pytest.raises(ParseFailed, match=r"tiers\.html: cannot tell the report year"):
         parse_tip(page)
     assert [(r.country_code, r.year) for r in parse_tip(page, year=2022).records] == [("CL", 2022)]
@@ -89,7 +93,9 @@ def test_html_year_override_and_missing_year(fixtures: Path, tmp_path: Path) -> 
 
 def test_csv_errors(tmp_path: Path) -> None:
     path = tmp_path / "tiers.csv"
-    path.write_text("Country,Tier,Year\nChile,Tier 4,2024\nNarnia,1,2024\nChile,1,24\nChile,1,2024\nchile,2,2024\n")
+    path.write_text(
+        "Country,Tier,Year\nChile,Tier 4,2024\nNarnia,1,2024\nChile,1,24\nChile,1,2024\nchile,2,2024\n"
+    )
     result = parse_tip(path)
     assert result.errors == [
         RowError("tiers.csv", 2, "Tier", "unknown tier: 'Tier 4'"),

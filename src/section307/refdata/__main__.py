@@ -21,7 +21,11 @@ from section307.refdata.sources import SOURCES, fetch
 
 
 def _record_json(record: object) -> str:
-    data = dataclasses.asdict(record) if dataclasses.is_dataclass(record) and not isinstance(record, type) else {}
+    data = (
+        dataclasses.asdict(record)
+        if dataclasses.is_dataclass(record) and not isinstance(record, type)
+        else {}
+    )
     return json.dumps(data, default=str, ensure_ascii=False)
 
 

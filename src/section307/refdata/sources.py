@@ -70,7 +70,8 @@ SOURCES: dict[str, Source] = {
             name="dol-eo13126",
             url="https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-products",
             formats=("xls", "xlsx", "csv"),
-            description="DOL list of products produced by forced or indentured child labor (Executive Order 13126).",
+            description="DOL list of products produced by forced or indentured child labor "
+            "(Executive Order 13126).",
             direct=False,
         ),
         Source(
@@ -246,7 +247,11 @@ def fetch(
     dest_dir = Path(dest_dir)
     raw = str(url_or_path)
     parts = urllib.parse.urlsplit(raw)
-    if isinstance(url_or_path, Path) or parts.scheme in {"", "file"} or re.fullmatch(r"[A-Za-z]", parts.scheme):
+    if (
+        isinstance(url_or_path, Path)
+        or parts.scheme in {"", "file"}
+        or re.fullmatch(r"[A-Za-z]", parts.scheme)
+    ):
         local = Path(urllib.request.url2pathname(parts.path)) if parts.scheme == "file" else Path(raw)
         if not local.is_file():
             raise FetchError(f"{raw}: no such file")
@@ -274,7 +279,9 @@ def fetch(
                 )
             if expect and content_type not in _ACCEPTED_TYPES.get(expect, {content_type}):
                 raise FetchError(f"{raw}: unexpected content type {content_type!r} for a {expect} file")
-            name = filename or response.headers.get_filename() or urllib.parse.urlsplit(response.geturl()).path
+            name = (
+                filename or response.headers.get_filename() or urllib.parse.urlsplit(response.geturl()).path
+            )
             name = _safe_filename(name)
             if expect and "." not in name:
                 name = f"{name}.{expect}"

@@ -80,7 +80,9 @@ def decode_text(path: Path, data: bytes | None = None) -> tuple[str, str]:
         try:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise ParseFailed(RowError(path.name, None, None, f"cannot decode the UTF-16 file: {exc.reason}")) from None
+            raise ParseFailed(
+                RowError(path.name, None, None, f"cannot decode the UTF-16 file: {exc.reason}")
+            ) from None
     try:
         return raw.decode("utf-8-sig"), ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
     except UnicodeDecodeError as exc:
@@ -153,7 +155,9 @@ def _raw_rows(path: Path) -> tuple[list[Sheet], list[str]]:
             # Not read-only: hyperlinks (e.g. CBP's "Press Release" cells) are only visible this way.
             wb = openpyxl.load_workbook(path, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ParseFailed(RowError(path.name, None, None, f"not a readable XLSX workbook: {exc}")) from None
+            raise ParseFailed(
+                RowError(path.name, None, None, f"not a readable XLSX workbook: {exc}")
+            ) from None
         sheets: list[Sheet] = []
         try:
             for ws in wb.worksheets:
@@ -164,7 +168,9 @@ def _raw_rows(path: Path) -> tuple[list[Sheet], list[str]]:
                         link = getattr(cell, "hyperlink", None)
                         target = getattr(link, "target", None) if link is not None else None
                         values.append(
-                            LinkedText(cell.value, target) if target and cell.value is not None else cell.value
+                            LinkedText(cell.value, target)
+                            if target and cell.value is not None
+                            else cell.value
                         )
                     rows.append(values)
                 sheets.append((ws.title, rows))
@@ -177,7 +183,9 @@ def _raw_rows(path: Path) -> tuple[list[Sheet], list[str]]:
         try:
             book = xlrd.open_workbook(str(path))
         except xlrd.XLRDError as exc:
-            raise ParseFailed(RowError(path.name, None, None, f"not a readable XLS workbook: {exc}")) from None
+            raise ParseFailed(
+                RowError(path.name, None, None, f"not a readable XLS workbook: {exc}")
+            ) from None
         sheets = []
         for sheet in book.sheets():
             rows = []
@@ -192,7 +200,9 @@ def _raw_rows(path: Path) -> tuple[list[Sheet], list[str]]:
             sheets.append((sheet.name, rows))
         return sheets, notes
     if kind != "text":
-        raise ParseFailed(RowError(path.name, None, None, f"not a CSV or spreadsheet file (it looks like a {kind})"))
+        raise ParseFailed(
+            RowError(path.name, None, None, f"not a CSV or spreadsheet file (it looks like a {kind})")
+        )
     text, encoding = decode_text(path)
     if encoding == "cp1252":
         notes.append(f"{path.name}: not valid UTF-8, read as Windows-1252 (cp1252)")

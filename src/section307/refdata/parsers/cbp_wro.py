@@ -136,7 +136,8 @@ def parse_cbp_wro(path: Path) -> ParseResult[OrderRecord]:
             )
         elif raw_code and lookup_country(raw_code) not in (None, code):
             result.notes.append(
-                f"{path.name}, row {row}: country code {raw_code!r} does not match {raw_country!r}; using {code}"
+                f"{path.name}, row {row}: country code {raw_code!r} does not match {raw_country!r}; "
+                f"using {code}"
             )
 
         merchandise = text(cells.get("Merchandise"))
@@ -157,7 +158,9 @@ def parse_cbp_wro(path: Path) -> ParseResult[OrderRecord]:
                 merchandise=merchandise,
                 industry=text(cells.get("Industry")),
                 status=status,
-                press_release=_press_release(link_of(cells.get("Press Release")) or text(cells.get("Press Release"))),
+                press_release=_press_release(
+                    link_of(cells.get("Press Release")) or text(cells.get("Press Release"))
+                ),
                 entity_text=entity_text,
                 remarks=text(cells.get("Remarks")),
                 parties=parse_entity_cell(entity_text, country=code),

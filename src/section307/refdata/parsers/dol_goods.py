@@ -67,7 +67,9 @@ def _xml_rows(path: Path) -> list[tuple[int, dict[str, object]]]:
     except Exception as exc:  # defusedxml raises several unrelated types for hostile or broken XML
         raise ParseFailed(RowError(path.name, None, None, f"not readable XML: {exc}")) from None
     if root.tag != "Goods":
-        raise ParseFailed(RowError(path.name, None, None, f"unexpected XML root <{root.tag}>, expected <Goods>"))
+        raise ParseFailed(
+            RowError(path.name, None, None, f"unexpected XML root <{root.tag}>, expected <Goods>")
+        )
     rows: list[tuple[int, dict[str, object]]] = []
     row = 1
     for good in root.iter("Good"):
@@ -157,7 +159,9 @@ def _parse(path: Path, *, year: int | None, eo13126: bool) -> ParseResult[DolGoo
             derived_code = lookup_country(raw_derived_country)
             if derived_code is None:
                 err(row, "Derived Country", f"unknown country: {raw_derived_country!r}")
-        derived_from = tuple(p.strip() for p in re.split(r"[;|]", text(cells.get("Derived From"))) if p.strip())
+        derived_from = tuple(
+            p.strip() for p in re.split(r"[;|]", text(cells.get("Derived From"))) if p.strip()
+        )
 
         row_year = year
         raw_year = text(cells.get("Year"))

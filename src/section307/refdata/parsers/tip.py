@@ -63,7 +63,9 @@ _TIER_HEADING = re.compile(
 class _TierPage(HTMLParser):
     """Walk the page in order: tier headings switch the current tier; names after them are items."""
 
-    _BLOCK = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "dt", "dd", "div", "strong", "b"})
+    _BLOCK = frozenset(
+        {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "dt", "dd", "div", "strong", "b"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -147,7 +149,9 @@ def parse_tip(path: Path, *, year: int | None = None) -> ParseResult[TipTierReco
             raise ParseFailed(RowError(path.name, None, None, "no tier headings with country names found"))
         rows = [(line, {"Country": name, "Tier": tier, "Year": str(year)}) for line, tier, name in page.items]
         headers = {"Country": "Country", "Tier": "Tier", "Year": "Year"}
-        notes = [f"{path.name}: not valid UTF-8, read as Windows-1252 (cp1252)"] if encoding == "cp1252" else []
+        notes = (
+            [f"{path.name}: not valid UTF-8, read as Windows-1252 (cp1252)"] if encoding == "cp1252" else []
+        )
     else:
         required = ("Country", "Tier") if year is not None else ("Country", "Tier", "Year")
         table = read_table(path, COLUMNS, required)
@@ -184,5 +188,7 @@ def parse_tip(path: Path, *, year: int | None = None) -> ParseResult[TipTierReco
             )
             continue
         seen[(code, row_year)] = row
-        result.records.append(TipTierRecord(country_name=name, country_code=code, tier=tier, year=row_year, row=row))
+        result.records.append(
+            TipTierRecord(country_name=name, country_code=code, tier=tier, year=row_year, row=row)
+        )
     return result

@@ -36,7 +36,9 @@ SECTION_LABELS: dict[str, str] = {
 CITATION = "2(d)(2)(B)({})"
 
 _CLAUSE = r"(iii|ii|iv|v|i)"
-_CITATION_RE = re.compile(rf"2\s*\(\s*d\s*\)\s*\(\s*2\s*\)\s*\(\s*B\s*\)\s*\(\s*{_CLAUSE}\s*\)", re.IGNORECASE)
+_CITATION_RE = re.compile(
+    rf"2\s*\(\s*d\s*\)\s*\(\s*2\s*\)\s*\(\s*B\s*\)\s*\(\s*{_CLAUSE}\s*\)", re.IGNORECASE
+)
 _BARE_CLAUSE_RE = re.compile(rf"^(?:(?:section|sec\.?|clause)\s*)?\(?\s*{_CLAUSE}\s*\)?$", re.IGNORECASE)
 # Headings on the DHS page may describe the list instead of citing it.
 _SECTION_WORDS: tuple[tuple[str, str], ...] = (
