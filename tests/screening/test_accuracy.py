@@ -130,6 +130,17 @@ def test_look_alike_is_not_a_hit(acc_screener: Screener, name: str, party: str) 
 def test_same_characters_still_match(acc_screener: Screener) -> None:
     assert _level(acc_screener, "宏嘉纺织有限公司", "L-HONGJIA") == "hit"
     assert _level(acc_screener, "Hongjia Textile Co., Ltd.", "L-HONGJIA") == "hit"
+    # Traditional characters are the same name as simplified ones.
+    assert _level(acc_screener, "宏嘉紡織有限公司", "L-HONGJIA") == "hit"
+
+
+def test_county_in_characters_matches_the_english_county(acc_screener: Screener) -> None:
+    assert _level(acc_screener, "洛浦县美欣发制品有限公司", "L-MEIXIN") == "hit"
+
+
+def test_russian_oil_company_abbreviation() -> None:
+    # "NK" is "neftyanaya kompaniya", an oil company; word order does not matter to the score.
+    assert sorted(normalize_name("НК «Роснефть»").tokens) == sorted(normalize_name("Rosneft Oil Company").tokens)
 
 
 def test_branch_is_covered_by_an_order_on_the_company(acc_screener: Screener) -> None:

@@ -2,7 +2,8 @@
 
 Steps, in order (each one so that two spellings of the same company converge):
 
-1. Unicode NFKC and casefold.
+1. Unicode NFKC and casefold; traditional Chinese characters to simplified (OpenCC), so
+   大華 and 大华 are one name.
 2. Chinese characters: known legal forms, branch words, generic business words
    (纺织 -> ``textile``) and Xinjiang place names (乌鲁木齐 -> ``urumqi``) are
    replaced from a dictionary; the rest is segmented with pypinyin's phrase
@@ -29,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT as _PHRASES
 from pypinyin.seg.mmseg import seg as _mmseg
@@ -160,6 +162,10 @@ SYNONYMS: dict[str, str] = {
     "chemie": "chemical",
     "metall": "metal",
     "import": "import",
+    "rossii": "russia",
+    "rossiya": "russia",
+    # Russian "neftyanaya kompaniya" (NK Rosneft): oil company
+    "nk": "oil",
     # pinyin generic words
     "fangzhi": "textile",
     "maoyi": "trading",
@@ -221,6 +227,7 @@ _HAN_WORDS: dict[str, str] = {
     "棉纺": " cotton ",
     "棉业": " cotton ",
     "服装": " garment ",
+    "县": " county ",
     "时尚": " fashion ",
     "发制品": " hair product ",
     "服饰": " garment ",
@@ -420,8 +427,21 @@ class NormName:
         return bool(self.tokens)
 
 
+_T2S = OpenCC("t2s")
+
+
+@lru_cache(maxsize=100_000)
+def _simplified(run: str) -> str:
+    return str(_T2S.convert(run))
+
+
+def _to_simplified(text: str) -> str:
+    """Traditional characters to simplified, run by run (Latin text is left alone)."""
+    return _CJK_RE.sub(lambda m: _simplified(m.group(0)), text) if _CJK_RE.search(text) else text
+
+
 def _latinise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _to_simplified(unicodedata.normalize("NFKC", text).casefold())
     if not text.isascii():
         # Legal forms in their own script (OOO (Cyrillic), ذ.م.م) are easier to catch before transliteration.
         text = strip_legal_forms(text)
@@ -736,7 +756,7 @@ def normalize_name(name: str) -> NormName:
     if not name:
         return NormName((), "")
     relation = "branch" if _BRANCH_RE.search(name) else "subsidiary" if _SUBSIDIARY_RE.search(name) else ""
-    name = _GLUED_FORM.sub(r" \1", name)
+    name = _to_simplified(_GLUED_FORM.sub(r" \1", name))
     han = _han_brand(name)
     romanised = _romanised_words(name)
     text = _latinise(name)
