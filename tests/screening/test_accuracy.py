@@ -32,6 +32,8 @@ LISTED = [
     Party(id="L-TAIAN", name="Taian Garment Co., Ltd.", country="CN", list="wro"),
     Party(id="L-HONGJIA", name="宏嘉纺织有限公司", country="CN", list="uflpa"),
     Party(id="L-AVON", name="Avon Knitwear", country="BD", list="wro"),
+    Party(id="L-SMIC", name="Semiconductor Manufacturing International Corporation", country="CN", list="risk"),
+    Party(id="L-IRGC", name="Islamic Revolutionary Guard Corps", country="IR", list="wro"),
     Party(
         id="L-DAQO",
         name="Xinjiang Daqo New Energy Co., Ltd.",
@@ -136,6 +138,12 @@ def test_same_characters_still_match(acc_screener: Screener) -> None:
 
 def test_county_in_characters_matches_the_english_county(acc_screener: Screener) -> None:
     assert _level(acc_screener, "洛浦县美欣发制品有限公司", "L-MEIXIN") == "hit"
+
+
+def test_acronym_with_the_legal_form_initial(acc_screener: Screener) -> None:
+    assert _level(acc_screener, "SMIC", "L-SMIC") == "review"  # a risk-list party
+    assert _level(acc_screener, "IRGC", "L-IRGC") == "hit"
+    assert _level(acc_screener, "SMIT", "L-SMIC") == "clear"
 
 
 def test_russian_oil_company_abbreviation() -> None:

@@ -177,7 +177,14 @@ def score_names(
         return min(score, cfg.brand_differs_cap), method
     if q.compact == c.compact:
         return 1.0, "exact"
-    return _score_tokens(q, qw, c, cw, cfg)
+    score, method = _score_tokens(q, qw, c, cw, cfg)
+    if score < cfg.acronym and (
+        (len(qt) == 1 and qt[0] == c.initials) or (len(ct) == 1 and ct[0] == q.initials)
+    ):
+        # "SMIC" for Semiconductor Manufacturing International Corporation: the legal form's
+        # initial is part of the acronym.
+        return cfg.acronym, "acronym"
+    return score, method
 
 
 def _score_tokens(
@@ -452,7 +459,7 @@ class NameMatcher:
             if p is not None:
                 postings.append(p)
         if not postings:
-            return list(exact or [])
+            return [*(exact or []), *self._acronym_candidates(q)]
         postings.sort(key=len)
         # The rarest trigrams, stopping early once enough ids are in hand (keeps large watchlists fast).
         chosen: list[np.ndarray] = []
@@ -479,12 +486,16 @@ class NameMatcher:
         for e in self._token_candidates(q):
             if e not in out:
                 out.append(e)
-        if len(q.tokens) == 1:
-            # "IRGC": names whose words' initials spell the query share none of its trigrams.
-            for e in getattr(wl, "acronym_index", {}).get(q.tokens[0], ()):
-                if e not in out:
-                    out.append(e)
+        for e in self._acronym_candidates(q):
+            if e not in out:
+                out.append(e)
         return out
+
+    def _acronym_candidates(self, q: NormName) -> list[int]:
+        """"IRGC": names whose words' initials spell the query share none of its trigrams."""
+        if len(q.tokens) != 1:
+            return []
+        return list(getattr(self.wl, "acronym_index", {}).get(q.tokens[0], ()))
 
     def _token_candidates(self, q: NormName) -> list[int]:
         """Names holding the query's two rarest distinctive words (catches reordered short words)."""
@@ -528,7 +539,7 @@ class NameMatcher:
         if len(cands) > 2:
             # One vectorised pass keeps the candidates sharing the most text in any word order
             # for the word-by-word scoring; names equal but for spacing always stay.
-            exact = set(wl.compact_index.get(q.compact, ()))
+            exact = set(wl.compact_index.get(q.compact, ())) | set(self._acronym_candidates(q))
             sims = process.cdist(
                 [" ".join(q.tokens)],
                 [wl.names[nid].joined for nid in cands],

@@ -422,6 +422,9 @@ class NormName:
     romanised: frozenset[str] = frozenset()
     # "branch" or "subsidiary" when the name says it is one ("Shanghai Branch", "子公司").
     relation: str = ""
+    # Initials of every word of three to six, legal forms included ("smic" for Semiconductor
+    # Manufacturing International Corporation): what the name's acronym is usually made of.
+    initials: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.tokens)
@@ -779,6 +782,7 @@ def normalize_name(name: str) -> NormName:
         kept = [(w, False) for t in raw for w in SYNONYMS.get(t, t).split()]
     toks = tuple(t for t, _ in kept)
     opts = tuple(o for _, o in kept)
+    words = [t for t in raw if t not in _ACRONYM_SKIP and not t.isdigit()]
     return NormName(
         toks,
         "".join(t for t, o in kept if not o),
@@ -786,7 +790,11 @@ def normalize_name(name: str) -> NormName:
         han,
         frozenset(t for t in toks if t in romanised),
         relation,
+        "".join(w[0] for w in words) if 3 <= len(words) <= 6 and not han else "",
     )
+
+
+_ACRONYM_SKIP = frozenset({"and", "of", "the", "for", "de"})
 
 
 def _han_brand(name: str) -> str:

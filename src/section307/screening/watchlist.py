@@ -422,11 +422,15 @@ class CompiledWatchlist:
             for t in set(n.norm.tokens):
                 if t not in GENERIC_WORDS:
                     tokens[t].append(nid)
-        # Initials of names of two to six words ("islamic revolutionary guard corps" -> "irgc").
+        # Initials of names of two to six words ("islamic revolutionary guard corps" -> "irgc"),
+        # with and without their legal forms ("smi", "smic").
         self.acronym_index: dict[str, list[int]] = defaultdict(list)
         for nid, n in enumerate(self.names):
+            keys = {n.norm.initials} if n.norm.initials else set()
             if 2 <= len(n.norm.tokens) <= 6:
-                self.acronym_index["".join(t[0] for t in n.norm.tokens)].append(nid)
+                keys.add("".join(t[0] for t in n.norm.tokens))
+            for key in keys:
+                self.acronym_index[key].append(nid)
         # Whole-token postings: names sharing two rare words are candidates whatever their word order.
         self.token_postings: dict[str, np.ndarray] = {
             t: np.asarray(ids, dtype=np.int32) for t, ids in tokens.items()
