@@ -617,8 +617,13 @@ _ORDINALS = {
 _ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_ORDINALS)
+
+
 def _numerals(tokens: list[str]) -> list[str]:
     """``forty four`` -> ``44``, ``first`` / ``1st`` -> ``1``; other tokens unchanged."""
+    if _NUMBER_WORDS.isdisjoint(tokens) and not any(t[0].isdigit() and not t.isdigit() for t in tokens):
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -646,6 +651,8 @@ def _numerals(tokens: list[str]) -> list[str]:
 
 def _join_letters(tokens: list[str]) -> list[str]:
     """Runs of single letters are one acronym: ``a b c`` (from ``A.B.C.``) -> ``abc``."""
+    if all(len(t) > 1 for t in tokens):
+        return tokens
     out: list[str] = []
     run: list[str] = []
     for t in [*tokens, ""]:
@@ -732,6 +739,7 @@ def _legal_typo(tokens: list[str]) -> list[bool]:
     return flags
 
 
+@lru_cache(maxsize=200_000)
 def _is_stopword(token: str) -> bool:
     """A stopword, or a long legal-form word with a typo ("Limiited", "Sendirrian")."""
     if token in STOPWORDS:
@@ -759,9 +767,13 @@ def normalize_name(name: str) -> NormName:
     if not name:
         return NormName((), "")
     relation = "branch" if _BRANCH_RE.search(name) else "subsidiary" if _SUBSIDIARY_RE.search(name) else ""
-    name = _to_simplified(_GLUED_FORM.sub(r" \1", name))
-    han = _han_brand(name)
-    romanised = _romanised_words(name)
+    name = _GLUED_FORM.sub(r" \1", name)
+    han = ""
+    romanised: frozenset[str] = frozenset()
+    if _CJK_RE.search(name):
+        name = _to_simplified(name)
+        han = _han_brand(name)
+        romanised = _romanised_words(name)
     text = _latinise(name)
     # "&" and "+" join words in names ("A&B" == "A and B"); a possessive is the word ("Bank's" == "Bank");
     # other apostrophes do not split words.
