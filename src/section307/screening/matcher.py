@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -86,8 +87,8 @@ def _neighbour_keys(a: str, b: str) -> bool:
 def _typing_error(a: str, b: str) -> bool:
     """One edit a typist makes: a dropped or doubled letter, two letters swapped, a neighbouring key.
 
-    A different letter far from the intended key is more often a different word (Faberlic/Faberlik
-    is a typo, Mingda/Xingda two companies).
+    A different letter far from the intended key is more often a different word (Glvoe is Glove
+    mistyped, Axon is not Avon).
     """
     if len(a) != len(b) or _swapped(a, b):
         return True
@@ -144,6 +145,7 @@ _QUALIFIER_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
 def _is_qualifier(token: str) -> bool:
     """A word that only says where (Europe, Vietnam, Shanghai) or how widely a company trades."""
     # A single letter is a bracketed country code left by normalisation ("Laglove (M)" = Malaysia).
@@ -224,15 +226,15 @@ def _score_tokens(
             pinyin = bool(pinyin_syllables(t)) and bool(pinyin_syllables(u))
             if pinyin and _other_syllable(t, u, t in q.romanised or u in c.romanised):
                 continue
-            if not pinyin and d == 1 and len(t) < 8 and (len(t) < 5 or single_brand) and not _typing_error(t, u):
+            short = len(t) < cfg.typo_long_from
+            if not pinyin and d == 1 and short and (len(t) < 5 or single_brand) and not _typing_error(t, u):
                 # A short word, or the only brand word of both names, one unlikely letter apart is
                 # another word (Avon/Axon), not a slip of the finger.
                 continue
             if (
                 d == 1
+                and short
                 and len(t) == len(u)
-                and len(t) < cfg.typo_long_from
-                and not pinyin
                 and not _swapped(t, u)
                 and j in c_brands
                 and not (pinyin_syllables(t) or pinyin_syllables(u))
