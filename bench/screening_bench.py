@@ -12,7 +12,8 @@ to an interpreter that has it) runs on a subset of the same entries.
     python bench/screening_bench.py --quick               # 1k parties x 20k entries
     python bench/screening_bench.py --parties 10000 --entries 200000
 
-Results are printed and saved to ``bench/results/screening-<timestamp>.json``.
+Results are printed and saved to ``bench/results/screening-<timestamp>.json``; the real-name
+evaluation (``bench/eval_names.py``) follows unless ``--no-eval-names``.
 """
 
 from __future__ import annotations
@@ -288,6 +289,7 @@ def main() -> int:
     ap.add_argument("--nomenklatura-python", default="/work/venv-bench/bin/python")
     ap.add_argument("--data-dir", type=Path, default=HERE / "data")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--no-eval-names", action="store_true", help="skip the real-name evaluation")
     ap.add_argument("--baselines-only", action="store_true", help="reuse the engine results of an earlier run")
     args = ap.parse_args()
     if args.quick:
@@ -346,6 +348,11 @@ def main() -> int:
     path.write_text(json.dumps(report, indent=1))
     print(json.dumps(report, indent=1))
     print(f"saved {path}", file=sys.stderr)
+    if not args.no_eval_names:
+        # The real-name accuracy evaluation in the same run (bench/eval_names.py).
+        from eval_names import main as eval_names
+
+        eval_names([])
     return 0
 
 

@@ -45,7 +45,7 @@ def _party_match(
         ("XPCC", "CN", "P-XPCC"),
         ("Hoshine Silicon Ind. Co.", "CN", "P-HOSHINE"),
         # typos
-        ("Xinjiang Huafo Textile Co", "CN", "P-HUAFU"),
+        ("Xinjiang Huafy Textile Co", "CN", "P-HUAFU"),
         ("Hoshin Silicon Industry", "CN", "P-HOSHINE"),
         # branch and department words
         ("Xinjiang Huafu Textile Co., Ltd. Shanghai Branch", "CN", "P-HUAFU"),

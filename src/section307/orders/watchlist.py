@@ -47,7 +47,7 @@ def good_keys(good: Good) -> set[str]:
     return keys or {m.key for m in classify_goods(None, good.name)}
 
 
-def _party_entry(party: Party, order: EnforcementOrder, suffix: str = "") -> WatchParty:
+def _party_entry(party: Party, order: EnforcementOrder, suffix: str = "", *, subsidiaries: bool = False) -> WatchParty:
     address = next((a.text for a in party.addresses.all()), None)
     return WatchParty(
         id=f"{order.reference}:{party.pk}{suffix}",
@@ -58,6 +58,7 @@ def _party_entry(party: Party, order: EnforcementOrder, suffix: str = "") -> Wat
         identifiers=tuple(f"{i.scheme}:{i.value}" for i in party.identifiers.all()),
         list=ORDER_LIST[OrderType(order.order_type)],
         order_id=order.reference,
+        subsidiaries=subsidiaries,
     )
 
 
@@ -100,8 +101,9 @@ def watchlist_from_registry(*, statutory: bool = True) -> Watchlist:
     covered: set[tuple[str, str]] = set()
     for order in orders:
         for link in order.order_parties.all():
-            wl.add_party(_party_entry(link.party, order))
-            if any(w in q.casefold() for q in link.qualifiers for w in _SUBSIDIARY_WORDS):
+            names_subsidiaries = any(w in q.casefold() for q in link.qualifiers for w in _SUBSIDIARY_WORDS)
+            wl.add_party(_party_entry(link.party, order, subsidiaries=names_subsidiaries))
+            if names_subsidiaries:
                 for child in _subsidiaries(link.party):
                     wl.add_party(_party_entry(child, order, suffix=f":sub{child.pk}"))
         for rule in _region_rules(order):

@@ -35,11 +35,14 @@ import pyarrow.compute as pc
 
 from section307.gazetteer.goods import GoodMatch, classify_goods, get_good, upstream_of
 from section307.gazetteer.regions import find_regions, get_region, region_ancestors
+from section307.screening.config import DEFAULT_SCORING, ScoringConfig
 from section307.screening.countries import country_code, country_mentions, country_name
 from section307.screening.matcher import NameMatcher
+from section307.screening.normalize import normalize_name
 from section307.screening.watchlist import (
     ORDER_LISTS,
     CompiledWatchlist,
+    Party,
     _address_tokens,
     parse_identifiers,
 )
@@ -109,7 +112,6 @@ _FIELD_LABEL = {
     "description": "Description",
     "hts": "HTS code",
 }
-_TIP_SCORE = {"3": 0.3, "2WL": 0.2, "2": 0.1, "1": 0.0, "SPECIAL": 0.1}
 
 
 @dataclass(frozen=True)
@@ -213,16 +215,23 @@ class Screener:
 
     ``threshold`` is the party-match score for a ``hit`` (``review`` for
     ``risk`` list parties); scores from ``review_threshold`` (default
-    ``threshold - 0.15``) up to it give ``review``.
+    ``threshold`` less the configuration's ``review_margin``) up to it give
+    ``review``. ``scoring`` holds every other weight (default
+    :data:`~section307.screening.config.DEFAULT_SCORING`).
     """
 
     def __init__(
-        self, watchlist: CompiledWatchlist, threshold: float = 0.85, review_threshold: float | None = None
+        self,
+        watchlist: CompiledWatchlist,
+        threshold: float | None = None,
+        review_threshold: float | None = None,
+        scoring: ScoringConfig | None = None,
     ) -> None:
         self.wl = watchlist
-        self.threshold = threshold
-        self.review_threshold = threshold - 0.15 if review_threshold is None else review_threshold
-        self.matcher = NameMatcher(watchlist, floor=min(self.review_threshold, 0.5))
+        self.scoring = cfg = scoring or DEFAULT_SCORING
+        self.threshold = cfg.threshold if threshold is None else threshold
+        self.review_threshold = self.threshold - cfg.review_margin if review_threshold is None else review_threshold
+        self.matcher = NameMatcher(watchlist, floor=min(self.review_threshold, 0.5), config=cfg)
         self._party_cache: dict[tuple[str, str, str, str | None, str], tuple[Signal, ...]] = {}
         self._area_cache: dict[tuple[str, str, str | None, frozenset[str]], tuple[Signal, ...]] = {}
         self._goods_cache: dict[tuple[str, str], tuple[GoodMatch, ...]] = {}
@@ -313,7 +322,9 @@ class Screener:
             return hit
         out: list[Signal] = []
         wl = self.wl
+        cfg = self.scoring
         addr_tokens: frozenset[str] | None = None
+        relation = normalize_name(name).relation
         for m in self.matcher.match(name):
             party = wl.parties[m.party]
             score = m.score
@@ -321,10 +332,10 @@ class Screener:
             pc = wl.party_country[m.party]
             if country and pc:
                 if country == pc:
-                    score += 0.03
+                    score += cfg.country_agrees
                     notes.append("country agrees")
                 else:
-                    score -= 0.15
+                    score -= cfg.country_differs
                     notes.append(f"country differs ({country} vs {pc})")
             p_addr = wl.party_address_tokens[m.party]
             if address and p_addr:
@@ -334,22 +345,29 @@ class Screener:
                     shared = len(addr_tokens & p_addr)
                     overlap = shared / len(addr_tokens | p_addr)
                     # Sharing a city is weak; a street with its number in that city is agreement.
-                    if shared >= 3 and overlap >= 0.6:
-                        score += 0.05
+                    if shared >= cfg.address_min_shared and overlap >= cfg.address_min_overlap:
+                        score += cfg.address_agrees
                         notes.append("address agrees")
                     elif overlap == 0:
-                        score -= 0.05
+                        score -= cfg.address_differs
                         notes.append("address differs")
             score = max(0.0, min(1.0, score))
             if score < self.review_threshold:
                 continue
             on_order = party.list in ORDER_LISTS
             level = "hit" if on_order and score >= self.threshold else "review"
+            scope_note = _scope_note(relation, party)
+            if relation == "subsidiary" and not party.subsidiaries and level == "hit":
+                # An order on a company reaches a subsidiary only when it names its subsidiaries.
+                level = "review"
+            if scope_note:
+                notes.append(scope_note)
             matched = wl.names[m.name_id]
             how = "alias" if matched.is_alias else "name"
+            method = _method_label(m.method, name, matched.text)
             detail = (
                 f"{label} '{name}' matches {how} '{matched.text}' of watchlist party {party.id}"
-                f" ({m.method}, score {score:.2f}{'; ' + ', '.join(notes) if notes else ''})"
+                f" ({method}, score {score:.2f}{'; ' + ', '.join(notes) if notes else ''})"
             )
             out.append(
                 Signal(
@@ -363,7 +381,7 @@ class Screener:
                     party.list,
                     party.order_id,
                     (
-                        ("method", m.method),
+                        ("method", method),
                         ("name_score", round(m.score, 4)),
                         ("matched_alias", matched.text),
                     ),
@@ -456,7 +474,7 @@ class Screener:
                     continue
                 seen.add(rule.id)
                 level = "hit" if rule.list in ORDER_LISTS else "review"
-                score = 0.9 if fld == "description" else 1.0
+                score = self.scoring.region_from_description if fld == "description" else 1.0
                 region = get_region(code)
                 area_name = region.name if region else country_name(code)
                 scope_txt = ""
@@ -509,7 +527,8 @@ class Screener:
                 if not kinds:
                     continue
                 derived = g not in goods
-                score = (0.6 if line.forced_labor else 0.5) - (0.05 if derived else 0.0)
+                cfg = self.scoring
+                score = (cfg.dol_forced if line.forced_labor else cfg.dol_child) - (cfg.dol_derived if derived else 0.0)
                 gd = get_good(g)
                 what = gd.name if gd else g
                 detail = (
@@ -594,7 +613,7 @@ class Screener:
         return self._decide(row, signals)
 
     def _tip_signal(self, country: str, tier: str) -> Signal:
-        return _tip_signal(country, tier)
+        return _tip_signal(country, tier, self.scoring)
 
     def _decide(self, row: Mapping[str, str], signals: list[Signal]) -> ScreeningResult:
         entry_number = row.get("entry_number", "") or ""
@@ -620,7 +639,7 @@ class Screener:
         score = best.score
         tip = next((s for s in signals if s.kind == "tip"), None)
         if decision == "review" and tip is not None and tip.score >= 0.2:
-            score = min(score + 0.05, self.threshold - 0.01)
+            score = min(score + self.scoring.tip_review_bonus, self.threshold - 0.01)
         if decision == "clear":
             reasons = f"Clear: {best.detail}."
         else:
@@ -643,17 +662,37 @@ class Screener:
         )
 
 
-_TIP_CACHE: dict[tuple[str, str], Signal] = {}
+def _method_label(method: str, query: str, matched: str) -> str:
+    """How a name matched, in words: only identical text is called exact."""
+    if method != "exact":
+        return method
+    if " ".join(query.split()).casefold() == " ".join(matched.split()).casefold():
+        return "exact"
+    return "same name once case, punctuation and legal form are set aside"
 
 
-def _tip_signal(country: str, tier: str) -> Signal:
-    key = (country, tier)
+def _scope_note(relation: str, party: Party) -> str:
+    """What the order's scope says about a branch or subsidiary of the listed party."""
+    if relation == "branch":
+        return "a branch of the listed company; an order on a company covers its branches"
+    if relation == "subsidiary":
+        if party.subsidiaries:
+            return "a subsidiary; the order names the company's subsidiaries"
+        return "a subsidiary; the order does not name subsidiaries, so it is not a hit"
+    return ""
+
+
+_TIP_CACHE: dict[tuple[str, str, ScoringConfig], Signal] = {}
+
+
+def _tip_signal(country: str, tier: str, cfg: ScoringConfig = DEFAULT_SCORING) -> Signal:
+    key = (country, tier, cfg)
     sig = _TIP_CACHE.get(key)
     if sig is None:
         sig = Signal(
             "tip",
             "info",
-            _TIP_SCORE.get(tier.upper(), 0.0),
+            dict(cfg.tip_scores).get(tier.upper(), 0.0),
             "country_of_origin",
             f"origin {country} is TIP Tier {tier}",
             f"tip:{country}",

@@ -22,17 +22,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from section307.gazetteer.places_cn import CHINA_PLACES
+from section307.screening.config import DEFAULT_SCORING, ScoringConfig
+from section307.screening.countries import country_code
 from section307.screening.normalize import (
     GENERIC_WORDS,
     SYNONYMS,
     NormName,
     normalize_name,
+    pinyin_syllables,
 )
 from section307.screening.watchlist import CompiledWatchlist, _grams
 
@@ -64,21 +68,135 @@ class NameMatch:
 
 
 def _edit_budget(n: int) -> int:
-    if n < 5:
+    if n < 3:
         return 0
     return 1 if n < 9 else 2
 
 
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_POS = {ch: (r, c) for r, row in enumerate(_KEYBOARD) for c, ch in enumerate(row)}
+
+
+def _neighbour_keys(a: str, b: str) -> bool:
+    pa, pb = _KEY_POS.get(a), _KEY_POS.get(b)
+    if pa is None or pb is None:
+        return False
+    return abs(pa[0] - pb[0]) <= 1 and abs(pa[1] - pb[1]) <= 1
+
+
+def _typing_error(a: str, b: str) -> bool:
+    """One edit a typist makes: a dropped or doubled letter, two letters swapped, a neighbouring key.
+
+    A different letter far from the intended key is more often a different word (Glvoe is Glove
+    mistyped, Axon is not Avon).
+    """
+    if len(a) != len(b) or _swapped(a, b):
+        return True
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 1 and _neighbour_keys(a[diff[0]], b[diff[0]])
+
+
+def _other_syllable(a: str, b: str, read_from_han: bool) -> bool:
+    """Two pinyin words one syllable apart name different companies, not one misspelt.
+
+    A reading of Chinese characters is exact, so any different syllable counts; between two Latin
+    spellings so does any syllable (Mingda/Xingda, Taian/Haian, Huafu/Huafo) unless the two words
+    are one typist's slip apart.
+    """
+    sa, sb = pinyin_syllables(a), pinyin_syllables(b)
+    if not sa or not sb or sa == sb:
+        return False
+    if read_from_han:
+        return True
+    # Only two swapped letters are still the same name: a neighbouring key in pinyin lands on
+    # another syllable as easily as on a typo (Taian/Haian).
+    return not _swapped(a, b)
+
+
+def _swapped(a: str, b: str) -> bool:
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+_QUALIFIER_WORDS = frozenset(
+    [
+        "europe",
+        "asia",
+        "america",
+        "americas",
+        "africa",
+        "international",
+        "global",
+        "overseas",
+        "usa",
+        "uk",
+        "hk",
+        "worldwide",
+        "east",
+        "west",
+        "north",
+        "south",
+        "middle",
+        "central",
+        "pacific",
+    ]
+)
+
+
+@lru_cache(maxsize=200_000)
+def _is_qualifier(token: str) -> bool:
+    """A word that only says where (Europe, Vietnam, Shanghai) or how widely a company trades."""
+    # A single letter is a bracketed country code left by normalisation ("Laglove (M)" = Malaysia).
+    return (
+        len(token) == 1
+        or token in _QUALIFIER_WORDS
+        or token in CHINA_PLACES
+        or (len(token) > 3 and country_code(token) is not None)
+    )
+
+
+def _brand_words(tokens: tuple[str, ...]) -> list[int]:
+    return [i for i, t in enumerate(tokens) if _is_distinctive(t) and not _is_qualifier(t)]
+
+
 def score_names(
-    q: NormName, qw: tuple[float, ...], c: NormName, cw: tuple[float, ...], generic_cap: float
+    q: NormName,
+    qw: tuple[float, ...],
+    c: NormName,
+    cw: tuple[float, ...],
+    generic_cap: float,
+    cfg: ScoringConfig = DEFAULT_SCORING,
 ) -> tuple[float, str]:
     """Weighted token Dice of two normalised names, with the method that matched."""
     qt, ct = q.tokens, c.tokens
     if not qt or not ct:
         return 0.0, "none"
+    if q.han and c.han and q.han not in c.han and c.han not in q.han:
+        # Both written in characters: compare the characters (homophones are other companies).
+        score, method = _score_tokens(q, qw, c, cw, cfg)
+        return min(score, cfg.brand_differs_cap), method
     if q.compact == c.compact:
         return 1.0, "exact"
+    score, method = _score_tokens(q, qw, c, cw, cfg)
+    if score < cfg.acronym and (
+        (len(qt) == 1 and qt[0] == c.initials) or (len(ct) == 1 and ct[0] == q.initials)
+    ):
+        # "SMIC" for Semiconductor Manufacturing International Corporation: the legal form's
+        # initial is part of the acronym.
+        return cfg.acronym, "acronym"
+    return score, method
+
+
+def _score_tokens(
+    q: NormName, qw: tuple[float, ...], c: NormName, cw: tuple[float, ...], cfg: ScoringConfig
+) -> tuple[float, str]:
+    qt, ct = q.tokens, c.tokens
+    q_brands, c_brands = _brand_words(qt), _brand_words(ct)
+    single_brand = len(q_brands) == 1 and len(c_brands) == 1
     qw_eff = list(qw)
+    brand_sub = False
     q_sim = [0.0] * len(qt)
     c_sim = [0.0] * len(ct)
     fuzzy = False
@@ -103,11 +221,34 @@ def score_names(
             if d > budget and u in _SPELLINGS:
                 # "induatri" is a misspelt "industri", which normalised to "industrial".
                 d = min(OSA.distance(t, k, score_cutoff=budget) for k in _SPELLINGS[u])
-            if d <= budget and _distinct_pinyin(t, u):
+            if d > budget or _distinct_pinyin(t, u):
                 continue
+            pinyin = bool(pinyin_syllables(t)) and bool(pinyin_syllables(u))
+            if pinyin and _other_syllable(t, u, t in q.romanised or u in c.romanised):
+                continue
+            short = len(t) < cfg.typo_long_from
+            if not pinyin and d == 1 and short and (len(t) < 5 or single_brand) and not _typing_error(t, u):
+                # A short word, or the only brand word of both names, one unlikely letter apart is
+                # another word (Avon/Axon), not a slip of the finger.
+                continue
+            if (
+                d == 1
+                and short
+                and len(t) == len(u)
+                and not _swapped(t, u)
+                and j in c_brands
+                and not (pinyin_syllables(t) or pinyin_syllables(u))
+            ):
+                # One letter replaced in a short brand word: as often another company (Glove/Globe,
+                # Apex/Alex) as a typo; a person should look. A pinyin brand spelt as no pinyin can
+                # be (Huafu/Huafy) is a typo.
+                brand_sub = True
             if d <= budget:
-                # Short words one letter apart are often different words (pinyin: longjia/yongjia).
-                q_sim[i] = c_sim[j] = (0.8 if len(t) < 8 else 0.9) - 0.1 * (d - 1)
+                # Short words one letter apart are often different words (pinyin: longjia/yongjia),
+                # unless the difference is a typist's slip (swapped letters, a neighbouring key).
+                slip = not pinyin and d == 1 and _typing_error(t, u)
+                base = cfg.typo_long if len(t) >= cfg.typo_long_from or slip else cfg.typo_short
+                q_sim[i] = c_sim[j] = base - cfg.typo_extra_edit * (d - 1)
                 # A misspelt query word weighs what the word it stands for weighs, not as an unseen word.
                 qw_eff[i] = cw[j]
                 fuzzy = True
@@ -115,31 +256,49 @@ def score_names(
     joined = acro = False
     if 0.0 in q_sim and 0.0 in c_sim:
         # 3. one token spelling two adjacent tokens of the other name (pinyin with/without spaces)
-        joined = _match_joined(qt, q_sim, ct, c_sim) | _match_joined(ct, c_sim, qt, q_sim)
+        joined = _match_joined(qt, q_sim, ct, c_sim, cfg.joined) | _match_joined(ct, c_sim, qt, q_sim, cfg.joined)
         # 4. acronyms ("xpcc", "xj")
-        acro = _match_acronym(qt, q_sim, ct, c_sim) | _match_acronym(ct, c_sim, qt, q_sim)
+        acro = _match_acronym(qt, q_sim, ct, c_sim, cfg.acronym) | _match_acronym(ct, c_sim, qt, q_sim, cfg.acronym)
     qw = tuple(qw_eff)
+    # A qualifier on one side only ("Faberlic" / "Faberlic Europe") when everything else agrees:
+    # the words say where the company trades, not which company it is.
+    q_extra = _qualifier_extra(qt, q_sim, q.optional)
+    c_extra = _qualifier_extra(ct, c_sim, c.optional)
+    qualified = (q_extra is not None or not _unmatched(q_sim, q.optional)) and (
+        c_extra is not None or not _unmatched(c_sim, c.optional)
+    )
+    qualified = qualified and (q_extra is not None or c_extra is not None)
+    if qualified and q_extra is not None and c_extra is not None:
+        # Qualifiers on both sides are two places (Dalian / Qingdao), unless one is the other's
+        # abbreviation ("(M)" / "Malaysia").
+        q_left_words = [t for t, s_ in zip(qt, q_sim, strict=True) if not s_]
+        c_left_words = [t for t, s_ in zip(ct, c_sim, strict=True) if not s_]
+        qualified = _abbreviates(q_left_words, c_left_words) or _abbreviates(c_left_words, q_left_words)
+    q_opt = q_extra if qualified and q_extra is not None else q.optional
+    c_opt = c_extra if qualified and c_extra is not None else c.optional
     num = sum(w * s for w, s in zip(qw, q_sim, strict=True))
     num += sum(w * s for w, s in zip(cw, c_sim, strict=True))
-    den = _weight(qw, q_sim, q.optional) + _weight(cw, c_sim, c.optional)
+    den = _weight(qw, q_sim, q_opt) + _weight(cw, c_sim, c_opt)
     score = num / den if den else 0.0
-    q_left, c_left = _unmatched(q_sim, q.optional), _unmatched(c_sim, c.optional)
+    if qualified:
+        score *= cfg.qualifier_extra
+    q_left, c_left = _unmatched(q_sim, q_opt), _unmatched(c_sim, c_opt)
     if fuzzy and (q_left or c_left):
         # A misspelt word is believable when the rest agrees; a misspelt word plus a different or
         # missing word is more often another company with a similar name.
-        score *= 0.9
+        score *= cfg.fuzzy_with_leftover
     if q_left and c_left:
         # A word replaced by another (Trading -> Plantation) is a different business, not an omission.
-        score *= 0.85
-    elif _distinctive_left(qt, q_sim, q.optional) or _distinctive_left(ct, c_sim, c.optional):
+        score *= cfg.replaced_word
+    elif _distinctive_left(qt, q_sim, q_opt) or _distinctive_left(ct, c_sim, c_opt):
         # A name word missing on one side: the shorter name may be another company of the same family.
-        score *= 0.95
+        score *= cfg.missing_word
     distinctive = any(s > 0 and _is_distinctive(t) for t, s in zip(qt, q_sim, strict=True)) or any(
         s > 0 and _is_distinctive(t) for t, s in zip(ct, c_sim, strict=True)
     )
     if not distinctive:
         # Overlap on common words only: never a match.
-        score = min(score, 0.4)
+        score = min(score, cfg.generic_only_cap)
     method = "tokens"
     if fuzzy:
         method = "fuzzy"
@@ -152,10 +311,39 @@ def score_names(
     if len(q.tokens) != len(c.tokens) and min(len(q.compact), len(c.compact)) >= 10:
         d = Levenshtein.distance(q.compact, c.compact, score_cutoff=1)
         if d <= 1:
-            cscore = 1.0 - 0.04 * d
+            cscore = 1.0 - cfg.compact_edit * d
             if cscore > score:
                 score, method = cscore, "spacing" if d == 0 else "fuzzy"
+    if {t for t in qt if t.isdigit()} != {t for t in ct if t.isdigit()}:
+        # "Management Company 23" is not "Management Company": a number tells companies (and
+        # vessels of one fleet) apart.
+        score = min(score, cfg.number_differs_cap)
+    if brand_sub:
+        score = min(score, cfg.brand_substitution_cap)
     return score, method
+
+
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    return len(short) == len(long) and all(len(a) == 1 and b.startswith(a) for a, b in zip(short, long, strict=True))
+
+
+def _qualifier_extra(tokens: tuple[str, ...], sims: list[float], optional: tuple[bool, ...]) -> tuple[bool, ...] | None:
+    """The name's optional flags with its unmatched qualifier words made optional, when every
+    unmatched word is a qualifier and at least one brand word matched; else ``None``."""
+    opts = list(optional or (False,) * len(tokens))
+    extra = False
+    brand_matched = False
+    for i, (t, s) in enumerate(zip(tokens, sims, strict=True)):
+        if s:
+            brand_matched = brand_matched or (_is_distinctive(t) and not _is_qualifier(t))
+            continue
+        if opts[i]:
+            continue
+        if not _is_qualifier(t):
+            return None
+        opts[i] = True
+        extra = True
+    return tuple(opts) if extra and brand_matched else None
 
 
 def _distinct_pinyin(a: str, b: str) -> bool:
@@ -190,7 +378,7 @@ def _unmatched(sims: list[float], optional: tuple[bool, ...]) -> bool:
     return any(not s and not o for s, o in zip(sims, optional, strict=True))
 
 
-def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_sim: list[float]) -> bool:
+def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_sim: list[float], sim: float) -> bool:
     hit = False
     for i, t in enumerate(a):
         if a_sim[i] or len(t) < 4:
@@ -204,13 +392,13 @@ def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_
                 and abs(len(pair) - len(t)) <= 1
                 and Levenshtein.distance(pair, t, score_cutoff=1) <= 1
             ):
-                a_sim[i] = b_sim[j] = b_sim[j + 1] = 0.95
+                a_sim[i] = b_sim[j] = b_sim[j + 1] = sim
                 hit = True
                 break
     return hit
 
 
-def _match_acronym(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_sim: list[float]) -> bool:
+def _match_acronym(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_sim: list[float], sim: float) -> bool:
     hit = False
     for i, t in enumerate(a):
         if a_sim[i] or not (2 <= len(t) <= 6) or not t.isalpha():
@@ -220,9 +408,9 @@ def _match_acronym(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b
             if any(b_sim[j : j + n]):
                 continue
             if "".join(x[0] for x in b[j : j + n]) == t:
-                a_sim[i] = 0.9
+                a_sim[i] = sim
                 for k in range(j, j + n):
-                    b_sim[k] = 0.9
+                    b_sim[k] = sim
                 hit = True
                 break
     return hit
@@ -231,9 +419,16 @@ def _match_acronym(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b
 class NameMatcher:
     """Finds and scores watchlist names for a query name; results cached per distinct query."""
 
-    def __init__(self, wl: CompiledWatchlist, floor: float = 0.5, cache_size: int = 300_000) -> None:
+    def __init__(
+        self,
+        wl: CompiledWatchlist,
+        floor: float = 0.5,
+        cache_size: int = 300_000,
+        config: ScoringConfig | None = None,
+    ) -> None:
         self.wl = wl
         self.floor = floor
+        self.config = config or DEFAULT_SCORING
         self._cache: dict[str, tuple[NameMatch, ...]] = {}
         self._norm_cache: dict[NormName, tuple[NameMatch, ...]] = {}
         self._cache_size = cache_size
@@ -266,7 +461,7 @@ class NameMatcher:
             if p is not None:
                 postings.append(p)
         if not postings:
-            return list(exact or [])
+            return [*(exact or []), *self._acronym_candidates(q)]
         postings.sort(key=len)
         # The rarest trigrams, stopping early once enough ids are in hand (keeps large watchlists fast).
         chosen: list[np.ndarray] = []
@@ -293,7 +488,16 @@ class NameMatcher:
         for e in self._token_candidates(q):
             if e not in out:
                 out.append(e)
+        for e in self._acronym_candidates(q):
+            if e not in out:
+                out.append(e)
         return out
+
+    def _acronym_candidates(self, q: NormName) -> list[int]:
+        """"IRGC": names whose words' initials spell the query share none of its trigrams."""
+        if len(q.tokens) != 1:
+            return []
+        return list(getattr(self.wl, "acronym_index", {}).get(q.tokens[0], ()))
 
     def _token_candidates(self, q: NormName) -> list[int]:
         """Names holding the query's two rarest distinctive words (catches reordered short words)."""
@@ -337,7 +541,7 @@ class NameMatcher:
         if len(cands) > 2:
             # One vectorised pass keeps the candidates sharing the most text in any word order
             # for the word-by-word scoring; names equal but for spacing always stay.
-            exact = set(wl.compact_index.get(q.compact, ()))
+            exact = set(wl.compact_index.get(q.compact, ())) | set(self._acronym_candidates(q))
             sims = process.cdist(
                 [" ".join(q.tokens)],
                 [wl.names[nid].joined for nid in cands],
@@ -351,7 +555,7 @@ class NameMatcher:
             cands = [*exact, *(nid for _, nid in ranked[:_SCORED])]
         for nid in cands:
             cand = wl.names[nid]
-            score, method = score_names(q, qw, cand.norm, cand.weights, wl.GENERIC_CAP)
+            score, method = score_names(q, qw, cand.norm, cand.weights, wl.GENERIC_CAP, self.config)
             if score < self.floor:
                 continue
             prev = best.get(cand.party)
@@ -360,9 +564,9 @@ class NameMatcher:
         return tuple(sorted(best.values(), key=lambda m: -m.score)[:5])
 
 
-def name_score(a: str, b: str, wl: CompiledWatchlist) -> float:
+def name_score(a: str, b: str, wl: CompiledWatchlist, config: ScoringConfig = DEFAULT_SCORING) -> float:
     """Score two raw names with the watchlist's token weights (for tests and explanations)."""
     qa, qb = normalize_name(a), normalize_name(b)
     wa = tuple(wl.token_weight(t) for t in qa.tokens)
     wb = tuple(wl.token_weight(t) for t in qb.tokens)
-    return score_names(qa, wa, qb, wb, wl.GENERIC_CAP)[0]
+    return score_names(qa, wa, qb, wb, wl.GENERIC_CAP, config)[0]

@@ -2,7 +2,8 @@
 
 Steps, in order (each one so that two spellings of the same company converge):
 
-1. Unicode NFKC and casefold.
+1. Unicode NFKC and casefold; traditional Chinese characters to simplified (OpenCC), so
+   大華 and 大华 are one name.
 2. Chinese characters: known legal forms, branch words, generic business words
    (纺织 -> ``textile``) and Xinjiang place names (乌鲁木齐 -> ``urumqi``) are
    replaced from a dictionary; the rest is segmented with pypinyin's phrase
@@ -29,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT as _PHRASES
 from pypinyin.seg.mmseg import seg as _mmseg
@@ -46,6 +48,7 @@ __all__ = [
     "normalize_name",
     "normalize_text_tokens",
     "pinyin_syllable_count",
+    "pinyin_syllables",
     "strip_legal_forms",
 ]
 
@@ -63,6 +66,7 @@ STOPWORDS: frozenset[str] = _words(
     ltda lp llp sl sp zoo oy ab as aps limited ltd lte sociedad anonyme anonima dhmm private
     youxian gongsi zeren gufen fengongsi youxiangongsi youxianzerengongsi gufenyouxiangongsi
     congty tnhh cophan
+    societatea comerciala raspundere limitata cu
     san sanayi tic ticaret ve sti sirketi anonim
     sendirian berhad perseroan terbatas joint stock jointstock
     branch branches dept department office subsidiary representative rep no
@@ -142,6 +146,9 @@ SYNONYMS: dict[str, str] = {
     "knit": "knitting",
     "mills": "mill",
     "sweater": "sweaters",
+    "biotech": "bio technology",
+    "fishing": "fishery",
+    "fisheries": "fishery",
     # other languages
     "tekstil": "textile",
     "textil": "textile",
@@ -155,6 +162,10 @@ SYNONYMS: dict[str, str] = {
     "chemie": "chemical",
     "metall": "metal",
     "import": "import",
+    "rossii": "russia",
+    "rossiya": "russia",
+    # Russian "neftyanaya kompaniya" (NK Rosneft): oil company
+    "nk": "oil",
     # pinyin generic words
     "fangzhi": "textile",
     "maoyi": "trading",
@@ -216,6 +227,9 @@ _HAN_WORDS: dict[str, str] = {
     "棉纺": " cotton ",
     "棉业": " cotton ",
     "服装": " garment ",
+    "县": " county ",
+    "时尚": " fashion ",
+    "发制品": " hair product ",
     "服饰": " garment ",
     "制衣": " garment ",
     "针织": " knitting ",
@@ -366,6 +380,22 @@ _SYLLABLES = _pinyin_syllables()
 
 
 @lru_cache(maxsize=100_000)
+def pinyin_syllables(word: str) -> tuple[str, ...]:
+    """``word`` split into the fewest pinyin syllables (``mingda`` -> ``ming``, ``da``), or ``()``."""
+    n = len(word)
+    best: list[tuple[str, ...] | None] = [()] + [None] * n
+    for i in range(1, n + 1):
+        for k in range(max(0, i - 6), i):
+            prev = best[k]
+            if prev is not None and word[k:i] in _SYLLABLES:
+                cand = (*prev, word[k:i])
+                cur = best[i]
+                if cur is None or len(cand) < len(cur):
+                    best[i] = cand
+    return best[n] or ()
+
+
+@lru_cache(maxsize=100_000)
 def pinyin_syllable_count(word: str) -> int:
     """How many pinyin syllables spell ``word`` (fewest), or 0 if it is not pinyin."""
     n = len(word)
@@ -385,13 +415,36 @@ class NormName:
     compact: str
     # Tokens that may be missing from the other name (a branch's place); empty when none are.
     optional: tuple[bool, ...] = ()
+    # The name's distinctive Chinese characters (legal forms, trade words and places removed), when
+    # it is written in characters: two such names compare as characters, not as their readings.
+    han: str = ""
+    # Tokens read from Chinese characters (a reading is exact: a different syllable is not a typo).
+    romanised: frozenset[str] = frozenset()
+    # "branch" or "subsidiary" when the name says it is one ("Shanghai Branch", "子公司").
+    relation: str = ""
+    # Initials of every word of three to six, legal forms included ("smic" for Semiconductor
+    # Manufacturing International Corporation): what the name's acronym is usually made of.
+    initials: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.tokens)
 
 
+_T2S = OpenCC("t2s")
+
+
+@lru_cache(maxsize=100_000)
+def _simplified(run: str) -> str:
+    return str(_T2S.convert(run))
+
+
+def _to_simplified(text: str) -> str:
+    """Traditional characters to simplified, run by run (Latin text is left alone)."""
+    return _CJK_RE.sub(lambda m: _simplified(m.group(0)), text) if _CJK_RE.search(text) else text
+
+
 def _latinise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _to_simplified(unicodedata.normalize("NFKC", text).casefold())
     if not text.isascii():
         # Legal forms in their own script (OOO (Cyrillic), ذ.م.م) are easier to catch before transliteration.
         text = strip_legal_forms(text)
@@ -509,6 +562,134 @@ def _join_known(tokens: list[str]) -> list[str]:
 
 
 _BRANCH_WORDS = frozenset({"branch", "office", "department", "dept", "fengongsi", "representative"})
+_SUBSIDIARY_RE = re.compile(r"\bsubsidiar(?:y|ies)\b|子公司|\bfiliale\b|\bdochernee\b", re.IGNORECASE)
+_BRANCH_RE = re.compile(r"\bbranch(?:es)?\b|分公司|分厂|\bfengongsi\b|\bfilial\b", re.IGNORECASE)
+
+# Number words -> digits, so "Forty-Four" and "44", "First" and "1st" agree.
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
+    if i > 1
+}
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "twentieth": 20,
+    "thirtieth": 30,
+}
+_ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_ORDINALS)
+
+
+def _numerals(tokens: list[str]) -> list[str]:
+    """``forty four`` -> ``44``, ``first`` / ``1st`` -> ``1``; other tokens unchanged."""
+    if _NUMBER_WORDS.isdisjoint(tokens) and not any(t[0].isdigit() and not t.isdigit() for t in tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        m = _ORDINAL_SUFFIX.match(t)
+        if m:
+            out.append(str(int(m.group(1))))
+        elif t in _TENS:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            unit = _UNITS.get(nxt) or _ORDINALS.get(nxt)
+            if unit and unit < 10:
+                out.append(str(_TENS[t] + unit))
+                i += 1
+            else:
+                out.append(str(_TENS[t]))
+        elif t in _UNITS and t not in ("zero",):
+            out.append(str(_UNITS[t]))
+        elif t in _ORDINALS:
+            out.append(str(_ORDINALS[t]))
+        else:
+            out.append(t)
+        i += 1
+    return out
+
+
+def _join_letters(tokens: list[str]) -> list[str]:
+    """Runs of single letters are one acronym: ``a b c`` (from ``A.B.C.``) -> ``abc``."""
+    if all(len(t) > 1 for t in tokens):
+        return tokens
+    out: list[str] = []
+    run: list[str] = []
+    for t in [*tokens, ""]:
+        if len(t) == 1 and t.isalpha():
+            run.append(t)
+            continue
+        if run:
+            out.append("".join(run) if len(run) > 1 else run[0])
+            run = []
+        if t:
+            out.append(t)
+    return out
+
+
+def _join_split_words(tokens: list[str]) -> list[str]:
+    """A word broken by a space (``indus trial``) is joined when the two halves spell a known word."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens):
+            pair = tokens[i] + tokens[i + 1]
+            if pair in GENERIC_WORDS or pair in SYNONYMS or pair in _LONG_STOPWORDS:
+                out.append(pair)
+                i += 2
+                continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+# Short legal-form words; one wrong letter in one of these, at the end of a name, is still that word.
+_SHORT_LEGAL = ("ltd", "llc", "inc", "corp", "plc", "joint", "stock", "company", "limited", "co")
+
+# Legal forms glued to a camel-case name: "SiemensAG", "AcmeGmbH".
+_GLUED_FORM = re.compile(
+    r"(?<=[a-z]{3})(AG|GmbH|KG|LLC|LLP|Ltd|LTD|Inc|INC|SA|SRL|SpA|BV|NV|PLC|Plc|OOO|JSC|Corp|CORP|Co)\b"
+)
 
 
 # Legal-form words long enough that one wrong letter still identifies them.
@@ -529,6 +710,36 @@ _LONG_STOPWORDS = (
 )
 
 
+def _legal_typo(tokens: list[str]) -> list[bool]:
+    """Which trailing tokens are legal-form words with one wrong letter (``joynt stock``, ``cs ltd``, ``ntd``).
+
+    Only the tail of the name (every later token a legal form too) and never the first word, so a
+    brand one letter from ``co`` or ``inc`` keeps its place.
+    """
+    flags = [False] * len(tokens)
+    for i in range(len(tokens) - 1, 0, -1):
+        t = tokens[i]
+        if t in STOPWORDS:
+            flags[i] = True
+            continue
+        if t.isdigit() or t in GENERIC_WORDS or len(t) < 2:
+            break
+        limit = 1 if len(t) >= 3 else 0
+        followed = i + 1 < len(tokens) and flags[i + 1]
+        if len(t) == 2 and followed:
+            limit = 1
+        if limit and any(
+            abs(len(t) - len(w)) <= 1 and OSA.distance(t, w, score_cutoff=1) <= 1
+            for w in _SHORT_LEGAL
+            if len(w) >= 3 or followed
+        ):
+            flags[i] = True
+            continue
+        break
+    return flags
+
+
+@lru_cache(maxsize=200_000)
 def _is_stopword(token: str) -> bool:
     """A stopword, or a long legal-form word with a typo ("Limiited", "Sendirrian")."""
     if token in STOPWORDS:
@@ -555,18 +766,58 @@ def normalize_name(name: str) -> NormName:
     """Normalise a company or person name for matching (cached: entries repeat names a lot)."""
     if not name:
         return NormName((), "")
+    relation = "branch" if _BRANCH_RE.search(name) else "subsidiary" if _SUBSIDIARY_RE.search(name) else ""
+    name = _GLUED_FORM.sub(r" \1", name)
+    han = ""
+    romanised: frozenset[str] = frozenset()
+    if _CJK_RE.search(name):
+        name = _to_simplified(name)
+        han = _han_brand(name)
+        romanised = _romanised_words(name)
     text = _latinise(name)
-    # "&" and "+" join words in names ("A&B" == "A and B"); apostrophes do not split words.
-    text = text.replace("&", " and ").replace("+", " and ").replace("'", "").replace("\u2019", "")
+    # "&" and "+" join words in names ("A&B" == "A and B"); a possessive is the word ("Bank's" == "Bank");
+    # other apostrophes do not split words.
+    text = text.replace("&", " and ").replace("+", " and ")
+    text = re.sub(r"(?<=\w)['\u2019]s\b", "", text).replace("'", "").replace("\u2019", "")
+    # Dotted acronyms stay one word: "a.b.c." -> "abc" (legal forms with dots are removed first).
+    text = strip_legal_forms(text)
+    text = re.sub(r"\b(?:[a-z]\.){2,}(?![a-z])", lambda m: m.group(0).replace(".", ""), text)
     # Legal forms are removed with their dots first ("s.a.", "sdn. bhd."), then again once split.
-    text = strip_legal_forms(re.sub(r"[.,;:()\[\]{}\"/\\-]+", " ", strip_legal_forms(text)))
-    raw = _TOKEN_RE.findall(text)
+    text = strip_legal_forms(re.sub(r"[.,;:()\[\]{}\"/\\-]+", " ", text))
+    raw = _join_split_words(_join_letters(_numerals(_TOKEN_RE.findall(text))))
     tokens = _join_known(raw)
     optional = _branch_optional(tokens)
-    kept = [(t, o) for t, o in zip(tokens, optional, strict=True) if not _is_stopword(t)]
+    legal = _legal_typo(tokens)
+    kept = [(t, o) for t, o, lg in zip(tokens, optional, legal, strict=True) if not lg and not _is_stopword(t)]
     if not kept:
         # A name made only of stopwords ("Trading Co.") keeps its words rather than vanishing.
         kept = [(w, False) for t in raw for w in SYNONYMS.get(t, t).split()]
     toks = tuple(t for t, _ in kept)
     opts = tuple(o for _, o in kept)
-    return NormName(toks, "".join(t for t, o in kept if not o), opts if any(opts) else ())
+    words = [t for t in raw if t not in _ACRONYM_SKIP and not t.isdigit()]
+    return NormName(
+        toks,
+        "".join(t for t, o in kept if not o),
+        opts if any(opts) else (),
+        han,
+        frozenset(t for t in toks if t in romanised),
+        relation,
+        "".join(w[0] for w in words) if 3 <= len(words) <= 6 and not han else "",
+    )
+
+
+_ACRONYM_SKIP = frozenset({"and", "of", "the", "for", "de"})
+
+
+def _han_brand(name: str) -> str:
+    """The Chinese characters of a name that are not legal forms, trade words, branch words or places."""
+    runs = _CJK_RE.findall(unicodedata.normalize("NFKC", name))
+    if not runs:
+        return ""
+    return "".join(_HAN_RE.sub("", r) for r in runs)
+
+
+def _romanised_words(name: str) -> frozenset[str]:
+    """The words the Chinese characters of a name read as (``宏嘉`` -> ``hongjia``)."""
+    runs = _CJK_RE.findall(unicodedata.normalize("NFKC", name))
+    return frozenset(w for r in runs for w in _romanise_han_run(r).split())

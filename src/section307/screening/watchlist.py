@@ -32,7 +32,10 @@ From files (what the CLI does)::
     wl.load_tip_table("tip.csv")                   # optional
 
 Watchlist file columns: ``id, name, aliases, country, address, identifiers,
-list, order_id``. ``aliases`` and ``identifiers`` are joined by `` | ``;
+list, order_id[, subsidiaries]``. ``list`` is one of ``wro``, ``finding``,
+``uflpa``, ``caatsa`` or ``risk`` (empty means ``risk``; anything else refuses
+the file). ``subsidiaries`` (yes/no) says the order names the party's
+subsidiaries. ``aliases`` and ``identifiers`` are joined by `` | ``;
 each identifier is ``SCHEME:VALUE`` with SCHEME one of ``MID`` (CBP
 manufacturer ID), ``USCC`` (Chinese unified social credit code), ``LEI``,
 ``IMO`` (vessel), ``DUNS``, ``VAT`` or any other word; a value without a
@@ -59,6 +62,7 @@ from section307.screening.normalize import GENERIC_WORDS, NormName, normalize_na
 
 __all__ = [
     "ORDER_LISTS",
+    "PARTY_LISTS",
     "CompiledWatchlist",
     "DolGood",
     "Party",
@@ -120,6 +124,12 @@ class Party:
     identifiers: tuple[str, ...] = ()
     list: str = "risk"
     order_id: str | None = None
+    #: The order names the party's subsidiaries ("X and its subsidiaries"); its branches are always covered.
+    subsidiaries: bool = False
+
+
+#: Every ``list`` value a party may carry: the order lists and ``risk``.
+PARTY_LISTS: frozenset[str] = ORDER_LISTS | {"risk"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +203,13 @@ class Watchlist:
             name = (row.get("name") or "").strip()
             if not name:
                 raise WatchlistError(f"{path}: row {n}: column 'name' is empty")
+            listed = (row.get("list") or "").strip().lower() or "risk"
+            if listed not in PARTY_LISTS:
+                # A typo of "wro" must not quietly turn an order into a risk indicator.
+                raise WatchlistError(
+                    f"{path}: row {n}: column 'list' has unknown value {row.get('list')!r}"
+                    f" (expected one of {', '.join(sorted(PARTY_LISTS))})"
+                )
             wl.add_party(
                 Party(
                     id=str(row.get("id") or "").strip() or f"row{n}",
@@ -200,11 +217,10 @@ class Watchlist:
                     aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
                     country=(row.get("country") or "").strip() or None,
                     address=(row.get("address") or "").strip() or None,
-                    identifiers=tuple(
-                        i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()
-                    ),
-                    list=((row.get("list") or "").strip().lower() or "risk"),
+                    identifiers=tuple(i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()),
+                    list=listed,
                     order_id=(row.get("order_id") or "").strip() or None,
+                    subsidiaries=_yes(row.get("subsidiaries")),
                 )
             )
         if statutory:
@@ -325,6 +341,10 @@ class CompiledWatchlist:
         for p in self.parties:
             if not p.name:
                 raise WatchlistError(f"party {p.id!r} has no name")
+            if p.list not in PARTY_LISTS:
+                raise WatchlistError(
+                    f"party {p.id!r}: unknown list {p.list!r} (expected one of {', '.join(sorted(PARTY_LISTS))})"
+                )
         self._build_names(workers)
         self._build_identifiers()
         self.region_rules: list[RegionRule] = list(wl.region_rules)
@@ -402,6 +422,15 @@ class CompiledWatchlist:
             for t in set(n.norm.tokens):
                 if t not in GENERIC_WORDS:
                     tokens[t].append(nid)
+        # Initials of names of two to six words ("islamic revolutionary guard corps" -> "irgc"),
+        # with and without their legal forms ("smi", "smic").
+        self.acronym_index: dict[str, list[int]] = defaultdict(list)
+        for nid, n in enumerate(self.names):
+            keys = {n.norm.initials} if n.norm.initials else set()
+            if 2 <= len(n.norm.tokens) <= 6:
+                keys.add("".join(t[0] for t in n.norm.tokens))
+            for key in keys:
+                self.acronym_index[key].append(nid)
         # Whole-token postings: names sharing two rare words are candidates whatever their word order.
         self.token_postings: dict[str, np.ndarray] = {
             t: np.asarray(ids, dtype=np.int32) for t, ids in tokens.items()

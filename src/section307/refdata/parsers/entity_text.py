@@ -81,7 +81,7 @@ _NUMBERS = {
 # before "its") is required, so names such as "Global Joint Ventures" keep their last words.
 _REL_LIST = rf"(?:{_NUM}\s+)?{_REL}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*/\s*)(?:its\s+)?{_REL})*"
 _QUALIFIER = re.compile(
-    rf"(?:,\s*(?P<q1>(?:and\s+)?(?:all\s+)?(?:of\s+)?(?:its|their)\s+{_REL_LIST})"
+    rf"(?:,\s*(?P<q1>(?:and\s+)?(?:all\s+)?(?:of\s+)?(?:(?:its|their)\s+)?{_REL_LIST})"
     rf"|\s+(?P<q2>(?:(?:and|including|together\s+with|with)\s+(?:all\s+)?(?:of\s+)?(?:(?:its|their)\s+)?"
     rf"|&\s+(?:its|their)\s+){_REL_LIST}))\s*\.?$",
     re.IGNORECASE,
@@ -99,6 +99,20 @@ _LOCATION = re.compile(
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&.\-]{1,11}")
+# Who owns or runs the party: ", owned by X", "(operated by X)". A relation, not part of the name.
+_RELATION = re.compile(
+    r",?\s*\(?(?P<q>(?:which\s+is\s+)?(?:(?:wholly\s+)?owned|operated|controlled|managed)"
+    r"(?:\s+and\s+(?:owned|operated|controlled|managed))?\s+by\s+[^()]+?)\)?\.?$",
+    re.IGNORECASE,
+)
+# "(collectively Brightway Group)" after a list: the group name of every party in it.
+_COLLECTIVELY = re.compile(
+    r"\s*\(\s*(?P<q>collectively(?:\s+(?:known\s+as|referred\s+to\s+as))?\s+[^()]+)\)\s*\.?$", re.IGNORECASE
+)
+# A cell or piece that is only a relation word ("subsidiaries", "and its affiliates").
+_ONLY_RELATION = re.compile(
+    rf"^(?:(?:and|including)\s+)?(?:(?:all\s+)?(?:of\s+)?(?:its|their)\s+)?{_REL_LIST}\.?$", re.IGNORECASE
+)
 
 # Regions named in the lists: normalised name -> (ISO 3166-2 code, country, display name, aliases).
 _REGIONS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
@@ -307,7 +321,21 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
         kind = kind or "vessel"
     s = _clean(_IMO.sub("", s))
 
-    # Location tails first (they may follow the alias brackets), then qualifiers, outermost last.
+    # Relations ("owned by X"), then location tails (they may follow the alias brackets), then
+    # qualifiers, outermost last.
+    rel = _RELATION.search(s)
+    if rel and rel.start() > 0 and _at_depth0(s, rel.start()):
+        qualifiers.append(re.sub(r"\s+", " ", rel.group("q")).strip())
+        s = _clean(s[: rel.start()])
+    of_place = re.search(r"\s*\((?P<q>of\s+[^()]+)\)\s*$", s)
+    if of_place and of_place.start() > 0:
+        # "(of Nagoya, Japan)": where the party is.
+        qualifiers.append(_clean(of_place.group("q")))
+        s = _clean(s[: of_place.start()])
+    address = _trailing_address(s)
+    if address is not None:
+        s, where = address
+        qualifiers.append(where)
     loc = _LOCATION.search(s)
     if loc and _at_depth0(s, loc.start()):
         qualifiers.append(_clean(loc.group("q")))
@@ -400,6 +428,30 @@ def parse_party_name(text: str, *, country: str | None = None, kind: str | None 
     )
 
 
+def _trailing_address(text: str) -> tuple[str, str] | None:
+    """``"State Penitentiary, Ciudad Victoria, Tamaulipas, Mexico"`` -> name and ``"Ciudad Victoria, ..."``.
+
+    Only when the last comma piece is a country and no piece after the first is a legal form, so
+    "X Co., Ltd." and lists of companies are left alone.
+    """
+    pieces = _split_depth0(text, ",")
+    if len(pieces) < 2 or not _country_code(pieces[-1].rstrip(".")):
+        return None
+    if any(_is_legal_suffix(p) or ends_with_legal_form(p) for p in pieces):
+        return None
+    return pieces[0], ", ".join(pieces[1:])
+
+
+def _is_bare_place(name: str) -> bool:
+    """A party name that is only a city, province or country ("Shanghai", "Tamaulipas, Mexico")."""
+    from section307.gazetteer.places_cn import CHINA_PLACES
+
+    key = re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", name).casefold())
+    if key in CHINA_PLACES:
+        return True
+    return all(_country_code(p.strip(". ")) for p in name.split(",")) and "," in name
+
+
 _EMPTY = frozenset({"", "n/a", "na", "none", "-", "--", "not applicable", "nan"})
 
 
@@ -414,10 +466,22 @@ def parse_entity_cell(text: str | None, *, country: str | None = None) -> tuple[
     if m and m.end() < len(s):
         cell_vessels, s = True, s[m.end() :]
 
+    group_qualifier = ""
+    collectively = _COLLECTIVELY.search(s)
+    if collectively and collectively.start() > 0:
+        group_qualifier = re.sub(r"\s+", " ", collectively.group("q")).strip()
+        s = _clean(s[: collectively.start()])
+
     parties: list[ParsedParty] = []
     for chunk in _split_depth0(s, ";"):
         chunk = _clean(chunk)
         if not chunk:
+            continue
+        if _ONLY_RELATION.match(chunk):
+            # "X; subsidiaries": a word about the party before it, never a party of its own.
+            if parties:
+                prev = parties[-1]
+                parties[-1] = _with_qualifiers(prev, [chunk.rstrip(".").lower()])
             continue
         alias_m = _ALIAS_START.match(chunk)
         if alias_m and parties:
@@ -477,6 +541,20 @@ def parse_entity_cell(text: str | None, *, country: str | None = None) -> tuple[
         for item in split_list(chunk, vessels=vessels):
             parties.append(parse_party_name(item, country=country, kind=kind))
 
+    kept: list[ParsedParty] = []
+    for p in parties:
+        if not p.name or _ONLY_RELATION.match(p.name):
+            continue
+        country_after_party = p.kind == "region" and p.region_code is None and bool(kept)
+        if country_after_party or (p.kind != "region" and _is_bare_place(p.name)):
+            # A bare city or country left over from an address ("..., Shanghai") says where the party
+            # before it is.
+            if kept:
+                kept[-1] = _with_qualifiers(kept[-1], [p.name])
+            continue
+        kept.append(_with_qualifiers(p, [group_qualifier]) if group_qualifier else p)
+    parties = kept
+
     # The same party twice in one cell (e.g. repeated in an alias list) is one party.
     unique: dict[str, ParsedParty] = {}
     for p in parties:
@@ -497,3 +575,15 @@ def parse_entity_cell(text: str | None, *, country: str | None = None) -> tuple[
         else:
             unique[key] = p
     return tuple(unique.values())
+
+
+def _with_qualifiers(party: ParsedParty, extra: list[str]) -> ParsedParty:
+    return ParsedParty(
+        name=party.name,
+        aliases=party.aliases,
+        kind=party.kind,
+        qualifiers=_dedupe([*party.qualifiers, *extra]),
+        country=party.country,
+        identifiers=party.identifiers,
+        region_code=party.region_code,
+    )
