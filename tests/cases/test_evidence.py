@@ -117,7 +117,7 @@ def test_views_and_downloads_enter_the_chain_of_custody(world: World) -> None:
     assert client.get(reverse("cases:evidence_detail", args=[case.reference, ev.pk])).status_code == 200
     response = client.get(reverse("cases:evidence_download", args=[case.reference, ev.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"Interview: passports held by the mill.\n"
+    assert response.content == b"Interview: passports held by the mill.\n"
     assert response["Cache-Control"] == "no-store"
     actions = list(ev.custody.values_list("action", "actor_label"))
     assert ("viewed", "tea") in actions and ("downloaded", "tea") in actions
