@@ -338,3 +338,27 @@ def test_key_rotation_covers_identities_and_files(
     assert data == photo and name == "IMG_1.jpg"
     assert services.attachment_read(actor=analyst, attachment=attachment, original=False)[0]
     assert not any(default_storage.exists(p) for p in old_paths)
+
+
+@pytest.mark.parametrize("status", ["closed", "duplicate"])
+def test_closed_allegation_refuses_triage_writes(countries: None, analyst: Any, status: str) -> None:
+    """A closed or merged allegation is read-only for triage until a supervisor reopens it."""
+    from section307.core.errors import Conflict
+
+    allegation, _ = submit()
+    Allegation.objects.filter(pk=allegation.pk).update(status=status)
+    named = allegation.named_parties.first()
+    writes = [
+        lambda: services.allegation_start_triage(actor=analyst, allegation=allegation),
+        lambda: services.allegation_update_extraction(
+            actor=analyst, allegation=allegation, goods=[], country=None, region=None, industry="x", hts_code=""
+        ),
+        lambda: services.allegation_extract_parties(actor=analyst, allegation=allegation),
+        lambda: services.allegation_link_party(actor=analyst, named=named, party=None),
+    ]
+    for write in writes:
+        with pytest.raises(Conflict) as exc:
+            write()
+        assert exc.value.code == "allegation_closed" and allegation.reference in exc.value.message
+    allegation.refresh_from_db()
+    assert allegation.status == status and allegation.industry == "apparel"

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from section307.allegations import crypto, evidence
 from section307.allegations.inputs import AllegationInput, AllegationInvalid, validate_input
-from section307.allegations.lifecycle import ALLEGATION_LIFECYCLE, OPEN
+from section307.allegations.lifecycle import ALLEGATION_LIFECYCLE, OPEN, require_not_terminal
 from section307.allegations.models import (
     Allegation,
     AllegationIndicator,
@@ -391,6 +391,7 @@ def allegation_start_triage(*, actor: Any, allegation: Allegation) -> Allegation
     """Take an allegation: it leaves the "new" pile and is assigned to the actor."""
     _require(actor, "allegations.triage_allegation")
     allegation = _locked(allegation)
+    require_not_terminal(allegation)
     if allegation.status == AllegationStatus.NEW:
         _transition(actor, allegation, "start_triage")
     elif allegation.assigned_to_id == actor.pk:
@@ -514,6 +515,7 @@ def allegation_update_extraction(
     """Analysts correct what the reporter's text was read as: goods, country, region, industry, HTS."""
     _require(actor, "allegations.triage_allegation")
     allegation = _locked(allegation)
+    require_not_terminal(allegation)
     before = {
         "goods": sorted(allegation.goods.values_list("pk", flat=True)),
         "country": allegation.country_id,
@@ -546,6 +548,7 @@ def allegation_extract_parties(*, actor: Any, allegation: Allegation) -> list[Al
     """Turn each named company into a party record (found or created by the parties service)."""
     _require(actor, "allegations.triage_allegation")
     _require(actor, "parties.add_party")
+    require_not_terminal(_locked(allegation))
     linked: list[AllegationParty] = []
     for named in allegation.named_parties.select_related("country").filter(party__isnull=True):
         party, _created = party_resolve(
@@ -570,6 +573,7 @@ def allegation_extract_parties(*, actor: Any, allegation: Allegation) -> list[Al
 @transaction.atomic
 def allegation_link_party(*, actor: Any, named: AllegationParty, party: Any) -> AllegationParty:
     _require(actor, "allegations.triage_allegation")
+    require_not_terminal(_locked(named.allegation))
     named.party = party
     named.save(update_fields=["party"])
     audit_record(

@@ -38,6 +38,7 @@ from section307.allegations.selectors import (
     allegation_similar_items,
 )
 from section307.core.audit import audit_trail
+from section307.core.errors import Conflict
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
@@ -254,6 +255,8 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 messages.error(request, m)
     except TransitionNotAllowed:
         messages.error(request, _("That action is not possible in the allegation's current state."))
+    except Conflict as exc:
+        messages.error(request, str(exc))
     return redirect("allegations:detail", pk=allegation.pk)
 
 

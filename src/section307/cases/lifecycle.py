@@ -11,6 +11,7 @@ from typing import Any
 
 from section307.accounts.roles import ANALYST, SUPERVISOR, user_has_role
 from section307.cases.models import Phase
+from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
 
 
@@ -59,3 +60,31 @@ GATES: dict[str, str] = {
     "issue": "gate_issue",
     "close": "gate_close",
 }
+
+
+# A closed (or merged) case is a record: these writes still apply to it, every other write refuses.
+# Reopening is the way back to work; revoking a share and verifying evidence protect the record;
+# a change request concerns the order the case issued, which outlives the case.
+WRITES_ON_CLOSED_CASE = frozenset(
+    {
+        "case_reopen",
+        "case_view_record",
+        "case_share_revoke",
+        "evidence_access_record",
+        "evidence_verify",
+        "order_change_request_submit",
+        "order_change_request_decide",
+    }
+)
+
+
+def require_open(case: Any) -> None:
+    """The one rule that makes a closed case read-only; every case write except the ones above calls it."""
+    if case.phase == CLOSED:
+        merged = getattr(case, "merged_into", None) if case.merged_into_id else None
+        where = f" It was merged into {merged.reference}; work that case." if merged is not None else ""
+        raise Conflict(
+            f"Case {case.reference} is closed; reopen it before changing it.{where}",
+            code="case_closed",
+            rule="docs/cases.md: a closed case is read-only",
+        )

@@ -17,7 +17,7 @@ from section307.cases import permissions as perms
 from section307.cases.evidence_files import EvidenceFileError, check_file
 from section307.cases.gates import gate_problems, open_task_warning
 from section307.cases.ilo import Dimension, Element, Indicator, Strength
-from section307.cases.lifecycle import CASE_LIFECYCLE
+from section307.cases.lifecycle import CASE_LIFECYCLE, require_open
 from section307.cases.models import (
     Case,
     CaseAllegation,
@@ -54,6 +54,13 @@ class GateNotPassed(ValidationError):
 def _require(allowed: bool, message: str = "You may not do this on this case.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def _open(case_id: int) -> Case:
+    """Lock the case row and refuse if it is closed, so a write cannot race the case's closing."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    require_open(case)
+    return case
 
 
 def _clean_text(value: str, field: str, *, required: bool = True) -> str:
@@ -154,7 +161,7 @@ def case_update(
     team: Iterable[Any] | None = None,
 ) -> dict[str, list[Any]]:
     _require(perms.can_work(actor, case))
-    _require(case.is_open, "A closed case cannot be changed; reopen it first.")
+    _open(case.pk)
     changes: dict[str, list[Any]] = {}
     for name, value in data.items():
         if name not in CASE_EDITABLE:
@@ -190,7 +197,7 @@ def case_update(
 @transaction.atomic
 def case_memo_save(*, actor: Any, case: Case, memo: str) -> Case:
     _require(perms.can_work(actor, case))
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _open(case.pk)
     case.validity_memo = memo.strip()
     case.save(update_fields=["validity_memo", "updated_at"])
     audit_record(actor=actor, action="case.memo", target=case, data={"length": len(case.validity_memo)})
@@ -201,7 +208,7 @@ def case_memo_save(*, actor: Any, case: Case, memo: str) -> Case:
 def case_transition(*, actor: Any, case: Case, transition: str, note: str = "") -> Case:
     """The simple phase moves (start research, escalate, return to research), gates included."""
     _require(perms.can_work(actor, case))
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _open(case.pk)
     step = CASE_LIFECYCLE.check(transition, state=case.phase, actor=actor)
     problems = gate_problems(step.name, case, actor=actor)
     if problems:
@@ -222,7 +229,7 @@ def case_transition(*, actor: Any, case: Case, transition: str, note: str = "") 
 def case_close(*, actor: Any, case: Case, outcome: str, closing_note: str) -> tuple[Case, int]:
     """Close with an outcome and a note; open tasks are cancelled and their number returned (the warning)."""
     _require(perms.can_manage(actor, case), "Only the owner or a supervisor closes a case.")
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _open(case.pk)
     step = CASE_LIFECYCLE.check("close", state=case.phase, actor=actor)
     problems = gate_problems("close", case, outcome=outcome, closing_note=closing_note)
     if problems:
@@ -282,6 +289,7 @@ def case_party_add(
     notes: str = "",
 ) -> CaseParty:
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     link, created = CaseParty.objects.get_or_create(case=case, party=party)
     link.role, link.tier, link.supplies_to, link.is_target, link.notes = role, tier, supplies_to, is_target, notes
     link.full_clean()
@@ -303,6 +311,7 @@ def case_party_add(
 @transaction.atomic
 def case_party_remove(*, actor: Any, case: Case, link: CaseParty) -> None:
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     if link.case_id != case.pk:
         raise PermissionDenied("That party is not in this case.")
     if OrderProposal.objects.filter(scope_parties=link).exclude(status=OrderProposal.Status.DRAFT).exists():
@@ -319,6 +328,7 @@ def task_create(
     *, actor: Any, case: Case, title: str, phase: str, due_date: dt.date | None = None, assignee: Any = None
 ) -> CaseTask:
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     task = CaseTask(case=case, title=_clean_text(title, "title"), phase=phase, due_date=due_date, assignee=assignee)
     task.full_clean()
     task.save()
@@ -333,6 +343,7 @@ def _assignable(case: Case, user: Any) -> bool:
 @transaction.atomic
 def task_assign(*, actor: Any, task: CaseTask, assignee: Any) -> CaseTask:
     _require(perms.can_work(actor, task.case))
+    _open(task.case_id)
     if not _assignable(task.case, assignee):
         raise ValidationError({"assignee": "Tasks go to people who work this case (owner, team or supervisor)."})
     task.assignee = assignee
@@ -349,6 +360,7 @@ def task_assign(*, actor: Any, task: CaseTask, assignee: Any) -> CaseTask:
 @transaction.atomic
 def task_complete(*, actor: Any, task: CaseTask) -> CaseTask:
     _require(perms.can_work(actor, task.case))
+    _open(task.case_id)
     task = CaseTask.objects.select_for_update().get(pk=task.pk)
     if task.status != CaseTask.Status.OPEN:
         raise ValidationError({"task": "This task is not open."})
@@ -363,6 +375,7 @@ def task_complete(*, actor: Any, task: CaseTask) -> CaseTask:
 @transaction.atomic
 def task_reopen(*, actor: Any, task: CaseTask) -> CaseTask:
     _require(perms.can_work(actor, task.case))
+    _open(task.case_id)
     task.status = CaseTask.Status.OPEN
     task.completed_at = None
     task.completed_by = None
@@ -374,6 +387,7 @@ def task_reopen(*, actor: Any, task: CaseTask) -> CaseTask:
 @transaction.atomic
 def task_comment(*, actor: Any, task: CaseTask, body: str) -> TaskComment:
     _require(perms.can_work(actor, task.case))
+    _open(task.case_id)
     comment = TaskComment.objects.create(task=task, author=actor, body=_clean_text(body, "body"))
     audit_record(actor=actor, action="case.task_comment", target=task.case, data={"task": task.pk})
     return comment
@@ -382,6 +396,7 @@ def task_comment(*, actor: Any, task: CaseTask, body: str) -> TaskComment:
 @transaction.atomic
 def case_comment_add(*, actor: Any, case: Case, body: str) -> CaseComment:
     _require(perms.can_comment(actor, case), "You have read-only access to this case.")
+    _open(case.pk)
     comment = CaseComment.objects.create(case=case, author=actor, body=_clean_text(body, "body"))
     audit_record(actor=actor, action="case.comment", target=case, data={"comment": comment.pk})
     return comment
@@ -403,6 +418,7 @@ def engagement_record(
     referral_details: str = "",
 ) -> StakeholderEngagement:
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     if protection_referral and not referral_details.strip():
         raise ValidationError({"referral_details": "Say to whom the workers were referred, and for what."})
     engagement = StakeholderEngagement(
@@ -452,6 +468,7 @@ def evidence_add(
 ) -> Evidence:
     """Store a file once: its type from content, its size, its SHA-256; then the first custody row."""
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     try:
         checked = check_file(file)
     except EvidenceFileError as exc:
@@ -515,6 +532,7 @@ def evidence_verify(*, actor: Any, evidence: Evidence) -> bool:
 @transaction.atomic
 def evidence_annotate(*, actor: Any, evidence: Evidence, body: str) -> EvidenceAnnotation:
     _require(perms.can_work(actor, evidence.case))
+    _open(evidence.case_id)
     note = EvidenceAnnotation.objects.create(evidence=evidence, author=actor, body=_clean_text(body, "body"))
     _custody(actor=actor, evidence=evidence, action=CustodyEvent.Action.ANNOTATED, detail={"annotation": note.pk})
     audit_record(actor=actor, action="evidence.annotate", target=evidence, data={"annotation": note.pk})
@@ -535,6 +553,7 @@ def evidence_tag(
     from section307.cases.ilo import DEFAULTS
 
     _require(perms.can_work(actor, evidence.case))
+    _open(evidence.case_id)
     if indicator not in Indicator.values:
         raise ValidationError({"indicator": "Choose one of the 11 ILO indicators."})
     default_dimension, default_element = DEFAULTS[indicator]
@@ -564,6 +583,7 @@ def evidence_tag(
 @transaction.atomic
 def evidence_tag_withdraw(*, actor: Any, tag: IndicatorTag) -> IndicatorTag:
     _require(perms.can_work(actor, tag.evidence.case))
+    _open(tag.evidence.case_id)
     if tag.withdrawn_at is None:
         tag.withdrawn_at = timezone.now()
         tag.withdrawn_by = actor
@@ -577,6 +597,7 @@ def ilo_assessment_record(*, actor: Any, case: Case, conclusion: str) -> IloAsse
     from section307.cases.selectors import ilo_summary
 
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     summary = ilo_summary(case=case)
     assessment, _ = IloAssessment.objects.update_or_create(
         case=case,
@@ -623,6 +644,7 @@ def proposal_save(
 ) -> OrderProposal:
     """Create or change a draft proposal. Only drafts change; a returned proposal is copied to a new draft."""
     _require(perms.can_work(actor, case))
+    case = _open(case.pk)
     if case.phase != Phase.ESCALATION:
         raise ValidationError({"order_type": "Proposals are written in phase 3 (escalation)."})
     if proposal is None:
@@ -649,6 +671,7 @@ def proposal_save(
 def proposal_submit(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     _require(perms.can_work(actor, case))
+    require_open(case)
     if proposal.status != OrderProposal.Status.DRAFT:
         raise ValidationError({"proposal": "Only a draft can be submitted."})
     step = CASE_LIFECYCLE.check("submit_proposal", state=case.phase, actor=actor)
@@ -668,6 +691,7 @@ def proposal_submit(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
 def proposal_withdraw(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     _require(perms.can_work(actor, case) and (proposal.author_id == actor.pk or perms.can_manage(actor, case)))
+    require_open(case)
     if proposal.status != OrderProposal.Status.SUBMITTED:
         raise ValidationError({"proposal": "Only a submitted proposal can be withdrawn."})
     step = CASE_LIFECYCLE.check("withdraw_proposal", state=case.phase, actor=actor)
@@ -687,6 +711,7 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
     if proposal.author_id == getattr(actor, "pk", None):
         raise PermissionDenied("The approver cannot be the proposal's author (two-person rule).")
     _require(perms.can_decide(actor, case, proposal), "Only a supervisor of the agency decides on proposals.")
+    require_open(case)
     if proposal.status != OrderProposal.Status.SUBMITTED:
         raise ValidationError({"proposal": "This proposal is not awaiting a decision."})
     if not approve:
@@ -747,6 +772,7 @@ def case_share(
     *, actor: Any, case: Case, organization: Organization, access: str, include_evidence: bool = False
 ) -> CaseShare:
     _require(perms.can_manage(actor, case), "Only the owner or a supervisor shares a case.")
+    _open(case.pk)
     if organization.kind != Organization.Kind.PARTNER:
         raise ValidationError({"organization": "Cases are shared only with partner agencies."})
     if access not in CaseShare.Access.values:
@@ -791,9 +817,8 @@ def case_merge(*, actor: Any, duplicate: Case, into: Case, note: str) -> Case:
     if duplicate.pk == into.pk:
         raise ValidationError({"into": "A case cannot be merged into itself."})
     _require(perms.can_manage(actor, duplicate) and perms.can_manage(actor, into), "You must manage both cases.")
-    duplicate = Case.objects.select_for_update().get(pk=duplicate.pk)
-    if not duplicate.is_open or not into.is_open:
-        raise ValidationError({"into": "Both cases must be open."})
+    duplicate = _open(duplicate.pk)
+    into = _open(into.pk)
     if duplicate.proposals.exclude(status__in=[OrderProposal.Status.DRAFT, OrderProposal.Status.REJECTED]).exists():
         raise ValidationError({"into": "The duplicate has a submitted or issued proposal; it cannot be merged."})
     for link in duplicate.case_parties.all():
@@ -936,7 +961,7 @@ def case_link_allegation(*, actor: Any, case: Case, allegation: Any, note: str =
     from section307.allegations.services import allegation_mark_escalated
 
     _require(perms.can_work(actor, case))
-    _require(case.is_open, "A closed case cannot take new allegations.")
+    _open(case.pk)
     _require(actor.has_perm("allegations.triage_allegation"), "You may not triage allegations.")
     link, created = CaseAllegation.objects.get_or_create(
         case=case, allegation=allegation, defaults={"linked_by": actor, "note": note.strip()}
@@ -981,6 +1006,7 @@ def evidence_import_from_allegation(*, actor: Any, case: Case, attachment: Any, 
     from section307.allegations.services import attachment_read
 
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     allegation = attachment.allegation
     if allegation is None or not CaseAllegation.objects.filter(case=case, allegation=allegation).exists():
         raise ValidationError({"attachment": "Only files of an allegation linked to this case can be imported."})

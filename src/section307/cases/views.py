@@ -52,6 +52,7 @@ from section307.cases.models import (
     Phase,
 )
 from section307.core.audit import audit_trail
+from section307.core.errors import Conflict
 from section307.core.lifecycle import TransitionNotAllowed
 
 
@@ -292,6 +293,8 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
             )
         except ValidationError as exc:
             _form_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, "Case details saved.")
             return redirect("cases:case_detail", reference=case.reference)
@@ -483,7 +486,7 @@ def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
         return _detail_with_errors(request, case, merge_form=form)
     try:
         services.case_merge(actor=request.user, duplicate=duplicate, into=case, note=form.cleaned_data["note"])
-    except (ValidationError, PermissionDenied) as exc:
+    except (ValidationError, PermissionDenied, Conflict) as exc:
         form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
         return _detail_with_errors(request, case, merge_form=form)
     messages.success(request, f"{duplicate.reference} merged into this case.")
