@@ -119,3 +119,19 @@ def user_roles(user: Any) -> set[str]:
 
 def user_has_role(user: Any, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
+
+
+def role_grants(user: Any, perm: str) -> bool:
+    """True when one of the user's roles (or a direct grant) carries ``perm``; the superuser flag alone is
+    not enough. For the reads the docs reserve to named roles (a reporter's identity, original files)."""
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+        return False
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    app_label, codename = perm.split(".", 1)
+    return (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(group__user=user) | Q(user=user))
+        .exists()
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from section307.accounts.roles import ADMINISTRATOR, SUPERVISOR, user_has_role
 from section307.allegations.models import AllegationStatus, PublicStatus
 from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
@@ -27,7 +26,7 @@ def _may_triage(actor: Any) -> bool:
 
 
 def _may_reopen(actor: Any) -> bool:
-    return actor is not None and user_has_role(actor, SUPERVISOR, ADMINISTRATOR)
+    return bool(getattr(actor, "is_authenticated", False) and actor.has_perm("allegations.reopen_allegation"))
 
 
 def _reporter(actor: Any) -> bool:

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from section307.accounts.roles import role_grants
 from section307.allegations import crypto, evidence
 from section307.allegations.inputs import AllegationInput, AllegationInvalid, validate_input
 from section307.allegations.lifecycle import ALLEGATION_LIFECYCLE, OPEN, require_not_terminal
@@ -365,8 +366,16 @@ def allegation_reporter_message(
 # --- triage (analysts) ------------------------------------------------------------------------------
 
 
+# Reserved to the roles docs/allegations.md names: a superuser flag alone does not open them.
+ROLE_ONLY = frozenset({"allegations.view_reporter_identity", "allegations.view_original_evidence"})
+
+
 def _require(actor: Any, perm: str) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.has_perm(perm)):
+    if perm in ROLE_ONLY:
+        allowed = role_grants(actor, perm)
+    else:
+        allowed = bool(getattr(actor, "is_authenticated", False) and actor.has_perm(perm))
+    if not allowed:
         raise PermissionDenied(perm)
 
 

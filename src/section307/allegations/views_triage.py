@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from section307.accounts.roles import role_grants
 from section307.allegations import services
 from section307.allegations.crypto import DecryptionFailed
 from section307.allegations.forms import AskForm, CaseLinkForm, CloseForm, DuplicateForm, ExtractionForm
@@ -129,8 +130,8 @@ def _detail_context(request: HttpRequest, allegation: Allegation, **extra: Any) 
                 "hts_code": allegation.hts_code,
             }
         ),
-        "may_reveal": request.user.has_perm("allegations.view_reporter_identity"),
-        "may_original": request.user.has_perm("allegations.view_original_evidence"),
+        "may_reveal": role_grants(request.user, "allegations.view_reporter_identity"),
+        "may_original": role_grants(request.user, "allegations.view_original_evidence"),
         "may_extract": request.user.has_perm("parties.add_party"),
     }
     context.update(extra)

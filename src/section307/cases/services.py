@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from section307.accounts.models import Organization
-from section307.accounts.roles import PARTNER_AGENCY, SUPERVISOR, user_has_role
 from section307.cases import permissions as perms
 from section307.cases.evidence_files import EvidenceFileError, check_file
 from section307.cases.gates import gate_problems, open_task_warning
 from section307.cases.ilo import Dimension, Element, Indicator, Strength
-from section307.cases.lifecycle import CASE_LIFECYCLE, require_open
+from section307.cases.lifecycle import CASE_LIFECYCLE, PROPOSAL_LIFECYCLE, require_open
 from section307.cases.models import (
     Case,
     CaseAllegation,
@@ -649,8 +648,9 @@ def proposal_save(
         raise ValidationError({"order_type": "Proposals are written in phase 3 (escalation)."})
     if proposal is None:
         proposal = OrderProposal(case=case, author=actor)
-    elif proposal.case_id != case.pk or proposal.status != OrderProposal.Status.DRAFT:
+    elif proposal.case_id != case.pk or proposal.status not in PROPOSAL_LIFECYCLE.transition("edit").sources:
         raise ValidationError({"order_type": "Only a draft proposal of this case can be changed."})
+    PROPOSAL_LIFECYCLE.check("edit", state=proposal.status, actor=actor)
     for name, value in data.items():
         if name not in PROPOSAL_FIELDS:
             raise ValueError(f"proposal field {name!r} cannot be set here")
@@ -672,13 +672,14 @@ def proposal_submit(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     _require(perms.can_work(actor, case))
     require_open(case)
-    if proposal.status != OrderProposal.Status.DRAFT:
+    if proposal.status not in PROPOSAL_LIFECYCLE.transition("submit").sources:
         raise ValidationError({"proposal": "Only a draft can be submitted."})
+    move = PROPOSAL_LIFECYCLE.check("submit", state=proposal.status, actor=actor)
     step = CASE_LIFECYCLE.check("submit_proposal", state=case.phase, actor=actor)
     problems = gate_problems(step.name, case, proposal=proposal)
     if problems:
         raise GateNotPassed(problems)
-    proposal.status = OrderProposal.Status.SUBMITTED
+    proposal.status = move.target
     proposal.submitted_at = timezone.now()
     proposal.save(update_fields=["status", "submitted_at", "updated_at"])
     case.phase = step.target
@@ -692,10 +693,11 @@ def proposal_withdraw(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     _require(perms.can_work(actor, case) and (proposal.author_id == actor.pk or perms.can_manage(actor, case)))
     require_open(case)
-    if proposal.status != OrderProposal.Status.SUBMITTED:
+    if proposal.status not in PROPOSAL_LIFECYCLE.transition("withdraw").sources:
         raise ValidationError({"proposal": "Only a submitted proposal can be withdrawn."})
+    move = PROPOSAL_LIFECYCLE.check("withdraw", state=proposal.status, actor=actor)
     step = CASE_LIFECYCLE.check("withdraw_proposal", state=case.phase, actor=actor)
-    proposal.status = OrderProposal.Status.WITHDRAWN
+    proposal.status = move.target
     proposal.save(update_fields=["status", "updated_at"])
     case.phase = step.target
     case.save(update_fields=["phase", "updated_at"])
@@ -714,9 +716,12 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
     require_open(case)
     if proposal.status != OrderProposal.Status.SUBMITTED:
         raise ValidationError({"proposal": "This proposal is not awaiting a decision."})
+    move = PROPOSAL_LIFECYCLE.check(
+        "approve" if approve else "return", state=proposal.status, actor=actor, subject=proposal
+    )
     if not approve:
         step = CASE_LIFECYCLE.check("return_proposal", state=case.phase, actor=actor)
-        proposal.status = OrderProposal.Status.REJECTED
+        proposal.status = move.target
         proposal.decided_by, proposal.decided_at = actor, timezone.now()
         proposal.decision_note = _clean_text(note, "decision_note")
         proposal.save()
@@ -748,7 +753,7 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
         source_key=f"{case.reference}/{proposal.pk}",
         note=f"Issued from case {case.reference}; proposed by {proposal.author}, approved by {actor}.",
     )
-    proposal.status = OrderProposal.Status.APPROVED
+    proposal.status = move.target
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.decision_note = note.strip()
     proposal.order = order
@@ -907,7 +912,7 @@ def order_change_request_decide(
             "Only a supervisor of the issuing agency decides.",
         )
     else:
-        _require(user_has_role(actor, SUPERVISOR), "Only a supervisor decides.")
+        _require(actor.has_perm("orders.publish_order"), "Only a supervisor decides.")
     if request.status != OrderChangeRequest.Status.SUBMITTED:
         raise ValidationError({"request": "This request has already been decided."})
     note = _clean_text(note, "decision_note")
@@ -946,10 +951,6 @@ def order_change_request_decide(
 
 def partner_organizations() -> list[Organization]:
     return list(Organization.objects.filter(kind=Organization.Kind.PARTNER))
-
-
-def is_partner(user: Any) -> bool:
-    return user_has_role(user, PARTNER_AGENCY)
 
 
 # -------------------------------------------------------------------------------------- allegations
