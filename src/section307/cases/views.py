@@ -216,11 +216,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
             "change_requests": case.change_requests.select_related("order", "submitted_by"),
             "merged_cases": case.merged_cases.all(),
             "phase_tasks": TaskForm.base_fields["phase"].choices,  # type: ignore[attr-defined]
-            "assignees": User.objects.filter(organization=case.agency, groups__name__in=["analyst", "supervisor"])
-            .distinct()
-            .order_by("username")
-            if ctx["can_work"]
-            else [],
+            "assignees": selectors.case_workers(case=case) if ctx["can_work"] else [],
             "party_form": forms.get("party_form") or CasePartyForm(case=case),
             "memo_form": forms.get("memo_form") or MemoForm(initial={"memo": case.validity_memo}),
             "task_form": forms.get("task_form") or TaskForm(),
