@@ -199,3 +199,23 @@ def test_merged_case_names_the_surviving_case(world: World) -> None:
             date_obtained=dt.date(2026, 1, 1),
         )
     assert survivor.reference in exc.value.message
+
+
+def test_pages_show_the_refusal_instead_of_failing(world: World) -> None:
+    """Editing a closed case, or merging one in, answers with the reason (400), not a server error."""
+    from django.test import Client
+    from django.urls import reverse
+
+    closed = closed_case(world)
+    client = Client()
+    client.force_login(world.analyst)
+    edit = client.post(
+        reverse("cases:case_edit", args=[closed.case.reference]),
+        {"title": "Changed", "origin": "tip", "priority": "medium", "risk_rating": "medium"},
+    )
+    assert edit.status_code == 400 and b"is closed" in edit.content
+    merge = client.post(
+        reverse("cases:case_merge", args=[closed.other.reference]), {"duplicate": closed.case.reference, "note": "x"}
+    )
+    assert merge.status_code == 400 and b"is closed" in merge.content
+    assert Case.objects.get(pk=closed.case.pk).title == closed.case.title
