@@ -202,7 +202,7 @@ def test_merged_case_names_the_surviving_case(world: World) -> None:
 
 
 def test_pages_show_the_refusal_instead_of_failing(world: World) -> None:
-    """Editing a closed case, or merging one in, answers with the reason (400), not a server error."""
+    """Editing, moving or closing a closed case, or merging one in, shows the reason, not a server error."""
     from django.test import Client
     from django.urls import reverse
 
@@ -218,4 +218,12 @@ def test_pages_show_the_refusal_instead_of_failing(world: World) -> None:
         reverse("cases:case_merge", args=[closed.other.reference]), {"duplicate": closed.case.reference, "note": "x"}
     )
     assert merge.status_code == 400 and b"is closed" in merge.content
+    move = client.post(
+        reverse("cases:case_transition", args=[closed.case.reference]), {"transition": "escalate"}, follow=True
+    )
+    assert move.status_code == 200 and b"is closed" in move.content
+    close = client.post(
+        reverse("cases:case_close", args=[closed.case.reference]), {"outcome": "other", "closing_note": "again"}
+    )
+    assert close.status_code == 400 and b"is closed" in close.content
     assert Case.objects.get(pk=closed.case.pk).title == closed.case.title

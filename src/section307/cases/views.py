@@ -314,7 +314,7 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     except services.GateNotPassed as exc:
         for problem in exc.messages:
             messages.error(request, problem)
-    except TransitionNotAllowed as exc:
+    except (TransitionNotAllowed, Conflict) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Case moved to {case.get_phase_display()}.")
@@ -501,7 +501,7 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
             case, cancelled = services.case_close(actor=request.user, case=case, **form.cleaned_data)
         except services.GateNotPassed as exc:
             form.add_error(None, exc.messages)
-        except TransitionNotAllowed as exc:
+        except (TransitionNotAllowed, Conflict) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -524,7 +524,7 @@ def case_reopen(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     try:
         services.case_reopen(actor=request.user, case=case, note=request.POST.get("note", "") or "Reopened")
-    except TransitionNotAllowed as exc:
+    except (TransitionNotAllowed, Conflict) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Case reopened in phase 2.")
@@ -764,7 +764,7 @@ def proposal_edit(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("cases:proposal_edit", reference=case.reference)
         except services.GateNotPassed as exc:
             problems = exc.messages
-        except (ValidationError, TransitionNotAllowed) as exc:
+        except (ValidationError, TransitionNotAllowed, Conflict) as exc:
             if isinstance(exc, ValidationError):
                 _form_errors(form, exc)
             else:
@@ -813,7 +813,7 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                 form.add_error(None, exc.messages)
             except ValidationError as exc:
                 _form_errors(form, exc)
-            except TransitionNotAllowed as exc:
+            except (TransitionNotAllowed, Conflict) as exc:
                 form.add_error(None, str(exc))
             else:
                 if proposal.order:
@@ -989,7 +989,7 @@ def case_attach_allegation(request: HttpRequest, allegation_pk: int) -> HttpResp
                 services.case_link_allegation(
                     actor=request.user, case=case, allegation=allegation, note=request.POST.get("note", "")
                 )
-            except (ValidationError, TransitionNotAllowed, PermissionDenied, AllegationInvalid) as exc:
+            except (ValidationError, TransitionNotAllowed, PermissionDenied, AllegationInvalid, Conflict) as exc:
                 error = "; ".join(_errors(exc)) if isinstance(exc, ValidationError) else _plain(exc)
             else:
                 messages.success(request, f"{allegation.reference} attached to {case.reference}.")
