@@ -329,11 +329,28 @@ def _url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterat
             yield f"{namespace}{entry.name}", entry
 
 
-def _client(actor: User | None) -> Client:
-    client = Client()
-    if actor is not None:
-        client.force_login(actor)
-    return client
+class Visitor:
+    """One client per actor, kept across visits (a new test client loads every middleware again)."""
+
+    def __init__(self, actor: User | None) -> None:
+        self.actor = actor
+        self.client = Client()
+        self._sign_in()
+
+    def _sign_in(self) -> None:
+        self.client.cookies.clear()
+        if self.actor is not None:
+            self.client.force_login(self.actor)
+
+    def visit(self, send: Callable[[Client], Any]) -> Any:
+        """Send one request, rolled back: what one visit does never changes the next answer."""
+        with transaction.atomic():
+            cache.clear()  # rate limits must not turn an answer into a 429
+            result = send(self.client)
+            transaction.set_rollback(True)
+        # A fresh session for the next visit (the rolled-back one may be gone, or signed out).
+        self._sign_in()
+        return result
 
 
 def _answer(response: Any, *, api: bool = False) -> str:
@@ -350,16 +367,14 @@ def _answer(response: Any, *, api: bool = False) -> str:
     return "allowed"
 
 
-def _visit(actor: User | None, path: str, data: dict[str, str]) -> str:
-    """One visit in a fresh session, rolled back: what one visitor does never changes the next answer."""
-    with transaction.atomic():
-        cache.clear()  # rate limits must not turn an answer into a 429
-        client = _client(actor)
+def _get_or_post(path: str, data: dict[str, str]) -> Callable[[Client], str]:
+    def send(client: Client) -> str:
         answer = _answer(client.get(path))
         if answer == "405":
             answer = _answer(client.post(path, data))
-        transaction.set_rollback(True)
-    return answer
+        return answer
+
+    return send
 
 
 def _expected(entry: set[str] | str, actors: dict[str, Any]) -> set[str]:
@@ -384,6 +399,7 @@ def _check(name: str, answers: dict[str, str], expected: set[str], problems: lis
 def test_every_url_by_role(site: Site) -> None:
     problems: list[str] = []
     seen: set[str] = set()
+    visitors = {who: Visitor(actor) for who, actor in site.actors.items()}
     for name, pattern in _url_names():
         seen.add(name)
         if name not in MATRIX:
@@ -397,9 +413,8 @@ def test_every_url_by_role(site: Site) -> None:
             problems.append(f"{name}: add its path parameters {sorted(needs)} to the site fixture's kwargs")
             continue
         path = reverse(name, kwargs=kwargs or None)
-        answers = {}
-        for who, actor in site.actors.items():
-            answers[who] = _visit(actor, path, site.post_data.get(name, {}))
+        send = _get_or_post(path, site.post_data.get(name, {}))
+        answers = {who: visitor.visit(send) for who, visitor in visitors.items()}
         _check(name, answers, _expected(MATRIX[name], site.actors), problems)
     problems += [f"{name}: in MATRIX but no longer a URL; remove the line" for name in sorted(set(MATRIX) - seen)]
     assert not problems, "\n".join(problems)
@@ -415,29 +430,30 @@ def _api_operations() -> Iterator[tuple[str, str, str]]:
                     yield method, path, f"{method} {path}"
 
 
+def _api_call(method: str, url: str, extra: dict[str, str]) -> Callable[[Client], str]:
+    def send(client: Client) -> str:
+        if method == "GET":
+            return _answer(client.get(url, **extra), api=True)
+        return _answer(client.generic(method, url, "{}", content_type="application/json", **extra), api=True)
+
+    return send
+
+
 def test_every_api_operation_by_role(site: Site) -> None:
     problems: list[str] = []
     seen: set[str] = set()
     headers: Callable[[str], dict[str, str]] = lambda key: (  # noqa: E731
         {"HTTP_X_RECEIPT_CODE": site.receipt} if key.startswith(("GET /allegations/", "POST /allegations/")) else {}
     )
+    visitors = {who: Visitor(actor) for who, actor in site.actors.items()}
     for method, path, key in _api_operations():
         seen.add(key)
         if key not in API_MATRIX:
             problems.append(f"{key}: no entry in API_MATRIX (tests/test_url_access.py); add one with the roles allowed")
             continue
         url = "/api/v1" + path.format(**site.api_values.get(key, {}))
-        answers = {}
-        for who, actor in site.actors.items():
-            with transaction.atomic():
-                cache.clear()
-                client = _client(actor)
-                if method == "GET":
-                    response = client.get(url, **headers(key))
-                else:
-                    response = client.generic(method, url, "{}", content_type="application/json", **headers(key))
-                answers[who] = _answer(response, api=True)
-                transaction.set_rollback(True)
+        send = _api_call(method, url, headers(key))
+        answers = {who: visitor.visit(send) for who, visitor in visitors.items()}
         _check(key, answers, _expected(API_MATRIX[key], site.actors), problems)
     problems += [f"{key}: in API_MATRIX but no longer an operation" for key in sorted(set(API_MATRIX) - seen)]
     assert not problems, "\n".join(problems)
