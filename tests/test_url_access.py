@@ -8,8 +8,9 @@ A visit is a GET; a view that answers GET with 405 is visited with an empty POST
 form is refused, but the answer shows whether the caller got past the access checks). The
 answer classes are: allowed (2xx, 3xx other than to the sign-in page, 400/409/422: the view
 ran), ``login`` (redirect to sign-in, or 401 from the API), 403 and 404. Denied visitors must
-get one of the denial classes, anonymous visitors the sign-in page or a 401 (never a 403
-revealing the page exists). A 5xx fails everything.
+get one of the denial classes, anonymous visitors the sign-in page, a 401 or a 404 (never a 403
+revealing the page exists). A 5xx fails everything. Each visit is rolled back, so the order of
+visitors does not matter.
 
 Object-level rules are part of what is checked: the analyst owns the case, the partner's
 agency has it shared, the trade user's organization imported the detained entry.
