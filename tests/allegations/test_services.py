@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 
@@ -338,3 +339,51 @@ def test_key_rotation_covers_identities_and_files(
     assert data == photo and name == "IMG_1.jpg"
     assert services.attachment_read(actor=analyst, attachment=attachment, original=False)[0]
     assert not any(default_storage.exists(p) for p in old_paths)
+
+
+@pytest.mark.parametrize("status", ["closed", "duplicate"])
+def test_closed_allegation_refuses_triage_writes(countries: None, analyst: Any, status: str) -> None:
+    """A closed or merged allegation is read-only for triage until a supervisor reopens it."""
+    from section307.core.errors import Conflict
+
+    allegation, _ = submit()
+    Allegation.objects.filter(pk=allegation.pk).update(status=status)
+    named = allegation.named_parties.first()
+    writes = [
+        lambda: services.allegation_start_triage(actor=analyst, allegation=allegation),
+        lambda: services.allegation_update_extraction(
+            actor=analyst, allegation=allegation, goods=[], country=None, region=None, industry="x", hts_code=""
+        ),
+        lambda: services.allegation_extract_parties(actor=analyst, allegation=allegation),
+        lambda: services.allegation_link_party(actor=analyst, named=named, party=None),
+    ]
+    for write in writes:
+        with pytest.raises(Conflict) as exc:
+            write()
+        assert exc.value.code == "allegation_closed" and allegation.reference in exc.value.message
+    allegation.refresh_from_db()
+    assert allegation.status == status and allegation.industry == "apparel"
+
+
+def test_superuser_flag_alone_does_not_reveal_identity_or_originals(countries: None, make_user: Any) -> None:
+    """Identities and originals are for the roles docs/allegations.md names, not for any superuser."""
+    allegation, _ = submit(data=identified_input(), files=[FileInput("p.jpg", jpeg_with_gps())])
+    root = make_user(None)
+    root.is_superuser = True
+    root.save()
+    with pytest.raises(PermissionDenied):
+        services.allegation_reveal_identity(actor=root, allegation=allegation)
+    with pytest.raises(PermissionDenied):
+        services.attachment_read(actor=root, attachment=allegation.attachments.get(), original=True)
+    supervisor = make_user(roles.SUPERVISOR)
+    assert services.allegation_reveal_identity(actor=supervisor, allegation=allegation)["name"] == "Li Wen"
+
+
+def test_only_a_role_with_the_reopen_permission_reopens(countries: None, make_user: Any) -> None:
+    allegation, _ = submit()
+    admin = make_user(roles.ADMINISTRATOR)
+    admin.groups.add(Group.objects.get(name=roles.ANALYST))
+    services.allegation_close(actor=admin, allegation=allegation, reason="spam")
+    with pytest.raises(TransitionNotAllowed):
+        services.allegation_reopen(actor=admin, allegation=allegation)
+    services.allegation_reopen(actor=make_user(roles.SUPERVISOR), allegation=allegation)

@@ -213,3 +213,10 @@ def test_detail_lists_similar_cases_only_to_those_who_may_see_them(countries: No
     outsider.force_login(make_user(roles.ANALYST))  # on no case team
     assert outsider.get(f"/allegations/{allegation.pk}/").status_code == 200
     assert f">{case.reference}</a>" not in outsider.get(f"/allegations/{allegation.pk}/").content.decode()
+
+
+def test_triage_action_on_a_closed_allegation_shows_why(analyst_client: Client, countries: None) -> None:
+    allegation = submit()
+    Allegation.objects.filter(pk=allegation.pk).update(status=AllegationStatus.CLOSED)
+    response = analyst_client.post(f"/allegations/{allegation.pk}/actions/extract_parties/", follow=True)
+    assert response.status_code == 200 and b"reopen it first" in response.content

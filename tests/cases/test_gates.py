@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from section307.cases import gates, services
 from section307.cases.models import Case, CaseTask, OrderProposal, Phase
+from section307.core.errors import Conflict
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.orders.models import EnforcementOrder, OrderSource
 
@@ -167,7 +168,7 @@ def test_closing_needs_outcome_and_note_and_cancels_open_tasks(world: World) -> 
     )
     assert cancelled == 14 and case.phase == Phase.CLOSED
     assert not CaseTask.objects.filter(case=case, status="open").exists()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Conflict):
         services.case_update(actor=world.analyst, case=case, data={"title": "x"})
 
 

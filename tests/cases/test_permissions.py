@@ -17,7 +17,7 @@ from section307.cases.models import Case, CaseTask
 from section307.cases.selectors import case_list
 from section307.core.models import AuditEvent
 
-from .conftest import World, add_evidence, draft_proposal, escalated_case
+from .conftest import World, add_evidence, draft_proposal, escalated_case, open_case
 
 # Who each principal is to the case: hidden principals get 404 (existence is not revealed).
 PRINCIPALS = {
@@ -218,3 +218,19 @@ def test_case_api_follows_the_same_rules(setup: dict[str, Any], world: World) ->
     trader = Client()
     trader.force_login(world.trader)
     assert trader.get("/api/v1/cases").status_code == 403
+
+
+def test_case_workers_follow_the_work_permission_not_role_names(world: World) -> None:
+    """Team members and assignees are whoever holds cases.work_case in the agency, whatever the group's name."""
+    from django.contrib.auth.models import Group, Permission
+
+    from section307.cases.selectors import case_workers
+
+    case = open_case(world)
+    detailee = User.objects.create_user(username="detailee", organization=world.agency)
+    group = Group.objects.create(name="detailed investigators")
+    group.permissions.add(Permission.objects.get(content_type__app_label="cases", codename="work_case"))
+    detailee.groups.add(group)
+    names = set(case_workers(case=case).values_list("username", flat=True))
+    assert {"ana", "tea", "sup", "detailee"} <= names
+    assert not names & {"off", "adm", "dolu", "fsup"}

@@ -5,6 +5,7 @@ import pytest
 from section307.core.lifecycle import StateMachine, Transition, TransitionNotAllowed
 
 MACHINE = StateMachine(
+    register=False,
     name="door",
     states=("open", "closed", "locked"),
     transitions=(
@@ -32,10 +33,11 @@ def test_guard_refuses_other_actors() -> None:
 
 def test_table_is_validated_when_defined() -> None:
     with pytest.raises(ValueError, match="unknown states"):
-        StateMachine(name="bad", states=("a",), transitions=(Transition("x", frozenset({"a"}), "b"),))
+        StateMachine(name="bad", register=False, states=("a",), transitions=(Transition("x", frozenset({"a"}), "b"),))
     with pytest.raises(ValueError, match="duplicate"):
         StateMachine(
             name="dup",
+            register=False,
             states=("a", "b"),
             transitions=(Transition("x", frozenset({"a"}), "b"), Transition("x", frozenset({"b"}), "a")),
         )

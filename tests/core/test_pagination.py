@@ -36,9 +36,9 @@ LISTS = [
 
 @pytest.mark.parametrize("page", ["9223372036854775807", "99999999999999999999999", "-1", "0", "abc", "1.5", ""])
 def test_any_page_number_is_answered_without_an_error(client: Any, page: str) -> None:
-    from section307.accounts.models import User
-
     from django.contrib.auth.models import Group
+
+    from section307.accounts.models import User
 
     roles.sync_roles()
     # A superuser sees every list except the allegation inbox, which only analysts' roles open.

@@ -56,7 +56,7 @@ def test_supervisor_revokes_and_history_keeps_both_steps(order: Any, make_user: 
 
 
 @pytest.mark.parametrize("role", [roles.ANALYST, roles.PORT_OFFICER, roles.TRADE_USER, roles.PARTNER_AGENCY])
-def test_only_supervisors_and_administrators_change_status(order: Any, make_user: Any, role: str) -> None:
+def test_only_publishers_change_status(order: Any, make_user: Any, role: str) -> None:
     with pytest.raises(TransitionNotAllowed):
         order_transition(actor=make_user(role), order=order, transition="revoke")
     order.refresh_from_db()
@@ -84,3 +84,19 @@ def test_update_records_only_real_changes(order: Any) -> None:
 def test_update_refuses_fields_that_have_their_own_path(order: Any) -> None:
     with pytest.raises(ValueError, match="status"):
         order_update(actor=None, order=order, data={"status": "revoked"})
+
+
+@pytest.mark.parametrize("role", [roles.ANALYST, roles.ADMINISTRATOR, roles.PORT_OFFICER, roles.TRADE_USER])
+def test_issuing_or_changing_an_order_needs_publish_order(order: Any, make_user: Any, role: str) -> None:
+    """orders.publish_order is the one permission that issues or changes an order (the system may too)."""
+    from section307.core.errors import NotPermitted
+
+    user = make_user(role)
+    with pytest.raises(NotPermitted):
+        order_create(actor=user, order_type=OrderType.WRO, merchandise="Gloves", effective_date=dt.date(2024, 9, 1))
+    with pytest.raises(NotPermitted):
+        order_update(actor=user, order=order, data={"merchandise": "Nitrile gloves"})
+    with pytest.raises(TransitionNotAllowed):
+        order_transition(actor=user, order=order, transition="revoke")
+    order.refresh_from_db()
+    assert order.merchandise == "Disposable gloves" and order.status == OrderStatus.ACTIVE

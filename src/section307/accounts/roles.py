@@ -60,7 +60,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SUPERVISOR: [*_REGISTRY_READ, *_REGISTRY_WRITE, "refdata.view_refdataload", "orders.publish_order"],
     PORT_OFFICER: [*_REGISTRY_READ],
     PARTNER_AGENCY: ["orders.view_enforcementorder"],
-    HQ_REVIEWER: [*_REGISTRY_READ],
+    # Headquarters modifies and revokes orders when it grants a petition.
+    HQ_REVIEWER: [*_REGISTRY_READ, "orders.publish_order"],
     ADMINISTRATOR: [
         *_REGISTRY_READ,
         *_REGISTRY_WRITE,

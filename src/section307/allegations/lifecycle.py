@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from section307.accounts.roles import ADMINISTRATOR, SUPERVISOR, user_has_role
 from section307.allegations.models import AllegationStatus, PublicStatus
+from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
 
 NEW, IN_TRIAGE, INFO_REQUESTED, ESCALATED, DUPLICATE, CLOSED = (
@@ -17,6 +17,8 @@ NEW, IN_TRIAGE, INFO_REQUESTED, ESCALATED, DUPLICATE, CLOSED = (
     AllegationStatus.CLOSED,
 )
 OPEN = frozenset({NEW, IN_TRIAGE, INFO_REQUESTED})
+# Terminal until reopened: triage writes refuse (the reporter may still add information).
+TERMINAL = frozenset({CLOSED, DUPLICATE})
 
 
 def _may_triage(actor: Any) -> bool:
@@ -24,7 +26,7 @@ def _may_triage(actor: Any) -> bool:
 
 
 def _may_reopen(actor: Any) -> bool:
-    return actor is not None and user_has_role(actor, SUPERVISOR, ADMINISTRATOR)
+    return bool(getattr(actor, "is_authenticated", False) and actor.has_perm("allegations.reopen_allegation"))
 
 
 def _reporter(actor: Any) -> bool:
@@ -55,3 +57,13 @@ PUBLIC_STATUS: dict[str, str] = {
     DUPLICATE: PublicStatus.UNDER_REVIEW,
     CLOSED: PublicStatus.CLOSED,
 }
+
+
+def require_not_terminal(allegation: Any) -> None:
+    """A closed or merged allegation is a record: reopen it before triage changes it."""
+    if allegation.status in TERMINAL:
+        raise Conflict(
+            f"Allegation {allegation.reference} is {allegation.get_status_display().lower()}; reopen it first.",
+            code="allegation_closed",
+            rule="docs/allegations.md: a closed allegation is read-only",
+        )

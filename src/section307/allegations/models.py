@@ -165,6 +165,7 @@ class Allegation(TimeStampedModel):
             ("triage_allegation", "Can triage allegations (ask, merge, link, close)"),
             ("view_reporter_identity", "Can read a reporter's identity"),
             ("view_original_evidence", "Can open original (unsanitized) evidence files"),
+            ("reopen_allegation", "Can reopen a closed or merged allegation"),
         ]
 
     def __str__(self) -> str:

@@ -23,9 +23,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from section307.accounts.roles import role_grants
 from section307.allegations import crypto, evidence
 from section307.allegations.inputs import AllegationInput, AllegationInvalid, validate_input
-from section307.allegations.lifecycle import ALLEGATION_LIFECYCLE, OPEN
+from section307.allegations.lifecycle import ALLEGATION_LIFECYCLE, OPEN, require_not_terminal
 from section307.allegations.models import (
     Allegation,
     AllegationIndicator,
@@ -406,8 +407,16 @@ def allegation_reporter_message(
 # --- triage (analysts) ------------------------------------------------------------------------------
 
 
+# Reserved to the roles docs/allegations.md names: a superuser flag alone does not open them.
+ROLE_ONLY = frozenset({"allegations.view_reporter_identity", "allegations.view_original_evidence"})
+
+
 def _require(actor: Any, perm: str) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.has_perm(perm)):
+    if perm in ROLE_ONLY:
+        allowed = role_grants(actor, perm)
+    else:
+        allowed = bool(getattr(actor, "is_authenticated", False) and actor.has_perm(perm))
+    if not allowed:
         raise PermissionDenied(perm)
 
 
@@ -432,6 +441,7 @@ def allegation_start_triage(*, actor: Any, allegation: Allegation) -> Allegation
     """Take an allegation: it leaves the "new" pile and is assigned to the actor."""
     _require(actor, "allegations.triage_allegation")
     allegation = _locked(allegation)
+    require_not_terminal(allegation)
     if allegation.status == AllegationStatus.NEW:
         _transition(actor, allegation, "start_triage")
     elif allegation.assigned_to_id == actor.pk:
@@ -557,6 +567,7 @@ def allegation_update_extraction(
     classify the labor alleged (None leaves it as it is)."""
     _require(actor, "allegations.triage_allegation")
     allegation = _locked(allegation)
+    require_not_terminal(allegation)
     before = {
         "goods": sorted(allegation.goods.values_list("pk", flat=True)),
         "country": allegation.country_id,
@@ -595,6 +606,7 @@ def allegation_extract_parties(*, actor: Any, allegation: Allegation) -> list[Al
     """Turn each named company into a party record (found or created by the parties service)."""
     _require(actor, "allegations.triage_allegation")
     _require(actor, "parties.add_party")
+    require_not_terminal(_locked(allegation))
     linked: list[AllegationParty] = []
     for named in allegation.named_parties.select_related("country").filter(party__isnull=True):
         party, _created = party_resolve(
@@ -619,6 +631,7 @@ def allegation_extract_parties(*, actor: Any, allegation: Allegation) -> list[Al
 @transaction.atomic
 def allegation_link_party(*, actor: Any, named: AllegationParty, party: Any) -> AllegationParty:
     _require(actor, "allegations.triage_allegation")
+    require_not_terminal(_locked(named.allegation))
     named.party = party
     named.save(update_fields=["party"])
     audit_record(

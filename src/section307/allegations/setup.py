@@ -9,7 +9,12 @@ _VIEW = ["allegations.view_allegation", "allegations.triage_allegation", "allega
 ROLE_ADDITIONS: dict[str, list[str]] = {
     roles.ANALYST: _VIEW,
     # Supervisors may also read a reporter's identity and open original evidence (every read is audited).
-    roles.SUPERVISOR: [*_VIEW, "allegations.view_reporter_identity", "allegations.view_original_evidence"],
+    roles.SUPERVISOR: [
+        *_VIEW,
+        "allegations.view_reporter_identity",
+        "allegations.view_original_evidence",
+        "allegations.reopen_allegation",
+    ],
 }
 
 

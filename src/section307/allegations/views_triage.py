@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from section307.accounts.roles import role_grants
 from section307.allegations import services
 from section307.allegations.crypto import DecryptionFailed
 from section307.allegations.forms import AskForm, CaseLinkForm, CloseForm, DuplicateForm, ExtractionForm
@@ -38,6 +39,7 @@ from section307.allegations.selectors import (
     allegation_similar_items,
 )
 from section307.core.audit import audit_trail
+from section307.core.errors import Conflict
 from section307.core.forms import service_error_to_form
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.storedfiles import stored_file_response
@@ -131,8 +133,8 @@ def _detail_context(request: HttpRequest, allegation: Allegation, **extra: Any) 
                 "labor_type": allegation.labor_type,
             }
         ),
-        "may_reveal": request.user.has_perm("allegations.view_reporter_identity"),
-        "may_original": request.user.has_perm("allegations.view_original_evidence"),
+        "may_reveal": role_grants(request.user, "allegations.view_reporter_identity"),
+        "may_original": role_grants(request.user, "allegations.view_original_evidence"),
         "may_extract": request.user.has_perm("parties.add_party"),
     }
     context.update(extra)
@@ -251,6 +253,8 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 messages.error(request, m)
     except TransitionNotAllowed:
         messages.error(request, _("That action is not possible in the allegation's current state."))
+    except Conflict as exc:
+        messages.error(request, str(exc))
     return redirect("allegations:detail", pk=allegation.pk)
 
 

@@ -13,7 +13,7 @@ class CasesConfig(AppConfig):
 
         work = ["cases.view_case", "cases.add_case", "cases.work_case"]
         roles.ROLE_PERMISSIONS[roles.ANALYST].extend(work)
-        roles.ROLE_PERMISSIONS[roles.SUPERVISOR].extend([*work, "cases.approve_proposal"])
+        roles.ROLE_PERMISSIONS[roles.SUPERVISOR].extend([*work, "cases.approve_proposal", "cases.reopen_case"])
         # Partners hold the model permission for navigation only; which cases they see is per share.
         roles.ROLE_PERMISSIONS[roles.PARTNER_AGENCY].append("cases.view_case")
         roles.ROLE_PERMISSIONS[roles.ADMINISTRATOR].extend(

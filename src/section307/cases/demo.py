@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from section307.cases.ilo import Indicator, Strength
@@ -106,10 +107,10 @@ def demo_cases(world: Any) -> None:
     services.evidence_annotate(actor=analyst, evidence=photo, body="Roughly 20 beds per room; no cooking area.")
 
     # Link a demo allegation when the allegations app has one to offer.
-    try:
-        from section307.allegations.models import Allegation, AllegationStatus
-    except ImportError:  # pragma: no cover - the allegations app is part of the project
+    if not django_apps.is_installed("section307.allegations"):
         return
+    from section307.allegations.models import Allegation, AllegationStatus
+
     open_states = [AllegationStatus.NEW, AllegationStatus.IN_TRIAGE, AllegationStatus.INFO_REQUESTED]
     # The demo allegation about the same estates (it names the producer); none if the demo has no such one.
     allegation = (

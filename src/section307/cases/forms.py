@@ -105,9 +105,9 @@ class TeamForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            organization=case.agency, groups__name__in=["analyst", "supervisor"], is_active=True
-        ).distinct()
+        from section307.cases.selectors import case_workers
+
+        self.fields["team"].queryset = case_workers(case=case)  # type: ignore[attr-defined]
 
 
 class CasePartyForm(UswdsMixin, forms.Form):

@@ -1,6 +1,6 @@
 """The phase lifecycle of a case, in one table: allowed moves, who may make them, and their gates.
 
-Role predicates say who may make a move at all; whether this user may act on this case is
+Permission predicates say who may make a move at all; whether this user may act on this case is
 ``cases.permissions``; whether the case is ready is the gate named for the move in ``GATES``
 (implemented in ``cases.gates``).
 """
@@ -9,17 +9,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from section307.accounts.roles import ANALYST, SUPERVISOR, user_has_role
-from section307.cases.models import Phase
+from section307.cases.models import OrderProposal, Phase
+from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
 
 
+def _perm(actor: Any, perm: str) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.has_perm(perm))
+
+
 def _staff(actor: Any) -> bool:
-    return user_has_role(actor, ANALYST, SUPERVISOR)
+    return _perm(actor, "cases.work_case")
 
 
-def _supervisor(actor: Any) -> bool:
-    return user_has_role(actor, SUPERVISOR)
+def _approver(actor: Any) -> bool:
+    return _perm(actor, "cases.approve_proposal")
+
+
+def _reopener(actor: Any) -> bool:
+    return _perm(actor, "cases.reopen_case")
+
+
+def _not_author(actor: Any, proposal: Any) -> bool:
+    # Two-person rule: whoever approves or returns a proposal did not write it.
+    return proposal.author_id != getattr(actor, "pk", None)
 
 
 INITIATION, RESEARCH, ESCALATION, DECISION, ENFORCEMENT, CLOSED = (
@@ -41,11 +54,24 @@ CASE_LIFECYCLE = StateMachine(
         Transition("return_to_research", frozenset({ESCALATION}), RESEARCH, _staff, "Return to research"),
         # Submitting a proposal moves the case; approval and return are the supervisor's.
         Transition("submit_proposal", frozenset({ESCALATION}), DECISION, _staff, "Submit proposal for approval"),
-        Transition("return_proposal", frozenset({DECISION}), ESCALATION, _supervisor, "Return the proposal"),
+        Transition("return_proposal", frozenset({DECISION}), ESCALATION, _approver, "Return the proposal"),
         Transition("withdraw_proposal", frozenset({DECISION}), ESCALATION, _staff, "Withdraw the proposal"),
-        Transition("issue", frozenset({DECISION}), ENFORCEMENT, _supervisor, "Approve and issue the order"),
+        Transition("issue", frozenset({DECISION}), ENFORCEMENT, _approver, "Approve and issue the order"),
         Transition("close", OPEN_PHASES, CLOSED, _staff, "Close the case"),
-        Transition("reopen", frozenset({CLOSED}), RESEARCH, _supervisor, "Reopen the case"),
+        Transition("reopen", frozenset({CLOSED}), RESEARCH, _reopener, "Reopen the case"),
+    ),
+)
+
+P = OrderProposal.Status
+PROPOSAL_LIFECYCLE = StateMachine(
+    name="proposal",
+    states=tuple(P.values),
+    transitions=(
+        Transition("edit", frozenset({P.DRAFT}), P.DRAFT, _staff, "Change the draft"),
+        Transition("submit", frozenset({P.DRAFT}), P.SUBMITTED, _staff, "Submit for approval"),
+        Transition("withdraw", frozenset({P.SUBMITTED}), P.WITHDRAWN, _staff, "Withdraw"),
+        Transition("approve", frozenset({P.SUBMITTED}), P.APPROVED, _approver, "Approve and issue", _not_author),
+        Transition("return", frozenset({P.SUBMITTED}), P.REJECTED, _approver, "Return to the author", _not_author),
     ),
 )
 
@@ -59,6 +85,38 @@ GATES: dict[str, str] = {
     "issue": "gate_issue",
     "close": "gate_close",
 }
+
+
+# A closed (or merged) case is a record: these writes still apply to it, every other write refuses.
+# Reopening is the way back to work; revoking a share and verifying evidence protect the record;
+# a petition concerns the order the case issued, which outlives the case.
+WRITES_ON_CLOSED_CASE = frozenset(
+    {
+        "case_reopen",
+        "case_view_record",
+        "case_share_revoke",
+        "evidence_access_record",
+        "evidence_verify",
+        "petition_file",
+        "petition_review",
+        "petition_request_info",
+        "petition_answer",
+        "petition_withdraw",
+        "petition_decide",
+    }
+)
+
+
+def require_open(case: Any) -> None:
+    """The one rule that makes a closed case read-only; every case write except the ones above calls it."""
+    if case.phase == CLOSED:
+        merged = getattr(case, "merged_into", None) if case.merged_into_id else None
+        where = f" It was merged into {merged.reference}; work that case." if merged is not None else ""
+        raise Conflict(
+            f"Case {case.reference} is closed; reopen it before changing it.{where}",
+            code="case_closed",
+            rule="docs/cases.md: a closed case is read-only",
+        )
 
 
 # ------------------------------------------------------------------------------------------ tasks

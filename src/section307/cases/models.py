@@ -141,6 +141,7 @@ class Case(TimeStampedModel):
         permissions = [
             ("approve_proposal", "Can approve or reject a WRO or Finding proposal"),
             ("work_case", "Can open and work cases"),
+            ("reopen_case", "Can reopen a closed case"),
         ]
 
     def __str__(self) -> str:

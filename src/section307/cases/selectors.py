@@ -69,6 +69,22 @@ def overdue_tasks() -> QuerySet[CaseTask]:
     ).select_related("case", "assignee")
 
 
+def case_workers(*, case: Case) -> QuerySet[Any]:
+    """Active people of the case's agency whose role lets them work cases (team members, assignees)."""
+    from section307.accounts.models import User
+
+    return (
+        User.objects.filter(
+            organization=case.agency,
+            is_active=True,
+            groups__permissions__content_type__app_label="cases",
+            groups__permissions__codename="work_case",
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def case_evidence(*, case: Case) -> QuerySet[Evidence]:
     """The case's evidence and that of every case merged into it."""
     ids = [case.pk, *Case.objects.filter(merged_into=case).values_list("pk", flat=True)]

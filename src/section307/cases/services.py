@@ -14,13 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from section307.accounts.models import Organization
-from section307.accounts.roles import PARTNER_AGENCY, user_has_role
 from section307.allegations.crypto import DecryptionFailed, encrypt_bytes
 from section307.cases import permissions as perms
 from section307.cases.evidence_files import EvidenceFileError, check_file
 from section307.cases.gates import gate_problems, open_task_warning
 from section307.cases.ilo import Dimension, Element, Indicator, Strength
-from section307.cases.lifecycle import CASE_LIFECYCLE, PETITION_LIFECYCLE, TASK_LIFECYCLE
+from section307.cases.lifecycle import (
+    CASE_LIFECYCLE,
+    PETITION_LIFECYCLE,
+    PROPOSAL_LIFECYCLE,
+    TASK_LIFECYCLE,
+    require_open,
+)
 from section307.cases.models import (
     Case,
     CaseAllegation,
@@ -58,6 +63,13 @@ class GateNotPassed(ValidationError):
 def _require(allowed: bool, message: str = "You may not do this on this case.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def _open(case_id: int) -> Case:
+    """Lock the case row and refuse if it is closed, so a write cannot race the case's closing."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    require_open(case)
+    return case
 
 
 def _clean_text(value: str, field: str, *, required: bool = True) -> str:
@@ -159,7 +171,7 @@ def case_update(
     team: Iterable[Any] | None = None,
 ) -> dict[str, list[Any]]:
     _require(perms.can_work(actor, case))
-    _require(case.is_open, "A closed case cannot be changed; reopen it first.")
+    _open(case.pk)
     changes: dict[str, list[Any]] = {}
     for name, value in data.items():
         if name not in CASE_EDITABLE:
@@ -195,7 +207,7 @@ def case_update(
 @transaction.atomic
 def case_memo_save(*, actor: Any, case: Case, memo: str) -> Case:
     _require(perms.can_work(actor, case))
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _open(case.pk)
     case.validity_memo = memo.strip()
     case.save(update_fields=["validity_memo", "updated_at"])
     audit_record(actor=actor, action="case.memo", target=case, data={"length": len(case.validity_memo)})
@@ -207,7 +219,7 @@ def case_memo_save(*, actor: Any, case: Case, memo: str) -> Case:
 def case_transition(*, actor: Any, case: Case, transition: str, note: str = "") -> Case:
     """The simple phase moves (start research, escalate, return to research), gates included."""
     _require(perms.can_work(actor, case))
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _open(case.pk)
     step = CASE_LIFECYCLE.check(transition, state=case.phase, actor=actor)
     problems = gate_problems(step.name, case, actor=actor)
     if problems:
@@ -228,7 +240,7 @@ def case_transition(*, actor: Any, case: Case, transition: str, note: str = "") 
 def case_close(*, actor: Any, case: Case, outcome: str, closing_note: str) -> tuple[Case, int]:
     """Close with an outcome and a note; open tasks are cancelled and their number returned (the warning)."""
     _require(perms.can_manage(actor, case), "Only the owner or a supervisor closes a case.")
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _open(case.pk)
     step = CASE_LIFECYCLE.check("close", state=case.phase, actor=actor)
     problems = gate_problems("close", case, outcome=outcome, closing_note=closing_note)
     if problems:
@@ -286,6 +298,7 @@ def case_party_add(
     notes: str = "",
 ) -> CaseParty:
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     link, created = CaseParty.objects.get_or_create(case=case, party=party)
     link.role, link.tier, link.supplies_to, link.is_target, link.notes = role, tier, supplies_to, is_target, notes
     link.full_clean()
@@ -308,6 +321,7 @@ def case_party_add(
 @transaction.atomic
 def case_party_remove(*, actor: Any, case: Case, link: CaseParty) -> None:
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     if link.case_id != case.pk:
         raise PermissionDenied("That party is not in this case.")
     if OrderProposal.objects.filter(scope_parties=link).exclude(status=OrderProposal.Status.DRAFT).exists():
@@ -324,6 +338,7 @@ def task_create(
     *, actor: Any, case: Case, title: str, phase: str, due_date: dt.date | None = None, assignee: Any = None
 ) -> CaseTask:
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     task = CaseTask(case=case, title=_clean_text(title, "title"), phase=phase, due_date=due_date, assignee=assignee)
     task.full_clean()
     task.save()
@@ -338,6 +353,7 @@ def _assignable(case: Case, user: Any) -> bool:
 @transaction.atomic
 def task_assign(*, actor: Any, task: CaseTask, assignee: Any) -> CaseTask:
     _require(perms.can_work(actor, task.case))
+    _open(task.case_id)
     if not _assignable(task.case, assignee):
         raise ValidationError({"assignee": "Tasks go to people who work this case (owner, team or supervisor)."})
     task.assignee = assignee
@@ -379,6 +395,7 @@ def _task_move(*, actor: Any, task: CaseTask, transition: str, reason: str = "")
 @transaction.atomic
 def task_complete(*, actor: Any, task: CaseTask) -> CaseTask:
     _require(perms.can_work(actor, task.case))
+    _open(task.case_id)
     task = CaseTask.objects.select_for_update().get(pk=task.pk)
     if task.status != CaseTask.Status.OPEN:
         raise ValidationError({"task": "This task is not open."})
@@ -388,6 +405,7 @@ def task_complete(*, actor: Any, task: CaseTask) -> CaseTask:
 @transaction.atomic
 def task_reopen(*, actor: Any, task: CaseTask) -> CaseTask:
     _require(perms.can_work(actor, task.case))
+    _open(task.case_id)
     task = CaseTask.objects.select_for_update().get(pk=task.pk)
     return _task_move(actor=actor, task=task, transition="reopen")
 
@@ -431,6 +449,7 @@ def _approval_assignee(case: Case, proposal: OrderProposal) -> Any:
 @transaction.atomic
 def task_comment(*, actor: Any, task: CaseTask, body: str) -> TaskComment:
     _require(perms.can_work(actor, task.case))
+    _open(task.case_id)
     comment = TaskComment.objects.create(task=task, author=actor, body=_clean_text(body, "body"))
     audit_record(actor=actor, action="case.task_comment", target=task.case, data={"task": task.pk})
     return comment
@@ -439,6 +458,7 @@ def task_comment(*, actor: Any, task: CaseTask, body: str) -> TaskComment:
 @transaction.atomic
 def case_comment_add(*, actor: Any, case: Case, body: str) -> CaseComment:
     _require(perms.can_comment(actor, case), "You have read-only access to this case.")
+    _open(case.pk)
     comment = CaseComment.objects.create(case=case, author=actor, body=_clean_text(body, "body"))
     audit_record(actor=actor, action="case.comment", target=case, data={"comment": comment.pk})
     return comment
@@ -460,6 +480,7 @@ def engagement_record(
     referral_details: str = "",
 ) -> StakeholderEngagement:
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     if protection_referral and not referral_details.strip():
         raise ValidationError({"referral_details": "Say to whom the workers were referred, and for what."})
     engagement = StakeholderEngagement(
@@ -510,6 +531,7 @@ def evidence_add(
 ) -> Evidence:
     """Store a file once: its type from content, its size, its SHA-256; then the first custody row."""
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     try:
         checked, data = check_file(file)
     except EvidenceFileError as exc:
@@ -576,6 +598,7 @@ def evidence_verify(*, actor: Any, evidence: Evidence) -> bool:
 @transaction.atomic
 def evidence_annotate(*, actor: Any, evidence: Evidence, body: str) -> EvidenceAnnotation:
     _require(perms.can_work(actor, evidence.case))
+    _open(evidence.case_id)
     note = EvidenceAnnotation.objects.create(evidence=evidence, author=actor, body=_clean_text(body, "body"))
     _custody(actor=actor, evidence=evidence, action=CustodyEvent.Action.ANNOTATED, detail={"annotation": note.pk})
     audit_record(actor=actor, action="evidence.annotate", target=evidence, data={"annotation": note.pk})
@@ -596,6 +619,7 @@ def evidence_tag(
     from section307.cases.ilo import DEFAULTS
 
     _require(perms.can_work(actor, evidence.case))
+    _open(evidence.case_id)
     if indicator not in Indicator.values:
         raise ValidationError({"indicator": "Choose one of the 11 ILO indicators."})
     default_dimension, default_element = DEFAULTS[indicator]
@@ -625,6 +649,7 @@ def evidence_tag(
 @transaction.atomic
 def evidence_tag_withdraw(*, actor: Any, tag: IndicatorTag) -> IndicatorTag:
     _require(perms.can_work(actor, tag.evidence.case))
+    _open(tag.evidence.case_id)
     if tag.withdrawn_at is None:
         tag.withdrawn_at = timezone.now()
         tag.withdrawn_by = actor
@@ -638,6 +663,7 @@ def ilo_assessment_record(*, actor: Any, case: Case, conclusion: str) -> IloAsse
     from section307.cases.selectors import ilo_summary
 
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     summary = ilo_summary(case=case)
     assessment, _ = IloAssessment.objects.update_or_create(
         case=case,
@@ -701,12 +727,14 @@ def proposal_save(
 ) -> OrderProposal:
     """Create or change a draft proposal. Only drafts change; a returned proposal is copied to a new draft."""
     _require(perms.can_work(actor, case))
+    case = _open(case.pk)
     if case.phase != Phase.ESCALATION:
         raise ValidationError({"order_type": "Proposals are written in phase 3 (escalation)."})
     if proposal is None:
         proposal = OrderProposal(case=case, author=actor)
-    elif proposal.case_id != case.pk or proposal.status != OrderProposal.Status.DRAFT:
+    elif proposal.case_id != case.pk or proposal.status not in PROPOSAL_LIFECYCLE.transition("edit").sources:
         raise ValidationError({"order_type": "Only a draft proposal of this case can be changed."})
+    PROPOSAL_LIFECYCLE.check("edit", state=proposal.status, actor=actor)
     for name, value in data.items():
         if name not in PROPOSAL_FIELDS:
             raise ValueError(f"proposal field {name!r} cannot be set here")
@@ -728,13 +756,15 @@ def proposal_save(
 def proposal_submit(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     _require(perms.can_work(actor, case))
-    if proposal.status != OrderProposal.Status.DRAFT:
+    require_open(case)
+    if proposal.status not in PROPOSAL_LIFECYCLE.transition("submit").sources:
         raise ValidationError({"proposal": "Only a draft can be submitted."})
+    move = PROPOSAL_LIFECYCLE.check("submit", state=proposal.status, actor=actor)
     step = CASE_LIFECYCLE.check("submit_proposal", state=case.phase, actor=actor)
     problems = gate_problems(step.name, case, proposal=proposal)
     if problems:
         raise GateNotPassed(problems)
-    proposal.status = OrderProposal.Status.SUBMITTED
+    proposal.status = move.target
     proposal.submitted_at = timezone.now()
     proposal.save(update_fields=["status", "submitted_at", "updated_at"])
     case.phase = step.target
@@ -760,10 +790,12 @@ def proposal_submit(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
 def proposal_withdraw(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     _require(perms.can_work(actor, case) and (proposal.author_id == actor.pk or perms.can_manage(actor, case)))
-    if proposal.status != OrderProposal.Status.SUBMITTED:
+    require_open(case)
+    if proposal.status not in PROPOSAL_LIFECYCLE.transition("withdraw").sources:
         raise ValidationError({"proposal": "Only a submitted proposal can be withdrawn."})
+    move = PROPOSAL_LIFECYCLE.check("withdraw", state=proposal.status, actor=actor)
     step = CASE_LIFECYCLE.check("withdraw_proposal", state=case.phase, actor=actor)
-    proposal.status = OrderProposal.Status.WITHDRAWN
+    proposal.status = move.target
     proposal.save(update_fields=["status", "updated_at"])
     case.phase = step.target
     case.save(update_fields=["phase", "updated_at"])
@@ -779,11 +811,15 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
     if proposal.author_id == getattr(actor, "pk", None):
         raise PermissionDenied("The approver cannot be the proposal's author (two-person rule).")
     _require(perms.can_decide(actor, case, proposal), "Only a supervisor of the agency decides on proposals.")
+    require_open(case)
     if proposal.status != OrderProposal.Status.SUBMITTED:
         raise ValidationError({"proposal": "This proposal is not awaiting a decision."})
+    move = PROPOSAL_LIFECYCLE.check(
+        "approve" if approve else "return", state=proposal.status, actor=actor, subject=proposal
+    )
     if not approve:
         step = CASE_LIFECYCLE.check("return_proposal", state=case.phase, actor=actor)
-        proposal.status = OrderProposal.Status.REJECTED
+        proposal.status = move.target
         proposal.decided_by, proposal.decided_at = actor, timezone.now()
         proposal.decision_note = _clean_text(note, "decision_note")
         proposal.save()
@@ -816,7 +852,7 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
         labor_type=case.labor_type,
         note=f"Issued from case {case.reference}; proposed by {proposal.author}, approved by {actor}.",
     )
-    proposal.status = OrderProposal.Status.APPROVED
+    proposal.status = move.target
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.decision_note = note.strip()
     proposal.order = order
@@ -841,6 +877,7 @@ def case_share(
     *, actor: Any, case: Case, organization: Organization, access: str, include_evidence: bool = False
 ) -> CaseShare:
     _require(perms.can_manage(actor, case), "Only the owner or a supervisor shares a case.")
+    _open(case.pk)
     if organization.kind != Organization.Kind.PARTNER:
         raise ValidationError({"organization": "Cases are shared only with partner agencies."})
     if access not in CaseShare.Access.values:
@@ -885,9 +922,8 @@ def case_merge(*, actor: Any, duplicate: Case, into: Case, note: str) -> Case:
     if duplicate.pk == into.pk:
         raise ValidationError({"into": "A case cannot be merged into itself."})
     _require(perms.can_manage(actor, duplicate) and perms.can_manage(actor, into), "You must manage both cases.")
-    duplicate = Case.objects.select_for_update().get(pk=duplicate.pk)
-    if not duplicate.is_open or not into.is_open:
-        raise ValidationError({"into": "Both cases must be open."})
+    duplicate = _open(duplicate.pk)
+    into = _open(into.pk)
     if duplicate.proposals.exclude(status__in=[OrderProposal.Status.DRAFT, OrderProposal.Status.REJECTED]).exists():
         raise ValidationError({"into": "The duplicate has a submitted or issued proposal; it cannot be merged."})
     for link in duplicate.case_parties.all():
@@ -1259,10 +1295,6 @@ def partner_organizations() -> list[Organization]:
     return list(Organization.objects.filter(kind=Organization.Kind.PARTNER))
 
 
-def is_partner(user: Any) -> bool:
-    return user_has_role(user, PARTNER_AGENCY)
-
-
 # -------------------------------------------------------------------------------------- allegations
 
 
@@ -1272,7 +1304,7 @@ def case_link_allegation(*, actor: Any, case: Case, allegation: Any, note: str =
     from section307.allegations.services import allegation_mark_escalated
 
     _require(perms.can_work(actor, case))
-    _require(case.is_open, "A closed case cannot take new allegations.")
+    _open(case.pk)
     _require(actor.has_perm("allegations.triage_allegation"), "You may not triage allegations.")
     link, created = CaseAllegation.objects.get_or_create(
         case=case, allegation=allegation, defaults={"linked_by": actor, "note": note.strip()}
@@ -1317,6 +1349,7 @@ def evidence_import_from_allegation(*, actor: Any, case: Case, attachment: Any, 
     from section307.allegations.services import attachment_read
 
     _require(perms.can_work(actor, case))
+    _open(case.pk)
     allegation = attachment.allegation
     if allegation is None or not CaseAllegation.objects.filter(case=case, allegation=allegation).exists():
         raise ValidationError({"attachment": "Only files of an allegation linked to this case can be imported."})

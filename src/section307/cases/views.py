@@ -52,7 +52,7 @@ from section307.cases.models import (
     Phase,
 )
 from section307.core.audit import audit_trail
-from section307.core.errors import ServiceError
+from section307.core.errors import Conflict, ServiceError
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.storedfiles import stored_file_response
 
@@ -217,11 +217,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
             "change_requests": case.change_requests.select_related("order", "submitted_by"),
             "merged_cases": case.merged_cases.all(),
             "phase_tasks": TaskForm.base_fields["phase"].choices,  # type: ignore[attr-defined]
-            "assignees": User.objects.filter(organization=case.agency, groups__name__in=["analyst", "supervisor"])
-            .distinct()
-            .order_by("username")
-            if ctx["can_work"]
-            else [],
+            "assignees": selectors.case_workers(case=case) if ctx["can_work"] else [],
             "party_form": forms.get("party_form") or CasePartyForm(case=case),
             "memo_form": forms.get("memo_form") or MemoForm(initial={"memo": case.validity_memo}),
             "task_form": forms.get("task_form") or TaskForm(),
@@ -296,6 +292,8 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
             )
         except ValidationError as exc:
             _form_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, "Case details saved.")
             return redirect("cases:case_detail", reference=case.reference)
@@ -319,7 +317,7 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     except services.GateNotPassed as exc:
         for problem in exc.messages:
             messages.error(request, problem)
-    except TransitionNotAllowed as exc:
+    except (TransitionNotAllowed, Conflict) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Case moved to {case.get_phase_display()}.")
@@ -489,7 +487,7 @@ def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
         return _detail_with_errors(request, case, merge_form=form)
     try:
         services.case_merge(actor=request.user, duplicate=duplicate, into=case, note=form.cleaned_data["note"])
-    except (ValidationError, PermissionDenied) as exc:
+    except (ValidationError, PermissionDenied, Conflict) as exc:
         form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
         return _detail_with_errors(request, case, merge_form=form)
     messages.success(request, f"{duplicate.reference} merged into this case.")
@@ -508,7 +506,7 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
             case, cancelled = services.case_close(actor=request.user, case=case, **form.cleaned_data)
         except services.GateNotPassed as exc:
             form.add_error(None, exc.messages)
-        except TransitionNotAllowed as exc:
+        except (TransitionNotAllowed, Conflict) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -531,7 +529,7 @@ def case_reopen(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     try:
         services.case_reopen(actor=request.user, case=case, note=request.POST.get("note", "") or "Reopened")
-    except TransitionNotAllowed as exc:
+    except (TransitionNotAllowed, Conflict) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Case reopened in phase 2.")
@@ -770,7 +768,7 @@ def proposal_edit(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("cases:proposal_edit", reference=case.reference)
         except services.GateNotPassed as exc:
             problems = exc.messages
-        except (ValidationError, TransitionNotAllowed) as exc:
+        except (ValidationError, TransitionNotAllowed, Conflict) as exc:
             if isinstance(exc, ValidationError):
                 _form_errors(form, exc)
             else:
@@ -825,7 +823,7 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                 form.add_error(None, exc.messages)
             except ValidationError as exc:
                 _form_errors(form, exc)
-            except TransitionNotAllowed as exc:
+            except (TransitionNotAllowed, Conflict) as exc:
                 form.add_error(None, str(exc))
             else:
                 if proposal.order:
@@ -974,7 +972,7 @@ def case_attach_allegation(request: HttpRequest, allegation_pk: int) -> HttpResp
                 services.case_link_allegation(
                     actor=request.user, case=case, allegation=allegation, note=request.POST.get("note", "")
                 )
-            except (ValidationError, TransitionNotAllowed, PermissionDenied, AllegationInvalid) as exc:
+            except (ValidationError, TransitionNotAllowed, PermissionDenied, AllegationInvalid, Conflict) as exc:
                 error = "; ".join(_errors(exc)) if isinstance(exc, ValidationError) else _plain(exc)
             else:
                 messages.success(request, f"{allegation.reference} attached to {case.reference}.")

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from section307.accounts.roles import ADMINISTRATOR, HQ_REVIEWER, SUPERVISOR, user_has_role
+from section307.core.errors import NotPermitted
 from section307.core.lifecycle import StateMachine, Transition
 from section307.orders.models import OrderEvent, OrderStatus
 
 
 def _may_publish(actor: Any) -> bool:
-    # Reference-data loads run as the system (no actor); people need the supervisor role, or
-    # headquarters deciding a modification or revocation petition.
-    return actor is None or user_has_role(actor, SUPERVISOR, ADMINISTRATOR, HQ_REVIEWER)
+    # Reference-data loads run as the system (no actor); people need the permission to publish.
+    return actor is None or bool(getattr(actor, "is_authenticated", False) and actor.has_perm("orders.publish_order"))
+
+
+def require_publisher(actor: Any) -> None:
+    """Issuing or changing an order is for whoever holds ``orders.publish_order`` (or the system)."""
+    if not _may_publish(actor):
+        raise NotPermitted("You may not issue or change enforcement orders.", code="publish_order")
 
 
 ACTIVE, MODIFIED, REVOKED, INACTIVE = (

@@ -632,7 +632,7 @@ class Screener:
                 "No watchlist party, region, goods or country risk found.",
                 [],
             )
-        # Drop duplicate signals (the same rule reached from two fields keeps the strongest).
+        # The strongest signal decides; the others only count towards the reasons.
         signals.sort(key=lambda s: s.rank, reverse=True)
         best = signals[0]
         decision = "clear" if best.level == "info" else best.level

@@ -1,0 +1,460 @@
+"""Every URL and every API operation, visited anonymously and as each role, against an expected matrix.
+
+How to extend: a new URL name (or API operation) fails ``test_every_url_by_role`` until it has
+one line in ``MATRIX`` (or ``API_MATRIX``) naming the roles that may use it, and, when its path
+has parameters, an entry in ``url_kwargs`` built from the objects of the ``site`` fixture.
+
+A visit is a GET; a view that answers GET with 405 is visited with an empty POST instead (the
+form is refused, but the answer shows whether the caller got past the access checks). The
+answer classes are: allowed (2xx, 3xx other than to the sign-in page, 400/409/422: the view
+ran), ``login`` (redirect to sign-in, or 401 from the API), 403 and 404. Denied visitors must
+get one of the denial classes, anonymous visitors the sign-in page, a 401 or a 404 (never a 403
+revealing the page exists). A 5xx fails everything. Each visit is rolled back, so the order of
+visitors does not matter.
+
+Object-level rules are part of what is checked: the analyst owns the case, the partner's
+agency has it shared, the trade user's organization imported the detained entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from section307.accounts import roles
+from section307.accounts.models import User
+from section307.ports.apps import FILER as PORTS_FILER
+
+pytestmark = pytest.mark.django_db
+
+ANON = "anonymous"
+A, S, P, T = roles.ANALYST, roles.SUPERVISOR, roles.PARTNER_AGENCY, roles.TRADE_USER
+PO, H, ADM = roles.PORT_OFFICER, roles.HQ_REVIEWER, roles.ADMINISTRATOR
+FILER = PORTS_FILER  # the broker-system role the ports app adds
+EVERYONE = "everyone"  # anonymous visitors and every role
+SIGNED_IN = "signed in"  # every role, not anonymous
+
+# Namespaces left to their own tests: Django's admin (tests/core, tests/accounts) and the API
+# (checked operation by operation in API_MATRIX below).
+SKIPPED_NAMESPACES = {"admin", "api"}
+
+MATRIX: dict[str, set[str] | str] = {
+    # site
+    "core:home": EVERYONE,
+    "login": EVERYONE,
+    "logout": EVERYONE,
+    "set_language": EVERYONE,
+    # public allegation portal (no account)
+    "allegations:report_start": EVERYONE,
+    "allegations:report_step": EVERYONE,
+    "allegations:report_discard": EVERYONE,
+    "allegations:report_receipt": EVERYONE,
+    "allegations:followup_login": EVERYONE,
+    "allegations:followup": EVERYONE,
+    "allegations:followup_logout": EVERYONE,
+    # allegation triage
+    "allegations:inbox": {A, S},
+    "allegations:detail": {A, S},
+    "allegations:action": {A, S},
+    "allegations:attachment": {A, S},
+    # public order list
+    "orders_public:list": EVERYONE,
+    "orders_public:detail": EVERYONE,
+    # staff registry
+    "registry:order_list": {A, S, PO, P, H, ADM},
+    "registry:order_detail": {A, S, PO, P, H, ADM},
+    "registry:party_detail": {A, S, PO, H, ADM},
+    # cases
+    "cases:dashboard": {A, S, P},
+    "cases:case_list": {A, S, P},
+    "cases:task_queue": {A, S},
+    "cases:case_create": {A, S},
+    "cases:case_open_from_allegation": {A, S},
+    "cases:case_attach_allegation": {A, S},
+    "cases:case_detail": {A, S, P},
+    "cases:case_edit": {A, S},
+    "cases:case_transition": {A, S},
+    "cases:case_party_add": {A, S},
+    "cases:case_party_remove": {A, S},
+    "cases:case_memo": {A, S},
+    "cases:task_add": {A, S},
+    "cases:task_action": {A, S},
+    "cases:engagement_add": {A, S},
+    "cases:comment_add": {A, S, P},
+    "cases:case_share": {A, S},
+    "cases:case_merge": {A, S},
+    "cases:case_close": {A, S},
+    "cases:case_reopen": {S},
+    "cases:case_audit": {A, S},
+    "cases:evidence_list": {A, S, P},
+    "cases:evidence_import": {A, S},
+    "cases:evidence_manifest": {A, S, P},  # the partner's share includes evidence
+    "cases:evidence_detail": {A, S, P},
+    "cases:evidence_download": {A, S, P},
+    "cases:ilo_matrix": {A, S, P},
+    "cases:proposal_edit": {A, S},
+    "cases:proposal_decide": {A, S, P},  # reading it; deciding is the supervisor's (tests/cases)
+    "cases:change_request_create": {A, S},
+    "cases:change_request_decide": {S},
+    # port
+    "ports:queue": {PO, S, A, ADM},
+    "ports:entry_list": {PO, S, A, ADM},
+    "ports:entries_upload": {PO, ADM, FILER},
+    "ports:entry_detail": {PO, S, A, ADM},
+    "ports:entry_target": {PO, ADM},
+    "ports:image_upload": {PO, ADM},
+    # The importer of record sees the photos an officer shared with it.
+    "ports:image_file": {PO, S, A, ADM, T},
+    "ports:image_redacted": {PO, S, A, ADM, T},
+    "ports:image_redact": {PO, ADM},
+    "ports:detention_list": {PO, S, A, ADM},
+    "ports:detention_detail": {PO, S, A, ADM},
+    "ports:detention_decide": {PO, ADM},
+    "ports:clocks_due": {PO, S, A, ADM},
+    "ports:clock_action": {PO, ADM},
+    "ports:request_ask": {PO, ADM},
+    "ports:rescreen": {PO, S, ADM},
+    "ports:rescreen_detail": {PO, S, A, ADM},
+    # importer portal
+    "trade:home": {T},
+    "trade:entry_detail": {T},
+    "trade:detention_detail": {T},
+    "trade:detention_export": {T},
+    "trade:request_create": {T},
+    "trade:request_detail": {T, PO, S, A, ADM},
+    "trade:request_statement": {T},
+    "trade:document_upload": {T},
+    "trade:request_submit": {T},
+    "trade:request_answer": {T},
+    "trade:request_withdraw": {T},
+    "trade:document_file": {T, PO, S, A, ADM},
+    "trade:notices": {T},
+    "trade:notice_detail": {T},
+}
+
+# "METHOD path" as the API router declares it.
+API_MATRIX: dict[str, set[str] | str] = {
+    "GET /health": EVERYONE,
+    "GET /orders": EVERYONE,
+    "GET /orders/{reference}": EVERYONE,
+    "POST /allegations": EVERYONE,
+    "GET /allegations/status": EVERYONE,
+    "POST /allegations/messages": EVERYONE,
+    "GET /cases": {A, S, P},
+    "GET /cases/{reference}": {A, S, P},
+    "POST /entries": {PO, ADM, FILER},
+    "GET /entries/{entry_number}": {PO, S, A, ADM, T},
+}
+
+
+@dataclass
+class Site:
+    actors: dict[str, User | None]
+    kwargs: dict[str, dict[str, Any]]
+    api_values: dict[str, dict[str, str]]
+    receipt: str
+    # Views that answer an empty POST with 404 get the least data that gets past their lookups.
+    post_data: dict[str, dict[str, str]]
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 120, 10)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _user(role: str, org: Any, name: str) -> User:
+    user = User.objects.create_user(username=name, password="x-" + name, organization=org)
+    user.groups.add(Group.objects.get(name=role))
+    if role == ADM:
+        user.is_staff = True
+        user.save()
+    return user
+
+
+@pytest.fixture
+def site(db: Any) -> Site:
+    """The demo world plus what it lacks: a shared case with a proposal and a change request, an
+    allegation with a file, a trade request with a document, a re-screening run."""
+    from section307.allegations import services as allegation_services
+    from section307.allegations.services import FileInput
+    from section307.allegations.views_public import SLUGS
+    from section307.cases import services as case_services
+    from section307.cases.models import (
+        Case,
+        CaseParty,
+        CaseTask,
+        Evidence,
+        OrderChangeRequest,
+        OrderProposal,
+    )
+    from section307.demo.world import build_demo_world
+    from section307.orders.models import EnforcementOrder
+    from section307.ports.models import Clock, Detention, ExamImage, Notice
+    from section307.ports.regimes import REQUEST_KINDS_FOR_REGIME
+    from section307.ports.services import entries_rescreen, image_redact
+    from section307.trade import services as trade_services
+    from tests.allegations.conftest import jpeg_with_gps, valid_input
+
+    world = build_demo_world(seed=1)
+    users = {name: pair[0] for name, pair in world.users.items()}
+    agency = world.orgs["agency"]
+    actors: dict[str, User | None] = {
+        ANON: None,
+        A: users["analyst"],
+        S: users["supervisor"],
+        PO: users["officer"],
+        T: users["importer"],
+        P: users["partner"],
+        # The role, not the superuser flag the demo administrator also has.
+        ADM: _user(ADM, agency, "matrix-admin"),
+        H: _user(H, agency, "matrix-hq"),
+        FILER: _user(FILER, world.orgs["gulfport"], "matrix-filer"),
+    }
+    missing = set(roles.ROLE_LABELS) - set(actors)
+    assert not missing, f"add a user for the new role(s) {sorted(missing)} to the site fixture"
+
+    case = Case.objects.get(reference="CASE-2026-0001")
+    case_services.case_share(
+        actor=users["analyst"], case=case, organization=world.orgs["dol"], access="comment", include_evidence=True
+    )
+    order = (
+        EnforcementOrder.objects.filter(status="active", order_type="wro", order_parties__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert order is not None
+    proposal = OrderProposal.objects.create(
+        case=case, author=users["analyst"], order_type="wro", status=OrderProposal.Status.SUBMITTED
+    )
+    OrderProposal.objects.create(
+        case=case, author=users["analyst"], order_type="wro", status=OrderProposal.Status.APPROVED, order=order
+    )
+    change = OrderChangeRequest.objects.create(
+        order=order, case=case, kind="modify", grounds="Supplier remediated", submitted_by=users["importer"]
+    )
+    allegation, receipt = allegation_services.allegation_submit(
+        actor=allegation_services.PUBLIC, data=valid_input(), files=[FileInput("gate.jpg", jpeg_with_gps())]
+    )
+    attachment = allegation.attachments.get()
+    detention = Detention.objects.select_related("entry").first()
+    assert detention is not None
+    trade_request = trade_services.request_create(
+        actor=users["importer"], kind=REQUEST_KINDS_FOR_REGIME[detention.regime][0], detention=detention
+    )
+    document = trade_services.document_add(
+        actor=users["importer"], request=trade_request, data=_png(), name="audit.png", category="other"
+    )
+    run = entries_rescreen(actor=users["supervisor"], since=dt.date(2020, 1, 1))
+    image = ExamImage.objects.first()
+    clock = Clock.objects.first()
+    notice = Notice.objects.first()
+    assert image and clock and notice
+    image_redact(actor=users["officer"], image=image, boxes=[(0.0, 0.0, 0.5, 0.5)])
+    ref = {"reference": case.reference}
+    kwargs: dict[str, dict[str, Any]] = {
+        "allegations:report_step": {"slug": SLUGS[0]},
+        "allegations:detail": {"pk": allegation.pk},
+        "allegations:action": {"pk": allegation.pk, "name": "start"},
+        "allegations:attachment": {"pk": allegation.pk, "attachment_pk": attachment.pk, "version": "sanitized"},
+        "orders_public:detail": {"reference": order.reference},
+        "registry:order_detail": {"reference": order.reference},
+        "registry:party_detail": {"pk": order.order_parties.first().party_id},  # type: ignore[union-attr]
+        "cases:case_open_from_allegation": {"allegation_pk": allegation.pk},
+        "cases:case_attach_allegation": {"allegation_pk": allegation.pk},
+        "cases:case_party_remove": {**ref, "pk": CaseParty.objects.filter(case=case).first().pk},  # type: ignore[union-attr]
+        "cases:task_action": {**ref, "pk": CaseTask.objects.filter(case=case).first().pk},  # type: ignore[union-attr]
+        "cases:evidence_detail": {**ref, "pk": Evidence.objects.filter(case=case).first().pk},  # type: ignore[union-attr]
+        "cases:evidence_download": {**ref, "pk": Evidence.objects.filter(case=case).first().pk},  # type: ignore[union-attr]
+        "cases:proposal_decide": {**ref, "pk": proposal.pk},
+        "cases:change_request_create": {**ref, "order_pk": order.pk},
+        "cases:change_request_decide": {**ref, "pk": change.pk},
+        "ports:entry_detail": {"entry_number": detention.entry.entry_number},
+        "ports:entry_target": {"entry_number": detention.entry.entry_number},
+        "ports:image_upload": {"entry_number": detention.entry.entry_number},
+        "ports:image_file": {"pk": image.pk},
+        "ports:image_redacted": {"pk": image.pk},
+        "ports:image_redact": {"pk": image.pk},
+        "ports:detention_detail": {"pk": detention.pk},
+        "ports:detention_decide": {"pk": detention.pk},
+        "ports:clock_action": {"pk": clock.pk, "action": "extend"},
+        "ports:request_ask": {"pk": trade_request.pk},
+        "ports:rescreen_detail": {"pk": run.pk},
+        "trade:entry_detail": {"entry_number": detention.entry.entry_number},
+        "trade:detention_detail": {"pk": detention.pk},
+        "trade:detention_export": {"pk": detention.pk},
+        "trade:request_detail": {"pk": trade_request.pk},
+        "trade:request_statement": {"pk": trade_request.pk},
+        "trade:document_upload": {"pk": trade_request.pk},
+        "trade:request_submit": {"pk": trade_request.pk},
+        "trade:request_answer": {"pk": trade_request.pk},
+        "trade:request_withdraw": {"pk": trade_request.pk},
+        "trade:document_file": {"pk": document.pk},
+        "trade:notices": {},
+        "trade:notice_detail": {"pk": notice.pk},
+    }
+    for name in [n for n in MATRIX if n.startswith("cases:case_") or n.startswith("cases:evidence_")]:
+        kwargs.setdefault(name, ref)
+    for name in ("task_add", "engagement_add", "comment_add", "ilo_matrix", "proposal_edit"):
+        kwargs.setdefault(f"cases:{name}", ref)
+    for name in ("cases:case_create", "cases:case_list"):
+        kwargs[name] = {}
+    api_values = {
+        "GET /orders/{reference}": {"reference": order.reference},
+        "GET /cases/{reference}": {"reference": case.reference},
+        "GET /entries/{entry_number}": {"entry_number": detention.entry.entry_number},
+    }
+    post_data = {"cases:evidence_import": {"attachment": str(attachment.pk)}}
+    return Site(actors=actors, kwargs=kwargs, api_values=api_values, receipt=receipt, post_data=post_data)
+
+
+def _url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            yield from _url_names(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+class Visitor:
+    """One client per actor, kept across visits (a new test client loads every middleware again)."""
+
+    def __init__(self, actor: User | None) -> None:
+        self.actor = actor
+        self.client = Client()
+        self._sign_in()
+
+    def _sign_in(self) -> None:
+        self.client.cookies.clear()
+        if self.actor is not None:
+            self.client.force_login(self.actor)
+
+    def visit(self, send: Callable[[Client], Any]) -> Any:
+        """Send one request, rolled back: what one visit does never changes the next answer."""
+        with transaction.atomic():
+            cache.clear()  # rate limits must not turn an answer into a 429
+            result = send(self.client)
+            transaction.set_rollback(True)
+        # A fresh session for the next visit (the rolled-back one may be gone, or signed out).
+        self._sign_in()
+        return result
+
+
+def _answer(response: Any, *, api: bool = False) -> str:
+    code = response.status_code
+    if code >= 500:
+        return f"server error {code}"
+    if code in (403, 404, 405):
+        return str(code)
+    if api and code == 401:
+        return "login"
+    if code in (301, 302, 303, 307, 308):
+        target = response.headers.get("Location", "")
+        return "login" if target.startswith(reverse("login")) else "allowed"
+    return "allowed"
+
+
+def _get_or_post(path: str, data: dict[str, str]) -> Callable[[Client], str]:
+    def send(client: Client) -> str:
+        answer = _answer(client.get(path))
+        if answer == "405":
+            answer = _answer(client.post(path, data))
+        return answer
+
+    return send
+
+
+def _expected(entry: set[str] | str, actors: dict[str, Any]) -> set[str]:
+    if entry == EVERYONE:
+        return set(actors)
+    if entry == SIGNED_IN:
+        return set(actors) - {ANON}
+    assert isinstance(entry, set)
+    return entry
+
+
+def _check(name: str, answers: dict[str, str], expected: set[str], problems: list[str]) -> None:
+    for who, answer in sorted(answers.items()):
+        if answer.startswith("server error"):
+            problems.append(f"{name}: {who} got a {answer}")
+        elif (answer == "allowed") != (who in expected):
+            problems.append(f"{name}: {who} got {answer!r}, expected {'allowed' if who in expected else 'denied'}")
+        elif who == ANON and answer not in ("allowed", "login", "404"):
+            problems.append(f"{name}: anonymous got {answer!r}; expected the sign-in page")
+
+
+def test_every_url_by_role(site: Site) -> None:
+    problems: list[str] = []
+    seen: set[str] = set()
+    visitors = {who: Visitor(actor) for who, actor in site.actors.items()}
+    for name, pattern in _url_names():
+        seen.add(name)
+        if name not in MATRIX:
+            problems.append(
+                f"{name}: no entry in MATRIX (tests/test_url_access.py); add one line with the roles allowed"
+            )
+            continue
+        needs = set(pattern.pattern.converters)
+        kwargs = site.kwargs.get(name, {})
+        if needs - set(kwargs):
+            problems.append(f"{name}: add its path parameters {sorted(needs)} to the site fixture's kwargs")
+            continue
+        path = reverse(name, kwargs=kwargs or None)
+        send = _get_or_post(path, site.post_data.get(name, {}))
+        answers = {who: visitor.visit(send) for who, visitor in visitors.items()}
+        _check(name, answers, _expected(MATRIX[name], site.actors), problems)
+    problems += [f"{name}: in MATRIX but no longer a URL; remove the line" for name in sorted(set(MATRIX) - seen)]
+    assert not problems, "\n".join(problems)
+
+
+def _api_operations() -> Iterator[tuple[str, str, str]]:
+    from section307.config.api import api
+
+    for _prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            for operation in view.operations:
+                for method in operation.methods:
+                    yield method, path, f"{method} {path}"
+
+
+def _api_call(method: str, url: str, extra: dict[str, str]) -> Callable[[Client], str]:
+    def send(client: Client) -> str:
+        if method == "GET":
+            return _answer(client.get(url, **extra), api=True)
+        return _answer(client.generic(method, url, "{}", content_type="application/json", **extra), api=True)
+
+    return send
+
+
+def test_every_api_operation_by_role(site: Site) -> None:
+    problems: list[str] = []
+    seen: set[str] = set()
+    headers: Callable[[str], dict[str, str]] = lambda key: (  # noqa: E731
+        {"HTTP_X_RECEIPT_CODE": site.receipt} if key.startswith(("GET /allegations/", "POST /allegations/")) else {}
+    )
+    visitors = {who: Visitor(actor) for who, actor in site.actors.items()}
+    for method, path, key in _api_operations():
+        seen.add(key)
+        if key not in API_MATRIX:
+            problems.append(f"{key}: no entry in API_MATRIX (tests/test_url_access.py); add one with the roles allowed")
+            continue
+        url = "/api/v1" + path.format(**site.api_values.get(key, {}))
+        send = _api_call(method, url, headers(key))
+        answers = {who: visitor.visit(send) for who, visitor in visitors.items()}
+        _check(key, answers, _expected(API_MATRIX[key], site.actors), problems)
+    problems += [f"{key}: in API_MATRIX but no longer an operation" for key in sorted(set(API_MATRIX) - seen)]
+    assert not problems, "\n".join(problems)
