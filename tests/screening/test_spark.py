@@ -112,17 +112,14 @@ def test_spark_cli_engine(spark: Any, tmp_path: Path) -> None:
     src = _entries(tmp_path)
     wl = tmp_path / "wl.csv"
     wl.write_text(
-        "id,name,aliases,country,address,identifiers,list,order_id\n"
-        "P1,Golden Lion Garment Factory,,BD,,,wro,WRO-1\n",
+        "id,name,aliases,country,address,identifiers,list,order_id\nP1,Golden Lion Garment Factory,,BD,,,wro,WRO-1\n",
         encoding="utf-8",
     )
     parser = argparse.ArgumentParser()
     cli.add_arguments(parser)
     out = tmp_path / "out.csv"
     code = cli.run(
-        parser.parse_args(
-            [str(src), "--watchlist", str(wl), "--engine", "spark", "--out", str(out), "--quiet"]
-        )
+        parser.parse_args([str(src), "--watchlist", str(wl), "--engine", "spark", "--out", str(out), "--quiet"])
     )
     assert code == cli.EXIT_SKIPPED_ROWS  # the malformed row
     res = pl.read_csv(out / "*.csv", infer_schema=False)

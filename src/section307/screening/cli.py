@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from section307.screening.cache import compile_cached
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
 from section307.screening.io import InputError, ResultWriter, RowProblem, count_rows, iter_batches
 from section307.screening.parallel import distinct_party_names, prefetch_names, screen_batches, validate_batch
@@ -52,12 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", metavar="RESULTS", help="results file (.csv, .parquet, .xlsx); CSV on stdout if omitted"
     )
-    parser.add_argument(
-        "--engine", choices=("local", "spark"), default="local", help="where to run (default: local)"
-    )
-    parser.add_argument(
-        "--workers", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
-    )
+    parser.add_argument("--engine", choices=("local", "spark"), default="local", help="where to run (default: local)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     parser.add_argument(
         "--threshold",
         type=float,
@@ -72,22 +69,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="R",
         help="lowest party-match score reported for review (default T-0.15)",
     )
-    parser.add_argument(
-        "--dol", metavar="FILE", help="DOL goods table: good,country,child_labor,forced_labor"
-    )
+    parser.add_argument("--dol", metavar="FILE", help="DOL goods table: good,country,child_labor,forced_labor")
     parser.add_argument("--tip", metavar="FILE", help="TIP tier table: country,tier")
     parser.add_argument(
         "--no-statutory", action="store_true", help="do not add the built-in UFLPA/WRO/CAATSA region rules"
     )
-    parser.add_argument(
-        "--batch-size", type=int, default=50_000, metavar="ROWS", help="rows per batch (default 50000)"
-    )
+    parser.add_argument("--batch-size", type=int, default=50_000, metavar="ROWS", help="rows per batch (default 50000)")
     parser.add_argument("--encoding", default="utf-8", help="CSV text encoding (default utf-8)")
     parser.add_argument(
         "--spark-master",
         default=None,
         metavar="URL",
         help="Spark master for --engine spark (default: from spark-submit, else local[*])",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default=None,
+        help="where compiled watchlists are kept between runs "
+        "(default: $SECTION307_SCREENING_CACHE or ~/.cache/section307/screening)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="compile the watchlist without reading or writing the cache"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
@@ -96,9 +99,7 @@ def _err(msg: str) -> None:
     print(f"error: {msg}", file=sys.stderr)
 
 
-def build_watchlist(
-    args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None
-) -> CompiledWatchlist:
+def build_watchlist(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None) -> CompiledWatchlist:
     """The compiled watchlist for a run: the file in ``--watchlist`` wins over the object passed in."""
     if args.watchlist:
         wl = Watchlist.from_file(args.watchlist, statutory=not args.no_statutory)
@@ -114,7 +115,11 @@ def build_watchlist(
         wl.load_dol_table(args.dol)
     if args.tip:
         wl.load_tip_table(args.tip)
-    return wl.compile(workers=args.workers or os.cpu_count() or 1)
+    workers = args.workers or os.cpu_count() or 1
+    if getattr(args, "no_cache", False):
+        return wl.compile(workers=workers)
+    cache = getattr(args, "cache_dir", None)
+    return compile_cached(wl, directory=Path(cache) if cache else None, workers=workers)
 
 
 def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None = None) -> int:

@@ -200,9 +200,7 @@ def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_
                 continue
             pair = b[j] + b[j + 1]
             if pair == t or (
-                len(t) >= 8
-                and abs(len(pair) - len(t)) <= 1
-                and Levenshtein.distance(pair, t, score_cutoff=1) <= 1
+                len(t) >= 8 and abs(len(pair) - len(t)) <= 1 and Levenshtein.distance(pair, t, score_cutoff=1) <= 1
             ):
                 a_sim[i] = b_sim[j] = b_sim[j + 1] = 0.95
                 hit = True
@@ -279,10 +277,10 @@ class NameMatcher:
         # The true name shares most of the query's rarest trigrams (a typo spoils at most three):
         # keep the names sharing the most, at least two unless the query is tiny.
         need = 1 if len(chosen) <= 2 else 2
-        ids = np.concatenate(chosen)
-        uniq, counts = np.unique(ids, return_counts=True)
-        keep = counts >= need
-        uniq, counts = uniq[keep], counts[keep]
+        # Counting by bins, not by sorting: the same ids (ascending) and counts, about three times faster.
+        per_id = np.bincount(np.concatenate(chosen))
+        uniq = np.flatnonzero(per_id >= need)
+        counts = per_id[uniq]
         if len(uniq) > _MAX_CANDIDATES:
             top = np.argpartition(-counts, _MAX_CANDIDATES)[:_MAX_CANDIDATES]
             uniq = uniq[top]
