@@ -258,14 +258,12 @@ class NameMatcher:
     def _candidates(self, q: NormName) -> list[int]:
         wl = self.wl
         exact = wl.compact_index.get(q.compact)
-        postings = []
-        for g in _grams(q):
-            p = wl.gram_postings.get(g)
-            if p is not None:
-                postings.append(p)
+        # Sorted by rarity, then by the trigram: set order changes with each process's string hashing, and
+        # which of two equally rare trigrams is kept must not (runs, workers and Spark executors agree).
+        grams = sorted((len(p), g) for g in _grams(q) if (p := wl.gram_postings.get(g)) is not None)
+        postings = [wl.gram_postings[g] for _, g in grams]
         if not postings:
             return list(exact or [])
-        postings.sort(key=len)
         # The rarest trigrams, stopping early once enough ids are in hand (keeps large watchlists fast).
         chosen: list[np.ndarray] = []
         total = 0
@@ -295,10 +293,8 @@ class NameMatcher:
 
     def _token_candidates(self, q: NormName) -> list[int]:
         """Names holding the query's two rarest distinctive words (catches reordered short words)."""
-        lists = sorted(
-            (p for t in set(q.tokens) if (p := self.wl.token_postings.get(t)) is not None),
-            key=len,
-        )
+        ranked = sorted((len(p), t) for t in set(q.tokens) if (p := self.wl.token_postings.get(t)) is not None)
+        lists = [self.wl.token_postings[t] for _, t in ranked]
         if not lists:
             return []
         if len(lists[0]) <= _MAX_CANDIDATES * 2:
