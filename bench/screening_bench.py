@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,10 +61,7 @@ def dataset(data_dir: Path, parties: int, entries: int, seed: int) -> tuple[Path
         n = min(chunk, entries - done)
         frames.append(
             gen.entries(n, companies, wl).with_columns(
-                (pl.col("entry_number").cast(pl.Int64) + done)
-                .cast(pl.Utf8)
-                .str.zfill(11)
-                .alias("entry_number")
+                (pl.col("entry_number").cast(pl.Int64) + done).cast(pl.Utf8).str.zfill(11).alias("entry_number")
             )
         )
         done += n
@@ -109,11 +107,16 @@ def _tree_memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run_cli(argv: list[str]) -> tuple[float, tuple[int, int], str, float]:
-    """Run the screening command; returns (seconds, peak tree (RSS, PSS) bytes, stderr, CPU seconds)."""
+def run_cli(argv: list[str], cache: Path | None = None) -> tuple[float, tuple[int, int], str, float]:
+    """Run the screening command; returns (seconds, peak tree (RSS, PSS) bytes, stderr, CPU seconds).
+
+    ``cache`` is the compiled-watchlist cache directory the command uses.
+    """
     import resource
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    if cache is not None:
+        env["SECTION307_SCREENING_CACHE"] = str(cache)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -267,18 +270,14 @@ def nomenklatura_baseline(python: str, wl_path: Path, entries: pl.DataFrame, cut
     }
 
 
-def _baselines(
-    args: argparse.Namespace, run: dict[str, Any], wl_path: Path, en_path: Path, res: pl.DataFrame
-) -> None:
+def _baselines(args: argparse.Namespace, run: dict[str, Any], wl_path: Path, en_path: Path, res: pl.DataFrame) -> None:
     subset = pl.read_parquet(en_path).head(args.baseline_subset)
     run["baseline_rapidfuzz"] = rapidfuzz_baseline(wl_path, subset, args.baseline_cutoff)
     head = res.head(args.baseline_subset)
     run["engine_on_subset"] = scores(head, head["decision"] == "hit")
     if Path(args.nomenklatura_python).exists():
         n = min(500, args.baseline_subset)
-        run["baseline_nomenklatura"] = nomenklatura_baseline(
-            args.nomenklatura_python, wl_path, subset.head(n), 0.7
-        )
+        run["baseline_nomenklatura"] = nomenklatura_baseline(args.nomenklatura_python, wl_path, subset.head(n), 0.7)
         run["engine_on_nomenklatura_subset"] = scores(res.head(n), res.head(n)["decision"] == "hit")
 
 
@@ -296,8 +295,11 @@ def main() -> int:
     ap.add_argument("--data-dir", type=Path, default=HERE / "data")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument(
-        "--baselines-only", action="store_true", help="reuse the engine results of an earlier run"
+        "--warm",
+        action="store_true",
+        help="after the first run (empty watchlist cache), run again with the compiled watchlist cached",
     )
+    ap.add_argument("--baselines-only", action="store_true", help="reuse the engine results of an earlier run")
     args = ap.parse_args()
     if args.quick:
         args.parties, args.entries = [1_000], 20_000
@@ -330,8 +332,10 @@ def main() -> int:
             _baselines(args, run, wl_path, en_path, res)
             report["runs"].append(run)
             continue
+        cache = args.data_dir / "cache"
+        shutil.rmtree(cache, ignore_errors=True)  # the first run compiles the watchlist
         load_before = os.getloadavg()[0]
-        elapsed, peak, _err, cpu = run_cli(argv)
+        elapsed, peak, _err, cpu = run_cli(argv, cache)
         res = pl.read_parquet(out_path, columns=["decision", "truth", "plant"])
         run: dict[str, Any] = {
             "parties": parties,
@@ -346,6 +350,18 @@ def main() -> int:
             **scores(res, res["decision"] == "hit"),
             "by_plant": per_plant(res),
         }
+        if args.warm:
+            cold = pl.read_parquet(out_path, columns=["decision", "score", "reasons"])
+            load_warm = os.getloadavg()[0]
+            w_elapsed, w_peak, _err, w_cpu = run_cli(argv, cache)
+            run["warm_cache"] = {
+                "seconds": round(w_elapsed, 2),
+                "entries_per_s": round(res.height / w_elapsed, 1),
+                "peak_pss_mib": round(w_peak[1] / 2**20, 1),
+                "cpu_seconds": round(w_cpu, 1),
+                "load_average_before": round(load_warm, 2),
+                "same_results": pl.read_parquet(out_path, columns=["decision", "score", "reasons"]).equals(cold),
+            }
         if not args.no_baseline:
             _baselines(args, run, wl_path, en_path, res)
         report["runs"].append(run)
