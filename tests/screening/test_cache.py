@@ -7,6 +7,7 @@ import os
 import pickle
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from section307.screening import Party, Screener, Watchlist
@@ -114,3 +115,41 @@ def test_a_directory_others_can_write_is_not_trusted(tmp_path: Path) -> None:
     (path,) = _files(private)
     os.chmod(path, 0o666)  # noqa: S103 - the case under test
     assert wl_cache._load(path, watchlist_key(wl)) is None
+
+
+def test_command_reuses_compiled_watchlist_and_name_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second run against the same watchlist neither compiles it nor matches a known name again."""
+    from section307.screening import cli
+    from section307.screening.matcher import NameMatcher
+
+    from .test_cli import ENTRY_HEADER, ENTRY_ROWS, WATCHLIST_ROWS, _args, _read, _write_csv
+
+    wl_csv = _write_csv(tmp_path / "watchlist.csv", WATCHLIST_ROWS)
+    src = _write_csv(tmp_path / "entries.csv", [ENTRY_HEADER, *ENTRY_ROWS])
+    cache = tmp_path / "cache"
+
+    def run(out: str) -> pl.DataFrame:
+        argv = (str(src), "--watchlist", str(wl_csv), "--out", str(tmp_path / out), "--cache-dir", str(cache))
+        assert cli.run(_args(*argv, "--workers", "1", "--quiet")) == 0
+        return _read(tmp_path / out)
+
+    first = run("first.csv")
+    assert len(list(cache.glob("compiled-*.pickle"))) == 1
+    assert len(list(cache.glob("names-*.pickle"))) == 1
+
+    def no_compile(self: Watchlist, workers: int = 1) -> None:
+        raise AssertionError("compiled again")
+
+    def no_match(self: NameMatcher, name: str) -> None:
+        raise AssertionError(f"matched again: {name}")
+
+    monkeypatch.setattr(Watchlist, "compile", no_compile)
+    monkeypatch.setattr(NameMatcher, "_match", no_match)
+    assert run("second.csv").equals(first)
+    monkeypatch.undo()
+
+    # Another watchlist row: another key, so neither stored file is read.
+    wl_csv.write_text(wl_csv.read_text(encoding="utf-8").replace("uflpa", "risk", 1), encoding="utf-8")
+    third = run("third.csv")
+    assert len(list(cache.glob("compiled-*.pickle"))) == 2
+    assert not third.equals(first)

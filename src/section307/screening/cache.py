@@ -28,17 +28,31 @@ import os
 import pickle
 import sys
 import tempfile
+import weakref
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from section307.screening.matcher import NameMatch
 from section307.screening.watchlist import CompiledWatchlist, Watchlist
 
-__all__ = ["cache_dir", "compile_cached", "engine_version", "watchlist_key"]
+__all__ = [
+    "cache_dir",
+    "cache_key_of",
+    "compile_cached",
+    "engine_version",
+    "load_name_results",
+    "store_name_results",
+    "watchlist_key",
+]
 
 _LIBRARIES = ("rigour", "pypinyin", "rapidfuzz", "numpy")
 _FORMAT = 1
+# Names kept per watchlist: about 100 bytes each on disk.
+_MAX_NAMES = 2_000_000
+_KEYS: weakref.WeakKeyDictionary[CompiledWatchlist, tuple[Path, str]] = weakref.WeakKeyDictionary()
 
 
 def cache_dir() -> Path:
@@ -93,18 +107,7 @@ def _private(path: Path) -> bool:
 
 
 def _load(path: Path, key: str) -> CompiledWatchlist | None:
-    try:
-        if not _private(path):
-            return None
-        with path.open("rb") as f:
-            # Hundreds of thousands of small objects: the collector would rescan them on every allocation burst.
-            gc.disable()
-            try:
-                payload = pickle.load(f)  # noqa: S301 - written by this user in a private directory
-            finally:
-                gc.enable()
-    except Exception:  # a truncated or foreign file: recompile and replace it
-        return None
+    payload = _read(path)
     if not isinstance(payload, dict) or payload.get("key") != key or not isinstance(payload.get("state"), dict):
         return None
     compiled = CompiledWatchlist.__new__(CompiledWatchlist)
@@ -112,15 +115,29 @@ def _load(path: Path, key: str) -> CompiledWatchlist | None:
     return compiled
 
 
-def _store(path: Path, key: str, compiled: CompiledWatchlist) -> None:
+def _read(path: Path) -> Any:
+    try:
+        if not _private(path):
+            return None
+        with path.open("rb") as f:
+            # Hundreds of thousands of small objects: the collector would rescan them on every allocation burst.
+            gc.disable()
+            try:
+                return pickle.load(f)  # noqa: S301 - written by this user in a private directory
+            finally:
+                gc.enable()
+    except Exception:  # missing, truncated or foreign: the caller recomputes
+        return None
+
+
+def _write(path: Path, payload: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if path.parent.stat().st_mode & 0o022:
         return  # a directory others can write to: never trusted on load, so not worth writing
-    state: dict[str, Any] = dict(compiled.__dict__)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".compiled-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump({"key": key, "state": state}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -135,9 +152,62 @@ def compile_cached(wl: Watchlist, *, directory: Path | None = None, workers: int
     key = watchlist_key(wl)
     path = (directory or cache_dir()) / f"compiled-{key}.pickle"
     compiled = _load(path, key)
-    if compiled is not None:
-        return compiled
-    compiled = wl.compile(workers=workers)
-    with contextlib.suppress(OSError):  # a read-only or full disk: work without the cache
-        _store(path, key, compiled)
+    if compiled is None:
+        compiled = wl.compile(workers=workers)
+        with contextlib.suppress(OSError):  # a read-only or full disk: work without the cache
+            _write(path, {"key": key, "state": dict(compiled.__dict__)})
+    _KEYS[compiled] = (path.parent, key)
     return compiled
+
+
+def cache_key_of(compiled: CompiledWatchlist) -> tuple[Path, str] | None:
+    """(cache directory, key) of a watchlist that came through :func:`compile_cached`."""
+    return _KEYS.get(compiled)
+
+
+def _names_path(directory: Path, key: str, floor: float) -> Path:
+    return directory / f"names-{key}-{floor:.4f}.pickle"
+
+
+def load_name_results(
+    compiled: CompiledWatchlist, floor: float, names: Sequence[str]
+) -> dict[str, tuple[NameMatch, ...]]:
+    """Name-match results stored by earlier runs against the same watchlist and engine, for ``names``.
+
+    Entry files of the same importers and ports name the same manufacturers day after day; their
+    matches against an unchanged watchlist are the same, so they are kept beside the compiled form.
+    """
+    where = _KEYS.get(compiled)
+    if where is None:
+        return {}
+    directory, key = where
+    payload = _read(_names_path(directory, key, floor))
+    if not isinstance(payload, dict) or payload.get("key") != key or not isinstance(payload.get("names"), dict):
+        return {}
+    stored: dict[str, tuple[tuple[int, int, float, str], ...]] = payload["names"]
+    out: dict[str, tuple[NameMatch, ...]] = {}
+    for name in names:
+        hit = stored.get(name)
+        if hit is not None:
+            out[name] = tuple(NameMatch(*m) for m in hit)
+    return out
+
+
+def store_name_results(compiled: CompiledWatchlist, floor: float, results: Mapping[str, tuple[NameMatch, ...]]) -> None:
+    """Add name-match results to the store of this watchlist (newest kept when it is full)."""
+    where = _KEYS.get(compiled)
+    if where is None or not results:
+        return
+    directory, key = where
+    path = _names_path(directory, key, floor)
+    payload = _read(path)
+    stored: dict[str, tuple[tuple[int, int, float, str], ...]] = {}
+    if isinstance(payload, dict) and payload.get("key") == key and isinstance(payload.get("names"), dict):
+        stored = payload["names"]
+    for name, matches in results.items():
+        stored.pop(name, None)
+        stored[name] = tuple((m.name_id, m.party, m.score, m.method) for m in matches)
+    if len(stored) > _MAX_NAMES:
+        stored = dict(list(stored.items())[-_MAX_NAMES:])
+    with contextlib.suppress(OSError):
+        _write(path, {"key": key, "names": stored})

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from section307.screening.cache import compile_cached
+from section307.screening.cache import compile_cached, load_name_results, store_name_results
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
 from section307.screening.io import InputError, ResultWriter, RowProblem, count_rows, iter_batches
 from section307.screening.parallel import distinct_party_names, prefetch_names, screen_batches, validate_batch
@@ -143,11 +143,16 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
             print("skipped: (further malformed rows are counted, not shown)", file=sys.stderr)
 
     counts = {"hit": 0, "review": 0, "clear": 0}
-    if args.workers != 1:
-        # Match each distinct party name once across all cores before the row pass.
-        names = distinct_party_names(args.entries)
-        if names:
-            prefetch_names(screener, names, args.workers)
+    names = distinct_party_names(args.entries)
+    matcher = screener.matcher
+    if names:
+        # Names matched by earlier runs against this watchlist and engine are not matched again.
+        known = load_name_results(compiled, matcher.floor, names)
+        matcher.reserve(len(names))
+        matcher.seed(known.items())
+        if args.workers != 1:
+            # Match each distinct party name once across all cores before the row pass.
+            prefetch_names(screener, [n for n in names if n not in known], args.workers)
     writer = ResultWriter(args.out)
     progress = _progress(args, count_rows(args.entries))
     try:
@@ -169,6 +174,8 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
                 progress.update(result.height)
         if writer.rows == 0 and args.out:
             writer.write(screener.screen(_empty_entries()))
+        if names:
+            store_name_results(compiled, matcher.floor, matcher.cached(names))
     except InputError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT

@@ -255,6 +255,11 @@ class NameMatcher:
         """Add results computed elsewhere (another process) to the cache."""
         self._cache.update(results)
 
+    def cached(self, names: Iterable[str]) -> dict[str, tuple[NameMatch, ...]]:
+        """The cached results of those ``names`` that have one."""
+        cache = self._cache
+        return {n: hit for n in names if (hit := cache.get(n)) is not None}
+
     def _candidates(self, q: NormName) -> list[int]:
         wl = self.wl
         exact = wl.compact_index.get(q.compact)
