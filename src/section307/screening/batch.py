@@ -54,8 +54,8 @@ class _Column:
             col = col.combine_chunks()
         if col.type != pa.string() and col.type != pa.large_string():
             col = pc.cast(col, pa.string())
-        enc = pc.dictionary_encode(pc.fill_null(col, ""))
-        self.values = [v.strip() for v in enc.dictionary.to_pylist()]
+        enc = pc.dictionary_encode(col, null_encoding="encode")
+        self.values = [v.strip() if v is not None else "" for v in enc.dictionary.to_pylist()]
         self.indices = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
 
 
@@ -194,9 +194,22 @@ def screen_table(screener: Screener, batch: pa.RecordBatch | pa.Table, columns: 
         return tuple(out)
 
     slot_ids.append(_slot([o, g], origin_area, table))
+    # Addresses that name no place under a rule give no signal whatever the goods: fold them.
     ma, sa = cols["manufacturer_address"], cols["shipper_address"]
-    slot_ids.append(_slot([ma.indices, o, g], address_area("manufacturer_address"), table))
-    slot_ids.append(_slot([sa.indices, g], address_area("shipper_address"), table))
+    ma_o, ma_first = _group([ma.indices, o])
+    placed = np.array(
+        [
+            bool(text) and bool(sc._places(False, text, origin_codes[o[row]]))
+            for row in ma_first.tolist()
+            for text in (ma.values[ma.indices[row]],)
+        ],
+        dtype=bool,
+    )[ma_o]
+    keys = [np.where(placed, ma_o + 1, 0), np.where(placed, g, 0)]
+    slot_ids.append(_slot(keys, address_area("manufacturer_address"), table))
+    placed = np.array([bool(v) and bool(sc._places(False, v, None)) for v in sa.values], dtype=bool)[sa.indices]
+    keys = [np.where(placed, sa.indices + 1, 0), np.where(placed, g, 0)]
+    slot_ids.append(_slot(keys, address_area("shipper_address"), table))
     slot_ids.append(_slot([o, g], description_dol_tip, table))
 
     # One decision per distinct combination of signals.
