@@ -169,3 +169,22 @@ def test_batches_of_any_size_agree(compiled_wl: CompiledWatchlist, size: int) ->
         )
     )
     assert parts == whole
+
+
+def test_grouping_of_lines_by_key_tuples() -> None:
+    import numpy as np
+
+    from section307.screening.batch import _group
+
+    rng = np.random.default_rng(5)
+    keys = [rng.integers(0, 4, 500), rng.integers(0, 3, 500), rng.integers(0, 2_000_000_000, 500) % 5]
+    ids, first = _group(keys)
+    tuples = list(zip(*(k.tolist() for k in keys), strict=True))
+    assert len(first) == len(set(tuples))
+    seen: dict[tuple[int, ...], int] = {}
+    for row, (t, g) in enumerate(zip(tuples, ids.tolist(), strict=True)):
+        if t not in seen:
+            seen[t] = g
+            assert first[g] == row  # a group's first line
+        assert seen[t] == g  # one id per tuple
+    assert len(set(seen.values())) == len(seen)  # distinct tuples, distinct ids

@@ -59,14 +59,23 @@ class _Column:
         self.indices = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
 
 
+def _encode(key: np.ndarray) -> np.ndarray:
+    """Dense ids of an integer array by hashing (Arrow), numbered in order of first appearance."""
+    return pc.dictionary_encode(pa.array(key)).indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
 def _group(keys: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Group lines by a tuple of integer keys: (group id per line, first line of each group)."""
-    key = keys[0]
+    key = _encode(keys[0])
     for k in keys[1:]:
         # Re-numbered after each step, so the combined key never overflows.
-        _, key = np.unique(key * (int(k.max()) + 1) + k, return_inverse=True)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return inverse.reshape(-1), first
+        key = _encode(key * (int(k.max()) + 1) + k)
+    # Groups are numbered in order of first appearance: a group's first line is where the running maximum rises.
+    top = np.maximum.accumulate(key)
+    new = np.empty(len(key), dtype=bool)
+    new[0] = True
+    np.greater(top[1:], top[:-1], out=new[1:])
+    return key, np.flatnonzero(new)
 
 
 def _slot(keys: Sequence[np.ndarray], compute: Callable[[int], _Signals], table: list[_Signals]) -> np.ndarray:
