@@ -42,6 +42,7 @@ def main() -> int:
     ap.add_argument("--data-dir", type=Path, default=HERE / "data")
     args = ap.parse_args()
     wl_path, en_path = dataset(args.data_dir, args.parties, args.entries, args.seed)
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     compiled = compile_cached(Watchlist.from_file(wl_path), directory=args.data_dir / "cache")
@@ -70,7 +71,7 @@ def main() -> int:
         return round(values[min(len(values) - 1, int(p * len(values)))], 3)
 
     result = {
-        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "started": started,
         "commit": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
         ).stdout.strip(),
