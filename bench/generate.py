@@ -772,7 +772,9 @@ class Generator:
         if xinjiang:
             city = place_en if place_en != "Xinjiang" else "Urumqi"
             address = f"No. {num} {CN_ROADS[road_i]} Road, {city}, Xinjiang"
-            address_zh = f"新疆{place_zh if place_zh != '新疆' else '乌鲁木齐'}市{CN_ROADS_ZH[road_i]}路{num}号"
+            address_zh = (
+                f"新疆{place_zh if place_zh != '新疆' else '乌鲁木齐'}市{CN_ROADS_ZH[road_i]}路{num}号"
+            )
         else:
             address = f"No. {num} {CN_ROADS[road_i]} Road, {place_en}, {province}, China"
             address_zh = f"{place_zh}市{CN_ROADS_ZH[road_i]}路{num}号"
@@ -830,7 +832,9 @@ class Generator:
             name = f"{brand} {trade} San. ve Tic. {legal}"
         else:
             name = f"{brand} {trade} {legal}"
-        address = f"{r.randint(1, 300)} {r.choice(['Road', 'Street', 'Lot', 'Plot'])} {r.randint(1, 40)}, {city}"
+        address = (
+            f"{r.randint(1, 300)} {r.choice(['Road', 'Street', 'Lot', 'Plot'])} {r.randint(1, 40)}, {city}"
+        )
         self._n += 1
         return Company(f"C{self._n}", country, {"en": name}, address, None, brand.lower(), city, trade)
 
@@ -914,11 +918,14 @@ class Generator:
         near = _NearIndex(watch)
         population = [c for c in (self.company() for _ in range(max(200, m // 40))) if not near.close(c)]
         importers = [
-            f"{r.choice(US_WORDS)} {r.choice(US_WORDS)} {r.choice(US_IMPORTERS)} {r.choice(['LLC', 'Inc.', 'Corp.'])}"
+            f"{r.choice(US_WORDS)} {r.choice(US_WORDS)} {r.choice(US_IMPORTERS)} "
+            f"{r.choice(['LLC', 'Inc.', 'Corp.'])}"
             for _ in range(max(50, m // 400))
         ]
         shippers = [c for c in (self.company() for _ in range(max(50, m // 200))) if not near.close(c)]
-        negatives = [self.hard_negative(watch[r.choice(on_order)]) for _ in range(max(50, int(m * negative_rate) // 4))]
+        negatives = [
+            self.hard_negative(watch[r.choice(on_order)]) for _ in range(max(50, int(m * negative_rate) // 4))
+        ]
         negatives = [c for c in negatives if not near.close(c)]
         rows: list[dict[str, str]] = []
         entry_no = 0
@@ -1007,7 +1014,9 @@ class Generator:
             # "identifier": the caller swaps the name for an unrelated one and sets the MID.
             return kind, en
         if kind == "case_punct":
-            return kind, r.choice([en.upper(), en.lower().replace(",", "").replace(".", ""), en.replace(" ", "  ")])
+            return kind, r.choice(
+                [en.upper(), en.lower().replace(",", "").replace(".", ""), en.replace(" ", "  ")]
+            )
         if kind == "legal_form":
             base = _strip_legal(en, c.country)
             forms = CN_LEGAL if c.country == "CN" else LEGAL[c.country]
@@ -1040,7 +1049,9 @@ class Generator:
             return kind, _typo(en, c.brand, r)
         if kind == "branch":
             city = r.choice(["Shanghai", "Guangzhou", "Hong Kong", "Dhaka", "Hanoi", "Export"])
-            return kind, r.choice([f"{en} {city} Branch", f"{en} - {city} Branch", f"{en} (Export Department)"])
+            return kind, r.choice(
+                [f"{en} {city} Branch", f"{en} - {city} Branch", f"{en} (Export Department)"]
+            )
         if kind == "chinese":
             return kind, c.names["zh"]
         if kind == "pinyin":

@@ -61,7 +61,10 @@ def dataset(data_dir: Path, parties: int, entries: int, seed: int) -> tuple[Path
         n = min(chunk, entries - done)
         frames.append(
             gen.entries(n, companies, wl).with_columns(
-                (pl.col("entry_number").cast(pl.Int64) + done).cast(pl.Utf8).str.zfill(11).alias("entry_number")
+                (pl.col("entry_number").cast(pl.Int64) + done)
+                .cast(pl.Utf8)
+                .str.zfill(11)
+                .alias("entry_number")
             )
         )
         done += n
@@ -270,14 +273,18 @@ def nomenklatura_baseline(python: str, wl_path: Path, entries: pl.DataFrame, cut
     }
 
 
-def _baselines(args: argparse.Namespace, run: dict[str, Any], wl_path: Path, en_path: Path, res: pl.DataFrame) -> None:
+def _baselines(
+    args: argparse.Namespace, run: dict[str, Any], wl_path: Path, en_path: Path, res: pl.DataFrame
+) -> None:
     subset = pl.read_parquet(en_path).head(args.baseline_subset)
     run["baseline_rapidfuzz"] = rapidfuzz_baseline(wl_path, subset, args.baseline_cutoff)
     head = res.head(args.baseline_subset)
     run["engine_on_subset"] = scores(head, head["decision"] == "hit")
     if Path(args.nomenklatura_python).exists():
         n = min(500, args.baseline_subset)
-        run["baseline_nomenklatura"] = nomenklatura_baseline(args.nomenklatura_python, wl_path, subset.head(n), 0.7)
+        run["baseline_nomenklatura"] = nomenklatura_baseline(
+            args.nomenklatura_python, wl_path, subset.head(n), 0.7
+        )
         run["engine_on_nomenklatura_subset"] = scores(res.head(n), res.head(n)["decision"] == "hit")
 
 

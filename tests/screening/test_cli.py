@@ -150,7 +150,9 @@ def test_round_trip(tmp_path: Path, watchlist_csv: Path, in_fmt: str, out_fmt: s
     else:
         _write_xlsx(src, [ENTRY_HEADER, *ENTRY_ROWS])
     out = tmp_path / f"results.{out_fmt}"
-    code = cli.run(_args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out), "--workers", "1", "--quiet"))
+    code = cli.run(
+        _args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out), "--workers", "1", "--quiet")
+    )
     assert code == cli.EXIT_OK
     res = _read(out)
     assert res.columns == [*RESULT_COLUMNS, "broker_ref"]
@@ -238,7 +240,9 @@ def test_bad_encoding(tmp_path: Path, watchlist_csv: Path, capsys: pytest.Captur
     rows = [ENTRY_HEADER, ENTRY_ROWS[0], [*ENTRY_ROWS[2][:3], "Société Générale", *ENTRY_ROWS[2][4:]]]
     src = _write_csv(tmp_path / "entries.csv", rows, encoding="cp1252")
     out = tmp_path / "r.csv"
-    assert cli.run(_args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out))) == cli.EXIT_BAD_INPUT
+    assert (
+        cli.run(_args(str(src), "--watchlist", str(watchlist_csv), "--out", str(out))) == cli.EXIT_BAD_INPUT
+    )
     err = capsys.readouterr().err
     assert "entries.csv: line 3 is not valid utf-8" in err and "--encoding" in err
     code = cli.run(

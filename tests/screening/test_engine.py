@@ -23,7 +23,9 @@ from .conftest import build_watchlist, entry
 
 # -- identifiers -------------------------------------------------------------------------------------------
 def test_mid_wins_outright_over_an_unrelated_name(screener: Screener) -> None:
-    r = screener.screen_one(entry(manufacturer="Totally Different Name Ltd", manufacturer_id="CN-XINHUA-123-AKS"))
+    r = screener.screen_one(
+        entry(manufacturer="Totally Different Name Ltd", manufacturer_id="CN-XINHUA-123-AKS")
+    )
     assert (r.decision, r.score, r.matched_id, r.matched_field) == ("hit", 1.0, "P-HUAFU", "manufacturer_id")
 
 
@@ -85,7 +87,9 @@ def test_xpcc_division_address(screener: Screener) -> None:
     assert r.decision == "hit"
     areas = {dict(s.extra).get("area") for s in r.signals if s.kind == "region"}
     assert {"CN-XJ-XPCC", "CN-XJ"} <= areas
-    assert r.order_id == "WRO-2020-12-02-XPCC"  # goods-scoped XPCC cotton order beats the region-wide presumption
+    assert (
+        r.order_id == "WRO-2020-12-02-XPCC"
+    )  # goods-scoped XPCC cotton order beats the region-wide presumption
 
 
 def test_region_name_outside_xinjiang_context_is_clear(screener: Screener) -> None:
@@ -97,7 +101,9 @@ def test_region_name_outside_xinjiang_context_is_clear(screener: Screener) -> No
 def test_origin_north_korea_is_caatsa_hit(screener: Screener) -> None:
     r = screener.screen_one(entry(manufacturer="Unlisted", country_of_origin="KP", hts="6110.20"))
     assert (r.decision, r.list) == ("hit", "caatsa")
-    r = screener.screen_one(entry(manufacturer="Unlisted", shipper_address="Pyongyang, DPRK", country_of_origin="CN"))
+    r = screener.screen_one(
+        entry(manufacturer="Unlisted", shipper_address="Pyongyang, DPRK", country_of_origin="CN")
+    )
     assert (r.decision, r.list) == ("hit", "caatsa")
 
 
@@ -139,7 +145,9 @@ def test_dol_goods_give_review_with_tip(screener: Screener) -> None:
     assert (r.decision, r.list) == ("review", "dol")
     kinds = {s.kind for s in r.signals}
     assert {"dol", "tip"} <= kinds
-    gloves = screener.screen_one(entry(country_of_origin="MY", hts="4015.19.1010", description="nitrile gloves"))
+    gloves = screener.screen_one(
+        entry(country_of_origin="MY", hts="4015.19.1010", description="nitrile gloves")
+    )
     assert (gloves.decision, gloves.list) == ("review", "dol")
 
 
@@ -171,7 +179,9 @@ def test_reasons_and_signals_json(screener: Screener) -> None:
     for s in signals:
         assert {"kind", "level", "score", "field", "detail"} <= set(s)
     party = next(s for s in signals if s["kind"] == "party")
-    assert party["matched_id"] == "P-HUAFU" and party["list"] == "uflpa" and party["order_id"] == "UFLPA-EL-0001"
+    assert (
+        party["matched_id"] == "P-HUAFU" and party["list"] == "uflpa" and party["order_id"] == "UFLPA-EL-0001"
+    )
 
 
 def test_clear_result(screener: Screener) -> None:
@@ -198,7 +208,11 @@ def test_screen_batch_matches_screen_one(screener: Screener) -> None:
     df = pl.DataFrame(rows).with_columns(pl.lit("x").alias("broker_ref"))
     out = screener.screen(df)
     assert out.columns == [*RESULT_COLUMNS, "broker_ref"]
-    assert out["decision"].to_list() == [screener.screen_one(r).decision for r in rows] == ["hit", "clear", "hit"]
+    assert (
+        out["decision"].to_list()
+        == [screener.screen_one(r).decision for r in rows]
+        == ["hit", "clear", "hit"]
+    )
     arrow_out = screener.screen_arrow(pa.Table.from_pylist(rows))
     assert arrow_out.column("signals").to_pylist() == out["signals"].to_list()
 

@@ -9,7 +9,9 @@ from section307.screening import Screener
 from .conftest import entry
 
 
-def _party_match(screener: Screener, name: str, country: str = "", fld: str = "manufacturer") -> tuple[str, str | None]:
+def _party_match(
+    screener: Screener, name: str, country: str = "", fld: str = "manufacturer"
+) -> tuple[str, str | None]:
     result = screener.screen_one(entry(**{fld: name, "country_of_origin": country}))
     party = [s for s in result.signals if s.kind == "party"]
     if not party:
@@ -106,7 +108,9 @@ def test_address_agreement_raises_score(screener: Screener) -> None:
         )
     )
     conflict = screener.screen_one(
-        entry(manufacturer="Golden Lion Garment", manufacturer_address="Chittagong EPZ", country_of_origin="BD")
+        entry(
+            manufacturer="Golden Lion Garment", manufacturer_address="Chittagong EPZ", country_of_origin="BD"
+        )
     )
 
     def score(r):  # type: ignore[no-untyped-def]

@@ -31,7 +31,10 @@ def test_same_compact_key(a: str, b: str) -> None:
 
 
 def test_distinct_names_stay_distinct() -> None:
-    assert normalize_name("Xinjiang Huafu Textile").compact != normalize_name("Xinjiang Zhongtai Textile").compact
+    assert (
+        normalize_name("Xinjiang Huafu Textile").compact
+        != normalize_name("Xinjiang Zhongtai Textile").compact
+    )
     assert normalize_name("A&B Garments").tokens == ("a", "b", "garment")
 
 

@@ -119,7 +119,9 @@ def test_spark_cli_engine(spark: Any, tmp_path: Path) -> None:
     cli.add_arguments(parser)
     out = tmp_path / "out.csv"
     code = cli.run(
-        parser.parse_args([str(src), "--watchlist", str(wl), "--engine", "spark", "--out", str(out), "--quiet"])
+        parser.parse_args(
+            [str(src), "--watchlist", str(wl), "--engine", "spark", "--out", str(out), "--quiet"]
+        )
     )
     assert code == cli.EXIT_SKIPPED_ROWS  # the malformed row
     res = pl.read_csv(out / "*.csv", infer_schema=False)

@@ -53,8 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", metavar="RESULTS", help="results file (.csv, .parquet, .xlsx); CSV on stdout if omitted"
     )
-    parser.add_argument("--engine", choices=("local", "spark"), default="local", help="where to run (default: local)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
+    parser.add_argument(
+        "--engine", choices=("local", "spark"), default="local", help="where to run (default: local)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
     parser.add_argument(
         "--threshold",
         type=float,
@@ -69,12 +73,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="R",
         help="lowest party-match score reported for review (default T-0.15)",
     )
-    parser.add_argument("--dol", metavar="FILE", help="DOL goods table: good,country,child_labor,forced_labor")
+    parser.add_argument(
+        "--dol", metavar="FILE", help="DOL goods table: good,country,child_labor,forced_labor"
+    )
     parser.add_argument("--tip", metavar="FILE", help="TIP tier table: country,tier")
     parser.add_argument(
         "--no-statutory", action="store_true", help="do not add the built-in UFLPA/WRO/CAATSA region rules"
     )
-    parser.add_argument("--batch-size", type=int, default=50_000, metavar="ROWS", help="rows per batch (default 50000)")
+    parser.add_argument(
+        "--batch-size", type=int, default=50_000, metavar="ROWS", help="rows per batch (default 50000)"
+    )
     parser.add_argument("--encoding", default="utf-8", help="CSV text encoding (default utf-8)")
     parser.add_argument(
         "--spark-master",
@@ -99,7 +107,9 @@ def _err(msg: str) -> None:
     print(f"error: {msg}", file=sys.stderr)
 
 
-def build_watchlist(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None) -> CompiledWatchlist:
+def build_watchlist(
+    args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None
+) -> CompiledWatchlist:
     """The compiled watchlist for a run: the file in ``--watchlist`` wins over the object passed in."""
     if args.watchlist:
         wl = Watchlist.from_file(args.watchlist, statutory=not args.no_statutory)

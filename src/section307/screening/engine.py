@@ -151,7 +151,9 @@ class Signal:
     def rank(self) -> tuple[int, float, int]:
         # Party and identifier matches name the culprit; they win ties over area rules.
         # A goods-scoped order names the goods; it wins ties over a region-wide presumption.
-        specific = 2 if self.kind in ("identifier", "party") else 1 if ("goods_scoped", True) in self.extra else 0
+        specific = (
+            2 if self.kind in ("identifier", "party") else 1 if ("goods_scoped", True) in self.extra else 0
+        )
         return (_LEVEL[self.level], round(self.score, 4), specific)
 
 
@@ -269,7 +271,9 @@ class Screener:
         self._country_cache[value] = code
         return code
 
-    def _party_signals(self, fld: str, name: str, address: str, country: str | None, label: str) -> tuple[Signal, ...]:
+    def _party_signals(
+        self, fld: str, name: str, address: str, country: str | None, label: str
+    ) -> tuple[Signal, ...]:
         key = (fld, name, address, country, label)
         hit = self._party_cache.get(key)
         if hit is not None:
@@ -452,7 +456,9 @@ class Screener:
         self._area_cache[key] = result
         return result
 
-    def _dol_signals(self, country: str | None, goods: tuple[str, ...], inputs: tuple[str, ...]) -> tuple[Signal, ...]:
+    def _dol_signals(
+        self, country: str | None, goods: tuple[str, ...], inputs: tuple[str, ...]
+    ) -> tuple[Signal, ...]:
         """DOL List lines for the goods and for what they are made from (``inputs``: upstream goods)."""
         key = (country, (*goods, "|", *inputs))
         hit = self._dol_cache.get(key)
@@ -464,7 +470,11 @@ class Screener:
                 line = self.wl.dol.get((country, g))
                 if line is None:
                     continue
-                kinds = [k for k, on in (("forced labor", line.forced_labor), ("child labor", line.child_labor)) if on]
+                kinds = [
+                    k
+                    for k, on in (("forced labor", line.forced_labor), ("child labor", line.child_labor))
+                    if on
+                ]
                 if not kinds:
                     continue
                 derived = g not in goods
@@ -537,7 +547,9 @@ class Screener:
             text = get(fld, "")
             if text:
                 signals.extend(
-                    self._area_signals(fld, text, origin if fld == "manufacturer_address" else None, goods, goods_note)
+                    self._area_signals(
+                        fld, text, origin if fld == "manufacturer_address" else None, goods, goods_note
+                    )
                 )
         desc = get("description", "")
         if desc:

@@ -212,7 +212,11 @@ def _iter_parquet(path: str, required: Sequence[str], batch_size: int) -> Iterat
             assert isinstance(df, pl.DataFrame)
             df = df.with_columns(
                 [
-                    (pl.col(c).dt.strftime("%Y-%m-%d") if df.schema[c] in (pl.Date, pl.Datetime) else pl.col(c))
+                    (
+                        pl.col(c).dt.strftime("%Y-%m-%d")
+                        if df.schema[c] in (pl.Date, pl.Datetime)
+                        else pl.col(c)
+                    )
                     .cast(pl.Utf8, strict=False)
                     .alias(c)
                     for c in df.columns
@@ -347,7 +351,9 @@ class ResultWriter:
                 self._ws = self._wb.create_sheet("results")
                 self._ws.append(df.columns)
             if self.rows + df.height > self.XLSX_MAX_ROWS:
-                raise InputError(f"{self.path}: more than {self.XLSX_MAX_ROWS} rows do not fit in XLSX; use Parquet")
+                raise InputError(
+                    f"{self.path}: more than {self.XLSX_MAX_ROWS} rows do not fit in XLSX; use Parquet"
+                )
             for row in df.iter_rows():
                 self._ws.append(list(row))
         self.rows += df.height

@@ -200,7 +200,9 @@ def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_
                 continue
             pair = b[j] + b[j + 1]
             if pair == t or (
-                len(t) >= 8 and abs(len(pair) - len(t)) <= 1 and Levenshtein.distance(pair, t, score_cutoff=1) <= 1
+                len(t) >= 8
+                and abs(len(pair) - len(t)) <= 1
+                and Levenshtein.distance(pair, t, score_cutoff=1) <= 1
             ):
                 a_sim[i] = b_sim[j] = b_sim[j + 1] = 0.95
                 hit = True

@@ -416,7 +416,9 @@ _EDGE = " .,;:()[]-\u00ab\u00bb\"'"
 
 # Legal forms written before the name (PT Maju, OOO Romashka); others only count at the end, as
 # rigour also lists short words ("ay", "ege") that start ordinary names.
-_PREFIX_FORMS = frozenset({"pt", "ooo", "ao", "zao", "oao", "pao", "pjsc", "jsc", "ojsc", "cjsc", "cv", "ud", "tov"})
+_PREFIX_FORMS = frozenset(
+    {"pt", "ooo", "ao", "zao", "oao", "pao", "pjsc", "jsc", "ojsc", "cjsc", "cv", "ud", "tov"}
+)
 
 
 def strip_legal_forms(text: str) -> str:
@@ -533,7 +535,9 @@ def _is_stopword(token: str) -> bool:
         return True
     if len(token) < 6 or token in GENERIC_WORDS:
         return False
-    return any(abs(len(token) - len(w)) <= 1 and OSA.distance(token, w, score_cutoff=1) <= 1 for w in _LONG_STOPWORDS)
+    return any(
+        abs(len(token) - len(w)) <= 1 and OSA.distance(token, w, score_cutoff=1) <= 1 for w in _LONG_STOPWORDS
+    )
 
 
 def _branch_optional(tokens: list[str]) -> list[bool]:

@@ -35,7 +35,9 @@ def validate_batch(df: pl.DataFrame, path: str, problem: Callable[[RowProblem], 
             checks.append((col, pl.col(col).fill_null("").str.strip_chars() == "", "is empty"))
     if "value_usd" in df.columns:
         v = pl.col("value_usd").fill_null("").str.strip_chars().str.replace_all(r"[,$\s]", "")
-        checks.append(("value_usd", (v != "") & v.cast(pl.Float64, strict=False).is_null(), "is not a number"))
+        checks.append(
+            ("value_usd", (v != "") & v.cast(pl.Float64, strict=False).is_null(), "is not a number")
+        )
     if "date_of_import" in df.columns:
         d = pl.col("date_of_import").fill_null("").str.strip_chars()
         parsed = pl.coalesce([d.str.strptime(pl.Datetime, f, strict=False) for f in _DATE_FORMATS])
@@ -130,7 +132,9 @@ def distinct_party_names(path: str, limit: int = 3_000_000) -> list[str] | None:
         parts = [lf.select(pl.col(c).cast(pl.Utf8).alias("n")) for c in _PARTY_COLUMNS if c in schema]
         if "suppliers" in schema:
             parts.append(
-                lf.select(pl.col("suppliers").cast(pl.Utf8).str.split("|").explode().str.strip_chars().alias("n"))
+                lf.select(
+                    pl.col("suppliers").cast(pl.Utf8).str.split("|").explode().str.strip_chars().alias("n")
+                )
             )
         if not parts:
             return None
@@ -152,7 +156,9 @@ def _match_chunk(names: list[str]) -> list[tuple[str, Any]]:
     return [(n, m.match(n)) for n in names]
 
 
-def prefetch_names(screener: Screener, names: list[str], workers: int | None = None, chunk: int = 2_000) -> None:
+def prefetch_names(
+    screener: Screener, names: list[str], workers: int | None = None, chunk: int = 2_000
+) -> None:
     """Match every distinct name once, spread over the workers, and seed the screener's cache.
 
     Workers forked afterwards inherit the filled cache, so no name is matched twice

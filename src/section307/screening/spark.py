@@ -148,7 +148,9 @@ def _read(spark: Any, path: str) -> Any:
     try:
         if lower.endswith((".csv", ".tsv", ".txt", ".csv.gz")):
             header = spark.read.option("header", True).option("escape", '"').csv(path).columns
-            schema = StructType([StructField(c, StringType()) for c in header] + [StructField(_CORRUPT, StringType())])
+            schema = StructType(
+                [StructField(c, StringType()) for c in header] + [StructField(_CORRUPT, StringType())]
+            )
             df = (
                 spark.read.option("header", True)
                 .option("escape", '"')
@@ -164,7 +166,9 @@ def _read(spark: Any, path: str) -> Any:
         raise InputError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        raise InputError(f"{path}: missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        raise InputError(
+            f"{path}: missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
     from pyspark.sql import functions as F
 
     return df.select([F.col(c).cast("string").alias(c) for c in df.columns])

@@ -98,7 +98,9 @@ def parse_identifiers(value: str | Iterable[str] | None) -> list[tuple[str, str]
         item = item.strip()
         if not item:
             continue
-        m = re.match(r"^([A-Za-z]{2,6})\s*[:=]\s*(.+)$", item) or re.match(r"^(IMO|LEI|MID|USCC)\s+(.+)$", item, re.I)
+        m = re.match(r"^([A-Za-z]{2,6})\s*[:=]\s*(.+)$", item) or re.match(
+            r"^(IMO|LEI|MID|USCC)\s+(.+)$", item, re.I
+        )
         scheme, raw = (m.group(1).upper(), m.group(2)) if m else ("ANY", item)
         norm = normalize_identifier(raw)
         if norm:
@@ -198,7 +200,9 @@ class Watchlist:
                     aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
                     country=(row.get("country") or "").strip() or None,
                     address=(row.get("address") or "").strip() or None,
-                    identifiers=tuple(i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()),
+                    identifiers=tuple(
+                        i.strip() for i in (row.get("identifiers") or "").split("|") if i.strip()
+                    ),
                     list=((row.get("list") or "").strip().lower() or "risk"),
                     order_id=(row.get("order_id") or "").strip() or None,
                 )
@@ -226,7 +230,8 @@ class Watchlist:
                     country=code,
                     child_labor=_yes(row.get("child_labor")) or _yes(row.get("forced_child_labor")),
                     forced_labor=_yes(row.get("forced_labor")) or _yes(row.get("forced_child_labor")),
-                    derived_from=(row.get("derived_from") or row.get("derived_country") or "").strip() or None,
+                    derived_from=(row.get("derived_from") or row.get("derived_country") or "").strip()
+                    or None,
                 )
             )
 
@@ -309,7 +314,9 @@ class CompiledWatchlist:
     def __init__(self, wl: Watchlist, workers: int = 1) -> None:
         # Kept to pickle by inputs: a Spark broadcast ships parties and rules, each executor
         # compiles once, instead of shipping hundreds of thousands of small index objects.
-        self._source = Watchlist(list(wl.parties), list(wl.region_rules), list(wl.dol_goods), dict(wl.tip_tiers))
+        self._source = Watchlist(
+            list(wl.parties), list(wl.region_rules), list(wl.dol_goods), dict(wl.tip_tiers)
+        )
         self.parties: list[Party] = list(wl.parties)
         self.party_country: list[str | None] = [country_code(p.country) for p in self.parties]
         self.party_address_tokens: list[frozenset[str]] = [
@@ -323,7 +330,9 @@ class CompiledWatchlist:
         self.region_rules: list[RegionRule] = list(wl.region_rules)
         for rule in self.region_rules:
             if get_region(rule.area) is None and country_code(rule.area) != rule.area:
-                raise WatchlistError(f"rule {rule.id!r}: unknown area {rule.area!r} (region code or ISO country)")
+                raise WatchlistError(
+                    f"rule {rule.id!r}: unknown area {rule.area!r} (region code or ISO country)"
+                )
             for g in rule.goods or ():
                 if g not in {gd.key for gd in GOODS}:
                     raise WatchlistError(f"rule {rule.id!r}: unknown good {g!r}")
@@ -383,7 +392,9 @@ class CompiledWatchlist:
             self.names.append(IndexedName(i, text, norm, weights, sum(weights), alias, " ".join(norm.tokens)))
             for g in _grams(norm):
                 postings[g].append(nid)
-        self.gram_postings: dict[str, np.ndarray] = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
+        self.gram_postings: dict[str, np.ndarray] = {
+            g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()
+        }
         self.compact_index: dict[str, list[int]] = defaultdict(list)
         tokens: dict[str, list[int]] = defaultdict(list)
         for nid, n in enumerate(self.names):
@@ -392,7 +403,9 @@ class CompiledWatchlist:
                 if t not in GENERIC_WORDS:
                     tokens[t].append(nid)
         # Whole-token postings: names sharing two rare words are candidates whatever their word order.
-        self.token_postings: dict[str, np.ndarray] = {t: np.asarray(ids, dtype=np.int32) for t, ids in tokens.items()}
+        self.token_postings: dict[str, np.ndarray] = {
+            t: np.asarray(ids, dtype=np.int32) for t, ids in tokens.items()
+        }
 
     def __reduce__(self) -> tuple[Any, tuple[Watchlist]]:
         return (_compile, (self._source,))
