@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -107,11 +108,16 @@ def _tree_memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run_cli(argv: list[str]) -> tuple[float, tuple[int, int], str, float]:
-    """Run the screening command; returns (seconds, peak tree (RSS, PSS) bytes, stderr, CPU seconds)."""
+def run_cli(argv: list[str], cache: Path | None = None) -> tuple[float, tuple[int, int], str, float]:
+    """Run the screening command; returns (seconds, peak tree (RSS, PSS) bytes, stderr, CPU seconds).
+
+    ``cache`` is the compiled-watchlist cache directory the command uses.
+    """
     import resource
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    if cache is not None:
+        env["SECTION307_SCREENING_CACHE"] = str(cache)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -290,6 +296,11 @@ def main() -> int:
     ap.add_argument("--data-dir", type=Path, default=HERE / "data")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--no-eval-names", action="store_true", help="skip the real-name evaluation")
+    ap.add_argument(
+        "--warm",
+        action="store_true",
+        help="after the first run (empty watchlist cache), run again with the compiled watchlist cached",
+    )
     ap.add_argument("--baselines-only", action="store_true", help="reuse the engine results of an earlier run")
     args = ap.parse_args()
     if args.quick:
@@ -323,8 +334,10 @@ def main() -> int:
             _baselines(args, run, wl_path, en_path, res)
             report["runs"].append(run)
             continue
+        cache = args.data_dir / "cache"
+        shutil.rmtree(cache, ignore_errors=True)  # the first run compiles the watchlist
         load_before = os.getloadavg()[0]
-        elapsed, peak, _err, cpu = run_cli(argv)
+        elapsed, peak, _err, cpu = run_cli(argv, cache)
         res = pl.read_parquet(out_path, columns=["decision", "truth", "plant"])
         run: dict[str, Any] = {
             "parties": parties,
@@ -339,6 +352,18 @@ def main() -> int:
             **scores(res, res["decision"] == "hit"),
             "by_plant": per_plant(res),
         }
+        if args.warm:
+            cold = pl.read_parquet(out_path, columns=["decision", "score", "reasons"])
+            load_warm = os.getloadavg()[0]
+            w_elapsed, w_peak, _err, w_cpu = run_cli(argv, cache)
+            run["warm_cache"] = {
+                "seconds": round(w_elapsed, 2),
+                "entries_per_s": round(res.height / w_elapsed, 1),
+                "peak_pss_mib": round(w_peak[1] / 2**20, 1),
+                "cpu_seconds": round(w_cpu, 1),
+                "load_average_before": round(load_warm, 2),
+                "same_results": pl.read_parquet(out_path, columns=["decision", "score", "reasons"]).equals(cold),
+            }
         if not args.no_baseline:
             _baselines(args, run, wl_path, en_path, res)
         report["runs"].append(run)

@@ -162,3 +162,9 @@ def entry(**kw: str) -> dict[str, str]:
     }
     base.update(kw)
     return base
+
+
+@pytest.fixture(autouse=True)
+def _private_watchlist_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled watchlists written by the tests go to a temporary directory, not the user's cache."""
+    monkeypatch.setenv("SECTION307_SCREENING_CACHE", str(tmp_path_factory.getbasetemp() / "watchlist-cache"))

@@ -112,8 +112,7 @@ def test_spark_cli_engine(spark: Any, tmp_path: Path) -> None:
     src = _entries(tmp_path)
     wl = tmp_path / "wl.csv"
     wl.write_text(
-        "id,name,aliases,country,address,identifiers,list,order_id\n"
-        "P1,Golden Lion Garment Factory,,BD,,,wro,WRO-1\n",
+        "id,name,aliases,country,address,identifiers,list,order_id\nP1,Golden Lion Garment Factory,,BD,,,wro,WRO-1\n",
         encoding="utf-8",
     )
     parser = argparse.ArgumentParser()
@@ -128,3 +127,22 @@ def test_spark_cli_engine(spark: Any, tmp_path: Path) -> None:
     res = pl.read_csv(out / "*.csv", infer_schema=False)
     assert res.height == 102
     assert res.filter(pl.col("matched_id") == "P1").height == 25
+
+
+def test_spark_equals_local_on_mixed_lines(spark: Any, tmp_path: Path) -> None:
+    """Same decisions, scores, reasons and signals as the local batch path, line for line."""
+    from section307.screening.spark import screen_with_spark
+
+    from .test_batch import _rows
+
+    compiled = build_watchlist().compile()
+    src = tmp_path / "mixed.parquet"
+    rows = _rows(600, seed=17)
+    pl.DataFrame(rows, schema=dict.fromkeys(rows[0], pl.Utf8)).write_parquet(src)
+    out = tmp_path / "mixed-results.parquet"
+    stats = screen_with_spark(str(src), str(out), compiled, spark=spark)
+    assert stats["rows"] == 600
+    spark_res = pl.read_parquet(out / "*.parquet").sort("entry_number")
+    local_res = Screener(compiled).screen(pl.read_parquet(src)).sort("entry_number")
+    assert spark_res.equals(local_res)
+    assert set(local_res["decision"].to_list()) == {"hit", "review", "clear"}

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 from section307.gazetteer.goods import GOODS, classify_goods
@@ -24,6 +26,7 @@ from section307.orders.selectors import orders_enforced
 from section307.parties.models import Party, PartyName, PartyRelation
 from section307.screening import CompiledWatchlist, DolGood, RegionRule, Watchlist, statutory_rules
 from section307.screening import Party as WatchParty
+from section307.screening.cache import compile_cached
 
 ORDER_LIST = {
     OrderType.WRO: "wro",
@@ -166,6 +169,9 @@ def compiled_watchlist() -> CompiledWatchlist:
         cached = _cache.get("registry")
         if cached is not None and cached[0] == version:
             return cached[1]
-        compiled = watchlist_from_registry().compile()
+        wl = watchlist_from_registry()
+        cache_dir = getattr(settings, "SECTION307_SCREENING_CACHE_DIR", None)
+        # With a cache directory, a restarted process loads the compiled registry instead of compiling it.
+        compiled = compile_cached(wl, directory=Path(cache_dir)) if cache_dir else wl.compile()
         _cache["registry"] = (version, compiled)
         return compiled

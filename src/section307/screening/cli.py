@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from section307.screening.cache import compile_cached, load_name_results, store_name_results
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
 from section307.screening.io import InputError, ResultWriter, RowProblem, count_rows, iter_batches
 from section307.screening.parallel import distinct_party_names, prefetch_names, screen_batches, validate_batch
@@ -89,6 +90,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="Spark master for --engine spark (default: from spark-submit, else local[*])",
     )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default=None,
+        help="where compiled watchlists are kept between runs "
+        "(default: $SECTION307_SCREENING_CACHE or ~/.cache/section307/screening)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="compile the watchlist without reading or writing the cache"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
 
@@ -114,7 +125,11 @@ def build_watchlist(
         wl.load_dol_table(args.dol)
     if args.tip:
         wl.load_tip_table(args.tip)
-    return wl.compile(workers=args.workers or os.cpu_count() or 1)
+    workers = args.workers or os.cpu_count() or 1
+    if getattr(args, "no_cache", False):
+        return wl.compile(workers=workers)
+    cache = getattr(args, "cache_dir", None)
+    return compile_cached(wl, directory=Path(cache) if cache else None, workers=workers)
 
 
 def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None = None) -> int:
@@ -138,11 +153,16 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
             print("skipped: (further malformed rows are counted, not shown)", file=sys.stderr)
 
     counts = {"hit": 0, "review": 0, "clear": 0}
-    if args.workers != 1:
-        # Match each distinct party name once across all cores before the row pass.
-        names = distinct_party_names(args.entries)
-        if names:
-            prefetch_names(screener, names, args.workers)
+    names = distinct_party_names(args.entries)
+    matcher = screener.matcher
+    if names:
+        # Names matched by earlier runs against this watchlist and engine are not matched again.
+        known = load_name_results(compiled, matcher.floor, names)
+        matcher.reserve(len(names))
+        matcher.seed(known.items())
+        if args.workers != 1:
+            # Match each distinct party name once across all cores before the row pass.
+            prefetch_names(screener, [n for n in names if n not in known], args.workers)
     writer = ResultWriter(args.out)
     progress = _progress(args, count_rows(args.entries))
     try:
@@ -164,6 +184,8 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
                 progress.update(result.height)
         if writer.rows == 0 and args.out:
             writer.write(screener.screen(_empty_entries()))
+        if names:
+            store_name_results(compiled, matcher.floor, matcher.cached(names))
     except InputError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT

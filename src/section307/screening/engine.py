@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 
 from section307.gazetteer.goods import GoodMatch, classify_goods, get_good, upstream_of
 from section307.gazetteer.regions import find_regions, get_region, region_ancestors
+from section307.screening.batch import screen_table
 from section307.screening.config import DEFAULT_SCORING, ScoringConfig
 from section307.screening.countries import country_code, country_mentions, country_name
 from section307.screening.matcher import NameMatcher
@@ -194,13 +195,6 @@ class ScreeningResult:
         }
 
 
-def _strings(col: pa.Array | pa.ChunkedArray) -> list[str]:
-    """A column as Python strings, nulls as empty strings."""
-    if col.type != pa.string() and col.type != pa.large_string():
-        col = pc.cast(col, pa.string())
-    return [v if v is not None else "" for v in col.to_pylist()]
-
-
 def _s(value: Any) -> str:
     if value is None:
         return ""
@@ -233,7 +227,7 @@ class Screener:
         self.review_threshold = self.threshold - cfg.review_margin if review_threshold is None else review_threshold
         self.matcher = NameMatcher(watchlist, floor=min(self.review_threshold, 0.5), config=cfg)
         self._party_cache: dict[tuple[str, str, str, str | None, str], tuple[Signal, ...]] = {}
-        self._area_cache: dict[tuple[str, str, str | None, frozenset[str]], tuple[Signal, ...]] = {}
+        self._area_cache: dict[tuple[str, str, str | None, frozenset[str], str], tuple[Signal, ...]] = {}
         self._goods_cache: dict[tuple[str, str], tuple[GoodMatch, ...]] = {}
         self._places_cache: dict[tuple[bool, str, str | None], tuple[tuple[str, str], ...]] = {}
         self._dol_cache: dict[tuple[str | None, tuple[str, ...]], tuple[Signal, ...]] = {}
@@ -264,35 +258,8 @@ class Screener:
         Polars is kept out of this path on purpose: it runs in forked workers
         and Spark executors, where Polars' thread pool must not be touched.
         """
-        names = [c for c in ENTRY_COLUMNS if c in batch.schema.names]
-        columns = [_strings(batch.column(c)) for c in names]
-        n = batch.num_rows
-        out: dict[str, list[Any]] = {c: [] for c in RESULT_COLUMNS}
-        append = [out[c].append for c in RESULT_COLUMNS]
-        rows = zip(*columns, strict=True) if columns else iter([()] * n)
-        for values in rows:
-            r = self._screen_row(dict(zip(names, values, strict=True)))
-            for fn, v in zip(
-                append,
-                (
-                    r.entry_number,
-                    r.line,
-                    r.decision,
-                    r.score,
-                    r.matched_id,
-                    r.matched_name,
-                    r.matched_field,
-                    r.list,
-                    r.order_id,
-                    r.reasons,
-                    r.signals_json,
-                ),
-                strict=True,
-            ):
-                fn(v)
-        arrays: list[pa.Array] = [
-            pa.array(out[c], type=pa.float64() if c == "score" else pa.string()) for c in RESULT_COLUMNS
-        ]
+        # Each check runs once per distinct value of the batch (see screening.batch).
+        arrays: list[pa.Array] = screen_table(self, batch, ENTRY_COLUMNS)
         fields = [pa.field(c, pa.float64() if c == "score" else pa.string()) for c in RESULT_COLUMNS]
         for c in batch.schema.names:
             if c in ENTRY_COLUMNS or c in RESULT_COLUMNS or c.startswith("__"):
@@ -458,7 +425,9 @@ class Screener:
         places = self._places(fld == "country_of_origin", text, country)
         if not places:
             return ()
-        key = (fld, text, country, goods)
+        # The goods as named go into the reasons: two lines whose goods reach the same scope but were
+        # named differently must not share an explanation.
+        key = (fld, text, country, goods, goods_note)
         hit = self._area_cache.get(key)
         if hit is not None:
             return hit

@@ -452,17 +452,20 @@ class NameMatcher:
         """Add results computed elsewhere (another process) to the cache."""
         self._cache.update(results)
 
+    def cached(self, names: Iterable[str]) -> dict[str, tuple[NameMatch, ...]]:
+        """The cached results of those ``names`` that have one."""
+        cache = self._cache
+        return {n: hit for n in names if (hit := cache.get(n)) is not None}
+
     def _candidates(self, q: NormName) -> list[int]:
         wl = self.wl
         exact = wl.compact_index.get(q.compact)
-        postings = []
-        for g in _grams(q):
-            p = wl.gram_postings.get(g)
-            if p is not None:
-                postings.append(p)
+        # Sorted by rarity, then by the trigram: set order changes with each process's string hashing, and
+        # which of two equally rare trigrams is kept must not (runs, workers and Spark executors agree).
+        grams = sorted((len(p), g) for g in _grams(q) if (p := wl.gram_postings.get(g)) is not None)
+        postings = [wl.gram_postings[g] for _, g in grams]
         if not postings:
             return [*(exact or []), *self._acronym_candidates(q)]
-        postings.sort(key=len)
         # The rarest trigrams, stopping early once enough ids are in hand (keeps large watchlists fast).
         chosen: list[np.ndarray] = []
         total = 0
@@ -474,10 +477,10 @@ class NameMatcher:
         # The true name shares most of the query's rarest trigrams (a typo spoils at most three):
         # keep the names sharing the most, at least two unless the query is tiny.
         need = 1 if len(chosen) <= 2 else 2
-        ids = np.concatenate(chosen)
-        uniq, counts = np.unique(ids, return_counts=True)
-        keep = counts >= need
-        uniq, counts = uniq[keep], counts[keep]
+        # Counting by bins, not by sorting: the same ids (ascending) and counts, about three times faster.
+        per_id = np.bincount(np.concatenate(chosen))
+        uniq = np.flatnonzero(per_id >= need)
+        counts = per_id[uniq]
         if len(uniq) > _MAX_CANDIDATES:
             top = np.argpartition(-counts, _MAX_CANDIDATES)[:_MAX_CANDIDATES]
             uniq = uniq[top]
@@ -501,10 +504,8 @@ class NameMatcher:
 
     def _token_candidates(self, q: NormName) -> list[int]:
         """Names holding the query's two rarest distinctive words (catches reordered short words)."""
-        lists = sorted(
-            (p for t in set(q.tokens) if (p := self.wl.token_postings.get(t)) is not None),
-            key=len,
-        )
+        ranked = sorted((len(p), t) for t in set(q.tokens) if (p := self.wl.token_postings.get(t)) is not None)
+        lists = [self.wl.token_postings[t] for _, t in ranked]
         if not lists:
             return []
         if len(lists[0]) <= _MAX_CANDIDATES * 2:

@@ -1,0 +1,213 @@
+"""Compiled watchlists kept on disk, keyed by their inputs and the engine version.
+
+Compiling 100,000 parties costs several CPU-seconds (mostly name
+normalisation); loading the compiled form back costs about one. The file name
+is a SHA-256 of
+
+* every input row (parties, region rules, DOL lines, TIP tiers, in order), and
+* the engine version: the source of ``section307.screening`` and
+  ``section307.gazetteer`` and the versions of the libraries that normalise
+  names (rigour, pypinyin, rapidfuzz, numpy) and of Python,
+
+so a changed watchlist row, a changed normalisation rule or an upgraded library
+gives another key and the stale file is never read. The key is stored inside
+the file as well and checked on load; a file that does not load is replaced.
+
+The cache directory (``SECTION307_SCREENING_CACHE``, else
+``$XDG_CACHE_HOME/section307/screening``, else ``~/.cache/section307/screening``)
+is created private to the user: the files are pickles, so only the user who
+writes them may be able to write there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import weakref
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from section307.screening.matcher import NameMatch
+from section307.screening.watchlist import CompiledWatchlist, Watchlist
+
+__all__ = [
+    "cache_dir",
+    "cache_key_of",
+    "compile_cached",
+    "engine_version",
+    "load_name_results",
+    "store_name_results",
+    "watchlist_key",
+]
+
+_LIBRARIES = ("rigour", "pypinyin", "rapidfuzz", "numpy")
+_FORMAT = 1
+# Names kept per watchlist: about 100 bytes each on disk.
+_MAX_NAMES = 2_000_000
+_KEYS: weakref.WeakKeyDictionary[CompiledWatchlist, tuple[Path, str]] = weakref.WeakKeyDictionary()
+
+
+def cache_dir() -> Path:
+    """The default cache directory."""
+    env = os.environ.get("SECTION307_SCREENING_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "section307" / "screening"
+
+
+@lru_cache(maxsize=1)
+def engine_version() -> str:
+    """A digest of everything besides the inputs that a compiled watchlist depends on."""
+    h = hashlib.sha256(f"format {_FORMAT}; python {sys.version}".encode())
+    for lib in _LIBRARIES:
+        try:
+            h.update(f"{lib} {metadata.version(lib)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{lib} -;".encode())
+    root = Path(__file__).resolve().parents[1]
+    for package in ("screening", "gazetteer"):
+        for path in sorted((root / package).rglob("*")):
+            if path.is_file() and path.suffix not in (".pyc", ".pyo"):
+                h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def watchlist_key(wl: Watchlist) -> str:
+    """The cache key of a watchlist: its input rows and the engine version."""
+    h = hashlib.sha256(engine_version().encode())
+    for label, rows in (
+        ("parties", wl.parties),
+        ("rules", wl.region_rules),
+        ("dol", wl.dol_goods),
+        ("tip", sorted(wl.tip_tiers.items())),
+    ):
+        h.update(f"\0{label}:{len(rows)}\0".encode())
+        for row in rows:
+            h.update(repr(row).encode())
+            h.update(b"\n")
+    return h.hexdigest()
+
+
+def _private(path: Path) -> bool:
+    """Whether only this user can have written ``path`` and its directory (pickles run code on load)."""
+    for p in (path.parent, path):
+        st = p.stat()
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return False
+    return True
+
+
+def _load(path: Path, key: str) -> CompiledWatchlist | None:
+    payload = _read(path)
+    if not isinstance(payload, dict) or payload.get("key") != key or not isinstance(payload.get("state"), dict):
+        return None
+    compiled = CompiledWatchlist.__new__(CompiledWatchlist)
+    compiled.__dict__.update(payload["state"])
+    return compiled
+
+
+def _read(path: Path) -> Any:
+    try:
+        if not _private(path):
+            return None
+        with path.open("rb") as f:
+            # Hundreds of thousands of small objects: the collector would rescan them on every allocation burst.
+            gc.disable()
+            try:
+                return pickle.load(f)  # noqa: S301 - written by this user in a private directory
+            finally:
+                gc.enable()
+    except Exception:  # missing, truncated or foreign: the caller recomputes
+        return None
+
+
+def _write(path: Path, payload: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.parent.stat().st_mode & 0o022:
+        return  # a directory others can write to: never trusted on load, so not worth writing
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".compiled-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def compile_cached(wl: Watchlist, *, directory: Path | None = None, workers: int = 1) -> CompiledWatchlist:
+    """``wl.compile(workers)``, read from the cache when these inputs were compiled before.
+
+    ``directory`` defaults to :func:`cache_dir`. A cache that cannot be written (read-only disk) is skipped.
+    """
+    key = watchlist_key(wl)
+    path = (directory or cache_dir()) / f"compiled-{key}.pickle"
+    compiled = _load(path, key)
+    if compiled is None:
+        compiled = wl.compile(workers=workers)
+        with contextlib.suppress(OSError):  # a read-only or full disk: work without the cache
+            _write(path, {"key": key, "state": dict(compiled.__dict__)})
+    _KEYS[compiled] = (path.parent, key)
+    return compiled
+
+
+def cache_key_of(compiled: CompiledWatchlist) -> tuple[Path, str] | None:
+    """(cache directory, key) of a watchlist that came through :func:`compile_cached`."""
+    return _KEYS.get(compiled)
+
+
+def _names_path(directory: Path, key: str, floor: float) -> Path:
+    return directory / f"names-{key}-{floor:.4f}.pickle"
+
+
+def load_name_results(
+    compiled: CompiledWatchlist, floor: float, names: Sequence[str]
+) -> dict[str, tuple[NameMatch, ...]]:
+    """Name-match results stored by earlier runs against the same watchlist and engine, for ``names``.
+
+    Entry files of the same importers and ports name the same manufacturers day after day; their
+    matches against an unchanged watchlist are the same, so they are kept beside the compiled form.
+    """
+    where = _KEYS.get(compiled)
+    if where is None:
+        return {}
+    directory, key = where
+    payload = _read(_names_path(directory, key, floor))
+    if not isinstance(payload, dict) or payload.get("key") != key or not isinstance(payload.get("names"), dict):
+        return {}
+    stored: dict[str, tuple[tuple[int, int, float, str], ...]] = payload["names"]
+    out: dict[str, tuple[NameMatch, ...]] = {}
+    for name in names:
+        hit = stored.get(name)
+        if hit is not None:
+            out[name] = tuple(NameMatch(*m) for m in hit)
+    return out
+
+
+def store_name_results(compiled: CompiledWatchlist, floor: float, results: Mapping[str, tuple[NameMatch, ...]]) -> None:
+    """Add name-match results to the store of this watchlist (newest kept when it is full)."""
+    where = _KEYS.get(compiled)
+    if where is None or not results:
+        return
+    directory, key = where
+    path = _names_path(directory, key, floor)
+    payload = _read(path)
+    stored: dict[str, tuple[tuple[int, int, float, str], ...]] = {}
+    if isinstance(payload, dict) and payload.get("key") == key and isinstance(payload.get("names"), dict):
+        stored = payload["names"]
+    for name, matches in results.items():
+        stored.pop(name, None)
+        stored[name] = tuple((m.name_id, m.party, m.score, m.method) for m in matches)
+    if len(stored) > _MAX_NAMES:
+        stored = dict(list(stored.items())[-_MAX_NAMES:])
+    with contextlib.suppress(OSError):
+        _write(path, {"key": key, "names": stored})

@@ -1,0 +1,155 @@
+"""Compiled watchlists on disk: keyed by every input row and the engine version; a stale file is never used."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from section307.screening import Party, Screener, Watchlist
+from section307.screening import cache as wl_cache
+from section307.screening.cache import compile_cached, watchlist_key
+
+from .conftest import build_watchlist, entry
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("compiled-*.pickle"))
+
+
+def test_second_compile_reads_the_cache_and_screens_the_same(tmp_path: Path) -> None:
+    first = compile_cached(build_watchlist(), directory=tmp_path)
+    assert len(_files(tmp_path)) == 1
+    second = compile_cached(build_watchlist(), directory=tmp_path)
+    assert second is not first
+    line = entry(manufacturer="XINJIANGHUAFU FANGZHI", country_of_origin="CN", hts="6109.10.0012")
+    a, b = Screener(first).screen_one(line), Screener(second).screen_one(line)
+    assert (a.decision, a.score, a.reasons, a.signals_json) == (b.decision, b.score, b.reasons, b.signals_json)
+    assert a.decision == "hit"
+    # The loaded copy still ships to Spark executors by its inputs.
+    assert len(pickle.dumps(second)) < len(_files(tmp_path)[0].read_bytes())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda wl: wl.parties.__setitem__(0, dataclasses.replace(wl.parties[0], list="risk")),
+        lambda wl: wl.parties.__setitem__(1, dataclasses.replace(wl.parties[1], aliases=())),
+        lambda wl: wl.add_party(Party(id="NEW", name="Kashgar Newco Textile", list="uflpa")),
+        lambda wl: wl.set_tip_tier("Malaysia", "3"),
+        lambda wl: wl.region_rules.pop(),
+        lambda wl: wl.dol_goods.pop(),
+    ],
+    ids=["list", "aliases", "new-party", "tip", "rule", "dol"],
+)
+def test_any_changed_input_row_changes_the_key(change) -> None:  # type: ignore[no-untyped-def]
+    wl = build_watchlist()
+    before = watchlist_key(wl)
+    change(wl)
+    assert watchlist_key(wl) != before
+
+
+def test_a_changed_party_is_never_screened_with_the_stale_cache(tmp_path: Path) -> None:
+    compile_cached(build_watchlist(), directory=tmp_path)
+    wl = build_watchlist()
+    i = next(i for i, p in enumerate(wl.parties) if p.id == "P-HUAFU")
+    wl.parties[i] = dataclasses.replace(wl.parties[i], list="risk", order_id=None)
+    fresh = compile_cached(wl, directory=tmp_path)
+    r = Screener(fresh).screen_one(entry(manufacturer="Xinjiang Huafu Textile Co., Ltd."))
+    assert (r.decision, r.list) == ("review", "risk")
+    assert len(_files(tmp_path)) == 2
+
+
+def test_engine_version_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    wl = build_watchlist()
+    before = watchlist_key(wl)
+    monkeypatch.setattr(wl_cache, "engine_version", lambda: "another engine")
+    assert watchlist_key(wl) != before
+
+
+def test_engine_version_covers_the_normalisation_source() -> None:
+    wl_cache.engine_version.cache_clear()
+    v = wl_cache.engine_version()
+    assert len(v) == 64
+    # Derived from files, not a constant someone must remember to bump.
+    root = Path(wl_cache.__file__).resolve().parents[1]
+    assert (root / "screening" / "normalize.py").exists()
+    assert wl_cache.engine_version() == v
+
+
+def test_a_file_holding_another_key_is_ignored_and_replaced(tmp_path: Path) -> None:
+    wl = build_watchlist()
+    key = watchlist_key(wl)
+    other = Watchlist()
+    other.add_party(Party(id="X", name="Nothing Alike Ltd", list="wro", order_id="W"))
+    planted = compile_cached(other, directory=tmp_path)
+    # A file under this watchlist's name but compiled from other inputs (renamed, copied, tampered with).
+    _files(tmp_path)[0].rename(tmp_path / f"compiled-{key}.pickle")
+    got = compile_cached(wl, directory=tmp_path)
+    assert len(got) == len(wl.parties) != len(planted)
+    assert compile_cached(wl, directory=tmp_path).parties == got.parties
+
+
+def test_a_truncated_file_is_recompiled(tmp_path: Path) -> None:
+    wl = build_watchlist()
+    compile_cached(wl, directory=tmp_path)
+    path = _files(tmp_path)[0]
+    path.write_bytes(path.read_bytes()[:100])
+    assert len(compile_cached(wl, directory=tmp_path)) == len(wl.parties)
+    assert path.stat().st_size > 100
+
+
+def test_a_directory_others_can_write_is_not_trusted(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)  # noqa: S103 - the case under test
+    wl = build_watchlist()
+    compile_cached(wl, directory=shared)
+    assert _files(shared) == []
+    private = tmp_path / "private"
+    compile_cached(wl, directory=private)
+    (path,) = _files(private)
+    os.chmod(path, 0o666)  # noqa: S103 - the case under test
+    assert wl_cache._load(path, watchlist_key(wl)) is None
+
+
+def test_command_reuses_compiled_watchlist_and_name_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second run against the same watchlist neither compiles it nor matches a known name again."""
+    from section307.screening import cli
+    from section307.screening.matcher import NameMatcher
+
+    from .test_cli import ENTRY_HEADER, ENTRY_ROWS, WATCHLIST_ROWS, _args, _read, _write_csv
+
+    wl_csv = _write_csv(tmp_path / "watchlist.csv", WATCHLIST_ROWS)
+    src = _write_csv(tmp_path / "entries.csv", [ENTRY_HEADER, *ENTRY_ROWS])
+    cache = tmp_path / "cache"
+
+    def run(out: str) -> pl.DataFrame:
+        argv = (str(src), "--watchlist", str(wl_csv), "--out", str(tmp_path / out), "--cache-dir", str(cache))
+        assert cli.run(_args(*argv, "--workers", "1", "--quiet")) == 0
+        return _read(tmp_path / out)
+
+    first = run("first.csv")
+    assert len(list(cache.glob("compiled-*.pickle"))) == 1
+    assert len(list(cache.glob("names-*.pickle"))) == 1
+
+    def no_compile(self: Watchlist, workers: int = 1) -> None:
+        raise AssertionError("compiled again")
+
+    def no_match(self: NameMatcher, name: str) -> None:
+        raise AssertionError(f"matched again: {name}")
+
+    monkeypatch.setattr(Watchlist, "compile", no_compile)
+    monkeypatch.setattr(NameMatcher, "_match", no_match)
+    assert run("second.csv").equals(first)
+    monkeypatch.undo()
+
+    # Another watchlist row: another key, so neither stored file is read.
+    wl_csv.write_text(wl_csv.read_text(encoding="utf-8").replace("uflpa", "risk", 1), encoding="utf-8")
+    third = run("third.csv")
+    assert len(list(cache.glob("compiled-*.pickle"))) == 2
+    assert not third.equals(first)
