@@ -22,12 +22,12 @@ from section307.core.api import install_error_handlers
 from section307.core.errors import Conflict, InvalidInput, NotFound, NotPermitted, ServiceError
 from section307.core.forms import service_error_message, service_error_to_form
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.uploads import UploadRejected
 from section307.ports.clocks import ClockError
 from section307.ports.images import ImageRejected
 from section307.ports.intake import FieldError, IntakeError
 from section307.ports.services import PortsError
 from section307.trade.services import TradeError
-from section307.trade.uploads import UploadRejected
 
 
 @pytest.mark.parametrize(
@@ -35,9 +35,10 @@ from section307.trade.uploads import UploadRejected
     [
         (PortsError("x"), InvalidInput, ValueError),
         (TradeError("x", "kind"), InvalidInput, ValueError),
-        (UploadRejected("x"), InvalidInput, ValueError),
-        (ImageRejected("x"), InvalidInput, ValueError),
-        (EvidenceFileError("x"), InvalidInput, ValueError),
+        # One upload checker (core.uploads): its refusal replaced the three ValueError subclasses.
+        (UploadRejected("x"), InvalidInput, UploadRejected),
+        (ImageRejected("x"), InvalidInput, UploadRejected),
+        (EvidenceFileError("x"), InvalidInput, UploadRejected),
         (ClockError("x"), Conflict, ValueError),
         (IntakeError([FieldError("port", "unknown")]), InvalidInput, Exception),
         (AllegationInvalid({"reasons": ["too short"]}), InvalidInput, Exception),
