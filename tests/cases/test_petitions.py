@@ -285,3 +285,27 @@ def test_api_files_reads_and_decides(world: World, hq: Any) -> None:
     other = Client()
     other.force_login(world.officer)
     assert other.get(f"/api/v1/petitions/{pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        {"remediation_amount_usd": "1e20"},
+        {"remediation_amount_usd": 0.001},
+        {"remediation_workers": 2**31},
+        {"policies": "x" * 20001},
+        {"indicator_responses": {"documents": "x" * 4001}},
+    ],
+    ids=["amount-overflow", "fraction-of-a-cent", "workers-overflow", "long-policies", "long-response"],
+)
+def test_api_refuses_out_of_range_evidence_with_422_and_saves_nothing(world: World, evidence: dict[str, Any]) -> None:
+    """Numbers past the columns' range (PostgreSQL refuses them inside the database) and over-long text
+    are refused by the API before any write."""
+    order = listed_order(world)
+    trader = Client()
+    trader.force_login(world.trader)
+    body = {"order": order.reference, "kind": "revoke", "ground": "not_imported", "grounds": "x", "evidence": evidence}
+    response = trader.post("/api/v1/petitions", body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert response.json()["field"].startswith("evidence.")
+    assert not OrderChangeRequest.objects.exists()

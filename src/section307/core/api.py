@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Choices
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
 from section307.core.errors import ServiceError
 
@@ -52,6 +52,20 @@ class ErrorOut(Schema):
     errors: list[dict[str, str]] | None = Field(
         None, description="Field-level problems, each naming its `field` and why (`message` or `reason`)"
     )
+
+
+class SectionApi(NinjaAPI):
+    """The API: a body read into one schema names its fields as the client sent them."""
+
+    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        # django-ninja nests a single body schema under its parameter's name; the client never sent it.
+        wrappers = {getattr(c.model, "__read_from_single_attr__", None) for c in error_contexts} - {None}
+        for error in exc.errors:
+            loc = tuple(error.get("loc", ()))
+            if len(loc) > 1 and loc[0] == "body" and loc[1] in wrappers:
+                error["loc"] = (loc[0], *loc[2:])
+        return exc
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
