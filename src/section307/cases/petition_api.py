@@ -20,7 +20,7 @@ from pydantic import WithJsonSchema
 from section307.cases import selectors, services
 from section307.cases.ilo import Indicator
 from section307.cases.models import OrderChangeRequest
-from section307.core.api import choices, error_responses
+from section307.core.api import choices, error_responses, lifecycle_rule
 from section307.core.errors import NotFound
 from section307.orders.models import EnforcementOrder, OrderSource
 from section307.ports.api import TokenAuth
@@ -31,6 +31,8 @@ IndicatorKey = Literal[tuple(Indicator.values)]  # type: ignore[valid-type]
 FindingValue = Literal[tuple(OrderChangeRequest.Finding.values)]  # type: ignore[valid-type]
 LongText = Annotated[str, Field(max_length=20000)]
 Note = Annotated[str, Field(max_length=4000)]
+# The rule a state refusal names when the petition lifecycle gives none.
+LIFECYCLE_RULE = "petition lifecycle"
 # Documented as a number (a string of digits is accepted as well), cents at most.
 Money = Annotated[
     Decimal,
@@ -170,12 +172,9 @@ def petition_detail(request: HttpRequest, petition_id: int) -> Any:
     summary="Decide a petition (headquarters forced-labor reviewer); 409 names the rule when it cannot be granted",
 )
 def petition_decision(request: HttpRequest, petition_id: int, body: PetitionDecisionIn) -> Any:
-    return _out(
-        services.petition_decide(
-            actor=request.user,
-            petition=_petition(request.user, petition_id),
-            decision=body.decision,
-            note=body.note,
-            findings=dict(body.findings),
+    petition = _petition(request.user, petition_id)
+    with lifecycle_rule(LIFECYCLE_RULE):
+        decided = services.petition_decide(
+            actor=request.user, petition=petition, decision=body.decision, note=body.note, findings=dict(body.findings)
         )
-    )
+    return _out(decided)

@@ -9,7 +9,8 @@ or Django take the same shape, so a client reads ``detail`` and ``code`` (and ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from http import HTTPStatus
 from typing import Any
@@ -22,6 +23,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
 from section307.core.errors import ServiceError
+from section307.core.lifecycle import TransitionNotAllowed
 
 # The ``code`` of errors not raised by a service, by status.
 STATUS_CODES: dict[int, str] = {
@@ -77,6 +79,17 @@ def choices(values: type[Choices] | Iterable[str], *, blank: bool = False) -> di
     """``Field(json_schema_extra=choices(Entry.Status))``: the values an output field takes, as an enum."""
     listed = list(values.values if isinstance(values, type) else values)
     return {"enum": [*listed, ""] if blank else listed}
+
+
+@contextmanager
+def lifecycle_rule(rule: str) -> Iterator[None]:
+    """A state-machine refusal without a rule of its own names ``rule``, so its 409 always carries one."""
+    try:
+        yield
+    except TransitionNotAllowed as exc:
+        if exc.rule:
+            raise
+        raise TransitionNotAllowed(exc.message, rule=rule) from exc
 
 
 def inline_schema(model: type[Schema]) -> dict[str, Any]:

@@ -16,8 +16,7 @@ by the API's one set of handlers with ``core.api.ErrorOut``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -25,9 +24,8 @@ from django.utils import timezone
 from ninja import Schema, Status
 from pydantic import Field
 
-from section307.core.api import choices, error_responses
+from section307.core.api import choices, error_responses, lifecycle_rule
 from section307.core.errors import NotFound, NotPermitted
-from section307.core.lifecycle import TransitionNotAllowed
 from section307.ports import selectors, services
 from section307.ports.api import router
 from section307.ports.intake import normalise_entry_number
@@ -155,17 +153,6 @@ class ProtestIn(Schema):
 
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
-
-
-@contextmanager
-def _lifecycle_rule() -> Iterator[None]:
-    """A state-machine refusal names the detention lifecycle as its rule (409 always carries ``rule``)."""
-    try:
-        yield
-    except TransitionNotAllowed as exc:
-        if exc.rule:
-            raise
-        raise TransitionNotAllowed(exc.message, rule=LIFECYCLE_RULE) from exc
 
 
 def _state(clock: Clock, row: Any) -> str:
@@ -309,7 +296,7 @@ def entry_detain(request: HttpRequest, entry_number: str, payload: DetainIn) -> 
     entry = selectors.entry_get(user=user, entry_number=normalise_entry_number(entry_number) or entry_number)
     if entry is None:
         raise NotFound("no such entry")
-    with _lifecycle_rule():
+    with lifecycle_rule(LIFECYCLE_RULE):
         detention = services.entry_detain(
             actor=user, entry=entry, reason=payload.reason, order_reference=payload.order_reference
         )
@@ -327,7 +314,7 @@ def detention_decide(request: HttpRequest, detention_id: int, payload: Detention
     detention = _get(user, detention_id)
     if not user.has_perm("ports.decide_detention"):
         raise NotPermitted("only port officers record decisions")
-    with _lifecycle_rule():
+    with lifecycle_rule(LIFECYCLE_RULE):
         decision = services.detention_decide(
             actor=user, detention=detention, outcome=payload.decision, reason=payload.reason
         )
