@@ -22,6 +22,7 @@ from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.orders.models import EnforcementOrder, OrderSource, OrderStatus, OrderType
 from section307.orders.services import ScopedParty, order_create
 from section307.ports.models import Detention, Entry, EntryLine, Notice, Regime
+from section307.ports.services import api_token_create
 
 from .conftest import World, draft_proposal, escalated_case
 
@@ -285,3 +286,41 @@ def test_api_files_reads_and_decides(world: World, hq: Any) -> None:
     other = Client()
     other.force_login(world.officer)
     assert other.get(f"/api/v1/petitions/{pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        {"remediation_amount_usd": "1e20"},
+        {"remediation_amount_usd": 0.001},
+        {"remediation_workers": 2**31},
+        {"policies": "x" * 20001},
+        {"indicator_responses": {"documents": "x" * 4001}},
+    ],
+    ids=["amount-overflow", "fraction-of-a-cent", "workers-overflow", "long-policies", "long-response"],
+)
+def test_api_refuses_out_of_range_evidence_with_422_and_saves_nothing(world: World, evidence: dict[str, Any]) -> None:
+    """Numbers past the columns' range (PostgreSQL refuses them inside the database) and over-long text
+    are refused by the API before any write."""
+    order = listed_order(world)
+    trader = Client()
+    trader.force_login(world.trader)
+    body = {"order": order.reference, "kind": "revoke", "ground": "not_imported", "grounds": "x", "evidence": evidence}
+    response = trader.post("/api/v1/petitions", body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert response.json()["field"].startswith("evidence.")
+    assert not OrderChangeRequest.objects.exists()
+
+
+def test_api_token_files_and_reads_petitions_and_the_queue(world: World) -> None:
+    """A bearer token works on the petitions and queue operations as on the entries API (no session, no CSRF)."""
+    order = listed_order(world)
+    secret = api_token_create(actor=world.trader, user=world.trader, name="erp")[1]
+    api = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    body = {"order": order.reference, "kind": "revoke", "ground": "not_imported", "grounds": "Stopped buying"}
+    created = api.post("/api/v1/petitions", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert [p["id"] for p in api.get("/api/v1/petitions").json()] == [created.json()["id"]]
+    assert api.get(f"/api/v1/petitions/{created.json()['id']}").status_code == 200
+    assert api.get("/api/v1/queue").status_code == 200
+    assert Client(HTTP_AUTHORIZATION="Bearer s307_wrong").get("/api/v1/petitions").status_code == 401

@@ -18,16 +18,16 @@ from section307.allegations.evidence import RejectedFile
 from section307.allegations.inputs import AllegationInvalid
 from section307.cases.evidence_files import EvidenceFileError
 from section307.cases.services import GateNotPassed
-from section307.core.api import install_error_handlers
+from section307.core.api import install_error_handlers, lifecycle_rule
 from section307.core.errors import Conflict, InvalidInput, NotFound, NotPermitted, ServiceError
 from section307.core.forms import service_error_message, service_error_to_form
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.uploads import UploadRejected
 from section307.ports.clocks import ClockError
 from section307.ports.images import ImageRejected
 from section307.ports.intake import FieldError, IntakeError
 from section307.ports.services import PortsError
 from section307.trade.services import TradeError
-from section307.trade.uploads import UploadRejected
 
 
 @pytest.mark.parametrize(
@@ -35,9 +35,10 @@ from section307.trade.uploads import UploadRejected
     [
         (PortsError("x"), InvalidInput, ValueError),
         (TradeError("x", "kind"), InvalidInput, ValueError),
-        (UploadRejected("x"), InvalidInput, ValueError),
-        (ImageRejected("x"), InvalidInput, ValueError),
-        (EvidenceFileError("x"), InvalidInput, ValueError),
+        # One upload checker (core.uploads): its refusal replaced the three ValueError subclasses.
+        (UploadRejected("x"), InvalidInput, UploadRejected),
+        (ImageRejected("x"), InvalidInput, UploadRejected),
+        (EvidenceFileError("x"), InvalidInput, UploadRejected),
         (ClockError("x"), Conflict, ValueError),
         (IntakeError([FieldError("port", "unknown")]), InvalidInput, Exception),
         (AllegationInvalid({"reasons": ["too short"]}), InvalidInput, Exception),
@@ -141,3 +142,12 @@ def test_a_redirecting_view_shows_a_message_with_the_rule() -> None:
     request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
     service_error_message(request, Conflict("The clock has run out.", rule="19 U.S.C. 1499(c)"), "Not changed: ")
     assert [str(m) for m in get_messages(request)] == ["Not changed: The clock has run out. (19 U.S.C. 1499(c))"]
+
+
+def test_a_lifecycle_refusal_names_a_rule_and_keeps_its_own() -> None:
+    with pytest.raises(TransitionNotAllowed) as bare, lifecycle_rule("detention lifecycle"):
+        raise TransitionNotAllowed("detention: cannot release from 'released'")
+    assert bare.value.as_dict()["rule"] == "detention lifecycle" and bare.value.status == 409
+    with pytest.raises(TransitionNotAllowed) as cited, lifecycle_rule("detention lifecycle"):
+        raise TransitionNotAllowed("too early", rule="19 CFR 12.44(a)")
+    assert cited.value.rule == "19 CFR 12.44(a)"

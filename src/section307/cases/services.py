@@ -56,8 +56,16 @@ from section307.orders.services import ScopedParty, order_create, order_transiti
 from section307.parties.models import Party
 
 
-class GateNotPassed(ValidationError):
+class GateNotPassed(Conflict, ValidationError):  # type: ignore[misc]
     """A move was refused because the case is not ready; ``messages`` lists what is missing."""
+
+    default_code = "gate_not_passed"
+
+    def __init__(self, problems: list[str]) -> None:
+        listed = [str(p) for p in problems]
+        Conflict.__init__(self, " ".join(listed), extra={"errors": [{"message": p} for p in listed]})
+        # Then the list form, so ``messages`` and form errors keep one entry per problem.
+        ValidationError.__init__(self, problems)
 
 
 def _require(allowed: bool, message: str = "You may not do this on this case.") -> None:

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 
 from section307 import __version__
 from section307.allegations.api import router as allegations_router
 from section307.cases.api import router as cases_router
 from section307.cases.petition_api import router as petitions_router
-from section307.core.api import install_error_handlers
+from section307.core.api import SectionApi, install_error_handlers
 from section307.core.queue_api import router as queue_router
 from section307.orders.api import router as orders_router
 from section307.ports.api import router as ports_router
 
-api = NinjaAPI(
+api = SectionApi(
     title="section307 API",
     version="1",
     description="Forced-labor import ban enforcement: orders, allegations, cases, entries and detentions.",

@@ -9,7 +9,8 @@ or Django take the same shape, so a client reads ``detail`` and ``code`` (and ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from http import HTTPStatus
 from typing import Any
@@ -19,9 +20,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Choices
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
 from section307.core.errors import ServiceError
+from section307.core.lifecycle import TransitionNotAllowed
 
 # The ``code`` of errors not raised by a service, by status.
 STATUS_CODES: dict[int, str] = {
@@ -54,6 +56,20 @@ class ErrorOut(Schema):
     )
 
 
+class SectionApi(NinjaAPI):
+    """The API: a body read into one schema names its fields as the client sent them."""
+
+    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        # django-ninja nests a single body schema under its parameter's name; the client never sent it.
+        wrappers = {getattr(c.model, "__read_from_single_attr__", None) for c in error_contexts} - {None}
+        for error in exc.errors:
+            loc = tuple(error.get("loc", ()))
+            if len(loc) > 1 and loc[0] == "body" and loc[1] in wrappers:
+                error["loc"] = (loc[0], *loc[2:])
+        return exc
+
+
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     """``response={200: Out, **error_responses(401, 404)}``: the errors an operation answers with."""
     return dict.fromkeys(statuses, ErrorOut)
@@ -63,6 +79,17 @@ def choices(values: type[Choices] | Iterable[str], *, blank: bool = False) -> di
     """``Field(json_schema_extra=choices(Entry.Status))``: the values an output field takes, as an enum."""
     listed = list(values.values if isinstance(values, type) else values)
     return {"enum": [*listed, ""] if blank else listed}
+
+
+@contextmanager
+def lifecycle_rule(rule: str) -> Iterator[None]:
+    """A state-machine refusal without a rule of its own names ``rule``, so its 409 always carries one."""
+    try:
+        yield
+    except TransitionNotAllowed as exc:
+        if exc.rule:
+            raise
+        raise TransitionNotAllowed(exc.message, rule=rule) from exc
 
 
 def inline_schema(model: type[Schema]) -> dict[str, Any]:

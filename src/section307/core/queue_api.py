@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.security import SessionAuth
 
 from section307.core.api import error_responses
@@ -25,13 +25,14 @@ class WorkItemOut(Schema):
     due: dt.date | None
     overdue: bool
     rule: str
-    priority: int
+    # A tie-breaker, not a choice: higher first among items due at the same time.
+    rank: int = Field(description="Higher first among items due at the same time (the list is already in order)")
     ref: str
 
 
 @router.get(
     "/queue",
-    response={200: list[WorkItemOut], **error_responses(401)},
+    response={200: list[WorkItemOut], **error_responses(401, 403)},
     summary="The caller's work items: what, why, by when, with a link; soonest deadline first",
 )
 def work_queue(request: HttpRequest) -> list[dict[str, Any]]:
@@ -48,7 +49,7 @@ def work_queue(request: HttpRequest) -> list[dict[str, Any]]:
                 "due": due,
                 "overdue": due is not None and due < today,
                 "rule": item.rule,
-                "priority": item.priority,
+                "rank": item.priority,
                 "ref": item.ref,
             }
         )

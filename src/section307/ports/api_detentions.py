@@ -3,14 +3,15 @@
 * ``GET /detentions``, ``GET /detentions/{id}``: status, regime, order, clocks with their citation and
   deadline, the importer's packages, decisions, headquarters determinations, protest, timeline;
 * ``POST /entries/{entry_number}/detention``: detain (order reference, reason);
-* ``POST /detentions/{id}/decisions``: release, exclude, seize or export; ``409 {"detail", "rule"}``
+* ``POST /detentions/{id}/decisions``: release, exclude, seize or export; ``409`` with ``rule``
   names the citation when the law does not allow it yet;
 * ``POST /detentions/{id}/clocks/{kind}/extensions``: an agency extension; ``409`` with the citation
   for a statutory period;
 * ``POST /detentions/{id}/protests``: the importer's protest of an exclusion.
 
 Object rules are the pages': staff see every detention, a trade user only its organization's
-(another organization's detention answers 404).
+(another organization's detention answers 404). Refusals are ``core.errors`` exceptions, answered
+by the API's one set of handlers with ``core.api.ErrorOut``.
 """
 
 from __future__ import annotations
@@ -23,35 +24,41 @@ from django.utils import timezone
 from ninja import Schema, Status
 from pydantic import Field
 
-from section307.core.errors import ServiceError
-from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.api import choices, error_responses, lifecycle_rule
+from section307.core.errors import NotFound, NotPermitted
 from section307.ports import selectors, services
 from section307.ports.api import router
 from section307.ports.intake import normalise_entry_number
-from section307.ports.models import Clock, Detention, Determination
+from section307.ports.models import Clock, Detention, DetentionDecision, Determination, Protest, Regime
 from section307.ports.permissions import is_port_staff
 
 # Other contexts list their packages on a detention: a callable (user, detention) -> list of dicts with
-# "id", "kind", "status" (the importer portal registers one). Ports does not know them otherwise.
+# "id", "kind", "status" (the importer portal registers one), and the statuses those packages take.
+# Ports does not know them otherwise.
 PACKAGE_PROVIDERS: list[Callable[[Any, Detention], list[dict[str, Any]]]] = []
+PACKAGE_STATUSES: set[str] = set()
+
+# "" lists every status.
+DetentionStatus = Literal[("", *Detention.Status.values)]  # type: ignore[valid-type]
+ClockKind = Literal[tuple(Clock.Kind.values)]  # type: ignore[valid-type]
+# The rule a lifecycle refusal names when the state machine gives none.
+LIFECYCLE_RULE = "detention lifecycle"
 
 
-class ProblemOut(Schema):
-    detail: str
-    code: str = ""
-    rule: str | None = Field(None, description="The legal rule (citation) that refuses the request")
-    field: str | None = None
+def _package_statuses(schema: dict[str, Any]) -> None:
+    # Read when the schema is built, after the other apps have registered their statuses.
+    schema["enum"] = sorted(PACKAGE_STATUSES)
 
 
-class ExtensionOut(Schema):
+class ClockExtensionOut(Schema):
     days: int
     approving_official: str
     reason: str
     granted_at: str
 
 
-class ClockOut(Schema):
-    kind: str
+class DetentionClockOut(Schema):
+    kind: str = Field(json_schema_extra=choices(Clock.Kind))
     label: str
     citation: str
     start_event: str
@@ -62,27 +69,27 @@ class ClockOut(Schema):
     running: bool
     state: str = Field(description="running, soon due, overdue, suspended or stopped")
     stop_reason: str
-    agency_extensions: list[ExtensionOut]
+    agency_extensions: list[ClockExtensionOut]
 
 
-class PackageOut(Schema):
+class DetentionPackageOut(Schema):
     id: int
     kind: str
-    status: str
+    status: str = Field(json_schema_extra=_package_statuses)
 
 
-class DecisionOut(Schema):
-    outcome: str
+class DetentionDecisionOut(Schema):
+    outcome: str = Field(json_schema_extra=choices(DetentionDecision.Outcome))
     reason: str
     decided_at: str
     decided_by: str
 
 
 class DeterminationOut(Schema):
-    kind: str
-    outcome: str
+    kind: str = Field(json_schema_extra=choices(Determination.Kind))
+    outcome: str = Field(json_schema_extra=choices(Determination.Outcome))
     outcome_label: str
-    status: str
+    status: str = Field(json_schema_extra=choices(Determination.Status))
     reasons: str
     effective_on: str | None
 
@@ -90,14 +97,14 @@ class DeterminationOut(Schema):
 class ProtestOut(Schema):
     id: int
     filed_on: str
-    status: str
+    status: str = Field(json_schema_extra=choices(Protest.Status))
     accelerated: bool
     grounds: str
     decided_on: str | None
     decision_reasons: str
 
 
-class EventOut(Schema):
+class DetentionEventOut(Schema):
     kind: str
     occurred_at: str
     summary: str
@@ -106,23 +113,23 @@ class EventOut(Schema):
 class DetentionSummaryOut(Schema):
     id: int
     entry_number: str
-    status: str
-    regime: str
+    status: str = Field(json_schema_extra=choices(Detention.Status))
+    regime: str = Field(json_schema_extra=choices(Regime))
     order: str
     notice_date: str
 
 
-class DetentionOut(DetentionSummaryOut):
+class DetentionDetailOut(DetentionSummaryOut):
     exclusion_date: str | None
     deemed_exclusion: bool
     proof_received_on: str | None
     proof_untimely: bool
-    clocks: list[ClockOut]
-    packages: list[PackageOut]
-    decisions: list[DecisionOut]
+    clocks: list[DetentionClockOut]
+    packages: list[DetentionPackageOut]
+    decisions: list[DetentionDecisionOut]
     determinations: list[DeterminationOut]
     protest: ProtestOut | None
-    timeline: list[EventOut]
+    timeline: list[DetentionEventOut]
 
 
 class DetainIn(Schema):
@@ -130,12 +137,12 @@ class DetainIn(Schema):
     order_reference: str = Field("", max_length=40, description="The order (or presumption); default: the hit's")
 
 
-class DecisionIn(Schema):
+class DetentionDecisionIn(Schema):
     decision: Literal["release", "exclude", "seize", "export"]
     reason: str = Field(min_length=1, max_length=4000)
 
 
-class ExtensionIn(Schema):
+class ClockExtensionIn(Schema):
     reason: str = Field(min_length=1, max_length=4000)
     approving_official: str = Field(min_length=1, max_length=200)
 
@@ -145,15 +152,7 @@ class ProtestIn(Schema):
     accelerated: bool = Field(False, description="Request accelerated disposition (19 U.S.C. 1515(b))")
 
 
-ERRORS = {400: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut}
-
-
-def _problem(exc: Exception) -> Status:
-    if isinstance(exc, ServiceError):
-        return Status(exc.status, exc.as_dict())
-    if isinstance(exc, TransitionNotAllowed):
-        return Status(409, {"detail": str(exc), "code": "conflict", "rule": "detention lifecycle"})
-    return Status(422, {"detail": str(exc), "code": "invalid"})
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
 
 
 def _state(clock: Clock, row: Any) -> str:
@@ -213,15 +212,7 @@ def _detention_out(user: Any, d: Detention) -> dict[str, Any]:
             for row in selectors.clock_rows(d)
         ],
         "packages": [p for provider in PACKAGE_PROVIDERS for p in provider(user, d)],
-        "decisions": [
-            {
-                "outcome": x.outcome,
-                "reason": x.reason,
-                "decided_at": x.decided_at.isoformat(),
-                "decided_by": str(x.decided_by or "system"),
-            }
-            for x in d.decisions.all()
-        ],
+        "decisions": [_decision_out(x) for x in d.decisions.all()],
         "determinations": [
             {
                 "kind": x.kind,
@@ -253,17 +244,29 @@ def _detention_out(user: Any, d: Detention) -> dict[str, Any]:
     }
 
 
-def _get(user: Any, detention_id: int) -> Detention | None:
-    return selectors.detention_get(user=user, pk=detention_id)
+def _get(user: Any, detention_id: int) -> Detention:
+    detention = selectors.detention_get(user=user, pk=detention_id)
+    if detention is None:
+        raise NotFound("no such detention")
+    return detention
+
+
+def _decision_out(decision: DetentionDecision) -> dict[str, Any]:
+    return {
+        "outcome": decision.outcome,
+        "reason": decision.reason,
+        "decided_at": decision.decided_at.isoformat(),
+        "decided_by": str(decision.decided_by or "system"),
+    }
 
 
 @router.get(
     "/detentions",
-    response={200: list[DetentionSummaryOut]},
+    response={200: list[DetentionSummaryOut], **error_responses(400, 401, 403, 422)},
     tags=["detentions"],
     summary="Detentions the caller may see (a trade user: its organization's), newest first",
 )
-def detentions_list(request: HttpRequest, status: str = "") -> Any:
+def detentions_list(request: HttpRequest, status: DetentionStatus = "") -> Any:
     qs = selectors.detention_list(user=request.user).select_related("entry")
     if status:
         qs = qs.filter(status=status)
@@ -272,116 +275,84 @@ def detentions_list(request: HttpRequest, status: str = "") -> Any:
 
 @router.get(
     "/detentions/{detention_id}",
-    response={200: DetentionOut, 404: ProblemOut},
+    response={200: DetentionDetailOut, **error_responses(400, 401, 403, 404)},
     tags=["detentions"],
     summary="A detention with its clocks (citation, deadline), packages, decisions, protest and timeline",
 )
 def detention_read(request: HttpRequest, detention_id: int) -> Any:
-    detention = _get(request.user, detention_id)
-    if detention is None:
-        return Status(404, {"detail": "no such detention", "code": "not_found"})
-    return Status(200, _detention_out(request.user, detention))
+    return _detention_out(request.user, _get(request.user, detention_id))
 
 
 @router.post(
     "/entries/{entry_number}/detention",
-    response={201: DetentionOut, **ERRORS},
+    response={201: DetentionDetailOut, **WRITE_ERRORS},
     tags=["detentions"],
     summary="Detain an entry under an order (default: the order its screening hit)",
 )
 def entry_detain(request: HttpRequest, entry_number: str, payload: DetainIn) -> Any:
     user = request.user
     if not user.has_perm("ports.target_entry"):
-        return Status(403, {"detail": "this account may not detain entries", "code": "forbidden"})
+        raise NotPermitted("this account may not detain entries")
     entry = selectors.entry_get(user=user, entry_number=normalise_entry_number(entry_number) or entry_number)
     if entry is None:
-        return Status(404, {"detail": "no such entry", "code": "not_found"})
-    try:
+        raise NotFound("no such entry")
+    with lifecycle_rule(LIFECYCLE_RULE):
         detention = services.entry_detain(
             actor=user, entry=entry, reason=payload.reason, order_reference=payload.order_reference
         )
-    except (ServiceError, TransitionNotAllowed, services.PortsError) as exc:
-        return _problem(exc)
-    fresh = _get(user, detention.pk)
-    assert fresh is not None
-    return Status(201, _detention_out(user, fresh))
+    return Status(201, _detention_out(user, _get(user, detention.pk)))
 
 
 @router.post(
     "/detentions/{detention_id}/decisions",
-    response={201: DecisionOut, **ERRORS},
+    response={201: DetentionDecisionOut, **WRITE_ERRORS},
     tags=["detentions"],
     summary="Carry out a decision; 409 names the rule (citation) when the law does not allow it yet",
 )
-def detention_decide(request: HttpRequest, detention_id: int, payload: DecisionIn) -> Any:
+def detention_decide(request: HttpRequest, detention_id: int, payload: DetentionDecisionIn) -> Any:
     user = request.user
     detention = _get(user, detention_id)
-    if detention is None:
-        return Status(404, {"detail": "no such detention", "code": "not_found"})
     if not user.has_perm("ports.decide_detention"):
-        return Status(403, {"detail": "only port officers record decisions", "code": "forbidden"})
-    try:
+        raise NotPermitted("only port officers record decisions")
+    with lifecycle_rule(LIFECYCLE_RULE):
         decision = services.detention_decide(
             actor=user, detention=detention, outcome=payload.decision, reason=payload.reason
         )
-    except (ServiceError, TransitionNotAllowed, services.PortsError) as exc:
-        return _problem(exc)
-    return Status(
-        201,
-        {
-            "outcome": decision.outcome,
-            "reason": decision.reason,
-            "decided_at": decision.decided_at.isoformat(),
-            "decided_by": str(decision.decided_by or "system"),
-        },
-    )
+    return Status(201, _decision_out(decision))
 
 
 @router.post(
     "/detentions/{detention_id}/clocks/{kind}/extensions",
-    response={201: ClockOut, **ERRORS},
+    response={201: DetentionClockOut, **WRITE_ERRORS},
     tags=["detentions"],
     summary="Record an agency extension; 409 with the citation for a statutory period",
 )
-def clock_extend(request: HttpRequest, detention_id: int, kind: str, payload: ExtensionIn) -> Any:
+def clock_extend(request: HttpRequest, detention_id: int, kind: ClockKind, payload: ClockExtensionIn) -> Any:  # type: ignore[valid-type]
     user = request.user
     detention = _get(user, detention_id)
-    if detention is None:
-        return Status(404, {"detail": "no such detention", "code": "not_found"})
     clock = detention.clocks.filter(kind=kind).first()
     if clock is None:
-        return Status(404, {"detail": f"no {kind!r} clock on this detention", "code": "not_found", "field": "kind"})
-    try:
-        services.clock_extend(
-            actor=user, clock=clock, reason=payload.reason, approving_official=payload.approving_official
-        )
-    except (ServiceError, services.PortsError) as exc:
-        return _problem(exc)
+        raise NotFound(f"no {kind!r} clock on this detention", field="kind")
+    services.clock_extend(actor=user, clock=clock, reason=payload.reason, approving_official=payload.approving_official)
     out = _detention_out(user, detention)
     return Status(201, next(c for c in out["clocks"] if c["kind"] == kind))
 
 
 @router.post(
     "/detentions/{detention_id}/protests",
-    response={201: ProtestOut, **ERRORS},
+    response={201: ProtestOut, **WRITE_ERRORS},
     tags=["detentions"],
     summary="Protest an exclusion or deemed exclusion within 180 days (19 U.S.C. 1514); one per entry",
 )
 def protest_file(request: HttpRequest, detention_id: int, payload: ProtestIn) -> Any:
     user = request.user
-    detention = _get(user, detention_id)
-    if detention is None:
-        return Status(404, {"detail": "no such detention", "code": "not_found"})
-    try:
-        protest = services.protest_file(
-            actor=user,
-            detention=detention,
-            grounds=payload.grounds,
-            accelerated=payload.accelerated,
-            today=timezone.localdate(),
-        )
-    except ServiceError as exc:
-        return _problem(exc)
+    protest = services.protest_file(
+        actor=user,
+        detention=_get(user, detention_id),
+        grounds=payload.grounds,
+        accelerated=payload.accelerated,
+        today=timezone.localdate(),
+    )
     return Status(
         201,
         {

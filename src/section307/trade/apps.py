@@ -25,11 +25,13 @@ class TradeConfig(AppConfig):
 
         if detention_page_section not in DETENTION_PAGE_SECTIONS:
             DETENTION_PAGE_SECTIONS.append(detention_page_section)
-        from section307.ports.api_detentions import PACKAGE_PROVIDERS
+        from section307.ports.api_detentions import PACKAGE_PROVIDERS, PACKAGE_STATUSES
+        from section307.trade.models import TradeRequest
         from section307.trade.selectors import packages_for_api
 
         if packages_for_api not in PACKAGE_PROVIDERS:
             PACKAGE_PROVIDERS.append(packages_for_api)
+        PACKAGE_STATUSES.update(TradeRequest.Status.values)
         from section307.core.queue import register
         from section307.trade.selectors import hq_package_items
 
