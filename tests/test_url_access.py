@@ -226,6 +226,7 @@ def _user(role: str, org: Any, name: str) -> User:
 def site(db: Any) -> Site:
     """The demo world plus what it lacks: a shared case with a proposal and a change request, an
     allegation with a file, a trade request with a document, a re-screening run."""
+    from section307.accounts.models import EntryAccessGrant
     from section307.allegations import services as allegation_services
     from section307.allegations.services import FileInput
     from section307.allegations.views_public import SLUGS
@@ -240,7 +241,6 @@ def site(db: Any) -> Site:
     )
     from section307.demo.world import build_demo_world
     from section307.orders.models import EnforcementOrder
-    from section307.accounts.models import EntryAccessGrant
     from section307.ports.models import Clock, Detention, Determination, ExamImage, Notice, Protest
     from section307.ports.regimes import REQUEST_KINDS_FOR_REGIME
     from section307.ports.services import api_token_create, entries_rescreen, image_redact
