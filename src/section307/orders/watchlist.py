@@ -147,7 +147,10 @@ def registry_version() -> tuple[object, ...]:
     ]
     qn = connection.ops.quote_name
     # Identifiers come from model metadata, quoted; there is no user input in this statement.
-    parts = [f"{func}({qn(col)}) FROM {qn(model._meta.db_table)}" for model, func, col in probes]
+    parts = [
+        f"{func}({qn(col)}) FROM {qn(model._meta.db_table)}"
+        for model, func, col in probes
+    ]
     sql = "SELECT " + ", ".join(f"(SELECT {part})" for part in parts)  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql)
