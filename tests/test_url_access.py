@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,12 @@ MATRIX: dict[str, set[str] | str] = {
     "login": EVERYONE,
     "logout": EVERYONE,
     "set_language": EVERYONE,
+    "admin_login": EVERYONE,
+    # staff MFA: every signed-in account may enrol and verify a device
+    "accounts:mfa_setup": SIGNED_IN,
+    "accounts:mfa_verify": SIGNED_IN,
+    # one work queue for every role's items
+    "work:queue": SIGNED_IN,
     # public allegation portal (no account)
     "allegations:report_start": EVERYONE,
     "allegations:report_step": EVERYONE,
@@ -106,41 +113,59 @@ MATRIX: dict[str, set[str] | str] = {
     "cases:proposal_edit": {A, S},
     "cases:proposal_decide": {A, S, P},  # reading it; deciding is the supervisor's (tests/cases)
     "cases:change_request_create": {A, S},
-    "cases:change_request_decide": {S},
-    # port
-    "ports:queue": {PO, S, A, ADM},
-    "ports:entry_list": {PO, S, A, ADM},
+    # petitions (docs/cases.md): headquarters decides; importers file through the portal or here
+    # (analysts and supervisors: those on their cases; partner agencies: none)
+    "petitions:list": {H, T, A, S},
+    "petitions:create": {H, T, A, S},
+    "petitions:detail": {H, T, A, S},
+    "petitions:action": {H},  # the "review" action
+    # port; headquarters reads entries, detentions and packages (docs/ports.md, Roles)
+    "ports:queue": {PO, S, A, ADM, H},
+    "ports:entry_list": {PO, S, A, ADM, H},
     "ports:entries_upload": {PO, ADM, FILER},
-    "ports:entry_detail": {PO, S, A, ADM},
+    "ports:entry_detail": {PO, S, A, ADM, H},
     "ports:entry_target": {PO, ADM},
     "ports:image_upload": {PO, ADM},
     # The importer of record sees the photos an officer shared with it.
-    "ports:image_file": {PO, S, A, ADM, T},
-    "ports:image_redacted": {PO, S, A, ADM, T},
+    "ports:image_file": {PO, S, A, ADM, T, H},
+    "ports:image_redacted": {PO, S, A, ADM, T, H},
     "ports:image_redact": {PO, ADM},
-    "ports:detention_list": {PO, S, A, ADM},
-    "ports:detention_detail": {PO, S, A, ADM},
+    "ports:detention_list": {PO, S, A, ADM, H},
+    "ports:detention_detail": {PO, S, A, ADM, H},
     "ports:detention_decide": {PO, ADM},
-    "ports:clocks_due": {PO, S, A, ADM},
+    "ports:clocks_due": {PO, S, A, ADM, H},
     "ports:clock_action": {PO, ADM},
-    "ports:request_ask": {PO, ADM},
+    "ports:forfeiture_record": {PO, ADM},
     "ports:rescreen": {PO, S, ADM},
-    "ports:rescreen_detail": {PO, S, A, ADM},
+    "ports:rescreen_detail": {PO, S, A, ADM, H},
     # importer portal
     "trade:home": {T},
     "trade:entry_detail": {T},
     "trade:detention_detail": {T},
     "trade:detention_export": {T},
     "trade:request_create": {T},
-    "trade:request_detail": {T, PO, S, A, ADM},
+    "trade:request_detail": {T, PO, S, A, ADM, H},
+    "trade:request_ask": {PO, ADM},
     "trade:request_statement": {T},
     "trade:document_upload": {T},
     "trade:request_submit": {T},
     "trade:request_answer": {T},
     "trade:request_withdraw": {T},
-    "trade:document_file": {T, PO, S, A, ADM},
+    "trade:document_file": {T, PO, S, A, ADM, H},
+    "trade:protest_file": {T},
+    "trade:brokers": {T},
+    "trade:broker_revoke": {T},
     "trade:notices": {T},
     "trade:notice_detail": {T},
+    # headquarters determinations (docs/ports.md, Headquarters review)
+    "hq:home": {H},
+    "hq:request": {H},
+    "hq:protest": {H},
+    "hq:determination": {H},
+    "hq:report": {H},
+    # API tokens: each user's own; every role may use the API (ports.services.may_use_api)
+    "tokens:list": SIGNED_IN,
+    "tokens:revoke": {FILER},
 }
 
 # "METHOD path" as the API router declares it.
@@ -154,7 +179,19 @@ API_MATRIX: dict[str, set[str] | str] = {
     "GET /cases": {A, S, P},
     "GET /cases/{reference}": {A, S, P},
     "POST /entries": {PO, ADM, FILER},
-    "GET /entries/{entry_number}": {PO, S, A, ADM, T},
+    "GET /entries/{entry_number}": {PO, S, A, ADM, T, H},
+    # Lists answer every signed-in role, each with only the rows it may see (possibly none).
+    "GET /detentions": SIGNED_IN,
+    "GET /detentions/{detention_id}": {PO, S, A, ADM, T, H},
+    "POST /entries/{entry_number}/detention": {PO, ADM},
+    "POST /detentions/{detention_id}/decisions": {PO, ADM},
+    "POST /detentions/{detention_id}/clocks/{kind}/extensions": {PO, ADM},
+    "POST /detentions/{detention_id}/protests": {T},
+    "GET /petitions": SIGNED_IN,
+    "POST /petitions": {H, T, A, S},
+    "GET /petitions/{petition_id}": {H, T, A, S},
+    "POST /petitions/{petition_id}/decision": {H},
+    "GET /queue": SIGNED_IN,
 }
 
 
@@ -166,6 +203,8 @@ class Site:
     receipt: str
     # Views that answer an empty POST with 404 get the least data that gets past their lookups.
     post_data: dict[str, dict[str, str]]
+    # API writes get a valid body, so the answer comes from the access checks, not the schema (422).
+    api_bodies: dict[str, dict[str, Any]]
 
 
 def _png() -> bytes:
@@ -187,6 +226,7 @@ def _user(role: str, org: Any, name: str) -> User:
 def site(db: Any) -> Site:
     """The demo world plus what it lacks: a shared case with a proposal and a change request, an
     allegation with a file, a trade request with a document, a re-screening run."""
+    from section307.accounts.models import EntryAccessGrant
     from section307.allegations import services as allegation_services
     from section307.allegations.services import FileInput
     from section307.allegations.views_public import SLUGS
@@ -201,9 +241,9 @@ def site(db: Any) -> Site:
     )
     from section307.demo.world import build_demo_world
     from section307.orders.models import EnforcementOrder
-    from section307.ports.models import Clock, Detention, ExamImage, Notice
+    from section307.ports.models import Clock, Detention, Determination, ExamImage, Notice, Protest
     from section307.ports.regimes import REQUEST_KINDS_FOR_REGIME
-    from section307.ports.services import entries_rescreen, image_redact
+    from section307.ports.services import api_token_create, entries_rescreen, image_redact
     from section307.trade import services as trade_services
     from tests.allegations.conftest import jpeg_with_gps, valid_input
 
@@ -262,6 +302,26 @@ def site(db: Any) -> Site:
     notice = Notice.objects.first()
     assert image and clock and notice
     image_redact(actor=users["officer"], image=image, boxes=[(0.0, 0.0, 0.5, 0.5)])
+    protest = Protest.objects.create(
+        entry=detention.entry,
+        detention=detention,
+        organization=detention.entry.organization,
+        filed_by=users["importer"],
+        filed_on=dt.date(2026, 1, 5),
+        grounds="The goods were not made with forced labor.",
+    )
+    determination = Determination.objects.create(
+        detention=detention,
+        kind=Determination.Kind.PROTEST,
+        outcome=Determination.Outcome.DENIED,
+        reasons="Not rebutted.",
+        protest=protest,
+        proposed_by=actors[H],
+    )
+    grant = EntryAccessGrant.objects.create(
+        importer=detention.entry.organization, broker=world.orgs["gulfport"], granted_by=users["importer"]
+    )
+    token, _secret = api_token_create(actor=actors[FILER], user=actors[FILER], name="matrix")
     ref = {"reference": case.reference}
     kwargs: dict[str, dict[str, Any]] = {
         "allegations:report_step": {"slug": SLUGS[0]},
@@ -289,7 +349,17 @@ def site(db: Any) -> Site:
         "ports:detention_detail": {"pk": detention.pk},
         "ports:detention_decide": {"pk": detention.pk},
         "ports:clock_action": {"pk": clock.pk, "action": "extend"},
-        "ports:request_ask": {"pk": trade_request.pk},
+        "ports:forfeiture_record": {"pk": detention.pk},
+        "trade:request_ask": {"pk": trade_request.pk},
+        "trade:protest_file": {"pk": detention.pk},
+        "trade:broker_revoke": {"pk": grant.pk},
+        "hq:request": {"pk": trade_request.pk},
+        "hq:protest": {"pk": protest.pk},
+        "hq:determination": {"pk": determination.pk},
+        "hq:report": {"pk": determination.pk},
+        "petitions:detail": {"pk": change.pk},
+        "petitions:action": {"pk": change.pk, "action": "review"},
+        "tokens:revoke": {"pk": token.pk},
         "ports:rescreen_detail": {"pk": run.pk},
         "trade:entry_detail": {"entry_number": detention.entry.entry_number},
         "trade:detention_detail": {"pk": detention.pk},
@@ -314,9 +384,37 @@ def site(db: Any) -> Site:
         "GET /orders/{reference}": {"reference": order.reference},
         "GET /cases/{reference}": {"reference": case.reference},
         "GET /entries/{entry_number}": {"entry_number": detention.entry.entry_number},
+        "GET /detentions/{detention_id}": {"detention_id": str(detention.pk)},
+        "POST /entries/{entry_number}/detention": {"entry_number": detention.entry.entry_number},
+        "POST /detentions/{detention_id}/decisions": {"detention_id": str(detention.pk)},
+        "POST /detentions/{detention_id}/clocks/{kind}/extensions": {
+            "detention_id": str(detention.pk),
+            "kind": "decision",
+        },
+        "POST /detentions/{detention_id}/protests": {"detention_id": str(detention.pk)},
+        "GET /petitions/{petition_id}": {"petition_id": str(change.pk)},
+        "POST /petitions/{petition_id}/decision": {"petition_id": str(change.pk)},
     }
     post_data = {"cases:evidence_import": {"attachment": str(attachment.pk)}}
-    return Site(actors=actors, kwargs=kwargs, api_values=api_values, receipt=receipt, post_data=post_data)
+    api_bodies: dict[str, dict[str, Any]] = {
+        "POST /entries/{entry_number}/detention": {"reason": "Matches the order."},
+        "POST /detentions/{detention_id}/decisions": {"decision": "release", "reason": "Admissible."},
+        "POST /detentions/{detention_id}/clocks/{kind}/extensions": {
+            "reason": "Laboratory results pending.",
+            "approving_official": "Port director",
+        },
+        "POST /detentions/{detention_id}/protests": {"grounds": "The goods were not made with forced labor."},
+        "POST /petitions": {"order": order.reference, "kind": "revoke", "grounds": "The supplier remediated."},
+        "POST /petitions/{petition_id}/decision": {"decision": "deny", "note": "Not shown."},
+    }
+    return Site(
+        actors=actors,
+        kwargs=kwargs,
+        api_values=api_values,
+        receipt=receipt,
+        post_data=post_data,
+        api_bodies=api_bodies,
+    )
 
 
 def _url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -431,11 +529,13 @@ def _api_operations() -> Iterator[tuple[str, str, str]]:
                     yield method, path, f"{method} {path}"
 
 
-def _api_call(method: str, url: str, extra: dict[str, str]) -> Callable[[Client], str]:
+def _api_call(method: str, url: str, extra: dict[str, str], body: dict[str, Any]) -> Callable[[Client], str]:
     def send(client: Client) -> str:
         if method == "GET":
             return _answer(client.get(url, **extra), api=True)
-        return _answer(client.generic(method, url, "{}", content_type="application/json", **extra), api=True)
+        return _answer(
+            client.generic(method, url, json.dumps(body), content_type="application/json", **extra), api=True
+        )
 
     return send
 
@@ -453,7 +553,7 @@ def test_every_api_operation_by_role(site: Site) -> None:
             problems.append(f"{key}: no entry in API_MATRIX (tests/test_url_access.py); add one with the roles allowed")
             continue
         url = "/api/v1" + path.format(**site.api_values.get(key, {}))
-        send = _api_call(method, url, headers(key))
+        send = _api_call(method, url, headers(key), site.api_bodies.get(key, {}))
         answers = {who: visitor.visit(send) for who, visitor in visitors.items()}
         _check(key, answers, _expected(API_MATRIX[key], site.actors), problems)
     problems += [f"{key}: in API_MATRIX but no longer an operation" for key in sorted(set(API_MATRIX) - seen)]

@@ -93,6 +93,7 @@ REFUSED: dict[str, Callable[[World, Closed], Any]] = {
     "task_complete": lambda w, c: services.task_complete(actor=w.analyst, task=c.task),
     "task_reopen": lambda w, c: services.task_reopen(actor=w.analyst, task=c.task),
     "task_comment": lambda w, c: services.task_comment(actor=w.analyst, task=c.task, body="late"),
+    "tasks_settle": lambda w, c: services.tasks_settle(actor=w.analyst, case=c.case, reason="late"),
     "case_comment_add": lambda w, c: services.case_comment_add(actor=w.partner, case=c.case, body="late"),
     "engagement_record": lambda w, c: services.engagement_record(
         actor=w.analyst,

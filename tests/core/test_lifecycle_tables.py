@@ -28,6 +28,7 @@ SYSTEM, ANONYMOUS = "system", "anonymous"
 EVERYONE = "*"  # allowed is None: any caller the service admits
 CASE_STAFF = {roles.ANALYST, roles.SUPERVISOR}
 SUPERVISOR = {roles.SUPERVISOR}
+HQ = {roles.HQ_REVIEWER}
 
 EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
     "allegation": {
@@ -52,8 +53,10 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
     },
     "detention": {
         "submit": ("detained|under_review -> under_review", {roles.TRADE_USER}),
-        "release": ("detained|under_review -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
-        "exclude": ("detained|under_review -> excluded", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        # A protest allowed by headquarters releases excluded goods (19 U.S.C. 1515).
+        "release": ("detained|excluded|under_review -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        # The system records the deemed exclusion of 19 U.S.C. 1499(c)(5)(A).
+        "exclude": ("detained|under_review -> excluded", {SYSTEM, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "export": ("detained|excluded|under_review -> exported", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "seize": ("detained|under_review -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "abandon": ("excluded -> abandoned", {SYSTEM, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
@@ -65,10 +68,36 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "retarget": ("cleared|released -> targeted", EVERYONE),
     },
     "order": {
-        "modify": ("active|modified -> modified", {SYSTEM, roles.SUPERVISOR}),
-        "revoke": ("active|modified -> revoked", {SYSTEM, roles.SUPERVISOR}),
+        # Headquarters modifies or revokes an order when it grants a petition (docs/adr/0013).
+        "modify": ("active|modified -> modified", {SYSTEM, roles.SUPERVISOR, roles.HQ_REVIEWER}),
+        "revoke": ("active|modified -> revoked", {SYSTEM, roles.SUPERVISOR, roles.HQ_REVIEWER}),
         "inactivate": ("active|modified -> inactive", {SYSTEM, roles.SUPERVISOR}),
         "reinstate": ("inactive|revoked -> active", {SYSTEM, roles.SUPERVISOR}),
+    },
+    "case_task": {
+        "complete": ("open -> done", {SYSTEM, *CASE_STAFF}),
+        "cancel": ("open -> cancelled", {SYSTEM, *CASE_STAFF}),
+        "reopen": ("cancelled|done -> open", {SYSTEM, *CASE_STAFF}),
+    },
+    "petition": {
+        "review": ("filed -> under_review", HQ),
+        "request_info": ("filed|under_review -> info_requested", HQ),
+        # The petitioner answers or withdraws: an object rule the services check (_is_petitioner).
+        "answer": ("info_requested -> under_review", EVERYONE),
+        "grant_modification": ("filed|under_review -> granted_modification", HQ),
+        "grant_revocation": ("filed|under_review -> granted_revocation", HQ),
+        "deny": ("filed|info_requested|under_review -> denied", HQ),
+        "withdraw": ("filed|info_requested|under_review -> withdrawn", EVERYONE),
+    },
+    # Who acts on which package is an object rule (trade.permissions, checked in trade.services):
+    # the importer or its broker submits, answers and withdraws; the port or headquarters asks and decides.
+    "trade_request": {
+        "submit": ("draft|info_requested|submitted -> submitted", EVERYONE),
+        "ask": ("info_requested|submitted -> info_requested", EVERYONE),
+        "answer": ("info_requested -> submitted", EVERYONE),
+        "withdraw": ("draft|info_requested|submitted -> withdrawn", EVERYONE),
+        "grant": ("draft|info_requested|submitted -> granted", EVERYONE),
+        "deny": ("draft|info_requested|submitted -> denied", EVERYONE),
     },
     "proposal": {
         "edit": ("draft -> draft", CASE_STAFF),

@@ -100,3 +100,18 @@ def test_issuing_or_changing_an_order_needs_publish_order(order: Any, make_user:
         order_transition(actor=user, order=order, transition="revoke")
     order.refresh_from_db()
     assert order.merchandise == "Disposable gloves" and order.status == OrderStatus.ACTIVE
+
+
+def test_headquarters_publishes_petition_outcomes_but_issues_and_reinstates_no_orders(
+    order: Any, make_user: Any
+) -> None:
+    """Headquarters holds orders.publish_order to modify or revoke on a granted petition (ADR 0013),
+    not to issue new orders or mark them inactive: that stays with the registry's supervisors."""
+    from section307.core.errors import NotPermitted
+
+    hq = make_user(roles.HQ_REVIEWER)
+    with pytest.raises(NotPermitted):
+        order_create(actor=hq, order_type=OrderType.WRO, merchandise="Gloves", effective_date=dt.date(2024, 9, 1))
+    with pytest.raises(TransitionNotAllowed):
+        order_transition(actor=hq, order=order, transition="inactivate")
+    assert order_transition(actor=hq, order=order, transition="revoke").status == OrderStatus.REVOKED

@@ -296,7 +296,7 @@ def order_open_detentions(order: Any) -> list[Any]:
 
 def petitions_visible_to(user: Any) -> QuerySet[OrderChangeRequest]:
     """Headquarters sees every petition; a petitioner its own (and its organization's); analysts
-    and supervisors those on cases they can see. Deny by default."""
+    and supervisors those on cases they can see (partner agencies none). Deny by default."""
     qs = OrderChangeRequest.objects.select_related("order", "case", "organization", "submitted_by", "reviewer")
     if not getattr(user, "is_authenticated", False):
         return qs.none()
@@ -305,7 +305,8 @@ def petitions_visible_to(user: Any) -> QuerySet[OrderChangeRequest]:
     q = Q(submitted_by=user)
     if user.has_perm("trade.use_portal") and getattr(user, "organization_id", None):
         q |= Q(organization_id=user.organization_id)
-    case_q = perms.visible_cases_filter(user)
+    # Case staff only: a partner agency's share of a case does not extend to the petitioner's file.
+    case_q = perms.visible_cases_filter(user) if user.has_perm("cases.work_case") else None
     if case_q is not None:
         q |= Q(case__in=Case.objects.filter(case_q).values("pk"))
     return qs.filter(q)

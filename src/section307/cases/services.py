@@ -424,6 +424,8 @@ def tasks_settle(*, actor: Any, case: Case, reason: str = "") -> list[CaseTask]:
     transaction of the service that changed the case; each moved task is audited."""
     from section307.cases.taskgates import task_condition_met
 
+    # Callers settle before they close the case, so a case already closed is a record.
+    require_open(case)
     moved: list[CaseTask] = []
     met: dict[str, bool] = {}
     for task in CaseTask.objects.select_for_update().filter(case=case, status=CaseTask.Status.OPEN):

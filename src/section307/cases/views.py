@@ -53,6 +53,7 @@ from section307.cases.models import (
 )
 from section307.core.audit import audit_trail
 from section307.core.errors import Conflict, ServiceError
+from section307.core.forms import service_error_message
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.storedfiles import stored_file_response
 
@@ -346,6 +347,9 @@ def case_party_add(request: HttpRequest, reference: str) -> HttpResponse:
     except ValidationError as exc:
         _form_errors(form, exc)
         return _detail_with_errors(request, case, party_form=form)
+    except ServiceError as exc:
+        service_error_message(request, exc)
+        return redirect(case_url(case))
     messages.success(request, f"{d['party']} is in the supply-chain map.")
     return redirect(f"{case_url(case)}#supply-chain")
 
@@ -360,6 +364,8 @@ def case_party_remove(request: HttpRequest, reference: str, pk: int) -> HttpResp
     except ValidationError as exc:
         for e in _errors(exc):
             messages.error(request, e)
+    except ServiceError as exc:
+        service_error_message(request, exc)
     return redirect(f"{case_url(case)}#supply-chain")
 
 
@@ -370,7 +376,11 @@ def case_memo(request: HttpRequest, reference: str) -> HttpResponse:
     form = MemoForm(request.POST)
     if not form.is_valid():
         return _detail_with_errors(request, case, memo_form=form)
-    services.case_memo_save(actor=request.user, case=case, memo=form.cleaned_data["memo"])
+    try:
+        services.case_memo_save(actor=request.user, case=case, memo=form.cleaned_data["memo"])
+    except ServiceError as exc:
+        service_error_message(request, exc)
+        return redirect(case_url(case))
     messages.success(request, "Validity memo saved.")
     return redirect(f"{case_url(case)}#memo")
 
@@ -382,7 +392,11 @@ def task_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = TaskForm(request.POST)
     if not form.is_valid():
         return _detail_with_errors(request, case, task_form=form)
-    services.task_create(actor=request.user, case=case, assignee=request.user, **form.cleaned_data)
+    try:
+        services.task_create(actor=request.user, case=case, assignee=request.user, **form.cleaned_data)
+    except ServiceError as exc:
+        service_error_message(request, exc)
+        return redirect(case_url(case))
     messages.success(request, "Task added.")
     return redirect(f"{case_url(case)}#tasks")
 
@@ -415,7 +429,7 @@ def task_action(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         for e in _errors(exc):
             messages.error(request, e)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        service_error_message(request, exc)
     return redirect(f"{case_url(case)}#task-{task.pk}")
 
 
@@ -431,6 +445,9 @@ def engagement_add(request: HttpRequest, reference: str) -> HttpResponse:
     except ValidationError as exc:
         _form_errors(form, exc)
         return _detail_with_errors(request, case, engagement_form=form)
+    except ServiceError as exc:
+        service_error_message(request, exc)
+        return redirect(case_url(case))
     messages.success(request, "Engagement recorded.")
     return redirect(f"{case_url(case)}#stakeholders")
 
@@ -444,7 +461,11 @@ def comment_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _detail_with_errors(request, case, comment_form=form)
-    services.case_comment_add(actor=request.user, case=case, body=form.cleaned_data["body"])
+    try:
+        services.case_comment_add(actor=request.user, case=case, body=form.cleaned_data["body"])
+    except ServiceError as exc:
+        service_error_message(request, exc)
+        return redirect(case_url(case))
     messages.success(request, "Comment added.")
     return redirect(f"{case_url(case)}#comments")
 
@@ -468,6 +489,9 @@ def case_share(request: HttpRequest, reference: str) -> HttpResponse:
     except ValidationError as exc:
         _form_errors(form, exc)
         return _detail_with_errors(request, case, share_form=form)
+    except ServiceError as exc:
+        service_error_message(request, exc)
+        return redirect(case_url(case))
     messages.success(request, f"Shared with {share.organization} ({share.get_access_display()}).")
     return redirect(f"{case_url(case)}#sharing")
 
@@ -582,6 +606,9 @@ def evidence_list(request: HttpRequest, reference: str) -> HttpResponse:
                 )
             except ValidationError as exc:
                 _form_errors(form, exc)
+            except ServiceError as exc:
+                service_error_message(request, exc)
+                return redirect("cases:evidence_list", reference=case.reference)
             else:
                 messages.success(request, f"Evidence stored (SHA-256 {evidence.sha256[:16]}…).")
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
@@ -661,6 +688,9 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
         except ValidationError as exc:
             for e in _errors(exc):
                 messages.error(request, e)
+        except ServiceError as exc:
+            service_error_message(request, exc)
+            return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
         status = 400
     services.evidence_access_record(actor=request.user, evidence=evidence, action=CustodyEvent.Action.VIEWED)
     return render(
@@ -707,8 +737,14 @@ def ilo_matrix(request: HttpRequest, reference: str) -> HttpResponse:
         if not perms.can_work(request.user, case):
             raise PermissionDenied
         if form.is_valid():
-            services.ilo_assessment_record(actor=request.user, case=case, conclusion=form.cleaned_data["conclusion"])
-            messages.success(request, "ILO assessment recorded.")
+            try:
+                services.ilo_assessment_record(
+                    actor=request.user, case=case, conclusion=form.cleaned_data["conclusion"]
+                )
+            except ServiceError as exc:
+                service_error_message(request, exc)
+            else:
+                messages.success(request, "ILO assessment recorded.")
             return redirect("cases:ilo_matrix", reference=case.reference)
     services.case_view_record(actor=request.user, case=case, view="ilo")
     summary = selectors.ilo_summary(case=case)
@@ -1010,6 +1046,9 @@ def evidence_import(request: HttpRequest, reference: str) -> HttpResponse:
         evidence = services.evidence_import_from_allegation(actor=request.user, case=case, attachment=attachment)
     except (ValidationError, FileNotFoundError) as exc:
         messages.error(request, "; ".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
+        return redirect("cases:evidence_list", reference=case.reference)
+    except ServiceError as exc:
+        service_error_message(request, exc)
         return redirect("cases:evidence_list", reference=case.reference)
     messages.success(request, f"Imported as evidence (SHA-256 {evidence.sha256[:16]}…).")
     return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)

@@ -14,6 +14,18 @@ def _may_publish(actor: Any) -> bool:
     return actor is None or bool(getattr(actor, "is_authenticated", False) and actor.has_perm("orders.publish_order"))
 
 
+def _may_manage(actor: Any) -> bool:
+    # Inactivating and reinstating are registry upkeep (supervisors, reference loads); headquarters
+    # publishes only the modification or revocation a petition decided (docs/adr/0013).
+    return _may_publish(actor) and (actor is None or actor.has_perm("orders.change_enforcementorder"))
+
+
+def require_issuer(actor: Any) -> None:
+    """Issuing a new order is the registry's (supervisors, the system), not headquarters' petition work."""
+    if not (_may_publish(actor) and (actor is None or actor.has_perm("orders.add_enforcementorder"))):
+        raise NotPermitted("You may not issue enforcement orders.", code="publish_order")
+
+
 def require_publisher(actor: Any) -> None:
     """Issuing or changing an order is for whoever holds ``orders.publish_order`` (or the system)."""
     if not _may_publish(actor):
@@ -33,8 +45,8 @@ ORDER_LIFECYCLE = StateMachine(
     transitions=(
         Transition("modify", frozenset({ACTIVE, MODIFIED}), MODIFIED, _may_publish, "Modify the order's scope"),
         Transition("revoke", frozenset({ACTIVE, MODIFIED}), REVOKED, _may_publish, "Revoke the order"),
-        Transition("inactivate", frozenset({ACTIVE, MODIFIED}), INACTIVE, _may_publish, "Mark inactive"),
-        Transition("reinstate", frozenset({REVOKED, INACTIVE}), ACTIVE, _may_publish, "Reinstate"),
+        Transition("inactivate", frozenset({ACTIVE, MODIFIED}), INACTIVE, _may_manage, "Mark inactive"),
+        Transition("reinstate", frozenset({REVOKED, INACTIVE}), ACTIVE, _may_manage, "Reinstate"),
     ),
 )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from section307.core.audit import audit_record
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
-from section307.orders.lifecycle import EVENT_FOR_TRANSITION, ORDER_LIFECYCLE, require_publisher
+from section307.orders.lifecycle import EVENT_FOR_TRANSITION, ORDER_LIFECYCLE, require_issuer, require_publisher
 from section307.orders.models import (
     EnforcementOrder,
     OrderEvent,
@@ -107,7 +107,7 @@ def order_create(
     publication: dict[str, Any] | None = None,
     labor_type: str = "",
 ) -> EnforcementOrder:
-    require_publisher(actor)
+    require_issuer(actor)
     year = (effective_date or timezone.now().date()).year
     order = EnforcementOrder(
         reference=reference or order_next_reference(order_type=order_type, year=year),
