@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.models import AuditEvent
-from section307.ports import services
+from section307.ports import disposition, services
 from section307.ports.models import Clock, Detention, Entry, Notice
 from section307.ports.services import PortsError
 from tests.ports.conftest import hq_determine
@@ -228,7 +228,7 @@ def test_19_cfr_12_44a_a_pending_protest_stops_abandonment(
         services.detention_decide(actor=officer, detention=detention, outcome="abandon", reason="x", today=after)
     assert refused.value.rule == "19 CFR 12.44(a)"
     # Export stays open while the protest is pending, even past the 60 days.
-    assert services.disposition.block("export", services.disposition_facts(detention, today=after)) is None
+    assert disposition.block("export", services.disposition_facts(detention, today=after)) is None
     # 19 U.S.C. 1514(c)(1): one protest per entry.
     with pytest.raises(Conflict) as second:
         services.protest_file(actor=importers[0], detention=detention, grounds="again")

@@ -1,0 +1,103 @@
+"""section307.ports.services: forfeiture after seizure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from section307.core.audit import audit_record
+from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.ports import law
+from section307.ports.calendars import cost_bond
+from section307.ports.models import (
+    ApiToken,
+    Clock,
+    Detention,
+    Entry,
+    ForfeitureStep,
+)
+from section307.ports.services import decisions as _decisions
+from section307.ports.services import targeting as _targeting
+from section307.ports.services._base import _user, timeline_add
+
+# -- forfeiture after seizure ----------------------------------------------------------------------------
+
+_FS = ForfeitureStep.Step
+# A step needs the earlier one; it starts or stops a clock.
+_STEP_NEEDS = {
+    _FS.PUBLICATION: _FS.NOTICE_OF_SEIZURE,
+    _FS.PETITION: _FS.NOTICE_OF_SEIZURE,
+    _FS.CLAIM_BOND: _FS.PUBLICATION,
+}
+_STEP_STARTS = {_FS.NOTICE_OF_SEIZURE: law.PETITION, _FS.PUBLICATION: law.CLAIM_BOND}
+_STEP_STOPS = {
+    _FS.PETITION: (law.PETITION,),
+    _FS.CLAIM_BOND: (law.CLAIM_BOND,),
+    _FS.DECISION: (law.PETITION, law.CLAIM_BOND),
+}
+
+
+def entry_value(entry: Entry) -> Decimal:
+    return sum((ln.value_usd or Decimal("0") for ln in entry.lines.all()), Decimal("0"))
+
+
+@transaction.atomic
+def forfeiture_record(
+    *, actor: Any, detention: Detention, step: str, on: dt.date, note: str = "", amount: Decimal | None = None
+) -> ForfeitureStep:
+    """Record a forfeiture step after a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
+    if not actor.has_perm("ports.decide_detention"):
+        raise NotPermitted("only port officers record forfeiture steps")
+    if step not in _FS.values:
+        raise InvalidInput("choose the step", field="step")
+    detention = _decisions._lock_detention(detention)
+    if detention.status != Detention.Status.SEIZED:
+        raise Conflict("forfeiture follows a seizure under a Finding", rule="19 CFR 12.44(b)")
+    done = set(detention.forfeiture_steps.values_list("step", flat=True))
+    if step in done:
+        raise Conflict("this step has already been recorded", rule="19 CFR Part 162 subpart E")
+    needed = _STEP_NEEDS.get(_FS(step))
+    if needed is not None and needed not in done:
+        raise Conflict(f"record first: {_FS(needed).label}", rule="19 CFR 162.45")
+    entry = detention.entry
+    if step == _FS.CLAIM_BOND:
+        bond = cost_bond(entry_value(entry))
+        if amount is None or amount < bond:
+            raise InvalidInput(f"the cost bond must be at least ${bond:,.2f}", field="amount", rule="19 CFR 162.45")
+    late = ""
+    for kind in _STEP_STOPS.get(_FS(step), ()):
+        clock = Clock.objects.filter(entry=entry, kind=kind, running=True).first()
+        if clock is not None and on > _targeting.clock_state(clock).due:
+            late = " (after the period)"
+        _targeting._clocks_stop(entry, kind, f"{_FS(step).label} on {on:%Y-%m-%d}{late}")
+    if _FS(step) in _STEP_STARTS:
+        _targeting.clock_start(entry=entry, detention=detention, kind=_STEP_STARTS[_FS(step)], start=on)
+    recorded = ForfeitureStep.objects.create(
+        detention=detention, step=step, on=on, note=note.strip() + late, amount=amount, actor=_user(actor)
+    )
+    timeline_add(
+        entry=entry,
+        kind=f"forfeiture.{step}",
+        summary=f"{_FS(step).label}: {on:%Y-%m-%d}{late}",
+        actor=actor,
+        shared=True,
+    )
+    audit_record(actor=actor, action=f"forfeiture.{step}", target=recorded, data={"on": on.isoformat()})
+    return recorded
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke a token at once (its owner, or an administrator); revoking twice changes nothing."""
+    if actor is not None and token.user_id != actor.pk and not getattr(actor, "is_staff", False):
+        raise NotPermitted("Only the token's owner or an administrator revokes it.")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoke", target=token, data={"user": token.user.get_username()})
+    return token
