@@ -218,7 +218,9 @@ def detention_elect_export(*, actor: Any, detention: Detention, note: str = "") 
     """The importer elects to export the goods instead of proving admissibility."""
     from section307.ports.permissions import acting_for, can_act_for_detention
 
-    detention = Detention.objects.select_for_update().select_related("entry__organization").get(pk=detention.pk)
+    detention = (
+        Detention.objects.select_for_update(of=("self",)).select_related("entry__organization").get(pk=detention.pk)
+    )
     if not can_act_for_detention(actor, detention):
         raise PortsError("only the importer of record (or its broker) may elect to export")
     if detention.status not in (Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED):
