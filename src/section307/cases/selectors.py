@@ -286,12 +286,9 @@ def allegations_related_to_case(*, case: Case, user: Any, limit: int = 20) -> li
 def order_open_detentions(order: Any) -> list[Any]:
     """Shipments still detained under the order (detained or proof under review), oldest first."""
     from section307.ports.models import Detention
+    from section307.ports.selectors import detentions_held_under
 
-    return list(
-        Detention.objects.filter(order=order, status__in=[Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW])
-        .select_related("entry")
-        .order_by("notice_date", "id")
-    )
+    return list(detentions_held_under(order, statuses=(Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW)))
 
 
 def petitions_visible_to(user: Any) -> QuerySet[OrderChangeRequest]:

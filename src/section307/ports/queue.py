@@ -212,20 +212,23 @@ def order_change_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
     if not user.has_perm("ports.decide_detention"):
         return
     open_statuses = [Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW]
-    detentions = detentions_visible_to(user).filter(status__in=open_statuses, order__isnull=False)
-    detentions = detentions.select_related("entry", "order")
+    detentions = list(
+        detentions_visible_to(user)
+        .filter(status__in=open_statuses, order__isnull=False)
+        .select_related("entry", "order")
+    )
+    # The newest modification or revocation of each order, in one query (not one per detention):
+    # a detention needs the port when that newest change came after the goods were detained.
+    latest: dict[int, OrderEvent] = {}
+    for change in OrderEvent.objects.filter(
+        order_id__in={d.order_id for d in detentions},
+        kind__in=[OrderEvent.Kind.MODIFIED, OrderEvent.Kind.REVOKED],
+    ).order_by("order_id", "-recorded_at", "-pk"):
+        latest.setdefault(change.order_id, change)
     for detention in detentions:
         assert detention.order is not None  # filtered above
-        event = (
-            OrderEvent.objects.filter(
-                order=detention.order,
-                kind__in=[OrderEvent.Kind.MODIFIED, OrderEvent.Kind.REVOKED],
-                recorded_at__gt=detention.created_at,
-            )
-            .order_by("-recorded_at")
-            .first()
-        )
-        if event is None:
+        event = latest.get(detention.order.pk)
+        if event is None or event.recorded_at <= detention.created_at:
             continue
         yield WorkItem(
             kind="detention.order_changed",

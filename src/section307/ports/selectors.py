@@ -147,14 +147,17 @@ def rescreen_runs() -> QuerySet[RescreenRun]:
 OPEN_STATUSES = (Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED)
 
 
+def detentions_held_under(
+    order: Any, *, statuses: tuple[str, ...] = OPEN_STATUSES, within: QuerySet[Detention] | None = None
+) -> QuerySet[Detention]:
+    """Detentions under ``order`` in ``statuses`` (of ``within``, default all), oldest notice first."""
+    base = Detention.objects.all() if within is None else within
+    return base.filter(order=order, status__in=statuses).select_related("entry").order_by("notice_date", "pk")
+
+
 def detentions_under_order(*, user: Any, order: Any) -> QuerySet[Detention]:
     """Shipments still held under ``order``: after a revocation or modification, each needs the port's action."""
-    return (
-        detentions_visible_to(user)
-        .filter(order=order, status__in=OPEN_STATUSES)
-        .select_related("entry")
-        .order_by("notice_date", "pk")
-    )
+    return detentions_held_under(order, within=detentions_visible_to(user))
 
 
 def order_page_section(user: Any, order: Any) -> tuple[str, dict[str, Any]] | None:
