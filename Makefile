@@ -44,6 +44,10 @@ $(STATIC_VENDOR)/.copied: node_modules/.installed
 	cp -R node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
 	      node_modules/@uswds/uswds/dist/img node_modules/@uswds/uswds/dist/fonts $(STATIC_VENDOR)/uswds/
 	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC_VENDOR)/htmx/
+	mkdir -p $(STATIC_VENDOR)/chartjs $(STATIC_VENDOR)/cytoscape
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md $(STATIC_VENDOR)/chartjs/
+	cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/dagre/dist/dagre.min.js \
+	   node_modules/cytoscape-dagre/cytoscape-dagre.js $(STATIC_VENDOR)/cytoscape/
 	@touch $@
 
 assets: $(STATIC_VENDOR)/.copied
