@@ -41,7 +41,9 @@ def test_no_acting_person_is_typed_any() -> None:
 
 def test_scan_finds_an_untyped_actor(tmp_path: Path) -> None:
     # The scan itself must notice the pattern it forbids.
-    (tmp_path / "svc.py").write_text("from typing import Any\ndef thing_do(*, actor: Any, user: Any | None) -> None: ...\n")
+    (tmp_path / "svc.py").write_text(
+        "from typing import Any\ndef thing_do(*, actor: Any, user: Any | None) -> None: ...\n"
+    )
     assert _untyped_people(tmp_path) == ["svc.py:2 thing_do(actor: Any)", "svc.py:2 thing_do(user: Any | None)"]
 
 
