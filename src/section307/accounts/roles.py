@@ -10,6 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from section307.core.types import Actor, account
+
 logger = logging.getLogger(__name__)
 
 TRADE_USER = "trade_user"
@@ -84,21 +88,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 ROLE_ONLY_PERMISSIONS: set[str] = set()
 
 
-def role_grants(user: Any, perm: str) -> bool:
+def role_grants(user: Actor, perm: str) -> bool:
     """Whether one of the user's roles (groups) grants ``perm``, ignoring the superuser flag."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    acct = account(user)
+    if acct is None:
         return False
-    cached = getattr(user, "_section307_role_perms", None)
+    cached: set[str] | None = getattr(acct, "_section307_role_perms", None)
     if cached is None:
         from django.contrib.auth.models import Permission
 
-        rows = Permission.objects.filter(group__user=user).values_list("content_type__app_label", "codename")
+        rows = Permission.objects.filter(group__user=acct).values_list("content_type__app_label", "codename")
         cached = {f"{app}.{codename}" for app, codename in rows}
-        user._section307_role_perms = cached
+        acct.__dict__["_section307_role_perms"] = cached
     return perm in cached
 
 
-def may_change_roles(actor: Any, user: Any | None) -> bool:
+def may_change_roles(actor: Actor, user: Actor | None) -> bool:
     """Only a superuser changes roles, permissions and staff/superuser status, and never its own."""
     if not (getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_superuser):
         return False
@@ -133,24 +138,24 @@ def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
     sync_roles()
 
 
-def user_roles(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
+def user_roles(user: Actor) -> set[str]:
+    if isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_section307_roles", None)
+    cached: set[str] | None = getattr(user, "_section307_roles", None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True))
         if user.is_superuser:
             cached.add(ADMINISTRATOR)
-        user._section307_roles = cached
+        user.__dict__["_section307_roles"] = cached
     return set(cached)
 
 
-def staff_member(user: Any) -> bool:
+def staff_member(user: Actor) -> bool:
     """Every account except trade users (and the public, who have none): these must pass MFA when required."""
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_staff or user.is_superuser or (user_roles(user) - {TRADE_USER}))
 
 
-def user_has_role(user: Any, *roles: str) -> bool:
+def user_has_role(user: Actor, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -18,12 +17,13 @@ from section307.accounts.models import EntryAccessGrant, Organization, User
 from section307.accounts.roles import may_change_roles
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.types import Actor, signed_in
 
 
 @transaction.atomic
 def user_roles_set(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     roles: Iterable[Group | str],
     is_staff: bool,
@@ -71,23 +71,23 @@ TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 
 
-def _signed_in(actor: Any) -> None:
+def _signed_in(actor: Actor) -> None:
     if not getattr(actor, "is_authenticated", False):
         raise NotPermitted("Sign in first.", code="not_authenticated")
 
 
 @transaction.atomic
-def mfa_totp_start(*, actor: Any) -> TOTPDevice:
+def mfa_totp_start(*, actor: Actor) -> TOTPDevice:
     """The actor's pending (unconfirmed) authenticator, created once and reused until confirmed."""
     _signed_in(actor)
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=actor, name=TOTP_NAME, confirmed=False)
-        audit_record(actor=actor, action="user.mfa_enrolment_started", target=actor)
+        audit_record(actor=actor, action="user.mfa_enrolment_started", target=signed_in(actor))
     return device
 
 
-def _recovery_codes_issue(actor: Any) -> list[str]:
+def _recovery_codes_issue(actor: Actor) -> list[str]:
     StaticDevice.objects.filter(user=actor).delete()
     device = StaticDevice.objects.create(user=actor, name=RECOVERY_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
@@ -96,7 +96,7 @@ def _recovery_codes_issue(actor: Any) -> list[str]:
 
 
 @transaction.atomic
-def mfa_totp_confirm(*, actor: Any, token: str) -> tuple[TOTPDevice, list[str]]:
+def mfa_totp_confirm(*, actor: Actor, token: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the pending authenticator with a code from the app; returns it and new recovery codes."""
     _signed_in(actor)
     device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("pk").first()
@@ -109,23 +109,23 @@ def mfa_totp_confirm(*, actor: Any, token: str) -> tuple[TOTPDevice, list[str]]:
     # One authenticator per account: a new enrolment replaces the old one.
     TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
     codes = _recovery_codes_issue(actor)
-    audit_record(actor=actor, action="user.mfa_enrolled", target=actor, data={"recovery_codes": len(codes)})
+    audit_record(actor=actor, action="user.mfa_enrolled", target=signed_in(actor), data={"recovery_codes": len(codes)})
     return device, codes
 
 
 @transaction.atomic
-def mfa_recovery_codes_renew(*, actor: Any) -> list[str]:
+def mfa_recovery_codes_renew(*, actor: Actor) -> list[str]:
     """New recovery codes (the old ones stop working). Only for an account with a confirmed authenticator."""
     _signed_in(actor)
     if not TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
         raise InvalidInput("Set up an authenticator app first.", field="token")
     codes = _recovery_codes_issue(actor)
-    audit_record(actor=actor, action="user.mfa_recovery_codes_renewed", target=actor)
+    audit_record(actor=actor, action="user.mfa_recovery_codes_renewed", target=signed_in(actor))
     return codes
 
 
 @transaction.atomic
-def mfa_verify(*, actor: Any, token: str) -> Device:
+def mfa_verify(*, actor: Actor, token: str) -> Device:
     """Check a code from the authenticator or a recovery code (used once). Raises InvalidInput if wrong."""
     _signed_in(actor)
     device = match_token(actor, (token or "").strip().replace(" ", ""))
@@ -133,14 +133,14 @@ def mfa_verify(*, actor: Any, token: str) -> Device:
         raise InvalidInput("That code is not valid.", field="token")
     if isinstance(device, StaticDevice):
         left = StaticToken.objects.filter(device=device).count()
-        audit_record(actor=actor, action="user.mfa_recovery_code_used", target=actor, data={"left": left})
+        audit_record(actor=actor, action="user.mfa_recovery_code_used", target=signed_in(actor), data={"left": left})
     return device
 
 
 # -- broker entry-access grants ---------------------------------------------------------------------
 
 
-def _importer_user(actor: Any) -> Organization:
+def _importer_user(actor: Actor) -> Organization:
     org = getattr(actor, "organization", None)
     if not (
         getattr(actor, "is_authenticated", False)
@@ -154,7 +154,7 @@ def _importer_user(actor: Any) -> Organization:
 
 @transaction.atomic
 def entry_access_grant(
-    *, actor: Any, broker: Organization, entry_numbers: Sequence[str] | None = None
+    *, actor: Actor, broker: Organization, entry_numbers: Sequence[str] | None = None
 ) -> EntryAccessGrant:
     """Let ``broker`` act for the actor's importer: on every entry (``entry_numbers`` None) or the
     listed ones, which must be the importer's. Replaces the broker's current grant, if any."""
@@ -179,10 +179,14 @@ def entry_access_grant(
     for old in EntryAccessGrant.objects.select_for_update().filter(
         importer=importer, broker=broker, revoked_at__isnull=True
     ):
-        old.revoked_at, old.revoked_by = now, actor
+        old.revoked_at, old.revoked_by = now, signed_in(actor)
         old.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
     grant = EntryAccessGrant.objects.create(
-        importer=importer, broker=broker, all_entries=entry_numbers is None, entry_numbers=numbers, granted_by=actor
+        importer=importer,
+        broker=broker,
+        all_entries=entry_numbers is None,
+        entry_numbers=numbers,
+        granted_by=signed_in(actor),
     )
     audit_record(
         actor=actor,
@@ -194,14 +198,14 @@ def entry_access_grant(
 
 
 @transaction.atomic
-def entry_access_revoke(*, actor: Any, grant: EntryAccessGrant) -> EntryAccessGrant:
+def entry_access_revoke(*, actor: Actor, grant: EntryAccessGrant) -> EntryAccessGrant:
     importer = _importer_user(actor)
     grant = EntryAccessGrant.objects.select_for_update().get(pk=grant.pk)
     if grant.importer_id != importer.pk:
         raise NotPermitted("This grant belongs to another importer.")
     if grant.revoked_at is not None:
         raise Conflict("This access was already revoked.")
-    grant.revoked_at, grant.revoked_by = timezone.now(), actor
+    grant.revoked_at, grant.revoked_by = timezone.now(), signed_in(actor)
     grant.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
     audit_record(
         actor=actor,

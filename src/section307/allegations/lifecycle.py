@@ -7,6 +7,7 @@ from typing import Any
 from section307.allegations.models import AllegationStatus, PublicStatus
 from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
+from section307.core.types import Actor
 
 NEW, IN_TRIAGE, INFO_REQUESTED, ESCALATED, DUPLICATE, CLOSED = (
     AllegationStatus.NEW,
@@ -21,15 +22,15 @@ OPEN = frozenset({NEW, IN_TRIAGE, INFO_REQUESTED})
 TERMINAL = frozenset({CLOSED, DUPLICATE})
 
 
-def _may_triage(actor: Any) -> bool:
+def _may_triage(actor: Actor) -> bool:
     return actor is None or bool(getattr(actor, "has_perm", None) and actor.has_perm("allegations.triage_allegation"))
 
 
-def _may_reopen(actor: Any) -> bool:
+def _may_reopen(actor: Actor) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and actor.has_perm("allegations.reopen_allegation"))
 
 
-def _reporter(actor: Any) -> bool:
+def _reporter(actor: Actor) -> bool:
     # The reporter has no account: replies arrive through the receipt channel as the public actor.
     return not getattr(actor, "is_authenticated", False)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from section307.accounts.models import User
 from section307.allegations.models import Allegation, AllegationStatus
 from section307.core.queue import WorkItem, register
 
@@ -20,7 +20,7 @@ def triage_days() -> int:
     return int(getattr(settings, "SECTION307_TRIAGE_DAYS", 5))
 
 
-def triage_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def triage_items(user: User, now: dt.datetime) -> Iterator[WorkItem]:
     """Analysts: new allegations (theirs or unassigned) due for triage, and reporters' replies."""
     if not user.has_perm("allegations.triage_allegation"):
         return

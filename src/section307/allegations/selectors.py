@@ -18,6 +18,7 @@ from section307.allegations.models import (
     PublicStatus,
 )
 from section307.allegations.receipts import receipt_digest, receipt_normalize
+from section307.core.types import Actor, account
 from section307.geo.models import Region
 from section307.orders.models import EnforcementOrder
 from section307.orders.selectors import orders_enforced
@@ -76,7 +77,7 @@ class InboxFilters:
 OPEN_STATUSES = [AllegationStatus.NEW, AllegationStatus.IN_TRIAGE, AllegationStatus.INFO_REQUESTED]
 
 
-def allegation_inbox(*, user: Any, filters: InboxFilters) -> QuerySet[Allegation]:
+def allegation_inbox(*, user: Actor, filters: InboxFilters) -> QuerySet[Allegation]:
     """Allegations a triage user may see (all of them: intake is one national queue), filtered."""
     if not (getattr(user, "is_authenticated", False) and user.has_perm("allegations.triage_allegation")):
         return Allegation.objects.none()
@@ -104,7 +105,7 @@ def allegation_inbox(*, user: Any, filters: InboxFilters) -> QuerySet[Allegation
     if filters.date_to:
         qs = qs.filter(submitted_at__date__lte=filters.date_to)
     if filters.assigned == "me":
-        qs = qs.filter(assigned_to=user)
+        qs = qs.filter(assigned_to=account(user))
     elif filters.assigned == "none":
         qs = qs.filter(assigned_to__isnull=True)
     if filters.query:
@@ -120,7 +121,7 @@ def allegation_inbox(*, user: Any, filters: InboxFilters) -> QuerySet[Allegation
     return qs.distinct().order_by("-submitted_at", "-id")
 
 
-def allegation_detail(*, user: Any, pk: int) -> Allegation | None:
+def allegation_detail(*, user: Actor, pk: int) -> Allegation | None:
     if not (getattr(user, "is_authenticated", False) and user.has_perm("allegations.triage_allegation")):
         return None
     return (
@@ -191,7 +192,7 @@ def _region_family(region: Region | None) -> set[int]:
     return {region.pk, *(r.pk for r in region.ancestors()), *(r.pk for r in region.descendants())}
 
 
-def allegation_similar_items(*, allegation: Allegation, user: Any = None, limit: int = 20) -> SimilarItems:
+def allegation_similar_items(*, allegation: Allegation, user: Actor | None = None, limit: int = 20) -> SimilarItems:
     """Other allegations, cases and active orders sharing parties, goods (HTS prefix) or region with this one.
 
     Cases are those ``user`` may see (none without a user).

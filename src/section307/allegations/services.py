@@ -39,6 +39,7 @@ from section307.allegations.models import (
 from section307.allegations.receipts import receipt_digest, receipt_generate
 from section307.core.audit import audit_record
 from section307.core.errors import InvalidInput
+from section307.core.types import Actor, signed_in
 from section307.geo.models import Country, Region
 from section307.goods.models import Good, GoodHtsCode
 from section307.orders.models import LaborType
@@ -123,7 +124,7 @@ def _store_file(
     return attachment
 
 
-def attachment_sanitize(*, actor: Any = None, attachment_id: int) -> Attachment | None:
+def attachment_sanitize(*, actor: Actor | None = None, attachment_id: int) -> Attachment | None:
     """Derive the sanitized copy of a stored original (the background task's work).
 
     Deliberately not one transaction: decoding and rewriting a file takes seconds, so it runs with no
@@ -184,7 +185,7 @@ def _discard_originals(attachments: Sequence[Attachment]) -> None:
 
 
 @transaction.atomic
-def draft_attachment_add(*, actor: Any, draft_key: str, file: FileInput) -> Attachment:
+def draft_attachment_add(*, actor: Actor, draft_key: str, file: FileInput) -> Attachment:
     """Store a file uploaded while the form is still a draft (save-as-you-go)."""
     if not draft_key or len(draft_key) < 32:
         raise ValueError("draft_key must be a random token")
@@ -200,7 +201,7 @@ def draft_attachment_add(*, actor: Any, draft_key: str, file: FileInput) -> Atta
 
 
 @transaction.atomic
-def draft_attachment_remove(*, actor: Any, draft_key: str, attachment_id: int) -> bool:
+def draft_attachment_remove(*, actor: Actor, draft_key: str, attachment_id: int) -> bool:
     attachment = Attachment.objects.filter(pk=attachment_id, draft_key=draft_key, allegation__isnull=True).first()
     if attachment is None or not draft_key:
         return False
@@ -211,7 +212,7 @@ def draft_attachment_remove(*, actor: Any, draft_key: str, attachment_id: int) -
 
 
 @transaction.atomic
-def drafts_purge_expired(*, actor: Any = None, older_than: timedelta | None = None) -> int:
+def drafts_purge_expired(*, actor: Actor | None = None, older_than: timedelta | None = None) -> int:
     """Delete draft files never submitted (the reporter left). Returns how many were removed."""
     cutoff = timezone.now() - (older_than or timedelta(days=limits()["draft_days"]))
     stale = list(Attachment.objects.filter(allegation__isnull=True, message__isnull=True, created_at__lt=cutoff))
@@ -273,7 +274,7 @@ def match_region(text: str, country: Country | None) -> Region | None:
 
 @transaction.atomic
 def allegation_submit(
-    *, actor: Any, data: AllegationInput, files: Sequence[FileInput] = (), draft_key: str = ""
+    *, actor: Actor | None, data: AllegationInput, files: Sequence[FileInput] = (), draft_key: str = ""
 ) -> tuple[Allegation, str]:
     """Validate and save a new allegation with its files. Returns (allegation, receipt code).
 
@@ -355,7 +356,7 @@ def allegation_submit(
 
 @transaction.atomic
 def allegation_reporter_message(
-    *, actor: Any, allegation: Allegation, body: str, files: Sequence[FileInput] = ()
+    *, actor: Actor, allegation: Allegation, body: str, files: Sequence[FileInput] = ()
 ) -> AllegationMessage:
     """The reporter answers questions or adds information and files. Any open question counts as answered."""
     body = (body or "").strip()
@@ -411,7 +412,7 @@ def allegation_reporter_message(
 ROLE_ONLY = frozenset({"allegations.view_reporter_identity", "allegations.view_original_evidence"})
 
 
-def _require(actor: Any, perm: str) -> None:
+def _require(actor: Actor, perm: str) -> None:
     if perm in ROLE_ONLY:
         allowed = role_grants(actor, perm)
     else:
@@ -420,7 +421,7 @@ def _require(actor: Any, perm: str) -> None:
         raise PermissionDenied(perm)
 
 
-def _transition(actor: Any, allegation: Allegation, name: str, **data: Any) -> None:
+def _transition(actor: Actor, allegation: Allegation, name: str, **data: Any) -> None:
     t = ALLEGATION_LIFECYCLE.check(name, state=allegation.status, actor=actor)
     previous = allegation.status
     allegation.status = t.target
@@ -437,7 +438,7 @@ def _locked(allegation: Allegation) -> Allegation:
 
 
 @transaction.atomic
-def allegation_start_triage(*, actor: Any, allegation: Allegation) -> Allegation:
+def allegation_start_triage(*, actor: Actor, allegation: Allegation) -> Allegation:
     """Take an allegation: it leaves the "new" pile and is assigned to the actor."""
     _require(actor, "allegations.triage_allegation")
     allegation = _locked(allegation)
@@ -448,13 +449,13 @@ def allegation_start_triage(*, actor: Any, allegation: Allegation) -> Allegation
         return allegation
     else:
         audit_record(actor=actor, action="allegation.assign", target=allegation, data={"to": actor.get_username()})
-    allegation.assigned_to = actor
+    allegation.assigned_to = signed_in(actor)
     allegation.save(update_fields=["status", "assigned_to", "updated_at"])
     return allegation
 
 
 @transaction.atomic
-def allegation_ask(*, actor: Any, allegation: Allegation, question: str) -> AllegationMessage:
+def allegation_ask(*, actor: Actor, allegation: Allegation, question: str) -> AllegationMessage:
     """Send the reporter a question through the receipt channel."""
     _require(actor, "allegations.triage_allegation")
     question = (question or "").strip()
@@ -470,7 +471,7 @@ def allegation_ask(*, actor: Any, allegation: Allegation, question: str) -> Alle
     elif allegation.status != AllegationStatus.ESCALATED:
         raise AllegationInvalid({"question": [_("Reopen the allegation before asking the reporter.")]})
     message = AllegationMessage.objects.create(
-        allegation=allegation, direction=AllegationMessage.Direction.TO_REPORTER, body=question, author=actor
+        allegation=allegation, direction=AllegationMessage.Direction.TO_REPORTER, body=question, author=signed_in(actor)
     )
     audit_record(actor=actor, action="allegation.ask", target=allegation, data={"message": message.pk})
     return message
@@ -478,7 +479,7 @@ def allegation_ask(*, actor: Any, allegation: Allegation, question: str) -> Alle
 
 @transaction.atomic
 def allegation_mark_duplicate(
-    *, actor: Any, allegation: Allegation, original: Allegation, note: str = ""
+    *, actor: Actor, allegation: Allegation, original: Allegation, note: str = ""
 ) -> Allegation:
     """Merge ``allegation`` into ``original``: it stays readable, its goods and parties count for the original."""
     _require(actor, "allegations.triage_allegation")
@@ -511,7 +512,7 @@ def allegation_mark_duplicate(
 
 
 @transaction.atomic
-def allegation_mark_escalated(*, actor: Any, allegation: Allegation, case_reference: str) -> Allegation:
+def allegation_mark_escalated(*, actor: Actor, allegation: Allegation, case_reference: str) -> Allegation:
     """Record that a case was opened from, or attached to, this allegation (called by the cases app)."""
     _require(actor, "allegations.triage_allegation")
     case_reference = (case_reference or "").strip()
@@ -525,7 +526,7 @@ def allegation_mark_escalated(*, actor: Any, allegation: Allegation, case_refere
 
 
 @transaction.atomic
-def allegation_close(*, actor: Any, allegation: Allegation, reason: str, note: str = "") -> Allegation:
+def allegation_close(*, actor: Actor, allegation: Allegation, reason: str, note: str = "") -> Allegation:
     _require(actor, "allegations.triage_allegation")
     if reason not in CloseReason.values:
         raise AllegationInvalid({"reason": [_("Choose a reason for closing.")]})
@@ -541,7 +542,7 @@ def allegation_close(*, actor: Any, allegation: Allegation, reason: str, note: s
 
 
 @transaction.atomic
-def allegation_reopen(*, actor: Any, allegation: Allegation) -> Allegation:
+def allegation_reopen(*, actor: Actor, allegation: Allegation) -> Allegation:
     _require(actor, "allegations.triage_allegation")
     allegation = _locked(allegation)
     _transition(actor, allegation, "reopen")
@@ -554,7 +555,7 @@ def allegation_reopen(*, actor: Any, allegation: Allegation) -> Allegation:
 @transaction.atomic
 def allegation_update_extraction(
     *,
-    actor: Any,
+    actor: Actor,
     allegation: Allegation,
     goods: Sequence[Good],
     country: Country | None,
@@ -602,7 +603,7 @@ def allegation_update_extraction(
 
 
 @transaction.atomic
-def allegation_extract_parties(*, actor: Any, allegation: Allegation) -> list[AllegationParty]:
+def allegation_extract_parties(*, actor: Actor, allegation: Allegation) -> list[AllegationParty]:
     """Turn each named company into a party record (found or created by the parties service)."""
     _require(actor, "allegations.triage_allegation")
     _require(actor, "parties.add_party")
@@ -629,7 +630,7 @@ def allegation_extract_parties(*, actor: Any, allegation: Allegation) -> list[Al
 
 
 @transaction.atomic
-def allegation_link_party(*, actor: Any, named: AllegationParty, party: Any) -> AllegationParty:
+def allegation_link_party(*, actor: Actor, named: AllegationParty, party: Any) -> AllegationParty:
     _require(actor, "allegations.triage_allegation")
     require_not_terminal(_locked(named.allegation))
     named.party = party
@@ -643,7 +644,7 @@ def allegation_link_party(*, actor: Any, named: AllegationParty, party: Any) -> 
     return named
 
 
-def allegation_mark_read(*, actor: Any, allegation: Allegation) -> None:
+def allegation_mark_read(*, actor: Actor, allegation: Allegation) -> None:
     """A triage user opened the allegation: the reporter's new material has been seen (not audited: a read)."""
     if (
         allegation.reporter_unread
@@ -657,7 +658,7 @@ def allegation_mark_read(*, actor: Any, allegation: Allegation) -> None:
 
 
 @transaction.atomic
-def allegation_reveal_identity(*, actor: Any, allegation: Allegation) -> dict[str, str] | None:
+def allegation_reveal_identity(*, actor: Actor, allegation: Allegation) -> dict[str, str] | None:
     """Decrypt the reporter's identity for a user allowed to read it; every read is audited."""
     _require(actor, "allegations.view_reporter_identity")
     if not allegation.identity_encrypted:
@@ -668,7 +669,7 @@ def allegation_reveal_identity(*, actor: Any, allegation: Allegation) -> dict[st
 
 
 @transaction.atomic
-def attachment_read(*, actor: Any, attachment: Attachment, original: bool) -> tuple[bytes, str]:
+def attachment_read(*, actor: Actor, attachment: Attachment, original: bool) -> tuple[bytes, str]:
     """The decrypted bytes of the sanitized copy (triage) or the original (dedicated permission), audited.
 
     Returns (data, download file name). The original keeps its original name; the copy gets a neutral one.
@@ -700,7 +701,7 @@ def attachment_read(*, actor: Any, attachment: Attachment, original: bool) -> tu
     return data, name
 
 
-def allegation_rotate_keys(*, actor: Any = None) -> dict[str, int]:
+def allegation_rotate_keys(*, actor: Actor | None = None) -> dict[str, int]:
     """Re-encrypt identities, file names and stored files under the newest key.
 
     Run after prepending a new key to SECTION307_ENCRYPTION_KEYS; once it reports nothing left to

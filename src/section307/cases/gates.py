@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from section307.cases.models import Case, CaseParty, CaseTask, OrderProposal, StakeholderEngagement
+from section307.core.types import Actor
 from section307.orders.models import OrderType
 
 MSG_MAP = "Draft the supply-chain map: at least two parties with tiers, linked supplier to buyer."
@@ -68,7 +69,7 @@ def gate_proposal(case: Case, *, proposal: OrderProposal | None = None, **_: Any
     return problems
 
 
-def gate_issue(case: Case, *, proposal: OrderProposal | None = None, actor: Any = None, **_: Any) -> list[str]:
+def gate_issue(case: Case, *, proposal: OrderProposal | None = None, actor: Actor | None = None, **_: Any) -> list[str]:
     if proposal is None or proposal.status != OrderProposal.Status.SUBMITTED:
         return [MSG_SUBMITTED]
     problems = gate_proposal(case, proposal=proposal)

@@ -12,25 +12,26 @@ from typing import Any
 from section307.cases.models import OrderProposal, Phase
 from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
+from section307.core.types import Actor
 
 
-def _perm(actor: Any, perm: str) -> bool:
+def _perm(actor: Actor, perm: str) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and actor.has_perm(perm))
 
 
-def _staff(actor: Any) -> bool:
+def _staff(actor: Actor) -> bool:
     return _perm(actor, "cases.work_case")
 
 
-def _approver(actor: Any) -> bool:
+def _approver(actor: Actor) -> bool:
     return _perm(actor, "cases.approve_proposal")
 
 
-def _reopener(actor: Any) -> bool:
+def _reopener(actor: Actor) -> bool:
     return _perm(actor, "cases.reopen_case")
 
 
-def _not_author(actor: Any, proposal: Any) -> bool:
+def _not_author(actor: Actor, proposal: Any) -> bool:
     # Two-person rule: whoever approves or returns a proposal did not write it.
     return proposal.author_id != getattr(actor, "pk", None)
 
@@ -122,7 +123,7 @@ def require_open(case: Any) -> None:
 # ------------------------------------------------------------------------------------------ tasks
 
 
-def _worker(actor: Any) -> bool:
+def _worker(actor: Actor) -> bool:
     # Who works the case is checked by the service (cases.permissions); the system settles tasks too.
     return actor is None or actor.has_perm("cases.work_case")
 
@@ -143,7 +144,7 @@ TASK_LIFECYCLE = StateMachine(
 # -------------------------------------------------------------------- order modification petitions
 
 
-def _hq(actor: Any) -> bool:
+def _hq(actor: Actor) -> bool:
     return actor is not None and actor.has_perm("cases.decide_petition")
 
 

@@ -22,6 +22,7 @@ from section307.cases.ilo import Indicator
 from section307.cases.models import OrderChangeRequest
 from section307.core.api import choices, error_responses, lifecycle_rule
 from section307.core.errors import NotFound
+from section307.core.types import Actor
 from section307.orders.models import EnforcementOrder, OrderSource
 from section307.ports.api import TokenAuth
 
@@ -122,7 +123,7 @@ def _out(p: OrderChangeRequest) -> dict[str, Any]:
 ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
 
 
-def _petition(user: Any, petition_id: int) -> OrderChangeRequest:
+def _petition(user: Actor, petition_id: int) -> OrderChangeRequest:
     petition = selectors.petition_get(user=user, pk=petition_id)
     if petition is None:
         raise NotFound("No such petition.")

@@ -25,10 +25,11 @@ from section307.cases.petition_forms import (
     PetitionFileForm,
 )
 from section307.core.errors import ServiceError
+from section307.core.types import Actor
 from section307.orders.models import EnforcementOrder
 
 
-def _may_file(user: Any) -> bool:
+def _may_file(user: Actor) -> bool:
     return any(user.has_perm(p) for p in ("cases.decide_petition", "cases.work_case", "trade.use_portal"))
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from section307.accounts.models import User
 from section307.cases import permissions as perms
 from section307.cases.models import CaseTask, OrderChangeRequest, OrderProposal, Phase
 from section307.core.queue import WorkItem, register
@@ -20,7 +20,7 @@ from section307.core.queue import WorkItem, register
 PETITION_RULE = "CBP WRO Modification/Revocation Processes Overview (2021)"
 
 
-def tasks_due(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def tasks_due(user: User, now: dt.datetime) -> Iterator[WorkItem]:
     """Analysts and supervisors: their open tasks on open cases that are due within the soon-due
     window (``SECTION307_CLOCK_SOON_DAYS``) or overdue, have no date, or approve a proposal that
     awaits it; computed from ``now``."""
@@ -55,7 +55,7 @@ def tasks_due(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
         )
 
 
-def proposals_awaiting(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def proposals_awaiting(user: User, now: dt.datetime) -> Iterator[WorkItem]:
     """Supervisors: submitted proposals of their agency they may decide, never their own."""
     if not (user.has_perm("cases.approve_proposal") and getattr(user, "organization_id", None)):
         return
@@ -79,7 +79,7 @@ def proposals_awaiting(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
         )
 
 
-def petitions_to_decide(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def petitions_to_decide(user: User, now: dt.datetime) -> Iterator[WorkItem]:
     """Headquarters: every open petition, in the queue's priority order; an answered question first."""
     if not user.has_perm("cases.decide_petition"):
         return
@@ -109,7 +109,7 @@ def petitions_to_decide(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
         )
 
 
-def petition_answers_due(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def petition_answers_due(user: User, now: dt.datetime) -> Iterator[WorkItem]:
     """Petitioners (importers, brokers, analysts): questions from headquarters to answer by a date."""
     from django.db.models import Q
 

@@ -13,9 +13,12 @@ from section307.cases import permissions as perms
 from section307.cases.ilo import RELIABLE, STRENGTH_WEIGHT, Dimension, Element, Indicator, Strength
 from section307.cases.lifecycle import CASE_LIFECYCLE, GATES
 from section307.cases.models import Case, CaseTask, Evidence, IndicatorTag, OrderChangeRequest, OrderProposal, Phase
+from section307.core.types import Actor, account
 
 
-def case_list(*, user: Any, phase: str = "", query: str = "", priority: str = "", mine: bool = False) -> QuerySet[Case]:
+def case_list(
+    *, user: Actor, phase: str = "", query: str = "", priority: str = "", mine: bool = False
+) -> QuerySet[Case]:
     qs = perms.visible_cases(user).select_related("owner", "agency")
     if phase == "open":
         qs = qs.exclude(phase=Phase.CLOSED)
@@ -34,7 +37,7 @@ def case_list(*, user: Any, phase: str = "", query: str = "", priority: str = ""
     )
 
 
-def case_for(*, user: Any, reference: str) -> Case | None:
+def case_for(*, user: Actor, reference: str) -> Case | None:
     """The case if this user may see it, else None (views answer 404 so existence is not revealed)."""
     case = Case.objects.select_related("owner", "agency", "template", "merged_into").filter(reference=reference).first()
     if case is None or not perms.can_view(user, case):
@@ -42,15 +45,18 @@ def case_for(*, user: Any, reference: str) -> Case | None:
     return case
 
 
-def tasks_for_user(*, user: Any) -> QuerySet[CaseTask]:
+def tasks_for_user(*, user: Actor) -> QuerySet[CaseTask]:
+    acct = account(user)
+    if acct is None:
+        return CaseTask.objects.none()
     return (
-        CaseTask.objects.filter(assignee=user, status=CaseTask.Status.OPEN, case__in=perms.visible_cases(user))
+        CaseTask.objects.filter(assignee=acct, status=CaseTask.Status.OPEN, case__in=perms.visible_cases(user))
         .select_related("case")
         .order_by("due_date", "id")
     )
 
 
-def team_queue(*, user: Any, overdue_only: bool = False) -> QuerySet[CaseTask]:
+def team_queue(*, user: Actor, overdue_only: bool = False) -> QuerySet[CaseTask]:
     """Open tasks on every case the user can work (supervisors: their agency's cases)."""
     qs = CaseTask.objects.filter(
         status=CaseTask.Status.OPEN,
@@ -91,7 +97,7 @@ def case_evidence(*, case: Case) -> QuerySet[Evidence]:
     return Evidence.objects.filter(case_id__in=ids).select_related("added_by", "case").prefetch_related("tags")
 
 
-def available_transitions(*, user: Any, case: Case) -> list[dict[str, Any]]:
+def available_transitions(*, user: Actor, case: Case) -> list[dict[str, Any]]:
     """The simple phase moves this user may make now, each with its unmet gate conditions."""
     from section307.cases.gates import gate_problems
     from section307.cases.lifecycle import SIMPLE_TRANSITIONS
@@ -197,7 +203,7 @@ def cases_similar_to(
     good_ids: Iterable[int] = (),
     region_ids: Iterable[int] = (),
     exclude_case: Case | None = None,
-    user: Any = None,
+    user: Actor | None = None,
 ) -> list[tuple[Case, int, list[str]]]:
     """Cases sharing parties, goods or regions, most shared first: (case, score, reasons).
 
@@ -232,7 +238,7 @@ def cases_similar_to(
     return results
 
 
-def related_to_case(*, case: Case, user: Any) -> list[tuple[Case, int, list[str]]]:
+def related_to_case(*, case: Case, user: Actor) -> list[tuple[Case, int, list[str]]]:
     return cases_similar_to(
         party_ids=case.case_parties.values_list("party_id", flat=True),
         good_ids=case.goods.values_list("pk", flat=True),
@@ -242,7 +248,7 @@ def related_to_case(*, case: Case, user: Any) -> list[tuple[Case, int, list[str]
     )
 
 
-def allegations_related_to_case(*, case: Case, user: Any, limit: int = 20) -> list[tuple[Any, list[str]]]:
+def allegations_related_to_case(*, case: Case, user: Actor, limit: int = 20) -> list[tuple[Any, list[str]]]:
     """Allegations naming the case's parties, or about its goods or regions, not yet linked to it.
 
     Only for users who triage allegations (the allegations app's own rule)."""
@@ -291,17 +297,18 @@ def order_open_detentions(order: Any) -> list[Any]:
     return list(detentions_held_under(order, statuses=(Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW)))
 
 
-def petitions_visible_to(user: Any) -> QuerySet[OrderChangeRequest]:
+def petitions_visible_to(user: Actor) -> QuerySet[OrderChangeRequest]:
     """Headquarters sees every petition; a petitioner its own (and its organization's); analysts
     and supervisors those on cases they can see (partner agencies none). Deny by default."""
     qs = OrderChangeRequest.objects.select_related("order", "case", "organization", "submitted_by", "reviewer")
-    if not getattr(user, "is_authenticated", False):
+    acct = account(user)
+    if acct is None:
         return qs.none()
-    if user.has_perm("cases.decide_petition"):
+    if acct.has_perm("cases.decide_petition"):
         return qs
-    q = Q(submitted_by=user)
-    if user.has_perm("trade.use_portal") and getattr(user, "organization_id", None):
-        q |= Q(organization_id=user.organization_id)
+    q = Q(submitted_by=acct)
+    if acct.has_perm("trade.use_portal") and acct.organization_id:
+        q |= Q(organization_id=acct.organization_id)
     # Case staff only: a partner agency's share of a case does not extend to the petitioner's file.
     case_q = perms.visible_cases_filter(user) if user.has_perm("cases.work_case") else None
     if case_q is not None:
@@ -309,7 +316,7 @@ def petitions_visible_to(user: Any) -> QuerySet[OrderChangeRequest]:
     return qs.filter(q)
 
 
-def petition_get(*, user: Any, pk: int) -> OrderChangeRequest | None:
+def petition_get(*, user: Actor, pk: int) -> OrderChangeRequest | None:
     return petitions_visible_to(user).filter(pk=pk).first()
 
 
@@ -321,7 +328,7 @@ class PetitionRow:
     age_days: int
 
 
-def petition_queue(*, user: Any, open_only: bool = True) -> list[PetitionRow]:
+def petition_queue(*, user: Actor, open_only: bool = True) -> list[PetitionRow]:
     """The headquarters queue: shipments detained under the order first, then the oldest, then value."""
     from django.db.models import Sum
 

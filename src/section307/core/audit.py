@@ -13,11 +13,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from section307.core.models import AuditChainHead, AuditEvent
+from section307.core.types import Actor, account
 
 SYSTEM = "system"
 
 
-def actor_label(actor: Any) -> str:
+def actor_label(actor: Actor | None) -> str:
     if actor is None:
         return SYSTEM
     if getattr(actor, "is_authenticated", False):
@@ -82,12 +83,12 @@ def event_hash(event: AuditEvent, prev_hash: str) -> str:
 @transaction.atomic
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = account(actor)
     event = AuditEvent(
         actor=user,
         actor_label=actor_label(actor),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from section307.core.errors import Conflict
+from section307.core.types import Actor
 
 
 class TransitionNotAllowed(Conflict):
@@ -57,14 +58,14 @@ class StateMachine:
                 return t
         raise TransitionNotAllowed(f"{self.name}: no transition named {name!r}")
 
-    def available(self, state: str, actor: Any = None) -> list[Transition]:
+    def available(self, state: str, actor: Actor | None = None) -> list[Transition]:
         return [
             t
             for t in self.transitions
             if state in t.sources and (t.allowed is None or actor is None or t.allowed(actor))
         ]
 
-    def check(self, name: str, *, state: str, actor: Any = None, subject: Any = None) -> Transition:
+    def check(self, name: str, *, state: str, actor: Actor | None = None, subject: Any = None) -> Transition:
         t = self.transition(name)
         if state not in t.sources:
             raise TransitionNotAllowed(f"{self.name}: cannot {t.name} from {state!r}")

@@ -10,9 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+from section307.core.types import Actor, account
+
+if TYPE_CHECKING:
+    from section307.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class WorkItem:
     ref: str = ""  # "app_label.model:pk" of the record
 
 
-QueueProvider = Callable[[Any, datetime], Iterable[WorkItem]]
+QueueProvider = Callable[["User", datetime], Iterable[WorkItem]]
 
 PROVIDERS: list[QueueProvider] = []
 
@@ -59,12 +64,13 @@ def item_due_date(item: WorkItem) -> date | None:
     return item.due
 
 
-def queue_for(user: Any, *, now: datetime | None = None) -> list[WorkItem]:
+def queue_for(user: Actor, *, now: datetime | None = None) -> list[WorkItem]:
     """The user's work items, soonest deadline first; items without a deadline last."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    acct = account(user)
+    if acct is None:
         return []
     now = now or timezone.now()
     items: list[WorkItem] = []
     for provider in PROVIDERS:
-        items.extend(provider(user, now))
+        items.extend(provider(acct, now))
     return sorted(items, key=_due_key)

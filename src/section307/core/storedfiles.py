@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -29,6 +28,7 @@ from django.utils.http import content_disposition_header
 from django_tasks import task
 
 from section307.core.audit import audit_record
+from section307.core.types import Actor
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
@@ -102,7 +102,9 @@ def orphans_delete(found: list[Orphan]) -> int:
     return removed
 
 
-def files_sweep(*, actor: Any, delete: bool = False, grace: dt.timedelta = dt.timedelta(hours=1)) -> list[Orphan]:
+def files_sweep(
+    *, actor: Actor | None, delete: bool = False, grace: dt.timedelta = dt.timedelta(hours=1)
+) -> list[Orphan]:
     """Find orphan files; with ``delete`` remove them and audit how many (names say nothing about content)."""
     found = orphans(grace=grace)
     if delete and found:
@@ -202,7 +204,7 @@ def encrypt_plaintext_rows(model: type[models.Model], field: str) -> int:
     return _rewrite_rows(model, field, encrypt_stored_file)
 
 
-def files_rotate_keys(*, actor: Any) -> int:
+def files_rotate_keys(*, actor: Actor | None) -> int:
     """Re-encrypt every file of the models that declare ``encrypted_file_fields`` under the newest key.
 
     Allegation files are rotated by ``allegations rotate-keys``; run both before dropping an old key.

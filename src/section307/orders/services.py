@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from section307.core.audit import audit_record
+from section307.core.types import Actor, account
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
 from section307.orders.lifecycle import EVENT_FOR_TRANSITION, ORDER_LIFECYCLE, require_issuer, require_publisher
@@ -84,7 +85,7 @@ def _set_parties(order: EnforcementOrder, parties: Iterable[ScopedParty]) -> Non
 @transaction.atomic
 def order_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     order_type: str,
     merchandise: str,
     effective_date: dt.date | None,
@@ -140,7 +141,7 @@ def order_create(
         to_status=status,
         note=note,
         source=source,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=account(actor),
     )
     audit_record(actor=actor, action="order.create", target=order, data={"source": source})
     return order
@@ -149,7 +150,7 @@ def order_create(
 @transaction.atomic
 def order_transition(
     *,
-    actor: Any,
+    actor: Actor | None,
     order: EnforcementOrder,
     transition: str,
     effective_date: dt.date | None = None,
@@ -170,7 +171,7 @@ def order_transition(
         to_status=order.status,
         note=note,
         source=source,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=account(actor),
     )
     audit_record(
         actor=actor,
@@ -184,7 +185,7 @@ def order_transition(
 @transaction.atomic
 def order_update(
     *,
-    actor: Any,
+    actor: Actor | None,
     order: EnforcementOrder,
     data: dict[str, Any],
     parties: Sequence[ScopedParty] | None = None,
@@ -230,7 +231,7 @@ def order_update(
         changes=changes,
         note=note,
         source=source,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=account(actor),
     )
     audit_record(actor=actor, action="order.update", target=order, data={"changes": changes})
     return changes

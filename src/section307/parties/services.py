@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from django.db import transaction
 
 from section307.core.audit import audit_record
+from section307.core.types import Actor
 from section307.geo.models import Country, Region
 from section307.parties.identifiers import normalize_identifier
 from section307.parties.models import Party, PartyAddress, PartyIdentifier, PartyName, PartyRelation
@@ -57,7 +57,7 @@ def party_add_names(*, party: Party, names: Iterable[tuple[str, str]]) -> list[s
 @transaction.atomic
 def party_resolve(
     *,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     kind: str = Party.Kind.ORGANIZATION,
     aliases: Sequence[str] = (),
@@ -99,7 +99,7 @@ def party_resolve(
 
 
 @transaction.atomic
-def party_link(*, actor: Any, parent: Party, child: Party, kind: str = PartyRelation.Kind.SUBSIDIARY) -> bool:
+def party_link(*, actor: Actor | None, parent: Party, child: Party, kind: str = PartyRelation.Kind.SUBSIDIARY) -> bool:
     _, created = PartyRelation.objects.get_or_create(parent=parent, child=child, kind=kind)
     if created:
         audit_record(actor=actor, action="party.link", target=child, data={"parent": parent.pk, "kind": kind})

@@ -22,6 +22,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from section307.core.api import UnsupportedMediaType, choices, error_body, error_responses, inline_schema
 from section307.core.errors import NotFound, NotPermitted, ServiceError
+from section307.core.types import Actor
 from section307.ports import selectors, services
 from section307.ports.intake import MAX_LINES, FieldError, IntakeError, parse_entry
 from section307.ports.models import ApiToken, Decision, Detention, Entry, Regime
@@ -150,7 +151,7 @@ def _invalid(detail: str, errors: list[FieldError]) -> dict[str, Any]:
     return error_body(400, detail, code="invalid_entries", field=errors[0].field, errors=[e.as_dict() for e in errors])
 
 
-def _entry_out(user: Any, entry: Entry) -> dict[str, Any]:
+def _entry_out(user: Actor, entry: Entry) -> dict[str, Any]:
     staff = is_port_staff(user)
     detention = getattr(entry, "detention", None) if hasattr(entry, "detention") else None
     own = staff or entry.organization_id == getattr(user, "organization_id", None)

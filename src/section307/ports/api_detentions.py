@@ -26,6 +26,7 @@ from pydantic import Field
 
 from section307.core.api import choices, error_responses, lifecycle_rule
 from section307.core.errors import NotFound, NotPermitted
+from section307.core.types import Actor
 from section307.ports import selectors, services
 from section307.ports.api import router
 from section307.ports.intake import normalise_entry_number
@@ -174,7 +175,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _detention_out(user: Any, d: Detention) -> dict[str, Any]:
+def _detention_out(user: Actor, d: Detention) -> dict[str, Any]:
     protest = getattr(d.entry, "protest", None) if hasattr(d.entry, "protest") else None
     staff = is_port_staff(user)
     determinations = d.determinations.all()
@@ -244,7 +245,7 @@ def _detention_out(user: Any, d: Detention) -> dict[str, Any]:
     }
 
 
-def _get(user: Any, detention_id: int) -> Detention:
+def _get(user: Actor, detention_id: int) -> Detention:
     detention = selectors.detention_get(user=user, pk=detention_id)
     if detention is None:
         raise NotFound("no such detention")

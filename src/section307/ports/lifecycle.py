@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from section307.core.lifecycle import StateMachine, Transition
+from section307.core.types import Actor
 from section307.ports.models import Detention, Entry
 
 
-def _officer(actor: Any) -> bool:
+def _officer(actor: Actor) -> bool:
     return actor is not None and actor.has_perm("ports.target_entry")
 
 
-def _decider(actor: Any) -> bool:
+def _decider(actor: Actor) -> bool:
     return actor is not None and actor.has_perm("ports.decide_detention")
 
 
-def _importer(actor: Any) -> bool:
+def _importer(actor: Actor) -> bool:
     return actor is not None and actor.has_perm("trade.use_portal")
 
 
-def _system_or_decider(actor: Any) -> bool:
+def _system_or_decider(actor: Actor) -> bool:
     # The abandonment task runs as the system; officers may also record it.
     return actor is None or _decider(actor)
 

@@ -9,19 +9,20 @@ uses, so anything built on it gets delegation too.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Q, QuerySet
 
-from section307.accounts.models import EntryAccessGrant
+from section307.accounts.models import EntryAccessGrant, User
+from section307.core.types import Actor
 from section307.ports.models import Detention, Entry
 
 
-def is_port_staff(user: Any) -> bool:
+def is_port_staff(user: Actor) -> TypeGuard[User]:
     return bool(getattr(user, "is_authenticated", False) and user.has_perm("ports.view_entry"))
 
 
-def is_trade_user(user: Any) -> bool:
+def is_trade_user(user: Actor) -> TypeGuard[User]:
     return bool(
         getattr(user, "is_authenticated", False)
         and user.has_perm("trade.use_portal")
@@ -43,7 +44,7 @@ def entry_access_q(organization_id: int | None, *, prefix: str = "") -> Q:
     return q
 
 
-def entries_visible_to(user: Any, qs: QuerySet[Entry] | None = None) -> QuerySet[Entry]:
+def entries_visible_to(user: Actor, qs: QuerySet[Entry] | None = None) -> QuerySet[Entry]:
     qs = Entry.objects.all() if qs is None else qs
     if is_port_staff(user):
         return qs
@@ -53,7 +54,7 @@ def entries_visible_to(user: Any, qs: QuerySet[Entry] | None = None) -> QuerySet
     return qs.none()
 
 
-def detentions_visible_to(user: Any, qs: QuerySet[Detention] | None = None) -> QuerySet[Detention]:
+def detentions_visible_to(user: Actor, qs: QuerySet[Detention] | None = None) -> QuerySet[Detention]:
     qs = Detention.objects.all() if qs is None else qs
     if is_port_staff(user):
         return qs
@@ -62,21 +63,21 @@ def detentions_visible_to(user: Any, qs: QuerySet[Detention] | None = None) -> Q
     return qs.none()
 
 
-def can_view_entry(user: Any, entry: Entry) -> bool:
+def can_view_entry(user: Actor, entry: Entry) -> bool:
     return entries_visible_to(user).filter(pk=entry.pk).exists()
 
 
-def can_act_for_entry(user: Any, entry: Entry) -> bool:
+def can_act_for_entry(user: Actor, entry: Entry) -> bool:
     """The importer of record's trade users, and those of a broker it delegated the entry to."""
     return is_trade_user(user) and Entry.objects.filter(entry_access_q(user.organization_id), pk=entry.pk).exists()
 
 
-def can_act_for_detention(user: Any, detention: Detention) -> bool:
+def can_act_for_detention(user: Actor, detention: Detention) -> bool:
     """Who may respond to a detention (packages, requests, export): see ``can_act_for_entry``."""
     return can_act_for_entry(user, detention.entry)
 
 
-def acting_for(user: Any, entry: Entry) -> dict[str, Any]:
+def acting_for(user: Actor, entry: Entry) -> dict[str, Any]:
     """Who acted and for whom, for the audit trail: both organizations."""
     return {
         "acting_organization": getattr(getattr(user, "organization", None), "name", ""),

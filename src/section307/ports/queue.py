@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from section307.accounts.models import User
 from section307.core.queue import WorkItem, register
 from section307.orders.models import OrderEvent
 from section307.ports import law
@@ -70,7 +71,7 @@ def _clocks(qs: Any) -> Iterator[Clock]:
     yield from qs.select_related("entry", "detention").prefetch_related("suspensions", "extensions")
 
 
-def port_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
+def port_items(user: User, today: dt.date) -> Iterator[WorkItem]:
     business = business_calendar()
     kinds = [*_PORT_RUNNING, *_PORT_ENDED]
     for clock in _clocks(Clock.objects.filter(running=True, kind__in=kinds)):
@@ -102,7 +103,7 @@ def port_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
         )
 
 
-def hq_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
+def hq_items(user: User, today: dt.date) -> Iterator[WorkItem]:
     awaiting = Determination.objects.filter(status=Determination.Status.AWAITING_CONCURRENCE).exclude(proposed_by=user)
     for d in awaiting.select_related("detention__entry", "proposed_by"):
         yield WorkItem(
@@ -154,7 +155,9 @@ def hq_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
         )
 
 
-def importer_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
+def importer_items(user: User, today: dt.date) -> Iterator[WorkItem]:
+    if user.organization_id is None:
+        return
     business = business_calendar()
     clocks = Clock.objects.filter(
         running=True, kind__in=list(_IMPORTER), entry__organization_id=user.organization_id
@@ -164,7 +167,7 @@ def importer_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
         yield _clock_item(clock, state, _IMPORTER[clock.kind], staff=False, priority=5)
 
 
-def queue_items(user: Any, now: dt.datetime) -> Iterable[WorkItem]:
+def queue_items(user: User, now: dt.datetime) -> Iterable[WorkItem]:
     """The ``core.queue`` provider: each role's items from the legal path of its detentions."""
     today = timezone.localdate(now)
     items: list[WorkItem] = []
@@ -180,7 +183,7 @@ def queue_items(user: Any, now: dt.datetime) -> Iterable[WorkItem]:
 ORDER_CHANGE_RULE = "CBP WRO Modification/Revocation Processes Overview (2021)"
 
 
-def targeting_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def targeting_items(user: User, now: dt.datetime) -> Iterator[WorkItem]:
     """Officers: hits and reviews waiting in the targeting queue, ranked by risk score and value."""
     if not user.has_perm("ports.target_entry"):
         return
@@ -207,7 +210,7 @@ def targeting_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
         )
 
 
-def order_change_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def order_change_items(user: User, now: dt.datetime) -> Iterator[WorkItem]:
     """Officers: open detentions whose order was modified or revoked after the detention began."""
     if not user.has_perm("ports.decide_detention"):
         return

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from section307.core.types import Actor
 from section307.ports import clocks as rules
 from section307.ports.calendars import business_calendar
 from section307.ports.models import Clock, Detention, Entry, EntryLine, Notice, RescreenRun, TimelineEvent
@@ -31,7 +32,7 @@ from section307.ports.permissions import detentions_visible_to, entries_visible_
 from section307.ports.services import clock_state, soon_days
 
 
-def entry_list(*, user: Any, status: str = "", query: str = "") -> QuerySet[Entry]:
+def entry_list(*, user: Actor, status: str = "", query: str = "") -> QuerySet[Entry]:
     qs = entries_visible_to(user).select_related("organization").prefetch_related("lines")
     if status:
         qs = qs.filter(status=status)
@@ -44,7 +45,7 @@ def entry_list(*, user: Any, status: str = "", query: str = "") -> QuerySet[Entr
     return qs
 
 
-def targeting_queue(*, user: Any) -> QuerySet[Entry]:
+def targeting_queue(*, user: Actor) -> QuerySet[Entry]:
     """Entries waiting for an officer: flagged on arrival or re-screen, or held for exam; hits first,
     then by the highest line risk score, then by the value declared, then the oldest."""
     scores = EntryLine.objects.filter(entry=OuterRef("pk")).order_by("-score").values("score")[:1]
@@ -63,7 +64,7 @@ def targeting_queue(*, user: Any) -> QuerySet[Entry]:
     )
 
 
-def entry_get(*, user: Any, entry_number: str) -> Entry | None:
+def entry_get(*, user: Actor, entry_number: str) -> Entry | None:
     return (
         entries_visible_to(user)
         .select_related("organization", "filer_organization", "received_by")
@@ -76,7 +77,7 @@ def entry_get(*, user: Any, entry_number: str) -> Entry | None:
     )
 
 
-def entry_timeline(*, user: Any, entry: Entry) -> QuerySet[TimelineEvent]:
+def entry_timeline(*, user: Actor, entry: Entry) -> QuerySet[TimelineEvent]:
     qs = entry.timeline.select_related("actor")
     return qs if is_port_staff(user) else qs.filter(shared=True)
 
@@ -94,7 +95,7 @@ def clock_rows(detention: Detention, *, today: dt.date | None = None) -> list[Cl
     return [ClockRow(c, clock_state(c, today=today, business=business)) for c in clocks]
 
 
-def detention_get(*, user: Any, pk: int) -> Detention | None:
+def detention_get(*, user: Actor, pk: int) -> Detention | None:
     return (
         detentions_visible_to(user)
         .select_related("entry__organization", "order", "detained_by")
@@ -104,14 +105,14 @@ def detention_get(*, user: Any, pk: int) -> Detention | None:
     )
 
 
-def detention_list(*, user: Any, open_only: bool = False) -> QuerySet[Detention]:
+def detention_list(*, user: Actor, open_only: bool = False) -> QuerySet[Detention]:
     qs = detentions_visible_to(user).select_related("entry__organization").prefetch_related("clocks")
     if open_only:
         qs = qs.filter(status__in=[Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED])
     return qs
 
 
-def clocks_due(*, user: Any, today: dt.date | None = None) -> list[ClockRow]:
+def clocks_due(*, user: Actor, today: dt.date | None = None) -> list[ClockRow]:
     """Running clocks that are overdue or due within the soon-due window, most urgent first."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=soon_days())
@@ -131,7 +132,7 @@ def clocks_due(*, user: Any, today: dt.date | None = None) -> list[ClockRow]:
     return sorted(rows, key=lambda r: (r.state.suspended, r.state.due))
 
 
-def notices_for(*, user: Any) -> QuerySet[Notice]:
+def notices_for(*, user: Actor) -> QuerySet[Notice]:
     """The organization's notices, and a broker's notices on the entries delegated to it."""
     org = getattr(user, "organization_id", None)
     if org is None:
@@ -155,12 +156,12 @@ def detentions_held_under(
     return base.filter(order=order, status__in=statuses).select_related("entry").order_by("notice_date", "pk")
 
 
-def detentions_under_order(*, user: Any, order: Any) -> QuerySet[Detention]:
+def detentions_under_order(*, user: Actor, order: Any) -> QuerySet[Detention]:
     """Shipments still held under ``order``: after a revocation or modification, each needs the port's action."""
     return detentions_held_under(order, within=detentions_visible_to(user))
 
 
-def order_page_section(user: Any, order: Any) -> tuple[str, dict[str, Any]] | None:
+def order_page_section(user: Actor, order: Any) -> tuple[str, dict[str, Any]] | None:
     if not is_port_staff(user):
         return None
     return (

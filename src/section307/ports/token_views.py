@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
+from section307.core.types import signed_in
 from section307.ports.models import ApiToken
 from section307.ports.services import api_token_create, api_token_revoke, may_use_api
 
@@ -38,7 +39,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
     secret = ""
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = api_token_create(actor=request.user, user=request.user, name=form.cleaned_data["name"])
+            _token, secret = api_token_create(
+                actor=request.user, user=signed_in(request.user), name=form.cleaned_data["name"]
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:

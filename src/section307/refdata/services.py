@@ -18,6 +18,7 @@ from django.db import transaction
 
 from section307.core.audit import audit_record
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.types import Actor, account
 from section307.geo.models import Country, Region, TipRanking
 from section307.goods.models import DolGoodListing, Good
 from section307.orders.lifecycle import ORDER_LIFECYCLE, TRANSITION_TO_STATUS
@@ -60,7 +61,7 @@ class _Rollback(Exception):
     pass
 
 
-def refdata_load(*, source: str, location: str, actor: Any = None, dry_run: bool = False) -> LoadReport:
+def refdata_load(*, source: str, location: str, actor: Actor | None = None, dry_run: bool = False) -> LoadReport:
     """Load one public list. Raises ``ParseFailed`` (listing every bad row) and writes nothing on bad input."""
     if source not in APPLIERS:
         raise ParseFailed([RowError(file=location, row=None, column=None, reason=f"unknown source {source!r}")])
@@ -81,7 +82,7 @@ def refdata_load(*, source: str, location: str, actor: Any = None, dry_run: bool
                 source=source,
                 location=location,
                 sha256=report.sha256,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor=account(actor),
                 counts=dict(report.counts),
                 changes=report.changes,
             )
@@ -153,7 +154,7 @@ def _valid_identifiers(party: Any, report: LoadReport, file: str, row: int) -> l
     return valid
 
 
-def _apply_cbp(records: list[Any], report: LoadReport, actor: Any, file: str) -> list[RowError]:
+def _apply_cbp(records: list[Any], report: LoadReport, actor: Actor | None, file: str) -> list[RowError]:
     errors: list[RowError] = []
     source = OrderSource.CBP_LIST
     for rec in records:
@@ -255,7 +256,7 @@ def _apply_cbp(records: list[Any], report: LoadReport, actor: Any, file: str) ->
 # ---- UFLPA Entity List ----------------------------------------------------------------------
 
 
-def _apply_uflpa(records: list[Any], report: LoadReport, actor: Any, file: str) -> list[RowError]:
+def _apply_uflpa(records: list[Any], report: LoadReport, actor: Actor | None, file: str) -> list[RowError]:
     errors: list[RowError] = []
     source = OrderSource.UFLPA_LIST
     seen: set[str] = set()
@@ -328,7 +329,7 @@ def _good(name: str) -> tuple[Good, bool]:
     return Good.objects.create(name=name.strip()), True
 
 
-def _apply_dol(records: list[Any], report: LoadReport, actor: Any, file: str) -> list[RowError]:
+def _apply_dol(records: list[Any], report: LoadReport, actor: Actor | None, file: str) -> list[RowError]:
     errors: list[RowError] = []
     seen: set[tuple[int, str]] = set()
     for rec in records:
@@ -376,7 +377,7 @@ def _apply_dol(records: list[Any], report: LoadReport, actor: Any, file: str) ->
 # ---- TIP report tiers -----------------------------------------------------------------------
 
 
-def _apply_tip(records: list[Any], report: LoadReport, actor: Any, file: str) -> list[RowError]:
+def _apply_tip(records: list[Any], report: LoadReport, actor: Actor | None, file: str) -> list[RowError]:
     errors: list[RowError] = []
     for rec in records:
         country = _country(rec.country_code, file, rec.row, "Country", errors)

@@ -7,15 +7,14 @@ Port staff (``trade.view_traderequest``) read every request and may ask question
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from section307.core.types import Actor
 from section307.ports.permissions import can_act_for_detention, entry_access_q, is_trade_user
 from section307.trade.models import TradeRequest
 
 
-def requests_visible_to(user: Any, qs: QuerySet[TradeRequest] | None = None) -> QuerySet[TradeRequest]:
+def requests_visible_to(user: Actor, qs: QuerySet[TradeRequest] | None = None) -> QuerySet[TradeRequest]:
     qs = TradeRequest.objects.all() if qs is None else qs
     if getattr(user, "is_authenticated", False) and user.has_perm("trade.view_traderequest"):
         return qs
@@ -26,7 +25,7 @@ def requests_visible_to(user: Any, qs: QuerySet[TradeRequest] | None = None) -> 
     return qs.none()
 
 
-def can_edit_request(user: Any, request: TradeRequest) -> bool:
+def can_edit_request(user: Actor, request: TradeRequest) -> bool:
     if not is_trade_user(user):
         return False
     if request.detention is not None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from section307.accounts.models import User
 from section307.core.queue import WorkItem, register
 from section307.ports.permissions import is_trade_user
 from section307.ports.selectors import notices_for
@@ -18,7 +18,7 @@ from section307.trade.models import TradeRequest
 from section307.trade.permissions import requests_visible_to
 
 
-def portal_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def portal_items(user: User, now: dt.datetime) -> Iterator[WorkItem]:
     if not is_trade_user(user):
         return
     for notice in notices_for(user=user).filter(read_at__isnull=True)[:200]:

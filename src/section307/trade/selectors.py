@@ -6,16 +6,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from section307.core.types import Actor
 from section307.ports.models import Clock, Detention, Determination, Protest
 from section307.trade.models import DETENTION_KINDS, TradeRequest
 from section307.trade.permissions import requests_visible_to
 
 
-def request_list(*, user: Any) -> QuerySet[TradeRequest]:
+def request_list(*, user: Actor) -> QuerySet[TradeRequest]:
     return requests_visible_to(user).select_related("detention__entry", "order")
 
 
-def request_get(*, user: Any, pk: int) -> TradeRequest | None:
+def request_get(*, user: Actor, pk: int) -> TradeRequest | None:
     return (
         requests_visible_to(user)
         .select_related("detention__entry", "order", "organization")
@@ -25,7 +26,7 @@ def request_get(*, user: Any, pk: int) -> TradeRequest | None:
     )
 
 
-def requests_for_detention(*, user: Any, detention: Detention) -> QuerySet[TradeRequest]:
+def requests_for_detention(*, user: Actor, detention: Detention) -> QuerySet[TradeRequest]:
     return (
         requests_visible_to(user)
         .filter(detention=detention)
@@ -33,7 +34,7 @@ def requests_for_detention(*, user: Any, detention: Detention) -> QuerySet[Trade
     )
 
 
-def hq_worklist(*, user: Any) -> dict[str, Any]:
+def hq_worklist(*, user: Actor) -> dict[str, Any]:
     """What headquarters reviewers must act on: packages and protests without a live determination,
     determinations awaiting a second reviewer, and UFLPA sec. 3(c) reports due."""
     live = [Determination.Status.AWAITING_CONCURRENCE, Determination.Status.EFFECTIVE]
@@ -62,7 +63,7 @@ def hq_worklist(*, user: Any) -> dict[str, Any]:
     return {"packages": packages, "protests": protests, "awaiting": awaiting, "reports": reports}
 
 
-def packages_for_api(user: Any, detention: Detention) -> list[dict[str, Any]]:
+def packages_for_api(user: Actor, detention: Detention) -> list[dict[str, Any]]:
     """The importer's packages on a detention, for the detentions API (registered in TradeConfig.ready)."""
     return [
         {"id": r.pk, "kind": r.kind, "status": r.status}
@@ -70,7 +71,7 @@ def packages_for_api(user: Any, detention: Detention) -> list[dict[str, Any]]:
     ]
 
 
-def hq_package_items(user: Any, now: Any) -> list[Any]:
+def hq_package_items(user: Actor, now: Any) -> list[Any]:
     """``core.queue`` provider: packages awaiting a headquarters determination (oldest first)."""
     from django.urls import reverse
 

@@ -18,6 +18,7 @@ from section307.allegations.crypto import encrypt_bytes
 from section307.core.audit import audit_record
 from section307.core.errors import InvalidInput
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.types import Actor, signed_in
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports.models import Detention, DetentionDecision, Notice
 from section307.ports.permissions import can_act_for_detention, is_trade_user
@@ -46,7 +47,7 @@ class TradeError(InvalidInput, ValueError):
         self.field = field
 
 
-def _move(request: TradeRequest, transition: str, actor: Any) -> None:
+def _move(request: TradeRequest, transition: str, actor: Actor) -> None:
     """Set the request's status through ``REQUEST_LIFECYCLE`` (the caller saves)."""
     try:
         step = REQUEST_LIFECYCLE.check(transition, state=request.status, actor=actor)
@@ -55,7 +56,7 @@ def _move(request: TradeRequest, transition: str, actor: Any) -> None:
     request.status = step.target
 
 
-def _petition_answer(*, actor: Any, petition_id: int, answer: str) -> None:
+def _petition_answer(*, actor: Actor, petition_id: int, answer: str) -> None:
     try:
         from section307.cases.models import OrderChangeRequest
         from section307.cases.services import petition_answer
@@ -66,7 +67,7 @@ def _petition_answer(*, actor: Any, petition_id: int, answer: str) -> None:
         petition_answer(actor=actor, petition=petition, answer=answer)
 
 
-def _orgs(actor: Any, request: TradeRequest) -> dict[str, str]:
+def _orgs(actor: Actor, request: TradeRequest) -> dict[str, str]:
     """Both organizations for the audit trail: who acted, and for whom."""
     return {
         "acting_organization": getattr(getattr(actor, "organization", None), "name", ""),
@@ -74,7 +75,7 @@ def _orgs(actor: Any, request: TradeRequest) -> dict[str, str]:
     }
 
 
-def _editable(actor: Any, request: TradeRequest) -> None:
+def _editable(actor: Actor, request: TradeRequest) -> None:
     if not can_edit_request(actor, request):
         raise PermissionDenied("This request belongs to another organization.")
     if not request.is_open:
@@ -83,7 +84,7 @@ def _editable(actor: Any, request: TradeRequest) -> None:
 
 @transaction.atomic
 def request_create(
-    *, actor: Any, kind: str, detention: Detention | None = None, order: EnforcementOrder | None = None
+    *, actor: Actor, kind: str, detention: Detention | None = None, order: EnforcementOrder | None = None
 ) -> TradeRequest:
     if not is_trade_user(actor):
         raise PermissionDenied("Only trade users of an organization may open requests.")
@@ -113,9 +114,12 @@ def request_create(
         detention = None
     # A broker files for the importer of record: the request is the importer's, filed by the broker.
     for_org = detention.entry.organization if detention is not None and detention.entry.organization else None
+    own_org = actor.organization
+    if own_org is None:  # is_trade_user has checked; this keeps the rule visible to the type checker
+        raise PermissionDenied("Only trade users of an organization may open requests.")
     request = TradeRequest.objects.create(
-        organization=for_org or actor.organization,
-        acting_organization=actor.organization,
+        organization=for_org or own_org,
+        acting_organization=own_org,
         kind=kind,
         detention=detention,
         order=order,
@@ -130,7 +134,7 @@ def request_create(
 @transaction.atomic
 def request_update(
     *,
-    actor: Any,
+    actor: Actor,
     request: TradeRequest,
     statement: str,
     ilo_answers: dict[str, str] | None = None,
@@ -157,7 +161,7 @@ def request_update(
 @transaction.atomic
 def document_add(
     *,
-    actor: Any,
+    actor: Actor,
     request: TradeRequest,
     data: bytes,
     name: str,
@@ -199,7 +203,7 @@ def document_add(
         language=language,
         translation_of=translation_of,
         description=description.strip()[:300],
-        uploaded_by=actor,
+        uploaded_by=signed_in(actor),
     )
     doc.file.save("document.bin", ContentFile(encrypt_bytes(data)), save=False)
     doc.save()
@@ -252,7 +256,7 @@ def submission_problems(request: TradeRequest) -> list[str]:
 
 
 @transaction.atomic
-def request_submit(*, actor: Any, request: TradeRequest) -> RequestVersion:
+def request_submit(*, actor: Actor, request: TradeRequest) -> RequestVersion:
     """Freeze the package as a new version and send it to the port (or to the order's case)."""
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     _editable(actor, request)
@@ -266,7 +270,7 @@ def request_submit(*, actor: Any, request: TradeRequest) -> RequestVersion:
         statement=request.statement,
         ilo_answers=request.ilo_answers,
         checklist=[{"category": r.item.category, "satisfied": r.satisfied} for r in checklist(request)],
-        submitted_by=actor,
+        submitted_by=signed_in(actor),
     )
     version.documents.set(request.documents.all())
     _move(request, "submit", actor)
@@ -290,7 +294,7 @@ def request_submit(*, actor: Any, request: TradeRequest) -> RequestVersion:
 _INDICATOR_KEYS = {"intimidation": "threats"}
 
 
-def order_change_request_forward(*, actor: Any, request: TradeRequest) -> str:
+def order_change_request_forward(*, actor: Actor, request: TradeRequest) -> str:
     """File a WRO modification or revocation request as a petition in the headquarters queue.
 
     The single integration point with ``section307.cases``. Returns the reference under which it
@@ -329,7 +333,7 @@ def order_change_request_forward(*, actor: Any, request: TradeRequest) -> str:
 
 @transaction.atomic
 def request_record_case_decision(
-    *, actor: Any, change_request_id: int, granted: bool, note: str, organization_id: int | None = None
+    *, actor: Actor, change_request_id: int, granted: bool, note: str, organization_id: int | None = None
 ) -> list[TradeRequest]:
     """Carry headquarters' decision on a petition back to the importer's request, with a notice; a
     petitioner organization with no portal request gets the decision notice too."""
@@ -368,14 +372,16 @@ def request_record_case_decision(
 
 
 @transaction.atomic
-def request_record_petition_question(*, actor: Any, change_request_id: int, question: str, due: str) -> int:
+def request_record_petition_question(*, actor: Actor, change_request_id: int, question: str, due: str) -> int:
     """Headquarters asked a petitioner for more: the portal request shows the question and waits."""
     count = 0
     for request in TradeRequest.objects.select_for_update().filter(
         change_request_id=change_request_id,
         status__in=[TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED],
     ):
-        RequestMessage.objects.create(request=request, kind=RequestMessage.Kind.QUESTION, body=question, author=actor)
+        RequestMessage.objects.create(
+            request=request, kind=RequestMessage.Kind.QUESTION, body=question, author=signed_in(actor)
+        )
         _move(request, "ask", actor)
         request.save(update_fields=["status", "updated_at"])
         notice_create(
@@ -391,13 +397,15 @@ def request_record_petition_question(*, actor: Any, change_request_id: int, ques
 
 
 @transaction.atomic
-def request_record_petition_answer(*, actor: Any, change_request_id: int, answer: str) -> int:
+def request_record_petition_answer(*, actor: Actor, change_request_id: int, answer: str) -> int:
     """The petitioner answered headquarters on the petition page: the waiting portal request takes it."""
     count = 0
     for request in TradeRequest.objects.select_for_update().filter(
         change_request_id=change_request_id, status=TradeRequest.Status.INFO_REQUESTED
     ):
-        RequestMessage.objects.create(request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=actor)
+        RequestMessage.objects.create(
+            request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=signed_in(actor)
+        )
         _move(request, "answer", actor)
         request.save(update_fields=["status", "updated_at"])
         audit_record(actor=actor, action="trade_request.answer", target=request, data=_orgs(actor, request))
@@ -406,7 +414,7 @@ def request_record_petition_answer(*, actor: Any, change_request_id: int, answer
 
 
 @transaction.atomic
-def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestMessage:
+def request_ask(*, actor: Actor, request: TradeRequest, question: str) -> RequestMessage:
     """A port officer asks the importer for more information."""
     if not actor.has_perm("ports.decide_detention"):
         raise PermissionDenied("Only port officers ask questions on a request.")
@@ -417,7 +425,7 @@ def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestM
     if request.status not in (TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED):
         raise TradeError("questions can be asked only on a submitted request")
     message = RequestMessage.objects.create(
-        request=request, kind=RequestMessage.Kind.QUESTION, body=question, author=actor
+        request=request, kind=RequestMessage.Kind.QUESTION, body=question, author=signed_in(actor)
     )
     _move(request, "ask", actor)
     request.save(update_fields=["status", "updated_at"])
@@ -438,7 +446,7 @@ def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestM
 
 
 @transaction.atomic
-def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> RequestMessage:
+def request_answer(*, actor: Actor, request: TradeRequest, answer: str) -> RequestMessage:
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     if not can_edit_request(actor, request):
         raise PermissionDenied("This request belongs to another organization.")
@@ -447,7 +455,9 @@ def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> Request
     answer = answer.strip()
     if not answer:
         raise TradeError("write the answer", "answer")
-    message = RequestMessage.objects.create(request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=actor)
+    message = RequestMessage.objects.create(
+        request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=signed_in(actor)
+    )
     _move(request, "answer", actor)
     request.save(update_fields=["status", "updated_at"])
     if request.change_request_id is not None:
@@ -465,7 +475,7 @@ def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> Request
 
 
 @transaction.atomic
-def request_withdraw(*, actor: Any, request: TradeRequest) -> TradeRequest:
+def request_withdraw(*, actor: Actor, request: TradeRequest) -> TradeRequest:
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     _editable(actor, request)
     _move(request, "withdraw", actor)
@@ -491,7 +501,7 @@ _TRANSITION_FOR_STATUS = {
 }
 
 
-def requests_close_for_detention(*, actor: Any, detention: Detention, outcome: str, reason: str) -> int:
+def requests_close_for_detention(*, actor: Actor, detention: Detention, outcome: str, reason: str) -> int:
     """Close the detention's open requests with the port's decision (called inside the decision's transaction)."""
     status = _OUTCOME_STATUS[DetentionDecision.Outcome(outcome)]
     open_requests = TradeRequest.objects.select_for_update().filter(
@@ -510,7 +520,7 @@ def requests_close_for_detention(*, actor: Any, detention: Detention, outcome: s
 
 
 @transaction.atomic
-def request_record_determination(*, actor: Any, determination: Any) -> TradeRequest | None:
+def request_record_determination(*, actor: Actor, determination: Any) -> TradeRequest | None:
     """Headquarters' effective determination on a package marks the package granted or denied."""
     if determination.request_id is None:
         return None

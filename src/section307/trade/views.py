@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from section307.core.errors import ServiceError
 from section307.core.forms import service_error_message, service_error_to_form
 from section307.core.storedfiles import stored_file_response
+from section307.core.types import Actor
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports import selectors as port_selectors
 from section307.ports.models import Detention, Notice
@@ -356,7 +357,7 @@ def request_ask(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("ports:queue")
 
 
-def detention_page_section(user: Any, detention: Detention) -> tuple[str, dict[str, Any]] | None:
+def detention_page_section(user: Actor, detention: Detention) -> tuple[str, dict[str, Any]] | None:
     """The importer's packages on the staff detention page (registered with ports in TradeConfig.ready)."""
     return (
         "trade/_detention_requests.html",

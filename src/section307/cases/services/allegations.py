@@ -18,12 +18,13 @@ from section307.cases.services import cases as _cases
 from section307.cases.services import evidence as _evidence
 from section307.cases.services._base import _open, _require
 from section307.core.audit import audit_record
+from section307.core.types import Actor, signed_in
 
 # -------------------------------------------------------------------------------------- allegations
 
 
 @transaction.atomic
-def case_link_allegation(*, actor: Any, case: Case, allegation: Any, note: str = "") -> CaseAllegation:
+def case_link_allegation(*, actor: Actor, case: Case, allegation: Any, note: str = "") -> CaseAllegation:
     """Attach an allegation to a case and mark the allegation escalated (its triage records the case)."""
     from section307.allegations.services import allegation_mark_escalated
 
@@ -31,7 +32,7 @@ def case_link_allegation(*, actor: Any, case: Case, allegation: Any, note: str =
     _open(case.pk)
     _require(actor.has_perm("allegations.triage_allegation"), "You may not triage allegations.")
     link, created = CaseAllegation.objects.get_or_create(
-        case=case, allegation=allegation, defaults={"linked_by": actor, "note": note.strip()}
+        case=case, allegation=allegation, defaults={"linked_by": signed_in(actor), "note": note.strip()}
     )
     if created:
         allegation_mark_escalated(actor=actor, allegation=allegation, case_reference=case.reference)
@@ -52,7 +53,7 @@ def allegation_scope(allegation: Any) -> dict[str, Any]:
 
 @transaction.atomic
 def case_open_from_allegation(
-    *, actor: Any, allegation: Any, title: str, template: CaseTemplate | None, **case_fields: Any
+    *, actor: Actor, allegation: Any, title: str, template: CaseTemplate | None, **case_fields: Any
 ) -> Case:
     """Open a case pre-filled from an allegation and link the two (one transaction: both or neither)."""
     scope = allegation_scope(allegation)
@@ -65,7 +66,7 @@ def case_open_from_allegation(
 
 
 @transaction.atomic
-def evidence_import_from_allegation(*, actor: Any, case: Case, attachment: Any, title: str = "") -> Evidence:
+def evidence_import_from_allegation(*, actor: Actor, case: Case, attachment: Any, title: str = "") -> Evidence:
     """Copy an allegation's sanitized file into the case as evidence (never the original: it may identify
     the reporter). The reading is audited by the allegations app; the new evidence starts its own custody."""
     import io

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from section307.accounts.models import User
 from section307.cases import permissions as perms
 from section307.cases.gates import gate_problems, open_task_warning
 from section307.cases.lifecycle import (
@@ -24,6 +25,7 @@ from section307.cases.services import tasks as _tasks
 from section307.cases.services._base import GateNotPassed, _clean_text, _open, _require
 from section307.core.audit import audit_record
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.types import Actor, signed_in
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
 from section307.parties.models import Party
@@ -41,15 +43,15 @@ def case_next_reference(*, year: int) -> str:
 @transaction.atomic
 def case_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     template: CaseTemplate | None = None,
     origin: str = Case.Origin.TIP,
     summary: str = "",
     priority: str = Case.Priority.MEDIUM,
     risk_rating: str = Case.Risk.MEDIUM,
-    owner: Any = None,
-    team: Iterable[Any] = (),
+    owner: User | None = None,
+    team: Iterable[User] = (),
     parties: Iterable[Party] = (),
     goods: Iterable[Good] = (),
     countries: Iterable[Country] = (),
@@ -58,7 +60,7 @@ def case_create(
     opened_on: dt.date | None = None,
 ) -> Case:
     _require(actor.has_perm("cases.work_case"), "Only analysts and supervisors open cases.")
-    owner = owner or actor
+    owner = owner or signed_in(actor)
     opened_on = opened_on or timezone.localdate()
     case = Case(
         reference=case_next_reference(year=opened_on.year),
@@ -111,7 +113,7 @@ CASE_EDITABLE = ("title", "summary", "origin", "priority", "risk_rating", "hts_p
 @transaction.atomic
 def case_update(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     data: dict[str, Any],
     goods: Iterable[Good] | None = None,
@@ -154,7 +156,7 @@ def case_update(
 
 
 @transaction.atomic
-def case_memo_save(*, actor: Any, case: Case, memo: str) -> Case:
+def case_memo_save(*, actor: Actor, case: Case, memo: str) -> Case:
     _require(perms.can_work(actor, case))
     case = _open(case.pk)
     case.validity_memo = memo.strip()
@@ -165,7 +167,7 @@ def case_memo_save(*, actor: Any, case: Case, memo: str) -> Case:
 
 
 @transaction.atomic
-def case_transition(*, actor: Any, case: Case, transition: str, note: str = "") -> Case:
+def case_transition(*, actor: Actor, case: Case, transition: str, note: str = "") -> Case:
     """The simple phase moves (start research, escalate, return to research), gates included."""
     _require(perms.can_work(actor, case))
     case = _open(case.pk)
@@ -186,7 +188,7 @@ def case_transition(*, actor: Any, case: Case, transition: str, note: str = "") 
 
 
 @transaction.atomic
-def case_close(*, actor: Any, case: Case, outcome: str, closing_note: str) -> tuple[Case, int]:
+def case_close(*, actor: Actor, case: Case, outcome: str, closing_note: str) -> tuple[Case, int]:
     """Close with an outcome and a note; open tasks are cancelled and their number returned (the warning)."""
     _require(perms.can_manage(actor, case), "Only the owner or a supervisor closes a case.")
     case = _open(case.pk)
@@ -212,7 +214,7 @@ def case_close(*, actor: Any, case: Case, outcome: str, closing_note: str) -> tu
 
 
 @transaction.atomic
-def case_reopen(*, actor: Any, case: Case, note: str) -> Case:
+def case_reopen(*, actor: Actor, case: Case, note: str) -> Case:
     _require(perms.case_access(actor, case) == perms.Access.SUPERVISE, "Only a supervisor reopens a case.")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.merged_into_id:
@@ -226,6 +228,6 @@ def case_reopen(*, actor: Any, case: Case, note: str) -> Case:
     return case
 
 
-def case_view_record(*, actor: Any, case: Case, view: str) -> None:
+def case_view_record(*, actor: Actor, case: Case, view: str) -> None:
     """Every view of a case is audited (who looked at what, and when)."""
     audit_record(actor=actor, action="case.view", target=case, data={"view": view})

@@ -25,15 +25,16 @@ from section307.cases.models import (
 from section307.cases.services import tasks as _tasks
 from section307.cases.services._base import _clean_text, _open, _require
 from section307.core.audit import actor_label, audit_record
+from section307.core.types import Actor, account, signed_in
 
 # ----------------------------------------------------------------------------------------- evidence
 
 
-def _custody(*, actor: Any, evidence: Evidence, action: str, detail: dict[str, Any] | None = None) -> CustodyEvent:
+def _custody(*, actor: Actor, evidence: Evidence, action: str, detail: dict[str, Any] | None = None) -> CustodyEvent:
     return CustodyEvent.objects.create(
         evidence=evidence,
         action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=account(actor),
         actor_label=actor_label(actor),
         detail=detail or {},
     )
@@ -42,7 +43,7 @@ def _custody(*, actor: Any, evidence: Evidence, action: str, detail: dict[str, A
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     file: IO[bytes],
     filename: str,
@@ -78,7 +79,7 @@ def evidence_add(
         sha256=checked.sha256,
         origin=origin,
         origin_ref=origin_ref,
-        added_by=actor,
+        added_by=signed_in(actor),
     )
     evidence.full_clean(exclude=["file"])
     # Stored encrypted under a random name; the hash above is of the plaintext, as received.
@@ -96,7 +97,7 @@ def evidence_add(
 
 @transaction.atomic
 def evidence_access_record(
-    *, actor: Any, evidence: Evidence, action: str, detail: dict[str, Any] | None = None
+    *, actor: Actor, evidence: Evidence, action: str, detail: dict[str, Any] | None = None
 ) -> None:
     """Each view, download and export goes into the chain of custody and the audit trail."""
     _require(perms.can_view_evidence(actor, evidence.case))
@@ -107,7 +108,7 @@ def evidence_access_record(
 
 
 @transaction.atomic
-def evidence_verify(*, actor: Any, evidence: Evidence) -> bool:
+def evidence_verify(*, actor: Actor, evidence: Evidence) -> bool:
     """Re-hash the stored file and record the result; False means the file no longer matches."""
     from section307.cases.evidence_files import evidence_content, sha256_of
 
@@ -122,10 +123,10 @@ def evidence_verify(*, actor: Any, evidence: Evidence) -> bool:
 
 
 @transaction.atomic
-def evidence_annotate(*, actor: Any, evidence: Evidence, body: str) -> EvidenceAnnotation:
+def evidence_annotate(*, actor: Actor, evidence: Evidence, body: str) -> EvidenceAnnotation:
     _require(perms.can_work(actor, evidence.case))
     _open(evidence.case_id)
-    note = EvidenceAnnotation.objects.create(evidence=evidence, author=actor, body=_clean_text(body, "body"))
+    note = EvidenceAnnotation.objects.create(evidence=evidence, author=signed_in(actor), body=_clean_text(body, "body"))
     _custody(actor=actor, evidence=evidence, action=CustodyEvent.Action.ANNOTATED, detail={"annotation": note.pk})
     audit_record(actor=actor, action="evidence.annotate", target=evidence, data={"annotation": note.pk})
     return note
@@ -134,7 +135,7 @@ def evidence_annotate(*, actor: Any, evidence: Evidence, body: str) -> EvidenceA
 @transaction.atomic
 def evidence_tag(
     *,
-    actor: Any,
+    actor: Actor,
     evidence: Evidence,
     indicator: str,
     strength: str,
@@ -156,7 +157,7 @@ def evidence_tag(
         element=element or default_element,
         strength=strength,
         note=note.strip(),
-        tagged_by=actor,
+        tagged_by=signed_in(actor),
     )
     if tag.dimension not in Dimension.values or tag.element not in Element.values or strength not in Strength.values:
         raise ValidationError({"strength": "Choose a dimension, an element and a strength from the lists."})
@@ -173,19 +174,19 @@ def evidence_tag(
 
 
 @transaction.atomic
-def evidence_tag_withdraw(*, actor: Any, tag: IndicatorTag) -> IndicatorTag:
+def evidence_tag_withdraw(*, actor: Actor, tag: IndicatorTag) -> IndicatorTag:
     _require(perms.can_work(actor, tag.evidence.case))
     _open(tag.evidence.case_id)
     if tag.withdrawn_at is None:
         tag.withdrawn_at = timezone.now()
-        tag.withdrawn_by = actor
+        tag.withdrawn_by = signed_in(actor)
         tag.save(update_fields=["withdrawn_at", "withdrawn_by"])
         audit_record(actor=actor, action="evidence.tag_withdraw", target=tag.evidence, data={"tag": tag.pk})
     return tag
 
 
 @transaction.atomic
-def ilo_assessment_record(*, actor: Any, case: Case, conclusion: str) -> IloAssessment:
+def ilo_assessment_record(*, actor: Actor, case: Case, conclusion: str) -> IloAssessment:
     from section307.cases.selectors import ilo_summary
 
     _require(perms.can_work(actor, case))
@@ -196,7 +197,7 @@ def ilo_assessment_record(*, actor: Any, case: Case, conclusion: str) -> IloAsse
         defaults={
             "conclusion": _clean_text(conclusion, "conclusion"),
             "snapshot": summary.as_dict(),
-            "assessed_by": actor,
+            "assessed_by": signed_in(actor),
             "assessed_at": timezone.now(),
         },
     )

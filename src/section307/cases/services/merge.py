@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,12 +17,13 @@ from section307.cases.models import (
 from section307.cases.services import tasks as _tasks
 from section307.cases.services._base import _clean_text, _open, _require
 from section307.core.audit import audit_record
+from section307.core.types import Actor, signed_in
 
 # -------------------------------------------------------------------------------------------- merge
 
 
 @transaction.atomic
-def case_merge(*, actor: Any, duplicate: Case, into: Case, note: str) -> Case:
+def case_merge(*, actor: Actor, duplicate: Case, into: Case, note: str) -> Case:
     """Fold a duplicate case into another: scope, team and links move; the duplicate closes as merged.
 
     Evidence stays attached to the case it was gathered in (it is immutable), and the surviving
@@ -46,7 +45,9 @@ def case_merge(*, actor: Any, duplicate: Case, into: Case, note: str) -> Case:
     into.regions.add(*duplicate.regions.all())
     into.team.add(*[u for u in [duplicate.owner, *duplicate.team.all()] if u.pk != into.owner_id])
     for alink in CaseAllegation.objects.filter(case=duplicate):
-        CaseAllegation.objects.get_or_create(case=into, allegation=alink.allegation, defaults={"linked_by": actor})
+        CaseAllegation.objects.get_or_create(
+            case=into, allegation=alink.allegation, defaults={"linked_by": signed_in(actor)}
+        )
     _tasks.tasks_settle(actor=actor, case=duplicate, reason=f"Case merged into {into.reference}")
     duplicate.phase = Phase.CLOSED
     duplicate.outcome = Case.Outcome.MERGED

@@ -27,6 +27,7 @@ from section307.cases.signals import order_change_request_decided, petition_answ
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.types import Actor, signed_in
 from section307.orders.models import EnforcementOrder, OrderSource, OrderType
 from section307.orders.services import ScopedParty, order_transition, order_update
 
@@ -77,7 +78,7 @@ def petition_indicators(order: EnforcementOrder) -> list[str]:
     return list(Indicator.values)
 
 
-def _petition_channel(actor: Any, case: Case | None) -> str:
+def _petition_channel(actor: Actor, case: Case | None) -> str:
     if not getattr(actor, "is_authenticated", False):
         raise NotPermitted("Sign in to file a petition.")
     if actor.has_perm("cases.decide_petition"):
@@ -105,7 +106,7 @@ def _clean_evidence(evidence: PetitionEvidence) -> PetitionEvidence:
 @transaction.atomic
 def petition_file(
     *,
-    actor: Any,
+    actor: Actor,
     order: EnforcementOrder,
     kind: str,
     grounds: str,
@@ -144,8 +145,9 @@ def petition_file(
     if not (grounds or "").strip():
         raise InvalidInput("This field is required.", field="grounds")
     evidence = _clean_evidence(evidence or PetitionEvidence())
+    filer = signed_in(actor)
     if channel == OrderChangeRequest.Channel.PORTAL:
-        organization = actor.organization
+        organization = filer.organization
     if case is None:
         proposal = OrderProposal.objects.filter(order=order).select_related("case").first()
         case = proposal.case if proposal else None
@@ -158,7 +160,7 @@ def petition_file(
         filed_via=channel,
         proposed_merchandise=proposed_merchandise.strip(),
         proposed_remove_party_ids=sorted(set(proposed_remove_party_ids)),
-        requester_name=requester_name.strip() or actor.get_full_name() or actor.get_username(),
+        requester_name=requester_name.strip() or filer.get_full_name() or filer.get_username(),
         organization=organization if organization is not None else getattr(actor, "organization", None),
         indicators=petition_indicators(order),
         indicator_responses={k: v.strip() for k, v in evidence.indicator_responses.items() if v.strip()},
@@ -171,7 +173,7 @@ def petition_file(
         remediation=evidence.remediation.strip(),
         remediation_amount_usd=evidence.remediation_amount_usd,
         remediation_workers=evidence.remediation_workers,
-        submitted_by=actor,
+        submitted_by=filer,
     )
     petition.save()
     audit_record(
@@ -191,7 +193,7 @@ def _petition_locked(petition: OrderChangeRequest) -> OrderChangeRequest:
     )
 
 
-def _petition_step(petition: OrderChangeRequest, transition: str, actor: Any) -> str:
+def _petition_step(petition: OrderChangeRequest, transition: str, actor: Actor) -> str:
     step = PETITION_LIFECYCLE.transition(transition)
     if petition.status not in step.sources:
         raise Conflict(
@@ -205,12 +207,12 @@ def _petition_step(petition: OrderChangeRequest, transition: str, actor: Any) ->
         raise NotPermitted(str(exc)) from None
 
 
-def _require_hq(actor: Any) -> None:
+def _require_hq(actor: Actor) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.has_perm("cases.decide_petition")):
         raise NotPermitted("Only a headquarters forced-labor reviewer decides petitions.")
 
 
-def _is_petitioner(actor: Any, petition: OrderChangeRequest) -> bool:
+def _is_petitioner(actor: Actor, petition: OrderChangeRequest) -> bool:
     if not getattr(actor, "is_authenticated", False):
         return False
     if petition.submitted_by_id == actor.pk:
@@ -220,12 +222,12 @@ def _is_petitioner(actor: Any, petition: OrderChangeRequest) -> bool:
 
 
 @transaction.atomic
-def petition_review(*, actor: Any, petition: OrderChangeRequest) -> OrderChangeRequest:
+def petition_review(*, actor: Actor, petition: OrderChangeRequest) -> OrderChangeRequest:
     """A reviewer takes the petition: it is now under review, with that reviewer named."""
     _require_hq(actor)
     petition = _petition_locked(petition)
     petition.status = _petition_step(petition, "review", actor)
-    petition.reviewer = actor
+    petition.reviewer = signed_in(actor)
     petition.save(update_fields=["status", "reviewer", "updated_at"])
     audit_record(actor=actor, action="order.petition_review", target=petition.order, data={"petition": petition.pk})
     return petition
@@ -239,7 +241,7 @@ def petition_answer_days() -> int:
 
 @transaction.atomic
 def petition_request_info(
-    *, actor: Any, petition: OrderChangeRequest, question: str, due_date: dt.date | None = None
+    *, actor: Actor, petition: OrderChangeRequest, question: str, due_date: dt.date | None = None
 ) -> OrderChangeRequest:
     """Ask the petitioner for more (the remediation dialogue); the answer is due by ``due_date``."""
     _require_hq(actor)
@@ -252,7 +254,7 @@ def petition_request_info(
         raise InvalidInput("The answer cannot be due in the past.", field="due_date")
     petition = _petition_locked(petition)
     petition.status = _petition_step(petition, "request_info", actor)
-    petition.reviewer = petition.reviewer or actor
+    petition.reviewer = petition.reviewer or signed_in(actor)
     petition.info_question, petition.info_due_date, petition.info_answer = question, due_date, ""
     petition.save(update_fields=["status", "reviewer", "info_question", "info_due_date", "info_answer", "updated_at"])
     audit_record(
@@ -266,7 +268,7 @@ def petition_request_info(
 
 
 @transaction.atomic
-def petition_answer(*, actor: Any, petition: OrderChangeRequest, answer: str) -> OrderChangeRequest:
+def petition_answer(*, actor: Actor, petition: OrderChangeRequest, answer: str) -> OrderChangeRequest:
     if not _is_petitioner(actor, petition):
         raise NotPermitted("Only the petitioner answers.")
     answer = (answer or "").strip()
@@ -282,7 +284,7 @@ def petition_answer(*, actor: Any, petition: OrderChangeRequest, answer: str) ->
 
 
 @transaction.atomic
-def petition_withdraw(*, actor: Any, petition: OrderChangeRequest) -> OrderChangeRequest:
+def petition_withdraw(*, actor: Actor, petition: OrderChangeRequest) -> OrderChangeRequest:
     if not _is_petitioner(actor, petition):
         raise NotPermitted("Only the petitioner withdraws a petition.")
     petition = _petition_locked(petition)
@@ -310,7 +312,7 @@ def _check_indicators(petition: OrderChangeRequest, findings: dict[str, str]) ->
 @transaction.atomic
 def petition_decide(
     *,
-    actor: Any,
+    actor: Actor,
     petition: OrderChangeRequest,
     decision: str,
     note: str,
@@ -359,7 +361,7 @@ def petition_decide(
         petition.detained_entries = [d.entry.entry_number for d in order_open_detentions(order)]
     petition.status = target
     petition.indicator_findings = findings
-    petition.decided_by = actor
+    petition.decided_by = signed_in(actor)
     petition.decided_at = timezone.now()
     petition.decision_note = note
     petition.save()

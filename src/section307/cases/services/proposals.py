@@ -26,6 +26,7 @@ from section307.cases.models import (
 from section307.cases.services import tasks as _tasks
 from section307.cases.services._base import GateNotPassed, _clean_text, _open, _require
 from section307.core.audit import audit_record
+from section307.core.types import Actor, signed_in
 from section307.geo.models import Region
 from section307.goods.models import Good
 from section307.orders.models import OrderSource
@@ -50,7 +51,7 @@ PROPOSAL_FIELDS = (
 )
 
 
-def _record_overlap(*, actor: Any, case: Case, proposal: OrderProposal) -> list[str]:
+def _record_overlap(*, actor: Actor, case: Case, proposal: OrderProposal) -> list[str]:
     """Warn (not refuse) when an enforced order already covers the proposal's parties and goods;
     the warning is kept in the audit trail with the orders it named."""
     from section307.cases.selectors import proposal_overlaps
@@ -69,7 +70,7 @@ def _record_overlap(*, actor: Any, case: Case, proposal: OrderProposal) -> list[
 @transaction.atomic
 def proposal_save(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     data: dict[str, Any],
     scope_parties: Iterable[CaseParty] = (),
@@ -83,7 +84,7 @@ def proposal_save(
     if case.phase != Phase.ESCALATION:
         raise ValidationError({"order_type": "Proposals are written in phase 3 (escalation)."})
     if proposal is None:
-        proposal = OrderProposal(case=case, author=actor)
+        proposal = OrderProposal(case=case, author=signed_in(actor))
     elif proposal.case_id != case.pk or proposal.status not in PROPOSAL_LIFECYCLE.transition("edit").sources:
         raise ValidationError({"order_type": "Only a draft proposal of this case can be changed."})
     PROPOSAL_LIFECYCLE.check("edit", state=proposal.status, actor=actor)
@@ -105,7 +106,7 @@ def proposal_save(
 
 
 @transaction.atomic
-def proposal_submit(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
+def proposal_submit(*, actor: Actor, proposal: OrderProposal) -> OrderProposal:
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     _require(perms.can_work(actor, case))
     require_open(case)
@@ -139,7 +140,7 @@ def proposal_submit(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
 
 
 @transaction.atomic
-def proposal_withdraw(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
+def proposal_withdraw(*, actor: Actor, proposal: OrderProposal) -> OrderProposal:
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     _require(perms.can_work(actor, case) and (proposal.author_id == actor.pk or perms.can_manage(actor, case)))
     require_open(case)
@@ -156,7 +157,7 @@ def proposal_withdraw(*, actor: Any, proposal: OrderProposal) -> OrderProposal:
 
 
 @transaction.atomic
-def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note: str = "") -> OrderProposal:
+def proposal_decide(*, actor: Actor, proposal: OrderProposal, approve: bool, note: str = "") -> OrderProposal:
     """A supervisor other than the author approves (the order is issued) or returns the proposal."""
     proposal = OrderProposal.objects.select_for_update().get(pk=proposal.pk)
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
@@ -172,7 +173,7 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
     if not approve:
         step = CASE_LIFECYCLE.check("return_proposal", state=case.phase, actor=actor)
         proposal.status = move.target
-        proposal.decided_by, proposal.decided_at = actor, timezone.now()
+        proposal.decided_by, proposal.decided_at = signed_in(actor), timezone.now()
         proposal.decision_note = _clean_text(note, "decision_note")
         proposal.save()
         case.phase = step.target
@@ -205,7 +206,7 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
         note=f"Issued from case {case.reference}; proposed by {proposal.author}, approved by {actor}.",
     )
     proposal.status = move.target
-    proposal.decided_by, proposal.decided_at = actor, timezone.now()
+    proposal.decided_by, proposal.decided_at = signed_in(actor), timezone.now()
     proposal.decision_note = note.strip()
     proposal.order = order
     proposal.save()

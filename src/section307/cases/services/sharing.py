@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,13 +14,14 @@ from section307.cases.models import (
 )
 from section307.cases.services._base import _open, _require
 from section307.core.audit import audit_record
+from section307.core.types import Actor, signed_in
 
 # ------------------------------------------------------------------------------------------ sharing
 
 
 @transaction.atomic
 def case_share(
-    *, actor: Any, case: Case, organization: Organization, access: str, include_evidence: bool = False
+    *, actor: Actor, case: Case, organization: Organization, access: str, include_evidence: bool = False
 ) -> CaseShare:
     _require(perms.can_manage(actor, case), "Only the owner or a supervisor shares a case.")
     _open(case.pk)
@@ -34,7 +33,11 @@ def case_share(
         revoked_at=timezone.now()
     )
     share = CaseShare.objects.create(
-        case=case, organization=organization, access=access, include_evidence=include_evidence, granted_by=actor
+        case=case,
+        organization=organization,
+        access=access,
+        include_evidence=include_evidence,
+        granted_by=signed_in(actor),
     )
     audit_record(
         actor=actor,
@@ -46,7 +49,7 @@ def case_share(
 
 
 @transaction.atomic
-def case_share_revoke(*, actor: Any, share: CaseShare) -> CaseShare:
+def case_share_revoke(*, actor: Actor, share: CaseShare) -> CaseShare:
     _require(perms.can_manage(actor, share.case), "Only the owner or a supervisor changes sharing.")
     if share.revoked_at is None:
         share.revoked_at = timezone.now()

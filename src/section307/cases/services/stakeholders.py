@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +15,7 @@ from section307.cases.models import (
 from section307.cases.services import tasks as _tasks
 from section307.cases.services._base import _clean_text, _open, _require
 from section307.core.audit import audit_record
+from section307.core.types import Actor, signed_in
 
 # ------------------------------------------------------------------------------------- stakeholders
 
@@ -23,7 +23,7 @@ from section307.core.audit import audit_record
 @transaction.atomic
 def engagement_record(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     kind: str,
     stakeholder: str,
@@ -44,7 +44,7 @@ def engagement_record(
         summary=_clean_text(summary, "summary"),
         protection_referral=protection_referral,
         referral_details=referral_details.strip(),
-        recorded_by=actor,
+        recorded_by=signed_in(actor),
     )
     engagement.full_clean()
     engagement.save()

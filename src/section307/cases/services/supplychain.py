@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -16,6 +14,7 @@ from section307.cases.models import (
 from section307.cases.services import tasks as _tasks
 from section307.cases.services._base import _open, _require
 from section307.core.audit import audit_record
+from section307.core.types import Actor
 from section307.parties.models import Party
 
 # ------------------------------------------------------------------------------------- supply chain
@@ -24,7 +23,7 @@ from section307.parties.models import Party
 @transaction.atomic
 def case_party_add(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     party: Party,
     role: str = CaseParty.Role.PRODUCER,
@@ -55,7 +54,7 @@ def case_party_add(
 
 
 @transaction.atomic
-def case_party_remove(*, actor: Any, case: Case, link: CaseParty) -> None:
+def case_party_remove(*, actor: Actor, case: Case, link: CaseParty) -> None:
     _require(perms.can_work(actor, case))
     _open(case.pk)
     if link.case_id != case.pk:

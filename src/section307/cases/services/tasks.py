@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from section307.accounts.models import User
 from section307.cases import permissions as perms
 from section307.cases.lifecycle import (
     TASK_LIFECYCLE,
@@ -25,13 +26,14 @@ from section307.cases.services._base import _clean_text, _open, _require
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.types import Actor, account, signed_in
 
 # -------------------------------------------------------------------------------------------- tasks
 
 
 @transaction.atomic
 def task_create(
-    *, actor: Any, case: Case, title: str, phase: str, due_date: dt.date | None = None, assignee: Any = None
+    *, actor: Actor, case: Case, title: str, phase: str, due_date: dt.date | None = None, assignee: User | None = None
 ) -> CaseTask:
     _require(perms.can_work(actor, case))
     _open(case.pk)
@@ -42,12 +44,12 @@ def task_create(
     return task
 
 
-def _assignable(case: Case, user: Any) -> bool:
+def _assignable(case: Case, user: User | None) -> bool:
     return user is None or perms.can_work(user, case)
 
 
 @transaction.atomic
-def task_assign(*, actor: Any, task: CaseTask, assignee: Any) -> CaseTask:
+def task_assign(*, actor: Actor, task: CaseTask, assignee: User | None) -> CaseTask:
     _require(perms.can_work(actor, task.case))
     _open(task.case_id)
     if not _assignable(task.case, assignee):
@@ -63,7 +65,7 @@ def task_assign(*, actor: Any, task: CaseTask, assignee: Any) -> CaseTask:
     return task
 
 
-def _task_move(*, actor: Any, task: CaseTask, transition: str, reason: str = "") -> CaseTask:
+def _task_move(*, actor: Actor, task: CaseTask, transition: str, reason: str = "") -> CaseTask:
     """Move one task through ``TASK_LIFECYCLE`` and audit it (the caller holds the transaction)."""
     try:
         step = TASK_LIFECYCLE.check(transition, state=task.status, actor=actor)
@@ -73,7 +75,7 @@ def _task_move(*, actor: Any, task: CaseTask, transition: str, reason: str = "")
     task.status = step.target
     if step.target == CaseTask.Status.DONE:
         task.completed_at = timezone.now()
-        task.completed_by = actor if getattr(actor, "is_authenticated", False) else None
+        task.completed_by = account(actor)
     else:
         task.completed_at = None
         task.completed_by = None
@@ -89,7 +91,7 @@ def _task_move(*, actor: Any, task: CaseTask, transition: str, reason: str = "")
 
 
 @transaction.atomic
-def task_complete(*, actor: Any, task: CaseTask) -> CaseTask:
+def task_complete(*, actor: Actor, task: CaseTask) -> CaseTask:
     _require(perms.can_work(actor, task.case))
     _open(task.case_id)
     task = CaseTask.objects.select_for_update().get(pk=task.pk)
@@ -99,14 +101,14 @@ def task_complete(*, actor: Any, task: CaseTask) -> CaseTask:
 
 
 @transaction.atomic
-def task_reopen(*, actor: Any, task: CaseTask) -> CaseTask:
+def task_reopen(*, actor: Actor, task: CaseTask) -> CaseTask:
     _require(perms.can_work(actor, task.case))
     _open(task.case_id)
     task = CaseTask.objects.select_for_update().get(pk=task.pk)
     return _task_move(actor=actor, task=task, transition="reopen")
 
 
-def tasks_settle(*, actor: Any, case: Case, reason: str = "") -> list[CaseTask]:
+def tasks_settle(*, actor: Actor, case: Case, reason: str = "") -> list[CaseTask]:
     """Tasks follow the case: an open task whose condition is met is done; with ``reason``, every
     other open task is cancelled with it (closing a case, issuing its order). Called inside the
     transaction of the service that changed the case; each moved task is audited."""
@@ -145,18 +147,18 @@ def _approval_assignee(case: Case, proposal: OrderProposal) -> Any:
 
 
 @transaction.atomic
-def task_comment(*, actor: Any, task: CaseTask, body: str) -> TaskComment:
+def task_comment(*, actor: Actor, task: CaseTask, body: str) -> TaskComment:
     _require(perms.can_work(actor, task.case))
     _open(task.case_id)
-    comment = TaskComment.objects.create(task=task, author=actor, body=_clean_text(body, "body"))
+    comment = TaskComment.objects.create(task=task, author=signed_in(actor), body=_clean_text(body, "body"))
     audit_record(actor=actor, action="case.task_comment", target=task.case, data={"task": task.pk})
     return comment
 
 
 @transaction.atomic
-def case_comment_add(*, actor: Any, case: Case, body: str) -> CaseComment:
+def case_comment_add(*, actor: Actor, case: Case, body: str) -> CaseComment:
     _require(perms.can_comment(actor, case), "You have read-only access to this case.")
     _open(case.pk)
-    comment = CaseComment.objects.create(case=case, author=actor, body=_clean_text(body, "body"))
+    comment = CaseComment.objects.create(case=case, author=signed_in(actor), body=_clean_text(body, "body"))
     audit_record(actor=actor, action="case.comment", target=case, data={"comment": comment.pk})
     return comment

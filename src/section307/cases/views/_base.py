@@ -12,6 +12,7 @@ from section307.cases import selectors
 from section307.cases.models import (
     Case,
 )
+from section307.core.types import Actor
 
 
 def _case(request: HttpRequest, reference: str) -> Case:
@@ -52,7 +53,7 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _nav(case: Case, user: Any) -> dict[str, Any]:
+def _nav(case: Case, user: Actor) -> dict[str, Any]:
     return {
         "case": case,
         "access": perms.case_access(user, case),

@@ -44,6 +44,7 @@ from section307.core.audit import audit_trail
 from section307.core.errors import Conflict, ServiceError
 from section307.core.forms import service_error_message
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.types import account
 
 # ------------------------------------------------------------------------------------------ a case
 
@@ -278,7 +279,7 @@ def task_add(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _detail_with_errors(request, case, task_form=form)
     try:
-        services.task_create(actor=request.user, case=case, assignee=request.user, **form.cleaned_data)
+        services.task_create(actor=request.user, case=case, assignee=account(request.user), **form.cleaned_data)
     except ServiceError as exc:
         service_error_message(request, exc)
         return redirect(case_url(case))

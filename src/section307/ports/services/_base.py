@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from section307.core.audit import actor_label
 from section307.core.errors import InvalidInput
+from section307.core.types import Actor, account
 from section307.ports import clocks as rules
 from section307.ports.models import (
     Entry,
     TimelineEvent,
 )
+
+if TYPE_CHECKING:
+    from section307.accounts.models import User
 
 
 class PortsError(InvalidInput, ValueError):
@@ -31,12 +35,18 @@ def soon_days() -> int:
     return int(getattr(settings, "SECTION307_CLOCK_SOON_DAYS", rules.DEFAULT_SOON_DAYS))
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user(actor: Actor | None) -> User | None:
+    return account(actor)
 
 
 def timeline_add(
-    *, entry: Entry, kind: str, summary: str, actor: Any = None, data: dict[str, Any] | None = None, shared: bool
+    *,
+    entry: Entry,
+    kind: str,
+    summary: str,
+    actor: Actor | None = None,
+    data: dict[str, Any] | None = None,
+    shared: bool,
 ) -> TimelineEvent:
     return TimelineEvent.objects.create(
         entry=entry,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.types import Actor
 from section307.ports import clocks as rules
 from section307.ports import law
 from section307.ports.models import (
@@ -30,7 +30,7 @@ def _lock_clock(clock: Clock) -> Clock:
     return Clock.objects.select_for_update(of=("self",)).select_related("entry").get(pk=clock.pk)
 
 
-def _clock_changed(clock: Clock, actor: Any, summary: str) -> None:
+def _clock_changed(clock: Clock, actor: Actor, summary: str) -> None:
     entry = clock.entry
     timeline_add(entry=entry, kind="clock", summary=summary, actor=actor, shared=True)
     if entry.organization is not None:
@@ -44,7 +44,7 @@ def _clock_changed(clock: Clock, actor: Any, summary: str) -> None:
 
 
 @transaction.atomic
-def clock_suspend(*, actor: Any, clock: Clock, reason: str, start: dt.date | None = None) -> ClockSuspension:
+def clock_suspend(*, actor: Actor, clock: Clock, reason: str, start: dt.date | None = None) -> ClockSuspension:
     reason = _targeting._require_reason(reason)
     clock = _lock_clock(clock)
     if not actor.has_perm("ports.decide_detention"):
@@ -67,7 +67,7 @@ def clock_suspend(*, actor: Any, clock: Clock, reason: str, start: dt.date | Non
 
 
 @transaction.atomic
-def clock_resume(*, actor: Any, clock: Clock, end: dt.date | None = None) -> ClockSuspension:
+def clock_resume(*, actor: Actor, clock: Clock, end: dt.date | None = None) -> ClockSuspension:
     clock = _lock_clock(clock)
     if not actor.has_perm("ports.decide_detention"):
         raise PortsError("only port officers may resume a clock")
@@ -94,7 +94,7 @@ def _refuse_if_statutory(clock: Clock, verb: str) -> None:
 
 
 @transaction.atomic
-def clock_extend(*, actor: Any, clock: Clock, reason: str, approving_official: str) -> ClockExtension:
+def clock_extend(*, actor: Actor, clock: Clock, reason: str, approving_official: str) -> ClockExtension:
     """Record an agency extension CBP granted on a non-statutory period (the discretionary extension
     of a UFLPA response, a 19 CFR 171.2(c) petition extension), with the approving official.
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput
+from section307.core.types import Actor
 from section307.ports import disposition, law
 from section307.ports.calendars import business_calendar
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_STATUS_FOR_DETENTION
@@ -83,7 +84,7 @@ def _lock_detention(detention: Detention) -> Detention:
 
 @transaction.atomic
 def detention_decide(
-    *, actor: Any, detention: Detention, outcome: str, reason: str, today: dt.date | None = None
+    *, actor: Actor | None, detention: Detention, outcome: str, reason: str, today: dt.date | None = None
 ) -> DetentionDecision:
     """Carry out a decision (release, exclusion, export under supervision, seizure, abandonment) with a
     written reason, when the law allows it now: a premature decision is refused with ``Conflict`` naming
@@ -105,7 +106,14 @@ def detention_decide(
 
 
 def _record_decision(
-    *, actor: Any, detention: Detention, outcome: str, reason: str, today: dt.date, step: Any, deemed: bool = False
+    *,
+    actor: Actor | None,
+    detention: Detention,
+    outcome: str,
+    reason: str,
+    today: dt.date,
+    step: Any,
+    deemed: bool = False,
 ) -> DetentionDecision:
     previous = detention.status
     detention.status = step.target
@@ -192,7 +200,7 @@ def detentions_deem_excluded(*, today: dt.date | None = None) -> list[Detention]
 
 
 @transaction.atomic
-def detention_mark_submitted(*, actor: Any, detention: Detention, summary: str) -> Detention:
+def detention_mark_submitted(*, actor: Actor, detention: Detention, summary: str) -> Detention:
     """The importer submitted proof (called by the portal's services). Proof after the 19 CFR 12.43
     period is accepted and flagged untimely."""
     detention = _lock_detention(detention)
@@ -214,7 +222,7 @@ def detention_mark_submitted(*, actor: Any, detention: Detention, summary: str) 
 
 
 @transaction.atomic
-def detention_elect_export(*, actor: Any, detention: Detention, note: str = "") -> Detention:
+def detention_elect_export(*, actor: Actor, detention: Detention, note: str = "") -> Detention:
     """The importer elects to export the goods instead of proving admissibility."""
     from section307.ports.permissions import acting_for, can_act_for_detention
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.types import Actor
 from section307.ports import law
 from section307.ports.models import (
     Clock,
@@ -43,7 +43,7 @@ TESTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
-def _reviewer(actor: Any) -> None:
+def _reviewer(actor: Actor) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.has_perm("ports.review_detention")):
         raise NotPermitted("only headquarters reviewers make determinations")
 
@@ -64,7 +64,7 @@ def _check_test(kind: str, outcome: str, conditions: dict[str, bool]) -> dict[st
 @transaction.atomic
 def determination_propose(
     *,
-    actor: Any,
+    actor: Actor,
     detention: Detention,
     kind: str,
     outcome: str,
@@ -138,7 +138,7 @@ def _lock_determination(determination: Determination) -> Determination:
 
 
 @transaction.atomic
-def determination_concur(*, actor: Any, determination: Determination, note: str = "") -> Determination:
+def determination_concur(*, actor: Actor, determination: Determination, note: str = "") -> Determination:
     """A second reviewer (never the proposer) concurs: the determination takes effect, flows to the port
     (which carries it out) and to the importer (a notice)."""
     _reviewer(actor)
@@ -186,7 +186,7 @@ def determination_concur(*, actor: Any, determination: Determination, note: str 
 
 
 @transaction.atomic
-def determination_return(*, actor: Any, determination: Determination, note: str) -> Determination:
+def determination_return(*, actor: Actor, determination: Determination, note: str) -> Determination:
     """The second reviewer does not concur: the determination never takes effect; a new one may be proposed."""
     _reviewer(actor)
     note = (note or "").strip()
@@ -207,7 +207,7 @@ def determination_return(*, actor: Any, determination: Determination, note: str)
 
 
 @transaction.atomic
-def congress_report_record(*, actor: Any, detention: Detention, on: dt.date | None = None) -> Clock:
+def congress_report_record(*, actor: Actor, detention: Detention, on: dt.date | None = None) -> Clock:
     """Headquarters submitted the UFLPA sec. 3(c) report on a granted exception."""
     _reviewer(actor)
     clock = Clock.objects.select_for_update().filter(detention=detention, kind=law.CONGRESS_REPORT).first()

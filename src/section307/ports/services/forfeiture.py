@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.types import Actor
 from section307.ports import law
 from section307.ports.calendars import cost_bond
 from section307.ports.models import (
@@ -47,7 +47,7 @@ def entry_value(entry: Entry) -> Decimal:
 
 @transaction.atomic
 def forfeiture_record(
-    *, actor: Any, detention: Detention, step: str, on: dt.date, note: str = "", amount: Decimal | None = None
+    *, actor: Actor, detention: Detention, step: str, on: dt.date, note: str = "", amount: Decimal | None = None
 ) -> ForfeitureStep:
     """Record a forfeiture step after a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
     if not actor.has_perm("ports.decide_detention"):
@@ -91,7 +91,7 @@ def forfeiture_record(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: Actor | None, token: ApiToken) -> ApiToken:
     """Revoke a token at once (its owner, or an administrator); revoking twice changes nothing."""
     if actor is not None and token.user_id != actor.pk and not getattr(actor, "is_staff", False):
         raise NotPermitted("Only the token's owner or an administrator revokes it.")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from section307.core.audit import audit_record
+from section307.core.types import Actor
 from section307.ports import images as photo
 from section307.ports.models import (
     Entry,
@@ -26,7 +25,7 @@ class ImageBelowStandard(PortsError):
 
 def image_add(
     *,
-    actor: Any,
+    actor: Actor,
     entry: Entry,
     data: bytes,
     original_name: str,
@@ -61,7 +60,7 @@ def image_add(
 @transaction.atomic
 def _image_store(
     *,
-    actor: Any,
+    actor: Actor,
     entry: Entry,
     encoded: bytes,
     original: bytes,
@@ -104,7 +103,7 @@ def _image_store(
 
 
 @transaction.atomic
-def image_redact(*, actor: Any, image: ExamImage, boxes: list[tuple[float, float, float, float]]) -> ExamImage:
+def image_redact(*, actor: Actor, image: ExamImage, boxes: list[tuple[float, float, float, float]]) -> ExamImage:
     """A redacted derived copy (for sharing with a rights holder); the original stays untouched."""
     if not boxes:
         raise PortsError("draw at least one box to redact")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from section307.accounts.models import Organization
+from section307.core.types import Actor
 from section307.ports import law
 from section307.ports.calendars import business_calendar
 from section307.ports.models import (
@@ -32,7 +32,7 @@ def notice_create(*, organization: Organization, entry: Entry | None, kind: str,
 
 
 @transaction.atomic
-def notice_mark_read(*, actor: Any, notice: Notice) -> Notice:
+def notice_mark_read(*, actor: Actor, notice: Notice) -> Notice:
     from section307.ports.permissions import can_act_for_entry
 
     own = notice.organization_id == getattr(actor, "organization_id", None)

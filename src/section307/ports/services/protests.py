@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.types import Actor
 from section307.ports import law
 from section307.ports.models import (
     Clock,
@@ -26,7 +26,7 @@ from section307.ports.services._base import _user, timeline_add
 
 @transaction.atomic
 def protest_file(
-    *, actor: Any, detention: Detention, grounds: str, accelerated: bool = False, today: dt.date | None = None
+    *, actor: Actor, detention: Detention, grounds: str, accelerated: bool = False, today: dt.date | None = None
 ) -> Protest:
     """The importer protests an exclusion or deemed exclusion (19 U.S.C. 1514(a)(4)) within 180 days
     (1514(c)(3)); one protest per entry. A pending protest stops abandonment (19 CFR 12.44(a))."""

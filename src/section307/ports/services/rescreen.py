@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
 from section307.core.audit import audit_record
+from section307.core.types import Actor
 from section307.orders.models import EnforcementOrder
 from section307.ports.lifecycle import ENTRY_LIFECYCLE
 from section307.ports.models import (
@@ -26,7 +26,7 @@ from section307.ports.services._base import _user, timeline_add
 @transaction.atomic
 def entries_rescreen(
     *,
-    actor: Any,
+    actor: Actor | None,
     since: dt.date,
     order: EnforcementOrder | None = None,
     trigger: str = "",

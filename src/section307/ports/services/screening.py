@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.core.audit import audit_record
+from section307.core.types import Actor
 from section307.orders.models import EnforcementOrder
 from section307.ports.intake import FieldError, IntakeError, ParsedEntry
 from section307.ports.models import (
@@ -73,7 +74,7 @@ def _importer_org(name: str, number: str) -> Organization | None:
 
 
 @transaction.atomic
-def entries_receive(*, actor: Any, entries: Sequence[ParsedEntry], source: str) -> list[Entry]:
+def entries_receive(*, actor: Actor | None, entries: Sequence[ParsedEntry], source: str) -> list[Entry]:
     """Store entries and screen every line on arrival; hits and reviews go to the targeting queue.
 
     All or nothing: an entry number already received refuses the whole batch.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict
+from section307.core.types import Actor
 from section307.orders.models import EnforcementOrder
 from section307.ports import clocks as rules
 from section307.ports import law
@@ -40,7 +40,7 @@ def _require_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def entry_target(*, actor: Any, entry: Entry, action: str, reason: str) -> Entry:
+def entry_target(*, actor: Actor, entry: Entry, action: str, reason: str) -> Entry:
     """Release an entry from the queue or hold it for exam, with a reason."""
     if action not in ("release", "exam"):
         raise PortsError(f"unknown targeting action {action!r}")
@@ -145,7 +145,7 @@ def _clocks_stop(entry: Entry, kind: str, reason: str) -> None:
 
 @transaction.atomic
 def entry_detain(
-    *, actor: Any, entry: Entry, reason: str, order_reference: str = "", notice_date: dt.date | None = None
+    *, actor: Actor, entry: Entry, reason: str, order_reference: str = "", notice_date: dt.date | None = None
 ) -> Detention:
     """Detain the goods: a detention with its clock and a notice to the importer of record."""
     reason = _require_reason(reason)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.db import transaction
 
+from section307.accounts.models import User
 from section307.core.audit import audit_record
 from section307.core.errors import NotPermitted
+from section307.core.types import Actor
 from section307.ports import images as photo
 from section307.ports.models import (
     ApiToken,
@@ -17,7 +18,7 @@ from section307.ports.models import (
 # -- API tokens ------------------------------------------------------------------------------------------
 
 
-def may_use_api(user: Any) -> bool:
+def may_use_api(user: Actor) -> bool:
     """Trade users, filers and staff in any role use the API; a bare account does not."""
     from section307.accounts.roles import user_roles
 
@@ -25,7 +26,7 @@ def may_use_api(user: Any) -> bool:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: Actor | None, user: User, name: str) -> tuple[ApiToken, str]:
     """A new API token for ``user`` (their own, or any user's by an administrator or the console
     command, which acts as the system); returns the secret once: only its digest is stored."""
     if actor is not None and actor != user and not getattr(actor, "is_staff", False):
