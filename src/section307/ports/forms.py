@@ -83,4 +83,4 @@ class EntriesUploadForm(UswdsForm):
 
 class RescreenForm(UswdsForm):
     days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label="Look back (days of import)")
-    order_reference = forms.CharField(max_length=40, required=False, label="Only newly affected by order (optional)")
+    order_reference = forms.CharField(max_length=40, required=False, label="Only newly affected by order")
