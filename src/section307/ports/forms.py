@@ -78,7 +78,9 @@ class RedactForm(UswdsForm):
 
 
 class EntriesUploadForm(UswdsForm):
-    file = forms.FileField(help_text="CSV or XLSX with the screening columns plus port and mode", label="Entries file")
+    file = forms.FileField(
+        help_text="A .csv or .xlsx file laid out like the template above", label="Entries file"
+    )
 
 
 class RescreenForm(UswdsForm):
