@@ -7,6 +7,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+
+from section307.core.words import humanize_code
 from django.utils import timezone
 
 from section307.accounts.models import Organization
@@ -73,6 +75,12 @@ class TradeRequest(TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("use_portal", "Can use the importer portal for the user's organization")]
+
+    def get_category_display(self) -> str:
+        """What the document is, in words (the categories are the checklists' keys)."""
+        from section307.trade.checklists import CATEGORIES
+
+        return str(CATEGORIES.get(self.category) or humanize_code(self.category))
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
