@@ -76,12 +76,6 @@ class TradeRequest(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         permissions = [("use_portal", "Can use the importer portal for the user's organization")]
 
-    def get_category_display(self) -> str:
-        """What the document is, in words (the categories are the checklists' keys)."""
-        from section307.trade.checklists import CATEGORIES
-
-        return str(CATEGORIES.get(self.category) or humanize_code(self.category))
-
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
@@ -119,6 +113,12 @@ class RequestDocument(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+
+    def get_category_display(self) -> str:
+        """What the document is, in words (the categories are the checklists' keys)."""
+        from section307.trade.checklists import CATEGORIES
+
+        return str(CATEGORIES.get(self.category) or humanize_code(self.category))
 
     def __str__(self) -> str:
         return self.original_name
