@@ -64,7 +64,9 @@ def test_withdrawn_proposal_comes_back_filled_and_submitted_one_is_not_offered_a
     edit = reverse("cases:proposal_edit", args=[case.reference])
     # Submitted: the edit address shows the submitted proposal, not an empty "Submit for approval" form.
     r = analyst.get(edit)
-    assert r.status_code == 302 and r["Location"] == reverse("cases:proposal_decide", args=[case.reference, proposal.pk])
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "cases:proposal_decide", args=[case.reference, proposal.pk]
+    )
     r = analyst.post(r["Location"], {"withdraw": "1"})
     assert r.status_code == 302 and r["Location"] == edit
     assert OrderProposal.objects.get(pk=proposal.pk).status == OrderProposal.Status.WITHDRAWN

@@ -57,7 +57,12 @@ def _pages(world: object) -> list[tuple[str, str]]:
     from section307.ports.models import Detention, Entry, RescreenRun
     from section307.trade.models import TradeRequest
 
-    pages: list[tuple[str, str]] = [("analyst", "/"), ("analyst", "/queue/"), ("officer", "/port/"), ("anon", "/orders/")]
+    pages: list[tuple[str, str]] = [
+        ("analyst", "/"),
+        ("analyst", "/queue/"),
+        ("officer", "/port/"),
+        ("anon", "/orders/"),
+    ]
     for case in Case.objects.all()[:3]:
         pages += [("analyst", f"/cases/{case.reference}/"), ("supervisor", f"/cases/{case.reference}/audit/")]
     for allegation in Allegation.objects.exclude(status="draft")[:2]:

@@ -46,7 +46,9 @@ def test_screening_text_is_plain_and_parentheses_are_closed() -> None:
     text = "goods cotton_yarn fall under its scope (cotton_yarn, tomato_products) of watchlist party UEL-2024-0002:6"
     out = plain_words(text)
     assert not CODE_TOKEN_RE.search(out) and "UEL-2024-0002:6" not in out and "UEL-2024-0002" in out
-    merchandise = "Goods made wholly or in part in the Xinjiang Uyghur Autonomous Region (rebuttable presumption, sec. 3)"
+    merchandise = (
+        "Goods made wholly or in part in the Xinjiang Uyghur Autonomous Region (rebuttable presumption, sec. 3)"
+    )
     short = shorten(merchandise, 90)
     assert len(short) <= 92 and short.count("(") == short.count(")")
     assert plain_words("UFLPA (rebuttable presumption") == "UFLPA (rebuttable presumption)"
@@ -58,7 +60,9 @@ def test_signal_reads_as_a_sentence() -> None:
         "kind": "party",
         "field": "manufacturer",
         "score": 0.93,
-        "detail": "Manufacturer 'Aksu Mill' matches name 'Aksu Mill' of watchlist party UEL-2024-0002:6 (exact, score 0.93)",
+        "detail": (
+            "Manufacturer 'Aksu Mill' matches name 'Aksu Mill' of watchlist party UEL-2024-0002:6 (exact, score 0.93)"
+        ),
         "order_id": "UEL-2024-0002",
     }
     sentence = signal_sentence(signal)

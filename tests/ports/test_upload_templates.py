@@ -44,7 +44,7 @@ def test_csv_template_has_header_and_example_row_that_load(staff: Client, tmp_pa
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     assert 'filename="entries-template.csv"' in r["Content-Disposition"]
     text = r.content.decode("utf-8-sig")
-    header, example = text.splitlines()[:2]
+    header, _example = text.splitlines()[:2]
     assert header.split(",") == [c.name for c in ENTRIES_FILE_COLUMNS]
     path = tmp_path / "t.csv"
     path.write_bytes(r.content)

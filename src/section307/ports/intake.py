@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from section307.core.errors import InvalidInput
 from section307.core.inputs import NUL
 from section307.core.tabular import ColumnSpec, required_columns
-from section307.screening import REQUIRED_COLUMNS
 from section307.screening.io import ROW_COL, InputError, RowProblem, iter_batches
 
 ENTRY_FIELDS = ("entry_number", "port", "mode", "filer", "importer", "importer_number", "date_of_import")
@@ -58,9 +57,7 @@ ENTRIES_FILE_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("shipper_address", True, _("Shipper's address."), "2 Harbour Street, Example Port"),
     ColumnSpec("consignee", False, _("Consignee's name."), "Example Imports LLC"),
     ColumnSpec("suppliers", False, _("Upstream suppliers' names, separated by |."), "Example Spinning Mill"),
-    ColumnSpec(
-        "identifiers", False, _("Other party identifiers (e.g. LEI, DUNS), separated by |."), "DUNS 123456789"
-    ),
+    ColumnSpec("identifiers", False, _("Other party identifiers (e.g. LEI, DUNS), separated by |."), "DUNS 123456789"),
     ColumnSpec("country_of_origin", True, _("Country of origin: ISO code or name (must have a value)."), "CN"),
     ColumnSpec("hts", True, _("HTS code, 4 to 10 digits; dots allowed."), "6109.10.0012"),
     ColumnSpec("description", True, _("Description of the goods (must have a value)."), "Cotton T-shirts, knitted"),

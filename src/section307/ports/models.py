@@ -11,12 +11,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-
-from section307.core.words import choice_label
 from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
+from section307.core.words import choice_label
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports import law
 

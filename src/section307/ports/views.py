@@ -214,9 +214,7 @@ def entries_upload_template(request: HttpRequest, fmt: str) -> HttpResponse:
     """The entries file template (header, an example row; in XLSX also a sheet describing each column)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    return template_response(
-        ENTRIES_FILE_COLUMNS, fmt=fmt, filename="entries-template", sheet_title=gettext("Entries")
-    )
+    return template_response(ENTRIES_FILE_COLUMNS, fmt=fmt, filename="entries-template", sheet_title=gettext("Entries"))
 
 
 @login_required

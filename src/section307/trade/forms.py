@@ -22,7 +22,9 @@ class DocumentForm(UswdsForm):
         help_text="For a supply-chain tracing document: 1 = direct supplier, 2 = its supplier…",
     )
     translation_of = forms.ModelChoiceField(
-        queryset=RequestDocument.objects.none(), required=False, label="Translation of",
+        queryset=RequestDocument.objects.none(),
+        required=False,
+        label="Translation of",
         help_text="For a translation: the document it translates",
     )
     description = forms.CharField(max_length=300, required=False)
@@ -112,6 +114,8 @@ class ProtestForm(UswdsForm):
     accelerated = forms.BooleanField(
         required=False, label="Request accelerated disposition (19 U.S.C. 1515(b): deemed denied after 30 days)"
     )
+
+
 class BrokerGrantForm(UswdsForm):
     broker: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label="Customs broker")  # type: ignore[arg-type]
     scope = forms.ChoiceField(

@@ -7,12 +7,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-
-from section307.core.words import humanize_code
 from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
+from section307.core.words import humanize_code
 from section307.orders.models import EnforcementOrder
 from section307.ports.models import Detention
 
@@ -114,14 +113,14 @@ class RequestDocument(models.Model):
     class Meta:
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        return self.original_name
+
     def get_category_display(self) -> str:
         """What the document is, in words (the categories are the checklists' keys)."""
         from section307.trade.checklists import CATEGORIES
 
         return str(CATEGORIES.get(self.category) or humanize_code(self.category))
-
-    def __str__(self) -> str:
-        return self.original_name
 
     @property
     def needs_translation(self) -> bool:

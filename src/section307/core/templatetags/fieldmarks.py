@@ -28,7 +28,7 @@ def optional_marker() -> SafeString:
 
 @register.simple_tag
 def field_marker(field: Any) -> SafeString:
-    """" (optional)" after the label of a field that may be left empty; nothing for a required one."""
+    """ " (optional)" after the label of a field that may be left empty; nothing for a required one."""
     if field_is_required(field):
         return SafeString("")
     return optional_marker()

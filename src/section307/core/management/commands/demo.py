@@ -15,7 +15,7 @@ def sign_in_url(address: str) -> str:
     host, port = "127.0.0.1", address
     if ":" in address:
         host, _, port = address.rpartition(":")
-    if host in {"", "0.0.0.0", "0", "[::]"}:
+    if host in {"", "0.0.0.0", "0", "[::]"}:  # noqa: S104 - reading the address, not binding
         host = "127.0.0.1"  # listening everywhere: this machine answers on its own address
     return f"http://{host}:{port or '8000'}/accounts/login/"
 
