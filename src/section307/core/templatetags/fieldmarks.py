@@ -23,7 +23,7 @@ def field_is_required(field: Any) -> bool:
 @register.simple_tag
 def optional_marker() -> SafeString:
     """The marker itself, for the few inputs written out by hand rather than rendered from a form field."""
-    return format_html(' <span class="text-base-dark">({})</span>', gettext("optional"))
+    return format_html(' <span class="text-base-dark">{}</span>', gettext("(optional)"))
 
 
 @register.simple_tag
