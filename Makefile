@@ -59,7 +59,7 @@ setup-dev: $(VENV)/.installed-dev assets
 	@bash scripts/ensure-chromium.sh
 
 demo: setup
-	$(BIN)/section307 demo
+	$(BIN)/section307 demo --address $(HOST):$(PORT)
 
 run: demo
 	$(BIN)/section307 runserver $(HOST):$(PORT)

@@ -35,7 +35,11 @@ PAGES: dict[str, Callable[[World, Any], tuple[str, dict[str, Any], dict[str, Any
         {"action": "comment", "body": "late"},
     ),
     "comment": lambda w, c: ("cases:comment_add", {}, {"body": "A late comment."}),
-    "party_add": lambda w, c: ("cases:case_party_add", {}, {"party": w.spinner.pk, "role": CaseParty.Role.SUPPLIER}),
+    "party_add": lambda w, c: (
+        "cases:case_party_add",
+        {},
+        {"party": w.spinner.pk, "role": CaseParty.Role.SUPPLIER, "tier": 1},
+    ),
     "party_remove": lambda w, c: (
         "cases:case_party_remove",
         {"pk": CaseParty.objects.filter(case=c.case).first().pk},  # type: ignore[union-attr]

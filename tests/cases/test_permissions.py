@@ -48,7 +48,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "tag": dict(read=RO, comment=RO, work=302, owner=302, supervise=302),
     "memo": dict(read=RO, comment=RO, work=302, owner=302, supervise=302),
     "move": dict(read=RO, comment=RO, work=302, owner=302, supervise=302),
-    "proposal_form": dict(read=RO, comment=RO, work=OK, owner=OK, supervise=OK),
+    # A proposal awaits approval here, so the proposal form sends workers to it (no empty form).
+    "proposal_form": dict(read=RO, comment=RO, work=302, owner=302, supervise=302),
     "evidence_view": dict(read=RO, comment=RO, work=OK, owner=OK, supervise=OK),
     "share": dict(read=RO, comment=RO, work=RO, owner=302, supervise=302),
     "merge": dict(read=RO, comment=RO, work=RO, owner=400, supervise=400),

@@ -29,6 +29,6 @@ def test_batch_file_loads_all_or_nothing(registry: Any, tmp_path: Path, capsys: 
         "2025-05-01,2704,ocean\n"
     )
     call_command("entries_load", str(f))
-    assert "1 entries loaded; 1 in the targeting queue" in capsys.readouterr().out
+    assert "1 entry loaded; 1 in the targeting queue" in capsys.readouterr().out
     assert Entry.objects.get().source == "batch"
     call_command("ports_tick")

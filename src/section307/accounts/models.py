@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext, ngettext
 
 from section307.core.models import TimeStampedModel
 
@@ -76,7 +77,8 @@ class EntryAccessGrant(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        scope = "all entries" if self.all_entries else f"{len(self.entry_numbers)} entries"
+        n = len(self.entry_numbers)
+        scope = gettext("all entries") if self.all_entries else ngettext("%(n)d entry", "%(n)d entries", n) % {"n": n}
         return f"{self.importer} → {self.broker} ({scope})"
 
     def covers(self, entry_number: str) -> bool:

@@ -84,7 +84,7 @@ class ReasonsForm(StyledForm):
         label=_("Where does your information come from?"), choices=SourceType.choices, widget=forms.RadioSelect
     )
     source_details = forms.CharField(
-        label=_("About the source (optional)"),
+        label=_("About the source"),
         help_text=_("For example the title and date of a report, or when a site visit took place."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -107,7 +107,7 @@ class MerchandiseForm(StyledForm):
         max_length=20000,
     )
     hts_code = forms.CharField(
-        label=_("HTS code (optional)"),
+        label=_("HTS code"),
         help_text=_("The tariff classification if you know it, for example 6109.10 or 5201.00.1800."),
         required=False,
         max_length=20,
@@ -117,7 +117,7 @@ class MerchandiseForm(StyledForm):
     )
     sample_available = forms.BooleanField(label=_("A sample of the goods is available"), required=False)
     sample_details = forms.CharField(
-        label=_("About the sample or photos (optional)"),
+        label=_("About the sample or photos"),
         help_text=_("Where the sample is and how it could be obtained. You can add photos in the evidence step."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -161,7 +161,7 @@ class ProductionForm(StyledForm):
     title = _("Production abroad")
     country = forms.ChoiceField(label=_("Country of production"), required=False, choices=[])
     region_text = forms.CharField(
-        label=_("Region, province or place (optional)"),
+        label=_("Region, province or place"),
         help_text=_("For example a province, prefecture, district, port or the location of a farm or factory."),
         required=False,
         max_length=300,
@@ -173,28 +173,28 @@ class ProductionForm(StyledForm):
         required=False,
     )
     importers_brands = forms.CharField(
-        label=_("Known importers, buyers or brands (optional)"),
+        label=_("Known importers, buyers or brands"),
         help_text=_("Companies you believe buy or import these goods, in the United States or elsewhere."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=20000,
     )
     bill_of_lading = forms.CharField(
-        label=_("Bill of lading numbers (optional)"),
+        label=_("Bill of lading numbers"),
         help_text=_("One per line."),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=5000,
     )
     container = forms.CharField(
-        label=_("Container numbers (optional)"),
+        label=_("Container numbers"),
         help_text=_("One per line."),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=5000,
     )
     entry = forms.CharField(
-        label=_("Customs entry numbers (optional)"),
+        label=_("Customs entry numbers"),
         help_text=_("One per line."),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -269,7 +269,7 @@ class ContactForm(StyledForm):
         initial="anonymous",
     )
     name = forms.CharField(label=_("Your name"), required=False, max_length=200)
-    organization = forms.CharField(label=_("Organization (optional)"), required=False, max_length=200)
+    organization = forms.CharField(label=_("Organization"), required=False, max_length=200)
     email = forms.EmailField(label=_("Email"), required=False, max_length=254)
     phone = forms.CharField(label=_("Phone or messaging app number"), required=False, max_length=50)
     contact_allowed = forms.ChoiceField(
@@ -286,7 +286,7 @@ class ContactForm(StyledForm):
         required=False,
     )
     contact_details = forms.CharField(
-        label=_("Other ways to reach you, and safe times (optional)"),
+        label=_("Other ways to reach you, and safe times"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -364,7 +364,7 @@ class DuplicateForm(StyledForm):
     original = forms.CharField(
         label=_("Reference of the allegation to merge into"), help_text=_("For example ALG-2026-00012.")
     )
-    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=1000)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
 
 class CaseLinkForm(StyledForm):
@@ -374,7 +374,7 @@ class CaseLinkForm(StyledForm):
 class CloseForm(StyledForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose a reason")), *CloseReason.choices])
     note = forms.CharField(
-        label=_("Note (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

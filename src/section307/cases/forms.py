@@ -115,7 +115,8 @@ class CasePartyForm(UswdsMixin, forms.Form):
 
     party = forms.ModelChoiceField(queryset=Party.objects.all())
     role = forms.ChoiceField(choices=CaseParty.Role.choices)
-    tier = forms.IntegerField(min_value=0, max_value=20, required=False, help_text="0 = importer, 1 = its supplier…")
+    # The supply-chain map gate needs tiers (cases.gates.gate_leave_research), so the form asks for one.
+    tier = forms.IntegerField(min_value=0, max_value=20, help_text="0 = importer, 1 = its supplier…")
     supplies_to = forms.ModelChoiceField(queryset=CaseParty.objects.none(), required=False, label="Supplies")
     is_target = forms.BooleanField(required=False, initial=True, label="Target of the case")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -128,7 +129,7 @@ class CasePartyForm(UswdsMixin, forms.Form):
 class MemoForm(UswdsMixin, forms.Form):
     id_prefix = "memo"
 
-    memo = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Validity memo", required=False)
+    memo = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Validity memo")
 
 
 class TaskForm(UswdsMixin, forms.Form):
@@ -188,6 +189,17 @@ class AssessmentForm(UswdsMixin, forms.Form):
     conclusion = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
 
 
+class ScopePartyField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Each choice says the party's role and tier, and whether it is a target of the case."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        tier = obj.tier if obj.tier is not None else "?"
+        label = f"{obj.party} — {obj.get_role_display()}, tier {tier}"
+        if obj.is_target:
+            label += " — target of the case"
+        return label
+
+
 class ProposalForm(UswdsMixin, forms.Form):
     order_type = forms.ChoiceField(
         choices=[(OrderType.WRO.value, OrderType.WRO.label), (OrderType.FINDING.value, OrderType.FINDING.label)],
@@ -197,8 +209,12 @@ class ProposalForm(UswdsMixin, forms.Form):
     industry = forms.CharField(max_length=100, required=False)
     country = forms.ModelChoiceField(queryset=Country.objects.all(), required=False)
     effective_date = forms.DateField(widget=DateInput, required=False)
-    scope_parties = forms.ModelMultipleChoiceField(
-        queryset=CaseParty.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Parties named"
+    scope_parties = ScopePartyField(
+        queryset=CaseParty.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Parties named",
+        help_text="Tick each party the order names. The case's targets are marked; none is ticked for you.",
     )
     qualifiers = forms.CharField(required=False, help_text="E.g. and its subsidiaries (separate with ;)")
     regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False)

@@ -273,7 +273,9 @@ SECTION307_TRUSTED_PROXY_HEADER = os.environ.get("SECTION307_TRUSTED_PROXY_HEADE
 SECTION307_TRUSTED_PROXY_COUNT = int(os.environ.get("SECTION307_TRUSTED_PROXY_COUNT", "1"))
 RATELIMIT_IP_META_KEY = "section307.core.clientip.client_ip"
 
-EMAIL_BACKEND = os.environ.get("SECTION307_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development: one console line per message, the full message kept under var/mail (see core/mail.py).
+EMAIL_BACKEND = os.environ.get("SECTION307_EMAIL_BACKEND", "section307.core.mail.ConciseConsoleBackend")
+SECTION307_MAIL_DIR = Path(os.environ.get("SECTION307_MAIL_DIR", VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("SECTION307_FROM_EMAIL", "section307@localhost")
 
 LOGGING = {

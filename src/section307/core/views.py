@@ -7,16 +7,24 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from section307.orders.models import EnforcementOrder
+from section307.core.words import choice_label
+from section307.orders.models import EnforcementOrder, OrderStatus, OrderType
 from section307.parties.models import Party
 
 
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {}
     if request.user.has_perm("orders.view_enforcementorder"):
-        context["order_counts"] = (
-            EnforcementOrder.objects.values("order_type", "status").annotate(n=Count("id")).order_by("order_type")
-        )
+        rows = EnforcementOrder.objects.values("order_type", "status").annotate(n=Count("id")).order_by("order_type")
+        # The people reading the table get the choice labels, never the stored codes.
+        context["order_counts"] = [
+            {
+                "order_type": choice_label(OrderType, row["order_type"]),
+                "status": choice_label(OrderStatus, row["status"]),
+                "n": row["n"],
+            }
+            for row in rows
+        ]
         context["party_count"] = Party.objects.count()
     return render(request, "core/home.html", context)
 

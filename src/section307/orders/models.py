@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from section307.core.models import TimeStampedModel
 from section307.geo.models import Country, Region
@@ -12,18 +13,18 @@ from section307.parties.models import Party
 
 
 class OrderType(models.TextChoices):
-    WRO = "wro", "Withhold Release Order"
-    FINDING = "finding", "Finding"
-    UFLPA_ENTITY = "uflpa_entity", "UFLPA Entity List entry"
-    UFLPA_REGION = "uflpa_region", "UFLPA Xinjiang presumption"
-    CAATSA = "caatsa", "CAATSA sec. 302A presumption"
+    WRO = "wro", _("Withhold Release Order")
+    FINDING = "finding", _("Finding")
+    UFLPA_ENTITY = "uflpa_entity", _("UFLPA Entity List entry")
+    UFLPA_REGION = "uflpa_region", _("UFLPA Xinjiang presumption")
+    CAATSA = "caatsa", _("CAATSA sec. 302A presumption")
 
 
 class OrderStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    MODIFIED = "modified", "Modified"
-    REVOKED = "revoked", "Revoked"
-    INACTIVE = "inactive", "Inactive"
+    ACTIVE = "active", _("Active")
+    MODIFIED = "modified", _("Modified")
+    REVOKED = "revoked", _("Revoked")
+    INACTIVE = "inactive", _("Inactive")
 
 
 # Statuses under which merchandise in scope is still detained.

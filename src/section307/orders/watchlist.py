@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from section307.core.words import shorten
 from section307.gazetteer.goods import GOODS, classify_goods
 from section307.geo.models import TipRanking
 from section307.geo.selectors import tip_latest_tiers
@@ -87,7 +88,8 @@ def _region_rules(order: EnforcementOrder) -> list[RegionRule]:
             list=ORDER_LIST[OrderType(order.order_type)],
             order_id=order.reference,
             goods=scoped_goods,
-            description=f"{order.get_order_type_display()} {order.reference}: {order.merchandise[:120]}",
+            # Shortened at a word with parentheses closed: this text reaches officers as the screening reason.
+            description=f"{order.get_order_type_display()} {order.reference}: {shorten(order.merchandise, 120)}",
         )
         for area in areas
     ]

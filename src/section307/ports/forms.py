@@ -78,9 +78,11 @@ class RedactForm(UswdsForm):
 
 
 class EntriesUploadForm(UswdsForm):
-    file = forms.FileField(help_text="CSV or XLSX with the screening columns plus port and mode", label="Entries file")
+    file = forms.FileField(
+        help_text="A .csv or .xlsx file laid out like the template above", label="Entries file"
+    )
 
 
 class RescreenForm(UswdsForm):
     days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label="Look back (days of import)")
-    order_reference = forms.CharField(max_length=40, required=False, label="Only newly affected by order (optional)")
+    order_reference = forms.CharField(max_length=40, required=False, label="Only newly affected by order")

@@ -14,9 +14,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from section307.core.errors import InvalidInput
 from section307.core.inputs import NUL
-from section307.screening import REQUIRED_COLUMNS
+from section307.core.tabular import ColumnSpec, required_columns
 from section307.screening.io import ROW_COL, InputError, RowProblem, iter_batches
 
 ENTRY_FIELDS = ("entry_number", "port", "mode", "filer", "importer", "importer_number", "date_of_import")
@@ -37,8 +39,34 @@ LINE_FIELDS = (
     "quantity",
     "quantity_unit",
 )
+# The entries file, column by column: the parser's required columns and the downloadable
+# templates (ports.views.entries_upload_template) both come from this list.
+ENTRIES_FILE_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("entry_number", True, _("Entry number: filer code, 7 digits and a check digit."), "ABC-1234567-8"),
+    ColumnSpec("line", True, _("Line number within the entry, from 1; one row per line."), "1"),
+    ColumnSpec("port", True, _("Four-digit port of entry code."), "2704"),
+    ColumnSpec("mode", True, _("How the goods arrived: ocean, air, truck, rail or mail."), "ocean"),
+    ColumnSpec("filer", False, _("Filer (customs broker) code."), "ABC"),
+    ColumnSpec("importer", True, _("Importer of record's name."), "Example Imports LLC"),
+    ColumnSpec("importer_number", False, _("Importer of record number."), "12-3456789AB"),
+    ColumnSpec("date_of_import", True, _("Date of import, YYYY-MM-DD."), "2026-01-15"),
+    ColumnSpec("manufacturer", True, _("Manufacturer or producer's name (must have a value)."), "Example Textile Co."),
+    ColumnSpec("manufacturer_address", True, _("Manufacturer's address."), "1 Mill Road, Example City"),
+    ColumnSpec("manufacturer_id", False, _("Manufacturer identification (MID) code."), "CNEXATEX1MIL"),
+    ColumnSpec("shipper", True, _("Shipper's name."), "Example Trading Ltd."),
+    ColumnSpec("shipper_address", True, _("Shipper's address."), "2 Harbour Street, Example Port"),
+    ColumnSpec("consignee", False, _("Consignee's name."), "Example Imports LLC"),
+    ColumnSpec("suppliers", False, _("Upstream suppliers' names, separated by |."), "Example Spinning Mill"),
+    ColumnSpec("identifiers", False, _("Other party identifiers (e.g. LEI, DUNS), separated by |."), "DUNS 123456789"),
+    ColumnSpec("country_of_origin", True, _("Country of origin: ISO code or name (must have a value)."), "CN"),
+    ColumnSpec("hts", True, _("HTS code, 4 to 10 digits; dots allowed."), "6109.10.0012"),
+    ColumnSpec("description", True, _("Description of the goods (must have a value)."), "Cotton T-shirts, knitted"),
+    ColumnSpec("value_usd", True, _("Entered value in US dollars."), "12500.00"),
+    ColumnSpec("quantity", False, _("Quantity."), "5000"),
+    ColumnSpec("quantity_unit", False, _("Unit of the quantity (e.g. PCS, KG)."), "PCS"),
+)
 # An uploaded file has the screening engine's columns plus where and how the goods arrived.
-FILE_REQUIRED_COLUMNS = (*REQUIRED_COLUMNS, "port", "mode")
+FILE_REQUIRED_COLUMNS = required_columns(ENTRIES_FILE_COLUMNS)
 MAX_LINES = 999
 
 _ENTRY_RE = re.compile(r"^([A-Z0-9]{3})-?(\d{7})-?(\d)$")

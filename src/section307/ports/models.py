@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
+from section307.core.words import choice_label
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.ports import law
 
@@ -558,6 +559,12 @@ class RescreenFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.previous_decision or '-'} -> {self.decision} {self.order_reference}"
+
+    def get_decision_display(self) -> str:
+        return choice_label(Decision, self.decision)
+
+    def get_previous_decision_display(self) -> str:
+        return choice_label(Decision, self.previous_decision) if self.previous_decision else "—"
 
     @property
     def newly_affected(self) -> bool:

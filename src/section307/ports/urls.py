@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("entries/", views.entry_list, name="entry_list"),
     path("entries/upload/", views.entries_upload, name="entries_upload"),
+    path(
+        "entries/upload/template.<str:fmt>",
+        views.entries_upload_template,
+        name="entries_upload_template",
+    ),
     path("entries/<str:entry_number>/", views.entry_detail, name="entry_detail"),
     path("entries/<str:entry_number>/target/", views.entry_target, name="entry_target"),
     path("entries/<str:entry_number>/images/", views.image_upload, name="image_upload"),

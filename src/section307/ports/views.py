@@ -16,18 +16,20 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
 from section307.core.forms import service_error_message, service_error_to_form
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.storedfiles import stored_file_response
+from section307.core.tabular import template_response
 from section307.core.uploads import UploadRejected, check_archive
 from section307.orders.models import EnforcementOrder
 from section307.ports import disposition, selectors, services
 from section307.ports import images as photo
 from section307.ports.forms import DecisionForm, EntriesUploadForm, ImageForm, RedactForm, RescreenForm, TargetForm
-from section307.ports.intake import IntakeError, read_entries_file
+from section307.ports.intake import ENTRIES_FILE_COLUMNS, IntakeError, read_entries_file
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE
 from section307.ports.models import Clock, Detention, Entry, ExamImage, ForfeitureStep, RescreenRun
 from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
@@ -208,6 +210,15 @@ def image_redact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("ports.file_entry", raise_exception=True)
+def entries_upload_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The entries file template (header, an example row; in XLSX also a sheet describing each column)."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    return template_response(ENTRIES_FILE_COLUMNS, fmt=fmt, filename="entries-template", sheet_title=gettext("Entries"))
+
+
+@login_required
+@permission_required("ports.file_entry", raise_exception=True)
 def entries_upload(request: HttpRequest) -> HttpResponse:
     form = EntriesUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
@@ -236,10 +247,21 @@ def entries_upload(request: HttpRequest) -> HttpResponse:
                 else:
                     flagged = sum(1 for e in entries if e.status == Entry.Status.TARGETED)
                     messages.success(
-                        request, f"{len(entries)} entries received and screened; {flagged} sent to the targeting queue."
+                        request,
+                        ngettext(
+                            "%(count)d entry received and screened; %(flagged)d sent to the targeting queue.",
+                            "%(count)d entries received and screened; %(flagged)d sent to the targeting queue.",
+                            len(entries),
+                        )
+                        % {"count": len(entries), "flagged": flagged},
                     )
                     return redirect("ports:queue")
-    return render(request, "ports/upload.html", {"form": form, "errors": errors}, status=400 if errors else 200)
+    return render(
+        request,
+        "ports/upload.html",
+        {"form": form, "errors": errors, "columns": ENTRIES_FILE_COLUMNS},
+        status=400 if errors else 200,
+    )
 
 
 @login_required

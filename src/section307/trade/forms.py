@@ -6,7 +6,7 @@ from django import forms
 
 from section307.ports.forms import UswdsForm, uswds
 from section307.trade.checklists import CATEGORIES, CHANGE_GROUNDS, ILO_INDICATORS
-from section307.trade.models import RequestDocument, TradeRequest
+from section307.trade.models import RequestDocument, RequestKind, TradeRequest
 from section307.trade.uploads import MAX_DOCUMENT_BYTES
 
 
@@ -14,9 +14,18 @@ class DocumentForm(UswdsForm):
     file = forms.FileField(help_text="PDF, JPEG, PNG, TIFF, Word, Excel or plain text, up to 25 MB")
     category = forms.ChoiceField(choices=[("", "- Select -"), *CATEGORIES.items()], label="What the document is")
     language = forms.CharField(max_length=12, initial="en", help_text="Language code: en, zh, ms, es...")
-    tier = forms.IntegerField(required=False, min_value=1, max_value=20, label="Supply-chain tier (if any)")
+    tier = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=20,
+        label="Supply-chain tier",
+        help_text="For a supply-chain tracing document: 1 = direct supplier, 2 = its supplier…",
+    )
     translation_of = forms.ModelChoiceField(
-        queryset=RequestDocument.objects.none(), required=False, label="Translation of (for translations)"
+        queryset=RequestDocument.objects.none(),
+        required=False,
+        label="Translation of",
+        help_text="For a translation: the document it translates",
     )
     description = forms.CharField(max_length=300, required=False)
 
@@ -32,22 +41,30 @@ class DocumentForm(UswdsForm):
 
 
 class StatementForm(UswdsForm):
-    statement = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=50_000, label="Statement"
-    )
+    """The importer's statement on a detention request: submission refuses an empty one
+    (``trade.services.submission_problems``), so the field is required."""
+
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=50_000, label="Statement")
 
 
 class ChangeRequestForm(StatementForm):
-    grounds = forms.ChoiceField(choices=[("", "- Select -"), *CHANGE_GROUNDS.items()], required=False)
-    proposed_change = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Proposed modification (for modifications)"
-    )
+    """A request to modify or revoke an order. Submission needs the grounds, every ILO answer and, for a
+    modification, the proposed change (``trade.services.submission_problems``); the statement is extra."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=50_000, label="Statement"
+    )
+    grounds = forms.ChoiceField(choices=[("", "- Select -"), *CHANGE_GROUNDS.items()])
+    proposed_change = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Proposed modification")
+
+    def __init__(self, *args: Any, kind: str = RequestKind.ORDER_MODIFICATION, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if kind != RequestKind.ORDER_MODIFICATION:
+            # A revocation proposes no modification.
+            del self.fields["proposed_change"]
         for key, label in ILO_INDICATORS:
             self.fields[f"ilo_{key}"] = forms.CharField(
-                widget=forms.Textarea(attrs={"rows": 2}), required=False, label=label, max_length=5000
+                widget=forms.Textarea(attrs={"rows": 2}), label=label, max_length=5000
             )
         uswds(self)
 
@@ -97,6 +114,8 @@ class ProtestForm(UswdsForm):
     accelerated = forms.BooleanField(
         required=False, label="Request accelerated disposition (19 U.S.C. 1515(b): deemed denied after 30 days)"
     )
+
+
 class BrokerGrantForm(UswdsForm):
     broker: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label="Customs broker")  # type: ignore[arg-type]
     scope = forms.ChoiceField(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
+from section307.core.words import humanize_code
 from section307.orders.models import EnforcementOrder
 from section307.ports.models import Detention
 
@@ -114,6 +115,12 @@ class RequestDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def get_category_display(self) -> str:
+        """What the document is, in words (the categories are the checklists' keys)."""
+        from section307.trade.checklists import CATEGORIES
+
+        return str(CATEGORIES.get(self.category) or humanize_code(self.category))
 
     @property
     def needs_translation(self) -> bool:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from section307.allegations.crypto import encrypt_bytes
 from section307.core.audit import audit_record
@@ -280,7 +281,12 @@ def request_submit(*, actor: Actor, request: TradeRequest) -> RequestVersion:
         detention_mark_submitted(
             actor=actor,
             detention=request.detention,
-            summary=f"{request.get_kind_display()} submitted (version {number}, {version.documents.count()} documents)",
+            summary=ngettext(
+                "%(kind)s submitted (version %(number)d, %(count)d document)",
+                "%(kind)s submitted (version %(number)d, %(count)d documents)",
+                version.documents.count(),
+            )
+            % {"kind": request.get_kind_display(), "number": number, "count": version.documents.count()},
         )
     elif request.kind in ORDER_KINDS:
         order_change_request_forward(actor=actor, request=request)

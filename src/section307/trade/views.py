@@ -186,7 +186,7 @@ def _request_context(request: HttpRequest, obj: TradeRequest, **extra: Any) -> d
             "proposed_change": obj.proposed_change,
         }
         initial.update({f"ilo_{k}": obj.ilo_answers.get(k, "") for k, _ in ILO_INDICATORS})
-        statement_form: StatementForm = ChangeRequestForm(initial=initial)
+        statement_form: StatementForm = ChangeRequestForm(initial=initial, kind=obj.kind)
     else:
         statement_form = StatementForm(initial={"statement": obj.statement})
     ctx: dict[str, Any] = {
@@ -225,7 +225,9 @@ def _own_request(request: HttpRequest, pk: int) -> TradeRequest:
 @require_POST
 def request_statement(request: HttpRequest, pk: int) -> HttpResponse:
     obj = _own_request(request, pk)
-    form: StatementForm = ChangeRequestForm(request.POST) if obj.kind in ORDER_KINDS else StatementForm(request.POST)
+    form: StatementForm = (
+        ChangeRequestForm(request.POST, kind=obj.kind) if obj.kind in ORDER_KINDS else StatementForm(request.POST)
+    )
     if not form.is_valid():
         return render(
             request, "trade/request_detail.html", _request_context(request, obj, statement_form=form), status=400

@@ -159,7 +159,8 @@ def case_update(
 def case_memo_save(*, actor: Actor, case: Case, memo: str) -> Case:
     _require(perms.can_work(actor, case))
     case = _open(case.pk)
-    case.validity_memo = memo.strip()
+    # An empty memo would undo the gate's "Write the validity memo"; the form asks for one too.
+    case.validity_memo = _clean_text(memo, "memo")
     case.save(update_fields=["validity_memo", "updated_at"])
     audit_record(actor=actor, action="case.memo", target=case, data={"length": len(case.validity_memo)})
     _tasks.tasks_settle(actor=actor, case=case)

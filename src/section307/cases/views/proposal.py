@@ -30,20 +30,32 @@ from section307.core.lifecycle import TransitionNotAllowed
 @login_required
 def proposal_edit(request: HttpRequest, reference: str) -> HttpResponse:
     case = _work(request, reference)
+    pending = case.proposals.filter(status=OrderProposal.Status.SUBMITTED).first()
+    if pending is not None:
+        # A submitted proposal waits for a decision: show it (with Withdraw), not an empty form.
+        return redirect("cases:proposal_decide", reference=case.reference, pk=pending.pk)
     draft = case.proposals.filter(status=OrderProposal.Status.DRAFT).first()
+    # A withdrawn or returned proposal comes back as the starting point of the next draft.
+    earlier = (
+        draft
+        or case.proposals.filter(status__in=[OrderProposal.Status.WITHDRAWN, OrderProposal.Status.REJECTED])
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
     initial: dict[str, Any] = {}
-    if draft is not None:
-        initial = {f: getattr(draft, f) for f in services.PROPOSAL_FIELDS if f not in {"qualifiers", "hts_prefixes"}}
+    if earlier is not None:
+        initial = {f: getattr(earlier, f) for f in services.PROPOSAL_FIELDS if f not in {"qualifiers", "hts_prefixes"}}
         initial.update(
-            qualifiers="; ".join(draft.qualifiers),
-            hts=", ".join(draft.hts_prefixes),
-            scope_parties=draft.scope_parties.all(),
-            regions=draft.regions.all(),
-            goods=draft.goods.all(),
+            qualifiers="; ".join(earlier.qualifiers),
+            hts=", ".join(earlier.hts_prefixes),
+            scope_parties=earlier.scope_parties.all(),
+            regions=earlier.regions.all(),
+            goods=earlier.goods.all(),
         )
     else:
+        # No party is ticked for the analyst: each party the order names is a deliberate choice
+        # (the case's targets are marked in the list).
         initial = {
-            "scope_parties": case.case_parties.filter(is_target=True),
             "regions": case.regions.all(),
             "goods": case.goods.all(),
             "hts": ", ".join(case.hts_prefixes),
@@ -107,6 +119,8 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                     messages.error(request, e)
             else:
                 messages.success(request, "Proposal withdrawn; the case is back in phase 3.")
+                if perms.can_work(request.user, case):
+                    return redirect("cases:proposal_edit", reference=case.reference)
             return redirect("cases:case_detail", reference=case.reference)
         if not can_decide:
             raise PermissionDenied("Only a supervisor who did not write the proposal decides (two-person rule).")

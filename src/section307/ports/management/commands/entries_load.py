@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from section307.ports.intake import IntakeError, read_entries_file
 from section307.ports.models import Entry
@@ -26,4 +27,5 @@ class Command(BaseCommand):
         except IntakeError as exc:
             raise CommandError("nothing was loaded:\n" + "\n".join(str(e) for e in exc.errors)) from None
         flagged = sum(1 for e in entries if e.status == Entry.Status.TARGETED)
-        self.stdout.write(f"{len(entries)} entries loaded; {flagged} in the targeting queue")
+        loaded = ngettext("%(n)d entry loaded", "%(n)d entries loaded", len(entries)) % {"n": len(entries)}
+        self.stdout.write(f"{loaded}; {flagged} in the targeting queue")
