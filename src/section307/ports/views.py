@@ -15,12 +15,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
 from section307.core.forms import service_error_message, service_error_to_form
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.queue import queue_for_page
 from section307.core.storedfiles import stored_file_response
 from section307.core.uploads import UploadRejected, check_archive
 from section307.orders.models import EnforcementOrder
@@ -107,6 +109,7 @@ def _render_entry(
             "image_report": image_report,
             "standard": photo.STANDARD,
             "can_target": request.user.has_perm("ports.target_entry"),
+            "next_items": queue_for_page(request.user, reverse("ports:entry_detail", args=[entry.entry_number])),
         },
         status=status,
     )
@@ -258,6 +261,7 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
     detention = selectors.detention_get(user=request.user, pk=pk)
     if detention is None:
         raise Http404
+    clocks = selectors.clock_rows(detention)
     return render(
         request,
         "ports/detention_detail.html",
@@ -265,7 +269,9 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
             "detention": detention,
             "entry": detention.entry,
             "timeline": selectors.entry_timeline(user=request.user, entry=detention.entry),
-            "clocks": selectors.clock_rows(detention),
+            "clocks": clocks,
+            # The running deadline that falls first: the page's "by when" even for readers without a queue item.
+            "next_clock": min((r for r in clocks if r.clock.running), key=lambda r: r.state.due, default=None),
             "proof": PROOF_ACCEPTED[detention.regime],
             "sections": [s for s in (section(request.user, detention) for section in DETENTION_PAGE_SECTIONS) if s],
             "order_in_force": detention.order is None or detention.order.is_enforced,
@@ -279,6 +285,7 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
             "can_decide": request.user.has_perm("ports.decide_detention"),
             "max_extensions": services.max_extensions(),
             "extension_days": services.extension_days(),
+            "next_items": queue_for_page(request.user, reverse("ports:detention_detail", args=[detention.pk])),
         },
         status=400 if decision_form is not None else 200,
     )
