@@ -59,7 +59,9 @@ def test_language_choices_keep_a_stored_code_outside_the_list() -> None:
 
 def test_filtered_multi_select_renders_a_plain_select_for_browsers_without_script() -> None:
     class F(forms.Form):
-        countries = forms.MultipleChoiceField(choices=[("MY", "Malaysia"), ("CN", "China")], widget=FilteredSelectMultiple)
+        countries = forms.MultipleChoiceField(
+            choices=[("MY", "Malaysia"), ("CN", "China")], widget=FilteredSelectMultiple
+        )
 
     html = str(F(data={"countries": ["CN"]})["countries"])
     assert "data-s307-multiselect" in html

@@ -95,10 +95,11 @@
 
     var nojs = wrapper.querySelector(".s307-multiselect__nojs");
     if (nojs) nojs.remove();
+    // Chosen items first, then the filter box: an open option list never covers the chips.
     wrapper.insertBefore(hint, select);
+    wrapper.insertBefore(chipsHeading, select);
+    wrapper.insertBefore(chips, select);
     wrapper.insertBefore(combo, select);
-    wrapper.appendChild(chipsHeading);
-    wrapper.appendChild(chips);
     wrapper.appendChild(status);
     select.setAttribute("tabindex", "-1");
     select.setAttribute("aria-hidden", "true");
@@ -185,9 +186,10 @@
       option.selected = !option.selected;
       select.dispatchEvent(new Event("change", { bubbles: true }));
       announce(fill(option.selected ? t.labelAdded : t.labelRemoved, { name: option.text }));
-      active = index;
       renderChips();
-      renderList();
+      // Ready for the next choice: the filter clears and the list closes.
+      input.value = "";
+      close();
     }
 
     input.addEventListener("input", function () {
