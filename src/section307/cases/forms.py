@@ -88,7 +88,9 @@ class CaseForm(UswdsMixin, forms.Form):
     countries = forms.ModelMultipleChoiceField(
         queryset=Country.objects.all(), required=False, widget=FilteredSelectMultiple
     )
-    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.all(), required=False, widget=FilteredSelectMultiple)
+    regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.all(), required=False, widget=FilteredSelectMultiple
+    )
 
     def clean_hts(self) -> list[str]:
         return parse_hts_list(self.cleaned_data.get("hts", ""))
@@ -206,7 +208,9 @@ class ProposalForm(UswdsMixin, forms.Form):
         queryset=CaseParty.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Parties named"
     )
     qualifiers = forms.CharField(required=False, help_text="E.g. and its subsidiaries (separate with ;)")
-    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False, widget=FilteredSelectMultiple)
+    regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.none(), required=False, widget=FilteredSelectMultiple
+    )
     goods = forms.ModelMultipleChoiceField(queryset=Good.objects.none(), required=False, widget=FilteredSelectMultiple)
     hts = forms.CharField(required=False, label="HTS codes")
     basis = forms.CharField(
