@@ -169,7 +169,8 @@ def image_upload(request: HttpRequest, entry_number: str) -> HttpResponse:
         service_error_to_form(form, exc)
         return _render_entry(request, entry, image_form=form, status=400)
     messages.success(request, "Photo added.")
-    return redirect("ports:entry_detail", entry_number=entry.entry_number)
+    # Back to the section the officer worked in (the page's tabs open the one the address names).
+    return redirect(reverse("ports:entry_detail", args=[entry.entry_number]) + "#images")
 
 
 @login_required
@@ -206,7 +207,7 @@ def image_redact(request: HttpRequest, pk: int) -> HttpResponse:
             service_error_message(request, exc, "Redaction: ")
     else:
         messages.error(request, "Redaction: give the box as fractions from 0 to 1.")
-    return redirect("ports:entry_detail", entry_number=image.entry.entry_number)
+    return redirect(reverse("ports:entry_detail", args=[image.entry.entry_number]) + "#images")
 
 
 @login_required
@@ -317,7 +318,7 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
         service_error_to_form(form, exc)
         return detention_detail(request, pk, decision_form=form)
     messages.success(request, "Decision recorded; the importer has been notified.")
-    return redirect("ports:detention_detail", pk=pk)
+    return redirect(reverse("ports:detention_detail", args=[pk]) + "#decide")
 
 
 @login_required
@@ -344,7 +345,7 @@ def forfeiture_record(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Forfeiture step recorded.")
     except ServiceError as exc:
         messages.error(request, f"Forfeiture step not recorded: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
-    return redirect("ports:detention_detail", pk=pk)
+    return redirect(reverse("ports:detention_detail", args=[pk]) + "#protest")
 
 
 @login_required
@@ -370,7 +371,7 @@ def clock_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.success(request, f"Clock {action}ed." if action != "extend" else "Agency extension recorded.")
     except (services.PortsError, ServiceError) as exc:
         service_error_message(request, exc, "Clock not changed: ")
-    return redirect("ports:detention_detail", pk=clock.detention_id)
+    return redirect(reverse("ports:detention_detail", args=[clock.detention_id]) + "#deadlines")
 
 
 @login_required
