@@ -70,3 +70,13 @@ def test_filtered_multi_select_renders_a_plain_select_for_browsers_without_scrip
     assert '<option value="CN" selected>China</option>' in html
     assert "Hold Ctrl" in html
     assert F(data={"countries": ["CN", "MY"]}).is_valid()
+
+
+def test_document_language_is_chosen_from_languages_and_stored_as_its_code() -> None:
+    from section307.trade.forms import DocumentForm
+
+    field = DocumentForm.base_fields["language"]
+    assert field.clean("zh") == "zh"
+    assert ("ms", "Malay") in field.choices  # type: ignore[attr-defined]
+    with pytest.raises(forms.ValidationError):
+        field.clean("Mandarin please")
