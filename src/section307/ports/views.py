@@ -31,7 +31,7 @@ from section307.ports import images as photo
 from section307.ports.forms import DecisionForm, EntriesUploadForm, ImageForm, RedactForm, RescreenForm, TargetForm
 from section307.ports.intake import IntakeError, read_entries_file
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE
-from section307.ports.models import Clock, Detention, Entry, ExamImage, ForfeitureStep, RescreenRun
+from section307.ports.models import Clock, Decision, Detention, Entry, ExamImage, ForfeitureStep, RescreenRun
 from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
 from section307.ports.regimes import PROOF_ACCEPTED
 
@@ -95,12 +95,16 @@ def _render_entry(
     status: int = 200,
 ) -> HttpResponse:
     detention = getattr(entry, "detention", None) if hasattr(entry, "detention") else None
+    lines = list(entry.lines.all())
     return render(
         request,
         "ports/entry_detail.html",
         {
             "entry": entry,
             "detention": detention,
+            # Lines that cleared screening fold away when others need a look.
+            "lines_flagged": [line for line in lines if line.decision != Decision.CLEAR],
+            "lines_clear": [line for line in lines if line.decision == Decision.CLEAR],
             "timeline": selectors.entry_timeline(user=request.user, entry=entry),
             "actions": ENTRY_LIFECYCLE.available(entry.status, request.user),
             "target_form": target_form
