@@ -109,6 +109,7 @@ def test_reporter_submits_anonymously_with_a_photo_and_follows_up(
     check_accessibility(page)
     page.get_by_role("button", name="Start triage (assign to me)").click()
     page.wait_for_load_state()
+    page.get_by_role("tab", name="Conversation").click()
     page.fill("#id_question", "Which estates did the harvesters work on?")
     page.get_by_role("button", name="Send question").click()
     page.wait_for_load_state()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from section307.accounts import roles
 from section307.accounts.models import Organization
@@ -79,12 +80,14 @@ def test_allegation_to_published_wro(page: Any, scene: dict[str, Any], tmp_path:
     page.get_by_role("button", name="Open case").click()
     page.wait_for_url("**/cases/CASE-*/")
     reference = page.url.rstrip("/").rsplit("/", 1)[1]
+    page.get_by_role("tab", name="Related work").click()
     assert "ALG-2026-00007" in page.locator("main").inner_text()
     page.get_by_role("button", name="Start research (phase 2)").click()
 
     # Phase 2: the gate refuses until the map and the memo exist.
     page.get_by_role("button", name="Escalate (phase 3)").click()
     assert "supply-chain map" in page.locator(".usa-alert--error").first.inner_text()
+    page.get_by_role("tab", name="Supply chain").click()
     page.locator("summary", has_text="Add or update a party").click()
     page.select_option("#party-party", label="Aksu Cotton Farm Co.")
     page.fill("#party-tier", "2")
@@ -99,6 +102,7 @@ def test_allegation_to_published_wro(page: Any, scene: dict[str, Any], tmp_path:
     page.fill("#party-tier", "2")
     page.select_option("#party-supplies_to", label="Aksu Spinning Mill Co. (tier 1)")
     page.get_by_role("button", name="Save party").click()
+    page.get_by_role("tab", name="Validity memo").click()
     page.fill("#memo-memo", "Imports of yarn found in entry data; testimony is credible.")
     page.get_by_role("button", name="Save memo").click()
     page.get_by_role("button", name="Escalate (phase 3)").click()
@@ -131,6 +135,7 @@ def test_allegation_to_published_wro(page: Any, scene: dict[str, Any], tmp_path:
 
     # Stakeholders with a protection referral, then sharing with DOL read-only.
     page.get_by_role("link", name="Overview").click()
+    page.get_by_role("tab", name="Engagement").click()
     page.locator("summary", has_text="Record an engagement").click()
     page.select_option("#eng-kind", "ngo")
     page.fill("#eng-stakeholder", "Field NGO")
@@ -139,6 +144,7 @@ def test_allegation_to_published_wro(page: Any, scene: dict[str, Any], tmp_path:
     page.locator("label[for=eng-protection_referral]").click()
     page.fill("#eng-referral_details", "Two workers referred to a legal-aid clinic")
     page.get_by_role("button", name="Record engagement").click()
+    page.get_by_role("tab", name="Sharing").click()
     page.select_option("#share-organization", label="DOL ILAB")
     page.get_by_role("button", name="Share", exact=True).click()
     assert "Shared with DOL ILAB" in page.locator("main").inner_text()
@@ -152,6 +158,7 @@ def test_allegation_to_published_wro(page: Any, scene: dict[str, Any], tmp_path:
     page.get_by_role("button", name="Submit for approval").click()
     page.wait_for_url(f"**/cases/{reference}/")
     assert "Proposal awaiting approval" in page.locator(".usa-summary-box").inner_text()
+    page.get_by_role("tab", name="Proposals and orders").click()
     page.get_by_role("link", name="Withhold Release Order — Submitted for approval").click()
     assert "another supervisor must approve" in page.locator("main").inner_text()  # the author cannot decide
     assert page.get_by_role("button", name="Record decision").count() == 0
@@ -159,7 +166,7 @@ def test_allegation_to_published_wro(page: Any, scene: dict[str, Any], tmp_path:
 
     # A second person approves.
     sign_in(page, "sam", PASSWORD)
-    page.goto(f"/cases/{reference}/")
+    page.goto(f"/cases/{reference}/#orders")
     page.get_by_role("link", name="Withhold Release Order — Submitted for approval").click()
     check_accessibility(page)
     page.locator("label[for=id_decision_0]").click()
@@ -176,6 +183,8 @@ def test_allegation_to_published_wro(page: Any, scene: dict[str, Any], tmp_path:
     text = page.locator("main").inner_text()
     assert reference in text and "Unrelated seafood case" not in text
     page.get_by_role("link", name=reference).click()
+    page.get_by_role("tab", name="Comments").click()
+    expect(page.locator("#comments")).to_be_visible()
     assert page.get_by_role("button", name="Add comment").count() == 0
     assert page.get_by_role("link", name="Evidence").count() == 0
     check_accessibility(page)

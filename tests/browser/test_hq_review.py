@@ -71,9 +71,10 @@ def test_hq_reviewer_decides_with_concurrence_and_the_port_carries_it_out(
     page.goto(f"/port/detentions/{detention.pk}/")
     expect(page.locator("main")).to_contain_text("To carry out at the port")
     check_accessibility(page)
+    page.get_by_role("tab", name="Decision").click()
     page.click("label[for=outcome-release]")
     page.fill("#id_reason", "Carrying out headquarters' determination of admissibility")
     page.get_by_role("button", name="Record decision").click()
-    page.wait_for_url(f"**/port/detentions/{detention.pk}/")
+    page.wait_for_url(f"**/port/detentions/{detention.pk}/*")
     expect(page.locator("#detention-status")).to_have_text("Released")
     assert page.console_errors == []

@@ -167,3 +167,18 @@ def test_an_uploaded_file_with_a_nul_in_a_cell_is_refused_whole(registry: Any, s
     r = staff.post("/port/entries/upload/", {"file": SimpleUploadedFile("e.csv", rows.encode())})
     assert r.status_code == 400 and "NUL" in r.content.decode()
     assert not Entry.objects.exists()
+
+
+def test_lines_cleared_on_screening_fold_away_behind_the_flagged_ones(
+    registry: Any, file_entry: Callable[..., Entry], staff: Client
+) -> None:
+    from section307.ports.models import Decision, EntryLine
+
+    entry = file_entry()
+    flagged = entry.lines.get()
+    assert flagged.decision != Decision.CLEAR
+    for n in (2, 3):
+        EntryLine.objects.create(entry=entry, line=n, manufacturer=f"Clean Mill {n}", decision=Decision.CLEAR)
+    page = staff.get(f"/port/entries/{entry.entry_number}/").content.decode()
+    folded = page.index("2 lines cleared on screening")
+    assert page.index(f'id="line-{flagged.line}"') < folded < page.index("Clean Mill 2")

@@ -17,6 +17,7 @@ from section307.allegations.models import (
     SourceType,
     SupplyChainStage,
 )
+from section307.core.widgets import FilteredSelectMultiple
 from section307.geo.models import Country
 from section307.goods.hts import InvalidHts, normalize_hts
 from section307.goods.models import Good
@@ -380,7 +381,7 @@ class CloseForm(StyledForm):
 
 class ExtractionForm(StyledForm):
     goods = forms.ModelMultipleChoiceField(
-        label=_("Goods"), queryset=Good.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("Goods"), queryset=Good.objects.all(), required=False, widget=FilteredSelectMultiple
     )
     country = forms.ChoiceField(label=_("Country of production"), required=False, choices=[])
     region = forms.ChoiceField(label=_("Region"), required=False, choices=[])

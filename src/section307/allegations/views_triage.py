@@ -41,7 +41,9 @@ from section307.allegations.selectors import (
 from section307.core.audit import audit_trail
 from section307.core.errors import Conflict
 from section307.core.forms import service_error_to_form
+from section307.core.languages import language_name
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.queue import queue_for_page
 from section307.core.storedfiles import stored_file_response
 from section307.geo.models import Country, Region
 from section307.goods.models import Good
@@ -136,6 +138,8 @@ def _detail_context(request: HttpRequest, allegation: Allegation, **extra: Any) 
         "may_reveal": role_grants(request.user, "allegations.view_reporter_identity"),
         "may_original": role_grants(request.user, "allegations.view_original_evidence"),
         "may_extract": request.user.has_perm("parties.add_party"),
+        "next_items": queue_for_page(request.user, reverse("allegations:detail", args=[allegation.pk])),
+        "language_name": language_name(allegation.language),
     }
     context.update(extra)
     return context

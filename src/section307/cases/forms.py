@@ -20,6 +20,7 @@ from section307.cases.models import (
     OrderProposal,
     StakeholderEngagement,
 )
+from section307.core.widgets import FilteredSelectMultiple
 from section307.geo.models import Country, Region
 from section307.goods.hts import InvalidHts, normalize_hts
 from section307.goods.models import Good
@@ -82,10 +83,14 @@ class CaseForm(UswdsMixin, forms.Form):
     labor_type = forms.ChoiceField(
         choices=[("", "Not yet known"), *LaborType.choices], required=False, label="Labor type (19 U.S.C. 1307)"
     )
-    goods = forms.ModelMultipleChoiceField(queryset=Good.objects.all(), required=False)
+    goods = forms.ModelMultipleChoiceField(queryset=Good.objects.all(), required=False, widget=FilteredSelectMultiple)
     hts = forms.CharField(label="HTS codes", required=False, help_text="Comma-separated, e.g. 5201, 6109.10")
-    countries = forms.ModelMultipleChoiceField(queryset=Country.objects.all(), required=False)
-    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.all(), required=False)
+    countries = forms.ModelMultipleChoiceField(
+        queryset=Country.objects.all(), required=False, widget=FilteredSelectMultiple
+    )
+    regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.all(), required=False, widget=FilteredSelectMultiple
+    )
 
     def clean_hts(self) -> list[str]:
         return parse_hts_list(self.cleaned_data.get("hts", ""))
@@ -95,13 +100,15 @@ class CaseCreateForm(CaseForm):
     template = forms.ModelChoiceField(
         queryset=CaseTemplate.objects.filter(is_active=True), required=False, empty_label="No template (no tasks)"
     )
-    parties = forms.ModelMultipleChoiceField(queryset=Party.objects.all(), required=False, label="Target parties")
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Party.objects.all(), required=False, label="Target parties", widget=FilteredSelectMultiple
+    )
 
     field_order = ["title", "template", "origin", "summary", "priority", "risk_rating", "parties", "goods", "hts"]
 
 
 class TeamForm(UswdsMixin, forms.Form):
-    team = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False)
+    team = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False, widget=FilteredSelectMultiple)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -217,8 +224,10 @@ class ProposalForm(UswdsMixin, forms.Form):
         help_text="Tick each party the order names. The case's targets are marked; none is ticked for you.",
     )
     qualifiers = forms.CharField(required=False, help_text="E.g. and its subsidiaries (separate with ;)")
-    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False)
-    goods = forms.ModelMultipleChoiceField(queryset=Good.objects.none(), required=False)
+    regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.none(), required=False, widget=FilteredSelectMultiple
+    )
+    goods = forms.ModelMultipleChoiceField(queryset=Good.objects.none(), required=False, widget=FilteredSelectMultiple)
     hts = forms.CharField(required=False, label="HTS codes")
     basis = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),

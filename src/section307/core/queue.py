@@ -74,3 +74,21 @@ def queue_for(user: Actor, *, now: datetime | None = None) -> list[WorkItem]:
     for provider in PROVIDERS:
         items.extend(provider(acct, now))
     return sorted(items, key=_due_key)
+
+
+def queue_for_page(user: Any, path: str, *, now: datetime | None = None) -> list[tuple[WorkItem, bool]]:
+    """The user's work items acted on at ``path`` or below it, soonest first, each with "is overdue".
+
+    Workspace pages show these as their next action, so the page and the queue never disagree.
+    """
+    from urllib.parse import urlsplit
+
+    now = now or timezone.now()
+    today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
+    rows = []
+    for item in queue_for(user, now=now):
+        item_path = urlsplit(item.url).path
+        if item_path == path or item_path.startswith(path.rstrip("/") + "/"):
+            due = item_due_date(item)
+            rows.append((item, due is not None and due < today))
+    return rows

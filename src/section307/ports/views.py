@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from section307.core.errors import ServiceError
 from section307.core.forms import service_error_message, service_error_to_form
 from section307.core.lifecycle import TransitionNotAllowed
+from section307.core.queue import queue_for_page
 from section307.core.storedfiles import stored_file_response
 from section307.core.tabular import template_response
 from section307.core.uploads import UploadRejected, check_archive
@@ -31,7 +33,7 @@ from section307.ports import images as photo
 from section307.ports.forms import DecisionForm, EntriesUploadForm, ImageForm, RedactForm, RescreenForm, TargetForm
 from section307.ports.intake import ENTRIES_FILE_COLUMNS, IntakeError, read_entries_file
 from section307.ports.lifecycle import DETENTION_LIFECYCLE, ENTRY_LIFECYCLE
-from section307.ports.models import Clock, Detention, Entry, ExamImage, ForfeitureStep, RescreenRun
+from section307.ports.models import Clock, Decision, Detention, Entry, ExamImage, ForfeitureStep, RescreenRun
 from section307.ports.permissions import detentions_visible_to, entries_visible_to, is_port_staff
 from section307.ports.regimes import PROOF_ACCEPTED
 
@@ -95,12 +97,16 @@ def _render_entry(
     status: int = 200,
 ) -> HttpResponse:
     detention = getattr(entry, "detention", None) if hasattr(entry, "detention") else None
+    lines = list(entry.lines.all())
     return render(
         request,
         "ports/entry_detail.html",
         {
             "entry": entry,
             "detention": detention,
+            # Lines that cleared screening fold away when others need a look.
+            "lines_flagged": [line for line in lines if line.decision != Decision.CLEAR],
+            "lines_clear": [line for line in lines if line.decision == Decision.CLEAR],
             "timeline": selectors.entry_timeline(user=request.user, entry=entry),
             "actions": ENTRY_LIFECYCLE.available(entry.status, request.user),
             "target_form": target_form
@@ -109,6 +115,7 @@ def _render_entry(
             "image_report": image_report,
             "standard": photo.STANDARD,
             "can_target": request.user.has_perm("ports.target_entry"),
+            "next_items": queue_for_page(request.user, reverse("ports:entry_detail", args=[entry.entry_number])),
         },
         status=status,
     )
@@ -168,7 +175,8 @@ def image_upload(request: HttpRequest, entry_number: str) -> HttpResponse:
         service_error_to_form(form, exc)
         return _render_entry(request, entry, image_form=form, status=400)
     messages.success(request, "Photo added.")
-    return redirect("ports:entry_detail", entry_number=entry.entry_number)
+    # Back to the section the officer worked in (the page's tabs open the one the address names).
+    return redirect(reverse("ports:entry_detail", args=[entry.entry_number]) + "#images")
 
 
 @login_required
@@ -205,7 +213,7 @@ def image_redact(request: HttpRequest, pk: int) -> HttpResponse:
             service_error_message(request, exc, "Redaction: ")
     else:
         messages.error(request, "Redaction: give the box as fractions from 0 to 1.")
-    return redirect("ports:entry_detail", entry_number=image.entry.entry_number)
+    return redirect(reverse("ports:entry_detail", args=[image.entry.entry_number]) + "#images")
 
 
 @login_required
@@ -280,6 +288,7 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
     detention = selectors.detention_get(user=request.user, pk=pk)
     if detention is None:
         raise Http404
+    clocks = selectors.clock_rows(detention)
     return render(
         request,
         "ports/detention_detail.html",
@@ -287,7 +296,9 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
             "detention": detention,
             "entry": detention.entry,
             "timeline": selectors.entry_timeline(user=request.user, entry=detention.entry),
-            "clocks": selectors.clock_rows(detention),
+            "clocks": clocks,
+            # The running deadline that falls first: the page's "by when" even for readers without a queue item.
+            "next_clock": min((r for r in clocks if r.clock.running), key=lambda r: r.state.due, default=None),
             "proof": PROOF_ACCEPTED[detention.regime],
             "sections": [s for s in (section(request.user, detention) for section in DETENTION_PAGE_SECTIONS) if s],
             "order_in_force": detention.order is None or detention.order.is_enforced,
@@ -301,6 +312,7 @@ def detention_detail(request: HttpRequest, pk: int, decision_form: DecisionForm 
             "can_decide": request.user.has_perm("ports.decide_detention"),
             "max_extensions": services.max_extensions(),
             "extension_days": services.extension_days(),
+            "next_items": queue_for_page(request.user, reverse("ports:detention_detail", args=[detention.pk])),
         },
         status=400 if decision_form is not None else 200,
     )
@@ -332,7 +344,7 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
         service_error_to_form(form, exc)
         return detention_detail(request, pk, decision_form=form)
     messages.success(request, "Decision recorded; the importer has been notified.")
-    return redirect("ports:detention_detail", pk=pk)
+    return redirect(reverse("ports:detention_detail", args=[pk]) + "#decide")
 
 
 @login_required
@@ -359,7 +371,7 @@ def forfeiture_record(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Forfeiture step recorded.")
     except ServiceError as exc:
         messages.error(request, f"Forfeiture step not recorded: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
-    return redirect("ports:detention_detail", pk=pk)
+    return redirect(reverse("ports:detention_detail", args=[pk]) + "#protest")
 
 
 @login_required
@@ -385,7 +397,7 @@ def clock_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.success(request, f"Clock {action}ed." if action != "extend" else "Agency extension recorded.")
     except (services.PortsError, ServiceError) as exc:
         service_error_message(request, exc, "Clock not changed: ")
-    return redirect("ports:detention_detail", pk=clock.detention_id)
+    return redirect(reverse("ports:detention_detail", args=[clock.detention_id]) + "#deadlines")
 
 
 @login_required

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from section307.core.languages import language_choices
 from section307.ports.forms import UswdsForm, uswds
 from section307.trade.checklists import CATEGORIES, CHANGE_GROUNDS, ILO_INDICATORS
 from section307.trade.models import RequestDocument, RequestKind, TradeRequest
@@ -13,7 +14,8 @@ from section307.trade.uploads import MAX_DOCUMENT_BYTES
 class DocumentForm(UswdsForm):
     file = forms.FileField(help_text="PDF, JPEG, PNG, TIFF, Word, Excel or plain text, up to 25 MB")
     category = forms.ChoiceField(choices=[("", "- Select -"), *CATEGORIES.items()], label="What the document is")
-    language = forms.CharField(max_length=12, initial="en", help_text="Language code: en, zh, ms, es...")
+    # Stored as the language code (en, zh, ms...) as before; people choose the language by name.
+    language = forms.ChoiceField(choices=language_choices, initial="en", label="Language of the document")
     tier = forms.IntegerField(
         required=False,
         min_value=1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from section307.accounts.models import User
@@ -45,6 +47,7 @@ from section307.core.errors import Conflict, ServiceError
 from section307.core.forms import service_error_message
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.types import account
+from section307.core.queue import queue_for_page
 
 # ------------------------------------------------------------------------------------------ a case
 
@@ -78,6 +81,34 @@ def case_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Case {case.reference} opened.")
             return redirect("cases:case_detail", reference=case.reference)
     return render(request, "cases/case_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+_PHASE_ORDER = [p.value for p in Phase]
+
+
+def _task_groups(case: Case, tasks: list[CaseTask]) -> dict[str, Any]:
+    """Split the task list for the workspace: what is due now, open work of later phases, finished work.
+
+    Phase 4 tasks carry the "decision" phase and stay current through enforcement.
+    """
+
+    def rank(phase: str) -> int:
+        return _PHASE_ORDER.index(Phase.DECISION if phase == Phase.ENFORCEMENT else phase)
+
+    now: list[CaseTask] = []
+    later: list[CaseTask] = []
+    done: list[CaseTask] = []
+    current = rank(case.phase) if case.phase != Phase.CLOSED else len(_PHASE_ORDER)
+    for task in tasks:
+        if task.status != CaseTask.Status.OPEN:
+            done.append(task)
+        elif rank(task.phase) > current and not task.is_overdue:
+            later.append(task)
+        else:
+            now.append(task)
+    open_tasks = [t for t in now if t.due_date is not None] or now
+    next_task = min(open_tasks, key=lambda t: t.due_date or dt.date.max, default=None)
+    return {"tasks_now": now, "tasks_later": later, "tasks_done": done, "next_task": next_task}
 
 
 def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
@@ -116,6 +147,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
             "leave_research_problems": gate_problems("escalate", case) if case.phase == Phase.RESEARCH else [],
         }
     )
+    ctx.update(_task_groups(case, tasks))
+    ctx["next_items"] = queue_for_page(user, reverse("cases:case_detail", args=[case.reference]))
     ctx["allegation_links"] = (
         CaseAllegation.objects.filter(case=case).select_related("allegation")
         if request.user.has_perm("allegations.view_allegation")
