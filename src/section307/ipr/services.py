@@ -570,6 +570,7 @@ def ipr_decide(
     *, actor: Any, detention: IprDetention, outcome: str, reason: str, on: dt.date | None = None
 ) -> IprDetention:
     """Release the goods or seize them as counterfeit; the importer is told the decision."""
+    _require_officer(actor)
     if outcome not in OUTCOMES:
         raise InvalidInput("the decision is release or seize", field="outcome")
     reason = _text(reason, "reason", "the reason for the decision")
