@@ -48,7 +48,9 @@ def demo_step(world: Any) -> None:
     user, _ = User.objects.get_or_create(username="rightsholder")
     user.first_name, user.last_name, user.email = "Robin", "Holder", "brand-protection@summitpeak.example.com"
     user.organization = owner
-    password = f"rightsholder-{world.rng.choice(['alpine', 'ridge', 'glacier', 'trail'])}-{world.rng.randrange(1000, 9999)}"
+    password = (
+        f"rightsholder-{world.rng.choice(['alpine', 'ridge', 'glacier', 'trail'])}-{world.rng.randrange(1000, 9999)}"
+    )
     user.set_password(password)
     user.save()
     user.groups.set([Group.objects.get(name=roles.RIGHTS_HOLDER)])
@@ -128,8 +130,7 @@ def demo_step(world: Any) -> None:
         services.ipr_notice_send(actor=officer, detention=detention, on=_business_days_back(today, notice_back))
         if notice_back > 7:
             services.ipr_disclose(actor=officer, detention=detention)
-    detention = IprDetention.objects.filter(entry__entry_number="GCB-0001005-4").first()
-    if detention is not None:
+    if IprDetention.objects.filter(entry__entry_number="GCB-0001005-4").exists():
         world.notes.append(
             "IPR: rights holder 'rightsholder' (TMK 24-00417); GCB-0001005-4 disclosed (unredacted), "
             "GCB-0001006-2 within the importer's 7 business days (redacted)"

@@ -18,7 +18,9 @@ class DetainForm(UswdsForm):
         queryset=Recordation.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
     )
-    reasons = forms.CharField(label=_("Why the marks are suspected counterfeit"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    reasons = forms.CharField(
+        label=_("Why the marks are suspected counterfeit"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
     codes = forms.CharField(
         label=_("Codes on the goods and packaging"),
         required=False,
@@ -65,7 +67,9 @@ class SampleForm(UswdsForm):
 class ResponseForm(UswdsForm):
     answer = forms.ChoiceField(label=_("Your answer"), choices=HolderResponse.Answer.choices, widget=forms.RadioSelect)
     recordation = forms.ModelChoiceField(label=_("For the recordation"), queryset=Recordation.objects.none())
-    note = forms.CharField(label=_("Note to the officer"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    note = forms.CharField(
+        label=_("Note to the officer"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
 
     def __init__(self, *args: Any, recordations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,7 +24,9 @@ IPR_LIFECYCLE = StateMachine(
     transitions=(
         Transition("send_notice", frozenset({S.DETAINED}), S.NOTICED, _officer, "Send the notice to the importer"),
         # Only once the importer's 7 business days have run (checked in the service, 19 CFR 133.21(b)).
-        Transition("disclose", frozenset({S.NOTICED}), S.DISCLOSED, _system_or_officer, "Disclose to the rights holder"),
+        Transition(
+            "disclose", frozenset({S.NOTICED}), S.DISCLOSED, _system_or_officer, "Disclose to the rights holder"
+        ),
         Transition("release", frozenset({S.DETAINED, S.NOTICED, S.DISCLOSED}), S.RELEASED, _officer, "Release"),
         Transition("seize", frozenset({S.DISCLOSED}), S.SEIZED, _officer, "Seize"),
         # No decision within 30 days of presentation: the goods are treated as excluded (19 U.S.C. 1499(c)).

@@ -55,8 +55,11 @@ def viewer_kind(user: Any, detention: IprDetention) -> str | None:
         return STAFF
     if is_rights_holder(user) and detention.recordations.filter(pk__in=recordations_of(user)).exists():
         return HOLDER
-    if is_trade_user(user) and IprDetention.objects.filter(
-        entry_access_q(user.organization_id, prefix="entry__"), pk=detention.pk
-    ).exists():
+    if (
+        is_trade_user(user)
+        and IprDetention.objects.filter(
+            entry_access_q(user.organization_id, prefix="entry__"), pk=detention.pk
+        ).exists()
+    ):
         return IMPORTER
     return None

@@ -13,8 +13,9 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from section307.ports import images as photo
 
@@ -111,7 +112,7 @@ def standard_pdf(*, today: dt.date | None = None) -> bytes:
     story.append(
         ListFlowable([ListItem(Paragraph(rule, styles["Normal"])) for rule in quality_rules()], bulletType="bullet")
     )
-    when = (today or dt.date.today()).isoformat()
+    when = (today or timezone.localdate()).isoformat()
     story += [Spacer(1, 12), Paragraph(str(_("Generated on %(date)s.")) % {"date": when}, styles["Italic"])]
     doc.build(story)
     return out.getvalue()

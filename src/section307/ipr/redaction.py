@@ -34,8 +34,12 @@ def redact_image(img: Image.Image, boxes: list[Box], *, style: str = "blur") -> 
     draw = ImageDraw.Draw(out)
     for box in boxes:
         left, top, right, bottom = check_box(box)
-        area = (round(left * w), round(top * h), max(round(right * w), round(left * w) + 1),
-                max(round(bottom * h), round(top * h) + 1))
+        area = (
+            round(left * w),
+            round(top * h),
+            max(round(right * w), round(left * w) + 1),
+            max(round(bottom * h), round(top * h) + 1),
+        )
         if style == "box":
             draw.rectangle([area[0], area[1], area[2] - 1, area[3] - 1], fill=(0, 0, 0))
             continue

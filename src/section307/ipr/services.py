@@ -164,9 +164,7 @@ def parse_codes(text: str) -> list[dict[str, str]]:
             continue
         kind, sep, value = line.partition(":")
         if not sep or kind.strip().lower() not in CODE_KINDS or not value.strip():
-            raise InvalidInput(
-                f"line {n}: write 'kind: value' with kind one of {', '.join(CODE_KINDS)}", field="codes"
-            )
+            raise InvalidInput(f"line {n}: write 'kind: value' with kind one of {', '.join(CODE_KINDS)}", field="codes")
         codes.append({"kind": kind.strip().lower(), "value": value.strip()})
     return _check_codes(codes)
 
@@ -294,7 +292,8 @@ def ipr_importer_reply(*, actor: Any, detention: IprDetention, text: str) -> Ipr
     timeline_add(
         entry=detention.entry,
         kind="ipr_reply",
-        summary="The importer sent information that the goods are genuine" + (" (after the 7 business days)" if late else ""),
+        summary="The importer sent information that the goods are genuine"
+        + (" (after the 7 business days)" if late else ""),
         actor=actor,
         shared=True,
     )
@@ -359,7 +358,9 @@ def image_add(
     report, upright = photo.assess(data)  # raises ImageRejected (an UploadRejected) for unusable files
     if not report.passed and not override_reason.strip():
         raise InvalidInput(
-            "the photo is below the standard: " + "; ".join(report.problems) + ". Retake it, or give a reason to keep it.",
+            "the photo is below the standard: "
+            + "; ".join(report.problems)
+            + ". Retake it, or give a reason to keep it.",
             field="image",
             code="below_standard",
         )
@@ -414,9 +415,7 @@ def image_bytes(image: IprImage, *, variant: str = "image") -> bytes:
 
 
 @transaction.atomic
-def image_redact(
-    *, actor: Any, image: IprImage, boxes: list[redaction.Box], style: str = "blur"
-) -> IprImage:
+def image_redact(*, actor: Any, image: IprImage, boxes: list[redaction.Box], style: str = "blur") -> IprImage:
     """The redacted copy the rights holder gets before the importer's window closes; the original stays."""
     _require_officer(actor)
     if style not in ("blur", "box"):
@@ -429,7 +428,12 @@ def image_redact(
     image.redaction_boxes = [list(b) for b in checked]
     image.redacted.save("redacted.bin", ContentFile(encrypt_bytes(redacted)), save=False)
     image.save(update_fields=["redacted", "redaction_boxes"])
-    audit_record(actor=actor, action="ipr.image_redact", target=image.detention, data={"image": image.pk, "boxes": image.redaction_boxes, "style": style})
+    audit_record(
+        actor=actor,
+        action="ipr.image_redact",
+        target=image.detention,
+        data={"image": image.pk, "boxes": image.redaction_boxes, "style": style},
+    )
     return image
 
 
@@ -440,7 +444,7 @@ def disclosure_log(
     *, actor: Any, detention: IprDetention, what: str, recipient_kind: str, channel: str, image: IprImage | None = None
 ) -> Disclosure:
     """Write one disclosure row and its audit row (the actor is the person shown the information)."""
-    rule = {
+    rules: dict[str, str] = {
         # Before the notice at the latest: date, port, description, quantity, origin; redacted images.
         Disclosure.What.LIMITED: "19 CFR 133.21(b)",
         Disclosure.What.REDACTED_IMAGE: "19 CFR 133.21(b)",
@@ -449,7 +453,8 @@ def disclosure_log(
         Disclosure.What.CODES: "19 CFR 133.21(b)",
         Disclosure.What.SAMPLE: "19 CFR 133.21(b)",
         Disclosure.What.SEIZURE_INFO: "19 CFR 133.21(e)",
-    }[what]
+    }
+    rule = rules[what]
     with transaction.atomic():
         row = Disclosure.objects.create(
             detention=detention,
@@ -513,7 +518,8 @@ def holder_respond(
         raise Conflict("this detention is not awaiting the rights holder's answer", rule=R133_21)
     if answer != HolderResponse.Answer.NEEDS_SAMPLE and detention.disclosed_at is None:
         raise Conflict(
-            "answer genuine or counterfeit once the unredacted images are disclosed; until then you may ask for a sample",
+            "answer genuine or counterfeit once the unredacted images are disclosed; "
+            "until then you may ask for a sample",
             rule=law.rule(law.IPR_IMPORTER_REPLY).citation,
             code="not_disclosed_yet",
         )
@@ -537,7 +543,9 @@ def holder_respond(
 
 
 @transaction.atomic
-def sample_provide(*, actor: Any, detention: IprDetention, bond_reference: str, on: dt.date | None = None) -> IprDetention:
+def sample_provide(
+    *, actor: Any, detention: IprDetention, bond_reference: str, on: dt.date | None = None
+) -> IprDetention:
     """A sample to the rights holder on a bond (19 CFR 133.21(b)); only once disclosure is open."""
     _require_officer(actor)
     bond_reference = _text(bond_reference, "bond_reference", "the bond reference")
@@ -633,7 +641,12 @@ def seizure_info_send(*, actor: Any, detention: IprDetention, on: dt.date | None
             rule="19 CFR 133.21(e)",
             channel="release",
         )
-    audit_record(actor=actor, action="ipr.seizure_info", target=detention, data={"on": detention.seizure_info_sent_on.isoformat()})
+    audit_record(
+        actor=actor,
+        action="ipr.seizure_info",
+        target=detention,
+        data={"on": detention.seizure_info_sent_on.isoformat()},
+    )
     return detention
 
 
@@ -652,7 +665,9 @@ def detentions_tick(*, today: dt.date | None = None) -> dict[str, int]:
         ):
             ipr_disclose(actor=None, detention=d)
             disclosed += 1
-    for d in IprDetention.objects.filter(status__in=[IprDetention.Status.DETAINED, IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED]):
+    for d in IprDetention.objects.filter(
+        status__in=[IprDetention.Status.DETAINED, IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED]
+    ):
         due = law.due_date(law.IPR_DECISION, d.presented_on, business=business)
         if today > due:
             _exclude(d, due)

@@ -66,7 +66,9 @@ def detention_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_detail(request: HttpRequest, detention: IprDetention, kind: str, status: int = 200, **forms: Any) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest, detention: IprDetention, kind: str, status: int = 200, **forms: Any
+) -> HttpResponse:
     clocks = selectors.ipr_clocks(detention)
     context: dict[str, Any] = {
         "d": detention,
@@ -168,7 +170,9 @@ def detention_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             form = ReasonForm(request.POST)
             if not form.is_valid():
                 return _render_detail(request, detention, kind, status=400, reason_form=form)
-            services.ipr_decide(actor=request.user, detention=detention, outcome=action, reason=form.cleaned_data["reason"])
+            services.ipr_decide(
+                actor=request.user, detention=detention, outcome=action, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("Decision recorded; the importer is told."))
         elif action == "sample":
             services.sample_provide(
@@ -243,12 +247,22 @@ def image_file(request: HttpRequest, pk: int, variant: str) -> HttpResponse:
             raise Http404
         what = Disclosure.What.UNREDACTED_IMAGE if variant == "image" else Disclosure.What.REDACTED_IMAGE
         services.disclosure_log(
-            actor=request.user, detention=detention, what=what, recipient_kind=services.HOLDER, channel="page", image=image
+            actor=request.user,
+            detention=detention,
+            what=what,
+            recipient_kind=services.HOLDER,
+            channel="page",
+            image=image,
         )
     elif kind == perms.IMPORTER:
         what = Disclosure.What.UNREDACTED_IMAGE if variant == "image" else Disclosure.What.REDACTED_IMAGE
         services.disclosure_log(
-            actor=request.user, detention=detention, what=what, recipient_kind=services.IMPORTER, channel="page", image=image
+            actor=request.user,
+            detention=detention,
+            what=what,
+            recipient_kind=services.IMPORTER,
+            channel="page",
+            image=image,
         )
     data = services.image_bytes(image, variant=variant)
     name = f"{detention.entry.entry_number}-{image.pk}{'-redacted' if variant == 'redacted' else ''}.jpg"
@@ -333,7 +347,9 @@ def recordation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     created: tuple[Any, str] | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.rights_holder_account_create(actor=request.user, recordation=recordation, **form.cleaned_data)
+            created = services.rights_holder_account_create(
+                actor=request.user, recordation=recordation, **form.cleaned_data
+            )
         except ServiceError as exc:
             service_error_to_form(form, exc)
         else:

@@ -2,138 +2,306 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import section307.ipr.models
 from django.conf import settings
 from django.db import migrations, models
 
+import section307.ipr.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_alter_organization_kind'),
-        ('ports', '0005_merge_files_and_legal'),
+        ("accounts", "0004_alter_organization_kind"),
+        ("ports", "0005_merge_files_and_legal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IprDetention',
+            name="IprDetention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('status', models.CharField(choices=[('detained', 'Detained, notice to the importer due'), ('noticed', "Notice sent, the importer's 7 business days running"), ('disclosed', 'Disclosed to the rights holder, decision pending'), ('released', 'Released'), ('seized', 'Seized'), ('excluded', 'Excluded (no decision within 30 days)')], db_index=True, default='detained', max_length=10)),
-                ('reasons', models.TextField(help_text='Why the marks are suspected counterfeit')),
-                ('description', models.TextField()),
-                ('quantity', models.CharField(max_length=60)),
-                ('country_of_origin', models.CharField(max_length=60)),
-                ('codes', models.JSONField(blank=True, default=list)),
-                ('presented_on', models.DateField()),
-                ('decided_on', models.DateField(help_text='Date of the decision to detain')),
-                ('notice_sent_on', models.DateField(blank=True, null=True)),
-                ('importer_reply', models.TextField(blank=True)),
-                ('importer_reply_on', models.DateField(blank=True, null=True)),
-                ('disclosed_at', models.DateTimeField(blank=True, null=True)),
-                ('sample_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('sample_bond_reference', models.CharField(blank=True, max_length=60)),
-                ('sample_provided_on', models.DateField(blank=True, null=True)),
-                ('decision_on', models.DateField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('seized_on', models.DateField(blank=True, null=True)),
-                ('seizure_info_sent_on', models.DateField(blank=True, null=True)),
-                ('detained_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='ipr_detention', to='ports.entry')),
-                ('port_detention', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ipr_detentions', to='ports.detention')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("detained", "Detained, notice to the importer due"),
+                            ("noticed", "Notice sent, the importer's 7 business days running"),
+                            ("disclosed", "Disclosed to the rights holder, decision pending"),
+                            ("released", "Released"),
+                            ("seized", "Seized"),
+                            ("excluded", "Excluded (no decision within 30 days)"),
+                        ],
+                        db_index=True,
+                        default="detained",
+                        max_length=10,
+                    ),
+                ),
+                ("reasons", models.TextField(help_text="Why the marks are suspected counterfeit")),
+                ("description", models.TextField()),
+                ("quantity", models.CharField(max_length=60)),
+                ("country_of_origin", models.CharField(max_length=60)),
+                ("codes", models.JSONField(blank=True, default=list)),
+                ("presented_on", models.DateField()),
+                ("decided_on", models.DateField(help_text="Date of the decision to detain")),
+                ("notice_sent_on", models.DateField(blank=True, null=True)),
+                ("importer_reply", models.TextField(blank=True)),
+                ("importer_reply_on", models.DateField(blank=True, null=True)),
+                ("disclosed_at", models.DateTimeField(blank=True, null=True)),
+                ("sample_requested_at", models.DateTimeField(blank=True, null=True)),
+                ("sample_bond_reference", models.CharField(blank=True, max_length=60)),
+                ("sample_provided_on", models.DateField(blank=True, null=True)),
+                ("decision_on", models.DateField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                ("seized_on", models.DateField(blank=True, null=True)),
+                ("seizure_info_sent_on", models.DateField(blank=True, null=True)),
+                (
+                    "detained_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="ipr_detention", to="ports.entry"
+                    ),
+                ),
+                (
+                    "port_detention",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ipr_detentions",
+                        to="ports.detention",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_on', '-id'],
-                'permissions': [('manage_iprdetention', 'Can detain suspected counterfeits and decide on them')],
+                "ordering": ["-decided_on", "-id"],
+                "permissions": [("manage_iprdetention", "Can detain suspected counterfeits and decide on them")],
             },
         ),
         migrations.CreateModel(
-            name='IprImage',
+            name="IprImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shot_type', models.CharField(choices=[('product', 'Product'), ('packaging', 'Packaging'), ('labels', 'Labels and markings'), ('documents', 'Documents'), ('other', 'Other')], max_length=20)),
-                ('caption', models.CharField(max_length=300)),
-                ('image', models.FileField(upload_to=section307.ipr.models._image_path)),
-                ('redacted', models.FileField(blank=True, upload_to=section307.ipr.models._image_path)),
-                ('redaction_boxes', models.JSONField(blank=True, default=list)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('checks', models.JSONField(default=dict)),
-                ('passed', models.BooleanField()),
-                ('override_reason', models.TextField(blank=True)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('detention', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='images', to='ipr.iprdetention')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "shot_type",
+                    models.CharField(
+                        choices=[
+                            ("product", "Product"),
+                            ("packaging", "Packaging"),
+                            ("labels", "Labels and markings"),
+                            ("documents", "Documents"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("caption", models.CharField(max_length=300)),
+                ("image", models.FileField(upload_to=section307.ipr.models._image_path)),
+                ("redacted", models.FileField(blank=True, upload_to=section307.ipr.models._image_path)),
+                ("redaction_boxes", models.JSONField(blank=True, default=list)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("checks", models.JSONField(default=dict)),
+                ("passed", models.BooleanField()),
+                ("override_reason", models.TextField(blank=True)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "detention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="images", to="ipr.iprdetention"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.CharField(choices=[('limited', 'Importation information (date, port, description, quantity, origin)'), ('redacted_image', 'Redacted image'), ('unredacted_image', 'Unredacted image'), ('codes', 'Codes on the goods and packaging'), ('sample', 'Sample under bond'), ('seizure_info', 'Information after seizure')], max_length=20)),
-                ('recipient_kind', models.CharField(choices=[('rights_holder', 'Rights holder'), ('importer', 'Importer')], max_length=14)),
-                ('recipient_label', models.CharField(max_length=200)),
-                ('rule', models.CharField(max_length=80)),
-                ('channel', models.CharField(max_length=20)),
-                ('disclosed_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('organization', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.organization')),
-                ('recipient', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('detention', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='ipr.iprdetention')),
-                ('image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ipr.iprimage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "what",
+                    models.CharField(
+                        choices=[
+                            ("limited", "Importation information (date, port, description, quantity, origin)"),
+                            ("redacted_image", "Redacted image"),
+                            ("unredacted_image", "Unredacted image"),
+                            ("codes", "Codes on the goods and packaging"),
+                            ("sample", "Sample under bond"),
+                            ("seizure_info", "Information after seizure"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "recipient_kind",
+                    models.CharField(
+                        choices=[("rights_holder", "Rights holder"), ("importer", "Importer")], max_length=14
+                    ),
+                ),
+                ("recipient_label", models.CharField(max_length=200)),
+                ("rule", models.CharField(max_length=80)),
+                ("channel", models.CharField(max_length=20)),
+                ("disclosed_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "detention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="disclosures", to="ipr.iprdetention"
+                    ),
+                ),
+                (
+                    "image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ipr.iprimage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-disclosed_at', '-id'],
+                "ordering": ["-disclosed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Recordation',
+            name="Recordation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('kind', models.CharField(choices=[('trademark', 'Trademark'), ('copyright', 'Copyright')], max_length=10)),
-                ('number', models.CharField(help_text='CBP recordation number', max_length=40, unique=True)),
-                ('registration_number', models.CharField(blank=True, help_text='USPTO or Copyright Office registration number', max_length=40)),
-                ('title', models.CharField(help_text='The mark or the title of the work', max_length=200)),
-                ('goods', models.TextField(blank=True, help_text='Goods or classes the recordation covers')),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('holders', models.ManyToManyField(blank=True, related_name='recordations', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recordations', to='accounts.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "kind",
+                    models.CharField(choices=[("trademark", "Trademark"), ("copyright", "Copyright")], max_length=10),
+                ),
+                ("number", models.CharField(help_text="CBP recordation number", max_length=40, unique=True)),
+                (
+                    "registration_number",
+                    models.CharField(
+                        blank=True, help_text="USPTO or Copyright Office registration number", max_length=40
+                    ),
+                ),
+                ("title", models.CharField(help_text="The mark or the title of the work", max_length=200)),
+                ("goods", models.TextField(blank=True, help_text="Goods or classes the recordation covers")),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "holders",
+                    models.ManyToManyField(blank=True, related_name="recordations", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recordations",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['number'],
-                'permissions': [('manage_recordation', "Can record trademarks and copyrights and their holders' accounts")],
+                "ordering": ["number"],
+                "permissions": [
+                    ("manage_recordation", "Can record trademarks and copyrights and their holders' accounts")
+                ],
             },
         ),
         migrations.AddField(
-            model_name='iprdetention',
-            name='recordations',
-            field=models.ManyToManyField(related_name='detentions', to='ipr.recordation'),
+            model_name="iprdetention",
+            name="recordations",
+            field=models.ManyToManyField(related_name="detentions", to="ipr.recordation"),
         ),
         migrations.CreateModel(
-            name='HolderResponse',
+            name="HolderResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer', models.CharField(choices=[('genuine', 'Genuine'), ('counterfeit', 'Counterfeit'), ('needs_sample', 'Needs a sample to decide')], max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('responded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('responded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('detention', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='ipr.iprdetention')),
-                ('recordation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ipr.recordation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "answer",
+                    models.CharField(
+                        choices=[
+                            ("genuine", "Genuine"),
+                            ("counterfeit", "Counterfeit"),
+                            ("needs_sample", "Needs a sample to decide"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("responded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "detention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="responses", to="ipr.iprdetention"
+                    ),
+                ),
+                (
+                    "recordation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="ipr.recordation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['responded_at', 'id'],
+                "ordering": ["responded_at", "id"],
             },
         ),
     ]
