@@ -9,7 +9,6 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from section307.core.queue import queue_for
 from section307.ipr import services
@@ -34,7 +33,7 @@ def _noticed(w: IprWorld) -> tuple[IprDetention, list]:  # type: ignore[type-arg
 
 def _disclosed(w: IprWorld) -> IprDetention:
     return services.ipr_disclose(
-        actor=w.officer, detention=w.detention, now=timezone.make_aware(dt.datetime(2026, 3, 13, 9))
+        actor=w.officer, detention=w.detention, now=dt.datetime(2026, 3, 13, 14, tzinfo=dt.UTC)
     )
 
 
@@ -158,7 +157,7 @@ def test_the_photo_upload_refuses_a_file_that_is_not_an_image(ipr: IprWorld) -> 
 
 
 def test_queues_say_who_acts_next_and_by_when(ipr: IprWorld) -> None:
-    now = timezone.make_aware(dt.datetime(2026, 3, 4, 9))
+    now = dt.datetime(2026, 3, 4, 14, tzinfo=dt.UTC)
     officer_items = queue_for(ipr.officer, now=now)
     assert [(i.kind, i.due) for i in officer_items if i.kind.startswith("ipr.")] == [("ipr.notice_due", D(2026, 3, 9))]
     _noticed(ipr)
@@ -166,7 +165,7 @@ def test_queues_say_who_acts_next_and_by_when(ipr: IprWorld) -> None:
     assert [(i.kind, i.due, i.rule) for i in importer] == [("ipr.importer_reply", D(2026, 3, 12), "19 CFR 133.21(b)")]
     assert not [i for i in queue_for(ipr.holder, now=now) if i.kind.startswith("ipr.")]
     _disclosed(ipr)
-    later = timezone.make_aware(dt.datetime(2026, 3, 13, 9))
+    later = dt.datetime(2026, 3, 13, 14, tzinfo=dt.UTC)
     holder = [i for i in queue_for(ipr.holder, now=later) if i.kind.startswith("ipr.")]
     assert [(i.kind, i.due) for i in holder] == [("ipr.holder_answer", D(2026, 4, 1))]
     assert not [i for i in queue_for(ipr.other_holder, now=later) if i.kind.startswith("ipr.")]
