@@ -119,6 +119,36 @@ def seizure_info(d: IprDetention) -> dict[str, str]:
     }
 
 
+INFO_LABELS = {
+    "date_of_importation": _("Date of importation"),
+    "port_of_entry": _("Port of entry"),
+    "description": _("Description"),
+    "quantity": _("Quantity"),
+    "country_of_origin": _("Country of origin"),
+    "manufacturer": _("Manufacturer (name and address)"),
+    "exporter": _("Exporter (name and address)"),
+    "importer": _("Importer"),
+}
+
+
+CODE_LABELS = {
+    "serial": _("Serial number"),
+    "upc": _("UPC"),
+    "sku": _("SKU"),
+    "other": _("Other code"),
+}
+
+
+def code_rows(codes: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """Codes with the label of their kind, for a page."""
+    return [{**c, "label": str(CODE_LABELS.get(c.get("kind", ""), c.get("kind", "")))} for c in codes or []]
+
+
+def labelled(info: dict[str, str] | None) -> list[tuple[str, str]]:
+    """The information as (label, value) rows for a page."""
+    return [(str(INFO_LABELS[k]), v) for k, v in (info or {}).items()]
+
+
 def holder_view(d: IprDetention, user: Any) -> HolderView:
     unredacted = d.disclosed_at is not None
     images: list[tuple[IprImage, bool]] = []

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from section307.accounts.models import Organization, User
 from section307.accounts.roles import RIGHTS_HOLDER
@@ -45,13 +46,13 @@ def _user(actor: Any) -> Any:
 
 def _require_officer(actor: Any) -> None:
     if not perms.is_ipr_officer(actor):
-        raise NotPermitted("only port officers decide on IPR detentions")
+        raise NotPermitted(_("only port officers decide on IPR detentions"))
 
 
 def _text(value: str, field: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput(f"{label} is required", field=field)
+        raise InvalidInput(_("%(what)s is required") % {"what": label}, field=field)
     return value
 
 
@@ -75,16 +76,16 @@ def recordation_create(
     expires_on: dt.date | None = None,
 ) -> Recordation:
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("ipr.manage_recordation"):
-        raise NotPermitted("only staff record trademarks and copyrights")
+        raise NotPermitted(_("only staff record trademarks and copyrights"))
     if kind not in Recordation.Kind.values:
-        raise InvalidInput(f"kind must be one of {', '.join(Recordation.Kind.values)}", field="kind")
-    number = _text(number, "number", "the recordation number")
+        raise InvalidInput(_("kind must be one of %(kinds)s") % {"kinds": ", ".join(Recordation.Kind.values)}, field="kind")
+    number = _text(number, "number", _("the recordation number"))
     if Recordation.objects.filter(number__iexact=number).exists():
-        raise Conflict(f"recordation {number} is already recorded", field="number")
+        raise Conflict(_("recordation %(number)s is already recorded") % {"number": number}, field="number")
     recordation = Recordation.objects.create(
         kind=kind,
         number=number,
-        title=_text(title, "title", "the mark or title"),
+        title=_text(title, "title", _("the mark or title")),
         owner=owner,
         registration_number=registration_number.strip(),
         goods=goods.strip(),
@@ -102,13 +103,13 @@ def rights_holder_account_create(
     """A rights-holder account for ``recordation`` in its owner's organization; returns the user and a
     first password shown once (the holder changes it after signing in)."""
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("ipr.manage_recordation"):
-        raise NotPermitted("only staff create rights-holder accounts")
-    username = _text(username, "username", "the user name")
-    email = _text(email, "email", "the e-mail address")
+        raise NotPermitted(_("only staff create rights-holder accounts"))
+    username = _text(username, "username", _("the user name"))
+    email = _text(email, "email", _("the e-mail address"))
     if "@" not in email:
-        raise InvalidInput("the e-mail address needs an @", field="email")
+        raise InvalidInput(_("the e-mail address needs an @"), field="email")
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"the user name {username} is taken", field="username")
+        raise Conflict(_("the user name %(name)s is taken") % {"name": username}, field="username")
     password = secrets.token_urlsafe(12)
     user = User.objects.create_user(
         username=username,
@@ -133,9 +134,9 @@ def rights_holder_account_create(
 def recordation_holder_add(*, actor: Any, recordation: Recordation, user: User) -> None:
     """Give an existing rights-holder account of the owner's organization access to one more recordation."""
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("ipr.manage_recordation"):
-        raise NotPermitted("only staff manage rights-holder accounts")
+        raise NotPermitted(_("only staff manage rights-holder accounts"))
     if user.organization_id != recordation.owner_id or not perms.is_rights_holder(user):
-        raise InvalidInput("the account must be a rights holder of the recordation's owner", field="user")
+        raise InvalidInput(_("the account must be a rights holder of the recordation's owner"), field="user")
     recordation.holders.add(user)
     audit_record(actor=actor, action="ipr.holder_add", target=recordation, data={"username": user.username})
 
@@ -149,9 +150,12 @@ def _check_codes(codes: Sequence[dict[str, str]]) -> list[dict[str, str]]:
         kind = str(code.get("kind", "")).strip().lower()
         value = str(code.get("value", "")).strip()
         if kind not in CODE_KINDS:
-            raise InvalidInput(f"code {i + 1}: kind must be one of {', '.join(CODE_KINDS)}", field=f"codes.{i}.kind")
+            raise InvalidInput(
+                _("code %(n)d: kind must be one of %(kinds)s") % {"n": i + 1, "kinds": ", ".join(CODE_KINDS)},
+                field=f"codes.{i}.kind",
+            )
         if not value:
-            raise InvalidInput(f"code {i + 1}: the value is empty", field=f"codes.{i}.value")
+            raise InvalidInput(_("code %(n)d: the value is empty") % {"n": i + 1}, field=f"codes.{i}.value")
         clean.append({"kind": kind, "value": value[:100], "where": str(code.get("where", "")).strip()[:60]})
     return clean
 
@@ -182,16 +186,18 @@ def ipr_detain(
 ) -> IprDetention:
     """Detain the entry's goods for suspected counterfeit marks of ``recordations`` (19 CFR 133.21(b))."""
     _require_officer(actor)
-    reasons = _text(reasons, "reasons", "the reason for the detention")
+    reasons = _text(reasons, "reasons", _("the reason for the detention"))
     if not recordations:
-        raise InvalidInput("choose at least one recorded trademark or copyright", field="recordations")
+        raise InvalidInput(_("choose at least one recorded trademark or copyright"), field="recordations")
     inactive = [r.number for r in recordations if not r.active]
     if inactive:
-        raise InvalidInput(f"recordation(s) {', '.join(inactive)} are not active", field="recordations")
+        raise InvalidInput(
+            _("recordation(s) %(numbers)s are not active") % {"numbers": ", ".join(inactive)}, field="recordations"
+        )
     if IprDetention.objects.filter(entry=entry).exists():
-        raise Conflict(f"entry {entry.entry_number} already has an IPR detention")
+        raise Conflict(_("entry %(entry)s already has an IPR detention") % {"entry": entry.entry_number})
     if port_detention is not None and port_detention.entry_id != entry.pk:
-        raise InvalidInput("the port detention is of another entry", field="port_detention")
+        raise InvalidInput(_("the port detention is of another entry"), field="port_detention")
     today = decided_on or timezone.localdate()
     lines = list(entry.lines.all())
     quantity = sum((ln.quantity or 0) for ln in lines)
@@ -279,11 +285,11 @@ def ipr_notice_send(*, actor: Any, detention: IprDetention, on: dt.date | None =
 def ipr_importer_reply(*, actor: Any, detention: IprDetention, text: str) -> IprDetention:
     """The importer's information that the goods are not counterfeit (19 CFR 133.21(b))."""
     if not can_act_for_entry(actor, detention.entry):
-        raise NotPermitted("only the importer of record (or its broker) answers the notice")
-    text = _text(text, "text", "the information")
+        raise NotPermitted(_("only the importer of record (or its broker) answers the notice"))
+    text = _text(text, "text", _("the information"))
     detention = _lock(detention)
     if detention.status != IprDetention.Status.NOTICED:
-        raise Conflict("the notice is not open for an answer", rule=R133_21)
+        raise Conflict(_("the notice is not open for an answer"), rule=R133_21)
     today = timezone.localdate()
     late = reply_window_closed(detention, today=today)
     detention.importer_reply = text[:20000]
@@ -315,15 +321,19 @@ def ipr_disclose(*, actor: Any, detention: IprDetention, now: dt.datetime | None
     if not reply_window_closed(detention, today=today):
         due = law.due_date(law.IPR_IMPORTER_REPLY, detention.notice_sent_on, business=business_calendar())  # type: ignore[arg-type]
         raise Conflict(
-            f"the importer has until {due:%Y-%m-%d} to show the goods are genuine; unredacted information "
-            "may be disclosed only after that",
+            _(
+                "the importer has until %(due)s to show the goods are genuine; unredacted information "
+                "may be disclosed only after that"
+            )
+            % {"due": due.isoformat()},
             rule=law.rule(law.IPR_IMPORTER_REPLY).citation,
             code="importer_window_open",
         )
     missing = photostandard.missing_shots(detention.images.values_list("shot_type", flat=True))
     if missing:
         raise Conflict(
-            "photos required by the photo standard are missing: " + ", ".join(str(s.label) for s in missing),
+            _("photos required by the photo standard are missing: %(shots)s")
+            % {"shots": ", ".join(str(s.label) for s in missing)},
             rule="IPR photo standard",
             code="photos_missing",
         )
@@ -352,15 +362,15 @@ def image_add(
     _require_officer(actor)
     if shot_type not in {s.key for s in photostandard.SHOT_TYPES}:
         raise InvalidInput(
-            "choose the shot type: " + ", ".join(str(s.label) for s in photostandard.SHOT_TYPES), field="shot_type"
+            _("choose the shot type: %(shots)s") % {"shots": ", ".join(str(s.label) for s in photostandard.SHOT_TYPES)},
+            field="shot_type",
         )
-    caption = _text(caption, "caption", "a caption (what the photo shows)")
+    caption = _text(caption, "caption", _("a caption (what the photo shows)"))
     report, upright = photo.assess(data)  # raises ImageRejected (an UploadRejected) for unusable files
     if not report.passed and not override_reason.strip():
         raise InvalidInput(
-            "the photo is below the standard: "
-            + "; ".join(report.problems)
-            + ". Retake it, or give a reason to keep it.",
+            _("the photo is below the standard: %(problems)s. Retake it, or give a reason to keep it.")
+            % {"problems": "; ".join(report.problems)},
             field="image",
             code="below_standard",
         )
@@ -389,7 +399,7 @@ def _image_store(
 ) -> IprImage:
     detention = _lock(detention)
     if not detention.is_open:
-        raise Conflict("the detention is closed; no more photos")
+        raise Conflict(_("the detention is closed; no more photos"))
     image = IprImage(
         detention=detention,
         shot_type=shot_type,
@@ -419,7 +429,7 @@ def image_redact(*, actor: Any, image: IprImage, boxes: list[redaction.Box], sty
     """The redacted copy the rights holder gets before the importer's window closes; the original stays."""
     _require_officer(actor)
     if style not in ("blur", "box"):
-        raise InvalidInput("style must be blur or box", field="style")
+        raise InvalidInput(_("style must be blur or box"), field="style")
     try:
         checked = [redaction.check_box(b) for b in boxes]
         redacted = redaction.redact_jpeg(image_bytes(image), checked, style=style)
@@ -506,20 +516,24 @@ def holder_respond(
     own = perms.recordations_of(actor)
     concerned = detention.recordations.filter(pk__in=own)
     if not concerned.exists():
-        raise NotPermitted("only a rights holder of a recordation this detention concerns may answer")
+        raise NotPermitted(_("only a rights holder of a recordation this detention concerns may answer"))
     if recordation is None:
         recordation = concerned.first()
     elif not concerned.filter(pk=recordation.pk).exists():
-        raise InvalidInput("the recordation is not one of yours on this detention", field="recordation")
+        raise InvalidInput(_("the recordation is not one of yours on this detention"), field="recordation")
     if answer not in HolderResponse.Answer.values:
-        raise InvalidInput(f"answer must be one of {', '.join(HolderResponse.Answer.values)}", field="answer")
+        raise InvalidInput(
+            _("answer must be one of %(answers)s") % {"answers": ", ".join(HolderResponse.Answer.values)}, field="answer"
+        )
     detention = _lock(detention)
     if detention.status not in (IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED):
-        raise Conflict("this detention is not awaiting the rights holder's answer", rule=R133_21)
+        raise Conflict(_("this detention is not awaiting the rights holder's answer"), rule=R133_21)
     if answer != HolderResponse.Answer.NEEDS_SAMPLE and detention.disclosed_at is None:
         raise Conflict(
-            "answer genuine or counterfeit once the unredacted images are disclosed; "
-            "until then you may ask for a sample",
+            _(
+                "answer genuine or counterfeit once the unredacted images are disclosed; "
+                "until then you may ask for a sample"
+            ),
             rule=law.rule(law.IPR_IMPORTER_REPLY).citation,
             code="not_disclosed_yet",
         )
@@ -548,10 +562,12 @@ def sample_provide(
 ) -> IprDetention:
     """A sample to the rights holder on a bond (19 CFR 133.21(b)); only once disclosure is open."""
     _require_officer(actor)
-    bond_reference = _text(bond_reference, "bond_reference", "the bond reference")
+    bond_reference = _text(bond_reference, "bond_reference", _("the bond reference"))
     detention = _lock(detention)
     if detention.status != IprDetention.Status.DISCLOSED:
-        raise Conflict("a sample goes to the rights holder only after the importer's 7 business days", rule=R133_21)
+        raise Conflict(
+            _("a sample goes to the rights holder only after the importer's 7 business days"), rule=R133_21
+        )
     detention.sample_bond_reference = bond_reference[:60]
     detention.sample_provided_on = on or timezone.localdate()
     detention.save(update_fields=["sample_bond_reference", "sample_provided_on", "updated_at"])
@@ -580,8 +596,8 @@ def ipr_decide(
     """Release the goods or seize them as counterfeit; the importer is told the decision."""
     _require_officer(actor)
     if outcome not in OUTCOMES:
-        raise InvalidInput("the decision is release or seize", field="outcome")
-    reason = _text(reason, "reason", "the reason for the decision")
+        raise InvalidInput(_("the decision is release or seize"), field="outcome")
+    reason = _text(reason, "reason", _("the reason for the decision"))
     detention = _lock(detention)
     IPR_LIFECYCLE.check(outcome, state=detention.status, actor=actor)
     today = on or timezone.localdate()
@@ -625,9 +641,9 @@ def seizure_info_send(*, actor: Any, detention: IprDetention, on: dt.date | None
     _require_officer(actor)
     detention = _lock(detention)
     if detention.status != IprDetention.Status.SEIZED:
-        raise Conflict("the information follows a seizure", rule="19 CFR 133.21(e)")
+        raise Conflict(_("the information follows a seizure"), rule="19 CFR 133.21(e)")
     if detention.seizure_info_sent_on is not None:
-        raise Conflict("the information was already given", rule="19 CFR 133.21(e)")
+        raise Conflict(_("the information was already given"), rule="19 CFR 133.21(e)")
     detention.seizure_info_sent_on = on or timezone.localdate()
     detention.save(update_fields=["seizure_info_sent_on", "updated_at"])
     for owner in {r.owner for r in detention.recordations.all()}:

@@ -83,6 +83,7 @@ def _render_detail(
         missing = photostandard.missing_shots(detention.images.values_list("shot_type", flat=True))
         context.update(
             officer=officer,
+            codes=selectors.code_rows(detention.codes),
             images=list(detention.images.all()),
             missing=missing,
             shot_types=photostandard.SHOT_TYPES,
@@ -94,13 +95,17 @@ def _render_detail(
             redact_form=RedactForm(initial={"left": 10, "top": 20, "right": 90, "bottom": 60, "style": "blur"}),
             reason_form=forms.get("reason_form") or ReasonForm(),
             sample_form=SampleForm(),
-            seizure_info=selectors.seizure_info(detention) if detention.status == IprDetention.Status.SEIZED else None,
+            seizure_info=selectors.labelled(selectors.seizure_info(detention))
+            if detention.status == IprDetention.Status.SEIZED
+            else None,
         )
     elif kind == perms.HOLDER:
         view = selectors.holder_view(detention, request.user)
         own = detention.recordations.filter(pk__in=perms.recordations_of(request.user))
         context.update(
             view=view,
+            seizure_rows=selectors.labelled(view.seizure_info),
+            holder_codes=selectors.code_rows(view.codes) if view.codes is not None else None,
             can_respond=detention.status in (IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED),
             response_form=forms.get("response_form") or ResponseForm(recordations=own),
         )
