@@ -51,6 +51,16 @@ def test_a_rights_holder_sees_only_detentions_of_its_own_recordations(ipr: IprWo
     assert not perms.detentions_visible_to(ipr.holder).exists()
 
 
+def test_rights_holders_are_outside_accounts_and_the_detention_copies_the_importation_information(
+    ipr: IprWorld,
+) -> None:
+    from section307.accounts.roles import staff_member
+
+    assert not staff_member(ipr.holder) and staff_member(ipr.officer)
+    d = IprDetention.objects.get(pk=ipr.detention.pk)
+    assert (d.quantity, d.country_of_origin, d.description) == ("960 PCS", "CN", "Backpacks with SUMMIT PEAK marks")
+
+
 def test_a_holder_of_another_recordation_cannot_answer(ipr: IprWorld) -> None:
     _noticed(ipr)
     with pytest.raises(NotPermitted):

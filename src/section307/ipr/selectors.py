@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from section307.ipr import permissions as perms
 from section307.ipr.models import HolderResponse, IprDetention, IprImage

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -78,7 +79,9 @@ def recordation_create(
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("ipr.manage_recordation"):
         raise NotPermitted(_("only staff record trademarks and copyrights"))
     if kind not in Recordation.Kind.values:
-        raise InvalidInput(_("kind must be one of %(kinds)s") % {"kinds": ", ".join(Recordation.Kind.values)}, field="kind")
+        raise InvalidInput(
+            _("kind must be one of %(kinds)s") % {"kinds": ", ".join(Recordation.Kind.values)}, field="kind"
+        )
     number = _text(number, "number", _("the recordation number"))
     if Recordation.objects.filter(number__iexact=number).exists():
         raise Conflict(_("recordation %(number)s is already recorded") % {"number": number}, field="number")
@@ -200,14 +203,15 @@ def ipr_detain(
         raise InvalidInput(_("the port detention is of another entry"), field="port_detention")
     today = decided_on or timezone.localdate()
     lines = list(entry.lines.all())
-    quantity = sum((ln.quantity or 0) for ln in lines)
+    quantity = sum((Decimal(ln.quantity or 0) for ln in lines), Decimal(0))
     units = sorted({ln.quantity_unit for ln in lines if ln.quantity_unit})
     detention = IprDetention.objects.create(
         entry=entry,
         port_detention=port_detention,
         reasons=reasons,
         description="; ".join(ln.description for ln in lines if ln.description)[:4000] or "(not described)",
-        quantity=f"{quantity:g} {'/'.join(units)}".strip() if lines else "",
+        # 960.000 reads 960: the normalised value, written without an exponent.
+        quantity=f"{quantity.normalize():f} {'/'.join(units)}".strip() if lines else "",
         country_of_origin=", ".join(sorted({ln.country_of_origin for ln in lines if ln.country_of_origin})),
         codes=_check_codes(codes),
         presented_on=entry.presented_on or today,
@@ -523,7 +527,8 @@ def holder_respond(
         raise InvalidInput(_("the recordation is not one of yours on this detention"), field="recordation")
     if answer not in HolderResponse.Answer.values:
         raise InvalidInput(
-            _("answer must be one of %(answers)s") % {"answers": ", ".join(HolderResponse.Answer.values)}, field="answer"
+            _("answer must be one of %(answers)s") % {"answers": ", ".join(HolderResponse.Answer.values)},
+            field="answer",
         )
     detention = _lock(detention)
     if detention.status not in (IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED):
@@ -565,9 +570,7 @@ def sample_provide(
     bond_reference = _text(bond_reference, "bond_reference", _("the bond reference"))
     detention = _lock(detention)
     if detention.status != IprDetention.Status.DISCLOSED:
-        raise Conflict(
-            _("a sample goes to the rights holder only after the importer's 7 business days"), rule=R133_21
-        )
+        raise Conflict(_("a sample goes to the rights holder only after the importer's 7 business days"), rule=R133_21)
     detention.sample_bond_reference = bond_reference[:60]
     detention.sample_provided_on = on or timezone.localdate()
     detention.save(update_fields=["sample_bond_reference", "sample_provided_on", "updated_at"])
