@@ -247,3 +247,13 @@ def test_staff_create_rights_holder_accounts_per_recordation(ipr: IprWorld, make
         )
     with pytest.raises(Conflict):
         services.recordation_create(actor=admin, kind="trademark", number="tmk 24-00417", title="X", owner=ipr.owner)
+
+
+def test_codes_typed_one_per_line_are_refused_with_their_line() -> None:
+    assert services.parse_codes("UPC: 012345678905\n\nsku: SP-1") == [
+        {"kind": "upc", "value": "012345678905", "where": ""},
+        {"kind": "sku", "value": "SP-1", "where": ""},
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        services.parse_codes("UPC: 012345678905\nbarcode 123")
+    assert refused.value.field == "codes" and refused.value.message.startswith("line 2:")
