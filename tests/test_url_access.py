@@ -42,6 +42,7 @@ pytestmark = pytest.mark.django_db
 ANON = "anonymous"
 A, S, P, T = roles.ANALYST, roles.SUPERVISOR, roles.PARTNER_AGENCY, roles.TRADE_USER
 PO, H, ADM = roles.PORT_OFFICER, roles.HQ_REVIEWER, roles.ADMINISTRATOR
+RH = roles.RIGHTS_HOLDER
 FILER = PORTS_FILER  # the broker-system role the ports app adds
 EVERYONE = "everyone"  # anonymous visitors and every role
 SIGNED_IN = "signed in"  # every role, not anonymous
@@ -164,6 +165,20 @@ MATRIX: dict[str, set[str] | str] = {
     "hq:protest": {H},
     "hq:determination": {H},
     "hq:report": {H},
+    # IPR detentions (docs/ipr.md): one page per detention for staff, the rights holder of a recordation
+    # it concerns, and the importer of record; the photo standard is published.
+    "ipr:detention_list": SIGNED_IN,
+    "ipr:detention_detail": {PO, S, ADM, RH, T},
+    "ipr:detain": {PO, ADM},
+    "ipr:photo_upload": {PO, ADM},
+    "ipr:detention_action": {PO, ADM},
+    "ipr:image_redact": {PO, ADM},
+    "ipr:image_file": {PO, S, ADM, RH, T},
+    "ipr:respond": {RH},
+    "ipr:importer_reply": {T},
+    "ipr:photo_standard": EVERYONE,
+    "ipr:recordation_list": {S, ADM},
+    "ipr:recordation_detail": {S, ADM},
     # API tokens: each user's own; every role may use the API (ports.services.may_use_api)
     "tokens:list": SIGNED_IN,
     "tokens:revoke": {FILER},
@@ -193,6 +208,10 @@ API_MATRIX: dict[str, set[str] | str] = {
     "GET /petitions/{petition_id}": {H, T, A, S},
     "POST /petitions/{petition_id}/decision": {H},
     "GET /queue": SIGNED_IN,
+    # Rights holders first; each caller gets only the IPR detentions it may see (docs/ipr.md).
+    "GET /ipr/detentions": SIGNED_IN,
+    "GET /ipr/detentions/{detention_id}": {PO, S, ADM, RH, T},
+    "POST /ipr/detentions/{detention_id}/response": {RH},
 }
 
 
@@ -262,6 +281,7 @@ def site(db: Any) -> Site:
         ADM: _user(ADM, agency, "matrix-admin"),
         H: _user(H, agency, "matrix-hq"),
         FILER: _user(FILER, world.orgs["gulfport"], "matrix-filer"),
+        RH: users["rightsholder"],
     }
     missing = set(roles.ROLE_LABELS) - set(actors)
     assert not missing, f"add a user for the new role(s) {sorted(missing)} to the site fixture"
@@ -323,6 +343,11 @@ def site(db: Any) -> Site:
         importer=detention.entry.organization, broker=world.orgs["gulfport"], granted_by=users["importer"]
     )
     token, _secret = api_token_create(actor=actors[FILER], user=actors[FILER], name="matrix")
+    from section307.ipr.models import IprDetention
+
+    ipr_detention = IprDetention.objects.get(entry__entry_number="GCB-0001005-4")  # disclosed in the demo
+    ipr_image = ipr_detention.images.first()
+    assert ipr_image is not None
     ref = {"reference": case.reference}
     kwargs: dict[str, dict[str, Any]] = {
         "allegations:report_step": {"slug": SLUGS[0]},
@@ -375,6 +400,14 @@ def site(db: Any) -> Site:
         "trade:document_file": {"pk": document.pk},
         "trade:notices": {},
         "trade:notice_detail": {"pk": notice.pk},
+        "ipr:detention_detail": {"pk": ipr_detention.pk},
+        "ipr:photo_upload": {"pk": ipr_detention.pk},
+        "ipr:detention_action": {"pk": ipr_detention.pk, "action": "sample"},
+        "ipr:image_redact": {"pk": ipr_image.pk},
+        "ipr:image_file": {"pk": ipr_image.pk, "variant": "image"},
+        "ipr:respond": {"pk": ipr_detention.pk},
+        "ipr:importer_reply": {"pk": ipr_detention.pk},
+        "ipr:recordation_detail": {"pk": ipr_detention.recordations.get().pk},
     }
     for name in [n for n in MATRIX if n.startswith("cases:case_") or n.startswith("cases:evidence_")]:
         kwargs.setdefault(name, ref)
@@ -396,6 +429,8 @@ def site(db: Any) -> Site:
         "POST /detentions/{detention_id}/protests": {"detention_id": str(detention.pk)},
         "GET /petitions/{petition_id}": {"petition_id": str(change.pk)},
         "POST /petitions/{petition_id}/decision": {"petition_id": str(change.pk)},
+        "GET /ipr/detentions/{detention_id}": {"detention_id": str(ipr_detention.pk)},
+        "POST /ipr/detentions/{detention_id}/response": {"detention_id": str(ipr_detention.pk)},
     }
     post_data = {"cases:evidence_import": {"attachment": str(attachment.pk)}}
     api_bodies: dict[str, dict[str, Any]] = {
@@ -408,6 +443,7 @@ def site(db: Any) -> Site:
         "POST /detentions/{detention_id}/protests": {"grounds": "The goods were not made with forced labor."},
         "POST /petitions": {"order": order.reference, "kind": "revoke", "grounds": "The supplier remediated."},
         "POST /petitions/{petition_id}/decision": {"decision": "deny", "note": "Not shown."},
+        "POST /ipr/detentions/{detention_id}/response": {"answer": "counterfeit", "note": "Not our factory."},
     }
     return Site(
         actors=actors,

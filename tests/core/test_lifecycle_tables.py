@@ -99,6 +99,14 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "grant": ("draft|info_requested|submitted -> granted", EVERYONE),
         "deny": ("draft|info_requested|submitted -> denied", EVERYONE),
     },
+    # Counterfeit marks, 19 CFR 133.21: disclosure only after the importer's 7 business days (service rule).
+    "ipr_detention": {
+        "send_notice": ("detained -> noticed", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "disclose": ("noticed -> disclosed", {SYSTEM, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "release": ("detained|disclosed|noticed -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "seize": ("disclosed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "exclude": ("detained|disclosed|noticed -> excluded", {SYSTEM, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+    },
     "proposal": {
         "edit": ("draft -> draft", CASE_STAFF),
         "submit": ("draft -> submitted", CASE_STAFF),

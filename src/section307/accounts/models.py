@@ -14,6 +14,7 @@ class Organization(TimeStampedModel):
         AGENCY = "agency", "Enforcing agency"
         PARTNER = "partner", "Partner agency"
         NGO = "ngo", "Non-governmental organization"
+        RIGHTS_HOLDER = "rights_holder", "Trademark or copyright owner"
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

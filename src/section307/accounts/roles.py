@@ -25,6 +25,9 @@ ADMINISTRATOR = "administrator"
 # Headquarters (Forced Labor Division): the Commissioner's determinations under 19 CFR 12.44,
 # UFLPA sec. 3(b) and CAATSA 302A(b) exceptions, order modification and revocation petitions.
 HQ_REVIEWER = "hq_reviewer"
+# The owner of a trademark or copyright recorded with CBP (19 CFR Part 133): an outside account, like
+# a trade user, that sees only the detentions concerning its recordations (section307.ipr).
+RIGHTS_HOLDER = "rights_holder"
 
 # The public submitter has no account and no group: public pages are open to anyone.
 PUBLIC_SUBMITTER = "public"
@@ -36,6 +39,7 @@ ROLE_LABELS: dict[str, str] = {
     PORT_OFFICER: "Port officer",
     PARTNER_AGENCY: "Partner-agency viewer",
     HQ_REVIEWER: "Headquarters forced-labor reviewer",
+    RIGHTS_HOLDER: "Rights holder (recorded trademark or copyright)",
     ADMINISTRATOR: "Administrator",
 }
 
@@ -66,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     PARTNER_AGENCY: ["orders.view_enforcementorder"],
     # Headquarters modifies and revokes orders when it grants a petition.
     HQ_REVIEWER: [*_REGISTRY_READ, "orders.publish_order"],
+    RIGHTS_HOLDER: [],
     ADMINISTRATOR: [
         *_REGISTRY_READ,
         *_REGISTRY_WRITE,
@@ -151,10 +156,11 @@ def user_roles(user: Actor) -> set[str]:
 
 
 def staff_member(user: Actor) -> bool:
-    """Every account except trade users (and the public, who have none): these must pass MFA when required."""
+    """Every account except trade users and rights holders (and the public, who have none): these must
+    pass MFA when required."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff or user.is_superuser or (user_roles(user) - {TRADE_USER}))
+    return bool(user.is_staff or user.is_superuser or (user_roles(user) - {TRADE_USER, RIGHTS_HOLDER}))
 
 
 def user_has_role(user: Actor, *roles: str) -> bool:

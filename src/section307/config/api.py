@@ -13,13 +13,15 @@ from section307.cases.api import router as cases_router
 from section307.cases.petition_api import router as petitions_router
 from section307.core.api import SectionApi, install_error_handlers
 from section307.core.queue_api import router as queue_router
+from section307.ipr.api import router as ipr_router
 from section307.orders.api import router as orders_router
 from section307.ports.api import router as ports_router
 
 api = SectionApi(
     title="section307 API",
     version="1",
-    description="Forced-labor import ban enforcement: orders, allegations, cases, entries and detentions.",
+    description="Forced-labor import ban enforcement: orders, allegations, cases, entries and detentions; "
+    "IPR detentions for rights holders.",
     urls_namespace="api",
 )
 # Every error, from a service or from django-ninja, answers with the body of core.api.ErrorOut.
@@ -42,3 +44,4 @@ api.add_router("/", cases_router)
 api.add_router("/", ports_router)
 api.add_router("/", petitions_router)
 api.add_router("/", queue_router)
+api.add_router("/", ipr_router)

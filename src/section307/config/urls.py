@@ -15,6 +15,7 @@ urlpatterns = [
     path("port/", include("section307.ports.urls")),
     path("portal/", include("section307.trade.urls")),
     path("hq/", include("section307.trade.hq_urls")),
+    path("ipr/", include("section307.ipr.urls")),
     path("orders/", include("section307.orders.public_urls")),
     path("cases/", include("section307.cases.urls")),
     path("petitions/", include("section307.cases.petition_urls")),

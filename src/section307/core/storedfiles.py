@@ -67,9 +67,10 @@ class Orphan:
     modified: dt.datetime
 
 
-# The folders uploads are stored in (allegation evidence, case evidence, trade documents, exam photos).
+# The folders uploads are stored in (allegation evidence, case evidence, trade documents, exam photos,
+# IPR detention photos).
 # Only these are swept: anything else under the media root is left alone.
-SWEPT_FOLDERS = ("allegations", "evidence", "trade", "ports")
+SWEPT_FOLDERS = ("allegations", "evidence", "trade", "ports", "ipr")
 
 
 def orphans(*, grace: dt.timedelta = dt.timedelta(hours=1)) -> list[Orphan]:

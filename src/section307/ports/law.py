@@ -51,6 +51,13 @@ PETITION = "petition"
 CLAIM_BOND = "claim_bond"
 CONGRESS_REPORT = "congress_report"
 CIVIL_ACTION = "civil_action"
+# Counterfeit marks (19 CFR 133.21): held on the IPR detention's own dates (section307.ipr), not as
+# ``Clock`` rows on the entry.
+IPR_NOTICE = "ipr_notice"
+IPR_IMPORTER_REPLY = "ipr_importer_reply"
+IPR_DECISION = "ipr_decision"
+IPR_SEIZURE_INFO = "ipr_seizure_info"
+IPR_KINDS = (IPR_NOTICE, IPR_IMPORTER_REPLY, IPR_DECISION, IPR_SEIZURE_INFO)
 
 
 @dataclass(frozen=True)
@@ -213,6 +220,41 @@ RULES: dict[str, Rule] = {
             "notice of denial of the protest",
             180,
             CALENDAR_DAYS,
+        ),
+        Rule(
+            IPR_NOTICE,
+            "Notice of detention to the importer (suspected counterfeit marks)",
+            "19 CFR 133.21(b)(2)(i)(B)",
+            "decision to detain",
+            5,
+            BUSINESS_DAYS,
+        ),
+        Rule(
+            IPR_IMPORTER_REPLY,
+            "Importer's information that the goods are not counterfeit",
+            "19 CFR 133.21(b)",
+            "notice of detention",
+            7,
+            BUSINESS_DAYS,
+            consequence="CBP may disclose unredacted images, samples and the codes on the goods and packaging "
+            "to the mark owner",
+        ),
+        Rule(
+            IPR_DECISION,
+            "Decision on goods detained for suspected counterfeit marks",
+            "19 CFR 133.21(b)(1); 19 U.S.C. 1499(c)",
+            "presentation for examination",
+            30,
+            CALENDAR_DAYS,
+            consequence="the period cannot be extended; goods not released in it are treated as excluded",
+        ),
+        Rule(
+            IPR_SEIZURE_INFO,
+            "Information to the mark owner after seizure",
+            "19 CFR 133.21(e)",
+            "notice of seizure",
+            30,
+            BUSINESS_DAYS,
         ),
     )
 }

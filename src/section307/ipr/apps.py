@@ -1,0 +1,38 @@
+from django.apps import AppConfig
+
+
+class IprConfig(AppConfig):
+    name = "section307.ipr"
+    label = "ipr"
+    verbose_name = "IPR detentions"
+
+    def ready(self) -> None:
+        from section307.accounts import roles
+        from section307.core.context_processors import NAV_ITEMS, NavItem
+        from section307.core.queue import register
+        from section307.core.scheduler import register_daily
+        from section307.demo.world import STEPS
+        from section307.ipr.queue import queue_items
+
+        officer = [
+            "ipr.view_iprdetention",
+            "ipr.add_iprdetention",
+            "ipr.manage_iprdetention",
+            "ipr.view_recordation",
+        ]
+        _extend(roles.ROLE_PERMISSIONS[roles.PORT_OFFICER], officer)
+        _extend(roles.ROLE_PERMISSIONS[roles.ADMINISTRATOR], [*officer, "ipr.manage_recordation"])
+        _extend(
+            roles.ROLE_PERMISSIONS[roles.SUPERVISOR],
+            ["ipr.view_iprdetention", "ipr.view_recordation", "ipr.manage_recordation"],
+        )
+        if not any(i.url_name == "ipr:detention_list" for i in NAV_ITEMS):
+            NAV_ITEMS.insert(-1, NavItem("IPR", "ipr:detention_list", signed_in=True))
+        if "section307.ipr.demo.demo_step" not in STEPS:
+            STEPS.append("section307.ipr.demo.demo_step")
+        register(queue_items)
+        register_daily("ipr.detentions_tick", "section307.ipr.tasks.detentions_tick")
+
+
+def _extend(target: list[str], names: list[str]) -> None:
+    target.extend(n for n in names if n not in target)

@@ -1,0 +1,190 @@
+"""Recorded trademarks and copyrights, their owners' accounts, and detentions of suspected counterfeits.
+
+A detention under 19 CFR 133.21 runs on four periods (``ports.law``: IPR_NOTICE, IPR_IMPORTER_REPLY,
+IPR_DECISION, IPR_SEIZURE_INFO) counted from the dates kept here. Every time the rights holder or the
+importer is shown something (information, an image, codes, a sample) a ``Disclosure`` row says who,
+what, when and under which rule.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from section307.accounts.models import Organization
+from section307.core.models import TimeStampedModel
+from section307.ipr.photostandard import SHOT_CHOICES
+from section307.ports.models import Detention, Entry
+
+
+class Recordation(TimeStampedModel):
+    """A trademark or copyright recorded with CBP (19 CFR Part 133, subparts A and D)."""
+
+    class Kind(models.TextChoices):
+        TRADEMARK = "trademark", _("Trademark")
+        COPYRIGHT = "copyright", _("Copyright")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    number = models.CharField(max_length=40, unique=True, help_text=_("CBP recordation number"))
+    registration_number = models.CharField(
+        max_length=40, blank=True, help_text=_("USPTO or Copyright Office registration number")
+    )
+    title = models.CharField(max_length=200, help_text=_("The mark or the title of the work"))
+    owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="recordations")
+    goods = models.TextField(blank=True, help_text=_("Goods or classes the recordation covers"))
+    expires_on = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    # The rights holder's accounts for this recordation (created by staff).
+    holders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="recordations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        permissions = [("manage_recordation", "Can record trademarks and copyrights and their holders' accounts")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class IprDetention(TimeStampedModel):
+    class Status(models.TextChoices):
+        DETAINED = "detained", _("Detained, notice to the importer due")
+        NOTICED = "noticed", _("Notice sent, the importer's 7 business days running")
+        DISCLOSED = "disclosed", _("Disclosed to the rights holder, decision pending")
+        RELEASED = "released", _("Released")
+        SEIZED = "seized", _("Seized")
+        EXCLUDED = "excluded", _("Excluded (no decision within 30 days)")
+
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="ipr_detention")
+    # The forced-labor detention of the same entry, when there is one.
+    port_detention = models.ForeignKey(
+        Detention, null=True, blank=True, on_delete=models.PROTECT, related_name="ipr_detentions"
+    )
+    recordations = models.ManyToManyField(Recordation, related_name="detentions")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DETAINED, db_index=True)
+    reasons = models.TextField(help_text=_("Why the marks are suspected counterfeit"))
+    # The limited importation information (19 CFR 133.21(b)(2)): shown to the rights holder from the start.
+    description = models.TextField()
+    quantity = models.CharField(max_length=60)
+    country_of_origin = models.CharField(max_length=60)
+    # Codes on the goods and packaging: [{"kind": "serial|upc|sku|other", "value": "...", "where": "..."}].
+    codes = models.JSONField(default=list, blank=True)
+    presented_on = models.DateField()
+    decided_on = models.DateField(help_text=_("Date of the decision to detain"))
+    notice_sent_on = models.DateField(null=True, blank=True)
+    importer_reply = models.TextField(blank=True)
+    importer_reply_on = models.DateField(null=True, blank=True)
+    disclosed_at = models.DateTimeField(null=True, blank=True)
+    sample_requested_at = models.DateTimeField(null=True, blank=True)
+    sample_bond_reference = models.CharField(max_length=60, blank=True)
+    sample_provided_on = models.DateField(null=True, blank=True)
+    decision_on = models.DateField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    seized_on = models.DateField(null=True, blank=True)
+    seizure_info_sent_on = models.DateField(null=True, blank=True)
+    detained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        permissions = [("manage_iprdetention", "Can detain suspected counterfeits and decide on them")]
+
+    def __str__(self) -> str:
+        return f"IPR detention of {self.entry.entry_number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.DETAINED, self.Status.NOTICED, self.Status.DISCLOSED)
+
+
+def _image_path(instance: IprImage, filename: str) -> str:
+    # A random name: nothing about the entry or the upload reaches the disk.
+    return f"ipr/{uuid.uuid4().hex}.bin"
+
+
+class IprImage(models.Model):
+    detention = models.ForeignKey(IprDetention, on_delete=models.PROTECT, related_name="images")
+    shot_type = models.CharField(max_length=20, choices=SHOT_CHOICES)
+    caption = models.CharField(max_length=300)
+    # Both stored encrypted under SECTION307_ENCRYPTION_KEYS (`section307 files rotate-keys` re-encrypts).
+    image = models.FileField(upload_to=_image_path)
+    redacted = models.FileField(upload_to=_image_path, blank=True)
+    redaction_boxes = models.JSONField(default=list, blank=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    checks = models.JSONField(default=dict)
+    passed = models.BooleanField()
+    override_reason = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    encrypted_file_fields = ("image", "redacted")
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_shot_type_display()}: {self.caption}"
+
+
+class HolderResponse(models.Model):
+    """The rights holder's answer on the detained goods."""
+
+    class Answer(models.TextChoices):
+        GENUINE = "genuine", _("Genuine")
+        COUNTERFEIT = "counterfeit", _("Counterfeit")
+        NEEDS_SAMPLE = "needs_sample", _("Needs a sample to decide")
+
+    detention = models.ForeignKey(IprDetention, on_delete=models.PROTECT, related_name="responses")
+    recordation = models.ForeignKey(Recordation, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=12, choices=Answer.choices)
+    note = models.TextField(blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    responded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["responded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.recordation.number}: {self.get_answer_display()}"
+
+
+class Disclosure(models.Model):
+    """One showing of detention information to someone outside CBP: append-only."""
+
+    class What(models.TextChoices):
+        LIMITED = "limited", _("Importation information (date, port, description, quantity, origin)")
+        REDACTED_IMAGE = "redacted_image", _("Redacted image")
+        UNREDACTED_IMAGE = "unredacted_image", _("Unredacted image")
+        CODES = "codes", _("Codes on the goods and packaging")
+        SAMPLE = "sample", _("Sample under bond")
+        SEIZURE_INFO = "seizure_info", _("Information after seizure")
+
+    class Recipient(models.TextChoices):
+        RIGHTS_HOLDER = "rights_holder", _("Rights holder")
+        IMPORTER = "importer", _("Importer")
+
+    detention = models.ForeignKey(IprDetention, on_delete=models.PROTECT, related_name="disclosures")
+    what = models.CharField(max_length=20, choices=What.choices)
+    image = models.ForeignKey(IprImage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recipient_kind = models.CharField(max_length=14, choices=Recipient.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recipient_label = models.CharField(max_length=200)
+    organization = models.ForeignKey(Organization, null=True, on_delete=models.SET_NULL, related_name="+")
+    rule = models.CharField(max_length=80)
+    channel = models.CharField(max_length=20)
+    disclosed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-disclosed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()} to {self.recipient_label}"

@@ -1,0 +1,130 @@
+"""Work items of IPR detentions: the officer's steps on the 19 CFR 133.21 timeline, the rights holder's
+answer and the importer's 7 business days. Computed from the detention's dates when read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from section307.core.queue import WorkItem
+from section307.ipr import permissions as perms
+from section307.ipr.models import HolderResponse, IprDetention
+from section307.ipr.selectors import IprClock, ipr_clocks
+from section307.ports import law
+from section307.ports.calendars import business_calendar
+
+OPEN = (IprDetention.Status.DETAINED, IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED)
+
+
+def _item(d: IprDetention, kind: str, why: str, clock: IprClock, *, priority: int = 0) -> WorkItem:
+    return WorkItem(
+        kind=f"ipr.{kind}",
+        title=_("IPR detention of entry %(entry)s") % {"entry": d.entry.entry_number},
+        why=f"{why} ({clock.period} from the {clock.start_event}, {clock.citation})",
+        url=reverse("ipr:detention_detail", args=[d.pk]),
+        due=clock.due,
+        rule=clock.citation,
+        priority=priority,
+        ref=f"ipr.iprdetention:{d.pk}",
+    )
+
+
+def _officer_items(today: dt.date) -> Iterator[WorkItem]:
+    business = business_calendar()
+    qs = (
+        IprDetention.objects.select_related("entry")
+        .filter(status__in=[*OPEN, IprDetention.Status.SEIZED])
+        .exclude(status=IprDetention.Status.SEIZED, seizure_info_sent_on__isnull=False)
+    )
+    for d in qs:
+        clocks = ipr_clocks(d, business=business)
+        decision = clocks[law.IPR_DECISION]
+        reply = clocks[law.IPR_IMPORTER_REPLY]
+        if d.status == IprDetention.Status.DETAINED:
+            yield _item(
+                d, "notice_due", _("Send the notice of detention to the importer"), clocks[law.IPR_NOTICE], priority=2
+            )
+        elif d.status == IprDetention.Status.NOTICED:
+            if d.importer_reply_on:
+                yield _item(
+                    d,
+                    "reply_review",
+                    _("The importer sent information that the goods are genuine: review it, release or disclose"),
+                    decision,
+                    priority=2,
+                )
+            elif reply.due is not None and today > reply.due:
+                yield _item(
+                    d,
+                    "disclose",
+                    _("The importer's 7 business days ran out: disclose to the rights holder or release"),
+                    decision,
+                    priority=2,
+                )
+        elif d.status == IprDetention.Status.DISCLOSED:
+            if d.sample_requested_at and not d.sample_provided_on:
+                yield _item(
+                    d, "sample", _("The rights holder asked for a sample: provide it on a bond"), decision, priority=1
+                )
+            yield _item(d, "decide", _("Decide: seize the goods as counterfeit or release them"), decision)
+        elif d.status == IprDetention.Status.SEIZED:
+            yield _item(
+                d,
+                "seizure_info",
+                _("Give the rights holder the information after seizure"),
+                clocks[law.IPR_SEIZURE_INFO],
+            )
+
+
+def _holder_items(user: Any) -> Iterator[WorkItem]:
+    own = perms.recordations_of(user)
+    qs = perms.detentions_visible_to(user).select_related("entry").filter(status=IprDetention.Status.DISCLOSED)
+    business = business_calendar()
+    for d in qs:
+        answers = set(HolderResponse.objects.filter(detention=d, recordation__in=own).values_list("answer", flat=True))
+        if answers & {HolderResponse.Answer.GENUINE, HolderResponse.Answer.COUNTERFEIT}:
+            continue
+        if HolderResponse.Answer.NEEDS_SAMPLE in answers and not d.sample_provided_on:
+            continue  # waiting for the sample: the officer's item
+        clock = ipr_clocks(d, business=business)[law.IPR_DECISION]
+        yield _item(
+            d,
+            "holder_answer",
+            _("Say whether the goods are genuine or counterfeit, or ask for a sample"),
+            clock,
+            priority=1,
+        )
+
+
+def _importer_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
+    qs = (
+        perms.detentions_visible_to(user)
+        .select_related("entry")
+        .filter(status=IprDetention.Status.NOTICED, importer_reply_on__isnull=True)
+    )
+    business = business_calendar()
+    for d in qs:
+        reply = ipr_clocks(d, business=business)[law.IPR_IMPORTER_REPLY]
+        if reply.due is not None and today <= reply.due:
+            yield _item(
+                d,
+                "importer_reply",
+                _("Show the goods are genuine, or the rights holder may see unredacted images and codes"),
+                reply,
+                priority=2,
+            )
+
+
+def queue_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+    today = timezone.localdate(now)
+    if perms.is_ipr_officer(user):
+        yield from _officer_items(today)
+    elif perms.is_rights_holder(user):
+        yield from _holder_items(user)
+    elif not perms.is_ipr_staff(user):
+        yield from _importer_items(user, today)
