@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from section307.allegations.models import AllegationStatus, PublicStatus
 from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
@@ -63,7 +65,8 @@ def require_not_terminal(allegation: Any) -> None:
     """A closed or merged allegation is a record: reopen it before triage changes it."""
     if allegation.status in TERMINAL:
         raise Conflict(
-            f"Allegation {allegation.reference} is {allegation.get_status_display().lower()}; reopen it first.",
+            gettext("Allegation %(reference)s is %(value)s; reopen it first.")
+            % {"reference": allegation.reference, "value": allegation.get_status_display().lower()},
             code="allegation_closed",
             rule="docs/allegations.md: a closed allegation is read-only",
         )

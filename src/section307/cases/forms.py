@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from section307.accounts.models import Organization, User
 from section307.cases.ilo import Dimension, Element, Indicator, Reliability, Strength
@@ -80,10 +81,14 @@ class CaseForm(UswdsMixin, forms.Form):
     priority = forms.ChoiceField(choices=Case.Priority.choices, initial=Case.Priority.MEDIUM)
     risk_rating = forms.ChoiceField(choices=Case.Risk.choices, initial=Case.Risk.MEDIUM)
     labor_type = forms.ChoiceField(
-        choices=[("", "Not yet known"), *LaborType.choices], required=False, label="Labor type (19 U.S.C. 1307)"
+        choices=[("", gettext_lazy("Not yet known")), *LaborType.choices],
+        required=False,
+        label=gettext_lazy("Labor type (19 U.S.C. 1307)"),
     )
     goods = forms.ModelMultipleChoiceField(queryset=Good.objects.all(), required=False)
-    hts = forms.CharField(label="HTS codes", required=False, help_text="Comma-separated, e.g. 5201, 6109.10")
+    hts = forms.CharField(
+        label=gettext_lazy("HTS codes"), required=False, help_text=gettext_lazy("Comma-separated, e.g. 5201, 6109.10")
+    )
     countries = forms.ModelMultipleChoiceField(queryset=Country.objects.all(), required=False)
     regions = forms.ModelMultipleChoiceField(queryset=Region.objects.all(), required=False)
 
@@ -93,9 +98,13 @@ class CaseForm(UswdsMixin, forms.Form):
 
 class CaseCreateForm(CaseForm):
     template = forms.ModelChoiceField(
-        queryset=CaseTemplate.objects.filter(is_active=True), required=False, empty_label="No template (no tasks)"
+        queryset=CaseTemplate.objects.filter(is_active=True),
+        required=False,
+        empty_label=gettext_lazy("No template (no tasks)"),
     )
-    parties = forms.ModelMultipleChoiceField(queryset=Party.objects.all(), required=False, label="Target parties")
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Party.objects.all(), required=False, label=gettext_lazy("Target parties")
+    )
 
     field_order = ["title", "template", "origin", "summary", "priority", "risk_rating", "parties", "goods", "hts"]
 
@@ -115,9 +124,13 @@ class CasePartyForm(UswdsMixin, forms.Form):
 
     party = forms.ModelChoiceField(queryset=Party.objects.all())
     role = forms.ChoiceField(choices=CaseParty.Role.choices)
-    tier = forms.IntegerField(min_value=0, max_value=20, required=False, help_text="0 = importer, 1 = its supplier…")
-    supplies_to = forms.ModelChoiceField(queryset=CaseParty.objects.none(), required=False, label="Supplies")
-    is_target = forms.BooleanField(required=False, initial=True, label="Target of the case")
+    tier = forms.IntegerField(
+        min_value=0, max_value=20, required=False, help_text=gettext_lazy("0 = importer, 1 = its supplier…")
+    )
+    supplies_to = forms.ModelChoiceField(
+        queryset=CaseParty.objects.none(), required=False, label=gettext_lazy("Supplies")
+    )
+    is_target = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Target of the case"))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -128,7 +141,9 @@ class CasePartyForm(UswdsMixin, forms.Form):
 class MemoForm(UswdsMixin, forms.Form):
     id_prefix = "memo"
 
-    memo = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Validity memo", required=False)
+    memo = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), label=gettext_lazy("Validity memo"), required=False
+    )
 
 
 class TaskForm(UswdsMixin, forms.Form):
@@ -142,17 +157,19 @@ class TaskForm(UswdsMixin, forms.Form):
 class CommentForm(UswdsMixin, forms.Form):
     id_prefix = "comment"
 
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=10000)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Comment"), max_length=10000)
 
 
 class EngagementForm(UswdsMixin, forms.Form):
     id_prefix = "eng"
 
-    kind = forms.ChoiceField(choices=StakeholderEngagement.Kind.choices, label="Stakeholder type")
+    kind = forms.ChoiceField(choices=StakeholderEngagement.Kind.choices, label=gettext_lazy("Stakeholder type"))
     stakeholder = forms.CharField(max_length=300)
     engaged_on = forms.DateField(widget=DateInput)
     summary = forms.CharField(widget=forms.Textarea)
-    protection_referral = forms.BooleanField(required=False, label="Affected workers were referred for protection")
+    protection_referral = forms.BooleanField(
+        required=False, label=gettext_lazy("Affected workers were referred for protection")
+    )
     referral_details = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -161,26 +178,30 @@ class EvidenceForm(UswdsMixin, forms.Form):
     kind = forms.ChoiceField(choices=Evidence.Kind.choices)
     title = forms.CharField(max_length=300)
     source = forms.CharField(max_length=300)
-    reliability = forms.ChoiceField(choices=Reliability.choices, initial=Reliability.F, label="Source reliability")
+    reliability = forms.ChoiceField(
+        choices=Reliability.choices, initial=Reliability.F, label=gettext_lazy("Source reliability")
+    )
     date_obtained = forms.DateField(widget=DateInput)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def clean_date_obtained(self) -> Any:
         value = self.cleaned_data["date_obtained"]
         if value > timezone.localdate():
-            raise forms.ValidationError("The date obtained cannot be in the future.")
+            raise forms.ValidationError(gettext("The date obtained cannot be in the future."))
         return value
 
 
 class TagForm(UswdsMixin, forms.Form):
     id_prefix = "tag"
 
-    indicator = forms.ChoiceField(choices=Indicator.choices, label="ILO indicator")
+    indicator = forms.ChoiceField(choices=Indicator.choices, label=gettext_lazy("ILO indicator"))
     strength = forms.ChoiceField(choices=Strength.choices)
     dimension = forms.ChoiceField(
-        choices=[("", "Usual dimension for this indicator"), *Dimension.choices], required=False
+        choices=[("", gettext_lazy("Usual dimension for this indicator")), *Dimension.choices], required=False
     )
-    element = forms.ChoiceField(choices=[("", "Usual element for this indicator"), *Element.choices], required=False)
+    element = forms.ChoiceField(
+        choices=[("", gettext_lazy("Usual element for this indicator")), *Element.choices], required=False
+    )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -191,30 +212,37 @@ class AssessmentForm(UswdsMixin, forms.Form):
 class ProposalForm(UswdsMixin, forms.Form):
     order_type = forms.ChoiceField(
         choices=[(OrderType.WRO.value, OrderType.WRO.label), (OrderType.FINDING.value, OrderType.FINDING.label)],
-        label="Order type",
+        label=gettext_lazy("Order type"),
     )
     merchandise = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     industry = forms.CharField(max_length=100, required=False)
     country = forms.ModelChoiceField(queryset=Country.objects.all(), required=False)
     effective_date = forms.DateField(widget=DateInput, required=False)
     scope_parties = forms.ModelMultipleChoiceField(
-        queryset=CaseParty.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Parties named"
+        queryset=CaseParty.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Parties named"),
     )
-    qualifiers = forms.CharField(required=False, help_text="E.g. and its subsidiaries (separate with ;)")
+    qualifiers = forms.CharField(required=False, help_text=gettext_lazy("E.g. and its subsidiaries (separate with ;)"))
     regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False)
     goods = forms.ModelMultipleChoiceField(queryset=Good.objects.none(), required=False)
-    hts = forms.CharField(required=False, label="HTS codes")
+    hts = forms.CharField(required=False, label=gettext_lazy("HTS codes"))
     basis = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        label="Basis: why the information reasonably but not conclusively indicates forced labor (19 CFR 12.42(e))",
+        label=gettext_lazy(
+            "Basis: why the information reasonably but not conclusively indicates forced labor (19 CFR 12.42(e))"
+        ),
     )
     probable_cause = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Finding: probable-cause evidence"
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label=gettext_lazy("Finding: probable-cause evidence")
     )
-    citation = forms.CharField(max_length=300, required=False, label="Finding: Federal Register / Customs Bulletin")
+    citation = forms.CharField(
+        max_length=300, required=False, label=gettext_lazy("Finding: Federal Register / Customs Bulletin")
+    )
     importer_due_diligence = forms.BooleanField(
-        required=False, label="The importer has shown real due diligence and remediation"
+        required=False, label=gettext_lazy("The importer has shown real due diligence and remediation")
     )
     grace_period = forms.ChoiceField(choices=OrderProposal.GracePeriod.choices)
     grace_period_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -234,13 +262,16 @@ class ProposalForm(UswdsMixin, forms.Form):
 
 class DecisionForm(UswdsMixin, forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve and issue"), ("return", "Return to the author")], widget=forms.RadioSelect
+        choices=[("approve", gettext_lazy("Approve and issue")), ("return", gettext_lazy("Return to the author"))],
+        widget=forms.RadioSelect,
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Decision note")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=gettext_lazy("Decision note")
+    )
 
 
 class CloseForm(UswdsMixin, forms.Form):
-    outcome = forms.ChoiceField(choices=[("", "- choose -"), *Case.Outcome.choices], required=False)
+    outcome = forms.ChoiceField(choices=[("", gettext_lazy("- choose -")), *Case.Outcome.choices], required=False)
     closing_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
@@ -248,17 +279,19 @@ class ShareForm(UswdsMixin, forms.Form):
     id_prefix = "share"
 
     organization = forms.ModelChoiceField(
-        queryset=Organization.objects.filter(kind=Organization.Kind.PARTNER), label="Partner agency"
+        queryset=Organization.objects.filter(kind=Organization.Kind.PARTNER), label=gettext_lazy("Partner agency")
     )
     access = forms.ChoiceField(choices=CaseShare.Access.choices)
-    include_evidence = forms.BooleanField(required=False, label="Also let them open evidence files")
+    include_evidence = forms.BooleanField(required=False, label=gettext_lazy("Also let them open evidence files"))
 
 
 class MergeForm(UswdsMixin, forms.Form):
     id_prefix = "merge"
 
-    duplicate = forms.CharField(max_length=30, label="Reference of the duplicate case to fold into this one")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why they are duplicates")
+    duplicate = forms.CharField(
+        max_length=30, label=gettext_lazy("Reference of the duplicate case to fold into this one")
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Why they are duplicates"))
 
 
 class ChangeRequestForm(UswdsMixin, forms.Form):
@@ -266,6 +299,8 @@ class ChangeRequestForm(UswdsMixin, forms.Form):
 
     kind = forms.ChoiceField(choices=OrderChangeRequest.Kind.choices)
     ground = forms.ChoiceField(choices=OrderChangeRequest.Ground.choices)
-    grounds = forms.CharField(widget=forms.Textarea, label="Facts and documents offered")
+    grounds = forms.CharField(widget=forms.Textarea, label=gettext_lazy("Facts and documents offered"))
     proposed_merchandise = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    requester_name = forms.CharField(max_length=200, required=False, label="Requester (importer or counsel)")
+    requester_name = forms.CharField(
+        max_length=200, required=False, label=gettext_lazy("Requester (importer or counsel)")
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from section307.cases.models import OrderProposal, Phase
 from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
@@ -113,7 +115,8 @@ def require_open(case: Any) -> None:
         merged = getattr(case, "merged_into", None) if case.merged_into_id else None
         where = f" It was merged into {merged.reference}; work that case." if merged is not None else ""
         raise Conflict(
-            f"Case {case.reference} is closed; reopen it before changing it.{where}",
+            gettext("Case %(reference)s is closed; reopen it before changing it.%(where)s")
+            % {"reference": case.reference, "where": where},
             code="case_closed",
             rule="docs/cases.md: a closed case is read-only",
         )

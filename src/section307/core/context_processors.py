@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
 
 from section307.accounts.roles import ROLE_LABELS, user_roles
 
@@ -23,10 +24,10 @@ class NavItem:
 
 # Apps add their entries here; order is display order.
 NAV_ITEMS: list[NavItem] = [
-    NavItem("Home", "core:home"),
-    NavItem("Your work", "work:queue", signed_in=True),
-    NavItem("Registry", "registry:order_list", permission="orders.view_enforcementorder"),
-    NavItem("Administration", "admin:index", staff_only=True),
+    NavItem(gettext_lazy("Home"), "core:home"),
+    NavItem(gettext_lazy("Your work"), "work:queue", signed_in=True),
+    NavItem(gettext_lazy("Registry"), "registry:order_list", permission="orders.view_enforcementorder"),
+    NavItem(gettext_lazy("Administration"), "admin:index", staff_only=True),
 ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from section307.core.errors import NotPermitted
 from section307.core.lifecycle import StateMachine, Transition
 from section307.orders.models import OrderEvent, OrderStatus
@@ -23,13 +25,13 @@ def _may_manage(actor: Any) -> bool:
 def require_issuer(actor: Any) -> None:
     """Issuing a new order is the registry's (supervisors, the system), not headquarters' petition work."""
     if not (_may_publish(actor) and (actor is None or actor.has_perm("orders.add_enforcementorder"))):
-        raise NotPermitted("You may not issue enforcement orders.", code="publish_order")
+        raise NotPermitted(gettext("You may not issue enforcement orders."), code="publish_order")
 
 
 def require_publisher(actor: Any) -> None:
     """Issuing or changing an order is for whoever holds ``orders.publish_order`` (or the system)."""
     if not _may_publish(actor):
-        raise NotPermitted("You may not issue or change enforcement orders.", code="publish_order")
+        raise NotPermitted(gettext("You may not issue or change enforcement orders."), code="publish_order")
 
 
 ACTIVE, MODIFIED, REVOKED, INACTIVE = (

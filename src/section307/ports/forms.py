@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from section307.ports import images
 from section307.ports.models import DetentionDecision
@@ -38,8 +39,14 @@ class ReasonForm(UswdsForm):
 
 
 class TargetForm(ReasonForm):
-    action = forms.ChoiceField(choices=[("release", "Release"), ("exam", "Hold for exam"), ("detain", "Detain")])
-    order_reference = forms.CharField(max_length=40, required=False, label="Order (when detaining)")
+    action = forms.ChoiceField(
+        choices=[
+            ("release", gettext_lazy("Release")),
+            ("exam", gettext_lazy("Hold for exam")),
+            ("detain", gettext_lazy("Detain")),
+        ]
+    )
+    order_reference = forms.CharField(max_length=40, required=False, label=gettext_lazy("Order (when detaining)"))
 
 
 class DecisionForm(ReasonForm):
@@ -54,19 +61,25 @@ class ImageForm(UswdsForm):
             attrs={"accept": "image/jpeg,image/png,image/webp,image/tiff", "capture": "environment"}
         )
     )
-    caption = forms.CharField(max_length=300, help_text="What the photo shows (marking, label, packaging, seal)")
+    caption = forms.CharField(
+        max_length=300, help_text=gettext_lazy("What the photo shows (marking, label, packaging, seal)")
+    )
     override_reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason to keep a photo below the standard",
-        help_text="Only when the checks fail: e.g. the only legible view of the label.",
+        label=gettext_lazy("Reason to keep a photo below the standard"),
+        help_text=gettext_lazy("Only when the checks fail: e.g. the only legible view of the label."),
     )
-    shared_with_importer = forms.BooleanField(required=False, initial=True, label="Share with the importer")
+    shared_with_importer = forms.BooleanField(
+        required=False, initial=True, label=gettext_lazy("Share with the importer")
+    )
 
     def clean_photo(self) -> Any:
         photo = self.cleaned_data["photo"]
         if photo.size > images.MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {images.MAX_BYTES // (1024 * 1024)} MB.")
+            raise forms.ValidationError(
+                gettext("The file is larger than %(value)s MB.") % {"value": images.MAX_BYTES // (1024 * 1024)}
+            )
         return photo
 
 
@@ -78,9 +91,14 @@ class RedactForm(UswdsForm):
 
 
 class EntriesUploadForm(UswdsForm):
-    file = forms.FileField(help_text="CSV or XLSX with the screening columns plus port and mode", label="Entries file")
+    file = forms.FileField(
+        help_text=gettext_lazy("CSV or XLSX with the screening columns plus port and mode"),
+        label=gettext_lazy("Entries file"),
+    )
 
 
 class RescreenForm(UswdsForm):
-    days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label="Look back (days of import)")
-    order_reference = forms.CharField(max_length=40, required=False, label="Only newly affected by order (optional)")
+    days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label=gettext_lazy("Look back (days of import)"))
+    order_reference = forms.CharField(
+        max_length=40, required=False, label=gettext_lazy("Only newly affected by order (optional)")
+    )

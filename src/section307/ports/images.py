@@ -20,6 +20,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
 from section307.core.uploads import UploadRejected, check_upload
@@ -87,9 +88,13 @@ def _open(data: bytes) -> Image.Image:
         fmt = img.format or ""
         img.load()
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise ImageRejected(f"the file is not a readable image ({exc.__class__.__name__})", field="photo") from None
+        raise ImageRejected(
+            gettext("the file is not a readable image (%(name)s)") % {"name": exc.__class__.__name__}, field="photo"
+        ) from None
     except OSError as exc:
-        raise ImageRejected(f"the image is damaged or truncated ({exc})", field="photo") from None
+        raise ImageRejected(
+            gettext("the image is damaged or truncated (%(exc)s)") % {"exc": exc}, field="photo"
+        ) from None
     img.format = fmt
     return img
 

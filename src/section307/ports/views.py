@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
@@ -129,13 +130,21 @@ def entry_target(request: HttpRequest, entry_number: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 order_reference=form.cleaned_data["order_reference"],
             )
-            messages.success(request, f"Entry {entry.entry_number} detained; the importer has been notified.")
+            messages.success(
+                request,
+                gettext("Entry %(entry_number)s detained; the importer has been notified.")
+                % {"entry_number": entry.entry_number},
+            )
             return redirect("ports:detention_detail", pk=detention.pk)
         services.entry_target(actor=request.user, entry=entry, action=action, reason=form.cleaned_data["reason"])
     except (services.PortsError, TransitionNotAllowed) as exc:
         service_error_to_form(form, exc)
         return _render_entry(request, entry, target_form=form, status=400)
-    messages.success(request, f"Entry {entry.entry_number}: {dict(form.fields['action'].choices)[action].lower()}.")  # type: ignore[attr-defined]
+    messages.success(
+        request,
+        gettext("Entry %(entry_number)s: %(value)s.")
+        % {"entry_number": entry.entry_number, "value": dict(form.fields["action"].choices)[action].lower()},
+    )  # type: ignore[attr-defined]
     return redirect("ports:entry_detail", entry_number=entry.entry_number)
 
 
@@ -165,7 +174,7 @@ def image_upload(request: HttpRequest, entry_number: str) -> HttpResponse:
         exc.field = exc.field or "photo"
         service_error_to_form(form, exc)
         return _render_entry(request, entry, image_form=form, status=400)
-    messages.success(request, "Photo added.")
+    messages.success(request, gettext("Photo added."))
     return redirect("ports:entry_detail", entry_number=entry.entry_number)
 
 
@@ -198,11 +207,11 @@ def image_redact(request: HttpRequest, pk: int) -> HttpResponse:
         box = tuple(form.cleaned_data[k] for k in ("left", "top", "right", "bottom"))
         try:
             services.image_redact(actor=request.user, image=image, boxes=[box])  # type: ignore[list-item]
-            messages.success(request, "Redacted copy made.")
+            messages.success(request, gettext("Redacted copy made."))
         except services.PortsError as exc:
             service_error_message(request, exc, "Redaction: ")
     else:
-        messages.error(request, "Redaction: give the box as fractions from 0 to 1.")
+        messages.error(request, gettext("Redaction: give the box as fractions from 0 to 1."))
     return redirect("ports:entry_detail", entry_number=image.entry.entry_number)
 
 
@@ -236,7 +245,9 @@ def entries_upload(request: HttpRequest) -> HttpResponse:
                 else:
                     flagged = sum(1 for e in entries if e.status == Entry.Status.TARGETED)
                     messages.success(
-                        request, f"{len(entries)} entries received and screened; {flagged} sent to the targeting queue."
+                        request,
+                        gettext("%(value)s entries received and screened; %(flagged)s sent to the targeting queue.")
+                        % {"value": len(entries), "flagged": flagged},
                     )
                     return redirect("ports:queue")
     return render(request, "ports/upload.html", {"form": form, "errors": errors}, status=400 if errors else 200)
@@ -309,7 +320,7 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except (services.PortsError, ServiceError, TransitionNotAllowed) as exc:
         service_error_to_form(form, exc)
         return detention_detail(request, pk, decision_form=form)
-    messages.success(request, "Decision recorded; the importer has been notified.")
+    messages.success(request, gettext("Decision recorded; the importer has been notified."))
     return redirect("ports:detention_detail", pk=pk)
 
 
@@ -323,7 +334,9 @@ def forfeiture_record(request: HttpRequest, pk: int) -> HttpResponse:
         amount_text = request.POST.get("amount", "").strip()
         amount = Decimal(amount_text) if amount_text else None
     except (ValueError, InvalidOperation):
-        messages.error(request, "Forfeiture step not recorded: give the date as YYYY-MM-DD and the amount as a number.")
+        messages.error(
+            request, gettext("Forfeiture step not recorded: give the date as YYYY-MM-DD and the amount as a number.")
+        )
         return redirect("ports:detention_detail", pk=pk)
     try:
         services.forfeiture_record(
@@ -334,7 +347,7 @@ def forfeiture_record(request: HttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", ""),
             amount=amount,
         )
-        messages.success(request, "Forfeiture step recorded.")
+        messages.success(request, gettext("Forfeiture step recorded."))
     except ServiceError as exc:
         messages.error(request, f"Forfeiture step not recorded: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
     return redirect("ports:detention_detail", pk=pk)
@@ -386,7 +399,9 @@ def rescreen(request: HttpRequest) -> HttpResponse:
         if not form.errors:
             since = timezone.localdate() - dt.timedelta(days=form.cleaned_data["days"])
             run = services.entries_rescreen(actor=request.user, since=since, order=order, trigger="requested by staff")
-            messages.success(request, f"Re-screened {run.lines_screened} lines.")
+            messages.success(
+                request, gettext("Re-screened %(lines_screened)s lines.") % {"lines_screened": run.lines_screened}
+            )
             return redirect("ports:rescreen_detail", pk=run.pk)
     return render(
         request,

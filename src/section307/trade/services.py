@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.allegations.crypto import encrypt_bytes
 from section307.core.audit import audit_record
@@ -76,9 +77,12 @@ def _orgs(actor: Any, request: TradeRequest) -> dict[str, str]:
 
 def _editable(actor: Any, request: TradeRequest) -> None:
     if not can_edit_request(actor, request):
-        raise PermissionDenied("This request belongs to another organization.")
+        raise PermissionDenied(gettext("This request belongs to another organization."))
     if not request.is_open:
-        raise TradeError(f"the request is {request.get_status_display().lower()} and can no longer change")
+        raise TradeError(
+            gettext("the request is %(value)s and can no longer change")
+            % {"value": request.get_status_display().lower()}
+        )
 
 
 @transaction.atomic
@@ -86,30 +90,34 @@ def request_create(
     *, actor: Any, kind: str, detention: Detention | None = None, order: EnforcementOrder | None = None
 ) -> TradeRequest:
     if not is_trade_user(actor):
-        raise PermissionDenied("Only trade users of an organization may open requests.")
+        raise PermissionDenied(gettext("Only trade users of an organization may open requests."))
     if kind not in RequestKind.values:
-        raise TradeError("choose a request type", "kind")
+        raise TradeError(gettext("choose a request type"), "kind")
     if kind in DETENTION_KINDS:
         if detention is None or not can_act_for_detention(actor, detention):
-            raise TradeError("choose one of your organization's detentions", "detention")
+            raise TradeError(gettext("choose one of your organization's detentions"), "detention")
         if kind not in REQUEST_KINDS_FOR_REGIME[detention.regime]:
             raise TradeError(
-                f"a {RequestKind(kind).label} does not apply to a {detention.get_regime_display()} detention", "kind"
+                gettext("a %(label)s does not apply to a %(regime)s detention")
+                % {"label": RequestKind(kind).label, "regime": detention.get_regime_display()},
+                "kind",
             )
         if not detention.is_open:
-            raise TradeError("the detention has been decided", "detention")
+            raise TradeError(gettext("the detention has been decided"), "detention")
         if (
             TradeRequest.objects.filter(detention=detention, kind=kind)
             .exclude(status__in=[TradeRequest.Status.WITHDRAWN])
             .exists()
         ):
-            raise TradeError("a request of this type already exists for this detention; add to it instead", "kind")
+            raise TradeError(
+                gettext("a request of this type already exists for this detention; add to it instead"), "kind"
+            )
         order = detention.order
     else:
         if order is None or order.order_type not in (OrderType.WRO, OrderType.FINDING):
-            raise TradeError("choose the WRO or Finding to modify or revoke", "order")
+            raise TradeError(gettext("choose the WRO or Finding to modify or revoke"), "order")
         if not order.is_enforced:
-            raise TradeError(f"{order.reference} is not in force", "order")
+            raise TradeError(gettext("%(reference)s is not in force") % {"reference": order.reference}, "order")
         detention = None
     # A broker files for the importer of record: the request is the importer's, filed by the broker.
     for_org = detention.entry.organization if detention is not None and detention.entry.organization else None
@@ -143,7 +151,7 @@ def request_update(
     fields = ["statement", "updated_at"]
     if request.kind in ORDER_KINDS:
         if grounds and grounds not in CHANGE_GROUNDS:
-            raise TradeError("choose one of the grounds", "grounds")
+            raise TradeError(gettext("choose one of the grounds"), "grounds")
         known = {key for key, _ in ILO_INDICATORS}
         request.ilo_answers = {k: v.strip() for k, v in (ilo_answers or {}).items() if k in known and v.strip()}
         request.grounds = grounds
@@ -171,19 +179,19 @@ def document_add(
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     _editable(actor, request)
     if category not in CATEGORIES:
-        raise TradeError("choose what the document is", "category")
+        raise TradeError(gettext("choose what the document is"), "category")
     language = (language or "en").strip().lower()[:12]
     if not language.replace("-", "").isalpha():
-        raise TradeError("give the document's language as a code such as en, zh or ms", "language")
+        raise TradeError(gettext("give the document's language as a code such as en, zh or ms"), "language")
     if category == "translation":
         if translation_of is None or translation_of.request_id != request.pk:
-            raise TradeError("choose the document this translates", "translation_of")
+            raise TradeError(gettext("choose the document this translates"), "translation_of")
         if not language.startswith("en"):
-            raise TradeError("a translation must be in English", "language")
+            raise TradeError(gettext("a translation must be in English"), "language")
     elif translation_of is not None:
-        raise TradeError("only a translation can point to another document", "translation_of")
+        raise TradeError(gettext("only a translation can point to another document"), "translation_of")
     if tier is not None and not 1 <= tier <= 20:
-        raise TradeError("the tier is a number from 1 (direct supplier) to 20", "tier")
+        raise TradeError(gettext("the tier is a number from 1 (direct supplier) to 20"), "tier")
     try:
         checked = check_document(data, name)
     except UploadRejected as exc:
@@ -276,7 +284,8 @@ def request_submit(*, actor: Any, request: TradeRequest) -> RequestVersion:
         detention_mark_submitted(
             actor=actor,
             detention=request.detention,
-            summary=f"{request.get_kind_display()} submitted (version {number}, {version.documents.count()} documents)",
+            summary=gettext("%(kind)s submitted (version %(number)s, %(count)s documents)")
+            % {"kind": request.get_kind_display(), "number": number, "count": version.documents.count()},
         )
     elif request.kind in ORDER_KINDS:
         order_change_request_forward(actor=actor, request=request)
@@ -348,8 +357,10 @@ def request_record_case_decision(
             organization=request.organization,
             entry=None,
             kind=Notice.Kind.REQUEST,
-            subject=f"Your {request.get_kind_display().lower()} request was {status}",
-            body=f"The decision on your request for {request.order}: {status}.\n\n{note}",
+            subject=gettext("Your %(value)s request was %(status)s")
+            % {"value": request.get_kind_display().lower(), "status": status},
+            body=gettext("The decision on your request for %(order)s: %(status)s.\n\n%(note)s")
+            % {"order": request.order, "status": status, "note": note},
         )
         decided.append(request)
     if not decided and organization_id is not None:
@@ -361,7 +372,8 @@ def request_record_case_decision(
                 organization=org,
                 entry=None,
                 kind=Notice.Kind.REQUEST,
-                subject=f"Decision on petition {change_request_id}: {status}",
+                subject=gettext("Decision on petition %(change_request_id)s: %(status)s")
+                % {"change_request_id": change_request_id, "status": status},
                 body=note,
             )
     return decided
@@ -382,7 +394,8 @@ def request_record_petition_question(*, actor: Any, change_request_id: int, ques
             organization=request.organization,
             entry=None,
             kind=Notice.Kind.QUESTION,
-            subject=f"Question on your {request.get_kind_display()} #{request.pk} (answer by {due})",
+            subject=gettext("Question on your %(kind)s #%(pk)s (answer by %(due)s)")
+            % {"kind": request.get_kind_display(), "pk": request.pk, "due": due},
             body=question,
         )
         audit_record(actor=actor, action="trade_request.ask", target=request, data={"from": "headquarters"})
@@ -409,13 +422,13 @@ def request_record_petition_answer(*, actor: Any, change_request_id: int, answer
 def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestMessage:
     """A port officer asks the importer for more information."""
     if not actor.has_perm("ports.decide_detention"):
-        raise PermissionDenied("Only port officers ask questions on a request.")
+        raise PermissionDenied(gettext("Only port officers ask questions on a request."))
     question = question.strip()
     if not question:
-        raise TradeError("write the question", "question")
+        raise TradeError(gettext("write the question"), "question")
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     if request.status not in (TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED):
-        raise TradeError("questions can be asked only on a submitted request")
+        raise TradeError(gettext("questions can be asked only on a submitted request"))
     message = RequestMessage.objects.create(
         request=request, kind=RequestMessage.Kind.QUESTION, body=question, author=actor
     )
@@ -424,13 +437,17 @@ def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestM
     entry = request.detention.entry if request.detention else None
     if entry is not None:
         timeline_add(
-            entry=entry, kind="question", summary=f"Question to the importer: {question}", actor=actor, shared=True
+            entry=entry,
+            kind="question",
+            summary=gettext("Question to the importer: %(question)s") % {"question": question},
+            actor=actor,
+            shared=True,
         )
     notice_create(
         organization=request.organization,
         entry=entry,
         kind=Notice.Kind.QUESTION,
-        subject=f"Question on your {request.get_kind_display()} #{request.pk}",
+        subject=gettext("Question on your %(kind)s #%(pk)s") % {"kind": request.get_kind_display(), "pk": request.pk},
         body=question,
     )
     audit_record(actor=actor, action="trade_request.ask", target=request)
@@ -441,12 +458,12 @@ def request_ask(*, actor: Any, request: TradeRequest, question: str) -> RequestM
 def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> RequestMessage:
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     if not can_edit_request(actor, request):
-        raise PermissionDenied("This request belongs to another organization.")
+        raise PermissionDenied(gettext("This request belongs to another organization."))
     if request.status != TradeRequest.Status.INFO_REQUESTED:
-        raise TradeError("there is no open question on this request")
+        raise TradeError(gettext("there is no open question on this request"))
     answer = answer.strip()
     if not answer:
-        raise TradeError("write the answer", "answer")
+        raise TradeError(gettext("write the answer"), "answer")
     message = RequestMessage.objects.create(request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=actor)
     _move(request, "answer", actor)
     request.save(update_fields=["status", "updated_at"])
@@ -456,7 +473,7 @@ def request_answer(*, actor: Any, request: TradeRequest, answer: str) -> Request
         timeline_add(
             entry=request.detention.entry,
             kind="answer",
-            summary="The importer answered the port's question",
+            summary=gettext("The importer answered the port's question"),
             actor=actor,
             shared=True,
         )

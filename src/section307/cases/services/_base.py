@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from section307.cases.lifecycle import (
     require_open,
@@ -40,5 +41,5 @@ def _open(case_id: int) -> Case:
 def _clean_text(value: str, field: str, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: "This field is required."})
+        raise ValidationError({field: gettext("This field is required.")})
     return value

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases.gates import gate_problems, open_task_warning
@@ -216,7 +217,7 @@ def case_reopen(*, actor: Any, case: Case, note: str) -> Case:
     _require(perms.case_access(actor, case) == perms.Access.SUPERVISE, "Only a supervisor reopens a case.")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.merged_into_id:
-        raise TransitionNotAllowed("A merged case is not reopened; work the case it was merged into.")
+        raise TransitionNotAllowed(gettext("A merged case is not reopened; work the case it was merged into."))
     step = CASE_LIFECYCLE.check("reopen", state=case.phase, actor=actor)
     case.phase = step.target
     case.outcome = ""

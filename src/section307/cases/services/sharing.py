@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.accounts.models import Organization
 from section307.cases import permissions as perms
@@ -27,9 +28,9 @@ def case_share(
     _require(perms.can_manage(actor, case), "Only the owner or a supervisor shares a case.")
     _open(case.pk)
     if organization.kind != Organization.Kind.PARTNER:
-        raise ValidationError({"organization": "Cases are shared only with partner agencies."})
+        raise ValidationError({"organization": gettext("Cases are shared only with partner agencies.")})
     if access not in CaseShare.Access.values:
-        raise ValidationError({"access": "Choose read-only or read and comment."})
+        raise ValidationError({"access": gettext("Choose read-only or read and comment.")})
     CaseShare.objects.filter(case=case, organization=organization, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases.lifecycle import (
@@ -51,7 +52,9 @@ def task_assign(*, actor: Any, task: CaseTask, assignee: Any) -> CaseTask:
     _require(perms.can_work(actor, task.case))
     _open(task.case_id)
     if not _assignable(task.case, assignee):
-        raise ValidationError({"assignee": "Tasks go to people who work this case (owner, team or supervisor)."})
+        raise ValidationError(
+            {"assignee": gettext("Tasks go to people who work this case (owner, team or supervisor).")}
+        )
     task.assignee = assignee
     task.save(update_fields=["assignee", "updated_at"])
     audit_record(
@@ -94,7 +97,7 @@ def task_complete(*, actor: Any, task: CaseTask) -> CaseTask:
     _open(task.case_id)
     task = CaseTask.objects.select_for_update().get(pk=task.pk)
     if task.status != CaseTask.Status.OPEN:
-        raise ValidationError({"task": "This task is not open."})
+        raise ValidationError({"task": gettext("This task is not open.")})
     return _task_move(actor=actor, task=task, transition="complete")
 
 

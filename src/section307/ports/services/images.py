@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from section307.core.audit import audit_record
 from section307.ports import images as photo
@@ -40,7 +41,7 @@ def image_add(
     so no database lock is held while a large photo is processed; only the write is atomic.
     """
     if not caption.strip():
-        raise PortsError("a caption is required (what the photo shows)")
+        raise PortsError(gettext("a caption is required (what the photo shows)"))
     report, upright = photo.assess(data)  # raises ImageRejected for unusable files
     if not report.passed and not override_reason.strip():
         raise ImageBelowStandard(report)
@@ -107,7 +108,7 @@ def _image_store(
 def image_redact(*, actor: Any, image: ExamImage, boxes: list[tuple[float, float, float, float]]) -> ExamImage:
     """A redacted derived copy (for sharing with a rights holder); the original stays untouched."""
     if not boxes:
-        raise PortsError("draw at least one box to redact")
+        raise PortsError(gettext("draw at least one box to redact"))
     with image.image.open("rb") as fh:
         original = fh.read()
     try:
