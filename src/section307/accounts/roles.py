@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 TRADE_USER = "trade_user"
@@ -25,14 +28,14 @@ HQ_REVIEWER = "hq_reviewer"
 # The public submitter has no account and no group: public pages are open to anyone.
 PUBLIC_SUBMITTER = "public"
 
-ROLE_LABELS: dict[str, str] = {
-    TRADE_USER: "Trade user (importer or broker)",
-    ANALYST: "Analyst",
-    SUPERVISOR: "Supervisor",
-    PORT_OFFICER: "Port officer",
-    PARTNER_AGENCY: "Partner-agency viewer",
-    HQ_REVIEWER: "Headquarters forced-labor reviewer",
-    ADMINISTRATOR: "Administrator",
+ROLE_LABELS: dict[str, StrOrPromise] = {
+    TRADE_USER: gettext_lazy("Trade user (importer or broker)"),
+    ANALYST: gettext_lazy("Analyst"),
+    SUPERVISOR: gettext_lazy("Supervisor"),
+    PORT_OFFICER: gettext_lazy("Port officer"),
+    PARTNER_AGENCY: gettext_lazy("Partner-agency viewer"),
+    HQ_REVIEWER: gettext_lazy("Headquarters forced-labor reviewer"),
+    ADMINISTRATOR: gettext_lazy("Administrator"),
 }
 
 _REGISTRY_READ = [

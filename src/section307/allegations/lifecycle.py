@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from section307.allegations.models import AllegationStatus, PublicStatus
 from section307.core.errors import Conflict
@@ -40,13 +40,15 @@ ALLEGATION_LIFECYCLE = StateMachine(
     name="allegation",
     states=(NEW, IN_TRIAGE, INFO_REQUESTED, ESCALATED, DUPLICATE, CLOSED),
     transitions=(
-        Transition("start_triage", frozenset({NEW}), IN_TRIAGE, _may_triage, "Start triage"),
-        Transition("request_info", OPEN, INFO_REQUESTED, _may_triage, "Ask the reporter"),
-        Transition("reporter_replied", frozenset({INFO_REQUESTED}), IN_TRIAGE, _reporter, "Reporter replied"),
-        Transition("mark_duplicate", OPEN, DUPLICATE, _may_triage, "Mark as duplicate / merge"),
-        Transition("escalate", OPEN | {ESCALATED}, ESCALATED, _may_triage, "Link to a case"),
-        Transition("close", OPEN | {ESCALATED}, CLOSED, _may_triage, "Close"),
-        Transition("reopen", frozenset({CLOSED, DUPLICATE}), IN_TRIAGE, _may_reopen, "Reopen"),
+        Transition("start_triage", frozenset({NEW}), IN_TRIAGE, _may_triage, gettext_noop("Start triage")),
+        Transition("request_info", OPEN, INFO_REQUESTED, _may_triage, gettext_noop("Ask the reporter")),
+        Transition(
+            "reporter_replied", frozenset({INFO_REQUESTED}), IN_TRIAGE, _reporter, gettext_noop("Reporter replied")
+        ),
+        Transition("mark_duplicate", OPEN, DUPLICATE, _may_triage, gettext_noop("Mark as duplicate / merge")),
+        Transition("escalate", OPEN | {ESCALATED}, ESCALATED, _may_triage, gettext_noop("Link to a case")),
+        Transition("close", OPEN | {ESCALATED}, CLOSED, _may_triage, gettext_noop("Close")),
+        Transition("reopen", frozenset({CLOSED, DUPLICATE}), IN_TRIAGE, _may_reopen, gettext_noop("Reopen")),
     ),
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from section307.core.errors import NotPermitted
 from section307.core.lifecycle import StateMachine, Transition
@@ -45,10 +45,12 @@ ORDER_LIFECYCLE = StateMachine(
     name="order",
     states=(ACTIVE, MODIFIED, REVOKED, INACTIVE),
     transitions=(
-        Transition("modify", frozenset({ACTIVE, MODIFIED}), MODIFIED, _may_publish, "Modify the order's scope"),
-        Transition("revoke", frozenset({ACTIVE, MODIFIED}), REVOKED, _may_publish, "Revoke the order"),
-        Transition("inactivate", frozenset({ACTIVE, MODIFIED}), INACTIVE, _may_manage, "Mark inactive"),
-        Transition("reinstate", frozenset({REVOKED, INACTIVE}), ACTIVE, _may_manage, "Reinstate"),
+        Transition(
+            "modify", frozenset({ACTIVE, MODIFIED}), MODIFIED, _may_publish, gettext_noop("Modify the order's scope")
+        ),
+        Transition("revoke", frozenset({ACTIVE, MODIFIED}), REVOKED, _may_publish, gettext_noop("Revoke the order")),
+        Transition("inactivate", frozenset({ACTIVE, MODIFIED}), INACTIVE, _may_manage, gettext_noop("Mark inactive")),
+        Transition("reinstate", frozenset({REVOKED, INACTIVE}), ACTIVE, _may_manage, gettext_noop("Reinstate")),
     ),
 )
 

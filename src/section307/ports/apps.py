@@ -33,7 +33,7 @@ class PortsConfig(AppConfig):
         # Headquarters decides admissibility, exceptions and protests; the port carries the decisions out.
         _extend(roles.ROLE_PERMISSIONS[roles.HQ_REVIEWER], [*read, "ports.review_detention"])
         # Filers (broker systems) send entries through the API with a token.
-        roles.ROLE_LABELS.setdefault(FILER, "Entry filer (broker system)")
+        roles.ROLE_LABELS.setdefault(FILER, gettext_lazy("Entry filer (broker system)"))
         _extend(roles.ROLE_PERMISSIONS.setdefault(FILER, []), ["ports.file_entry"])
         if not any(i.url_name == "ports:queue" for i in NAV_ITEMS):
             NAV_ITEMS.insert(-1, NavItem(gettext_lazy("Port"), "ports:queue", permission="ports.view_entry"))

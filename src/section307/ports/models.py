@@ -12,7 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
@@ -338,7 +338,7 @@ class Determination(TimeStampedModel):
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS[(self.kind, self.outcome)]
+        return gettext(OUTCOME_LABELS[(self.kind, self.outcome)])
 
     @property
     def favourable(self) -> bool:
@@ -347,16 +347,16 @@ class Determination(TimeStampedModel):
 
 _DK, _DO = Determination.Kind, Determination.Outcome
 OUTCOME_LABELS: dict[tuple[str, str], str] = {
-    (_DK.ADMISSIBILITY, _DO.GRANTED): "The proof establishes admissibility",
-    (_DK.ADMISSIBILITY, _DO.DENIED): "The proof does not establish admissibility",
-    (_DK.APPLICABILITY, _DO.GRANTED): "The goods are outside the UFLPA presumption",
-    (_DK.APPLICABILITY, _DO.DENIED): "The UFLPA presumption applies",
-    (_DK.UFLPA_EXCEPTION, _DO.GRANTED): "Exception granted",
-    (_DK.UFLPA_EXCEPTION, _DO.DENIED): "Exception denied: the presumption is not rebutted",
-    (_DK.CAATSA_EXCEPTION, _DO.GRANTED): "Exception granted",
-    (_DK.CAATSA_EXCEPTION, _DO.DENIED): "Exception denied",
-    (_DK.PROTEST, _DO.GRANTED): "Protest allowed",
-    (_DK.PROTEST, _DO.DENIED): "Protest denied",
+    (_DK.ADMISSIBILITY, _DO.GRANTED): gettext_noop("The proof establishes admissibility"),
+    (_DK.ADMISSIBILITY, _DO.DENIED): gettext_noop("The proof does not establish admissibility"),
+    (_DK.APPLICABILITY, _DO.GRANTED): gettext_noop("The goods are outside the UFLPA presumption"),
+    (_DK.APPLICABILITY, _DO.DENIED): gettext_noop("The UFLPA presumption applies"),
+    (_DK.UFLPA_EXCEPTION, _DO.GRANTED): gettext_noop("Exception granted"),
+    (_DK.UFLPA_EXCEPTION, _DO.DENIED): gettext_noop("Exception denied: the presumption is not rebutted"),
+    (_DK.CAATSA_EXCEPTION, _DO.GRANTED): gettext_noop("Exception granted"),
+    (_DK.CAATSA_EXCEPTION, _DO.DENIED): gettext_noop("Exception denied"),
+    (_DK.PROTEST, _DO.GRANTED): gettext_noop("Protest allowed"),
+    (_DK.PROTEST, _DO.DENIED): gettext_noop("Protest denied"),
 }
 
 

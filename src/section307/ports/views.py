@@ -143,8 +143,8 @@ def entry_target(request: HttpRequest, entry_number: str) -> HttpResponse:
     messages.success(
         request,
         gettext("Entry %(entry_number)s: %(value)s.")
-        % {"entry_number": entry.entry_number, "value": dict(form.fields["action"].choices)[action].lower()},
-    )  # type: ignore[attr-defined]
+        % {"entry_number": entry.entry_number, "value": dict(form.fields["action"].choices)[action].lower()},  # type: ignore[attr-defined]
+    )
     return redirect("ports:entry_detail", entry_number=entry.entry_number)
 
 

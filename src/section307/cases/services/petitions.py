@@ -206,7 +206,7 @@ def _petition_step(petition: OrderChangeRequest, transition: str, actor: Any) ->
     if petition.status not in step.sources:
         raise Conflict(
             gettext("The petition is %(value)s; it cannot be moved to '%(value2)s' now.")
-            % {"value": petition.get_status_display().lower(), "value2": step.label.lower()},
+            % {"value": petition.get_status_display().lower(), "value2": gettext(step.label).lower()},
             field="status",
         )
     try:
@@ -313,7 +313,7 @@ def _check_indicators(petition: OrderChangeRequest, findings: dict[str, str]) ->
         )
     open_ = [i for i in petition.indicators if findings.get(i) not in ADDRESSED]
     if open_:
-        labels = ", ".join(Indicator(i).label for i in open_)
+        labels = ", ".join(str(Indicator(i).label) for i in open_)
         raise Conflict(
             gettext("Not every forced-labor indicator is remediated: %(labels)s.") % {"labels": labels},
             rule=RULE_ALL_INDICATORS,
