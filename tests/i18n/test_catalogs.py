@@ -35,9 +35,7 @@ def _forms(message: Message) -> tuple[str, ...]:
 
 
 def _untranslated(catalog: Catalog) -> list[str]:
-    return [
-        str(m.id) for m in _messages(catalog) if m.fuzzy or not all(form.strip() for form in _forms(m))
-    ]
+    return [str(m.id) for m in _messages(catalog) if m.fuzzy or not all(form.strip() for form in _forms(m))]
 
 
 def test_every_supported_language_has_a_catalog() -> None:
@@ -92,7 +90,9 @@ def test_simplified_chinese_is_written_in_simplified_characters() -> None:
     assert not traditional & set(text)
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed (make setup-dev installs it)")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="GNU gettext is not installed (make setup-dev installs it)"
+)
 def test_catalogs_hold_every_string_marked_in_the_code(tmp_path: Path) -> None:
     """Extracting the strings again (as `make messages` does) adds nothing untranslated."""
     copy = tmp_path / "section307"
@@ -100,7 +100,14 @@ def test_catalogs_hold_every_string_marked_in_the_code(tmp_path: Path) -> None:
     # The copy is the package Python imports, so its settings point makemessages at the copy's catalogs.
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="section307.config.settings", PYTHONPATH=str(tmp_path))
     result = subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", *(f"-l{lang}" for lang in LANGUAGES), "--ignore=static/vendor/*"],
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            *(f"-l{lang}" for lang in LANGUAGES),
+            "--ignore=static/vendor/*",
+        ],
         cwd=copy,
         env=env,
         capture_output=True,

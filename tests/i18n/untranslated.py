@@ -95,10 +95,7 @@ def unmarked_text(source: str, name: str) -> list[Finding]:
                 skip_until = "end" + word
             elif word == "comment":
                 skip_until = "endcomment"
-        if token.token_type == TokenType.TEXT:
-            text = token.contents
-        else:
-            text = MARK
+        text = token.contents if token.token_type == TokenType.TEXT else MARK
         start = token.lineno or 1
         for offset, _ in enumerate(text.split("\n")):
             if offset:

@@ -62,7 +62,12 @@ def _clock_item(clock: Clock, state: Any, why: str, *, staff: bool, priority: in
         title=gettext("Entry %(number)s: %(kind)s")
         % {"number": clock.entry.entry_number, "kind": clock.get_kind_display()},
         why=gettext("%(why)s (%(period)s from the %(event)s, %(citation)s)")
-        % {"why": gettext(why), "period": clock.rule.period, "event": clock.start_event, "citation": clock.citation},
+        % {
+            "why": gettext(why),
+            "period": clock.rule.period,
+            "event": gettext(clock.start_event),
+            "citation": clock.citation,
+        },
         url=_detention_url(clock, staff),
         due=state.due,
         rule=clock.citation,

@@ -106,7 +106,7 @@ def _render_entry(
             or TargetForm(initial={"order_reference": getattr(entry.top_line, "order_reference", "")}),
             "image_form": image_form or ImageForm(initial={"shared_with_importer": True}),
             "image_report": image_report,
-            "standard": photo.STANDARD,
+            "standard": photo.standard(),
             "can_target": request.user.has_perm("ports.target_entry"),
         },
         status=status,
@@ -168,7 +168,11 @@ def image_upload(request: HttpRequest, entry_number: str) -> HttpResponse:
             shared_with_importer=form.cleaned_data["shared_with_importer"],
         )
     except services.ImageBelowStandard as exc:
-        form.add_error("photo", f"The photo does not meet the standard: {exc}. Retake it, or give a reason to keep it.")
+        form.add_error(
+            "photo",
+            gettext("The photo does not meet the standard: %(exc)s. Retake it, or give a reason to keep it.")
+            % {"exc": exc},
+        )
         return _render_entry(request, entry, image_form=form, image_report=exc.report, status=400)
     except (photo.ImageRejected, services.PortsError) as exc:
         exc.field = exc.field or "photo"
@@ -209,7 +213,7 @@ def image_redact(request: HttpRequest, pk: int) -> HttpResponse:
             services.image_redact(actor=request.user, image=image, boxes=[box])  # type: ignore[list-item]
             messages.success(request, gettext("Redacted copy made."))
         except services.PortsError as exc:
-            service_error_message(request, exc, "Redaction: ")
+            service_error_message(request, exc, gettext("Redaction: "))
     else:
         messages.error(request, gettext("Redaction: give the box as fractions from 0 to 1."))
     return redirect("ports:entry_detail", entry_number=image.entry.entry_number)
@@ -224,9 +228,11 @@ def entries_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         if suffix not in (".csv", ".xlsx"):
-            form.add_error("file", "Send a .csv or .xlsx file.")
+            form.add_error("file", gettext("Send a .csv or .xlsx file."))
         elif upload.size > MAX_ENTRY_FILE:
-            form.add_error("file", f"The file is larger than {MAX_ENTRY_FILE // (1024 * 1024)} MB.")
+            form.add_error(
+                "file", gettext("The file is larger than %(value)s MB.") % {"value": MAX_ENTRY_FILE // (1024 * 1024)}
+            )
         else:
             with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
                 for chunk in upload.chunks():
@@ -375,7 +381,7 @@ def clock_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise Http404
         messages.success(request, f"Clock {action}ed." if action != "extend" else "Agency extension recorded.")
     except (services.PortsError, ServiceError) as exc:
-        service_error_message(request, exc, "Clock not changed: ")
+        service_error_message(request, exc, gettext("Clock not changed: "))
     return redirect("ports:detention_detail", pk=clock.detention_id)
 
 
@@ -395,7 +401,9 @@ def rescreen(request: HttpRequest) -> HttpResponse:
         if reference:
             order = EnforcementOrder.objects.filter(reference=reference).first()
             if order is None:
-                form.add_error("order_reference", f"No order {reference} in the registry.")
+                form.add_error(
+                    "order_reference", gettext("No order %(reference)s in the registry.") % {"reference": reference}
+                )
         if not form.errors:
             since = timezone.localdate() - dt.timedelta(days=form.cleaned_data["days"])
             run = services.entries_rescreen(actor=request.user, since=since, order=order, trigger="requested by staff")

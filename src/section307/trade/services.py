@@ -242,20 +242,28 @@ def untranslated(request: TradeRequest) -> list[RequestDocument]:
 
 
 def submission_problems(request: TradeRequest) -> list[str]:
-    problems = [f"missing: {row.item.label}" for row in checklist(request) if row.item.required and not row.satisfied]
+    problems = [
+        gettext("missing: %(item)s") % {"item": row.item.label}
+        for row in checklist(request)
+        if row.item.required and not row.satisfied
+    ]
     problems += [
-        f"{d.original_name} is in '{d.language}' and has no English translation attached" for d in untranslated(request)
+        gettext("%(name)s is in '%(language)s' and has no English translation attached")
+        % {"name": d.original_name, "language": d.language}
+        for d in untranslated(request)
     ]
     if request.kind in DETENTION_KINDS and not request.statement.strip():
-        problems.append("the statement is empty")
+        problems.append(gettext("the statement is empty"))
     if request.kind in ORDER_KINDS:
         if not request.grounds:
-            problems.append("choose the grounds for the request")
-        missing = [label for key, label in ILO_INDICATORS if not request.ilo_answers.get(key)]
+            problems.append(gettext("choose the grounds for the request"))
+        missing = [str(label) for key, label in ILO_INDICATORS if not request.ilo_answers.get(key)]
         if missing:
-            problems.append("answer every ILO indicator (missing: " + ", ".join(missing) + ")")
+            problems.append(
+                gettext("answer every ILO indicator (missing: %(labels)s)") % {"labels": ", ".join(missing)}
+            )
         if request.kind == RequestKind.ORDER_MODIFICATION and not request.proposed_change.strip():
-            problems.append("say how the order should be modified")
+            problems.append(gettext("say how the order should be modified"))
     return problems
 
 

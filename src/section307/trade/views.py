@@ -130,7 +130,7 @@ def detention_export(request: HttpRequest, pk: int) -> HttpResponse:
         detention_elect_export(actor=request.user, detention=detention, note=note)
         messages.success(request, gettext("Your election to export has been sent to the port."))
     except PortsError as exc:
-        service_error_message(request, exc, "Export not elected: ")
+        service_error_message(request, exc, gettext("Export not elected: "))
     return redirect("trade:detention_detail", pk=pk)
 
 
@@ -171,7 +171,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     try:
         created = services.request_create(actor=request.user, kind=kind, detention=detention, order=order)
     except services.TradeError as exc:
-        service_error_message(request, exc, "Request not opened: ")
+        service_error_message(request, exc, gettext("Request not opened: "))
         return redirect("trade:detention_detail", pk=detention.pk) if detention else redirect("trade:home")
     messages.success(
         request, gettext("%(kind)s opened. Add the documents, then submit.") % {"kind": created.get_kind_display()}
@@ -284,7 +284,7 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         version = services.request_submit(actor=request.user, request=obj)
     except services.TradeError as exc:
-        service_error_message(request, exc, "Not submitted: ")
+        service_error_message(request, exc, gettext("Not submitted: "))
     else:
         messages.success(request, gettext("Version %(number)s submitted.") % {"number": version.number})
     return redirect("trade:request_detail", pk=pk)
@@ -303,7 +303,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
         services.request_answer(actor=request.user, request=obj, answer=form.cleaned_data["answer"])
         messages.success(request, gettext("Answer sent."))
     except services.TradeError as exc:
-        service_error_message(request, exc, "Answer not sent: ")
+        service_error_message(request, exc, gettext("Answer not sent: "))
     return redirect("trade:request_detail", pk=pk)
 
 
@@ -315,7 +315,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         services.request_withdraw(actor=request.user, request=obj)
         messages.success(request, gettext("Request withdrawn."))
     except services.TradeError as exc:
-        service_error_message(request, exc, "Not withdrawn: ")
+        service_error_message(request, exc, gettext("Not withdrawn: "))
     return redirect("trade:request_detail", pk=pk)
 
 

@@ -30,7 +30,7 @@ def case_link_allegation(*, actor: Any, case: Case, allegation: Any, note: str =
 
     _require(perms.can_work(actor, case))
     _open(case.pk)
-    _require(actor.has_perm("allegations.triage_allegation"), "You may not triage allegations.")
+    _require(actor.has_perm("allegations.triage_allegation"), gettext("You may not triage allegations."))
     link, created = CaseAllegation.objects.get_or_create(
         case=case, allegation=allegation, defaults={"linked_by": actor, "note": note.strip()}
     )

@@ -33,7 +33,9 @@ def case_merge(*, actor: Any, duplicate: Case, into: Case, note: str) -> Case:
     """
     if duplicate.pk == into.pk:
         raise ValidationError({"into": gettext("A case cannot be merged into itself.")})
-    _require(perms.can_manage(actor, duplicate) and perms.can_manage(actor, into), "You must manage both cases.")
+    _require(
+        perms.can_manage(actor, duplicate) and perms.can_manage(actor, into), gettext("You must manage both cases.")
+    )
     duplicate = _open(duplicate.pk)
     into = _open(into.pk)
     if duplicate.proposals.exclude(status__in=[OrderProposal.Status.DRAFT, OrderProposal.Status.REJECTED]).exists():

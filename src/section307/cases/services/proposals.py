@@ -163,7 +163,7 @@ def proposal_decide(*, actor: Any, proposal: OrderProposal, approve: bool, note:
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     if proposal.author_id == getattr(actor, "pk", None):
         raise PermissionDenied(gettext("The approver cannot be the proposal's author (two-person rule)."))
-    _require(perms.can_decide(actor, case, proposal), "Only a supervisor of the agency decides on proposals.")
+    _require(perms.can_decide(actor, case, proposal), gettext("Only a supervisor of the agency decides on proposals."))
     require_open(case)
     if proposal.status != OrderProposal.Status.SUBMITTED:
         raise ValidationError({"proposal": gettext("This proposal is not awaiting a decision.")})

@@ -25,7 +25,7 @@ from section307.core.audit import audit_record
 def case_share(
     *, actor: Any, case: Case, organization: Organization, access: str, include_evidence: bool = False
 ) -> CaseShare:
-    _require(perms.can_manage(actor, case), "Only the owner or a supervisor shares a case.")
+    _require(perms.can_manage(actor, case), gettext("Only the owner or a supervisor shares a case."))
     _open(case.pk)
     if organization.kind != Organization.Kind.PARTNER:
         raise ValidationError({"organization": gettext("Cases are shared only with partner agencies.")})
@@ -48,7 +48,7 @@ def case_share(
 
 @transaction.atomic
 def case_share_revoke(*, actor: Any, share: CaseShare) -> CaseShare:
-    _require(perms.can_manage(actor, share.case), "Only the owner or a supervisor changes sharing.")
+    _require(perms.can_manage(actor, share.case), gettext("Only the owner or a supervisor changes sharing."))
     if share.revoked_at is None:
         share.revoked_at = timezone.now()
         share.save(update_fields=["revoked_at"])

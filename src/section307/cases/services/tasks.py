@@ -158,7 +158,7 @@ def task_comment(*, actor: Any, task: CaseTask, body: str) -> TaskComment:
 
 @transaction.atomic
 def case_comment_add(*, actor: Any, case: Case, body: str) -> CaseComment:
-    _require(perms.can_comment(actor, case), "You have read-only access to this case.")
+    _require(perms.can_comment(actor, case), gettext("You have read-only access to this case."))
     _open(case.pk)
     comment = CaseComment.objects.create(case=case, author=actor, body=_clean_text(body, "body"))
     audit_record(actor=actor, action="case.comment", target=case, data={"comment": comment.pk})

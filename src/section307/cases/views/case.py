@@ -399,7 +399,7 @@ def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
         return _detail_with_errors(request, case, merge_form=form)
     duplicate = selectors.case_for(user=request.user, reference=form.cleaned_data["duplicate"].strip())
     if duplicate is None:
-        form.add_error("duplicate", "No case with this reference that you can see.")
+        form.add_error("duplicate", gettext("No case with this reference that you can see."))
         return _detail_with_errors(request, case, merge_form=form)
     try:
         services.case_merge(actor=request.user, duplicate=duplicate, into=case, note=form.cleaned_data["note"])
