@@ -36,16 +36,19 @@ def main() -> int:
     for po in sorted(LOCALE.glob("*/LC_MESSAGES/django.po")):
         language = po.parent.parent.name
         catalog = _load(po)
-        if args.merge:
-            done = _load(args.merge / f"{language}.po")
-            for message in done:
+        if args.merge and (args.merge / f"{language}.po").is_file():
+            merged = 0
+            for message in _load(args.merge / f"{language}.po"):
                 if message.id and not _needs_work(message) and message.id in catalog:
                     target = catalog[message.id]
                     target.string = message.string
                     target.flags.discard("fuzzy")
-            with po.open("wb") as fh:
-                write_po(fh, catalog, width=79, include_previous=False)
-            catalog = _load(po)
+                    merged += 1
+            if merged:
+                # `make messages` afterwards brings the file back to gettext's own layout.
+                with po.open("wb") as fh:
+                    write_po(fh, catalog, width=79, include_previous=False)
+                catalog = _load(po)
         todo = [m for m in catalog if _needs_work(m)]
         pending += len(todo)
         print(f"{language}: {len(todo)} to translate")
