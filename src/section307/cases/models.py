@@ -32,10 +32,10 @@ class Phase(models.TextChoices):
 
 # The phase a task template belongs to; phase 4 covers both the decision and enforcement states.
 TASK_PHASES = [
-    (Phase.INITIATION.value, "Phase 1: initiation"),
-    (Phase.RESEARCH.value, "Phase 2: research and validity"),
-    (Phase.ESCALATION.value, "Phase 3: escalation"),
-    (Phase.DECISION.value, "Phase 4: issuance and enforcement"),
+    (Phase.INITIATION.value, gettext_lazy("Phase 1: initiation")),
+    (Phase.RESEARCH.value, gettext_lazy("Phase 2: research and validity")),
+    (Phase.ESCALATION.value, gettext_lazy("Phase 3: escalation")),
+    (Phase.DECISION.value, gettext_lazy("Phase 4: issuance and enforcement")),
 ]
 
 
@@ -53,14 +53,14 @@ class CaseTemplate(TimeStampedModel):
 
 # The condition a task tracks: the task is done as soon as the case meets it (cases.taskgates).
 TASK_GATES = [
-    ("", "None: done by hand"),
-    ("map", "Supply-chain map drafted"),
-    ("memo", "Validity memo written"),
-    ("engagement", "Stakeholder engagement recorded"),
-    ("ilo", "ILO assessment recorded"),
-    ("proposal", "Proposal submitted"),
-    ("approval", "Proposal approved and the order issued"),
-    ("issued", "Order issued (published and screened at the ports)"),
+    ("", gettext_lazy("None: done by hand")),
+    ("map", gettext_lazy("Supply-chain map drafted")),
+    ("memo", gettext_lazy("Validity memo written")),
+    ("engagement", gettext_lazy("Stakeholder engagement recorded")),
+    ("ilo", gettext_lazy("ILO assessment recorded")),
+    ("proposal", gettext_lazy("Proposal submitted")),
+    ("approval", gettext_lazy("Proposal approved and the order issued")),
+    ("issued", gettext_lazy("Order issued (published and screened at the ports)")),
 ]
 
 

@@ -151,7 +151,12 @@ def protest_file(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, gettext("Protest filed; headquarters will decide it."))
     except ServiceError as exc:
-        messages.error(request, f"Protest not filed: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
+        if exc.rule:
+            messages.error(
+                request, gettext("Protest not filed: %(reason)s (%(rule)s).") % {"reason": exc, "rule": exc.rule}
+            )
+        else:
+            messages.error(request, gettext("Protest not filed: %(reason)s.") % {"reason": exc})
     return redirect("trade:detention_detail", pk=pk)
 
 

@@ -137,7 +137,9 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                 ok = services.evidence_verify(actor=request.user, evidence=evidence)
                 (messages.success if ok else messages.error)(
                     request,
-                    "The stored file matches its SHA-256." if ok else "The stored file does NOT match its hash.",
+                    gettext("The stored file matches its SHA-256.")
+                    if ok
+                    else gettext("The stored file does NOT match its hash."),
                 )
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
         except ValidationError as exc:

@@ -40,7 +40,7 @@ def _clock_changed(clock: Clock, actor: Any, summary: str) -> None:
             entry=entry,
             kind=Notice.Kind.CLOCK,
             subject=gettext("Deadline changed: entry %(entry_number)s") % {"entry_number": entry.entry_number},
-            body=f"{summary}\n\nThe deadline is now {clock.due_date:%Y-%m-%d}.",
+            body=summary + "\n\n" + gettext("The deadline is now %(date)s.") % {"date": f"{clock.due_date:%Y-%m-%d}"},
         )
 
 

@@ -68,7 +68,11 @@ def forfeiture_record(
     if step == _FS.CLAIM_BOND:
         bond = cost_bond(entry_value(entry))
         if amount is None or amount < bond:
-            raise InvalidInput(f"the cost bond must be at least ${bond:,.2f}", field="amount", rule="19 CFR 162.45")
+            raise InvalidInput(
+                gettext("the cost bond must be at least $%(bond)s") % {"bond": f"{bond:,.2f}"},
+                field="amount",
+                rule="19 CFR 162.45",
+            )
     late = ""
     for kind in _STEP_STOPS.get(_FS(step), ()):
         clock = Clock.objects.filter(entry=entry, kind=kind, running=True).first()

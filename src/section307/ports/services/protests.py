@@ -47,7 +47,10 @@ def protest_file(
     today = today or timezone.localdate()
     window = Clock.objects.filter(entry=entry, kind=law.PROTEST_FILING).first()
     if window is not None and today > window.due_date:
-        raise Conflict(f"the 180 days to protest ended on {window.due_date:%Y-%m-%d}", rule="19 U.S.C. 1514(c)(3)")
+        raise Conflict(
+            gettext("the 180 days to protest ended on %(date)s") % {"date": f"{window.due_date:%Y-%m-%d}"},
+            rule="19 U.S.C. 1514(c)(3)",
+        )
     assert entry.organization is not None
     protest = Protest.objects.create(
         entry=entry,
