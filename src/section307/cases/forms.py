@@ -75,22 +75,30 @@ def parse_hts_list(value: str) -> list[str]:
 
 
 class CaseForm(UswdsMixin, forms.Form):
-    title = forms.CharField(max_length=300)
-    summary = forms.CharField(widget=forms.Textarea, required=False)
-    origin = forms.ChoiceField(choices=Case.Origin.choices)
-    priority = forms.ChoiceField(choices=Case.Priority.choices, initial=Case.Priority.MEDIUM)
-    risk_rating = forms.ChoiceField(choices=Case.Risk.choices, initial=Case.Risk.MEDIUM)
+    title = forms.CharField(max_length=300, label=gettext_lazy("Title"))
+    summary = forms.CharField(widget=forms.Textarea, required=False, label=gettext_lazy("Summary"))
+    origin = forms.ChoiceField(choices=Case.Origin.choices, label=gettext_lazy("Origin"))
+    priority = forms.ChoiceField(
+        choices=Case.Priority.choices, initial=Case.Priority.MEDIUM, label=gettext_lazy("Priority")
+    )
+    risk_rating = forms.ChoiceField(
+        choices=Case.Risk.choices, initial=Case.Risk.MEDIUM, label=gettext_lazy("Risk rating")
+    )
     labor_type = forms.ChoiceField(
         choices=[("", gettext_lazy("Not yet known")), *LaborType.choices],
         required=False,
         label=gettext_lazy("Labor type (19 U.S.C. 1307)"),
     )
-    goods = forms.ModelMultipleChoiceField(queryset=Good.objects.all(), required=False)
+    goods = forms.ModelMultipleChoiceField(queryset=Good.objects.all(), required=False, label=gettext_lazy("Goods"))
     hts = forms.CharField(
         label=gettext_lazy("HTS codes"), required=False, help_text=gettext_lazy("Comma-separated, e.g. 5201, 6109.10")
     )
-    countries = forms.ModelMultipleChoiceField(queryset=Country.objects.all(), required=False)
-    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.all(), required=False)
+    countries = forms.ModelMultipleChoiceField(
+        queryset=Country.objects.all(), required=False, label=gettext_lazy("Countries")
+    )
+    regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.all(), required=False, label=gettext_lazy("Regions")
+    )
 
     def clean_hts(self) -> list[str]:
         return parse_hts_list(self.cleaned_data.get("hts", ""))
@@ -101,6 +109,7 @@ class CaseCreateForm(CaseForm):
         queryset=CaseTemplate.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("No template (no tasks)"),
+        label=gettext_lazy("Template"),
     )
     parties = forms.ModelMultipleChoiceField(
         queryset=Party.objects.all(), required=False, label=gettext_lazy("Target parties")
@@ -110,7 +119,7 @@ class CaseCreateForm(CaseForm):
 
 
 class TeamForm(UswdsMixin, forms.Form):
-    team = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False)
+    team = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False, label=gettext_lazy("Team"))
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,16 +131,20 @@ class TeamForm(UswdsMixin, forms.Form):
 class CasePartyForm(UswdsMixin, forms.Form):
     id_prefix = "party"
 
-    party = forms.ModelChoiceField(queryset=Party.objects.all())
-    role = forms.ChoiceField(choices=CaseParty.Role.choices)
+    party = forms.ModelChoiceField(queryset=Party.objects.all(), label=gettext_lazy("Party"))
+    role = forms.ChoiceField(choices=CaseParty.Role.choices, label=gettext_lazy("Role"))
     tier = forms.IntegerField(
-        min_value=0, max_value=20, required=False, help_text=gettext_lazy("0 = importer, 1 = its supplier…")
+        min_value=0,
+        max_value=20,
+        required=False,
+        help_text=gettext_lazy("0 = importer, 1 = its supplier…"),
+        label=gettext_lazy("Tier"),
     )
     supplies_to = forms.ModelChoiceField(
         queryset=CaseParty.objects.none(), required=False, label=gettext_lazy("Supplies")
     )
     is_target = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Target of the case"))
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Notes"))
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,9 +162,9 @@ class MemoForm(UswdsMixin, forms.Form):
 class TaskForm(UswdsMixin, forms.Form):
     id_prefix = "task"
 
-    title = forms.CharField(max_length=200)
-    phase = forms.ChoiceField(choices=TASK_PHASES)
-    due_date = forms.DateField(widget=DateInput, required=False)
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    phase = forms.ChoiceField(choices=TASK_PHASES, label=gettext_lazy("Phase"))
+    due_date = forms.DateField(widget=DateInput, required=False, label=gettext_lazy("Due date"))
 
 
 class CommentForm(UswdsMixin, forms.Form):
@@ -164,25 +177,29 @@ class EngagementForm(UswdsMixin, forms.Form):
     id_prefix = "eng"
 
     kind = forms.ChoiceField(choices=StakeholderEngagement.Kind.choices, label=gettext_lazy("Stakeholder type"))
-    stakeholder = forms.CharField(max_length=300)
-    engaged_on = forms.DateField(widget=DateInput)
-    summary = forms.CharField(widget=forms.Textarea)
+    stakeholder = forms.CharField(max_length=300, label=gettext_lazy("Stakeholder"))
+    engaged_on = forms.DateField(widget=DateInput, label=gettext_lazy("Engaged on"))
+    summary = forms.CharField(widget=forms.Textarea, label=gettext_lazy("Summary"))
     protection_referral = forms.BooleanField(
         required=False, label=gettext_lazy("Affected workers were referred for protection")
     )
-    referral_details = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    referral_details = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Referral details")
+    )
 
 
 class EvidenceForm(UswdsMixin, forms.Form):
-    file = forms.FileField()
-    kind = forms.ChoiceField(choices=Evidence.Kind.choices)
-    title = forms.CharField(max_length=300)
-    source = forms.CharField(max_length=300)
+    file = forms.FileField(label=gettext_lazy("File"))
+    kind = forms.ChoiceField(choices=Evidence.Kind.choices, label=gettext_lazy("Kind"))
+    title = forms.CharField(max_length=300, label=gettext_lazy("Title"))
+    source = forms.CharField(max_length=300, label=gettext_lazy("Source"))
     reliability = forms.ChoiceField(
         choices=Reliability.choices, initial=Reliability.F, label=gettext_lazy("Source reliability")
     )
-    date_obtained = forms.DateField(widget=DateInput)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    date_obtained = forms.DateField(widget=DateInput, label=gettext_lazy("Date obtained"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=gettext_lazy("Description")
+    )
 
     def clean_date_obtained(self) -> Any:
         value = self.cleaned_data["date_obtained"]
@@ -195,18 +212,22 @@ class TagForm(UswdsMixin, forms.Form):
     id_prefix = "tag"
 
     indicator = forms.ChoiceField(choices=Indicator.choices, label=gettext_lazy("ILO indicator"))
-    strength = forms.ChoiceField(choices=Strength.choices)
+    strength = forms.ChoiceField(choices=Strength.choices, label=gettext_lazy("Strength"))
     dimension = forms.ChoiceField(
-        choices=[("", gettext_lazy("Usual dimension for this indicator")), *Dimension.choices], required=False
+        choices=[("", gettext_lazy("Usual dimension for this indicator")), *Dimension.choices],
+        required=False,
+        label=gettext_lazy("Dimension"),
     )
     element = forms.ChoiceField(
-        choices=[("", gettext_lazy("Usual element for this indicator")), *Element.choices], required=False
+        choices=[("", gettext_lazy("Usual element for this indicator")), *Element.choices],
+        required=False,
+        label=gettext_lazy("Element"),
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Note"))
 
 
 class AssessmentForm(UswdsMixin, forms.Form):
-    conclusion = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+    conclusion = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label=gettext_lazy("Conclusion"))
 
 
 class ProposalForm(UswdsMixin, forms.Form):
@@ -214,19 +235,25 @@ class ProposalForm(UswdsMixin, forms.Form):
         choices=[(OrderType.WRO.value, OrderType.WRO.label), (OrderType.FINDING.value, OrderType.FINDING.label)],
         label=gettext_lazy("Order type"),
     )
-    merchandise = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    industry = forms.CharField(max_length=100, required=False)
-    country = forms.ModelChoiceField(queryset=Country.objects.all(), required=False)
-    effective_date = forms.DateField(widget=DateInput, required=False)
+    merchandise = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Merchandise"))
+    industry = forms.CharField(max_length=100, required=False, label=gettext_lazy("Industry"))
+    country = forms.ModelChoiceField(queryset=Country.objects.all(), required=False, label=gettext_lazy("Country"))
+    effective_date = forms.DateField(widget=DateInput, required=False, label=gettext_lazy("Effective date"))
     scope_parties = forms.ModelMultipleChoiceField(
         queryset=CaseParty.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=gettext_lazy("Parties named"),
     )
-    qualifiers = forms.CharField(required=False, help_text=gettext_lazy("E.g. and its subsidiaries (separate with ;)"))
-    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False)
-    goods = forms.ModelMultipleChoiceField(queryset=Good.objects.none(), required=False)
+    qualifiers = forms.CharField(
+        required=False,
+        help_text=gettext_lazy("E.g. and its subsidiaries (separate with ;)"),
+        label=gettext_lazy("Qualifiers"),
+    )
+    regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.none(), required=False, label=gettext_lazy("Regions")
+    )
+    goods = forms.ModelMultipleChoiceField(queryset=Good.objects.none(), required=False, label=gettext_lazy("Goods"))
     hts = forms.CharField(required=False, label=gettext_lazy("HTS codes"))
     basis = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -244,8 +271,10 @@ class ProposalForm(UswdsMixin, forms.Form):
     importer_due_diligence = forms.BooleanField(
         required=False, label=gettext_lazy("The importer has shown real due diligence and remediation")
     )
-    grace_period = forms.ChoiceField(choices=OrderProposal.GracePeriod.choices)
-    grace_period_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    grace_period = forms.ChoiceField(choices=OrderProposal.GracePeriod.choices, label=gettext_lazy("Grace period"))
+    grace_period_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Grace period note")
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,6 +293,7 @@ class DecisionForm(UswdsMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", gettext_lazy("Approve and issue")), ("return", gettext_lazy("Return to the author"))],
         widget=forms.RadioSelect,
+        label=gettext_lazy("Decision"),
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=gettext_lazy("Decision note")
@@ -271,8 +301,12 @@ class DecisionForm(UswdsMixin, forms.Form):
 
 
 class CloseForm(UswdsMixin, forms.Form):
-    outcome = forms.ChoiceField(choices=[("", gettext_lazy("- choose -")), *Case.Outcome.choices], required=False)
-    closing_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    outcome = forms.ChoiceField(
+        choices=[("", gettext_lazy("- choose -")), *Case.Outcome.choices], required=False, label=gettext_lazy("Outcome")
+    )
+    closing_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label=gettext_lazy("Closing note")
+    )
 
 
 class ShareForm(UswdsMixin, forms.Form):
@@ -281,7 +315,7 @@ class ShareForm(UswdsMixin, forms.Form):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.filter(kind=Organization.Kind.PARTNER), label=gettext_lazy("Partner agency")
     )
-    access = forms.ChoiceField(choices=CaseShare.Access.choices)
+    access = forms.ChoiceField(choices=CaseShare.Access.choices, label=gettext_lazy("Access"))
     include_evidence = forms.BooleanField(required=False, label=gettext_lazy("Also let them open evidence files"))
 
 
@@ -297,10 +331,12 @@ class MergeForm(UswdsMixin, forms.Form):
 class ChangeRequestForm(UswdsMixin, forms.Form):
     id_prefix = "chg"
 
-    kind = forms.ChoiceField(choices=OrderChangeRequest.Kind.choices)
-    ground = forms.ChoiceField(choices=OrderChangeRequest.Ground.choices)
+    kind = forms.ChoiceField(choices=OrderChangeRequest.Kind.choices, label=gettext_lazy("Kind"))
+    ground = forms.ChoiceField(choices=OrderChangeRequest.Ground.choices, label=gettext_lazy("Ground"))
     grounds = forms.CharField(widget=forms.Textarea, label=gettext_lazy("Facts and documents offered"))
-    proposed_merchandise = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    proposed_merchandise = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Proposed merchandise")
+    )
     requester_name = forms.CharField(
         max_length=200, required=False, label=gettext_lazy("Requester (importer or counsel)")
     )

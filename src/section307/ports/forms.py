@@ -35,7 +35,7 @@ class UswdsForm(forms.Form):
 
 
 class ReasonForm(UswdsForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label=gettext_lazy("Reason"))
 
 
 class TargetForm(ReasonForm):
@@ -44,14 +44,16 @@ class TargetForm(ReasonForm):
             ("release", gettext_lazy("Release")),
             ("exam", gettext_lazy("Hold for exam")),
             ("detain", gettext_lazy("Detain")),
-        ]
+        ],
+        label=gettext_lazy("Action"),
     )
     order_reference = forms.CharField(max_length=40, required=False, label=gettext_lazy("Order (when detaining)"))
 
 
 class DecisionForm(ReasonForm):
     outcome = forms.ChoiceField(
-        choices=[(o.value, o.label) for o in DetentionDecision.Outcome if o != DetentionDecision.Outcome.ABANDON]
+        choices=[(o.value, o.label) for o in DetentionDecision.Outcome if o != DetentionDecision.Outcome.ABANDON],
+        label=gettext_lazy("Outcome"),
     )
 
 
@@ -59,10 +61,13 @@ class ImageForm(UswdsForm):
     photo = forms.FileField(
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/tiff", "capture": "environment"}
-        )
+        ),
+        label=gettext_lazy("Photo"),
     )
     caption = forms.CharField(
-        max_length=300, help_text=gettext_lazy("What the photo shows (marking, label, packaging, seal)")
+        max_length=300,
+        help_text=gettext_lazy("What the photo shows (marking, label, packaging, seal)"),
+        label=gettext_lazy("Caption"),
     )
     override_reason = forms.CharField(
         required=False,
@@ -84,10 +89,10 @@ class ImageForm(UswdsForm):
 
 
 class RedactForm(UswdsForm):
-    left = forms.FloatField(min_value=0, max_value=1)
-    top = forms.FloatField(min_value=0, max_value=1)
-    right = forms.FloatField(min_value=0, max_value=1)
-    bottom = forms.FloatField(min_value=0, max_value=1)
+    left = forms.FloatField(min_value=0, max_value=1, label=gettext_lazy("Left"))
+    top = forms.FloatField(min_value=0, max_value=1, label=gettext_lazy("Top"))
+    right = forms.FloatField(min_value=0, max_value=1, label=gettext_lazy("Right"))
+    bottom = forms.FloatField(min_value=0, max_value=1, label=gettext_lazy("Bottom"))
 
 
 class EntriesUploadForm(UswdsForm):

@@ -12,18 +12,26 @@ from section307.trade.uploads import MAX_DOCUMENT_BYTES
 
 
 class DocumentForm(UswdsForm):
-    file = forms.FileField(help_text=gettext_lazy("PDF, JPEG, PNG, TIFF, Word, Excel or plain text, up to 25 MB"))
+    file = forms.FileField(
+        help_text=gettext_lazy("PDF, JPEG, PNG, TIFF, Word, Excel or plain text, up to 25 MB"),
+        label=gettext_lazy("File"),
+    )
     category = forms.ChoiceField(
         choices=[("", gettext_lazy("- Select -")), *CATEGORIES.items()], label=gettext_lazy("What the document is")
     )
-    language = forms.CharField(max_length=12, initial="en", help_text=gettext_lazy("Language code: en, zh, ms, es..."))
+    language = forms.CharField(
+        max_length=12,
+        initial="en",
+        help_text=gettext_lazy("Language code: en, zh, ms, es..."),
+        label=gettext_lazy("Language"),
+    )
     tier = forms.IntegerField(
         required=False, min_value=1, max_value=20, label=gettext_lazy("Supply-chain tier (if any)")
     )
     translation_of = forms.ModelChoiceField(
         queryset=RequestDocument.objects.none(), required=False, label=gettext_lazy("Translation of (for translations)")
     )
-    description = forms.CharField(max_length=300, required=False)
+    description = forms.CharField(max_length=300, required=False, label=gettext_lazy("Description"))
 
     def __init__(self, *args: Any, request_obj: TradeRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,7 +53,11 @@ class StatementForm(UswdsForm):
 
 
 class ChangeRequestForm(StatementForm):
-    grounds = forms.ChoiceField(choices=[("", gettext_lazy("- Select -")), *CHANGE_GROUNDS.items()], required=False)
+    grounds = forms.ChoiceField(
+        choices=[("", gettext_lazy("- Select -")), *CHANGE_GROUNDS.items()],
+        required=False,
+        label=gettext_lazy("Grounds"),
+    )
     proposed_change = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -62,7 +74,7 @@ class ChangeRequestForm(StatementForm):
 
 
 class AnswerForm(UswdsForm):
-    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000, label=gettext_lazy("Answer"))
 
 
 class ExportForm(UswdsForm):
