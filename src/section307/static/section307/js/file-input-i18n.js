@@ -64,7 +64,8 @@
   }
 
   function localize(input) {
-    var box = input.closest(".usa-file-input");
+    // Only inputs USWDS has enhanced: the input sits inside its generated .usa-file-input box.
+    var box = input.parentElement ? input.parentElement.closest(".usa-file-input") : null;
     if (!box || box.dataset.s307Localized) {
       return;
     }
@@ -102,7 +103,7 @@
   }
 
   function localizeAll() {
-    document.querySelectorAll(".usa-file-input__input, input.usa-file-input").forEach(localize);
+    document.querySelectorAll(".usa-file-input__input").forEach(localize);
   }
 
   // USWDS enhances file inputs on DOMContentLoaded; this listener is added after its own, so it runs after.
