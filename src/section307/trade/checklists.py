@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_stubs_ext import StrOrPromise
 
 from section307.trade.models import RequestKind
@@ -15,7 +15,8 @@ class Item:
     category: str
     label: StrOrPromise
     required: bool
-    help: StrOrPromise = ""
+    # Marked with gettext_noop and translated where shown ({% translate row.item.help %}).
+    help: str = ""
 
 
 CATEGORIES: dict[str, StrOrPromise] = {
@@ -40,7 +41,7 @@ _WRO = (
         "supply_chain_tier",
         CATEGORIES["supply_chain_tier"],
         False,
-        gettext_lazy("Trace each tier back to the raw material."),
+        gettext_noop("Trace each tier back to the raw material."),
     ),
     Item("audit", CATEGORIES["audit"], False),
     Item("payroll", CATEGORIES["payroll"], False),
@@ -50,7 +51,7 @@ _UFLPA_APPLICABILITY = (
         "supply_chain_tier",
         CATEGORIES["supply_chain_tier"],
         True,
-        gettext_lazy("Every tier, from raw material onward."),
+        gettext_noop("Every tier, from raw material onward."),
     ),
     Item("transaction_records", CATEGORIES["transaction_records"], True),
     Item("supply_chain_map", CATEGORIES["supply_chain_map"], True),
@@ -62,7 +63,7 @@ _UFLPA_EXCEPTION = (
         "supply_chain_tier",
         CATEGORIES["supply_chain_tier"],
         True,
-        gettext_lazy("Every tier, from raw material onward."),
+        gettext_noop("Every tier, from raw material onward."),
     ),
     Item("transaction_records", CATEGORIES["transaction_records"], True),
     Item("executive_summary", CATEGORIES["executive_summary"], True),
@@ -76,7 +77,7 @@ _CAATSA_EXCEPTION = (
         "payroll",
         CATEGORIES["payroll"],
         True,
-        gettext_lazy(
+        gettext_noop(
             "Workforce, payroll and recruitment records for each tier showing the goods were not produced with "
             "convict labor, forced labor, or indentured labor under penal sanctions (22 U.S.C. 9241a(b))."
         ),
@@ -85,7 +86,7 @@ _CAATSA_EXCEPTION = (
 )
 _ORDER_CHANGE = (
     Item("remediation_plan", CATEGORIES["remediation_plan"], True),
-    Item("audit", CATEGORIES["audit"], True, gettext_lazy("Preferably unannounced, by an independent auditor.")),
+    Item("audit", CATEGORIES["audit"], True, gettext_noop("Preferably unannounced, by an independent auditor.")),
     Item("supply_chain_map", CATEGORIES["supply_chain_map"], True),
     Item("payroll", CATEGORIES["payroll"], False),
 )
