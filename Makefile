@@ -11,13 +11,14 @@ STATIC_VENDOR := src/section307/static/vendor
 PYTEST_ARGS ?=
 PG_TEST_URL ?=
 
-.PHONY: help setup setup-dev assets run demo test test-sqlite test-postgres lint format check-deploy bench clean
+.PHONY: help setup setup-dev assets run demo test test-sqlite test-postgres lint format check-deploy bench messages clean
 
 help:
 	@echo "make run    - set up, load the demo world and serve http://$(HOST):$(PORT)"
 	@echo "make test   - set up and run the whole test suite (SQLite, and PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - run the screening benchmark"
+	@echo "make messages - extract marked strings into the es/fr/zh_Hans catalogs, compile them, list what needs translating"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -57,6 +58,7 @@ setup: $(VENV)/.installed assets
 
 setup-dev: $(VENV)/.installed-dev assets
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-gettext.sh
 
 demo: setup
 	$(BIN)/section307 demo --address $(HOST):$(PORT)
@@ -95,6 +97,17 @@ check-deploy: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/screening_bench.py
+
+# Translations: extract every marked string (templates and Python) into the catalogs, drop strings no
+# longer used, compile the .mo files (committed with the .po files), then list entries still to translate.
+LANGS := es fr zh_Hans
+messages: $(VENV)/.installed
+	@bash scripts/ensure-gettext.sh
+	cd src/section307 && DJANGO_SETTINGS_MODULE=section307.config.settings ../../$(BIN)/python -m django \
+	  makemessages $(addprefix -l ,$(LANGS)) --no-obsolete --ignore='static/vendor/*'
+	cd src/section307 && DJANGO_SETTINGS_MODULE=section307.config.settings ../../$(BIN)/python -m django \
+	  compilemessages $(addprefix -l ,$(LANGS)) --ignore='static/vendor/*'
+	-$(BIN)/python scripts/messages_todo.py
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC_VENDOR) var .pytest_cache .mypy_cache .ruff_cache

@@ -120,8 +120,8 @@ def test_reporter_submits_anonymously_with_a_photo_and_follows_up(
 
 def test_portal_in_chinese_is_accessible(page: Any, transactional_db: Any) -> None:
     page.goto("/report/")
-    page.select_option("#language-select", "zh-hans")
-    page.get_by_role("button", name="Change language").click()
+    page.get_by_role("button", name="Languages").click()
+    page.locator('button[name="language"][value="zh-hans"]').click()
     page.wait_for_load_state()
     assert "举报使用强迫劳动生产的货物" in page.locator("h1").inner_text()
     page.get_by_role("link", name="开始举报").click()

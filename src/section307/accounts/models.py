@@ -2,25 +2,25 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from section307.core.models import TimeStampedModel
 
 
 class Organization(TimeStampedModel):
     class Kind(models.TextChoices):
-        IMPORTER = "importer", "Importer of record"
-        BROKER = "broker", "Customs broker"
-        AGENCY = "agency", "Enforcing agency"
-        PARTNER = "partner", "Partner agency"
-        NGO = "ngo", "Non-governmental organization"
-        RIGHTS_HOLDER = "rights_holder", "Trademark or copyright owner"
+        IMPORTER = "importer", gettext_lazy("Importer of record")
+        BROKER = "broker", gettext_lazy("Customs broker")
+        AGENCY = "agency", gettext_lazy("Enforcing agency")
+        PARTNER = "partner", gettext_lazy("Partner agency")
+        NGO = "ngo", gettext_lazy("Non-governmental organization")
+        RIGHTS_HOLDER = "rights_holder", gettext_lazy("Trademark or copyright owner")
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Importer-of-record number (IRS/EIN-based) for trade organizations.
     importer_number = models.CharField(max_length=30, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    country = models.CharField(max_length=2, blank=True, help_text=gettext_lazy("ISO 3166-1 alpha-2"))
 
     class Meta:
         ordering = ["name"]

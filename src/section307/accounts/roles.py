@@ -11,6 +11,8 @@ import logging
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from section307.core.types import Actor, account
 
@@ -32,15 +34,15 @@ RIGHTS_HOLDER = "rights_holder"
 # The public submitter has no account and no group: public pages are open to anyone.
 PUBLIC_SUBMITTER = "public"
 
-ROLE_LABELS: dict[str, str] = {
-    TRADE_USER: "Trade user (importer or broker)",
-    ANALYST: "Analyst",
-    SUPERVISOR: "Supervisor",
-    PORT_OFFICER: "Port officer",
-    PARTNER_AGENCY: "Partner-agency viewer",
-    HQ_REVIEWER: "Headquarters forced-labor reviewer",
-    RIGHTS_HOLDER: "Rights holder (recorded trademark or copyright)",
-    ADMINISTRATOR: "Administrator",
+ROLE_LABELS: dict[str, StrOrPromise] = {
+    TRADE_USER: gettext_lazy("Trade user (importer or broker)"),
+    ANALYST: gettext_lazy("Analyst"),
+    SUPERVISOR: gettext_lazy("Supervisor"),
+    PORT_OFFICER: gettext_lazy("Port officer"),
+    PARTNER_AGENCY: gettext_lazy("Partner-agency viewer"),
+    HQ_REVIEWER: gettext_lazy("Headquarters forced-labor reviewer"),
+    RIGHTS_HOLDER: gettext_lazy("Rights holder (recorded trademark or copyright)"),
+    ADMINISTRATOR: gettext_lazy("Administrator"),
 }
 
 _REGISTRY_READ = [

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_otp import match_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -36,15 +37,17 @@ def user_roles_set(
     """
     if not may_change_roles(actor, user):
         raise NotPermitted(
-            "Only a superuser may change roles, permissions or staff and superuser status, "
-            "and not on their own account.",
+            gettext(
+                "Only a superuser may change roles, permissions or staff and superuser status, "
+                "and not on their own account."
+            ),
             code="roles_forbidden",
         )
     names = sorted({r.name if isinstance(r, Group) else str(r) for r in roles})
     groups = list(Group.objects.filter(name__in=names))
     unknown = set(names) - {g.name for g in groups}
     if unknown:
-        raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.", field="groups")
+        raise InvalidInput(gettext("Unknown roles: %(value)s.") % {"value": ", ".join(sorted(unknown))}, field="groups")
     user = User.objects.select_for_update().get(pk=user.pk)
     before = {
         "roles": sorted(user.groups.values_list("name", flat=True)),
@@ -73,7 +76,7 @@ RECOVERY_NAME = "Recovery codes"
 
 def _signed_in(actor: Actor) -> None:
     if not getattr(actor, "is_authenticated", False):
-        raise NotPermitted("Sign in first.", code="not_authenticated")
+        raise NotPermitted(gettext("Sign in first."), code="not_authenticated")
 
 
 @transaction.atomic
@@ -101,9 +104,11 @@ def mfa_totp_confirm(*, actor: Actor, token: str) -> tuple[TOTPDevice, list[str]
     _signed_in(actor)
     device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("pk").first()
     if device is None:
-        raise InvalidInput("Start the set-up again: no authenticator is waiting for confirmation.", field="token")
+        raise InvalidInput(
+            gettext("Start the set-up again: no authenticator is waiting for confirmation."), field="token"
+        )
     if not device.verify_token((token or "").strip().replace(" ", "")):
-        raise InvalidInput("That code is not valid. Enter the 6-digit code the app shows now.", field="token")
+        raise InvalidInput(gettext("That code is not valid. Enter the 6-digit code the app shows now."), field="token")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     # One authenticator per account: a new enrolment replaces the old one.
@@ -118,7 +123,7 @@ def mfa_recovery_codes_renew(*, actor: Actor) -> list[str]:
     """New recovery codes (the old ones stop working). Only for an account with a confirmed authenticator."""
     _signed_in(actor)
     if not TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
-        raise InvalidInput("Set up an authenticator app first.", field="token")
+        raise InvalidInput(gettext("Set up an authenticator app first."), field="token")
     codes = _recovery_codes_issue(actor)
     audit_record(actor=actor, action="user.mfa_recovery_codes_renewed", target=signed_in(actor))
     return codes
@@ -130,7 +135,7 @@ def mfa_verify(*, actor: Actor, token: str) -> Device:
     _signed_in(actor)
     device = match_token(actor, (token or "").strip().replace(" ", ""))
     if device is None:
-        raise InvalidInput("That code is not valid.", field="token")
+        raise InvalidInput(gettext("That code is not valid."), field="token")
     if isinstance(device, StaticDevice):
         left = StaticToken.objects.filter(device=device).count()
         audit_record(actor=actor, action="user.mfa_recovery_code_used", target=signed_in(actor), data={"left": left})
@@ -148,7 +153,7 @@ def _importer_user(actor: Actor) -> Organization:
         and org is not None
         and org.kind == Organization.Kind.IMPORTER
     ):
-        raise NotPermitted("Only an importer of record's trade users grant or revoke a broker's access.")
+        raise NotPermitted(gettext("Only an importer of record's trade users grant or revoke a broker's access."))
     return org
 
 
@@ -160,12 +165,12 @@ def entry_access_grant(
     listed ones, which must be the importer's. Replaces the broker's current grant, if any."""
     importer = _importer_user(actor)
     if broker.kind != Organization.Kind.BROKER:
-        raise InvalidInput("Access is granted to a customs broker.", field="broker")
+        raise InvalidInput(gettext("Access is granted to a customs broker."), field="broker")
     numbers: list[str] = []
     if entry_numbers is not None:
         numbers = sorted({n.strip() for n in entry_numbers if n.strip()})
         if not numbers:
-            raise InvalidInput("List at least one entry number, or grant all entries.", field="entry_numbers")
+            raise InvalidInput(gettext("List at least one entry number, or grant all entries."), field="entry_numbers")
         entry_model = apps.get_model("ports", "Entry")
         own = set(
             entry_model.objects.filter(organization=importer, entry_number__in=numbers).values_list(
@@ -174,7 +179,9 @@ def entry_access_grant(
         )
         unknown = [n for n in numbers if n not in own]
         if unknown:
-            raise InvalidInput(f"Not your entries: {', '.join(unknown)}.", field="entry_numbers")
+            raise InvalidInput(
+                gettext("Not your entries: %(value)s.") % {"value": ", ".join(unknown)}, field="entry_numbers"
+            )
     now = timezone.now()
     for old in EntryAccessGrant.objects.select_for_update().filter(
         importer=importer, broker=broker, revoked_at__isnull=True
@@ -202,9 +209,9 @@ def entry_access_revoke(*, actor: Actor, grant: EntryAccessGrant) -> EntryAccess
     importer = _importer_user(actor)
     grant = EntryAccessGrant.objects.select_for_update().get(pk=grant.pk)
     if grant.importer_id != importer.pk:
-        raise NotPermitted("This grant belongs to another importer.")
+        raise NotPermitted(gettext("This grant belongs to another importer."))
     if grant.revoked_at is not None:
-        raise Conflict("This access was already revoked.")
+        raise Conflict(gettext("This access was already revoked."))
     grant.revoked_at, grant.revoked_by = timezone.now(), signed_in(actor)
     grant.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
     audit_record(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from section307.allegations.models import AllegationStatus, PublicStatus
 from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
@@ -39,13 +41,15 @@ ALLEGATION_LIFECYCLE = StateMachine(
     name="allegation",
     states=(NEW, IN_TRIAGE, INFO_REQUESTED, ESCALATED, DUPLICATE, CLOSED),
     transitions=(
-        Transition("start_triage", frozenset({NEW}), IN_TRIAGE, _may_triage, "Start triage"),
-        Transition("request_info", OPEN, INFO_REQUESTED, _may_triage, "Ask the reporter"),
-        Transition("reporter_replied", frozenset({INFO_REQUESTED}), IN_TRIAGE, _reporter, "Reporter replied"),
-        Transition("mark_duplicate", OPEN, DUPLICATE, _may_triage, "Mark as duplicate / merge"),
-        Transition("escalate", OPEN | {ESCALATED}, ESCALATED, _may_triage, "Link to a case"),
-        Transition("close", OPEN | {ESCALATED}, CLOSED, _may_triage, "Close"),
-        Transition("reopen", frozenset({CLOSED, DUPLICATE}), IN_TRIAGE, _may_reopen, "Reopen"),
+        Transition("start_triage", frozenset({NEW}), IN_TRIAGE, _may_triage, gettext_noop("Start triage")),
+        Transition("request_info", OPEN, INFO_REQUESTED, _may_triage, gettext_noop("Ask the reporter")),
+        Transition(
+            "reporter_replied", frozenset({INFO_REQUESTED}), IN_TRIAGE, _reporter, gettext_noop("Reporter replied")
+        ),
+        Transition("mark_duplicate", OPEN, DUPLICATE, _may_triage, gettext_noop("Mark as duplicate / merge")),
+        Transition("escalate", OPEN | {ESCALATED}, ESCALATED, _may_triage, gettext_noop("Link to a case")),
+        Transition("close", OPEN | {ESCALATED}, CLOSED, _may_triage, gettext_noop("Close")),
+        Transition("reopen", frozenset({CLOSED, DUPLICATE}), IN_TRIAGE, _may_reopen, gettext_noop("Reopen")),
     ),
 )
 
@@ -64,7 +68,8 @@ def require_not_terminal(allegation: Any) -> None:
     """A closed or merged allegation is a record: reopen it before triage changes it."""
     if allegation.status in TERMINAL:
         raise Conflict(
-            f"Allegation {allegation.reference} is {allegation.get_status_display().lower()}; reopen it first.",
+            gettext("Allegation %(reference)s is %(value)s; reopen it first.")
+            % {"reference": allegation.reference, "value": allegation.get_status_display().lower()},
             code="allegation_closed",
             rule="docs/allegations.md: a closed allegation is read-only",
         )

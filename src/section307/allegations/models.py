@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from section307.core.models import TimeStampedModel
@@ -111,7 +112,7 @@ class Allegation(TimeStampedModel):
     status = models.CharField(max_length=20, choices=AllegationStatus.choices, default=AllegationStatus.NEW)
     # The class of labor alleged (19 U.S.C. 1307), set by the analyst at triage.
     labor_type = models.CharField(max_length=12, choices=LaborType.choices, blank=True)
-    language = models.CharField(max_length=10, blank=True, help_text="The language the reporter used")
+    language = models.CharField(max_length=10, blank=True, help_text=gettext_lazy("The language the reporter used"))
     submitted_at = models.DateTimeField(db_index=True)
 
     # 12.42(b)(1): a full statement of the reasons for the belief.
@@ -121,7 +122,7 @@ class Allegation(TimeStampedModel):
 
     # 12.42(b)(2): the merchandise.
     merchandise = models.TextField()
-    hts_code = models.CharField(max_length=10, blank=True, help_text="HTSUS digits as given, normalized")
+    hts_code = models.CharField(max_length=10, blank=True, help_text=gettext_lazy("HTSUS digits as given, normalized"))
     industry = models.CharField(max_length=20, choices=Industry.choices, blank=True)
     sample_available = models.BooleanField(default=False)
     sample_details = models.TextField(blank=True)
@@ -129,7 +130,9 @@ class Allegation(TimeStampedModel):
     # 12.42(b)(3): production abroad.
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    region_text = models.CharField(max_length=300, blank=True, help_text="Province, district or site as written")
+    region_text = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("Province, district or site as written")
+    )
     supply_chain_stage = models.CharField(max_length=20, choices=SupplyChainStage.choices, blank=True)
     importers_brands = models.TextField(blank=True)
     # [{"kind": "bill_of_lading"|"container"|"entry"|"other", "value": "..."}]
@@ -140,7 +143,7 @@ class Allegation(TimeStampedModel):
     contact_method = models.CharField(max_length=10, choices=ContactMethod.choices, blank=True)
     identity_encrypted = models.TextField(blank=True)
     discard_originals = models.BooleanField(
-        default=False, help_text="The reporter asked that original files be discarded after sanitizing"
+        default=False, help_text=gettext_lazy("The reporter asked that original files be discarded after sanitizing")
     )
 
     # Triage, filled by analysts.
@@ -179,7 +182,7 @@ class Allegation(TimeStampedModel):
 class AllegationIndicator(models.Model):
     allegation = models.ForeignKey(Allegation, on_delete=models.CASCADE, related_name="indicators")
     indicator = models.CharField(max_length=30, choices=IloIndicator.choices)
-    observation = models.TextField(help_text="What was seen or heard")
+    observation = models.TextField(help_text=gettext_lazy("What was seen or heard"))
 
     class Meta:
         ordering = ["allegation", "indicator"]
@@ -284,16 +287,18 @@ class Attachment(models.Model):
     mime_type = models.CharField(max_length=100)
     extension = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file exactly as uploaded")
+    sha256 = models.CharField(max_length=64, help_text=gettext_lazy("SHA-256 of the file exactly as uploaded"))
     # The original file name may itself identify a reporter: kept encrypted alongside the original.
     original_name_encrypted = models.TextField(blank=True)
-    original_path = models.CharField(max_length=300, blank=True, help_text="Encrypted original; empty once discarded")
+    original_path = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("Encrypted original; empty once discarded")
+    )
     original_discarded_at = models.DateTimeField(null=True, blank=True)
-    sanitized_path = models.CharField(max_length=300, blank=True, help_text="Encrypted sanitized copy")
+    sanitized_path = models.CharField(max_length=300, blank=True, help_text=gettext_lazy("Encrypted sanitized copy"))
     sanitized_sha256 = models.CharField(max_length=64, blank=True)
     sanitized_size = models.PositiveBigIntegerField(null=True, blank=True)
     sanitization = models.CharField(max_length=20, choices=Sanitization.choices)
-    removed_metadata = models.JSONField(default=list, blank=True, help_text="Which fields were removed")
+    removed_metadata = models.JSONField(default=list, blank=True, help_text=gettext_lazy("Which fields were removed"))
     description = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from section307.accounts.roles import role_grants
@@ -585,7 +586,7 @@ def allegation_update_extraction(
     )
     if labor_type is not None:
         if labor_type and labor_type not in LaborType.values:
-            raise InvalidInput("choose a labor type from the list", field="labor_type")
+            raise InvalidInput(gettext("choose a labor type from the list"), field="labor_type")
         allegation.labor_type = labor_type
     allegation.save(update_fields=["country", "region", "industry", "hts_code", "labor_type", "updated_at"])
     allegation.goods.set(goods)
@@ -676,7 +677,7 @@ def attachment_read(*, actor: Actor, attachment: Attachment, original: bool) -> 
     """
     _require(actor, "allegations.triage_allegation")
     if attachment.allegation_id is None:
-        raise PermissionDenied("draft files are not readable by staff")
+        raise PermissionDenied(gettext("draft files are not readable by staff"))
     if original:
         _require(actor, "allegations.view_original_evidence")
         if not attachment.original_path:

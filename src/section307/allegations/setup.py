@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from section307.accounts import roles
 
 _VIEW = ["allegations.view_allegation", "allegations.triage_allegation", "allegations.view_attachment"]
@@ -43,14 +45,13 @@ def register() -> None:
         existing.extend(p for p in perms if p not in existing)
     roles.ROLE_ONLY_PERMISSIONS.update(ROLE_ONLY)
 
-    from django.utils.translation import gettext_lazy
 
     from section307.core.context_processors import NAV_ITEMS, NavItem
 
     wanted = [
         # The public entry point is translated like the portal it opens.
         NavItem(gettext_lazy("Report forced labor"), "allegations:report_start"),  # type: ignore[arg-type]
-        NavItem("Allegations", "allegations:inbox", permission="allegations.triage_allegation"),
+        NavItem(gettext_lazy("Allegations"), "allegations:inbox", permission="allegations.triage_allegation"),
     ]
     for item in wanted:
         if item not in NAV_ITEMS:

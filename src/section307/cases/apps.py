@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CasesConfig(AppConfig):
@@ -23,14 +24,16 @@ class CasesConfig(AppConfig):
         hq = roles.ROLE_PERMISSIONS[roles.HQ_REVIEWER]
         hq.extend(p for p in ["cases.decide_petition", "orders.publish_order"] if p not in hq)
         if not any(item.url_name == "petitions:list" for item in NAV_ITEMS):
-            NAV_ITEMS.insert(-1, NavItem("Petitions", "petitions:list", permission="cases.decide_petition"))
+            NAV_ITEMS.insert(
+                -1, NavItem(gettext_lazy("Petitions"), "petitions:list", permission="cases.decide_petition")
+            )
         from section307.cases.queue import register_providers
         from section307.core.scheduler import register_daily
 
         register_providers()
         register_daily("cases.remind_overdue_tasks", "section307.cases.tasks.remind_overdue_tasks")
         if not any(item.url_name == "cases:dashboard" for item in NAV_ITEMS):
-            NAV_ITEMS.insert(1, NavItem("Cases", "cases:dashboard", permission="cases.view_case"))
+            NAV_ITEMS.insert(1, NavItem(gettext_lazy("Cases"), "cases:dashboard", permission="cases.view_case"))
         if "section307.cases.demo.demo_cases" not in STEPS:
             STEPS.append("section307.cases.demo.demo_cases")
         if "section307.cases.demo.demo_petitions" not in STEPS:

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from section307.cases.models import Case, CaseParty, CaseTask, OrderProposal, StakeholderEngagement
 from section307.core.types import Actor
 from section307.orders.models import OrderType
 
-MSG_MAP = "Draft the supply-chain map: at least two parties with tiers, linked supplier to buyer."
-MSG_MEMO = "Write the validity memo."
-MSG_BASIS = "Write the basis against the 'reasonably but not conclusively' standard (19 CFR 12.42(e))."
-MSG_ILO = "Record the ILO assessment."
-MSG_ENGAGED = "Record at least one stakeholder engagement."
-MSG_REFERRAL = "Record the protection referral made for affected workers (or why none could be made)."
-MSG_GRACE = "The importer showed due diligence and remediation: say whether a grace period with an alert was offered."
-MSG_PROBABLE = "Set out the probable-cause evidence for the Finding (19 CFR 12.42(f))."
-MSG_CITATION = "Give the Finding's Federal Register / Customs Bulletin citation."
-MSG_SCOPE = "Name the scope: at least one party, region or good."
-MSG_MERCH = "Describe the merchandise."
-MSG_SUBMITTED = "The proposal must be submitted for approval."
-MSG_TWO_PERSON = "The approver cannot be the proposal's author (two-person rule)."
-MSG_OUTCOME = "Choose an outcome."
-MSG_NOTE = "Write a closing note."
+MSG_MAP = gettext_noop("Draft the supply-chain map: at least two parties with tiers, linked supplier to buyer.")
+MSG_MEMO = gettext_noop("Write the validity memo.")
+MSG_BASIS = gettext_noop("Write the basis against the 'reasonably but not conclusively' standard (19 CFR 12.42(e)).")
+MSG_ILO = gettext_noop("Record the ILO assessment.")
+MSG_ENGAGED = gettext_noop("Record at least one stakeholder engagement.")
+MSG_REFERRAL = gettext_noop("Record the protection referral made for affected workers (or why none could be made).")
+MSG_GRACE = gettext_noop(
+    "The importer showed due diligence and remediation: say whether a grace period with an alert was offered."
+)
+MSG_PROBABLE = gettext_noop("Set out the probable-cause evidence for the Finding (19 CFR 12.42(f)).")
+MSG_CITATION = gettext_noop("Give the Finding's Federal Register / Customs Bulletin citation.")
+MSG_SCOPE = gettext_noop("Name the scope: at least one party, region or good.")
+MSG_MERCH = gettext_noop("Describe the merchandise.")
+MSG_SUBMITTED = gettext_noop("The proposal must be submitted for approval.")
+MSG_TWO_PERSON = gettext_noop("The approver cannot be the proposal's author (two-person rule).")
+MSG_OUTCOME = gettext_noop("Choose an outcome.")
+MSG_NOTE = gettext_noop("Write a closing note.")
 
 
 def gate_leave_research(case: Case, **_: Any) -> list[str]:
@@ -38,7 +42,7 @@ def gate_leave_research(case: Case, **_: Any) -> list[str]:
 
 def gate_proposal(case: Case, *, proposal: OrderProposal | None = None, **_: Any) -> list[str]:
     if proposal is None:
-        return ["Draft a proposal first."]
+        return [gettext_noop("Draft a proposal first.")]
     problems: list[str] = []
     if not proposal.merchandise.strip():
         problems.append(MSG_MERCH)
@@ -98,4 +102,5 @@ def gate_problems(transition: str, case: Case, **kwargs: Any) -> list[str]:
     name = GATES.get(transition)
     if name is None:
         return []
-    return list(globals()[name](case, **kwargs))
+    # The conditions are written once in English and shown in the reader's language.
+    return [gettext(problem) for problem in globals()[name](case, **kwargs)]

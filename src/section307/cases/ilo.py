@@ -8,48 +8,49 @@ count" (2012) and the 20th ICLS guidelines (2018) for the dimensions and the two
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Indicator(models.TextChoices):
-    VULNERABILITY = "vulnerability", "Abuse of vulnerability"
-    DECEPTION = "deception", "Deception"
-    MOVEMENT = "movement", "Restriction of movement"
-    ISOLATION = "isolation", "Isolation"
-    VIOLENCE = "violence", "Physical and sexual violence"
-    THREATS = "threats", "Intimidation and threats"
-    DOCUMENTS = "documents", "Retention of identity documents"
-    WAGES = "wages", "Withholding of wages"
-    DEBT = "debt", "Debt bondage"
-    CONDITIONS = "conditions", "Abusive working and living conditions"
-    OVERTIME = "overtime", "Excessive overtime"
+    VULNERABILITY = "vulnerability", gettext_lazy("Abuse of vulnerability")
+    DECEPTION = "deception", gettext_lazy("Deception")
+    MOVEMENT = "movement", gettext_lazy("Restriction of movement")
+    ISOLATION = "isolation", gettext_lazy("Isolation")
+    VIOLENCE = "violence", gettext_lazy("Physical and sexual violence")
+    THREATS = "threats", gettext_lazy("Intimidation and threats")
+    DOCUMENTS = "documents", gettext_lazy("Retention of identity documents")
+    WAGES = "wages", gettext_lazy("Withholding of wages")
+    DEBT = "debt", gettext_lazy("Debt bondage")
+    CONDITIONS = "conditions", gettext_lazy("Abusive working and living conditions")
+    OVERTIME = "overtime", gettext_lazy("Excessive overtime")
 
 
 class Dimension(models.TextChoices):
-    RECRUITMENT = "recruitment", "Unfree recruitment"
-    DURESS = "duress", "Work and life under duress"
-    LEAVING = "leaving", "Impossibility of leaving"
+    RECRUITMENT = "recruitment", gettext_lazy("Unfree recruitment")
+    DURESS = "duress", gettext_lazy("Work and life under duress")
+    LEAVING = "leaving", gettext_lazy("Impossibility of leaving")
 
 
 class Element(models.TextChoices):
-    INVOLUNTARINESS = "involuntariness", "Involuntariness"
-    PENALTY = "penalty", "Menace of penalty"
+    INVOLUNTARINESS = "involuntariness", gettext_lazy("Involuntariness")
+    PENALTY = "penalty", gettext_lazy("Menace of penalty")
 
 
 class Strength(models.TextChoices):
-    WEAK = "weak", "Weak"
-    MODERATE = "moderate", "Moderate"
-    STRONG = "strong", "Strong"
+    WEAK = "weak", gettext_lazy("Weak")
+    MODERATE = "moderate", gettext_lazy("Moderate")
+    STRONG = "strong", gettext_lazy("Strong")
 
 
 class Reliability(models.TextChoices):
     """Source reliability on the familiar A-F scale used for intelligence and investigative sources."""
 
-    A = "A", "A - Completely reliable"
-    B = "B", "B - Usually reliable"
-    C = "C", "C - Fairly reliable"
-    D = "D", "D - Not usually reliable"
-    E = "E", "E - Unreliable"
-    F = "F", "F - Reliability cannot be judged"
+    A = "A", gettext_lazy("A - Completely reliable")
+    B = "B", gettext_lazy("B - Usually reliable")
+    C = "C", gettext_lazy("C - Fairly reliable")
+    D = "D", gettext_lazy("D - Not usually reliable")
+    E = "E", gettext_lazy("E - Unreliable")
+    F = "F", gettext_lazy("F - Reliability cannot be judged")
 
 
 STRENGTH_WEIGHT = {Strength.WEAK: 1, Strength.MODERATE: 2, Strength.STRONG: 3}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from section307.cases.models import OrderProposal, Phase
 from section307.core.errors import Conflict
 from section307.core.lifecycle import StateMachine, Transition
@@ -50,16 +52,24 @@ CASE_LIFECYCLE = StateMachine(
     name="case",
     states=(INITIATION, RESEARCH, ESCALATION, DECISION, ENFORCEMENT, CLOSED),
     transitions=(
-        Transition("begin_research", frozenset({INITIATION}), RESEARCH, _staff, "Start research (phase 2)"),
-        Transition("escalate", frozenset({RESEARCH}), ESCALATION, _staff, "Escalate (phase 3)"),
-        Transition("return_to_research", frozenset({ESCALATION}), RESEARCH, _staff, "Return to research"),
+        Transition(
+            "begin_research", frozenset({INITIATION}), RESEARCH, _staff, gettext_noop("Start research (phase 2)")
+        ),
+        Transition("escalate", frozenset({RESEARCH}), ESCALATION, _staff, gettext_noop("Escalate (phase 3)")),
+        Transition("return_to_research", frozenset({ESCALATION}), RESEARCH, _staff, gettext_noop("Return to research")),
         # Submitting a proposal moves the case; approval and return are the supervisor's.
-        Transition("submit_proposal", frozenset({ESCALATION}), DECISION, _staff, "Submit proposal for approval"),
-        Transition("return_proposal", frozenset({DECISION}), ESCALATION, _approver, "Return the proposal"),
-        Transition("withdraw_proposal", frozenset({DECISION}), ESCALATION, _staff, "Withdraw the proposal"),
-        Transition("issue", frozenset({DECISION}), ENFORCEMENT, _approver, "Approve and issue the order"),
-        Transition("close", OPEN_PHASES, CLOSED, _staff, "Close the case"),
-        Transition("reopen", frozenset({CLOSED}), RESEARCH, _reopener, "Reopen the case"),
+        Transition(
+            "submit_proposal", frozenset({ESCALATION}), DECISION, _staff, gettext_noop("Submit proposal for approval")
+        ),
+        Transition(
+            "return_proposal", frozenset({DECISION}), ESCALATION, _approver, gettext_noop("Return the proposal")
+        ),
+        Transition(
+            "withdraw_proposal", frozenset({DECISION}), ESCALATION, _staff, gettext_noop("Withdraw the proposal")
+        ),
+        Transition("issue", frozenset({DECISION}), ENFORCEMENT, _approver, gettext_noop("Approve and issue the order")),
+        Transition("close", OPEN_PHASES, CLOSED, _staff, gettext_noop("Close the case")),
+        Transition("reopen", frozenset({CLOSED}), RESEARCH, _reopener, gettext_noop("Reopen the case")),
     ),
 )
 
@@ -68,11 +78,15 @@ PROPOSAL_LIFECYCLE = StateMachine(
     name="proposal",
     states=tuple(P.values),
     transitions=(
-        Transition("edit", frozenset({P.DRAFT}), P.DRAFT, _staff, "Change the draft"),
-        Transition("submit", frozenset({P.DRAFT}), P.SUBMITTED, _staff, "Submit for approval"),
-        Transition("withdraw", frozenset({P.SUBMITTED}), P.WITHDRAWN, _staff, "Withdraw"),
-        Transition("approve", frozenset({P.SUBMITTED}), P.APPROVED, _approver, "Approve and issue", _not_author),
-        Transition("return", frozenset({P.SUBMITTED}), P.REJECTED, _approver, "Return to the author", _not_author),
+        Transition("edit", frozenset({P.DRAFT}), P.DRAFT, _staff, gettext_noop("Change the draft")),
+        Transition("submit", frozenset({P.DRAFT}), P.SUBMITTED, _staff, gettext_noop("Submit for approval")),
+        Transition("withdraw", frozenset({P.SUBMITTED}), P.WITHDRAWN, _staff, gettext_noop("Withdraw")),
+        Transition(
+            "approve", frozenset({P.SUBMITTED}), P.APPROVED, _approver, gettext_noop("Approve and issue"), _not_author
+        ),
+        Transition(
+            "return", frozenset({P.SUBMITTED}), P.REJECTED, _approver, gettext_noop("Return to the author"), _not_author
+        ),
     ),
 )
 
@@ -114,7 +128,8 @@ def require_open(case: Any) -> None:
         merged = getattr(case, "merged_into", None) if case.merged_into_id else None
         where = f" It was merged into {merged.reference}; work that case." if merged is not None else ""
         raise Conflict(
-            f"Case {case.reference} is closed; reopen it before changing it.{where}",
+            gettext("Case %(reference)s is closed; reopen it before changing it.%(where)s")
+            % {"reference": case.reference, "where": where},
             code="case_closed",
             rule="docs/cases.md: a closed case is read-only",
         )
@@ -134,9 +149,9 @@ TASK_LIFECYCLE = StateMachine(
     name="case_task",
     states=(TASK_OPEN, TASK_DONE, TASK_CANCELLED),
     transitions=(
-        Transition("complete", frozenset({TASK_OPEN}), TASK_DONE, _worker, "Mark done"),
-        Transition("cancel", frozenset({TASK_OPEN}), TASK_CANCELLED, _worker, "Cancel"),
-        Transition("reopen", frozenset({TASK_DONE, TASK_CANCELLED}), TASK_OPEN, _worker, "Reopen"),
+        Transition("complete", frozenset({TASK_OPEN}), TASK_DONE, _worker, gettext_noop("Mark done")),
+        Transition("cancel", frozenset({TASK_OPEN}), TASK_CANCELLED, _worker, gettext_noop("Cancel")),
+        Transition("reopen", frozenset({TASK_DONE, TASK_CANCELLED}), TASK_OPEN, _worker, gettext_noop("Reopen")),
     ),
 )
 
@@ -161,13 +176,23 @@ PETITION_LIFECYCLE = StateMachine(
     name="petition",
     states=(PET_FILED, PET_REVIEW, PET_INFO, PET_MODIFIED, PET_REVOKED, PET_DENIED, PET_WITHDRAWN),
     transitions=(
-        Transition("review", frozenset({PET_FILED}), PET_REVIEW, _hq, "Take for review"),
-        Transition("request_info", frozenset({PET_FILED, PET_REVIEW}), PET_INFO, _hq, "Ask for more information"),
+        Transition("review", frozenset({PET_FILED}), PET_REVIEW, _hq, gettext_noop("Take for review")),
+        Transition(
+            "request_info", frozenset({PET_FILED, PET_REVIEW}), PET_INFO, _hq, gettext_noop("Ask for more information")
+        ),
         # The petitioner (or staff for them) answers; who may is the service's object rule.
-        Transition("answer", frozenset({PET_INFO}), PET_REVIEW, None, "Answer the question"),
-        Transition("grant_modification", frozenset({PET_FILED, PET_REVIEW}), PET_MODIFIED, _hq, "Modify the order"),
-        Transition("grant_revocation", frozenset({PET_FILED, PET_REVIEW}), PET_REVOKED, _hq, "Revoke the order"),
-        Transition("deny", _PET_OPEN, PET_DENIED, _hq, "Deny"),
-        Transition("withdraw", _PET_OPEN, PET_WITHDRAWN, None, "Withdraw"),
+        Transition("answer", frozenset({PET_INFO}), PET_REVIEW, None, gettext_noop("Answer the question")),
+        Transition(
+            "grant_modification",
+            frozenset({PET_FILED, PET_REVIEW}),
+            PET_MODIFIED,
+            _hq,
+            gettext_noop("Modify the order"),
+        ),
+        Transition(
+            "grant_revocation", frozenset({PET_FILED, PET_REVIEW}), PET_REVOKED, _hq, gettext_noop("Revoke the order")
+        ),
+        Transition("deny", _PET_OPEN, PET_DENIED, _hq, gettext_noop("Deny")),
+        Transition("withdraw", _PET_OPEN, PET_WITHDRAWN, None, gettext_noop("Withdraw")),
     ),
 )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from section307.accounts.models import Organization
 from section307.cases.ilo import Dimension, Element, Indicator, Reliability, Strength
@@ -21,20 +22,20 @@ from section307.parties.models import Party
 
 
 class Phase(models.TextChoices):
-    INITIATION = "initiation", "1. Case initiation"
-    RESEARCH = "research", "2. Research and validity check"
-    ESCALATION = "escalation", "3. Escalation and evidentiary review"
-    DECISION = "decision", "4. Proposal awaiting approval"
-    ENFORCEMENT = "enforcement", "4. Enforcement and monitoring"
-    CLOSED = "closed", "Closed"
+    INITIATION = "initiation", gettext_lazy("1. Case initiation")
+    RESEARCH = "research", gettext_lazy("2. Research and validity check")
+    ESCALATION = "escalation", gettext_lazy("3. Escalation and evidentiary review")
+    DECISION = "decision", gettext_lazy("4. Proposal awaiting approval")
+    ENFORCEMENT = "enforcement", gettext_lazy("4. Enforcement and monitoring")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 # The phase a task template belongs to; phase 4 covers both the decision and enforcement states.
 TASK_PHASES = [
-    (Phase.INITIATION.value, "Phase 1: initiation"),
-    (Phase.RESEARCH.value, "Phase 2: research and validity"),
-    (Phase.ESCALATION.value, "Phase 3: escalation"),
-    (Phase.DECISION.value, "Phase 4: issuance and enforcement"),
+    (Phase.INITIATION.value, gettext_lazy("Phase 1: initiation")),
+    (Phase.RESEARCH.value, gettext_lazy("Phase 2: research and validity")),
+    (Phase.ESCALATION.value, gettext_lazy("Phase 3: escalation")),
+    (Phase.DECISION.value, gettext_lazy("Phase 4: issuance and enforcement")),
 ]
 
 
@@ -52,14 +53,14 @@ class CaseTemplate(TimeStampedModel):
 
 # The condition a task tracks: the task is done as soon as the case meets it (cases.taskgates).
 TASK_GATES = [
-    ("", "None: done by hand"),
-    ("map", "Supply-chain map drafted"),
-    ("memo", "Validity memo written"),
-    ("engagement", "Stakeholder engagement recorded"),
-    ("ilo", "ILO assessment recorded"),
-    ("proposal", "Proposal submitted"),
-    ("approval", "Proposal approved and the order issued"),
-    ("issued", "Order issued (published and screened at the ports)"),
+    ("", gettext_lazy("None: done by hand")),
+    ("map", gettext_lazy("Supply-chain map drafted")),
+    ("memo", gettext_lazy("Validity memo written")),
+    ("engagement", gettext_lazy("Stakeholder engagement recorded")),
+    ("ilo", gettext_lazy("ILO assessment recorded")),
+    ("proposal", gettext_lazy("Proposal submitted")),
+    ("approval", gettext_lazy("Proposal approved and the order issued")),
+    ("issued", gettext_lazy("Order issued (published and screened at the ports)")),
 ]
 
 
@@ -82,33 +83,33 @@ class TaskTemplate(models.Model):
 
 class Case(TimeStampedModel):
     class Origin(models.TextChoices):
-        TIP = "tip", "Tip or allegation"
-        SELF = "self", "Self-initiated"
-        REPORT = "report", "Published report"
-        DOL = "dol", "DOL research"
-        COURT = "court", "Court case"
-        MEDIA = "media", "Media"
+        TIP = "tip", gettext_lazy("Tip or allegation")
+        SELF = "self", gettext_lazy("Self-initiated")
+        REPORT = "report", gettext_lazy("Published report")
+        DOL = "dol", gettext_lazy("DOL research")
+        COURT = "court", gettext_lazy("Court case")
+        MEDIA = "media", gettext_lazy("Media")
 
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
-        URGENT = "urgent", "Urgent"
+        LOW = "low", gettext_lazy("Low")
+        MEDIUM = "medium", gettext_lazy("Medium")
+        HIGH = "high", gettext_lazy("High")
+        URGENT = "urgent", gettext_lazy("Urgent")
 
     class Risk(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
-        CRITICAL = "critical", "Critical"
+        LOW = "low", gettext_lazy("Low")
+        MEDIUM = "medium", gettext_lazy("Medium")
+        HIGH = "high", gettext_lazy("High")
+        CRITICAL = "critical", gettext_lazy("Critical")
 
     class Outcome(models.TextChoices):
-        ORDER_ISSUED = "order_issued", "Order issued and monitoring ended"
-        INSUFFICIENT = "insufficient", "Insufficient evidence"
-        REMEDIATED = "remediated", "Remediated during grace period"
-        NOT_IMPORTED = "not_imported", "Goods not imported into the United States"
-        REFERRED = "referred", "Referred to another agency"
-        MERGED = "merged", "Merged into another case"
-        OTHER = "other", "Other"
+        ORDER_ISSUED = "order_issued", gettext_lazy("Order issued and monitoring ended")
+        INSUFFICIENT = "insufficient", gettext_lazy("Insufficient evidence")
+        REMEDIATED = "remediated", gettext_lazy("Remediated during grace period")
+        NOT_IMPORTED = "not_imported", gettext_lazy("Goods not imported into the United States")
+        REFERRED = "referred", gettext_lazy("Referred to another agency")
+        MERGED = "merged", gettext_lazy("Merged into another case")
+        OTHER = "other", gettext_lazy("Other")
 
     reference = models.CharField(max_length=30, unique=True)
     title = models.CharField(max_length=300)
@@ -128,7 +129,9 @@ class Case(TimeStampedModel):
     hts_prefixes = models.JSONField(default=list, blank=True)
     countries = models.ManyToManyField(Country, related_name="cases", blank=True)
     regions = models.ManyToManyField(Region, related_name="cases", blank=True)
-    validity_memo = models.TextField(blank=True, help_text="Why the case is valid to pursue (phase 2 gate)")
+    validity_memo = models.TextField(
+        blank=True, help_text=gettext_lazy("Why the case is valid to pursue (phase 2 gate)")
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     closing_note = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -156,13 +159,13 @@ class CaseParty(models.Model):
     """A party in the case's draft map of the global supply chain: its role, tier and buyer."""
 
     class Role(models.TextChoices):
-        PRODUCER = "producer", "Producer or grower"
-        PROCESSOR = "processor", "Processor or manufacturer"
-        SUPPLIER = "supplier", "Supplier or trader"
-        EXPORTER = "exporter", "Exporter"
-        IMPORTER = "importer", "U.S. importer"
-        LABOR_AGENT = "labor_agent", "Labor recruiter or agent"
-        OTHER = "other", "Other"
+        PRODUCER = "producer", gettext_lazy("Producer or grower")
+        PROCESSOR = "processor", gettext_lazy("Processor or manufacturer")
+        SUPPLIER = "supplier", gettext_lazy("Supplier or trader")
+        EXPORTER = "exporter", gettext_lazy("Exporter")
+        IMPORTER = "importer", gettext_lazy("U.S. importer")
+        LABOR_AGENT = "labor_agent", gettext_lazy("Labor recruiter or agent")
+        OTHER = "other", gettext_lazy("Other")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_parties")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="case_links")
@@ -170,7 +173,7 @@ class CaseParty(models.Model):
     # Tier 0 is the importer; tier 1 its direct supplier; higher tiers go upstream to raw materials.
     tier = models.PositiveSmallIntegerField(null=True, blank=True)
     supplies_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="suppliers")
-    is_target = models.BooleanField(default=True, help_text="A target of the case (named in any order)")
+    is_target = models.BooleanField(default=True, help_text=gettext_lazy("A target of the case (named in any order)"))
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -182,16 +185,16 @@ class CaseParty(models.Model):
 
     def clean(self) -> None:
         if self.supplies_to_id and self.supplies_to_id == self.pk:
-            raise ValidationError({"supplies_to": "A party cannot supply itself."})
+            raise ValidationError({"supplies_to": gettext("A party cannot supply itself.")})
         if self.supplies_to is not None and self.supplies_to.case_id != self.case_id:
-            raise ValidationError({"supplies_to": "The buyer must be a party in the same case."})
+            raise ValidationError({"supplies_to": gettext("The buyer must be a party in the same case.")})
 
 
 class CaseTask(TimeStampedModel):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+        OPEN = "open", gettext_lazy("Open")
+        DONE = "done", gettext_lazy("Done")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     phase = models.CharField(max_length=20, choices=TASK_PHASES)
@@ -252,13 +255,13 @@ class CaseComment(models.Model):
 
 class StakeholderEngagement(models.Model):
     class Kind(models.TextChoices):
-        INTERNAL = "internal", "Internal office"
-        AGENCY = "agency", "Other U.S. agency"
-        FOREIGN_GOVERNMENT = "foreign_gov", "Foreign government"
-        NGO = "ngo", "NGO or civil society"
-        WORKERS = "workers", "Workers or their representatives"
-        INDUSTRY = "industry", "Industry or importer"
-        IN_COUNTRY = "in_country", "In-country engagement"
+        INTERNAL = "internal", gettext_lazy("Internal office")
+        AGENCY = "agency", gettext_lazy("Other U.S. agency")
+        FOREIGN_GOVERNMENT = "foreign_gov", gettext_lazy("Foreign government")
+        NGO = "ngo", gettext_lazy("NGO or civil society")
+        WORKERS = "workers", gettext_lazy("Workers or their representatives")
+        INDUSTRY = "industry", gettext_lazy("Industry or importer")
+        IN_COUNTRY = "in_country", gettext_lazy("In-country engagement")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="engagements")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -291,24 +294,24 @@ class Evidence(models.Model):
     """A piece of evidence, stored once and never changed. Analysts annotate and tag it instead."""
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "Document"
-        PHOTO = "photo", "Photo or video still"
-        TESTIMONY = "testimony", "Testimony note"
-        AUDIT = "audit", "Audit report"
-        TRADE_RECORD = "trade_record", "Trade record"
-        WEB_CAPTURE = "web_capture", "Web capture"
+        DOCUMENT = "document", gettext_lazy("Document")
+        PHOTO = "photo", gettext_lazy("Photo or video still")
+        TESTIMONY = "testimony", gettext_lazy("Testimony note")
+        AUDIT = "audit", gettext_lazy("Audit report")
+        TRADE_RECORD = "trade_record", gettext_lazy("Trade record")
+        WEB_CAPTURE = "web_capture", gettext_lazy("Web capture")
 
     class Origin(models.TextChoices):
-        UPLOAD = "upload", "Uploaded by staff"
-        ALLEGATION = "allegation", "From an allegation (sanitized copy)"
-        PARTNER = "partner", "From a partner agency"
-        DEMO = "demo", "Demo data"
+        UPLOAD = "upload", gettext_lazy("Uploaded by staff")
+        ALLEGATION = "allegation", gettext_lazy("From an allegation (sanitized copy)")
+        PARTNER = "partner", gettext_lazy("From a partner agency")
+        DEMO = "demo", gettext_lazy("Demo data")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    source = models.CharField(max_length=300, help_text="Who or where it came from")
+    source = models.CharField(max_length=300, help_text=gettext_lazy("Who or where it came from"))
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     date_obtained = models.DateField()
     file = models.FileField(upload_to=_evidence_path, storage=evidence_storage, max_length=300)
@@ -317,7 +320,7 @@ class Evidence(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.UPLOAD)
-    origin_ref = models.CharField(max_length=100, blank=True, help_text="E.g. the allegation's reference")
+    origin_ref = models.CharField(max_length=100, blank=True, help_text=gettext_lazy("E.g. the allegation's reference"))
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -358,13 +361,13 @@ class CustodyEvent(models.Model):
     """Chain of custody: every addition, view, download and export of a piece of evidence."""
 
     class Action(models.TextChoices):
-        ADDED = "added", "Added"
-        VIEWED = "viewed", "Viewed"
-        DOWNLOADED = "downloaded", "Downloaded"
-        EXPORTED = "exported", "Exported"
-        ANNOTATED = "annotated", "Annotated"
-        TAGGED = "tagged", "Tagged"
-        VERIFIED = "verified", "Hash verified"
+        ADDED = "added", gettext_lazy("Added")
+        VIEWED = "viewed", gettext_lazy("Viewed")
+        DOWNLOADED = "downloaded", gettext_lazy("Downloaded")
+        EXPORTED = "exported", gettext_lazy("Exported")
+        ANNOTATED = "annotated", gettext_lazy("Annotated")
+        TAGGED = "tagged", gettext_lazy("Tagged")
+        VERIFIED = "verified", gettext_lazy("Hash verified")
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -422,20 +425,21 @@ class OrderProposal(TimeStampedModel):
     """A proposed WRO or Finding, written by one person and approved by a supervisor who is someone else."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted for approval"
-        APPROVED = "approved", "Approved and issued"
-        REJECTED = "rejected", "Returned"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", gettext_lazy("Draft")
+        SUBMITTED = "submitted", gettext_lazy("Submitted for approval")
+        APPROVED = "approved", gettext_lazy("Approved and issued")
+        REJECTED = "rejected", gettext_lazy("Returned")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
     class GracePeriod(models.TextChoices):
-        NOT_APPLICABLE = "not_applicable", "Not applicable: no real due diligence or remediation shown"
-        OFFERED = "offered", "Offered a grace period with an alert first"
-        NOT_OFFERED = "not_offered", "Not offered (reason given)"
+        NOT_APPLICABLE = "not_applicable", gettext_lazy("Not applicable: no real due diligence or remediation shown")
+        OFFERED = "offered", gettext_lazy("Offered a grace period with an alert first")
+        NOT_OFFERED = "not_offered", gettext_lazy("Not offered (reason given)")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proposals")
     order_type = models.CharField(
-        max_length=20, choices=[(OrderType.WRO.value, OrderType.WRO.label), (OrderType.FINDING.value, "Finding")]
+        max_length=20,
+        choices=[(OrderType.WRO.value, OrderType.WRO.label), (OrderType.FINDING.value, gettext_lazy("Finding"))],
     )
     # Blank is allowed in a draft; the submission gate requires it.
     merchandise = models.TextField(blank=True)
@@ -454,7 +458,7 @@ class OrderProposal(TimeStampedModel):
     probable_cause = models.TextField(blank=True)
     citation = models.CharField(max_length=300, blank=True)
     importer_due_diligence = models.BooleanField(
-        default=False, help_text="The importer has shown real due diligence and remediation"
+        default=False, help_text=gettext_lazy("The importer has shown real due diligence and remediation")
     )
     grace_period = models.CharField(max_length=20, choices=GracePeriod.choices, default=GracePeriod.NOT_APPLICABLE)
     grace_period_note = models.TextField(blank=True)
@@ -479,13 +483,15 @@ class OrderProposal(TimeStampedModel):
 
 class CaseShare(models.Model):
     class Access(models.TextChoices):
-        READ = "read", "Read only"
-        COMMENT = "comment", "Read and comment"
+        READ = "read", gettext_lazy("Read only")
+        COMMENT = "comment", gettext_lazy("Read and comment")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="case_shares")
     access = models.CharField(max_length=10, choices=Access.choices, default=Access.READ)
-    include_evidence = models.BooleanField(default=False, help_text="Partners may also open evidence files")
+    include_evidence = models.BooleanField(
+        default=False, help_text=gettext_lazy("Partners may also open evidence files")
+    )
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -508,38 +514,38 @@ class OrderChangeRequest(TimeStampedModel):
     (``cases.lifecycle.PETITION_LIFECYCLE``); the issuing case, when there is one, is linked."""
 
     class Kind(models.TextChoices):
-        MODIFY = "modify", "Modification"
-        REVOKE = "revoke", "Revocation"
+        MODIFY = "modify", gettext_lazy("Modification")
+        REVOKE = "revoke", gettext_lazy("Revocation")
 
     class Ground(models.TextChoices):
-        NOT_MADE_WITH_FL = "not_made", "The goods are not made with forced labor"
-        NO_LONGER_MADE = "no_longer_made", "The goods are no longer made with forced labor"
-        NOT_IMPORTED = "not_imported", "The goods are no longer imported"
+        NOT_MADE_WITH_FL = "not_made", gettext_lazy("The goods are not made with forced labor")
+        NO_LONGER_MADE = "no_longer_made", gettext_lazy("The goods are no longer made with forced labor")
+        NOT_IMPORTED = "not_imported", gettext_lazy("The goods are no longer imported")
 
     class Status(models.TextChoices):
-        FILED = "filed", "Filed"
-        UNDER_REVIEW = "under_review", "Under review"
-        INFO_REQUESTED = "info_requested", "More information requested"
-        GRANTED_MODIFICATION = "granted_modification", "Granted: order modified"
-        GRANTED_REVOCATION = "granted_revocation", "Granted: order revoked"
-        DENIED = "denied", "Denied"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        FILED = "filed", gettext_lazy("Filed")
+        UNDER_REVIEW = "under_review", gettext_lazy("Under review")
+        INFO_REQUESTED = "info_requested", gettext_lazy("More information requested")
+        GRANTED_MODIFICATION = "granted_modification", gettext_lazy("Granted: order modified")
+        GRANTED_REVOCATION = "granted_revocation", gettext_lazy("Granted: order revoked")
+        DENIED = "denied", gettext_lazy("Denied")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
     class Channel(models.TextChoices):
-        PORTAL = "portal", "Importer portal or API"
-        CASE = "case", "Analyst, from a case"
-        HQ = "hq", "Headquarters"
+        PORTAL = "portal", gettext_lazy("Importer portal or API")
+        CASE = "case", gettext_lazy("Analyst, from a case")
+        HQ = "hq", gettext_lazy("Headquarters")
 
     class Finding(models.TextChoices):
-        REMEDIATED = "remediated", "Remediated"
-        REFUTED = "refuted", "Refuted (not present)"
-        NOT_REMEDIATED = "not_remediated", "Not remediated"
+        REMEDIATED = "remediated", gettext_lazy("Remediated")
+        REFUTED = "refuted", gettext_lazy("Refuted (not present)")
+        NOT_REMEDIATED = "not_remediated", gettext_lazy("Not remediated")
 
     order = models.ForeignKey(EnforcementOrder, on_delete=models.PROTECT, related_name="change_requests")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     ground = models.CharField(max_length=20, choices=Ground.choices)
-    grounds = models.TextField(help_text="The facts and documents offered")
+    grounds = models.TextField(help_text=gettext_lazy("The facts and documents offered"))
     filed_via = models.CharField(max_length=10, choices=Channel.choices, default=Channel.CASE)
     # A modification narrows the order: e.g. a party removed or new merchandise text.
     proposed_merchandise = models.TextField(blank=True)
@@ -549,15 +555,21 @@ class OrderChangeRequest(TimeStampedModel):
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="order_change_requests"
     )
     # The evidence CBP asks for (WRO Modification/Revocation Processes Overview, 2021).
-    indicators = models.JSONField(default=list, blank=True, help_text="ILO indicators identified in the order")
-    indicator_responses = models.JSONField(default=dict, blank=True, help_text="Per indicator: refuted or remediated")
-    policies = models.TextField(blank=True, help_text="Policies, procedures and controls")
+    indicators = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("ILO indicators identified in the order")
+    )
+    indicator_responses = models.JSONField(
+        default=dict, blank=True, help_text=gettext_lazy("Per indicator: refuted or remediated")
+    )
+    policies = models.TextField(blank=True, help_text=gettext_lazy("Policies, procedures and controls"))
     audit_firm = models.CharField(max_length=200, blank=True)
     audit_date = models.DateField(null=True, blank=True)
     audit_unannounced = models.BooleanField(default=False)
     audit_summary = models.TextField(blank=True)
     supply_chain_map = models.TextField(blank=True)
-    remediation = models.TextField(blank=True, help_text="Worker remediation, e.g. recruitment fees repaid")
+    remediation = models.TextField(
+        blank=True, help_text=gettext_lazy("Worker remediation, e.g. recruitment fees repaid")
+    )
     remediation_amount_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     remediation_workers = models.PositiveIntegerField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -568,7 +580,9 @@ class OrderChangeRequest(TimeStampedModel):
     info_question = models.TextField(blank=True)
     info_due_date = models.DateField(null=True, blank=True)
     info_answer = models.TextField(blank=True)
-    indicator_findings = models.JSONField(default=dict, blank=True, help_text="Headquarters' finding per indicator")
+    indicator_findings = models.JSONField(
+        default=dict, blank=True, help_text=gettext_lazy("Headquarters' finding per indicator")
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 from pydantic import WithJsonSchema
@@ -126,7 +127,7 @@ ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
 def _petition(user: Actor, petition_id: int) -> OrderChangeRequest:
     petition = selectors.petition_get(user=user, pk=petition_id)
     if petition is None:
-        raise NotFound("No such petition.")
+        raise NotFound(gettext("No such petition."))
     return petition
 
 
@@ -143,7 +144,7 @@ def petition_list(request: HttpRequest, open_only: bool = False) -> Any:
 def petition_create(request: HttpRequest, body: PetitionIn) -> Any:
     order = EnforcementOrder.objects.filter(reference=body.order.strip()).first()
     if order is None:
-        raise NotFound("No order with this reference.", field="order")
+        raise NotFound(gettext("No order with this reference."), field="order")
     petition = services.petition_file(
         actor=request.user,
         order=order,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases.ilo import RELIABLE, STRENGTH_WEIGHT, Dimension, Element, Indicator, Strength
@@ -109,7 +110,7 @@ def available_transitions(*, user: Actor, case: Case) -> list[dict[str, Any]]:
         if t.name not in SIMPLE_TRANSITIONS:
             continue
         problems = gate_problems(t.name, case, actor=user) if t.name in GATES else []
-        moves.append({"name": t.name, "label": t.label, "problems": problems})
+        moves.append({"name": t.name, "label": gettext(t.label), "problems": problems})
     return moves
 
 
@@ -180,7 +181,7 @@ def ilo_summary(*, case: Case, evidence: Iterable[Evidence] | None = None) -> Il
     )
     rows = []
     for value, label in Indicator.choices:
-        row = IndicatorRow(indicator=value, label=label, cells={d: [] for d in Dimension.values})
+        row = IndicatorRow(indicator=value, label=str(label), cells={d: [] for d in Dimension.values})
         mine = [t for t in tags if t.indicator == value]
         for t in mine:
             row.cells[t.dimension].append(t)
@@ -191,7 +192,7 @@ def ilo_summary(*, case: Case, evidence: Iterable[Evidence] | None = None) -> Il
             row.best_strength = max((t.strength for t in mine), key=lambda s: STRENGTH_WEIGHT[Strength(s)])
         row.evidence_count = len({t.evidence_id for t in mine})
         rows.append(row)
-    return IloSummary(rows=rows, dimensions=list(Dimension.choices))
+    return IloSummary(rows=rows, dimensions=[(value, str(label)) for value, label in Dimension.choices])
 
 
 # ------------------------------------------------------------------------------------ related work

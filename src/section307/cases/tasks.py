@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django_tasks import task
 
 from section307.cases.models import CaseTask
@@ -26,12 +27,18 @@ def remind_overdue_tasks() -> int:
     for tasks in by_user.values():
         user = tasks[0].assignee
         assert user is not None  # grouped by assignee above
-        lines = [f"- {t.case.reference}: {t.title} (due {t.due_date:%Y-%m-%d})" for t in tasks]
+        lines = [
+            "- "
+            + gettext("%(case)s: %(task)s (due %(due)s)")
+            % {"case": t.case.reference, "task": t.title, "due": f"{t.due_date:%Y-%m-%d}"}
+            for t in tasks
+        ]
         with transaction.atomic():
             if user.email:
                 send_mail(
-                    subject=f"{len(tasks)} overdue case task(s)",
-                    message="These tasks are past their due date:\n\n" + "\n".join(lines),
+                    subject=ngettext("%(count)d overdue case task", "%(count)d overdue case tasks", len(tasks))
+                    % {"count": len(tasks)},
+                    message=gettext("These tasks are past their due date:") + "\n\n" + "\n".join(lines),
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     recipient_list=[user.email],
                 )

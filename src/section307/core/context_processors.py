@@ -7,13 +7,15 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from section307.accounts.roles import ROLE_LABELS, user_roles
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: StrOrPromise
     url_name: str
     # A permission "app.codename" the user needs; "" = anyone, including anonymous visitors.
     permission: str = ""
@@ -23,10 +25,10 @@ class NavItem:
 
 # Apps add their entries here; order is display order.
 NAV_ITEMS: list[NavItem] = [
-    NavItem("Home", "core:home"),
-    NavItem("Your work", "work:queue", signed_in=True),
-    NavItem("Registry", "registry:order_list", permission="orders.view_enforcementorder"),
-    NavItem("Administration", "admin:index", staff_only=True),
+    NavItem(gettext_lazy("Home"), "core:home"),
+    NavItem(gettext_lazy("Your work"), "work:queue", signed_in=True),
+    NavItem(gettext_lazy("Registry"), "registry:order_list", permission="orders.view_enforcementorder"),
+    NavItem(gettext_lazy("Administration"), "admin:index", staff_only=True),
 ]
 
 
@@ -46,5 +48,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         current = request.path == url or (url != "/" and request.path.startswith(url))
         items.append({"label": item.label, "url": url, "current": current})
-    roles = sorted(ROLE_LABELS[r] for r in user_roles(user) if r in ROLE_LABELS)
+    roles = sorted(str(ROLE_LABELS[r]) for r in user_roles(user) if r in ROLE_LABELS)
     return {"nav_items": items, "user_role_labels": roles}

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from section307.core.errors import Conflict
 from section307.core.types import Actor
 
@@ -56,7 +58,9 @@ class StateMachine:
         for t in self.transitions:
             if t.name == name:
                 return t
-        raise TransitionNotAllowed(f"{self.name}: no transition named {name!r}")
+        raise TransitionNotAllowed(
+            gettext("%(name)s: no transition named %(name2)r") % {"name": self.name, "name2": name}
+        )
 
     def available(self, state: str, actor: Actor | None = None) -> list[Transition]:
         return [
@@ -68,11 +72,19 @@ class StateMachine:
     def check(self, name: str, *, state: str, actor: Actor | None = None, subject: Any = None) -> Transition:
         t = self.transition(name)
         if state not in t.sources:
-            raise TransitionNotAllowed(f"{self.name}: cannot {t.name} from {state!r}")
+            raise TransitionNotAllowed(
+                gettext("%(name)s: cannot %(name2)s from %(state)r")
+                % {"name": self.name, "name2": t.name, "state": state}
+            )
         if t.allowed is not None and not t.allowed(actor):
-            raise TransitionNotAllowed(f"{self.name}: {t.name} is not permitted for this user")
+            raise TransitionNotAllowed(
+                gettext("%(name)s: %(name2)s is not permitted for this user") % {"name": self.name, "name2": t.name}
+            )
         if t.subject_rule is not None and (subject is None or not t.subject_rule(actor, subject)):
-            raise TransitionNotAllowed(f"{self.name}: {t.name} is not permitted for this user on this record")
+            raise TransitionNotAllowed(
+                gettext("%(name)s: %(name2)s is not permitted for this user on this record")
+                % {"name": self.name, "name2": t.name}
+            )
         return t
 
     def edges(self) -> Iterable[tuple[str, str, str]]:

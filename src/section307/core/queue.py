@@ -76,7 +76,7 @@ def queue_for(user: Actor, *, now: datetime | None = None) -> list[WorkItem]:
     return sorted(items, key=_due_key)
 
 
-def queue_for_page(user: Any, path: str, *, now: datetime | None = None) -> list[tuple[WorkItem, bool]]:
+def queue_for_page(user: Actor, path: str, *, now: datetime | None = None) -> list[tuple[WorkItem, bool]]:
     """The user's work items acted on at ``path`` or below it, soonest first, each with "is overdue".
 
     Workspace pages show these as their next action, so the page and the queue never disagree.

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from section307.core.models import TimeStampedModel
 
 
 class Country(models.Model):
-    code = models.CharField(max_length=2, primary_key=True, help_text="ISO 3166-1 alpha-2")
+    code = models.CharField(max_length=2, primary_key=True, help_text=gettext_lazy("ISO 3166-1 alpha-2"))
     alpha3 = models.CharField(max_length=3, unique=True)
     name = models.CharField(max_length=100)
     official_name = models.CharField(max_length=200, blank=True)
@@ -23,12 +24,12 @@ class Region(TimeStampedModel):
     """A sub-national area an order or presumption can cover (e.g. XUAR, its prefectures, the XPCC)."""
 
     class Kind(models.TextChoices):
-        REGION = "region", "Region or province"
-        PREFECTURE = "prefecture", "Prefecture"
-        CITY = "city", "City"
-        COUNTY = "county", "County"
-        CORPS = "corps", "Production and construction corps"
-        DIVISION = "division", "Corps division"
+        REGION = "region", gettext_lazy("Region or province")
+        PREFECTURE = "prefecture", gettext_lazy("Prefecture")
+        CITY = "city", gettext_lazy("City")
+        COUNTY = "county", gettext_lazy("County")
+        CORPS = "corps", gettext_lazy("Production and construction corps")
+        DIVISION = "division", gettext_lazy("Corps division")
 
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
@@ -66,11 +67,11 @@ class TipRanking(TimeStampedModel):
     """A country's tier in the State Department's Trafficking in Persons report for one year."""
 
     class Tier(models.TextChoices):
-        TIER_1 = "1", "Tier 1"
-        TIER_2 = "2", "Tier 2"
-        TIER_2WL = "2WL", "Tier 2 Watch List"
-        TIER_3 = "3", "Tier 3"
-        SPECIAL = "special", "Special case"
+        TIER_1 = "1", gettext_lazy("Tier 1")
+        TIER_2 = "2", gettext_lazy("Tier 2")
+        TIER_2WL = "2WL", gettext_lazy("Tier 2 Watch List")
+        TIER_3 = "3", gettext_lazy("Tier 3")
+        SPECIAL = "special", gettext_lazy("Special case")
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="tip_rankings")
     year = models.PositiveSmallIntegerField()

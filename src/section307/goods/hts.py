@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext
+
 _SEPARATORS = re.compile(r"[\s.\-]")
 VALID_LENGTHS = (2, 4, 6, 8, 10)
 
@@ -15,9 +17,12 @@ class InvalidHts(ValueError):
 def normalize_hts(code: str) -> str:
     digits = _SEPARATORS.sub("", code or "")
     if not digits.isdigit():
-        raise InvalidHts(f"HTS code {code!r}: only digits, dots and spaces are allowed")
+        raise InvalidHts(gettext("HTS code %(code)r: only digits, dots and spaces are allowed") % {"code": code})
     if len(digits) not in VALID_LENGTHS:
-        raise InvalidHts(f"HTS code {code!r}: expected 2, 4, 6, 8 or 10 digits, got {len(digits)}")
+        raise InvalidHts(
+            gettext("HTS code %(code)r: expected 2, 4, 6, 8 or 10 digits, got %(value)s")
+            % {"code": code, "value": len(digits)}
+        )
     return digits
 
 

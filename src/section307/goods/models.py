@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from section307.core.models import TimeStampedModel
 from section307.geo.models import Country
@@ -26,7 +27,9 @@ class Good(TimeStampedModel):
 
 class GoodHtsCode(models.Model):
     good = models.ForeignKey(Good, on_delete=models.CASCADE, related_name="hts_codes")
-    code = models.CharField(max_length=10, help_text="HTSUS digits; 2-10 digits, a prefix covers all codes under it")
+    code = models.CharField(
+        max_length=10, help_text=gettext_lazy("HTSUS digits; 2-10 digits, a prefix covers all codes under it")
+    )
     description = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -75,7 +75,7 @@ def missing_shots(taken: Iterable[str]) -> list[ShotType]:
 
 
 def quality_rules() -> list[str]:
-    return [str(rule) for rule in photo.STANDARD]
+    return [str(rule) for rule in photo.standard()]
 
 
 def standard_pdf(*, today: dt.date | None = None) -> bytes:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class OrdersConfig(AppConfig):
@@ -11,7 +12,7 @@ class OrdersConfig(AppConfig):
 
         # The published list of WROs and Findings is open to everyone.
         if not any(item.url_name == "orders_public:list" for item in NAV_ITEMS):
-            NAV_ITEMS.insert(1, NavItem("Orders", "orders_public:list"))
+            NAV_ITEMS.insert(1, NavItem(gettext_lazy("Orders"), "orders_public:list"))
 
         from section307.core import publiccache
         from section307.orders.selectors import public_version

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
+
 from section307.core.errors import NotPermitted
 from section307.core.lifecycle import StateMachine, Transition
 from section307.core.types import Actor
@@ -22,13 +24,13 @@ def _may_manage(actor: Actor | None) -> bool:
 def require_issuer(actor: Actor | None) -> None:
     """Issuing a new order is the registry's (supervisors, the system), not headquarters' petition work."""
     if not (_may_publish(actor) and (actor is None or actor.has_perm("orders.add_enforcementorder"))):
-        raise NotPermitted("You may not issue enforcement orders.", code="publish_order")
+        raise NotPermitted(gettext("You may not issue enforcement orders."), code="publish_order")
 
 
 def require_publisher(actor: Actor | None) -> None:
     """Issuing or changing an order is for whoever holds ``orders.publish_order`` (or the system)."""
     if not _may_publish(actor):
-        raise NotPermitted("You may not issue or change enforcement orders.", code="publish_order")
+        raise NotPermitted(gettext("You may not issue or change enforcement orders."), code="publish_order")
 
 
 ACTIVE, MODIFIED, REVOKED, INACTIVE = (
@@ -42,10 +44,12 @@ ORDER_LIFECYCLE = StateMachine(
     name="order",
     states=(ACTIVE, MODIFIED, REVOKED, INACTIVE),
     transitions=(
-        Transition("modify", frozenset({ACTIVE, MODIFIED}), MODIFIED, _may_publish, "Modify the order's scope"),
-        Transition("revoke", frozenset({ACTIVE, MODIFIED}), REVOKED, _may_publish, "Revoke the order"),
-        Transition("inactivate", frozenset({ACTIVE, MODIFIED}), INACTIVE, _may_manage, "Mark inactive"),
-        Transition("reinstate", frozenset({REVOKED, INACTIVE}), ACTIVE, _may_manage, "Reinstate"),
+        Transition(
+            "modify", frozenset({ACTIVE, MODIFIED}), MODIFIED, _may_publish, gettext_noop("Modify the order's scope")
+        ),
+        Transition("revoke", frozenset({ACTIVE, MODIFIED}), REVOKED, _may_publish, gettext_noop("Revoke the order")),
+        Transition("inactivate", frozenset({ACTIVE, MODIFIED}), INACTIVE, _may_manage, gettext_noop("Mark inactive")),
+        Transition("reinstate", frozenset({REVOKED, INACTIVE}), ACTIVE, _may_manage, gettext_noop("Reinstate")),
     ),
 )
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 from section307.core.models import TimeStampedModel
 from section307.geo.models import Country, Region
@@ -13,18 +13,18 @@ from section307.parties.models import Party
 
 
 class OrderType(models.TextChoices):
-    WRO = "wro", _("Withhold Release Order")
-    FINDING = "finding", _("Finding")
-    UFLPA_ENTITY = "uflpa_entity", _("UFLPA Entity List entry")
-    UFLPA_REGION = "uflpa_region", _("UFLPA Xinjiang presumption")
-    CAATSA = "caatsa", _("CAATSA sec. 302A presumption")
+    WRO = "wro", gettext_lazy("Withhold Release Order")
+    FINDING = "finding", gettext_lazy("Finding")
+    UFLPA_ENTITY = "uflpa_entity", gettext_lazy("UFLPA Entity List entry")
+    UFLPA_REGION = "uflpa_region", gettext_lazy("UFLPA Xinjiang presumption")
+    CAATSA = "caatsa", gettext_lazy("CAATSA sec. 302A presumption")
 
 
 class OrderStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    MODIFIED = "modified", _("Modified")
-    REVOKED = "revoked", _("Revoked")
-    INACTIVE = "inactive", _("Inactive")
+    ACTIVE = "active", gettext_lazy("Active")
+    MODIFIED = "modified", gettext_lazy("Modified")
+    REVOKED = "revoked", gettext_lazy("Revoked")
+    INACTIVE = "inactive", gettext_lazy("Inactive")
 
 
 # Statuses under which merchandise in scope is still detained.
@@ -35,36 +35,44 @@ class LaborType(models.TextChoices):
     """The classes of labor 19 U.S.C. 1307 bars (and 19 CFR 12.42(a) repeats): one list for allegations,
     cases and orders."""
 
-    CONVICT = "convict", "Convict or prison labor"
-    FORCED = "forced", "Forced labor"
-    INDENTURED = "indentured", "Indentured labor under penal sanctions"
-    CHILD = "child", "Forced or indentured child labor"
+    CONVICT = "convict", gettext_lazy("Convict or prison labor")
+    FORCED = "forced", gettext_lazy("Forced labor")
+    INDENTURED = "indentured", gettext_lazy("Indentured labor under penal sanctions")
+    CHILD = "child", gettext_lazy("Forced or indentured child labor")
 
 
 class OrderSource(models.TextChoices):
-    CBP_LIST = "cbp-wro", "CBP WRO and Findings list"
-    UFLPA_LIST = "uflpa", "UFLPA Entity List"
-    STATUTE = "statute", "Statutory presumption"
-    CASE = "case", "Issued from a case"
-    MANUAL = "manual", "Entered by staff"
-    DEMO = "demo", "Demo data"
+    CBP_LIST = "cbp-wro", gettext_lazy("CBP WRO and Findings list")
+    UFLPA_LIST = "uflpa", gettext_lazy("UFLPA Entity List")
+    STATUTE = "statute", gettext_lazy("Statutory presumption")
+    CASE = "case", gettext_lazy("Issued from a case")
+    MANUAL = "manual", gettext_lazy("Entered by staff")
+    DEMO = "demo", gettext_lazy("Demo data")
 
 
 class EnforcementOrder(TimeStampedModel):
     reference = models.CharField(max_length=40, unique=True)
     order_type = models.CharField(max_length=20, choices=OrderType.choices)
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.ACTIVE)
-    merchandise = models.TextField(help_text="The merchandise covered, as published")
+    merchandise = models.TextField(help_text=gettext_lazy("The merchandise covered, as published"))
     industry = models.CharField(max_length=100, blank=True)
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     effective_date = models.DateField(null=True, blank=True)
     # Findings are published in the Federal Register and the Customs Bulletin.
-    citation = models.CharField(max_length=300, blank=True, help_text="Federal Register / Customs Bulletin")
+    citation = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("Federal Register / Customs Bulletin")
+    )
     # 19 CFR 12.42(f)-(g): a Finding takes effect on publication and covers goods not released before it.
-    fr_citation = models.CharField(max_length=100, blank=True, help_text="Federal Register citation, e.g. 86 FR 16634")
-    fr_published_on = models.DateField(null=True, blank=True, help_text="Federal Register publication date")
-    cb_citation = models.CharField(max_length=100, blank=True, help_text="Customs Bulletin citation")
-    cb_published_on = models.DateField(null=True, blank=True, help_text="Customs Bulletin publication date")
+    fr_citation = models.CharField(
+        max_length=100, blank=True, help_text=gettext_lazy("Federal Register citation, e.g. 86 FR 16634")
+    )
+    fr_published_on = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("Federal Register publication date")
+    )
+    cb_citation = models.CharField(max_length=100, blank=True, help_text=gettext_lazy("Customs Bulletin citation"))
+    cb_published_on = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("Customs Bulletin publication date")
+    )
     labor_type = models.CharField(max_length=12, choices=LaborType.choices, blank=True)
     press_release_url = models.URLField(max_length=500, blank=True)
     remarks = models.TextField(blank=True)
@@ -78,7 +86,9 @@ class EnforcementOrder(TimeStampedModel):
     # Goods from anywhere in `country` are covered (CAATSA, Turkmenistan cotton), not just named parties.
     country_wide = models.BooleanField(default=False)
     goods = models.ManyToManyField(Good, related_name="orders", blank=True)
-    hts_prefixes = models.JSONField(default=list, blank=True, help_text="HTSUS digits covered beyond the goods")
+    hts_prefixes = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("HTSUS digits covered beyond the goods")
+    )
 
     class Meta:
         ordering = ["-effective_date", "reference"]
@@ -122,12 +132,12 @@ class OrderEvent(models.Model):
     """The history of an order: issuance, loads, modifications, revocations. Append-only."""
 
     class Kind(models.TextChoices):
-        ISSUED = "issued", "Issued"
-        AMENDED = "amended", "Details amended"
-        MODIFIED = "modified", "Modified"
-        REVOKED = "revoked", "Revoked"
-        INACTIVATED = "inactivated", "Inactivated"
-        REINSTATED = "reinstated", "Reinstated"
+        ISSUED = "issued", gettext_lazy("Issued")
+        AMENDED = "amended", gettext_lazy("Details amended")
+        MODIFIED = "modified", gettext_lazy("Modified")
+        REVOKED = "revoked", gettext_lazy("Revoked")
+        INACTIVATED = "inactivated", gettext_lazy("Inactivated")
+        REINSTATED = "reinstated", gettext_lazy("Reinstated")
 
     order = models.ForeignKey(EnforcementOrder, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

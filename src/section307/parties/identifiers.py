@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext
 from rigour.ids import get_identifier_format
 
 MID = "MID"
@@ -42,24 +43,28 @@ def normalize_identifier(scheme: str, value: str) -> str:
     scheme = scheme.upper().strip()
     raw = value.strip()
     if scheme not in SCHEMES:
-        raise InvalidIdentifier(f"unknown identifier scheme {scheme!r}")
+        raise InvalidIdentifier(gettext("unknown identifier scheme %(scheme)r") % {"scheme": scheme})
     compact = re.sub(r"[\s\-./]", "", raw).upper()
     if scheme == IMO:
         compact = compact.removeprefix("IMO")
     if not compact:
-        raise InvalidIdentifier(f"{scheme}: empty value")
+        raise InvalidIdentifier(gettext("%(scheme)s: empty value") % {"scheme": scheme})
     if scheme == MID:
         if not _MID_RE.match(compact):
-            raise InvalidIdentifier(f"MID {raw!r}: expected country code, name letters, digits, city letters")
+            raise InvalidIdentifier(
+                gettext("MID %(raw)r: expected country code, name letters, digits, city letters") % {"raw": raw}
+            )
         return compact
     if scheme == DUNS:
         if not _DUNS_RE.match(compact):
-            raise InvalidIdentifier(f"DUNS {raw!r}: expected 9 digits")
+            raise InvalidIdentifier(gettext("DUNS %(raw)r: expected 9 digits") % {"raw": raw})
         return compact
     if scheme in _RIGOUR_NAMES:
         fmt = get_identifier_format(_RIGOUR_NAMES[scheme])
         if fmt is None or not fmt.is_valid(compact):
-            raise InvalidIdentifier(f"{scheme} {raw!r}: fails the format or check-digit test")
+            raise InvalidIdentifier(
+                gettext("%(scheme)s %(raw)r: fails the format or check-digit test") % {"scheme": scheme, "raw": raw}
+            )
         normalized = fmt.normalize(compact)
         return (normalized or compact).upper().removeprefix("IMO")
     return compact

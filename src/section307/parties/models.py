@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from section307.core.models import TimeStampedModel
 from section307.geo.models import Country, Region
@@ -11,10 +12,10 @@ from section307.parties.names import name_key, script_of
 
 class Party(TimeStampedModel):
     class Kind(models.TextChoices):
-        ORGANIZATION = "organization", "Organization"
-        FACILITY = "facility", "Facility"
-        VESSEL = "vessel", "Vessel"
-        PERSON = "person", "Person"
+        ORGANIZATION = "organization", gettext_lazy("Organization")
+        FACILITY = "facility", gettext_lazy("Facility")
+        VESSEL = "vessel", gettext_lazy("Vessel")
+        PERSON = "person", gettext_lazy("Person")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ORGANIZATION)
     # The display name in Latin script; the original-script name is a PartyName of kind "original".
@@ -46,12 +47,12 @@ class Party(TimeStampedModel):
 
 class PartyName(models.Model):
     class Kind(models.TextChoices):
-        PRIMARY = "primary", "Primary"
-        ORIGINAL = "original", "Original script"
-        ALIAS = "alias", "Also known as"
-        FORMER = "former", "Formerly known as"
-        TRADE = "trade", "Doing business as"
-        VARIANT = "variant", "Spelling variant"
+        PRIMARY = "primary", gettext_lazy("Primary")
+        ORIGINAL = "original", gettext_lazy("Original script")
+        ALIAS = "alias", gettext_lazy("Also known as")
+        FORMER = "former", gettext_lazy("Formerly known as")
+        TRADE = "trade", gettext_lazy("Doing business as")
+        VARIANT = "variant", gettext_lazy("Spelling variant")
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(max_length=500)
@@ -77,7 +78,7 @@ class PartyName(models.Model):
 
 class PartyAddress(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="addresses")
-    text = models.TextField(help_text="The address as written, in any script")
+    text = models.TextField(help_text=gettext_lazy("The address as written, in any script"))
     city = models.CharField(max_length=200, blank=True)
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -110,10 +111,10 @@ class PartyIdentifier(models.Model):
 
 class PartyRelation(models.Model):
     class Kind(models.TextChoices):
-        SUBSIDIARY = "subsidiary", "Subsidiary"
-        AFFILIATE = "affiliate", "Affiliate"
-        JOINT_VENTURE = "joint_venture", "Joint venture"
-        BRANCH = "branch", "Branch or facility"
+        SUBSIDIARY = "subsidiary", gettext_lazy("Subsidiary")
+        AFFILIATE = "affiliate", gettext_lazy("Affiliate")
+        JOINT_VENTURE = "joint_venture", gettext_lazy("Joint venture")
+        BRANCH = "branch", gettext_lazy("Branch or facility")
 
     parent = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="child_links")
     child = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="parent_links")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy
 
 
 class PortsConfig(AppConfig):
@@ -32,10 +33,10 @@ class PortsConfig(AppConfig):
         # Headquarters decides admissibility, exceptions and protests; the port carries the decisions out.
         _extend(roles.ROLE_PERMISSIONS[roles.HQ_REVIEWER], [*read, "ports.review_detention"])
         # Filers (broker systems) send entries through the API with a token.
-        roles.ROLE_LABELS.setdefault(FILER, "Entry filer (broker system)")
+        roles.ROLE_LABELS.setdefault(FILER, gettext_lazy("Entry filer (broker system)"))
         _extend(roles.ROLE_PERMISSIONS.setdefault(FILER, []), ["ports.file_entry"])
         if not any(i.url_name == "ports:queue" for i in NAV_ITEMS):
-            NAV_ITEMS.insert(-1, NavItem("Port", "ports:queue", permission="ports.view_entry"))
+            NAV_ITEMS.insert(-1, NavItem(gettext_lazy("Port"), "ports:queue", permission="ports.view_entry"))
         if "section307.ports.demo.demo_step" not in STEPS:
             STEPS.append("section307.ports.demo.demo_step")
         from section307.core.scheduler import register_daily

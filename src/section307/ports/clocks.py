@@ -15,6 +15,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from section307.core.errors import Conflict
 from section307.ports import law
 
@@ -53,7 +55,7 @@ def detention_clock_kind(regime: str) -> str:
         return ADMISSIBILITY
     if regime in (UFLPA, CAATSA):
         return RESPONSE
-    raise ClockError(f"unknown regime {regime!r}")
+    raise ClockError(gettext("unknown regime %(regime)r") % {"regime": regime})
 
 
 def base_deadline(kind: str, start: dt.date, *, business: law.BusinessCalendar = law.FEDERAL) -> dt.date:
@@ -149,13 +151,19 @@ def clock_state(
 def check_extension(state: ClockState, *, max_extensions: int = DEFAULT_MAX_EXTENSIONS) -> None:
     """Raise ClockError when one more extension may not be granted."""
     if state.overdue:
-        raise ClockError(f"the clock is past due since {state.due.isoformat()}; no extension can be granted")
+        raise ClockError(
+            gettext("the clock is past due since %(isoformat)s; no extension can be granted")
+            % {"isoformat": state.due.isoformat()}
+        )
     if state.extensions_used >= max_extensions:
-        raise ClockError(f"the limit of {max_extensions} extension(s) has been reached")
+        raise ClockError(
+            gettext("the limit of %(max_extensions)s extension(s) has been reached")
+            % {"max_extensions": max_extensions}
+        )
 
 
 def check_suspension(suspensions: Sequence[Suspension], start: dt.date, *, today: dt.date) -> None:
     if any(s.end is None for s in suspensions):
-        raise ClockError("the clock is already suspended")
+        raise ClockError(gettext("the clock is already suspended"))
     if start > today:
-        raise ClockError("a suspension cannot start in the future")
+        raise ClockError(gettext("a suspension cannot start in the future"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from section307.ports import images
 from section307.ports.models import DetentionDecision
@@ -34,17 +35,25 @@ class UswdsForm(forms.Form):
 
 
 class ReasonForm(UswdsForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label=gettext_lazy("Reason"))
 
 
 class TargetForm(ReasonForm):
-    action = forms.ChoiceField(choices=[("release", "Release"), ("exam", "Hold for exam"), ("detain", "Detain")])
-    order_reference = forms.CharField(max_length=40, required=False, label="Order (when detaining)")
+    action = forms.ChoiceField(
+        choices=[
+            ("release", gettext_lazy("Release")),
+            ("exam", gettext_lazy("Hold for exam")),
+            ("detain", gettext_lazy("Detain")),
+        ],
+        label=gettext_lazy("Action"),
+    )
+    order_reference = forms.CharField(max_length=40, required=False, label=gettext_lazy("Order (when detaining)"))
 
 
 class DecisionForm(ReasonForm):
     outcome = forms.ChoiceField(
-        choices=[(o.value, o.label) for o in DetentionDecision.Outcome if o != DetentionDecision.Outcome.ABANDON]
+        choices=[(o.value, o.label) for o in DetentionDecision.Outcome if o != DetentionDecision.Outcome.ABANDON],
+        label=gettext_lazy("Outcome"),
     )
 
 
@@ -52,37 +61,47 @@ class ImageForm(UswdsForm):
     photo = forms.FileField(
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/tiff", "capture": "environment"}
-        )
+        ),
+        label=gettext_lazy("Photo"),
     )
-    caption = forms.CharField(max_length=300, help_text="What the photo shows (marking, label, packaging, seal)")
+    caption = forms.CharField(
+        max_length=300,
+        help_text=gettext_lazy("What the photo shows (marking, label, packaging, seal)"),
+        label=gettext_lazy("Caption"),
+    )
     override_reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason to keep a photo below the standard",
-        help_text="Only when the checks fail: e.g. the only legible view of the label.",
+        label=gettext_lazy("Reason to keep a photo below the standard"),
+        help_text=gettext_lazy("Only when the checks fail: e.g. the only legible view of the label."),
     )
-    shared_with_importer = forms.BooleanField(required=False, initial=True, label="Share with the importer")
+    shared_with_importer = forms.BooleanField(
+        required=False, initial=True, label=gettext_lazy("Share with the importer")
+    )
 
     def clean_photo(self) -> Any:
         photo = self.cleaned_data["photo"]
         if photo.size > images.MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {images.MAX_BYTES // (1024 * 1024)} MB.")
+            raise forms.ValidationError(
+                gettext("The file is larger than %(value)s MB.") % {"value": images.MAX_BYTES // (1024 * 1024)}
+            )
         return photo
 
 
 class RedactForm(UswdsForm):
-    left = forms.FloatField(min_value=0, max_value=1)
-    top = forms.FloatField(min_value=0, max_value=1)
-    right = forms.FloatField(min_value=0, max_value=1)
-    bottom = forms.FloatField(min_value=0, max_value=1)
+    left = forms.FloatField(min_value=0, max_value=1, label=gettext_lazy("Left"))
+    top = forms.FloatField(min_value=0, max_value=1, label=gettext_lazy("Top"))
+    right = forms.FloatField(min_value=0, max_value=1, label=gettext_lazy("Right"))
+    bottom = forms.FloatField(min_value=0, max_value=1, label=gettext_lazy("Bottom"))
 
 
 class EntriesUploadForm(UswdsForm):
     file = forms.FileField(
-        help_text="A .csv or .xlsx file laid out like the template above", label="Entries file"
+        help_text=gettext_lazy("A .csv or .xlsx file laid out like the template above"),
+        label=gettext_lazy("Entries file"),
     )
 
 
 class RescreenForm(UswdsForm):
-    days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label="Look back (days of import)")
-    order_reference = forms.CharField(max_length=40, required=False, label="Only newly affected by order")
+    days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label=gettext_lazy("Look back (days of import)"))
+    order_reference = forms.CharField(max_length=40, required=False, label=gettext_lazy("Only newly affected by order"))

@@ -20,6 +20,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
 from section307.core.uploads import UploadRejected, check_upload
@@ -32,13 +33,18 @@ MAX_MEAN = 215.0
 MAX_CLIPPED = 0.25
 MAX_BYTES = 25 * 1024 * 1024
 
-STANDARD = [
-    f"At least {MIN_LONG} × {MIN_SHORT} pixels (long × short side), so labels and markings can be read.",
-    "Sharp: hold still, focus on the label or marking; blurred photos are flagged.",
-    "Well exposed: no large areas of pure black or blown-out white; use light or flash in containers.",
-    "One subject per photo: the marking, the packaging, the goods, the container seal.",
-    f"JPEG, PNG, WebP or TIFF, up to {MAX_BYTES // (1024 * 1024)} MB.",
-]
+
+def standard() -> list[str]:
+    """The photographic standard as shown to officers, in the reader's language."""
+    return [
+        gettext("At least %(long)s × %(short)s pixels (long × short side), so labels and markings can be read.")
+        % {"long": MIN_LONG, "short": MIN_SHORT},
+        gettext("Sharp: hold still, focus on the label or marking; blurred photos are flagged."),
+        gettext("Well exposed: no large areas of pure black or blown-out white; use light or flash in containers."),
+        gettext("One subject per photo: the marking, the packaging, the goods, the container seal."),
+        gettext("JPEG, PNG, WebP or TIFF, up to %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)},
+    ]
+
 
 _LAPLACIAN = ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=1, offset=128)
 
@@ -87,9 +93,13 @@ def _open(data: bytes) -> Image.Image:
         fmt = img.format or ""
         img.load()
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise ImageRejected(f"the file is not a readable image ({exc.__class__.__name__})", field="photo") from None
+        raise ImageRejected(
+            gettext("the file is not a readable image (%(name)s)") % {"name": exc.__class__.__name__}, field="photo"
+        ) from None
     except OSError as exc:
-        raise ImageRejected(f"the image is damaged or truncated ({exc})", field="photo") from None
+        raise ImageRejected(
+            gettext("the image is damaged or truncated (%(exc)s)") % {"exc": exc}, field="photo"
+        ) from None
     img.format = fmt
     return img
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import holidays
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext_noop, ngettext
 
 # Calendars
 CALENDAR_DAYS = "calendar_days"
@@ -81,10 +82,14 @@ class Rule:
 
     @property
     def period(self) -> str:
-        unit = CALENDAR_LABELS[self.calendar]
-        if self.length == 1 and unit.endswith("s"):
-            unit = unit[:-1]
-        return f"{self.length} {unit}"
+        n = {"n": self.length}
+        if self.calendar == CALENDAR_DAYS:
+            return ngettext("%(n)d calendar day", "%(n)d calendar days", self.length) % n
+        if self.calendar == CALENDAR_MONTHS:
+            return ngettext("%(n)d calendar month", "%(n)d calendar months", self.length) % n
+        if self.calendar == CALENDAR_YEARS:
+            return ngettext("%(n)d year", "%(n)d years", self.length) % n
+        return ngettext("%(n)d US federal business day", "%(n)d US federal business days", self.length) % n
 
 
 RULES: dict[str, Rule] = {
@@ -94,16 +99,16 @@ RULES: dict[str, Rule] = {
             DECISION,
             "Decision to release or detain",
             "19 U.S.C. 1499(c)(1); 19 CFR 151.16(b)",
-            "presentation for examination",
+            gettext_noop("presentation for examination"),
             5,
             BUSINESS_DAYS,
-            consequence="goods not released in this period are detained merchandise",
+            consequence=gettext_noop("goods not released in this period are detained merchandise"),
         ),
         Rule(
             NOTICE,
             "Notice of detention to the importer",
             "19 U.S.C. 1499(c)(2); 19 CFR 151.16(c)",
-            "decision to detain",
+            gettext_noop("decision to detain"),
             5,
             BUSINESS_DAYS,
         ),
@@ -111,44 +116,46 @@ RULES: dict[str, Rule] = {
             DEEMED_EXCLUSION,
             "Final admissibility decision",
             "19 U.S.C. 1499(c)(5)(A); 19 CFR 151.16",
-            "presentation for examination",
+            gettext_noop("presentation for examination"),
             30,
             CALENDAR_DAYS,
-            consequence="no decision in this period is treated as a decision to exclude",
+            consequence=gettext_noop("no decision in this period is treated as a decision to exclude"),
         ),
         Rule(
             RESPONSE,
             "Importer's documentation",
             "CBP practice (UFLPA Operational Guidance; CBP Pub. 1793-0522)",
-            "detention notice",
+            gettext_noop("detention notice"),
             30,
             CALENDAR_DAYS,
             statutory=False,
-            extended_by="CBP (discretionary extension on the importer's request)",
+            extended_by=gettext_noop("CBP (discretionary extension on the importer's request)"),
         ),
         Rule(
             ADMISSIBILITY,
             "Proof of admissibility",
             "19 CFR 12.43",
-            "date of importation",
+            gettext_noop("date of importation"),
             3,
             CALENDAR_MONTHS,
-            consequence="without timely proof the goods are excluded (WRO) or seized (Finding), 19 CFR 12.44",
+            consequence=gettext_noop(
+                "without timely proof the goods are excluded (WRO) or seized (Finding), 19 CFR 12.44"
+            ),
         ),
         Rule(
             ABANDONMENT,
             "Export before abandonment",
             "19 CFR 12.44(a)",
-            "exclusion notice",
+            gettext_noop("exclusion notice"),
             60,
             CALENDAR_DAYS,
-            consequence="deemed abandoned and destroyed unless exported or a protest is pending",
+            consequence=gettext_noop("deemed abandoned and destroyed unless exported or a protest is pending"),
         ),
         Rule(
             PROTEST_FILING,
             "Protest of the exclusion",
             "19 U.S.C. 1514(c)(3)",
-            "decision to exclude",
+            gettext_noop("decision to exclude"),
             180,
             CALENDAR_DAYS,
         ),
@@ -156,7 +163,7 @@ RULES: dict[str, Rule] = {
             PROTEST_DECISION,
             "Decision on the protest",
             "19 U.S.C. 1515(a)",
-            "filing of the protest",
+            gettext_noop("filing of the protest"),
             2,
             CALENDAR_YEARS,
         ),
@@ -164,7 +171,7 @@ RULES: dict[str, Rule] = {
             FURTHER_REVIEW,
             "Decision on an application for further review",
             "19 U.S.C. 1515(a)",
-            "filing of the application",
+            gettext_noop("filing of the application"),
             30,
             CALENDAR_DAYS,
         ),
@@ -172,44 +179,44 @@ RULES: dict[str, Rule] = {
             ACCELERATED_DISPOSITION,
             "Accelerated disposition of the protest",
             "19 U.S.C. 1515(b)",
-            "mailing of the request",
+            gettext_noop("mailing of the request"),
             30,
             CALENDAR_DAYS,
-            consequence="deemed denied on the 30th day",
+            consequence=gettext_noop("deemed denied on the 30th day"),
         ),
         Rule(
             EXCLUSION_PROTEST,
             "Decision on a protest of an exclusion",
             "19 U.S.C. 1499(c)(5)(B)",
-            "filing of the protest",
+            gettext_noop("filing of the protest"),
             30,
             CALENDAR_DAYS,
-            consequence="deemed denied on the 30th day",
+            consequence=gettext_noop("deemed denied on the 30th day"),
         ),
         Rule(
             PETITION,
             "Petition for relief from the seizure",
             "19 CFR 171.2",
-            "mailing of the notice of seizure",
+            gettext_noop("mailing of the notice of seizure"),
             30,
             CALENDAR_DAYS,
             statutory=False,
-            extended_by="Fines, Penalties and Forfeitures Officer (19 CFR 171.2(c))",
+            extended_by=gettext_noop("Fines, Penalties and Forfeitures Officer (19 CFR 171.2(c))"),
         ),
         Rule(
             CLAIM_BOND,
             "Claim and cost bond",
             "19 CFR 162.45",
-            "first publication of the notice of seizure",
+            gettext_noop("first publication of the notice of seizure"),
             20,
             CALENDAR_DAYS,
-            consequence="summary forfeiture",
+            consequence=gettext_noop("summary forfeiture"),
         ),
         Rule(
             CONGRESS_REPORT,
             "Report to Congress and the public on the exception",
             "UFLPA sec. 3(c)",
-            "determination of the exception",
+            gettext_noop("determination of the exception"),
             30,
             CALENDAR_DAYS,
         ),
@@ -217,7 +224,7 @@ RULES: dict[str, Rule] = {
             CIVIL_ACTION,
             "Civil action in the Court of International Trade",
             "28 U.S.C. 2636(a)",
-            "notice of denial of the protest",
+            gettext_noop("notice of denial of the protest"),
             180,
             CALENDAR_DAYS,
         ),
@@ -348,18 +355,24 @@ DEFAULT_DEEMED_EXCLUSION_REGIMES = ("uflpa",)
 UFLPA_EXCEPTION_CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "complied_with_guidance",
-        "The importer of record fully complied with the guidance of sec. 2(d)(6) and any regulations "
-        "implementing it (UFLPA sec. 3(b)(1)(A))",
+        gettext_noop(
+            "The importer of record fully complied with the guidance of sec. 2(d)(6) and any regulations "
+            "implementing it (UFLPA sec. 3(b)(1)(A))"
+        ),
     ),
     (
         "answered_all_inquiries",
-        "The importer completely and substantively responded to all inquiries for information from "
-        "the Commissioner (UFLPA sec. 3(b)(1)(B))",
+        gettext_noop(
+            "The importer completely and substantively responded to all inquiries for information from "
+            "the Commissioner (UFLPA sec. 3(b)(1)(B))"
+        ),
     ),
     (
         "clear_and_convincing",
-        "Clear and convincing evidence shows the goods were not mined, produced or manufactured wholly "
-        "or in part by forced labor (UFLPA sec. 3(b)(2))",
+        gettext_noop(
+            "Clear and convincing evidence shows the goods were not mined, produced or manufactured wholly "
+            "or in part by forced labor (UFLPA sec. 3(b)(2))"
+        ),
     ),
 )
 
@@ -367,7 +380,9 @@ UFLPA_EXCEPTION_CONDITIONS: tuple[tuple[str, str], ...] = (
 CAATSA_EXCEPTION_CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "not_convict_forced_indentured",
-        "Clear and convincing evidence shows the goods were not produced with convict labor, forced labor, "
-        "or indentured labor under penal sanctions (22 U.S.C. 9241a(b))",
+        gettext_noop(
+            "Clear and convincing evidence shows the goods were not produced with convict labor, forced labor, "
+            "or indentured labor under penal sanctions (22 U.S.C. 9241a(b))"
+        ),
     ),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from section307.core.lifecycle import StateMachine, Transition
 from section307.core.types import Actor
 from section307.ports.models import Detention, Entry
@@ -29,11 +31,11 @@ ENTRY_LIFECYCLE = StateMachine(
     name="entry",
     states=tuple(E.values),
     transitions=(
-        Transition("release", frozenset({E.TARGETED, E.EXAM}), E.RELEASED, _officer, "Release"),
-        Transition("exam", frozenset({E.TARGETED}), E.EXAM, _officer, "Hold for exam"),
-        Transition("detain", frozenset({E.TARGETED, E.EXAM, E.CLEARED}), E.DETAINED, _officer, "Detain"),
+        Transition("release", frozenset({E.TARGETED, E.EXAM}), E.RELEASED, _officer, gettext_noop("Release")),
+        Transition("exam", frozenset({E.TARGETED}), E.EXAM, _officer, gettext_noop("Hold for exam")),
+        Transition("detain", frozenset({E.TARGETED, E.EXAM, E.CLEARED}), E.DETAINED, _officer, gettext_noop("Detain")),
         # A re-screen after a new order puts a cleared or released entry back in front of an officer.
-        Transition("retarget", frozenset({E.CLEARED, E.RELEASED}), E.TARGETED, None, "Back to the queue"),
+        Transition("retarget", frozenset({E.CLEARED, E.RELEASED}), E.TARGETED, None, gettext_noop("Back to the queue")),
     ),
 )
 
@@ -42,16 +44,34 @@ DETENTION_LIFECYCLE = StateMachine(
     name="detention",
     states=tuple(D.values),
     transitions=(
-        Transition("submit", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.UNDER_REVIEW, _importer, "Proof submitted"),
-        # Release from exclusion carries out an allowed protest or a later favourable determination.
-        Transition("release", frozenset({D.DETAINED, D.UNDER_REVIEW, D.EXCLUDED}), D.RELEASED, _decider, "Release"),
-        # The system records the deemed exclusion of 19 U.S.C. 1499(c)(5)(A).
-        Transition("exclude", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.EXCLUDED, _system_or_decider, "Exclude"),
         Transition(
-            "export", frozenset({D.DETAINED, D.UNDER_REVIEW, D.EXCLUDED}), D.EXPORTED, _decider, "Export (supervised)"
+            "submit",
+            frozenset({D.DETAINED, D.UNDER_REVIEW}),
+            D.UNDER_REVIEW,
+            _importer,
+            gettext_noop("Proof submitted"),
         ),
-        Transition("seize", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.SEIZED, _decider, "Seize"),
-        Transition("abandon", frozenset({D.EXCLUDED}), D.ABANDONED, _system_or_decider, "Deem abandoned"),
+        # Release from exclusion carries out an allowed protest or a later favourable determination.
+        Transition(
+            "release",
+            frozenset({D.DETAINED, D.UNDER_REVIEW, D.EXCLUDED}),
+            D.RELEASED,
+            _decider,
+            gettext_noop("Release"),
+        ),
+        # The system records the deemed exclusion of 19 U.S.C. 1499(c)(5)(A).
+        Transition(
+            "exclude", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.EXCLUDED, _system_or_decider, gettext_noop("Exclude")
+        ),
+        Transition(
+            "export",
+            frozenset({D.DETAINED, D.UNDER_REVIEW, D.EXCLUDED}),
+            D.EXPORTED,
+            _decider,
+            gettext_noop("Export (supervised)"),
+        ),
+        Transition("seize", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.SEIZED, _decider, gettext_noop("Seize")),
+        Transition("abandon", frozenset({D.EXCLUDED}), D.ABANDONED, _system_or_decider, gettext_noop("Deem abandoned")),
     ),
 )
 

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
@@ -21,10 +22,10 @@ from section307.ports import law
 
 
 class Regime(models.TextChoices):
-    WRO = "wro", "Withhold Release Order (19 CFR 12.42-12.44)"
-    FINDING = "finding", "Finding (19 CFR 12.42(f), 12.44(b))"
-    UFLPA = "uflpa", "UFLPA rebuttable presumption"
-    CAATSA = "caatsa", "CAATSA sec. 302A presumption"
+    WRO = "wro", gettext_lazy("Withhold Release Order (19 CFR 12.42-12.44)")
+    FINDING = "finding", gettext_lazy("Finding (19 CFR 12.42(f), 12.44(b))")
+    UFLPA = "uflpa", gettext_lazy("UFLPA rebuttable presumption")
+    CAATSA = "caatsa", gettext_lazy("CAATSA sec. 302A presumption")
 
 
 REGIME_FOR_ORDER_TYPE = {
@@ -37,9 +38,9 @@ REGIME_FOR_ORDER_TYPE = {
 
 
 class Decision(models.TextChoices):
-    HIT = "hit", "Hit"
-    REVIEW = "review", "Review"
-    CLEAR = "clear", "Clear"
+    HIT = "hit", gettext_lazy("Hit")
+    REVIEW = "review", gettext_lazy("Review")
+    CLEAR = "clear", gettext_lazy("Clear")
 
 
 DECISION_RANK = {Decision.CLEAR: 0, Decision.REVIEW: 1, Decision.HIT: 2, "": -1}
@@ -47,33 +48,33 @@ DECISION_RANK = {Decision.CLEAR: 0, Decision.REVIEW: 1, Decision.HIT: 2, "": -1}
 
 class Entry(TimeStampedModel):
     class Status(models.TextChoices):
-        CLEARED = "cleared", "Cleared on screening"
-        TARGETED = "targeted", "In the targeting queue"
-        EXAM = "exam", "Held for exam"
-        DETAINED = "detained", "Detained"
-        RELEASED = "released", "Released"
-        EXCLUDED = "excluded", "Excluded"
-        EXPORTED = "exported", "Exported"
-        SEIZED = "seized", "Seized"
-        ABANDONED = "abandoned", "Abandoned"
+        CLEARED = "cleared", gettext_lazy("Cleared on screening")
+        TARGETED = "targeted", gettext_lazy("In the targeting queue")
+        EXAM = "exam", gettext_lazy("Held for exam")
+        DETAINED = "detained", gettext_lazy("Detained")
+        RELEASED = "released", gettext_lazy("Released")
+        EXCLUDED = "excluded", gettext_lazy("Excluded")
+        EXPORTED = "exported", gettext_lazy("Exported")
+        SEIZED = "seized", gettext_lazy("Seized")
+        ABANDONED = "abandoned", gettext_lazy("Abandoned")
 
     class Mode(models.TextChoices):
-        OCEAN = "ocean", "Vessel"
-        AIR = "air", "Air"
-        TRUCK = "truck", "Truck"
-        RAIL = "rail", "Rail"
-        MAIL = "mail", "Mail or express"
+        OCEAN = "ocean", gettext_lazy("Vessel")
+        AIR = "air", gettext_lazy("Air")
+        TRUCK = "truck", gettext_lazy("Truck")
+        RAIL = "rail", gettext_lazy("Rail")
+        MAIL = "mail", gettext_lazy("Mail or express")
 
     class Source(models.TextChoices):
-        API = "api", "API"
-        UPLOAD = "upload", "File upload"
-        BATCH = "batch", "Batch file"
-        DEMO = "demo", "Demo data"
+        API = "api", gettext_lazy("API")
+        UPLOAD = "upload", gettext_lazy("File upload")
+        BATCH = "batch", gettext_lazy("Batch file")
+        DEMO = "demo", gettext_lazy("Demo data")
 
     entry_number = models.CharField(max_length=20, unique=True)
-    port = models.CharField(max_length=4, help_text="Four-digit port code")
+    port = models.CharField(max_length=4, help_text=gettext_lazy("Four-digit port code"))
     mode = models.CharField(max_length=10, choices=Mode.choices)
-    filer = models.CharField(max_length=100, blank=True, help_text="Filer (broker) code or name")
+    filer = models.CharField(max_length=100, blank=True, help_text=gettext_lazy("Filer (broker) code or name"))
     filer_organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="filed_entries"
     )
@@ -191,20 +192,20 @@ class TimelineEvent(models.Model):
 
 class Detention(TimeStampedModel):
     class Status(models.TextChoices):
-        DETAINED = "detained", "Detained, awaiting the importer"
-        UNDER_REVIEW = "under_review", "Proof under review"
-        RELEASED = "released", "Released"
-        EXCLUDED = "excluded", "Excluded"
-        EXPORTED = "exported", "Exported under supervision"
-        SEIZED = "seized", "Seized"
-        ABANDONED = "abandoned", "Deemed abandoned"
+        DETAINED = "detained", gettext_lazy("Detained, awaiting the importer")
+        UNDER_REVIEW = "under_review", gettext_lazy("Proof under review")
+        RELEASED = "released", gettext_lazy("Released")
+        EXCLUDED = "excluded", gettext_lazy("Excluded")
+        EXPORTED = "exported", gettext_lazy("Exported under supervision")
+        SEIZED = "seized", gettext_lazy("Seized")
+        ABANDONED = "abandoned", gettext_lazy("Deemed abandoned")
 
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="detention")
     regime = models.CharField(max_length=8, choices=Regime.choices)
     order = models.ForeignKey(EnforcementOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     order_reference = models.CharField(max_length=40)
-    scope = models.TextField(help_text="The order's scope as it applies to these goods")
-    reasons = models.TextField(help_text="Why the goods are detained")
+    scope = models.TextField(help_text=gettext_lazy("The order's scope as it applies to these goods"))
+    reasons = models.TextField(help_text=gettext_lazy("Why the goods are detained"))
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.DETAINED, db_index=True)
     notice_date = models.DateField()
     detained_by = models.ForeignKey(
@@ -236,11 +237,11 @@ class Detention(TimeStampedModel):
 
 class DetentionDecision(models.Model):
     class Outcome(models.TextChoices):
-        RELEASE = "release", "Release"
-        EXCLUDE = "exclude", "Exclusion"
-        EXPORT = "export", "Export under supervision"
-        SEIZE = "seize", "Seizure"
-        ABANDON = "abandon", "Deemed abandoned"
+        RELEASE = "release", gettext_lazy("Release")
+        EXCLUDE = "exclude", gettext_lazy("Exclusion")
+        EXPORT = "export", gettext_lazy("Export under supervision")
+        SEIZE = "seize", gettext_lazy("Seizure")
+        ABANDON = "abandon", gettext_lazy("Deemed abandoned")
 
     detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -261,9 +262,9 @@ class Protest(TimeStampedModel):
     """A protest of an exclusion or deemed exclusion (19 U.S.C. 1514(a)(4)); one per entry (1514(c)(1))."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ALLOWED = "allowed", "Allowed"
-        DENIED = "denied", "Denied"
+        PENDING = "pending", gettext_lazy("Pending")
+        ALLOWED = "allowed", gettext_lazy("Allowed")
+        DENIED = "denied", gettext_lazy("Denied")
 
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="protest")
     detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="protests")
@@ -296,20 +297,20 @@ class Determination(TimeStampedModel):
     """
 
     class Kind(models.TextChoices):
-        ADMISSIBILITY = "admissibility", "Admissibility of the proof (19 CFR 12.44)"
-        APPLICABILITY = "applicability", "UFLPA applicability review"
-        UFLPA_EXCEPTION = "uflpa_exception", "UFLPA exception (sec. 3(b))"
-        CAATSA_EXCEPTION = "caatsa_exception", "CAATSA exception (22 U.S.C. 9241a(b))"
-        PROTEST = "protest", "Protest (19 U.S.C. 1515)"
+        ADMISSIBILITY = "admissibility", gettext_lazy("Admissibility of the proof (19 CFR 12.44)")
+        APPLICABILITY = "applicability", gettext_lazy("UFLPA applicability review")
+        UFLPA_EXCEPTION = "uflpa_exception", gettext_lazy("UFLPA exception (sec. 3(b))")
+        CAATSA_EXCEPTION = "caatsa_exception", gettext_lazy("CAATSA exception (22 U.S.C. 9241a(b))")
+        PROTEST = "protest", gettext_lazy("Protest (19 U.S.C. 1515)")
 
     class Outcome(models.TextChoices):
-        GRANTED = "granted", "In the importer's favour"
-        DENIED = "denied", "Against the importer"
+        GRANTED = "granted", gettext_lazy("In the importer's favour")
+        DENIED = "denied", gettext_lazy("Against the importer")
 
     class Status(models.TextChoices):
-        AWAITING_CONCURRENCE = "awaiting", "Awaiting a second reviewer's concurrence"
-        EFFECTIVE = "effective", "Effective"
-        RETURNED = "returned", "Returned by the second reviewer"
+        AWAITING_CONCURRENCE = "awaiting", gettext_lazy("Awaiting a second reviewer's concurrence")
+        EFFECTIVE = "effective", gettext_lazy("Effective")
+        RETURNED = "returned", gettext_lazy("Returned by the second reviewer")
 
     detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="determinations")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -338,7 +339,7 @@ class Determination(TimeStampedModel):
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS[(self.kind, self.outcome)]
+        return gettext(OUTCOME_LABELS[(self.kind, self.outcome)])
 
     @property
     def favourable(self) -> bool:
@@ -347,16 +348,16 @@ class Determination(TimeStampedModel):
 
 _DK, _DO = Determination.Kind, Determination.Outcome
 OUTCOME_LABELS: dict[tuple[str, str], str] = {
-    (_DK.ADMISSIBILITY, _DO.GRANTED): "The proof establishes admissibility",
-    (_DK.ADMISSIBILITY, _DO.DENIED): "The proof does not establish admissibility",
-    (_DK.APPLICABILITY, _DO.GRANTED): "The goods are outside the UFLPA presumption",
-    (_DK.APPLICABILITY, _DO.DENIED): "The UFLPA presumption applies",
-    (_DK.UFLPA_EXCEPTION, _DO.GRANTED): "Exception granted",
-    (_DK.UFLPA_EXCEPTION, _DO.DENIED): "Exception denied: the presumption is not rebutted",
-    (_DK.CAATSA_EXCEPTION, _DO.GRANTED): "Exception granted",
-    (_DK.CAATSA_EXCEPTION, _DO.DENIED): "Exception denied",
-    (_DK.PROTEST, _DO.GRANTED): "Protest allowed",
-    (_DK.PROTEST, _DO.DENIED): "Protest denied",
+    (_DK.ADMISSIBILITY, _DO.GRANTED): gettext_noop("The proof establishes admissibility"),
+    (_DK.ADMISSIBILITY, _DO.DENIED): gettext_noop("The proof does not establish admissibility"),
+    (_DK.APPLICABILITY, _DO.GRANTED): gettext_noop("The goods are outside the UFLPA presumption"),
+    (_DK.APPLICABILITY, _DO.DENIED): gettext_noop("The UFLPA presumption applies"),
+    (_DK.UFLPA_EXCEPTION, _DO.GRANTED): gettext_noop("Exception granted"),
+    (_DK.UFLPA_EXCEPTION, _DO.DENIED): gettext_noop("Exception denied: the presumption is not rebutted"),
+    (_DK.CAATSA_EXCEPTION, _DO.GRANTED): gettext_noop("Exception granted"),
+    (_DK.CAATSA_EXCEPTION, _DO.DENIED): gettext_noop("Exception denied"),
+    (_DK.PROTEST, _DO.GRANTED): gettext_noop("Protest allowed"),
+    (_DK.PROTEST, _DO.DENIED): gettext_noop("Protest denied"),
 }
 
 
@@ -364,11 +365,11 @@ class ForfeitureStep(models.Model):
     """A step of the forfeiture that follows a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
 
     class Step(models.TextChoices):
-        NOTICE_OF_SEIZURE = "notice", "Notice of seizure mailed (19 U.S.C. 1607; 19 CFR 162.45)"
-        PUBLICATION = "publication", "Notice of seizure first published (19 CFR 162.45)"
-        PETITION = "petition", "Petition for relief filed (19 CFR Part 171)"
-        CLAIM_BOND = "claim_bond", "Claim and cost bond filed (19 CFR 162.45)"
-        DECISION = "decision", "Forfeiture decided"
+        NOTICE_OF_SEIZURE = "notice", gettext_lazy("Notice of seizure mailed (19 U.S.C. 1607; 19 CFR 162.45)")
+        PUBLICATION = "publication", gettext_lazy("Notice of seizure first published (19 CFR 162.45)")
+        PETITION = "petition", gettext_lazy("Petition for relief filed (19 CFR Part 171)")
+        CLAIM_BOND = "claim_bond", gettext_lazy("Claim and cost bond filed (19 CFR 162.45)")
+        DECISION = "decision", gettext_lazy("Forfeiture decided")
 
     detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="forfeiture_steps")
     step = models.CharField(max_length=12, choices=Step.choices)
@@ -392,21 +393,21 @@ class Clock(models.Model):
 
     class Kind(models.TextChoices):
         # One per rule in ports.law (a test keeps the two in step).
-        DECISION = law.DECISION, "Decision to release or detain"
-        NOTICE = law.NOTICE, "Notice of detention to the importer"
-        DEEMED_EXCLUSION = law.DEEMED_EXCLUSION, "Final admissibility decision"
-        RESPONSE = law.RESPONSE, "Importer's documentation"
-        ADMISSIBILITY = law.ADMISSIBILITY, "Proof of admissibility"
-        ABANDONMENT = law.ABANDONMENT, "Export before abandonment"
-        PROTEST_FILING = law.PROTEST_FILING, "Protest of the exclusion"
-        PROTEST_DECISION = law.PROTEST_DECISION, "Decision on the protest"
-        FURTHER_REVIEW = law.FURTHER_REVIEW, "Decision on an application for further review"
-        ACCELERATED_DISPOSITION = law.ACCELERATED_DISPOSITION, "Accelerated disposition of the protest"
-        EXCLUSION_PROTEST = law.EXCLUSION_PROTEST, "Decision on a protest of an exclusion"
-        PETITION = law.PETITION, "Petition for relief from the seizure"
-        CLAIM_BOND = law.CLAIM_BOND, "Claim and cost bond"
-        CONGRESS_REPORT = law.CONGRESS_REPORT, "Report to Congress and the public on the exception"
-        CIVIL_ACTION = law.CIVIL_ACTION, "Civil action in the Court of International Trade"
+        DECISION = law.DECISION, gettext_lazy("Decision to release or detain")
+        NOTICE = law.NOTICE, gettext_lazy("Notice of detention to the importer")
+        DEEMED_EXCLUSION = law.DEEMED_EXCLUSION, gettext_lazy("Final admissibility decision")
+        RESPONSE = law.RESPONSE, gettext_lazy("Importer's documentation")
+        ADMISSIBILITY = law.ADMISSIBILITY, gettext_lazy("Proof of admissibility")
+        ABANDONMENT = law.ABANDONMENT, gettext_lazy("Export before abandonment")
+        PROTEST_FILING = law.PROTEST_FILING, gettext_lazy("Protest of the exclusion")
+        PROTEST_DECISION = law.PROTEST_DECISION, gettext_lazy("Decision on the protest")
+        FURTHER_REVIEW = law.FURTHER_REVIEW, gettext_lazy("Decision on an application for further review")
+        ACCELERATED_DISPOSITION = law.ACCELERATED_DISPOSITION, gettext_lazy("Accelerated disposition of the protest")
+        EXCLUSION_PROTEST = law.EXCLUSION_PROTEST, gettext_lazy("Decision on a protest of an exclusion")
+        PETITION = law.PETITION, gettext_lazy("Petition for relief from the seizure")
+        CLAIM_BOND = law.CLAIM_BOND, gettext_lazy("Claim and cost bond")
+        CONGRESS_REPORT = law.CONGRESS_REPORT, gettext_lazy("Report to Congress and the public on the exception")
+        CIVIL_ACTION = law.CIVIL_ACTION, gettext_lazy("Civil action in the Court of International Trade")
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="clocks")
     # Empty while the goods are held for exam and not yet detained (the 1499(c)(1) decision period).
@@ -504,12 +505,12 @@ class Notice(models.Model):
     """A message to an importer of record: shown in its portal and sent by email from a task."""
 
     class Kind(models.TextChoices):
-        DETENTION = "detention", "Detention notice"
-        DECISION = "decision", "Decision"
-        REMINDER = "reminder", "Deadline reminder"
-        QUESTION = "question", "Question from the port"
-        REQUEST = "request", "Request status"
-        CLOCK = "clock", "Deadline changed"
+        DETENTION = "detention", gettext_lazy("Detention notice")
+        DECISION = "decision", gettext_lazy("Decision")
+        REMINDER = "reminder", gettext_lazy("Deadline reminder")
+        QUESTION = "question", gettext_lazy("Question from the port")
+        REQUEST = "request", gettext_lazy("Request status")
+        CLOCK = "clock", gettext_lazy("Deadline changed")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="notices")
     entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="notices")

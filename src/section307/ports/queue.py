@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from section307.accounts.models import User
@@ -28,23 +29,25 @@ from section307.ports.services import clock_state
 
 # What each period asks of the port when it is running (CBP's own deadlines) or has ended.
 _PORT_RUNNING = {
-    law.DECISION: "Decide whether to release or detain",
-    law.NOTICE: "Send the detention notice",
-    law.DEEMED_EXCLUSION: "Reach a final admissibility decision, or the goods are deemed excluded",
+    law.DECISION: gettext_noop("Decide whether to release or detain"),
+    law.NOTICE: gettext_noop("Send the detention notice"),
+    law.DEEMED_EXCLUSION: gettext_noop("Reach a final admissibility decision, or the goods are deemed excluded"),
 }
 _PORT_ENDED = {
-    law.ADMISSIBILITY: "The proof period ended: exclude (WRO) or seize (Finding) unless timely proof is under review",
-    law.RESPONSE: "The importer's documentation period ended",
-    law.ABANDONMENT: "Record the abandonment unless the goods were exported or a protest is pending",
+    law.ADMISSIBILITY: gettext_noop(
+        "The proof period ended: exclude (WRO) or seize (Finding) unless timely proof is under review"
+    ),
+    law.RESPONSE: gettext_noop("The importer's documentation period ended"),
+    law.ABANDONMENT: gettext_noop("Record the abandonment unless the goods were exported or a protest is pending"),
 }
 _IMPORTER = {
-    law.ADMISSIBILITY: "Submit proof of admissibility",
-    law.RESPONSE: "Submit your documentation",
-    law.ABANDONMENT: "Export the goods or protest, or they are deemed abandoned",
-    law.PROTEST_FILING: "You may protest the exclusion until",
-    law.PETITION: "Petition for relief from the seizure",
-    law.CLAIM_BOND: "File a claim and cost bond",
-    law.CIVIL_ACTION: "You may contest the protest denial in court until",
+    law.ADMISSIBILITY: gettext_noop("Submit proof of admissibility"),
+    law.RESPONSE: gettext_noop("Submit your documentation"),
+    law.ABANDONMENT: gettext_noop("Export the goods or protest, or they are deemed abandoned"),
+    law.PROTEST_FILING: gettext_noop("You may protest the exclusion until"),
+    law.PETITION: gettext_noop("Petition for relief from the seizure"),
+    law.CLAIM_BOND: gettext_noop("File a claim and cost bond"),
+    law.CIVIL_ACTION: gettext_noop("You may contest the protest denial in court until"),
 }
 
 
@@ -57,14 +60,30 @@ def _detention_url(clock: Clock, staff: bool) -> str:
 def _clock_item(clock: Clock, state: Any, why: str, *, staff: bool, priority: int) -> WorkItem:
     return WorkItem(
         kind=f"detention.{clock.kind}",
-        title=f"Entry {clock.entry.entry_number}: {clock.get_kind_display()}",
-        why=f"{why} ({clock.rule.period} from the {clock.start_event}, {clock.citation})",
+        title=gettext("Entry %(number)s: %(kind)s")
+        % {"number": clock.entry.entry_number, "kind": clock.get_kind_display()},
+        why=gettext("%(why)s (%(period)s from the %(event)s, %(citation)s)")
+        % {
+            "why": gettext(why),
+            "period": clock.rule.period,
+            "event": gettext(clock.start_event),
+            "citation": clock.citation,
+        },
         url=_detention_url(clock, staff),
         due=state.due,
         rule=clock.citation,
         priority=priority + (10 if state.overdue else 0),
         ref=f"ports.clock:{clock.pk}",
     )
+
+
+def _protest_why(deadline: Clock | None) -> str:
+    if deadline is None:
+        return gettext("Decide the protest")
+    facts = {"kind": deadline.get_kind_display(), "citation": deadline.citation}
+    if deadline.kind == law.PROTEST_DECISION:
+        return gettext("Decide the protest (%(kind)s, %(citation)s)") % facts
+    return gettext("Decide the protest (%(kind)s, %(citation)s): deemed denied if not decided") % facts
 
 
 def _clocks(qs: Any) -> Iterator[Clock]:
@@ -93,8 +112,10 @@ def port_items(user: User, today: dt.date) -> Iterator[WorkItem]:
             continue
         yield WorkItem(
             kind="detention.carry_out",
-            title=f"Entry {d.detention.entry.entry_number}: headquarters determination to carry out",
-            why=f"{d.get_kind_display()}: {d.outcome_label}; record the port's decision",
+            title=gettext("Entry %(number)s: headquarters determination to carry out")
+            % {"number": d.detention.entry.entry_number},
+            why=gettext("%(kind)s: %(outcome)s; record the port's decision")
+            % {"kind": d.get_kind_display(), "outcome": d.outcome_label},
             url=reverse("ports:detention_detail", args=[d.detention_id]),
             due=d.effective_on,
             rule="19 CFR 12.44",
@@ -108,8 +129,10 @@ def hq_items(user: User, today: dt.date) -> Iterator[WorkItem]:
     for d in awaiting.select_related("detention__entry", "proposed_by"):
         yield WorkItem(
             kind="hq.concurrence",
-            title=f"Entry {d.detention.entry.entry_number}: {d.get_kind_display()}",
-            why=f'{d.proposed_by} proposed "{d.outcome_label}"; a second reviewer must concur before it takes effect',
+            title=gettext("Entry %(number)s: %(kind)s")
+            % {"number": d.detention.entry.entry_number, "kind": d.get_kind_display()},
+            why=gettext("%(who)s proposed “%(outcome)s”; a second reviewer must concur before it takes effect")
+            % {"who": d.proposed_by, "outcome": d.outcome_label},
             url=reverse("hq:determination", args=[d.pk]),
             due=None,
             rule="two-person review",
@@ -130,10 +153,8 @@ def hq_items(user: User, today: dt.date) -> Iterator[WorkItem]:
         state = clock_state(deadline, today=today, business=business) if deadline else None
         yield WorkItem(
             kind="hq.protest",
-            title=f"Entry {protest.entry.entry_number}: protest of the exclusion",
-            why="Decide the protest"
-            + (f" ({deadline.get_kind_display()}, {deadline.citation})" if deadline else "")
-            + (": deemed denied if not decided" if deadline and deadline.kind != law.PROTEST_DECISION else ""),
+            title=gettext("Entry %(number)s: protest of the exclusion") % {"number": protest.entry.entry_number},
+            why=_protest_why(deadline),
             url=reverse("hq:protest", args=[protest.pk]),
             due=state.due if state else None,
             rule=deadline.citation if deadline else "19 U.S.C. 1515(a)",
@@ -144,9 +165,11 @@ def hq_items(user: User, today: dt.date) -> Iterator[WorkItem]:
         state = clock_state(clock, today=today, business=business)
         yield WorkItem(
             kind="hq.congress_report",
-            title=f"Entry {clock.entry.entry_number}: report on the UFLPA exception",
-            why="Report the exception to the congressional committees and the public, identifying the good "
-            "and the evidence considered",
+            title=gettext("Entry %(number)s: report on the UFLPA exception") % {"number": clock.entry.entry_number},
+            why=gettext(
+                "Report the exception to the congressional committees and the public, identifying the good "
+                "and the evidence considered"
+            ),
             url=reverse("hq:home"),
             due=state.due,
             rule=clock.citation,

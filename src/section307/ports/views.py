@@ -113,7 +113,7 @@ def _render_entry(
             or TargetForm(initial={"order_reference": getattr(entry.top_line, "order_reference", "")}),
             "image_form": image_form or ImageForm(initial={"shared_with_importer": True}),
             "image_report": image_report,
-            "standard": photo.STANDARD,
+            "standard": photo.standard(),
             "can_target": request.user.has_perm("ports.target_entry"),
             "next_items": queue_for_page(request.user, reverse("ports:entry_detail", args=[entry.entry_number])),
         },
@@ -138,13 +138,21 @@ def entry_target(request: HttpRequest, entry_number: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 order_reference=form.cleaned_data["order_reference"],
             )
-            messages.success(request, f"Entry {entry.entry_number} detained; the importer has been notified.")
+            messages.success(
+                request,
+                gettext("Entry %(entry_number)s detained; the importer has been notified.")
+                % {"entry_number": entry.entry_number},
+            )
             return redirect("ports:detention_detail", pk=detention.pk)
         services.entry_target(actor=request.user, entry=entry, action=action, reason=form.cleaned_data["reason"])
     except (services.PortsError, TransitionNotAllowed) as exc:
         service_error_to_form(form, exc)
         return _render_entry(request, entry, target_form=form, status=400)
-    messages.success(request, f"Entry {entry.entry_number}: {dict(form.fields['action'].choices)[action].lower()}.")  # type: ignore[attr-defined]
+    messages.success(
+        request,
+        gettext("Entry %(entry_number)s: %(value)s.")
+        % {"entry_number": entry.entry_number, "value": dict(form.fields["action"].choices)[action].lower()},  # type: ignore[attr-defined]
+    )
     return redirect("ports:entry_detail", entry_number=entry.entry_number)
 
 
@@ -168,13 +176,17 @@ def image_upload(request: HttpRequest, entry_number: str) -> HttpResponse:
             shared_with_importer=form.cleaned_data["shared_with_importer"],
         )
     except services.ImageBelowStandard as exc:
-        form.add_error("photo", f"The photo does not meet the standard: {exc}. Retake it, or give a reason to keep it.")
+        form.add_error(
+            "photo",
+            gettext("The photo does not meet the standard: %(exc)s. Retake it, or give a reason to keep it.")
+            % {"exc": exc},
+        )
         return _render_entry(request, entry, image_form=form, image_report=exc.report, status=400)
     except (photo.ImageRejected, services.PortsError) as exc:
         exc.field = exc.field or "photo"
         service_error_to_form(form, exc)
         return _render_entry(request, entry, image_form=form, status=400)
-    messages.success(request, "Photo added.")
+    messages.success(request, gettext("Photo added."))
     # Back to the section the officer worked in (the page's tabs open the one the address names).
     return redirect(reverse("ports:entry_detail", args=[entry.entry_number]) + "#images")
 
@@ -208,11 +220,11 @@ def image_redact(request: HttpRequest, pk: int) -> HttpResponse:
         box = tuple(form.cleaned_data[k] for k in ("left", "top", "right", "bottom"))
         try:
             services.image_redact(actor=request.user, image=image, boxes=[box])  # type: ignore[list-item]
-            messages.success(request, "Redacted copy made.")
+            messages.success(request, gettext("Redacted copy made."))
         except services.PortsError as exc:
-            service_error_message(request, exc, "Redaction: ")
+            service_error_message(request, exc, gettext("Redaction: "))
     else:
-        messages.error(request, "Redaction: give the box as fractions from 0 to 1.")
+        messages.error(request, gettext("Redaction: give the box as fractions from 0 to 1."))
     return redirect(reverse("ports:entry_detail", args=[image.entry.entry_number]) + "#images")
 
 
@@ -234,9 +246,11 @@ def entries_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         if suffix not in (".csv", ".xlsx"):
-            form.add_error("file", "Send a .csv or .xlsx file.")
+            form.add_error("file", gettext("Send a .csv or .xlsx file."))
         elif upload.size > MAX_ENTRY_FILE:
-            form.add_error("file", f"The file is larger than {MAX_ENTRY_FILE // (1024 * 1024)} MB.")
+            form.add_error(
+                "file", gettext("The file is larger than %(value)s MB.") % {"value": MAX_ENTRY_FILE // (1024 * 1024)}
+            )
         else:
             with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
                 for chunk in upload.chunks():
@@ -343,7 +357,7 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except (services.PortsError, ServiceError, TransitionNotAllowed) as exc:
         service_error_to_form(form, exc)
         return detention_detail(request, pk, decision_form=form)
-    messages.success(request, "Decision recorded; the importer has been notified.")
+    messages.success(request, gettext("Decision recorded; the importer has been notified."))
     return redirect(reverse("ports:detention_detail", args=[pk]) + "#decide")
 
 
@@ -357,7 +371,9 @@ def forfeiture_record(request: HttpRequest, pk: int) -> HttpResponse:
         amount_text = request.POST.get("amount", "").strip()
         amount = Decimal(amount_text) if amount_text else None
     except (ValueError, InvalidOperation):
-        messages.error(request, "Forfeiture step not recorded: give the date as YYYY-MM-DD and the amount as a number.")
+        messages.error(
+            request, gettext("Forfeiture step not recorded: give the date as YYYY-MM-DD and the amount as a number.")
+        )
         return redirect("ports:detention_detail", pk=pk)
     try:
         services.forfeiture_record(
@@ -368,7 +384,7 @@ def forfeiture_record(request: HttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", ""),
             amount=amount,
         )
-        messages.success(request, "Forfeiture step recorded.")
+        messages.success(request, gettext("Forfeiture step recorded."))
     except ServiceError as exc:
         messages.error(request, f"Forfeiture step not recorded: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
     return redirect(reverse("ports:detention_detail", args=[pk]) + "#protest")
@@ -396,7 +412,7 @@ def clock_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise Http404
         messages.success(request, f"Clock {action}ed." if action != "extend" else "Agency extension recorded.")
     except (services.PortsError, ServiceError) as exc:
-        service_error_message(request, exc, "Clock not changed: ")
+        service_error_message(request, exc, gettext("Clock not changed: "))
     return redirect(reverse("ports:detention_detail", args=[clock.detention_id]) + "#deadlines")
 
 
@@ -416,11 +432,15 @@ def rescreen(request: HttpRequest) -> HttpResponse:
         if reference:
             order = EnforcementOrder.objects.filter(reference=reference).first()
             if order is None:
-                form.add_error("order_reference", f"No order {reference} in the registry.")
+                form.add_error(
+                    "order_reference", gettext("No order %(reference)s in the registry.") % {"reference": reference}
+                )
         if not form.errors:
             since = timezone.localdate() - dt.timedelta(days=form.cleaned_data["days"])
             run = services.entries_rescreen(actor=request.user, since=since, order=order, trigger="requested by staff")
-            messages.success(request, f"Re-screened {run.lines_screened} lines.")
+            messages.success(
+                request, gettext("Re-screened %(lines_screened)s lines.") % {"lines_screened": run.lines_screened}
+            )
             return redirect("ports:rescreen_detail", pk=run.pk)
     return render(
         request,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class TradeConfig(AppConfig):
@@ -56,6 +57,8 @@ class TradeConfig(AppConfig):
 
         register_providers()
         if not any(i.url_name == "hq:home" for i in NAV_ITEMS):
-            NAV_ITEMS.insert(-1, NavItem("Headquarters review", "hq:home", permission="ports.review_detention"))
+            NAV_ITEMS.insert(
+                -1, NavItem(gettext_lazy("Headquarters review"), "hq:home", permission="ports.review_detention")
+            )
         if not any(i.url_name == "trade:home" for i in NAV_ITEMS):
-            NAV_ITEMS.insert(-1, NavItem("Importer portal", "trade:home", permission="trade.use_portal"))
+            NAV_ITEMS.insert(-1, NavItem(gettext_lazy("Importer portal"), "trade:home", permission="trade.use_portal"))

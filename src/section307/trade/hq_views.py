@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
@@ -70,7 +71,9 @@ def hq_request(request: HttpRequest, pk: int) -> HttpResponse:
             except ServiceError as exc:
                 _error(form, exc)
             else:
-                messages.success(request, "Determination proposed; it takes effect when a second reviewer concurs.")
+                messages.success(
+                    request, gettext("Determination proposed; it takes effect when a second reviewer concurs.")
+                )
                 return redirect("hq:determination", pk=determination.pk)
         status = 400
     return render(
@@ -106,7 +109,9 @@ def hq_protest(request: HttpRequest, pk: int) -> HttpResponse:
             except ServiceError as exc:
                 _error(form, exc)
             else:
-                messages.success(request, "Determination proposed; it takes effect when a second reviewer concurs.")
+                messages.success(
+                    request, gettext("Determination proposed; it takes effect when a second reviewer concurs.")
+                )
                 return redirect("hq:determination", pk=determination.pk)
         status = 400
     return render(
@@ -133,12 +138,14 @@ def hq_determination(request: HttpRequest, pk: int) -> HttpResponse:
                     port_services.determination_concur(
                         actor=request.user, determination=determination, note=form.cleaned_data["note"]
                     )
-                    messages.success(request, "Concurred: the determination is effective; the port carries it out.")
+                    messages.success(
+                        request, gettext("Concurred: the determination is effective; the port carries it out.")
+                    )
                 else:
                     port_services.determination_return(
                         actor=request.user, determination=determination, note=form.cleaned_data["note"]
                     )
-                    messages.success(request, "Returned without concurrence.")
+                    messages.success(request, gettext("Returned without concurrence."))
                 return redirect("hq:determination", pk=pk)
             except ServiceError as exc:
                 _error(form, exc)
@@ -165,7 +172,7 @@ def hq_report(request: HttpRequest, pk: int) -> HttpResponse:
     determination = get_object_or_404(Determination, pk=pk)
     try:
         port_services.congress_report_record(actor=request.user, detention=determination.detention)
-        messages.success(request, "The report to Congress and the public is recorded as submitted.")
+        messages.success(request, gettext("The report to Congress and the public is recorded as submitted."))
     except ServiceError as exc:
-        messages.error(request, f"Not recorded: {exc} ({exc.rule}).")
+        messages.error(request, gettext("Not recorded: %(exc)s (%(rule)s).") % {"exc": exc, "rule": exc.rule})
     return redirect("hq:determination", pk=pk)

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
@@ -17,12 +18,12 @@ from section307.ports.models import Detention
 
 
 class RequestKind(models.TextChoices):
-    WRO_ADMISSIBILITY = "wro_admissibility", "WRO admissibility review"
-    UFLPA_APPLICABILITY = "uflpa_applicability", "UFLPA applicability review"
-    UFLPA_EXCEPTION = "uflpa_exception", "UFLPA exception"
-    CAATSA_EXCEPTION = "caatsa_exception", "CAATSA exception"
-    ORDER_MODIFICATION = "order_modification", "WRO modification"
-    ORDER_REVOCATION = "order_revocation", "WRO revocation"
+    WRO_ADMISSIBILITY = "wro_admissibility", gettext_lazy("WRO admissibility review")
+    UFLPA_APPLICABILITY = "uflpa_applicability", gettext_lazy("UFLPA applicability review")
+    UFLPA_EXCEPTION = "uflpa_exception", gettext_lazy("UFLPA exception")
+    CAATSA_EXCEPTION = "caatsa_exception", gettext_lazy("CAATSA exception")
+    ORDER_MODIFICATION = "order_modification", gettext_lazy("WRO modification")
+    ORDER_REVOCATION = "order_revocation", gettext_lazy("WRO revocation")
 
 
 DETENTION_KINDS = (
@@ -36,12 +37,12 @@ ORDER_KINDS = (RequestKind.ORDER_MODIFICATION, RequestKind.ORDER_REVOCATION)
 
 class TradeRequest(TimeStampedModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        INFO_REQUESTED = "info_requested", "More information requested"
-        GRANTED = "granted", "Granted"
-        DENIED = "denied", "Denied"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", gettext_lazy("Draft")
+        SUBMITTED = "submitted", gettext_lazy("Submitted")
+        INFO_REQUESTED = "info_requested", gettext_lazy("More information requested")
+        GRANTED = "granted", gettext_lazy("Granted")
+        DENIED = "denied", gettext_lazy("Denied")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
     # For whom: the importer of record. Who acted: the importer itself or a broker it delegated to.
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="trade_requests")
@@ -56,7 +57,7 @@ class TradeRequest(TimeStampedModel):
         EnforcementOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="trade_requests"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    statement = models.TextField(blank=True, help_text="The importer's detailed statement or grounds")
+    statement = models.TextField(blank=True, help_text=gettext_lazy("The importer's detailed statement or grounds"))
     # Change requests: one answer per ILO forced-labour indicator.
     ilo_answers = models.JSONField(default=dict, blank=True)
     grounds = models.CharField(max_length=20, blank=True)
@@ -93,7 +94,9 @@ class RequestDocument(models.Model):
 
     request = models.ForeignKey(TradeRequest, on_delete=models.PROTECT, related_name="documents")
     category = models.CharField(max_length=40)
-    tier = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Supply-chain tier (1 = direct supplier)")
+    tier = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=gettext_lazy("Supply-chain tier (1 = direct supplier)")
+    )
     file = models.FileField(upload_to=_document_path)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
@@ -149,8 +152,8 @@ class RequestVersion(models.Model):
 
 class RequestMessage(models.Model):
     class Kind(models.TextChoices):
-        QUESTION = "question", "Question from the port"
-        ANSWER = "answer", "Answer from the importer"
+        QUESTION = "question", gettext_lazy("Question from the port")
+        ANSWER = "answer", gettext_lazy("Answer from the importer")
 
     request = models.ForeignKey(TradeRequest, on_delete=models.PROTECT, related_name="messages")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from section307.allegations.crypto import encrypt_bytes
 from section307.core.audit import audit_record
@@ -78,9 +78,12 @@ def _orgs(actor: Actor, request: TradeRequest) -> dict[str, str]:
 
 def _editable(actor: Actor, request: TradeRequest) -> None:
     if not can_edit_request(actor, request):
-        raise PermissionDenied("This request belongs to another organization.")
+        raise PermissionDenied(gettext("This request belongs to another organization."))
     if not request.is_open:
-        raise TradeError(f"the request is {request.get_status_display().lower()} and can no longer change")
+        raise TradeError(
+            gettext("the request is %(value)s and can no longer change")
+            % {"value": request.get_status_display().lower()}
+        )
 
 
 @transaction.atomic
@@ -88,30 +91,34 @@ def request_create(
     *, actor: Actor, kind: str, detention: Detention | None = None, order: EnforcementOrder | None = None
 ) -> TradeRequest:
     if not is_trade_user(actor):
-        raise PermissionDenied("Only trade users of an organization may open requests.")
+        raise PermissionDenied(gettext("Only trade users of an organization may open requests."))
     if kind not in RequestKind.values:
-        raise TradeError("choose a request type", "kind")
+        raise TradeError(gettext("choose a request type"), "kind")
     if kind in DETENTION_KINDS:
         if detention is None or not can_act_for_detention(actor, detention):
-            raise TradeError("choose one of your organization's detentions", "detention")
+            raise TradeError(gettext("choose one of your organization's detentions"), "detention")
         if kind not in REQUEST_KINDS_FOR_REGIME[detention.regime]:
             raise TradeError(
-                f"a {RequestKind(kind).label} does not apply to a {detention.get_regime_display()} detention", "kind"
+                gettext("a %(label)s does not apply to a %(regime)s detention")
+                % {"label": RequestKind(kind).label, "regime": detention.get_regime_display()},
+                "kind",
             )
         if not detention.is_open:
-            raise TradeError("the detention has been decided", "detention")
+            raise TradeError(gettext("the detention has been decided"), "detention")
         if (
             TradeRequest.objects.filter(detention=detention, kind=kind)
             .exclude(status__in=[TradeRequest.Status.WITHDRAWN])
             .exists()
         ):
-            raise TradeError("a request of this type already exists for this detention; add to it instead", "kind")
+            raise TradeError(
+                gettext("a request of this type already exists for this detention; add to it instead"), "kind"
+            )
         order = detention.order
     else:
         if order is None or order.order_type not in (OrderType.WRO, OrderType.FINDING):
-            raise TradeError("choose the WRO or Finding to modify or revoke", "order")
+            raise TradeError(gettext("choose the WRO or Finding to modify or revoke"), "order")
         if not order.is_enforced:
-            raise TradeError(f"{order.reference} is not in force", "order")
+            raise TradeError(gettext("%(reference)s is not in force") % {"reference": order.reference}, "order")
         detention = None
     # A broker files for the importer of record: the request is the importer's, filed by the broker.
     for_org = detention.entry.organization if detention is not None and detention.entry.organization else None
@@ -148,7 +155,7 @@ def request_update(
     fields = ["statement", "updated_at"]
     if request.kind in ORDER_KINDS:
         if grounds and grounds not in CHANGE_GROUNDS:
-            raise TradeError("choose one of the grounds", "grounds")
+            raise TradeError(gettext("choose one of the grounds"), "grounds")
         known = {key for key, _ in ILO_INDICATORS}
         request.ilo_answers = {k: v.strip() for k, v in (ilo_answers or {}).items() if k in known and v.strip()}
         request.grounds = grounds
@@ -176,19 +183,19 @@ def document_add(
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     _editable(actor, request)
     if category not in CATEGORIES:
-        raise TradeError("choose what the document is", "category")
+        raise TradeError(gettext("choose what the document is"), "category")
     language = (language or "en").strip().lower()[:12]
     if not language.replace("-", "").isalpha():
-        raise TradeError("give the document's language as a code such as en, zh or ms", "language")
+        raise TradeError(gettext("give the document's language as a code such as en, zh or ms"), "language")
     if category == "translation":
         if translation_of is None or translation_of.request_id != request.pk:
-            raise TradeError("choose the document this translates", "translation_of")
+            raise TradeError(gettext("choose the document this translates"), "translation_of")
         if not language.startswith("en"):
-            raise TradeError("a translation must be in English", "language")
+            raise TradeError(gettext("a translation must be in English"), "language")
     elif translation_of is not None:
-        raise TradeError("only a translation can point to another document", "translation_of")
+        raise TradeError(gettext("only a translation can point to another document"), "translation_of")
     if tier is not None and not 1 <= tier <= 20:
-        raise TradeError("the tier is a number from 1 (direct supplier) to 20", "tier")
+        raise TradeError(gettext("the tier is a number from 1 (direct supplier) to 20"), "tier")
     try:
         checked = check_document(data, name)
     except UploadRejected as exc:
@@ -239,20 +246,28 @@ def untranslated(request: TradeRequest) -> list[RequestDocument]:
 
 
 def submission_problems(request: TradeRequest) -> list[str]:
-    problems = [f"missing: {row.item.label}" for row in checklist(request) if row.item.required and not row.satisfied]
+    problems = [
+        gettext("missing: %(item)s") % {"item": row.item.label}
+        for row in checklist(request)
+        if row.item.required and not row.satisfied
+    ]
     problems += [
-        f"{d.original_name} is in '{d.language}' and has no English translation attached" for d in untranslated(request)
+        gettext("%(name)s is in '%(language)s' and has no English translation attached")
+        % {"name": d.original_name, "language": d.language}
+        for d in untranslated(request)
     ]
     if request.kind in DETENTION_KINDS and not request.statement.strip():
-        problems.append("the statement is empty")
+        problems.append(gettext("the statement is empty"))
     if request.kind in ORDER_KINDS:
         if not request.grounds:
-            problems.append("choose the grounds for the request")
-        missing = [label for key, label in ILO_INDICATORS if not request.ilo_answers.get(key)]
+            problems.append(gettext("choose the grounds for the request"))
+        missing = [str(label) for key, label in ILO_INDICATORS if not request.ilo_answers.get(key)]
         if missing:
-            problems.append("answer every ILO indicator (missing: " + ", ".join(missing) + ")")
+            problems.append(
+                gettext("answer every ILO indicator (missing: %(labels)s)") % {"labels": ", ".join(missing)}
+            )
         if request.kind == RequestKind.ORDER_MODIFICATION and not request.proposed_change.strip():
-            problems.append("say how the order should be modified")
+            problems.append(gettext("say how the order should be modified"))
     return problems
 
 
@@ -358,8 +373,10 @@ def request_record_case_decision(
             organization=request.organization,
             entry=None,
             kind=Notice.Kind.REQUEST,
-            subject=f"Your {request.get_kind_display().lower()} request was {status}",
-            body=f"The decision on your request for {request.order}: {status}.\n\n{note}",
+            subject=gettext("Your %(value)s request was %(status)s")
+            % {"value": request.get_kind_display().lower(), "status": status},
+            body=gettext("The decision on your request for %(order)s: %(status)s.\n\n%(note)s")
+            % {"order": request.order, "status": status, "note": note},
         )
         decided.append(request)
     if not decided and organization_id is not None:
@@ -371,7 +388,8 @@ def request_record_case_decision(
                 organization=org,
                 entry=None,
                 kind=Notice.Kind.REQUEST,
-                subject=f"Decision on petition {change_request_id}: {status}",
+                subject=gettext("Decision on petition %(change_request_id)s: %(status)s")
+                % {"change_request_id": change_request_id, "status": status},
                 body=note,
             )
     return decided
@@ -394,7 +412,8 @@ def request_record_petition_question(*, actor: Actor, change_request_id: int, qu
             organization=request.organization,
             entry=None,
             kind=Notice.Kind.QUESTION,
-            subject=f"Question on your {request.get_kind_display()} #{request.pk} (answer by {due})",
+            subject=gettext("Question on your %(kind)s #%(pk)s (answer by %(due)s)")
+            % {"kind": request.get_kind_display(), "pk": request.pk, "due": due},
             body=question,
         )
         audit_record(actor=actor, action="trade_request.ask", target=request, data={"from": "headquarters"})
@@ -423,13 +442,13 @@ def request_record_petition_answer(*, actor: Actor, change_request_id: int, answ
 def request_ask(*, actor: Actor, request: TradeRequest, question: str) -> RequestMessage:
     """A port officer asks the importer for more information."""
     if not actor.has_perm("ports.decide_detention"):
-        raise PermissionDenied("Only port officers ask questions on a request.")
+        raise PermissionDenied(gettext("Only port officers ask questions on a request."))
     question = question.strip()
     if not question:
-        raise TradeError("write the question", "question")
+        raise TradeError(gettext("write the question"), "question")
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     if request.status not in (TradeRequest.Status.SUBMITTED, TradeRequest.Status.INFO_REQUESTED):
-        raise TradeError("questions can be asked only on a submitted request")
+        raise TradeError(gettext("questions can be asked only on a submitted request"))
     message = RequestMessage.objects.create(
         request=request, kind=RequestMessage.Kind.QUESTION, body=question, author=signed_in(actor)
     )
@@ -438,13 +457,17 @@ def request_ask(*, actor: Actor, request: TradeRequest, question: str) -> Reques
     entry = request.detention.entry if request.detention else None
     if entry is not None:
         timeline_add(
-            entry=entry, kind="question", summary=f"Question to the importer: {question}", actor=actor, shared=True
+            entry=entry,
+            kind="question",
+            summary=gettext("Question to the importer: %(question)s") % {"question": question},
+            actor=actor,
+            shared=True,
         )
     notice_create(
         organization=request.organization,
         entry=entry,
         kind=Notice.Kind.QUESTION,
-        subject=f"Question on your {request.get_kind_display()} #{request.pk}",
+        subject=gettext("Question on your %(kind)s #%(pk)s") % {"kind": request.get_kind_display(), "pk": request.pk},
         body=question,
     )
     audit_record(actor=actor, action="trade_request.ask", target=request)
@@ -455,12 +478,12 @@ def request_ask(*, actor: Actor, request: TradeRequest, question: str) -> Reques
 def request_answer(*, actor: Actor, request: TradeRequest, answer: str) -> RequestMessage:
     request = TradeRequest.objects.select_for_update().get(pk=request.pk)
     if not can_edit_request(actor, request):
-        raise PermissionDenied("This request belongs to another organization.")
+        raise PermissionDenied(gettext("This request belongs to another organization."))
     if request.status != TradeRequest.Status.INFO_REQUESTED:
-        raise TradeError("there is no open question on this request")
+        raise TradeError(gettext("there is no open question on this request"))
     answer = answer.strip()
     if not answer:
-        raise TradeError("write the answer", "answer")
+        raise TradeError(gettext("write the answer"), "answer")
     message = RequestMessage.objects.create(
         request=request, kind=RequestMessage.Kind.ANSWER, body=answer, author=signed_in(actor)
     )
@@ -472,7 +495,7 @@ def request_answer(*, actor: Actor, request: TradeRequest, answer: str) -> Reque
         timeline_add(
             entry=request.detention.entry,
             kind="answer",
-            summary="The importer answered the port's question",
+            summary=gettext("The importer answered the port's question"),
             actor=actor,
             shared=True,
         )

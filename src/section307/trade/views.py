@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
@@ -46,7 +46,7 @@ def portal_user(view: Any) -> Any:
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_trade_user(request.user):
-            raise PermissionDenied("The importer portal is for trade users of an organization.")
+            raise PermissionDenied(gettext("The importer portal is for trade users of an organization."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -129,9 +129,9 @@ def detention_export(request: HttpRequest, pk: int) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         detention_elect_export(actor=request.user, detention=detention, note=note)
-        messages.success(request, "Your election to export has been sent to the port.")
+        messages.success(request, gettext("Your election to export has been sent to the port."))
     except PortsError as exc:
-        service_error_message(request, exc, "Export not elected: ")
+        service_error_message(request, exc, gettext("Export not elected: "))
     return redirect("trade:detention_detail", pk=pk)
 
 
@@ -141,7 +141,7 @@ def protest_file(request: HttpRequest, pk: int) -> HttpResponse:
     detention = _detention_for(request, pk)
     form = ProtestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Protest not filed: state its grounds.")
+        messages.error(request, gettext("Protest not filed: state its grounds."))
         return redirect("trade:detention_detail", pk=pk)
     try:
         protest_file_service(
@@ -150,9 +150,14 @@ def protest_file(request: HttpRequest, pk: int) -> HttpResponse:
             grounds=form.cleaned_data["grounds"],
             accelerated=form.cleaned_data["accelerated"],
         )
-        messages.success(request, "Protest filed; headquarters will decide it.")
+        messages.success(request, gettext("Protest filed; headquarters will decide it."))
     except ServiceError as exc:
-        messages.error(request, f"Protest not filed: {exc}" + (f" ({exc.rule})." if exc.rule else "."))
+        if exc.rule:
+            messages.error(
+                request, gettext("Protest not filed: %(reason)s (%(rule)s).") % {"reason": exc, "rule": exc.rule}
+            )
+        else:
+            messages.error(request, gettext("Protest not filed: %(reason)s.") % {"reason": exc})
     return redirect("trade:detention_detail", pk=pk)
 
 
@@ -172,9 +177,11 @@ def request_create(request: HttpRequest) -> HttpResponse:
     try:
         created = services.request_create(actor=request.user, kind=kind, detention=detention, order=order)
     except services.TradeError as exc:
-        service_error_message(request, exc, "Request not opened: ")
+        service_error_message(request, exc, gettext("Request not opened: "))
         return redirect("trade:detention_detail", pk=detention.pk) if detention else redirect("trade:home")
-    messages.success(request, f"{created.get_kind_display()} opened. Add the documents, then submit.")
+    messages.success(
+        request, gettext("%(kind)s opened. Add the documents, then submit.") % {"kind": created.get_kind_display()}
+    )
     return redirect("trade:request_detail", pk=created.pk)
 
 
@@ -247,7 +254,7 @@ def request_statement(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "trade/request_detail.html", _request_context(request, obj, statement_form=form), status=400
         )
-    messages.success(request, "Saved.")
+    messages.success(request, gettext("Saved."))
     return redirect("trade:request_detail", pk=pk)
 
 
@@ -273,7 +280,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except services.TradeError as exc:
             service_error_to_form(form, exc)
         else:
-            messages.success(request, f"{upload.name} added.")
+            messages.success(request, gettext("%(name)s added.") % {"name": upload.name})
             return redirect("trade:request_detail", pk=pk)
     return render(request, "trade/request_detail.html", _request_context(request, obj, document_form=form), status=400)
 
@@ -285,9 +292,9 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         version = services.request_submit(actor=request.user, request=obj)
     except services.TradeError as exc:
-        service_error_message(request, exc, "Not submitted: ")
+        service_error_message(request, exc, gettext("Not submitted: "))
     else:
-        messages.success(request, f"Version {version.number} submitted.")
+        messages.success(request, gettext("Version %(number)s submitted.") % {"number": version.number})
     return redirect("trade:request_detail", pk=pk)
 
 
@@ -302,9 +309,9 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
         )
     try:
         services.request_answer(actor=request.user, request=obj, answer=form.cleaned_data["answer"])
-        messages.success(request, "Answer sent.")
+        messages.success(request, gettext("Answer sent."))
     except services.TradeError as exc:
-        service_error_message(request, exc, "Answer not sent: ")
+        service_error_message(request, exc, gettext("Answer not sent: "))
     return redirect("trade:request_detail", pk=pk)
 
 
@@ -314,9 +321,9 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     obj = _own_request(request, pk)
     try:
         services.request_withdraw(actor=request.user, request=obj)
-        messages.success(request, "Request withdrawn.")
+        messages.success(request, gettext("Request withdrawn."))
     except services.TradeError as exc:
-        service_error_message(request, exc, "Not withdrawn: ")
+        service_error_message(request, exc, gettext("Not withdrawn: "))
     return redirect("trade:request_detail", pk=pk)
 
 
@@ -351,9 +358,9 @@ def request_ask(request: HttpRequest, pk: int) -> HttpResponse:
     trade_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
     try:
         services.request_ask(actor=request.user, request=trade_request, question=request.POST.get("question", ""))
-        messages.success(request, "Question sent to the importer.")
+        messages.success(request, gettext("Question sent to the importer."))
     except (services.TradeError, PermissionDenied) as exc:
-        messages.error(request, f"Question not sent: {exc}.")
+        messages.error(request, gettext("Question not sent: %(exc)s.") % {"exc": exc})
     if trade_request.detention_id:
         return redirect("ports:detention_detail", pk=trade_request.detention_id)
     return redirect("ports:queue")
@@ -368,6 +375,8 @@ def detention_page_section(user: Actor, detention: Detention) -> tuple[str, dict
             "can_ask": user.has_perm("ports.decide_detention"),
         },
     )
+
+
 # ------------------------------------------------------------------------------- broker delegation
 
 
@@ -384,7 +393,7 @@ def brokers(request: HttpRequest) -> HttpResponse:
     form = BrokerGrantForm(request.POST or None)
     if request.method == "POST":
         if not is_importer:
-            raise PermissionDenied("Only an importer of record grants access to its entries.")
+            raise PermissionDenied(gettext("Only an importer of record grants access to its entries."))
         if form.is_valid():
             d = form.cleaned_data
             numbers = None if d["scope"] == "all" else d["entry_numbers"]
@@ -393,7 +402,7 @@ def brokers(request: HttpRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, _t("Access granted."))
+                messages.success(request, gettext("Access granted."))
                 return redirect("trade:brokers")
     granted = EntryAccessGrant.objects.filter(importer=org).select_related("broker", "granted_by", "revoked_by")
     received = EntryAccessGrant.objects.filter(broker=org, revoked_at__isnull=True).select_related("importer")
@@ -418,5 +427,5 @@ def broker_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _t("Access revoked."))
+        messages.success(request, gettext("Access revoked."))
     return redirect("trade:brokers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext, gettext_noop
 
 from section307.cases.lifecycle import (
     require_open,
@@ -25,9 +26,9 @@ class GateNotPassed(Conflict, ValidationError):  # type: ignore[misc]
         ValidationError.__init__(self, problems)
 
 
-def _require(allowed: bool, message: str = "You may not do this on this case.") -> None:
+def _require(allowed: bool, message: str = gettext_noop("You may not do this on this case.")) -> None:
     if not allowed:
-        raise PermissionDenied(message)
+        raise PermissionDenied(gettext(message))
 
 
 def _open(case_id: int) -> Case:
@@ -40,5 +41,5 @@ def _open(case_id: int) -> Case:
 def _clean_text(value: str, field: str, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: "This field is required."})
+        raise ValidationError({field: gettext("This field is required.")})
     return value

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases.models import (
@@ -30,7 +31,7 @@ def case_link_allegation(*, actor: Actor, case: Case, allegation: Any, note: str
 
     _require(perms.can_work(actor, case))
     _open(case.pk)
-    _require(actor.has_perm("allegations.triage_allegation"), "You may not triage allegations.")
+    _require(actor.has_perm("allegations.triage_allegation"), gettext("You may not triage allegations."))
     link, created = CaseAllegation.objects.get_or_create(
         case=case, allegation=allegation, defaults={"linked_by": signed_in(actor), "note": note.strip()}
     )
@@ -77,12 +78,14 @@ def evidence_import_from_allegation(*, actor: Actor, case: Case, attachment: Any
     _open(case.pk)
     allegation = attachment.allegation
     if allegation is None or not CaseAllegation.objects.filter(case=case, allegation=allegation).exists():
-        raise ValidationError({"attachment": "Only files of an allegation linked to this case can be imported."})
+        raise ValidationError(
+            {"attachment": gettext("Only files of an allegation linked to this case can be imported.")}
+        )
     already = Evidence.objects.filter(
         case=case, origin=Evidence.Origin.ALLEGATION, origin_ref=f"{allegation}/{attachment.pk}"
     )
     if already.exists():
-        raise ValidationError({"attachment": "This file is already in the case's evidence."})
+        raise ValidationError({"attachment": gettext("This file is already in the case's evidence.")})
     data, name = attachment_read(actor=actor, attachment=attachment, original=False)
     return _evidence.evidence_add(
         actor=actor,

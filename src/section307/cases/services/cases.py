@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.accounts.models import User
 from section307.cases import permissions as perms
@@ -59,7 +60,7 @@ def case_create(
     hts_prefixes: Sequence[str] = (),
     opened_on: dt.date | None = None,
 ) -> Case:
-    _require(actor.has_perm("cases.work_case"), "Only analysts and supervisors open cases.")
+    _require(actor.has_perm("cases.work_case"), gettext("Only analysts and supervisors open cases."))
     owner = owner or signed_in(actor)
     opened_on = opened_on or timezone.localdate()
     case = Case(
@@ -144,7 +145,7 @@ def case_update(
             changes[name] = [old_pks, new_pks]
             manager.set(wanted)
     if team is not None:
-        _require(perms.can_manage(actor, case), "Only the owner or a supervisor changes the team.")
+        _require(perms.can_manage(actor, case), gettext("Only the owner or a supervisor changes the team."))
         members = [u for u in team if u.pk != case.owner_id]
         old_pks = sorted(case.team.values_list("pk", flat=True))
         if old_pks != sorted(u.pk for u in members):
@@ -191,7 +192,7 @@ def case_transition(*, actor: Actor, case: Case, transition: str, note: str = ""
 @transaction.atomic
 def case_close(*, actor: Actor, case: Case, outcome: str, closing_note: str) -> tuple[Case, int]:
     """Close with an outcome and a note; open tasks are cancelled and their number returned (the warning)."""
-    _require(perms.can_manage(actor, case), "Only the owner or a supervisor closes a case.")
+    _require(perms.can_manage(actor, case), gettext("Only the owner or a supervisor closes a case."))
     case = _open(case.pk)
     step = CASE_LIFECYCLE.check("close", state=case.phase, actor=actor)
     problems = gate_problems("close", case, outcome=outcome, closing_note=closing_note)
@@ -216,10 +217,10 @@ def case_close(*, actor: Actor, case: Case, outcome: str, closing_note: str) -> 
 
 @transaction.atomic
 def case_reopen(*, actor: Actor, case: Case, note: str) -> Case:
-    _require(perms.case_access(actor, case) == perms.Access.SUPERVISE, "Only a supervisor reopens a case.")
+    _require(perms.case_access(actor, case) == perms.Access.SUPERVISE, gettext("Only a supervisor reopens a case."))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.merged_into_id:
-        raise TransitionNotAllowed("A merged case is not reopened; work the case it was merged into.")
+        raise TransitionNotAllowed(gettext("A merged case is not reopened; work the case it was merged into."))
     step = CASE_LIFECYCLE.check("reopen", state=case.phase, actor=actor)
     case.phase = step.target
     case.outcome = ""

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.allegations.crypto import DecryptionFailed, encrypt_bytes
 from section307.cases import permissions as perms
@@ -64,7 +65,7 @@ def evidence_add(
     except EvidenceFileError as exc:
         raise ValidationError({"file": str(exc)}) from exc
     if date_obtained > timezone.localdate():
-        raise ValidationError({"date_obtained": "The date obtained cannot be in the future."})
+        raise ValidationError({"date_obtained": gettext("The date obtained cannot be in the future.")})
     evidence = Evidence(
         case=case,
         kind=kind,
@@ -148,7 +149,7 @@ def evidence_tag(
     _require(perms.can_work(actor, evidence.case))
     _open(evidence.case_id)
     if indicator not in Indicator.values:
-        raise ValidationError({"indicator": "Choose one of the 11 ILO indicators."})
+        raise ValidationError({"indicator": gettext("Choose one of the 11 ILO indicators.")})
     default_dimension, default_element = DEFAULTS[indicator]
     tag = IndicatorTag(
         evidence=evidence,
@@ -160,7 +161,7 @@ def evidence_tag(
         tagged_by=signed_in(actor),
     )
     if tag.dimension not in Dimension.values or tag.element not in Element.values or strength not in Strength.values:
-        raise ValidationError({"strength": "Choose a dimension, an element and a strength from the lists."})
+        raise ValidationError({"strength": gettext("Choose a dimension, an element and a strength from the lists.")})
     tag.full_clean()
     tag.save()
     _custody(actor=actor, evidence=evidence, action=CustodyEvent.Action.TAGGED, detail={"tag": tag.pk})

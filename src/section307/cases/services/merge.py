@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases.models import (
@@ -30,12 +31,16 @@ def case_merge(*, actor: Actor, duplicate: Case, into: Case, note: str) -> Case:
     case shows the evidence of every case merged into it.
     """
     if duplicate.pk == into.pk:
-        raise ValidationError({"into": "A case cannot be merged into itself."})
-    _require(perms.can_manage(actor, duplicate) and perms.can_manage(actor, into), "You must manage both cases.")
+        raise ValidationError({"into": gettext("A case cannot be merged into itself.")})
+    _require(
+        perms.can_manage(actor, duplicate) and perms.can_manage(actor, into), gettext("You must manage both cases.")
+    )
     duplicate = _open(duplicate.pk)
     into = _open(into.pk)
     if duplicate.proposals.exclude(status__in=[OrderProposal.Status.DRAFT, OrderProposal.Status.REJECTED]).exists():
-        raise ValidationError({"into": "The duplicate has a submitted or issued proposal; it cannot be merged."})
+        raise ValidationError(
+            {"into": gettext("The duplicate has a submitted or issued proposal; it cannot be merged.")}
+        )
     for link in duplicate.case_parties.all():
         CaseParty.objects.get_or_create(
             case=into, party=link.party, defaults={"role": link.role, "tier": link.tier, "notes": link.notes}

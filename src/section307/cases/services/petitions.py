@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.accounts.models import Organization
 from section307.cases import permissions as perms
@@ -80,26 +81,29 @@ def petition_indicators(order: EnforcementOrder) -> list[str]:
 
 def _petition_channel(actor: Actor, case: Case | None) -> str:
     if not getattr(actor, "is_authenticated", False):
-        raise NotPermitted("Sign in to file a petition.")
+        raise NotPermitted(gettext("Sign in to file a petition."))
     if actor.has_perm("cases.decide_petition"):
         return OrderChangeRequest.Channel.HQ
     if actor.has_perm("cases.work_case"):
         if case is not None and not perms.can_work(actor, case):
-            raise NotPermitted("You do not work this case.")
+            raise NotPermitted(gettext("You do not work this case."))
         return OrderChangeRequest.Channel.CASE
     if actor.has_perm("trade.use_portal") and getattr(actor, "organization_id", None):
         return OrderChangeRequest.Channel.PORTAL
-    raise NotPermitted("Only importers, analysts and headquarters file petitions.")
+    raise NotPermitted(gettext("Only importers, analysts and headquarters file petitions."))
 
 
 def _clean_evidence(evidence: PetitionEvidence) -> PetitionEvidence:
     unknown = set(evidence.indicator_responses) - set(Indicator.values)
     if unknown:
-        raise InvalidInput(f"Unknown ILO indicators: {', '.join(sorted(unknown))}.", field="indicator_responses")
+        raise InvalidInput(
+            gettext("Unknown ILO indicators: %(value)s.") % {"value": ", ".join(sorted(unknown))},
+            field="indicator_responses",
+        )
     if evidence.remediation_amount_usd is not None and evidence.remediation_amount_usd < 0:
-        raise InvalidInput("The amount repaid cannot be negative.", field="remediation_amount_usd")
+        raise InvalidInput(gettext("The amount repaid cannot be negative."), field="remediation_amount_usd")
     if evidence.audit_date is not None and evidence.audit_date > timezone.localdate():
-        raise InvalidInput("The audit date cannot be in the future.", field="audit_date")
+        raise InvalidInput(gettext("The audit date cannot be in the future."), field="audit_date")
     return evidence
 
 
@@ -122,28 +126,34 @@ def petition_file(
     or API), by an analyst from a case, or by headquarters. It lands in the headquarters queue."""
     channel = _petition_channel(actor, case)
     if kind not in OrderChangeRequest.Kind.values:
-        raise InvalidInput("Choose modification or revocation.", field="kind")
+        raise InvalidInput(gettext("Choose modification or revocation."), field="kind")
     if ground not in OrderChangeRequest.Ground.values:
-        raise InvalidInput("Choose one of the grounds.", field="ground")
+        raise InvalidInput(gettext("Choose one of the grounds."), field="ground")
     if order.order_type not in (OrderType.WRO, OrderType.FINDING):
         # The UFLPA Entity List and the statutory presumptions are not changed by a CBP petition.
         raise InvalidInput(
-            f"{order.reference} is a {order.get_order_type_display()}: only a WRO or a Finding is modified "
-            "or revoked on petition.",
+            gettext("%(reference)s is a %(order_type)s: only a WRO or a Finding is modified or revoked on petition.")
+            % {"reference": order.reference, "order_type": order.get_order_type_display()},
             rule=PETITION_SOURCE,
             field="order",
         )
     if not order.is_enforced:
         raise Conflict(
-            f"{order.reference} is not in force; only an active or modified order can change.", field="order"
+            gettext("%(reference)s is not in force; only an active or modified order can change.")
+            % {"reference": order.reference},
+            field="order",
         )
     order_party_ids = set(order.order_parties.values_list("party_id", flat=True))
     if set(proposed_remove_party_ids) - order_party_ids:
-        raise InvalidInput("Only parties named in the order can be removed.", field="proposed_remove_party_ids")
+        raise InvalidInput(
+            gettext("Only parties named in the order can be removed."), field="proposed_remove_party_ids"
+        )
     if kind == OrderChangeRequest.Kind.MODIFY and not (proposed_merchandise.strip() or proposed_remove_party_ids):
-        raise InvalidInput("Say what should change: the merchandise or the parties.", field="proposed_merchandise")
+        raise InvalidInput(
+            gettext("Say what should change: the merchandise or the parties."), field="proposed_merchandise"
+        )
     if not (grounds or "").strip():
-        raise InvalidInput("This field is required.", field="grounds")
+        raise InvalidInput(gettext("This field is required."), field="grounds")
     evidence = _clean_evidence(evidence or PetitionEvidence())
     filer = signed_in(actor)
     if channel == OrderChangeRequest.Channel.PORTAL:
@@ -197,8 +207,8 @@ def _petition_step(petition: OrderChangeRequest, transition: str, actor: Actor) 
     step = PETITION_LIFECYCLE.transition(transition)
     if petition.status not in step.sources:
         raise Conflict(
-            f"The petition is {petition.get_status_display().lower()}; it cannot be moved to "
-            f"'{step.label.lower()}' now.",
+            gettext("The petition is %(value)s; it cannot be moved to '%(value2)s' now.")
+            % {"value": petition.get_status_display().lower(), "value2": gettext(step.label).lower()},
             field="status",
         )
     try:
@@ -209,7 +219,7 @@ def _petition_step(petition: OrderChangeRequest, transition: str, actor: Actor) 
 
 def _require_hq(actor: Actor) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.has_perm("cases.decide_petition")):
-        raise NotPermitted("Only a headquarters forced-labor reviewer decides petitions.")
+        raise NotPermitted(gettext("Only a headquarters forced-labor reviewer decides petitions."))
 
 
 def _is_petitioner(actor: Actor, petition: OrderChangeRequest) -> bool:
@@ -247,11 +257,11 @@ def petition_request_info(
     _require_hq(actor)
     question = (question or "").strip()
     if not question:
-        raise InvalidInput("Write the question.", field="question")
+        raise InvalidInput(gettext("Write the question."), field="question")
     today = timezone.localdate()
     due_date = due_date or today + dt.timedelta(days=petition_answer_days())
     if due_date < today:
-        raise InvalidInput("The answer cannot be due in the past.", field="due_date")
+        raise InvalidInput(gettext("The answer cannot be due in the past."), field="due_date")
     petition = _petition_locked(petition)
     petition.status = _petition_step(petition, "request_info", actor)
     petition.reviewer = petition.reviewer or signed_in(actor)
@@ -270,10 +280,10 @@ def petition_request_info(
 @transaction.atomic
 def petition_answer(*, actor: Actor, petition: OrderChangeRequest, answer: str) -> OrderChangeRequest:
     if not _is_petitioner(actor, petition):
-        raise NotPermitted("Only the petitioner answers.")
+        raise NotPermitted(gettext("Only the petitioner answers."))
     answer = (answer or "").strip()
     if not answer:
-        raise InvalidInput("Write the answer.", field="answer")
+        raise InvalidInput(gettext("Write the answer."), field="answer")
     petition = _petition_locked(petition)
     petition.status = _petition_step(petition, "answer", actor)
     petition.info_answer = answer
@@ -286,7 +296,7 @@ def petition_answer(*, actor: Actor, petition: OrderChangeRequest, answer: str) 
 @transaction.atomic
 def petition_withdraw(*, actor: Actor, petition: OrderChangeRequest) -> OrderChangeRequest:
     if not _is_petitioner(actor, petition):
-        raise NotPermitted("Only the petitioner withdraws a petition.")
+        raise NotPermitted(gettext("Only the petitioner withdraws a petition."))
     petition = _petition_locked(petition)
     petition.status = _petition_step(petition, "withdraw", actor)
     petition.decided_at = timezone.now()
@@ -300,12 +310,16 @@ def _check_indicators(petition: OrderChangeRequest, findings: dict[str, str]) ->
     refuted as never present) before CBP modifies or revokes."""
     bad = set(findings) - set(Indicator.values)
     if bad or any(v not in OrderChangeRequest.Finding.values for v in findings.values()):
-        raise InvalidInput("Give a finding (remediated, refuted, not remediated) per ILO indicator.", field="findings")
+        raise InvalidInput(
+            gettext("Give a finding (remediated, refuted, not remediated) per ILO indicator."), field="findings"
+        )
     open_ = [i for i in petition.indicators if findings.get(i) not in ADDRESSED]
     if open_:
-        labels = ", ".join(Indicator(i).label for i in open_)
+        labels = ", ".join(str(Indicator(i).label) for i in open_)
         raise Conflict(
-            f"Not every forced-labor indicator is remediated: {labels}.", rule=RULE_ALL_INDICATORS, field="findings"
+            gettext("Not every forced-labor indicator is remediated: %(labels)s.") % {"labels": labels},
+            rule=RULE_ALL_INDICATORS,
+            field="findings",
         )
 
 
@@ -325,18 +339,19 @@ def petition_decide(
 
     _require_hq(actor)
     if decision not in DECISIONS:
-        raise InvalidInput("Choose modify, revoke or deny.", field="decision")
+        raise InvalidInput(gettext("Choose modify, revoke or deny."), field="decision")
     transition, kind = DECISIONS[decision]
     note = (note or "").strip()
     if not note:
-        raise InvalidInput("Write the decision note.", field="note")
+        raise InvalidInput(gettext("Write the decision note."), field="note")
     petition = _petition_locked(petition)
     target = _petition_step(petition, transition, actor)
     findings = dict(findings or {})
     if kind is not None:
         if petition.kind != kind:
             raise InvalidInput(
-                f"This is a {petition.get_kind_display().lower()} petition; grant it as such or deny it.",
+                gettext("This is a %(value)s petition; grant it as such or deny it.")
+                % {"value": petition.get_kind_display().lower()},
                 field="decision",
             )
         _check_indicators(petition, findings)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases.gates import gate_problems
@@ -82,11 +83,11 @@ def proposal_save(
     _require(perms.can_work(actor, case))
     case = _open(case.pk)
     if case.phase != Phase.ESCALATION:
-        raise ValidationError({"order_type": "Proposals are written in phase 3 (escalation)."})
+        raise ValidationError({"order_type": gettext("Proposals are written in phase 3 (escalation).")})
     if proposal is None:
         proposal = OrderProposal(case=case, author=signed_in(actor))
     elif proposal.case_id != case.pk or proposal.status not in PROPOSAL_LIFECYCLE.transition("edit").sources:
-        raise ValidationError({"order_type": "Only a draft proposal of this case can be changed."})
+        raise ValidationError({"order_type": gettext("Only a draft proposal of this case can be changed.")})
     PROPOSAL_LIFECYCLE.check("edit", state=proposal.status, actor=actor)
     for name, value in data.items():
         if name not in PROPOSAL_FIELDS:
@@ -94,7 +95,7 @@ def proposal_save(
         setattr(proposal, name, value.strip() if isinstance(value, str) else value)
     scope_parties = list(scope_parties)
     if any(link.case_id != case.pk for link in scope_parties):
-        raise ValidationError({"scope_parties": "Only parties in this case can be named."})
+        raise ValidationError({"scope_parties": gettext("Only parties in this case can be named.")})
     proposal.full_clean()
     proposal.save()
     proposal.scope_parties.set(scope_parties)
@@ -111,7 +112,7 @@ def proposal_submit(*, actor: Actor, proposal: OrderProposal) -> OrderProposal:
     _require(perms.can_work(actor, case))
     require_open(case)
     if proposal.status not in PROPOSAL_LIFECYCLE.transition("submit").sources:
-        raise ValidationError({"proposal": "Only a draft can be submitted."})
+        raise ValidationError({"proposal": gettext("Only a draft can be submitted.")})
     move = PROPOSAL_LIFECYCLE.check("submit", state=proposal.status, actor=actor)
     step = CASE_LIFECYCLE.check("submit_proposal", state=case.phase, actor=actor)
     problems = gate_problems(step.name, case, proposal=proposal)
@@ -145,7 +146,7 @@ def proposal_withdraw(*, actor: Actor, proposal: OrderProposal) -> OrderProposal
     _require(perms.can_work(actor, case) and (proposal.author_id == actor.pk or perms.can_manage(actor, case)))
     require_open(case)
     if proposal.status not in PROPOSAL_LIFECYCLE.transition("withdraw").sources:
-        raise ValidationError({"proposal": "Only a submitted proposal can be withdrawn."})
+        raise ValidationError({"proposal": gettext("Only a submitted proposal can be withdrawn.")})
     move = PROPOSAL_LIFECYCLE.check("withdraw", state=proposal.status, actor=actor)
     step = CASE_LIFECYCLE.check("withdraw_proposal", state=case.phase, actor=actor)
     proposal.status = move.target
@@ -162,11 +163,11 @@ def proposal_decide(*, actor: Actor, proposal: OrderProposal, approve: bool, not
     proposal = OrderProposal.objects.select_for_update().get(pk=proposal.pk)
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     if proposal.author_id == getattr(actor, "pk", None):
-        raise PermissionDenied("The approver cannot be the proposal's author (two-person rule).")
-    _require(perms.can_decide(actor, case, proposal), "Only a supervisor of the agency decides on proposals.")
+        raise PermissionDenied(gettext("The approver cannot be the proposal's author (two-person rule)."))
+    _require(perms.can_decide(actor, case, proposal), gettext("Only a supervisor of the agency decides on proposals."))
     require_open(case)
     if proposal.status != OrderProposal.Status.SUBMITTED:
-        raise ValidationError({"proposal": "This proposal is not awaiting a decision."})
+        raise ValidationError({"proposal": gettext("This proposal is not awaiting a decision.")})
     move = PROPOSAL_LIFECYCLE.check(
         "approve" if approve else "return", state=proposal.status, actor=actor, subject=proposal
     )

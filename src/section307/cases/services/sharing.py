@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.accounts.models import Organization
 from section307.cases import permissions as perms
@@ -23,12 +24,12 @@ from section307.core.types import Actor, signed_in
 def case_share(
     *, actor: Actor, case: Case, organization: Organization, access: str, include_evidence: bool = False
 ) -> CaseShare:
-    _require(perms.can_manage(actor, case), "Only the owner or a supervisor shares a case.")
+    _require(perms.can_manage(actor, case), gettext("Only the owner or a supervisor shares a case."))
     _open(case.pk)
     if organization.kind != Organization.Kind.PARTNER:
-        raise ValidationError({"organization": "Cases are shared only with partner agencies."})
+        raise ValidationError({"organization": gettext("Cases are shared only with partner agencies.")})
     if access not in CaseShare.Access.values:
-        raise ValidationError({"access": "Choose read-only or read and comment."})
+        raise ValidationError({"access": gettext("Choose read-only or read and comment.")})
     CaseShare.objects.filter(case=case, organization=organization, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
@@ -50,7 +51,7 @@ def case_share(
 
 @transaction.atomic
 def case_share_revoke(*, actor: Actor, share: CaseShare) -> CaseShare:
-    _require(perms.can_manage(actor, share.case), "Only the owner or a supervisor changes sharing.")
+    _require(perms.can_manage(actor, share.case), gettext("Only the owner or a supervisor changes sharing."))
     if share.revoked_at is None:
         share.revoked_at = timezone.now()
         share.save(update_fields=["revoked_at"])

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases.models import (
@@ -35,7 +36,7 @@ def engagement_record(
     _require(perms.can_work(actor, case))
     _open(case.pk)
     if protection_referral and not referral_details.strip():
-        raise ValidationError({"referral_details": "Say to whom the workers were referred, and for what."})
+        raise ValidationError({"referral_details": gettext("Say to whom the workers were referred, and for what.")})
     engagement = StakeholderEngagement(
         case=case,
         kind=kind,

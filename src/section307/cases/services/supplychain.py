@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases.models import (
@@ -58,8 +59,8 @@ def case_party_remove(*, actor: Actor, case: Case, link: CaseParty) -> None:
     _require(perms.can_work(actor, case))
     _open(case.pk)
     if link.case_id != case.pk:
-        raise PermissionDenied("That party is not in this case.")
+        raise PermissionDenied(gettext("That party is not in this case."))
     if OrderProposal.objects.filter(scope_parties=link).exclude(status=OrderProposal.Status.DRAFT).exists():
-        raise ValidationError({"party": "This party is named in a submitted or issued proposal."})
+        raise ValidationError({"party": gettext("This party is named in a submitted or issued proposal.")})
     audit_record(actor=actor, action="case.party_remove", target=case, data={"party": link.party_id})
     link.delete()

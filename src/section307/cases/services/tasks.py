@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.accounts.models import User
 from section307.cases import permissions as perms
@@ -53,7 +54,9 @@ def task_assign(*, actor: Actor, task: CaseTask, assignee: User | None) -> CaseT
     _require(perms.can_work(actor, task.case))
     _open(task.case_id)
     if not _assignable(task.case, assignee):
-        raise ValidationError({"assignee": "Tasks go to people who work this case (owner, team or supervisor)."})
+        raise ValidationError(
+            {"assignee": gettext("Tasks go to people who work this case (owner, team or supervisor).")}
+        )
     task.assignee = assignee
     task.save(update_fields=["assignee", "updated_at"])
     audit_record(
@@ -96,7 +99,7 @@ def task_complete(*, actor: Actor, task: CaseTask) -> CaseTask:
     _open(task.case_id)
     task = CaseTask.objects.select_for_update().get(pk=task.pk)
     if task.status != CaseTask.Status.OPEN:
-        raise ValidationError({"task": "This task is not open."})
+        raise ValidationError({"task": gettext("This task is not open.")})
     return _task_move(actor=actor, task=task, transition="complete")
 
 
@@ -157,7 +160,7 @@ def task_comment(*, actor: Actor, task: CaseTask, body: str) -> TaskComment:
 
 @transaction.atomic
 def case_comment_add(*, actor: Actor, case: Case, body: str) -> CaseComment:
-    _require(perms.can_comment(actor, case), "You have read-only access to this case.")
+    _require(perms.can_comment(actor, case), gettext("You have read-only access to this case."))
     _open(case.pk)
     comment = CaseComment.objects.create(case=case, author=signed_in(actor), body=_clean_text(body, "body"))
     audit_record(actor=actor, action="case.comment", target=case, data={"comment": comment.pk})

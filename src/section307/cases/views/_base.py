@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases import selectors
@@ -26,7 +27,7 @@ def _case(request: HttpRequest, reference: str) -> Case:
 def _work(request: HttpRequest, reference: str) -> Case:
     case = _case(request, reference)
     if not perms.can_work(request.user, case):
-        raise PermissionDenied("You have read-only access to this case.")
+        raise PermissionDenied(gettext("You have read-only access to this case."))
     return case
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from section307.allegations.inputs import AllegationInvalid
@@ -87,7 +88,11 @@ def case_open_from_allegation(request: HttpRequest, allegation_pk: int) -> HttpR
         except (ValidationError, TransitionNotAllowed, AllegationInvalid) as exc:
             form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else _plain(exc))
         else:
-            messages.success(request, f"Case {case.reference} opened from {allegation.reference}.")
+            messages.success(
+                request,
+                gettext("Case %(reference)s opened from %(reference2)s.")
+                % {"reference": case.reference, "reference2": allegation.reference},
+            )
             return redirect("cases:case_detail", reference=case.reference)
     return render(
         request, "cases/case_form.html", {"form": form, "allegation": allegation}, status=400 if form.errors else 200
@@ -119,7 +124,11 @@ def case_attach_allegation(request: HttpRequest, allegation_pk: int) -> HttpResp
             except (ValidationError, TransitionNotAllowed, PermissionDenied, AllegationInvalid, Conflict) as exc:
                 error = "; ".join(_errors(exc)) if isinstance(exc, ValidationError) else _plain(exc)
             else:
-                messages.success(request, f"{allegation.reference} attached to {case.reference}.")
+                messages.success(
+                    request,
+                    gettext("%(reference)s attached to %(reference2)s.")
+                    % {"reference": allegation.reference, "reference2": case.reference},
+                )
                 return redirect("cases:case_detail", reference=case.reference)
     return render(
         request,
@@ -158,7 +167,7 @@ def evidence_import(request: HttpRequest, reference: str) -> HttpResponse:
     except ServiceError as exc:
         service_error_message(request, exc)
         return redirect("cases:evidence_list", reference=case.reference)
-    messages.success(request, f"Imported as evidence (SHA-256 {evidence.sha256[:16]}…).")
+    messages.success(request, gettext("Imported as evidence (SHA-256 %(value)s…).") % {"value": evidence.sha256[:16]})
     return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
 
 
@@ -169,7 +178,7 @@ def evidence_manifest(request: HttpRequest, reference: str) -> HttpResponse:
 
     case = _case(request, reference)
     if not perms.can_view_evidence(request.user, case):
-        raise PermissionDenied("Evidence of this case is not shared with you.")
+        raise PermissionDenied(gettext("Evidence of this case is not shared with you."))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-evidence.csv"'
     writer = csv.writer(response)

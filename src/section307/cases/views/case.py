@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from section307.accounts.models import User
@@ -46,8 +47,8 @@ from section307.core.audit import audit_trail
 from section307.core.errors import Conflict, ServiceError
 from section307.core.forms import service_error_message
 from section307.core.lifecycle import TransitionNotAllowed
-from section307.core.types import account
 from section307.core.queue import queue_for_page
+from section307.core.types import account
 
 # ------------------------------------------------------------------------------------------ a case
 
@@ -78,7 +79,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"Case {case.reference} opened.")
+            messages.success(request, gettext("Case %(reference)s opened.") % {"reference": case.reference})
             return redirect("cases:case_detail", reference=case.reference)
     return render(request, "cases/case_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -165,7 +166,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _detail_with_errors(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
-    messages.error(request, "Please correct the errors below.")
+    messages.error(request, gettext("Please correct the errors below."))
     return render(request, "cases/case_detail.html", _detail_context(request, case, **forms), status=400)
 
 
@@ -215,7 +216,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
         except Conflict as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Case details saved.")
+            messages.success(request, gettext("Case details saved."))
             return redirect("cases:case_detail", reference=case.reference)
     if request.method == "GET":
         services.case_view_record(actor=request.user, case=case, view="edit")
@@ -240,7 +241,7 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     except (TransitionNotAllowed, Conflict) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Case moved to {case.get_phase_display()}.")
+        messages.success(request, gettext("Case moved to %(phase)s.") % {"phase": case.get_phase_display()})
     return redirect("cases:case_detail", reference=case.reference)
 
 
@@ -269,7 +270,7 @@ def case_party_add(request: HttpRequest, reference: str) -> HttpResponse:
     except ServiceError as exc:
         service_error_message(request, exc)
         return redirect(case_url(case))
-    messages.success(request, f"{d['party']} is in the supply-chain map.")
+    messages.success(request, gettext("%(party)s is in the supply-chain map.") % {"party": d["party"]})
     return redirect(f"{case_url(case)}#supply-chain")
 
 
@@ -300,7 +301,7 @@ def case_memo(request: HttpRequest, reference: str) -> HttpResponse:
     except ServiceError as exc:
         service_error_message(request, exc)
         return redirect(case_url(case))
-    messages.success(request, "Validity memo saved.")
+    messages.success(request, gettext("Validity memo saved."))
     return redirect(f"{case_url(case)}#memo")
 
 
@@ -316,7 +317,7 @@ def task_add(request: HttpRequest, reference: str) -> HttpResponse:
     except ServiceError as exc:
         service_error_message(request, exc)
         return redirect(case_url(case))
-    messages.success(request, "Task added.")
+    messages.success(request, gettext("Task added."))
     return redirect(f"{case_url(case)}#tasks")
 
 
@@ -329,7 +330,7 @@ def task_action(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     try:
         if action == "complete":
             services.task_complete(actor=request.user, task=task)
-            messages.success(request, f"Task done: {task.title}")
+            messages.success(request, gettext("Task done: %(title)s") % {"title": task.title})
         elif action == "reopen":
             services.task_reopen(actor=request.user, task=task)
         elif action == "assign":
@@ -337,13 +338,13 @@ def task_action(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
             assignee_pk = _pk(raw)
             assignee = User.objects.filter(pk=assignee_pk).first() if assignee_pk is not None else None
             if raw and assignee is None:
-                raise ValidationError({"assignee": "No such user."})
+                raise ValidationError({"assignee": gettext("No such user.")})
             services.task_assign(actor=request.user, task=task, assignee=assignee)
-            messages.success(request, "Task assigned.")
+            messages.success(request, gettext("Task assigned."))
         elif action == "comment":
             services.task_comment(actor=request.user, task=task, body=request.POST.get("body", ""))
         else:
-            messages.error(request, "Unknown task action.")
+            messages.error(request, gettext("Unknown task action."))
     except ValidationError as exc:
         for e in _errors(exc):
             messages.error(request, e)
@@ -367,7 +368,7 @@ def engagement_add(request: HttpRequest, reference: str) -> HttpResponse:
     except ServiceError as exc:
         service_error_message(request, exc)
         return redirect(case_url(case))
-    messages.success(request, "Engagement recorded.")
+    messages.success(request, gettext("Engagement recorded."))
     return redirect(f"{case_url(case)}#stakeholders")
 
 
@@ -376,7 +377,7 @@ def engagement_add(request: HttpRequest, reference: str) -> HttpResponse:
 def comment_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     if not perms.can_comment(request.user, case):
-        raise PermissionDenied("You have read-only access to this case.")
+        raise PermissionDenied(gettext("You have read-only access to this case."))
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _detail_with_errors(request, case, comment_form=form)
@@ -385,7 +386,7 @@ def comment_add(request: HttpRequest, reference: str) -> HttpResponse:
     except ServiceError as exc:
         service_error_message(request, exc)
         return redirect(case_url(case))
-    messages.success(request, "Comment added.")
+    messages.success(request, gettext("Comment added."))
     return redirect(f"{case_url(case)}#comments")
 
 
@@ -398,7 +399,9 @@ def case_share(request: HttpRequest, reference: str) -> HttpResponse:
     if request.POST.get("revoke"):
         share = get_object_or_404(CaseShare, pk=_pk(request.POST["revoke"]), case=case)
         services.case_share_revoke(actor=request.user, share=share)
-        messages.success(request, f"{share.organization} no longer sees this case.")
+        messages.success(
+            request, gettext("%(organization)s no longer sees this case.") % {"organization": share.organization}
+        )
         return redirect(f"{case_url(case)}#sharing")
     form = ShareForm(request.POST)
     if not form.is_valid():
@@ -411,7 +414,11 @@ def case_share(request: HttpRequest, reference: str) -> HttpResponse:
     except ServiceError as exc:
         service_error_message(request, exc)
         return redirect(case_url(case))
-    messages.success(request, f"Shared with {share.organization} ({share.get_access_display()}).")
+    messages.success(
+        request,
+        gettext("Shared with %(organization)s (%(access)s).")
+        % {"organization": share.organization, "access": share.get_access_display()},
+    )
     return redirect(f"{case_url(case)}#sharing")
 
 
@@ -426,14 +433,14 @@ def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
         return _detail_with_errors(request, case, merge_form=form)
     duplicate = selectors.case_for(user=request.user, reference=form.cleaned_data["duplicate"].strip())
     if duplicate is None:
-        form.add_error("duplicate", "No case with this reference that you can see.")
+        form.add_error("duplicate", gettext("No case with this reference that you can see."))
         return _detail_with_errors(request, case, merge_form=form)
     try:
         services.case_merge(actor=request.user, duplicate=duplicate, into=case, note=form.cleaned_data["note"])
     except (ValidationError, PermissionDenied, Conflict) as exc:
         form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
         return _detail_with_errors(request, case, merge_form=form)
-    messages.success(request, f"{duplicate.reference} merged into this case.")
+    messages.success(request, gettext("%(reference)s merged into this case.") % {"reference": duplicate.reference})
     return redirect("cases:case_detail", reference=case.reference)
 
 
@@ -453,7 +460,9 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, f"Case closed.{f' {cancelled} open task(s) were cancelled.' if cancelled else ''}"
+                request,
+                gettext("Case closed.%(value)s")
+                % {"value": f" {cancelled} open task(s) were cancelled." if cancelled else ""},
             )
             return redirect("cases:case_detail", reference=case.reference)
     if request.method == "GET":
@@ -475,7 +484,7 @@ def case_reopen(request: HttpRequest, reference: str) -> HttpResponse:
     except (TransitionNotAllowed, Conflict) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Case reopened in phase 2.")
+        messages.success(request, gettext("Case reopened in phase 2."))
     return redirect("cases:case_detail", reference=case.reference)
 
 

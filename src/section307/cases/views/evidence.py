@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from section307.allegations.crypto import DecryptionFailed
 from section307.cases import permissions as perms
@@ -35,7 +36,7 @@ from section307.core.storedfiles import stored_file_response
 def evidence_list(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     if not perms.can_view_evidence(request.user, case):
-        raise PermissionDenied("Evidence of this case is not shared with you.")
+        raise PermissionDenied(gettext("Evidence of this case is not shared with you."))
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not perms.can_work(request.user, case):
@@ -62,7 +63,9 @@ def evidence_list(request: HttpRequest, reference: str) -> HttpResponse:
                 service_error_message(request, exc)
                 return redirect("cases:evidence_list", reference=case.reference)
             else:
-                messages.success(request, f"Evidence stored (SHA-256 {evidence.sha256[:16]}…).")
+                messages.success(
+                    request, gettext("Evidence stored (SHA-256 %(value)s…).") % {"value": evidence.sha256[:16]}
+                )
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
     services.case_view_record(actor=request.user, case=case, view="evidence")
     importable = []
@@ -96,7 +99,7 @@ def _evidence(request: HttpRequest, reference: str, pk: int) -> tuple[Case, Evid
     if evidence is None:
         raise Http404("No such evidence in this case")
     if not perms.can_view_evidence(request.user, case):
-        raise PermissionDenied("Evidence of this case is not shared with you.")
+        raise PermissionDenied(gettext("Evidence of this case is not shared with you."))
     return case, evidence
 
 
@@ -115,7 +118,7 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                 tag_form = TagForm(request.POST)
                 if tag_form.is_valid():
                     services.evidence_tag(actor=request.user, evidence=evidence, **tag_form.cleaned_data)
-                    messages.success(request, "Indicator tagged.")
+                    messages.success(request, gettext("Indicator tagged."))
                     return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
             elif action == "annotate":
                 note_form = CommentForm(request.POST)
@@ -123,18 +126,20 @@ def evidence_detail(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                     services.evidence_annotate(
                         actor=request.user, evidence=evidence, body=note_form.cleaned_data["body"]
                     )
-                    messages.success(request, "Annotation added.")
+                    messages.success(request, gettext("Annotation added."))
                     return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
             elif action == "withdraw":
                 tag = get_object_or_404(IndicatorTag, pk=_pk(request.POST.get("tag")), evidence=evidence)
                 services.evidence_tag_withdraw(actor=request.user, tag=tag)
-                messages.success(request, "Tag withdrawn.")
+                messages.success(request, gettext("Tag withdrawn."))
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
             elif action == "verify":
                 ok = services.evidence_verify(actor=request.user, evidence=evidence)
                 (messages.success if ok else messages.error)(
                     request,
-                    "The stored file matches its SHA-256." if ok else "The stored file does NOT match its hash.",
+                    gettext("The stored file matches its SHA-256.")
+                    if ok
+                    else gettext("The stored file does NOT match its hash."),
                 )
                 return redirect("cases:evidence_detail", reference=case.reference, pk=evidence.pk)
         except ValidationError as exc:
@@ -171,6 +176,8 @@ def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResp
         data = evidence_content(evidence)
     except DecryptionFailed:
         # Altered on disk (or its key is gone): never hand out bytes that may not be the evidence.
-        messages.error(request, "The stored file no longer decrypts: it was altered. Verify its hash to record this.")
+        messages.error(
+            request, gettext("The stored file no longer decrypts: it was altered. Verify its hash to record this.")
+        )
         return redirect("cases:evidence_detail", reference=reference, pk=pk)
     return stored_file_response(data, content_type=evidence.content_type, filename=evidence.original_filename)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases import selectors, services
@@ -37,7 +38,7 @@ def ilo_matrix(request: HttpRequest, reference: str) -> HttpResponse:
             except ServiceError as exc:
                 service_error_message(request, exc)
             else:
-                messages.success(request, "ILO assessment recorded.")
+                messages.success(request, gettext("ILO assessment recorded."))
             return redirect("cases:ilo_matrix", reference=case.reference)
     services.case_view_record(actor=request.user, case=case, view="ilo")
     summary = selectors.ilo_summary(case=case)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from section307.cases import services
@@ -48,5 +49,5 @@ def change_request_create(request: HttpRequest, reference: str, order_pk: int) -
     except ServiceError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return _case._detail_with_errors(request, case, change_form=form)
-    messages.success(request, "Petition filed; it is in the headquarters queue.")
+    messages.success(request, gettext("Petition filed; it is in the headquarters queue."))
     return redirect(f"{_case.case_url(case)}#orders")

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from section307.cases import permissions as perms
 from section307.cases import selectors, services
@@ -73,9 +74,9 @@ def proposal_edit(request: HttpRequest, reference: str) -> HttpResponse:
             )
             if request.POST.get("submit") == "1":
                 services.proposal_submit(actor=request.user, proposal=draft)
-                messages.success(request, "Proposal submitted for a supervisor's approval.")
+                messages.success(request, gettext("Proposal submitted for a supervisor's approval."))
                 return redirect("cases:case_detail", reference=case.reference)
-            messages.success(request, "Draft saved.")
+            messages.success(request, gettext("Draft saved."))
             return redirect("cases:proposal_edit", reference=case.reference)
         except services.GateNotPassed as exc:
             problems = exc.messages
@@ -118,12 +119,14 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                 for e in _errors(exc):
                     messages.error(request, e)
             else:
-                messages.success(request, "Proposal withdrawn; the case is back in phase 3.")
+                messages.success(request, gettext("Proposal withdrawn; the case is back in phase 3."))
                 if perms.can_work(request.user, case):
                     return redirect("cases:proposal_edit", reference=case.reference)
             return redirect("cases:case_detail", reference=case.reference)
         if not can_decide:
-            raise PermissionDenied("Only a supervisor who did not write the proposal decides (two-person rule).")
+            raise PermissionDenied(
+                gettext("Only a supervisor who did not write the proposal decides (two-person rule).")
+            )
         if form.is_valid():
             try:
                 proposal = services.proposal_decide(
@@ -140,9 +143,13 @@ def proposal_decide(request: HttpRequest, reference: str, pk: int) -> HttpRespon
                 form.add_error(None, str(exc))
             else:
                 if proposal.order:
-                    messages.success(request, f"Approved: {proposal.order.reference} is issued and published.")
+                    messages.success(
+                        request,
+                        gettext("Approved: %(reference)s is issued and published.")
+                        % {"reference": proposal.order.reference},
+                    )
                 else:
-                    messages.success(request, "Proposal returned to its author.")
+                    messages.success(request, gettext("Proposal returned to its author."))
                 return redirect("cases:case_detail", reference=case.reference)
     services.case_view_record(actor=request.user, case=case, view="proposal")
     return render(

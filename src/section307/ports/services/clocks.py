@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
@@ -38,8 +39,8 @@ def _clock_changed(clock: Clock, actor: Actor, summary: str) -> None:
             organization=entry.organization,
             entry=entry,
             kind=Notice.Kind.CLOCK,
-            subject=f"Deadline changed: entry {entry.entry_number}",
-            body=f"{summary}\n\nThe deadline is now {clock.due_date:%Y-%m-%d}.",
+            subject=gettext("Deadline changed: entry %(entry_number)s") % {"entry_number": entry.entry_number},
+            body=summary + "\n\n" + gettext("The deadline is now %(date)s.") % {"date": f"{clock.due_date:%Y-%m-%d}"},
         )
 
 
@@ -48,10 +49,10 @@ def clock_suspend(*, actor: Actor, clock: Clock, reason: str, start: dt.date | N
     reason = _targeting._require_reason(reason)
     clock = _lock_clock(clock)
     if not actor.has_perm("ports.decide_detention"):
-        raise PortsError("only port officers may suspend a clock")
+        raise PortsError(gettext("only port officers may suspend a clock"))
     _refuse_if_statutory(clock, "suspended")
     if not clock.running:
-        raise PortsError("the clock has stopped")
+        raise PortsError(gettext("the clock has stopped"))
     today = timezone.localdate()
     start = start or today
     existing = [rules.Suspension(s.start, s.end) for s in clock.suspensions.all()]
@@ -70,13 +71,13 @@ def clock_suspend(*, actor: Actor, clock: Clock, reason: str, start: dt.date | N
 def clock_resume(*, actor: Actor, clock: Clock, end: dt.date | None = None) -> ClockSuspension:
     clock = _lock_clock(clock)
     if not actor.has_perm("ports.decide_detention"):
-        raise PortsError("only port officers may resume a clock")
+        raise PortsError(gettext("only port officers may resume a clock"))
     suspension = clock.suspensions.filter(end__isnull=True).first()
     if suspension is None:
-        raise PortsError("the clock is not suspended")
+        raise PortsError(gettext("the clock is not suspended"))
     end = end or timezone.localdate()
     if end < suspension.start:
-        raise PortsError("a suspension cannot end before it starts")
+        raise PortsError(gettext("a suspension cannot end before it starts"))
     suspension.end = end
     suspension.save(update_fields=["end"])
     _targeting.clock_refresh(clock)
@@ -88,7 +89,8 @@ def clock_resume(*, actor: Actor, clock: Clock, end: dt.date | None = None) -> C
 def _refuse_if_statutory(clock: Clock, verb: str) -> None:
     if clock.statutory:
         raise Conflict(
-            f"{clock.get_kind_display()} is a period set by {clock.citation}; it is never {verb}",
+            gettext("%(kind)s is a period set by %(citation)s; it is never %(verb)s")
+            % {"kind": clock.get_kind_display(), "citation": clock.citation, "verb": verb},
             rule=clock.citation,
         )
 
@@ -105,12 +107,12 @@ def clock_extend(*, actor: Actor, clock: Clock, reason: str, approving_official:
     official = (approving_official or "").strip()
     clock = _lock_clock(clock)
     if not actor.has_perm("ports.decide_detention"):
-        raise NotPermitted("only port officers record agency extensions")
+        raise NotPermitted(gettext("only port officers record agency extensions"))
     _refuse_if_statutory(clock, "extended")
     if not official:
-        raise InvalidInput("name the official who approved the extension", field="approving_official")
+        raise InvalidInput(gettext("name the official who approved the extension"), field="approving_official")
     if not clock.running:
-        raise Conflict("the clock has stopped", rule=clock.citation)
+        raise Conflict(gettext("the clock has stopped"), rule=clock.citation)
     try:
         rules.check_extension(_targeting.clock_state(clock), max_extensions=max_extensions())
     except rules.ClockError as exc:

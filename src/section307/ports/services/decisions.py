@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput
@@ -91,7 +92,7 @@ def detention_decide(
     the rule (see ``ports.disposition``)."""
     reason = _targeting._require_reason(reason)
     if outcome not in _OUTCOME_TRANSITION:
-        raise InvalidInput(f"unknown outcome {outcome!r}", field="decision")
+        raise InvalidInput(gettext("unknown outcome %(outcome)r") % {"outcome": outcome}, field="decision")
     detention = _lock_detention(detention)
     today = today or timezone.localdate()
     step = DETENTION_LIFECYCLE.check(
@@ -100,7 +101,9 @@ def detention_decide(
     refused = disposition.block(outcome, disposition_facts(detention, today=today))
     if refused is not None:
         raise Conflict(
-            f"{DetentionDecision.Outcome(outcome).label} is not allowed yet: {refused.reason}", rule=refused.rule
+            gettext("%(label)s is not allowed yet: %(reason)s")
+            % {"label": DetentionDecision.Outcome(outcome).label, "reason": refused.reason},
+            rule=refused.rule,
         )
     return _record_decision(actor=actor, detention=detention, outcome=outcome, reason=reason, today=today, step=step)
 
@@ -161,7 +164,8 @@ def _record_decision(
             organization=entry.organization,
             entry=entry,
             kind=Notice.Kind.DECISION,
-            subject=f"Decision on entry {entry.entry_number}: {label}",
+            subject=gettext("Decision on entry %(entry_number)s: %(label)s")
+            % {"entry_number": entry.entry_number, "label": label},
             body=f"The port has decided: {label}.\n\nReason: {reason}\n{extra}".strip(),
         )
     return decision
@@ -230,11 +234,11 @@ def detention_elect_export(*, actor: Actor, detention: Detention, note: str = ""
         Detention.objects.select_for_update(of=("self",)).select_related("entry__organization").get(pk=detention.pk)
     )
     if not can_act_for_detention(actor, detention):
-        raise PortsError("only the importer of record (or its broker) may elect to export")
+        raise PortsError(gettext("only the importer of record (or its broker) may elect to export"))
     if detention.status not in (Detention.Status.DETAINED, Detention.Status.UNDER_REVIEW, Detention.Status.EXCLUDED):
-        raise PortsError("the goods can no longer be exported")
+        raise PortsError(gettext("the goods can no longer be exported"))
     if detention.export_elected_at is not None:
-        raise PortsError("export has already been elected")
+        raise PortsError(gettext("export has already been elected"))
     detention.export_elected_at = timezone.now()
     detention.save(update_fields=["export_elected_at", "updated_at"])
     timeline_add(

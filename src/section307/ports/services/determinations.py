@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
@@ -45,7 +46,7 @@ TESTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 
 def _reviewer(actor: Actor) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.has_perm("ports.review_detention")):
-        raise NotPermitted("only headquarters reviewers make determinations")
+        raise NotPermitted(gettext("only headquarters reviewers make determinations"))
 
 
 def _check_test(kind: str, outcome: str, conditions: dict[str, bool]) -> dict[str, bool]:
@@ -55,9 +56,13 @@ def _check_test(kind: str, outcome: str, conditions: dict[str, bool]) -> dict[st
     found = {key: bool(conditions.get(key)) for key, _ in items}
     if outcome == Determination.Outcome.GRANTED and not all(found.values()):
         missing = "; ".join(label for key, label in items if not found[key])
-        raise Conflict(f"an exception is granted only when every condition is met; not met: {missing}", rule=rule)
+        raise Conflict(
+            gettext("an exception is granted only when every condition is met; not met: %(missing)s")
+            % {"missing": missing},
+            rule=rule,
+        )
     if outcome == Determination.Outcome.DENIED and all(found.values()):
-        raise Conflict("every condition of the exception is met: it cannot be denied", rule=rule)
+        raise Conflict(gettext("every condition of the exception is met: it cannot be denied"), rule=rule)
     return found
 
 
@@ -77,26 +82,31 @@ def determination_propose(
     _reviewer(actor)
     reasons = (reasons or "").strip()
     if not reasons:
-        raise InvalidInput("give the reasons for the determination", field="reasons")
+        raise InvalidInput(gettext("give the reasons for the determination"), field="reasons")
     if kind not in DK.values:
-        raise InvalidInput("choose what is being determined", field="kind")
+        raise InvalidInput(gettext("choose what is being determined"), field="kind")
     if outcome not in Determination.Outcome.values:
-        raise InvalidInput("choose the outcome", field="outcome")
+        raise InvalidInput(gettext("choose the outcome"), field="outcome")
     detention = _decisions._lock_detention(detention)
     if kind == DK.PROTEST:
         if protest is None or protest.detention_id != detention.pk or not protest.is_pending:
-            raise Conflict("there is no pending protest on this detention", rule="19 U.S.C. 1515(a)")
+            raise Conflict(gettext("there is no pending protest on this detention"), rule="19 U.S.C. 1515(a)")
     else:
         if kind not in KINDS_FOR_REGIME[detention.regime]:
             raise InvalidInput(
-                f"a {DK(kind).label} does not apply to a {detention.get_regime_display()} detention", field="kind"
+                gettext("a %(label)s does not apply to a %(regime)s detention")
+                % {"label": DK(kind).label, "regime": detention.get_regime_display()},
+                field="kind",
             )
         if detention.status not in (
             Detention.Status.DETAINED,
             Detention.Status.UNDER_REVIEW,
             Detention.Status.EXCLUDED,
         ):
-            raise Conflict(f"the detention is {detention.get_status_display().lower()}", rule="19 CFR 12.44")
+            raise Conflict(
+                gettext("the detention is %(value)s") % {"value": detention.get_status_display().lower()},
+                rule="19 CFR 12.44",
+            )
     found = _check_test(kind, outcome, conditions or {})
     open_same = Determination.objects.filter(
         detention=detention, kind=kind, status=Determination.Status.AWAITING_CONCURRENCE
@@ -104,7 +114,7 @@ def determination_propose(
     if protest is not None:
         open_same = open_same.filter(protest=protest)
     if open_same.exists():
-        raise Conflict("a determination of this kind already awaits concurrence", rule="two-person review")
+        raise Conflict(gettext("a determination of this kind already awaits concurrence"), rule="two-person review")
     determination = Determination.objects.create(
         detention=detention,
         kind=kind,
@@ -118,8 +128,8 @@ def determination_propose(
     timeline_add(
         entry=detention.entry,
         kind="hq.proposed",
-        summary=f"Headquarters: {determination.get_kind_display()} proposed ({determination.outcome_label}), "
-        "awaiting a second reviewer",
+        summary=gettext("Headquarters: %(kind)s proposed (%(outcome_label)s), awaiting a second reviewer")
+        % {"kind": determination.get_kind_display(), "outcome_label": determination.outcome_label},
         actor=actor,
         shared=False,
     )
@@ -144,9 +154,11 @@ def determination_concur(*, actor: Actor, determination: Determination, note: st
     _reviewer(actor)
     determination = _lock_determination(determination)
     if determination.status != Determination.Status.AWAITING_CONCURRENCE:
-        raise Conflict("the determination does not await concurrence", rule="two-person review")
+        raise Conflict(gettext("the determination does not await concurrence"), rule="two-person review")
     if determination.proposed_by_id == getattr(actor, "pk", None):
-        raise Conflict("the concurrence must come from a second reviewer, not the proposer", rule="two-person review")
+        raise Conflict(
+            gettext("the concurrence must come from a second reviewer, not the proposer"), rule="two-person review"
+        )
     today = timezone.localdate()
     determination.status = Determination.Status.EFFECTIVE
     determination.concurred_by = _user(actor)
@@ -166,7 +178,8 @@ def determination_concur(*, actor: Actor, determination: Determination, note: st
     timeline_add(
         entry=entry,
         kind="hq.effective",
-        summary=f"{summary} Reasons: {determination.reasons}{extra}",
+        summary=gettext("%(summary)s Reasons: %(reasons)s%(extra)s")
+        % {"summary": summary, "reasons": determination.reasons, "extra": extra},
         actor=actor,
         data={"determination": determination.pk},
         shared=True,
@@ -177,7 +190,8 @@ def determination_concur(*, actor: Actor, determination: Determination, note: st
             organization=entry.organization,
             entry=entry,
             kind=Notice.Kind.DECISION,
-            subject=f"Headquarters determination on entry {entry.entry_number}: {determination.outcome_label}",
+            subject=gettext("Headquarters determination on entry %(entry_number)s: %(outcome_label)s")
+            % {"entry_number": entry.entry_number, "outcome_label": determination.outcome_label},
             body=f"{summary}\n\nReasons: {determination.reasons}\n{extra}\n\n"
             "The port of entry carries out the determination.".strip(),
         )
@@ -191,12 +205,12 @@ def determination_return(*, actor: Actor, determination: Determination, note: st
     _reviewer(actor)
     note = (note or "").strip()
     if not note:
-        raise InvalidInput("say why you do not concur", field="note")
+        raise InvalidInput(gettext("say why you do not concur"), field="note")
     determination = _lock_determination(determination)
     if determination.status != Determination.Status.AWAITING_CONCURRENCE:
-        raise Conflict("the determination does not await concurrence", rule="two-person review")
+        raise Conflict(gettext("the determination does not await concurrence"), rule="two-person review")
     if determination.proposed_by_id == getattr(actor, "pk", None):
-        raise Conflict("the proposer cannot act as the second reviewer", rule="two-person review")
+        raise Conflict(gettext("the proposer cannot act as the second reviewer"), rule="two-person review")
     determination.status = Determination.Status.RETURNED
     determination.concurred_by = _user(actor)
     determination.concurred_at = timezone.now()
@@ -212,7 +226,7 @@ def congress_report_record(*, actor: Actor, detention: Detention, on: dt.date | 
     _reviewer(actor)
     clock = Clock.objects.select_for_update().filter(detention=detention, kind=law.CONGRESS_REPORT).first()
     if clock is None or not clock.running:
-        raise Conflict("no report is due on this detention", rule="UFLPA sec. 3(c)")
+        raise Conflict(gettext("no report is due on this detention"), rule="UFLPA sec. 3(c)")
     on = on or timezone.localdate()
     late = " (after the 30 days)" if on > clock.due_date else ""
     clock.running = False

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
@@ -51,23 +52,27 @@ def forfeiture_record(
 ) -> ForfeitureStep:
     """Record a forfeiture step after a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
     if not actor.has_perm("ports.decide_detention"):
-        raise NotPermitted("only port officers record forfeiture steps")
+        raise NotPermitted(gettext("only port officers record forfeiture steps"))
     if step not in _FS.values:
-        raise InvalidInput("choose the step", field="step")
+        raise InvalidInput(gettext("choose the step"), field="step")
     detention = _decisions._lock_detention(detention)
     if detention.status != Detention.Status.SEIZED:
-        raise Conflict("forfeiture follows a seizure under a Finding", rule="19 CFR 12.44(b)")
+        raise Conflict(gettext("forfeiture follows a seizure under a Finding"), rule="19 CFR 12.44(b)")
     done = set(detention.forfeiture_steps.values_list("step", flat=True))
     if step in done:
-        raise Conflict("this step has already been recorded", rule="19 CFR Part 162 subpart E")
+        raise Conflict(gettext("this step has already been recorded"), rule="19 CFR Part 162 subpart E")
     needed = _STEP_NEEDS.get(_FS(step))
     if needed is not None and needed not in done:
-        raise Conflict(f"record first: {_FS(needed).label}", rule="19 CFR 162.45")
+        raise Conflict(gettext("record first: %(label)s") % {"label": _FS(needed).label}, rule="19 CFR 162.45")
     entry = detention.entry
     if step == _FS.CLAIM_BOND:
         bond = cost_bond(entry_value(entry))
         if amount is None or amount < bond:
-            raise InvalidInput(f"the cost bond must be at least ${bond:,.2f}", field="amount", rule="19 CFR 162.45")
+            raise InvalidInput(
+                gettext("the cost bond must be at least $%(bond)s") % {"bond": f"{bond:,.2f}"},
+                field="amount",
+                rule="19 CFR 162.45",
+            )
     late = ""
     for kind in _STEP_STOPS.get(_FS(step), ()):
         clock = Clock.objects.filter(entry=entry, kind=kind, running=True).first()
@@ -94,7 +99,7 @@ def forfeiture_record(
 def api_token_revoke(*, actor: Actor | None, token: ApiToken) -> ApiToken:
     """Revoke a token at once (its owner, or an administrator); revoking twice changes nothing."""
     if actor is not None and token.user_id != actor.pk and not getattr(actor, "is_staff", False):
-        raise NotPermitted("Only the token's owner or an administrator revokes it.")
+        raise NotPermitted(gettext("Only the token's owner or an administrator revokes it."))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

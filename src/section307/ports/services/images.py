@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from section307.core.audit import audit_record
 from section307.core.types import Actor
@@ -39,7 +40,7 @@ def image_add(
     so no database lock is held while a large photo is processed; only the write is atomic.
     """
     if not caption.strip():
-        raise PortsError("a caption is required (what the photo shows)")
+        raise PortsError(gettext("a caption is required (what the photo shows)"))
     report, upright = photo.assess(data)  # raises ImageRejected for unusable files
     if not report.passed and not override_reason.strip():
         raise ImageBelowStandard(report)
@@ -106,7 +107,7 @@ def _image_store(
 def image_redact(*, actor: Actor, image: ExamImage, boxes: list[tuple[float, float, float, float]]) -> ExamImage:
     """A redacted derived copy (for sharing with a rights holder); the original stays untouched."""
     if not boxes:
-        raise PortsError("draw at least one box to redact")
+        raise PortsError(gettext("draw at least one box to redact"))
     with image.image.open("rb") as fh:
         original = fh.read()
     try:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.accounts.models import Organization
 from section307.core.types import Actor
@@ -37,7 +38,7 @@ def notice_mark_read(*, actor: Actor, notice: Notice) -> Notice:
 
     own = notice.organization_id == getattr(actor, "organization_id", None)
     if not own and not (notice.entry is not None and can_act_for_entry(actor, notice.entry)):
-        raise PortsError("not your organization's notice")
+        raise PortsError(gettext("not your organization's notice"))
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
@@ -58,16 +59,20 @@ def clocks_remind(*, today: dt.date | None = None) -> list[Notice]:
             continue
         with transaction.atomic():
             entry = clock.entry
-            when = f"was due on {state.due:%Y-%m-%d}" if state.overdue else f"is due on {state.due:%Y-%m-%d}"
+            facts = {"kind": clock.get_kind_display(), "due": f"{state.due:%Y-%m-%d}", "days": abs(state.days_left)}
+            if state.overdue:
+                body = gettext("%(kind)s was due on %(due)s (%(days)s day(s) ago).") % facts
+            else:
+                body = gettext("%(kind)s is due on %(due)s (%(days)s day(s) left).") % facts
             assert entry.organization is not None
             sent.append(
                 notice_create(
                     organization=entry.organization,
                     entry=entry,
                     kind=Notice.Kind.REMINDER,
-                    subject=f"Reminder: entry {entry.entry_number}, {clock.get_kind_display().split(' (')[0]}",
-                    body=f"{clock.get_kind_display()} {when} ({abs(state.days_left)} day(s) "
-                    f"{'ago' if state.overdue else 'left'}).",
+                    subject=gettext("Reminder: entry %(entry_number)s, %(kind)s")
+                    % {"entry_number": entry.entry_number, "kind": clock.get_kind_display().split(" (")[0]},
+                    body=body,
                 )
             )
             clock.last_reminded_on = today

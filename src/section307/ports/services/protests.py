@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
@@ -35,18 +36,21 @@ def protest_file(
     grounds = (grounds or "").strip()
     detention = _decisions._lock_detention(detention)
     if not can_act_for_detention(actor, detention):
-        raise NotPermitted("only the importer of record (or its broker) may protest")
+        raise NotPermitted(gettext("only the importer of record (or its broker) may protest"))
     if not grounds:
-        raise InvalidInput("state the grounds of the protest", field="grounds")
+        raise InvalidInput(gettext("state the grounds of the protest"), field="grounds")
     entry = detention.entry
     if Protest.objects.filter(entry=entry).exists():
-        raise Conflict("a protest has already been filed for this entry", rule="19 U.S.C. 1514(c)(1)")
+        raise Conflict(gettext("a protest has already been filed for this entry"), rule="19 U.S.C. 1514(c)(1)")
     if detention.status != Detention.Status.EXCLUDED:
-        raise Conflict("only an exclusion or a deemed exclusion can be protested", rule="19 U.S.C. 1514(a)(4)")
+        raise Conflict(gettext("only an exclusion or a deemed exclusion can be protested"), rule="19 U.S.C. 1514(a)(4)")
     today = today or timezone.localdate()
     window = Clock.objects.filter(entry=entry, kind=law.PROTEST_FILING).first()
     if window is not None and today > window.due_date:
-        raise Conflict(f"the 180 days to protest ended on {window.due_date:%Y-%m-%d}", rule="19 U.S.C. 1514(c)(3)")
+        raise Conflict(
+            gettext("the 180 days to protest ended on %(date)s") % {"date": f"{window.due_date:%Y-%m-%d}"},
+            rule="19 U.S.C. 1514(c)(3)",
+        )
     assert entry.organization is not None
     protest = Protest.objects.create(
         entry=entry,

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from section307.core.audit import audit_record
 from section307.core.errors import Conflict
@@ -35,7 +36,7 @@ from section307.ports.services._base import PortsError, _user, max_extensions, s
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise PortsError("a written reason is required")
+        raise PortsError(gettext("a written reason is required"))
     return reason
 
 
@@ -43,7 +44,7 @@ def _require_reason(reason: str) -> str:
 def entry_target(*, actor: Actor, entry: Entry, action: str, reason: str) -> Entry:
     """Release an entry from the queue or hold it for exam, with a reason."""
     if action not in ("release", "exam"):
-        raise PortsError(f"unknown targeting action {action!r}")
+        raise PortsError(gettext("unknown targeting action %(action)r") % {"action": action})
     reason = _require_reason(reason)
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     step = ENTRY_LIFECYCLE.check(action, state=entry.status, actor=actor)
@@ -87,7 +88,7 @@ def _regime_for(order: EnforcementOrder | None, line: EntryLine | None) -> str:
         return str(REGIME_FOR_ORDER_TYPE[order.order_type])  # type: ignore[index]
     if line is not None and line.watch_list in Regime.values:
         return line.watch_list
-    raise PortsError("the entry is not linked to an order or presumption; choose the order that applies")
+    raise PortsError(gettext("the entry is not linked to an order or presumption; choose the order that applies"))
 
 
 def clock_refresh(clock: Clock, *, today: dt.date | None = None) -> rules.ClockState:
@@ -154,13 +155,14 @@ def entry_detain(
     top = entry.top_line
     reference = (order_reference or (top.order_reference if top else "")).strip()
     if not reference:
-        raise PortsError("the entry is not linked to an order or presumption; choose the order that applies")
+        raise PortsError(gettext("the entry is not linked to an order or presumption; choose the order that applies"))
     order = EnforcementOrder.objects.filter(reference=reference).first()
     if order_reference and order is None:
-        raise PortsError(f"no order {order_reference!r} in the registry")
+        raise PortsError(gettext("no order %(order_reference)r in the registry") % {"order_reference": order_reference})
     if order is not None and not order.is_enforced:
         raise PortsError(
-            f"{order.reference} is {order.get_status_display().lower()}: it no longer supports a detention"
+            gettext("%(reference)s is %(value)s: it no longer supports a detention")
+            % {"reference": order.reference, "value": order.get_status_display().lower()}
         )
     line = next((ln for ln in entry.lines.all() if ln.order_reference == reference), top)
     regime = _regime_for(order, line)
@@ -196,7 +198,7 @@ def entry_detain(
             organization=entry.organization,
             entry=entry,
             kind=Notice.Kind.DETENTION,
-            subject=f"Detention notice: entry {entry.entry_number}",
+            subject=gettext("Detention notice: entry %(entry_number)s") % {"entry_number": entry.entry_number},
             body=render_to_string(
                 "ports/notice_detention.txt",
                 {
@@ -212,7 +214,7 @@ def entry_detain(
         timeline_add(
             entry=entry,
             kind="notice",
-            summary=f"Detention notice sent to {entry.organization.name}",
+            summary=gettext("Detention notice sent to %(name)s") % {"name": entry.organization.name},
             actor=actor,
             shared=True,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from section307.accounts.models import User
 from section307.core.audit import audit_record
@@ -30,9 +31,9 @@ def api_token_create(*, actor: Actor | None, user: User, name: str) -> tuple[Api
     """A new API token for ``user`` (their own, or any user's by an administrator or the console
     command, which acts as the system); returns the secret once: only its digest is stored."""
     if actor is not None and actor != user and not getattr(actor, "is_staff", False):
-        raise NotPermitted("Only administrators create tokens for other users.")
+        raise NotPermitted(gettext("Only administrators create tokens for other users."))
     if not may_use_api(user):
-        raise NotPermitted(f"{user.get_username()} has no role that uses the API.")
+        raise NotPermitted(gettext("%(username)s has no role that uses the API.") % {"username": user.get_username()})
     secret = "s307_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name.strip()[:100] or "API token", prefix=secret[:12], digest=photo.sha256(secret.encode())
