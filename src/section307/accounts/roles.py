@@ -21,6 +21,8 @@ ADMINISTRATOR = "administrator"
 # Headquarters (Forced Labor Division): the Commissioner's determinations under 19 CFR 12.44,
 # UFLPA sec. 3(b) and CAATSA 302A(b) exceptions, order modification and revocation petitions.
 HQ_REVIEWER = "hq_reviewer"
+# Programme managers follow outcomes: the metrics dashboard, its targets and reports (read-only elsewhere).
+MANAGER = "manager"
 
 # The public submitter has no account and no group: public pages are open to anyone.
 PUBLIC_SUBMITTER = "public"
@@ -32,6 +34,7 @@ ROLE_LABELS: dict[str, str] = {
     PORT_OFFICER: "Port officer",
     PARTNER_AGENCY: "Partner-agency viewer",
     HQ_REVIEWER: "Headquarters forced-labor reviewer",
+    MANAGER: "Programme manager",
     ADMINISTRATOR: "Administrator",
 }
 
@@ -62,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     PARTNER_AGENCY: ["orders.view_enforcementorder"],
     # Headquarters modifies and revokes orders when it grants a petition.
     HQ_REVIEWER: [*_REGISTRY_READ, "orders.publish_order"],
+    # The metrics app adds the dashboard, target and report permissions.
+    MANAGER: [*_REGISTRY_READ],
     ADMINISTRATOR: [
         *_REGISTRY_READ,
         *_REGISTRY_WRITE,
