@@ -40,7 +40,7 @@ class StatTableOut(Schema):
 
 class StatisticsOut(Schema):
     fiscal_year: int | None
-    regime: str
+    regime: str = Field(json_schema_extra=choices(Regime, blank=True))
     minimum_cell: int = Field(description="Counts from 1 to this minus one are withheld, with complementary cells")
     tables: list[StatTableOut]
 
@@ -55,7 +55,7 @@ def _row(row: StatRow) -> dict[str, Any]:
 
 @router.get(
     "/statistics",
-    response={200: StatisticsOut, **error_responses(422)},
+    response={200: StatisticsOut, **error_responses(400, 422)},
     summary="Public enforcement statistics by fiscal year, quarter, country, industry, HTS heading and regime",
     auth=None,
 )
