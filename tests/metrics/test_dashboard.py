@@ -38,8 +38,12 @@ def _pdf() -> bytes:
 
 def _order() -> EnforcementOrder:
     return EnforcementOrder.objects.create(
-        reference="WRO-TEST-1", order_type="wro", status="active", effective_date=dt.date(2024, 1, 1),
-        merchandise="Gloves", country_id=None,
+        reference="WRO-TEST-1",
+        order_type="wro",
+        status="active",
+        effective_date=dt.date(2024, 1, 1),
+        merchandise="Gloves",
+        country_id=None,
     )
 
 
@@ -144,10 +148,14 @@ def test_targets_are_set_by_managers_only_and_audited(make_user: Callable[..., A
 def test_target_beside_the_actual_says_met_or_not(history: list[Detention], make_user: Callable[..., Any]) -> None:
     manager = make_user(roles.MANAGER)
     services.target_set(actor=manager, indicator="days_detention_to_decision", value="30")
-    figure = next(f for f in selectors.dashboard(fiscal_year=2024).indicators if f.indicator.key == "days_detention_to_decision")
+    figure = next(
+        f for f in selectors.dashboard(fiscal_year=2024).indicators if f.indicator.key == "days_detention_to_decision"
+    )
     assert figure.met is True  # 20 days against at most 30
     services.target_set(actor=manager, indicator="days_detention_to_decision", value="10")
-    figure = next(f for f in selectors.dashboard(fiscal_year=2024).indicators if f.indicator.key == "days_detention_to_decision")
+    figure = next(
+        f for f in selectors.dashboard(fiscal_year=2024).indicators if f.indicator.key == "days_detention_to_decision"
+    )
     assert figure.met is False
 
 
@@ -164,21 +172,33 @@ def test_outcome_records_need_permission_evidence_and_amounts(make_user: Callabl
     manager = make_user(roles.MANAGER)
     order = _order()
     today = timezone.localdate()
-    common: dict[str, Any] = {"occurred_on": today, "description": "Fees repaid", "evidence_name": "ledger.pdf", "order": order}
+    common: dict[str, Any] = {
+        "occurred_on": today,
+        "description": "Fees repaid",
+        "evidence_name": "ledger.pdf",
+        "order": order,
+    }
     with pytest.raises(NotPermitted):
         services.outcome_record(actor=manager, kind="audit_passed", evidence=_pdf(), **common)
     with pytest.raises(InvalidInput) as no_amount:
         services.outcome_record(actor=supervisor, kind="fees_repaid", evidence=_pdf(), **common)
     assert no_amount.value.field == "amount"
     with pytest.raises(InvalidInput) as bad_currency:
-        services.outcome_record(actor=supervisor, kind="fees_repaid", evidence=_pdf(), amount=Decimal("10"), currency="dollars", **common)
+        services.outcome_record(
+            actor=supervisor, kind="fees_repaid", evidence=_pdf(), amount=Decimal("10"), currency="dollars", **common
+        )
     assert bad_currency.value.field == "currency"
     with pytest.raises(InvalidInput) as bad_file:
         services.outcome_record(actor=supervisor, kind="audit_passed", evidence=b"MZ\x90\x00binary", **common)
     assert bad_file.value.field == "evidence"
     record = services.outcome_record(
-        actor=supervisor, kind="fees_repaid", evidence=_pdf(), amount=Decimal("1200"), currency="usd",
-        workers_covered=40, **common,
+        actor=supervisor,
+        kind="fees_repaid",
+        evidence=_pdf(),
+        amount=Decimal("1200"),
+        currency="usd",
+        workers_covered=40,
+        **common,
     )
     assert record.currency == "USD"
     assert AuditEvent.objects.filter(action="metrics.outcome_recorded", target_id=str(record.pk)).exists()
@@ -197,17 +217,34 @@ def test_outcomes_are_aggregated_with_counts_and_ranges(make_user: Callable[...,
     today = timezone.localdate()
     for amount, workers in ((Decimal("100"), 10), (Decimal("900"), 30)):
         services.outcome_record(
-            actor=supervisor, order=order, kind="wages_repaid", occurred_on=today, description="Wages",
-            evidence=_pdf(), evidence_name="w.pdf", amount=amount, currency="USD", workers_covered=workers,
+            actor=supervisor,
+            order=order,
+            kind="wages_repaid",
+            occurred_on=today,
+            description="Wages",
+            evidence=_pdf(),
+            evidence_name="w.pdf",
+            amount=amount,
+            currency="USD",
+            workers_covered=workers,
         )
     services.outcome_record(
-        actor=supervisor, order=order, kind="order_revoked", occurred_on=today, description="Revoked",
-        evidence=_pdf(), evidence_name="r.pdf",
+        actor=supervisor,
+        order=order,
+        kind="order_revoked",
+        occurred_on=today,
+        description="Revoked",
+        evidence=_pdf(),
+        evidence_name="r.pdf",
     )
     table = selectors.outcome_table(fiscal_year=None)
     wages = next(r for r in table.rows if r["label"] == "Wages repaid")
     assert (wages["n"], wages["workers"], wages["total"], wages["low"], wages["high"]) == (
-        2, 40, Decimal("1000"), Decimal("100"), Decimal("900")
+        2,
+        40,
+        Decimal("1000"),
+        Decimal("100"),
+        Decimal("900"),
     )
     board = selectors.dashboard(fiscal_year=None)
     actual = {f.indicator.key: f.actual for f in board.indicators}
@@ -224,8 +261,11 @@ def test_outcome_page_records_with_a_file(client_as: Callable[..., Client]) -> N
     answer = client.post(
         "/metrics/outcomes/",
         {
-            "kind": "audit_passed", "order": "WRO-TEST-1", "occurred_on": timezone.localdate().isoformat(),
-            "description": "Audit passed", "evidence": SimpleUploadedFile("audit.pdf", _pdf(), "application/pdf"),
+            "kind": "audit_passed",
+            "order": "WRO-TEST-1",
+            "occurred_on": timezone.localdate().isoformat(),
+            "description": "Audit passed",
+            "evidence": SimpleUploadedFile("audit.pdf", _pdf(), "application/pdf"),
         },
     )
     assert answer.status_code == 302
@@ -233,11 +273,22 @@ def test_outcome_page_records_with_a_file(client_as: Callable[..., Client]) -> N
     download = client.get(f"/metrics/outcomes/{record.pk}/evidence")
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
     assert download["Cache-Control"] == "no-store"
-    unknown = client.post("/metrics/outcomes/", {"kind": "audit_passed", "order": "NOPE", "occurred_on": "2024-01-01", "description": "x", "evidence": SimpleUploadedFile("a.pdf", _pdf())})
+    unknown = client.post(
+        "/metrics/outcomes/",
+        {
+            "kind": "audit_passed",
+            "order": "NOPE",
+            "occurred_on": "2024-01-01",
+            "description": "x",
+            "evidence": SimpleUploadedFile("a.pdf", _pdf()),
+        },
+    )
     assert unknown.status_code == 200 and "No order has this reference" in unknown.content.decode()
 
 
-def test_quarterly_report_is_built_in_the_background_and_downloaded(history: list[Detention], manager_client: Client, client_as: Callable[..., Client]) -> None:
+def test_quarterly_report_is_built_in_the_background_and_downloaded(
+    history: list[Detention], manager_client: Client, client_as: Callable[..., Client]
+) -> None:
     answer = manager_client.post("/metrics/reports/", {"fiscal_year": "2024", "quarter": "2"})
     assert answer.status_code == 302
     report = QuarterlyReport.objects.get()

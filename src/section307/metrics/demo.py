@@ -144,7 +144,10 @@ def demo_history(world: Any, *, per_year: dict[int, int] | None = None) -> int:
         if det.decided_at is not None:
             decisions.append(
                 DetentionDecision(
-                    detention=det, outcome=outcome_for[det.status], reason="Demo history", decided_by=officer,
+                    detention=det,
+                    outcome=outcome_for[det.status],
+                    reason="Demo history",
+                    decided_by=officer,
                     decided_at=det.decided_at,
                 )
             )
@@ -154,7 +157,11 @@ def demo_history(world: Any, *, per_year: dict[int, int] | None = None) -> int:
             start = presented if kind == law.DECISION else det.notice_date - dt.timedelta(days=rng.randrange(0, 4))
             due = law.due_date(kind, start)
             # Most clocks met; about one in eight late.
-            stop_day = due - dt.timedelta(days=rng.randrange(0, 3)) if rng.random() > 0.12 else due + dt.timedelta(days=rng.randrange(1, 6))
+            stop_day = (
+                due - dt.timedelta(days=rng.randrange(0, 3))
+                if rng.random() > 0.12
+                else due + dt.timedelta(days=rng.randrange(1, 6))
+            )
             clocks.append(
                 Clock(
                     entry=det.entry,
@@ -178,10 +185,9 @@ def demo_history(world: Any, *, per_year: dict[int, int] | None = None) -> int:
 
 def demo_targets_and_outcomes(world: Any) -> None:
     from section307.cases.models import Case
+    from section307.metrics.models import OutcomeRecord, Target
     from section307.metrics.services import outcome_record, target_set
     from section307.orders.models import EnforcementOrder
-
-    from section307.metrics.models import OutcomeRecord, Target
 
     if Target.objects.exists() or OutcomeRecord.objects.exists():
         return
@@ -206,27 +212,49 @@ def demo_targets_and_outcomes(world: Any) -> None:
     today = timezone.localdate()
     if case is not None:
         outcome_record(
-            actor=analyst, case=case, kind="fees_repaid", occurred_on=today - dt.timedelta(days=40),
-            amount=Decimal("184500.00"), currency="USD", workers_covered=410,
+            actor=analyst,
+            case=case,
+            kind="fees_repaid",
+            occurred_on=today - dt.timedelta(days=40),
+            amount=Decimal("184500.00"),
+            currency="USD",
+            workers_covered=410,
             description="Recruitment fees repaid to 410 workers; payment ledger verified by an independent auditor.",
-            evidence=_pdf("Repayment ledger (demo)"), evidence_name="repayment-ledger.pdf",
+            evidence=_pdf("Repayment ledger (demo)"),
+            evidence_name="repayment-ledger.pdf",
         )
         outcome_record(
-            actor=analyst, case=case, kind="documents_returned", occurred_on=today - dt.timedelta(days=35),
-            workers_covered=410, description="Passports held by the employer returned to all workers.",
-            evidence=_pdf("Document return register (demo)"), evidence_name="document-register.pdf",
+            actor=analyst,
+            case=case,
+            kind="documents_returned",
+            occurred_on=today - dt.timedelta(days=35),
+            workers_covered=410,
+            description="Passports held by the employer returned to all workers.",
+            evidence=_pdf("Document return register (demo)"),
+            evidence_name="document-register.pdf",
         )
     if order is not None:
         outcome_record(
-            actor=supervisor, order=order, kind="wages_repaid", occurred_on=today - dt.timedelta(days=400),
-            amount=Decimal("2150000.00"), currency="MYR", workers_covered=1300,
+            actor=supervisor,
+            order=order,
+            kind="wages_repaid",
+            occurred_on=today - dt.timedelta(days=400),
+            amount=Decimal("2150000.00"),
+            currency="MYR",
+            workers_covered=1300,
             description="Withheld wages repaid to migrant workers; bank transfer records reviewed.",
-            evidence=_pdf("Wage repayment summary (demo)"), evidence_name="wage-repayment.pdf",
+            evidence=_pdf("Wage repayment summary (demo)"),
+            evidence_name="wage-repayment.pdf",
         )
         outcome_record(
-            actor=supervisor, order=order, kind="audit_passed", occurred_on=today - dt.timedelta(days=380),
-            workers_covered=1300, description="Follow-up social audit found none of the ILO indicators.",
-            evidence=_pdf("Audit report (demo)"), evidence_name="audit-report.pdf",
+            actor=supervisor,
+            order=order,
+            kind="audit_passed",
+            occurred_on=today - dt.timedelta(days=380),
+            workers_covered=1300,
+            description="Follow-up social audit found none of the ILO indicators.",
+            evidence=_pdf("Audit report (demo)"),
+            evidence_name="audit-report.pdf",
         )
 
 

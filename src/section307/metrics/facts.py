@@ -32,9 +32,7 @@ def outcome_for(status: str) -> str:
 
 
 def _fact(row: dict[str, Any], lines: list[dict[str, Any]]) -> DetentionFact:
-    top = (
-        min(lines, key=lambda ln: (-DECISION_RANK.get(ln["decision"], -1), -ln["score"], ln["line"])) if lines else {}
-    )
+    top = min(lines, key=lambda ln: (-DECISION_RANK.get(ln["decision"], -1), -ln["score"], ln["line"])) if lines else {}
     code = top.get("hts") or ""
     notice: dt.date = row["notice_date"]
     decided = row["decided_at"]

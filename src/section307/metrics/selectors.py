@@ -134,7 +134,9 @@ def statistics_tables(*, fiscal_year: int | None = None, regime: str = "") -> li
     out: list[StatTable] = []
     for dimension in PUBLIC_DIMENSIONS:
         if dimension == "quarter":
-            grouped_q = qs.order_by().values("fiscal_year", "quarter", "outcome").annotate(n=Count("pk"), v=Sum("value"))
+            grouped_q = (
+                qs.order_by().values("fiscal_year", "quarter", "outcome").annotate(n=Count("pk"), v=Sum("value"))
+            )
             grouped: dict[Any, dict[str, Any]] = defaultdict(dict)
             for r in grouped_q:
                 grouped[(r["fiscal_year"], r["quarter"])][r["outcome"]] = (r["n"], r["v"] or Decimal("0"))
@@ -362,7 +364,9 @@ def case_phase_table() -> Table:
 def proposal_table() -> Table:
     from section307.cases.models import OrderProposal
 
-    counts = dict(OrderProposal.objects.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    counts = dict(
+        OrderProposal.objects.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
     rows = [{"label": str(s.label), "n": counts.get(s.value, 0)} for s in OrderProposal.Status]
     return Table(
         key="proposals_by_status",
@@ -401,7 +405,9 @@ def pipeline_times(*, fiscal_year: int | None) -> dict[str, float | None]:
 # --- Dashboard: trade ---------------------------------------------------------------------------
 
 
-def _status_time_table(key: str, title: str, label: str, qs: QuerySet[Any], status_enum: Any, start: str, end: str) -> Table:
+def _status_time_table(
+    key: str, title: str, label: str, qs: QuerySet[Any], status_enum: Any, start: str, end: str
+) -> Table:
     per_status: dict[str, list[float]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
     for status, s, e in qs.values_list("status", start, end):
@@ -415,7 +421,11 @@ def _status_time_table(key: str, title: str, label: str, qs: QuerySet[Any], stat
     return Table(
         key=key,
         title=title,
-        columns=[Column("label", label, "text"), Column("n", _("Count")), Column("days", _("Median days to decision"), "days")],
+        columns=[
+            Column("label", label, "text"),
+            Column("n", _("Count")),
+            Column("days", _("Median days to decision"), "days"),
+        ],
         rows=rows,
         chart="n",
     )
@@ -430,18 +440,36 @@ def trade_tables(*, fiscal_year: int | None) -> list[Table]:
     protests = Protest.objects.all()
     if fiscal_year:
         protests = protests.filter(filed_on__range=fiscal_year_bounds(fiscal_year))
-    requests = _in_year(TradeRequest.objects.filter(kind__in=DETENTION_KINDS).exclude(status="draft"), "created_at", fiscal_year)
+    requests = _in_year(
+        TradeRequest.objects.filter(kind__in=DETENTION_KINDS).exclude(status="draft"), "created_at", fiscal_year
+    )
     return [
         _status_time_table(
-            "petitions_by_outcome", _("Order petitions by outcome"), _("Outcome"), petitions,
-            OrderChangeRequest.Status, "created_at", "decided_at",
+            "petitions_by_outcome",
+            _("Order petitions by outcome"),
+            _("Outcome"),
+            petitions,
+            OrderChangeRequest.Status,
+            "created_at",
+            "decided_at",
         ),
         _status_time_table(
-            "protests_by_outcome", _("Protests by outcome"), _("Outcome"), protests, Protest.Status, "filed_on", "decided_on"
+            "protests_by_outcome",
+            _("Protests by outcome"),
+            _("Outcome"),
+            protests,
+            Protest.Status,
+            "filed_on",
+            "decided_on",
         ),
         _status_time_table(
-            "requests_by_outcome", _("Importer requests and exception requests by outcome"), _("Outcome"), requests,
-            TradeRequest.Status, "submitted_at", "decided_at",
+            "requests_by_outcome",
+            _("Importer requests and exception requests by outcome"),
+            _("Outcome"),
+            requests,
+            TradeRequest.Status,
+            "submitted_at",
+            "decided_at",
         ),
     ]
 
@@ -478,11 +506,12 @@ def outcome_table(*, fiscal_year: int | None) -> Table:
             orders=Count("order", distinct=True),
         )
     )
-    by_kind = defaultdict(list)
+    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in grouped:
         by_kind[r["kind"]].append(r)
     for kind in OutcomeKind:
-        for r in by_kind.get(kind.value, []) or [{}]:
+        empty: dict[str, Any] = {}
+        for r in by_kind.get(kind.value, []) or [empty]:
             rows.append(
                 {
                     "label": str(kind.label),
@@ -570,7 +599,7 @@ def dashboard(*, fiscal_year: int | None) -> Dashboard:
     decided = facts(fiscal_year=None).exclude(decided_on=None)
     if fiscal_year:
         decided = decided.filter(decided_on__range=fiscal_year_bounds(fiscal_year))
-    detention_days = [float((d - n).days) for n, d in decided.values_list("notice_date", "decided_on")]
+    detention_days = [float((d - n).days) for n, d in decided.values_list("notice_date", "decided_on") if d]
 
     records = outcome_records(fiscal_year=fiscal_year)
     agg = records.aggregate(workers=Sum("workers_covered"))
@@ -589,7 +618,9 @@ def dashboard(*, fiscal_year: int | None) -> Dashboard:
             trade[0],
             {str(OrderChangeRequest.Status(s).label) for s in [*OrderChangeRequest.GRANTED_STATUSES, "denied"]},
         ),
-        "days_protest_decision": _median_from(trade[1], {str(Protest.Status.ALLOWED.label), str(Protest.Status.DENIED.label)}),
+        "days_protest_decision": _median_from(
+            trade[1], {str(Protest.Status.ALLOWED.label), str(Protest.Status.DENIED.label)}
+        ),
         "days_request_decision": _median_from(
             trade[2], {str(TradeRequest.Status.GRANTED.label), str(TradeRequest.Status.DENIED.label)}
         ),

@@ -175,7 +175,10 @@ def report_request(*, actor: Any, fiscal_year: int, quarter: int) -> QuarterlyRe
         raise InvalidInput(_("Choose a fiscal year that has begun."), field="fiscal_year")
     report = QuarterlyReport.objects.create(fiscal_year=fiscal_year, quarter=quarter, requested_by=actor)
     audit_record(
-        actor=actor, action="metrics.report_requested", target=report, data={"fiscal_year": fiscal_year, "quarter": quarter}
+        actor=actor,
+        action="metrics.report_requested",
+        target=report,
+        data={"fiscal_year": fiscal_year, "quarter": quarter},
     )
     transaction.on_commit(lambda: report_build.enqueue(report.pk))
     return report

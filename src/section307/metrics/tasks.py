@@ -32,7 +32,9 @@ def report_pdf(*, fiscal_year: int, quarter: int) -> bytes:
     styles = getSampleStyleSheet()
     story = [
         Paragraph(f"Forced-labor enforcement: quarterly report, FY{fiscal_year} Q{quarter}", styles["Title"]),
-        Paragraph(f"Quarter {start:%d %B %Y} to {end:%d %B %Y}. Built {timezone.now():%Y-%m-%d %H:%M} UTC.", styles["Normal"]),
+        Paragraph(
+            f"Quarter {start:%d %B %Y} to {end:%d %B %Y}. Built {timezone.now():%Y-%m-%d %H:%M} UTC.", styles["Normal"]
+        ),
         Spacer(1, 12),
     ]
 
@@ -61,7 +63,13 @@ def report_pdf(*, fiscal_year: int, quarter: int) -> bytes:
     story.append(Paragraph(f"{n} detention(s) with a notice dated in the quarter.", styles["Normal"]))
     for t in selectors.port_tables(fiscal_year=fiscal_year)[:3]:
         add(t)
-    for key in ("clock_compliance", "cases_by_phase", "petitions_by_outcome", "protests_by_outcome", "outcomes_by_kind"):
+    for key in (
+        "clock_compliance",
+        "cases_by_phase",
+        "petitions_by_outcome",
+        "protests_by_outcome",
+        "outcomes_by_kind",
+    ):
         found = board.table(key)
         if found is not None:
             add(found)

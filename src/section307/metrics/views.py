@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -110,12 +109,13 @@ class UswdsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            css = {
+            css_by_widget: dict[type, str] = {
                 forms.Select: "usa-select",
                 forms.Textarea: "usa-textarea",
                 forms.ClearableFileInput: "usa-file-input",
                 forms.FileInput: "usa-file-input",
-            }.get(type(widget), "usa-input")
+            }
+            css = css_by_widget.get(type(widget), "usa-input")
             widget.attrs.setdefault("class", css)
 
 
@@ -158,19 +158,28 @@ def targets(request: HttpRequest) -> HttpResponse:
 @login_required
 def drill_detentions(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    params = {k: v for k, v in request.GET.items() if k in selectors.DRILL_FILTERS and v}
+    params = {k: str(v) for k, v in request.GET.items() if k in selectors.DRILL_FILTERS and v}
     qs = selectors.drill_detentions(params)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     countries = selectors._country_names()
     shown = [
-        (str(selectors.DIMENSIONS.get(k, k)), selectors.dimension_label(k, v, countries=countries) if k != "fy" else f"FY{v}")
+        (
+            str(selectors.DIMENSIONS.get(k, k)),
+            selectors.dimension_label(k, v, countries=countries) if k != "fy" else f"FY{v}",
+        )
         for k, v in params.items()
         if k in selectors.DIMENSIONS or k == "fy"
     ]
     return render(
         request,
         "metrics/drill_detentions.html",
-        {"page": page, "filters": shown, "count": qs.count(), "industries": INDUSTRIES, "query": request.GET.urlencode()},
+        {
+            "page": page,
+            "filters": shown,
+            "count": qs.count(),
+            "industries": INDUSTRIES,
+            "query": request.GET.urlencode(),
+        },
     )
 
 
@@ -202,7 +211,9 @@ class OutcomeForm(UswdsForm):
     amount = forms.CharField(label=gettext_lazy("Amount repaid (repayments only)"), required=False, max_length=20)
     currency = forms.CharField(label=gettext_lazy("Currency (ISO 4217, repayments only)"), required=False, max_length=3)
     workers_covered = forms.IntegerField(label=gettext_lazy("Workers covered"), required=False, min_value=0)
-    description = forms.CharField(label=gettext_lazy("What was achieved, and what the evidence shows"), widget=forms.Textarea)
+    description = forms.CharField(
+        label=gettext_lazy("What was achieved, and what the evidence shows"), widget=forms.Textarea
+    )
     evidence = forms.FileField(label=gettext_lazy("Evidence (PDF, office document or photo)"))
 
 
@@ -317,7 +328,9 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(QuarterlyReport, pk=pk, status=QuarterlyReport.Status.READY)
     with report.file.open("rb") as handle:
         data = handle.read()
-    return stored_file_response(data, content_type="application/pdf", filename=f"fy{report.fiscal_year}-q{report.quarter}.pdf")
+    return stored_file_response(
+        data, content_type="application/pdf", filename=f"fy{report.fiscal_year}-q{report.quarter}.pdf"
+    )
 
 
 # --- Public statistics ----------------------------------------------------------------------
@@ -350,7 +363,6 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "minimum": selectors.minimum_cell(),
             "period": fiscal_year_bounds(fy) if fy else None,
             "query": query.urlencode(),
-            "today": dt.date.today(),
         },
     )
 
