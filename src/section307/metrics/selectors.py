@@ -507,8 +507,8 @@ def outcome_table(*, fiscal_year: int | None) -> Table:
         )
     )
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in grouped:
-        by_kind[r["kind"]].append(r)
+    for grouped_row in grouped:
+        by_kind[grouped_row["kind"]].append(dict(grouped_row))
     for kind in OutcomeKind:
         empty: dict[str, Any] = {}
         for r in by_kind.get(kind.value, []) or [empty]:
