@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -261,14 +261,14 @@ def clock_table(*, fiscal_year: int | None) -> Table:
     if fiscal_year:
         start, end = fiscal_year_bounds(fiscal_year)
         qs = qs.filter(due_date__range=(start, end))
+    # Counted in the database: a stopped clock is on time when it stopped on or before its due date
+    # (the local date, as the clock services compare); a running clock past its due date is late.
+    on_time = Q(running=False, stopped_at__date__lte=F("due_date"))
+    late = Q(running=False, stopped_at__date__gt=F("due_date")) | Q(running=True, due_date__lt=today)
     counts: dict[str, dict[str, int]] = {law.DECISION: defaultdict(int), law.NOTICE: defaultdict(int)}
-    for kind, running, due, stopped in qs.values_list("kind", "running", "due_date", "stopped_at"):
-        if running:
-            if due < today:
-                counts[kind]["late"] += 1
-            continue
-        on_time = stopped is not None and timezone.localtime(stopped).date() <= due
-        counts[kind]["on_time" if on_time else "late"] += 1
+    for row in qs.order_by().values("kind").annotate(on_time=Count("pk", filter=on_time), late=Count("pk", filter=late)):
+        counts[row["kind"]]["on_time"] = row["on_time"]
+        counts[row["kind"]]["late"] = row["late"]
     rows = []
     for kind in (law.DECISION, law.NOTICE):
         c = counts[kind]
