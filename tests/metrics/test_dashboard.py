@@ -304,3 +304,35 @@ def test_quarterly_report_is_built_in_the_background_and_downloaded(
     assert client_as(roles.ANALYST).get(f"/metrics/reports/{report.pk}.pdf").status_code == 403
     bad = manager_client.post("/metrics/reports/", {"fiscal_year": "2024", "quarter": "7"}, follow=True)
     assert "Choose a quarter" in bad.content.decode()
+
+
+def test_clock_compliance_hand_counted(history: list[Detention]) -> None:
+    from section307.ports import law
+    from section307.ports.models import Clock
+
+    today = timezone.localdate()
+
+    def clock(det: Detention, kind: str, due: dt.date, stopped: dt.date | None) -> None:
+        Clock.objects.create(
+            entry=det.entry, detention=det, kind=kind, start_date=due - dt.timedelta(days=5), due_date=due,
+            running=stopped is None,
+            stopped_at=timezone.make_aware(dt.datetime.combine(stopped, dt.time(23, 30))) if stopped else None,
+        )
+
+    d = history
+    # FY2024 decisions: on time (on the due date, late evening), early, one day late. Notices: one
+    # still running past its due date (late), one running and not yet due (in FY2099: not counted).
+    clock(d[0], law.DECISION, dt.date(2023, 10, 5), dt.date(2023, 10, 5))
+    clock(d[1], law.DECISION, dt.date(2023, 11, 20), dt.date(2023, 11, 18))
+    clock(d[2], law.DECISION, dt.date(2024, 2, 1), dt.date(2024, 2, 2))
+    clock(d[3], law.NOTICE, dt.date(2024, 3, 3), None)
+    clock(d[4], law.NOTICE, today + dt.timedelta(days=30), None)
+    table = selectors.clock_table(fiscal_year=2024)
+    rows = {r["label"]: r for r in table.rows}
+    decision = rows["Decision to release or detain"]
+    assert (decision["on_time"], decision["late"]) == (2, 1)
+    assert round(decision["pct"], 1) == 66.7
+    notice = rows["Notice of detention to the importer"]
+    assert (notice["on_time"], notice["late"]) == (0, 1)
+    everything = {r["label"]: r for r in selectors.clock_table(fiscal_year=None).rows}
+    assert everything["Notice of detention to the importer"]["late"] == 1  # the one not yet due is not counted
