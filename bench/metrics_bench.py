@@ -69,8 +69,21 @@ def _fill(n_entries: int, n_detentions: int, seed: int) -> dict[str, float]:
             day = start + dt.timedelta(days=rng.randrange(span))
             status = "detained" if i in detained else "cleared"
             batch.append(
-                (now, now, f"B{i:011d}", rng.choice(PORTS), "ocean", "BEN", f"Importer {i % 5000}", "",
-                 day, day, status, "hit" if i in detained else "clear", "batch")
+                (
+                    now,
+                    now,
+                    f"B{i:011d}",
+                    rng.choice(PORTS),
+                    "ocean",
+                    "BEN",
+                    f"Importer {i % 5000}",
+                    "",
+                    day,
+                    day,
+                    status,
+                    "hit" if i in detained else "clear",
+                    "batch",
+                )
             )
             if len(batch) == 20000:
                 cur.executemany(
@@ -98,20 +111,55 @@ def _fill(n_entries: int, n_detentions: int, seed: int) -> dict[str, float]:
                 day = dt.date.fromisoformat(day)
             for n in range(1, rng.choice([1, 1, 2, 3]) + 1):
                 lines.append(
-                    (entry_id, n, "Maker", "", "", "", "", "", "", "", rng.choice(COUNTRIES), rng.choice(HTS), "",
-                     rng.randrange(5000, 400000), "hit" if n == 1 else "clear", 0.9 if n == 1 else 0.0, "", "", "",
-                     "", "", "[]")
+                    (
+                        entry_id,
+                        n,
+                        "Maker",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        rng.choice(COUNTRIES),
+                        rng.choice(HTS),
+                        "",
+                        rng.randrange(5000, 400000),
+                        "hit" if n == 1 else "clear",
+                        0.9 if n == 1 else 0.0,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "[]",
+                    )
                 )
             status = rng.choice(STATUSES)
             notice = day + dt.timedelta(days=2)
             decided = None if status in ("detained", "under_review") else now - dt.timedelta(days=rng.randrange(1, 900))
-            detentions.append((now, now, entry_id, "uflpa" if rng.random() < 0.7 else "wro", "TEST", "", "", status,
-                               notice, False, decided, False))
+            detentions.append(
+                (
+                    now,
+                    now,
+                    entry_id,
+                    "uflpa" if rng.random() < 0.7 else "wro",
+                    "TEST",
+                    "",
+                    "",
+                    status,
+                    notice,
+                    False,
+                    decided,
+                    False,
+                )
+            )
         cur.executemany(
             "INSERT INTO ports_entryline (entry_id, line, manufacturer, manufacturer_address, manufacturer_id, shipper,"
             " shipper_address, consignee, suppliers, identifiers, country_of_origin, hts, description, value_usd,"
-            " decision, score, matched_name, matched_field, watch_list, order_reference, reasons, signals)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " decision, score, matched_name, matched_field, watch_list, order_reference, reasons, signals, quantity_unit)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '')",
             lines,
         )
         cur.executemany(
@@ -127,7 +175,9 @@ def _fill(n_entries: int, n_detentions: int, seed: int) -> dict[str, float]:
                 notice = dt.date.fromisoformat(notice)
             for kind in (law.DECISION, law.NOTICE):
                 due = notice + dt.timedelta(days=5)
-                stopped = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=rng.choice([-2, -1, 0, 0, 1])), dt.time(12)))
+                stopped = timezone.make_aware(
+                    dt.datetime.combine(due + dt.timedelta(days=rng.choice([-2, -1, 0, 0, 1])), dt.time(12))
+                )
                 clocks.append((entry_id, det_id, kind, "", "", "", True, notice, due, False, stopped, "", None))
         cur.executemany(
             "INSERT INTO ports_clock (entry_id, detention_id, kind, citation, start_event, calendar, statutory,"
@@ -171,9 +221,12 @@ def main() -> None:
     parser.add_argument("--detentions", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=307)
+    parser.add_argument("--keep", type=Path, help="a folder for the database, reused when it is already filled")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="metrics-bench-") as tmp:
-        _setup(Path(tmp))
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        _setup(folder)
         from django.contrib.auth.models import Group
         from django.db import connection
         from django.test import Client
@@ -181,11 +234,16 @@ def main() -> None:
         from section307.accounts import roles
         from section307.accounts.models import User
         from section307.metrics.selectors import current_fiscal_year
+        from section307.ports.models import Detention, Entry
 
-        timings = _fill(args.entries, args.detentions, args.seed)
-        print(f"filled: {timings}", flush=True)
+        if Entry.objects.exists():
+            timings: dict[str, float] = {}
+            print("reusing the filled database", flush=True)
+        else:
+            timings = _fill(args.entries, args.detentions, args.seed)
+            print(f"filled: {timings}", flush=True)
         roles.sync_roles()
-        manager = User.objects.create_user(username="bench-manager", password="x")
+        manager, _ = User.objects.get_or_create(username="bench-manager")
         manager.groups.add(Group.objects.get(name=roles.MANAGER))
         staff = Client()
         staff.force_login(manager)
@@ -208,8 +266,8 @@ def main() -> None:
             print(f"{name}: {results[name]}", flush=True)
         out = {
             "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "entries": args.entries,
-            "detentions": args.detentions,
+            "entries": Entry.objects.count(),
+            "detentions": Detention.objects.count(),
             "database": connection.vendor,
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()},
             "fill": {k: round(v, 1) for k, v in timings.items()},

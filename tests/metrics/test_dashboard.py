@@ -314,7 +314,11 @@ def test_clock_compliance_hand_counted(history: list[Detention]) -> None:
 
     def clock(det: Detention, kind: str, due: dt.date, stopped: dt.date | None) -> None:
         Clock.objects.create(
-            entry=det.entry, detention=det, kind=kind, start_date=due - dt.timedelta(days=5), due_date=due,
+            entry=det.entry,
+            detention=det,
+            kind=kind,
+            start_date=due - dt.timedelta(days=5),
+            due_date=due,
             running=stopped is None,
             stopped_at=timezone.make_aware(dt.datetime.combine(stopped, dt.time(23, 30))) if stopped else None,
         )

@@ -51,6 +51,7 @@ def _fact(row: dict[str, Any], lines: list[dict[str, Any]]) -> DetentionFact:
         outcome=outcome_for(row["status"]),
         value=sum((ln["value_usd"] or Decimal("0") for ln in lines), Decimal("0")),
         decided_on=decided.date() if decided else None,
+        days_to_decision=(decided.date() - notice).days if decided else None,
     )
 
 

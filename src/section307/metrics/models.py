@@ -112,9 +112,12 @@ class DetentionFact(models.Model):
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
     value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     decided_on = models.DateField(null=True, blank=True)
+    # Days from the notice to the final decision (the median is taken in the database).
+    days_to_decision = models.IntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
+            models.Index(fields=["decided_on", "days_to_decision"], name="metrics_fact_decided"),
             models.Index(fields=["fiscal_year", "regime"], name="metrics_fact_fy_regime"),
             models.Index(fields=["month"], name="metrics_fact_month"),
         ]
