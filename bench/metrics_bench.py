@@ -158,7 +158,8 @@ def _fill(n_entries: int, n_detentions: int, seed: int) -> dict[str, float]:
         cur.executemany(
             "INSERT INTO ports_entryline (entry_id, line, manufacturer, manufacturer_address, manufacturer_id, shipper,"
             " shipper_address, consignee, suppliers, identifiers, country_of_origin, hts, description, value_usd,"
-            " decision, score, matched_name, matched_field, watch_list, order_reference, reasons, signals, quantity_unit)"
+            " decision, score, matched_name, matched_field, watch_list, order_reference, reasons, signals,"
+            " quantity_unit)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '')",
             lines,
         )
