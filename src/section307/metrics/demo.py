@@ -32,7 +32,7 @@ GOODS = [
 REGIME_WEIGHTS = ["uflpa"] * 12 + ["wro"] * 4 + ["finding"] + ["caatsa"]
 # Denied outcomes in rough proportion; release share falls from FY2025 (as CBP's own figures did).
 DENIED = ["excluded"] * 5 + ["exported"] * 3 + ["seized", "abandoned"]
-PER_YEAR = {2023: 55, 2024: 70, 2025: 95, 2026: 110, 2027: 20}
+PER_YEAR = {2023: 40, 2024: 50, 2025: 65, 2026: 75, 2027: 15}
 
 
 def _pdf(text: str) -> bytes:
@@ -210,6 +210,7 @@ def demo_targets_and_outcomes(world: Any) -> None:
     case = Case.objects.filter(owner=analyst).order_by("pk").first()
     order = EnforcementOrder.objects.filter(order_type="wro").order_by("pk").first()
     today = timezone.localdate()
+    pdf = _pdf("Remediation evidence (demo)")
     if case is not None:
         outcome_record(
             actor=analyst,
@@ -220,7 +221,7 @@ def demo_targets_and_outcomes(world: Any) -> None:
             currency="USD",
             workers_covered=410,
             description="Recruitment fees repaid to 410 workers; payment ledger verified by an independent auditor.",
-            evidence=_pdf("Repayment ledger (demo)"),
+            evidence=pdf,
             evidence_name="repayment-ledger.pdf",
         )
         outcome_record(
@@ -230,7 +231,7 @@ def demo_targets_and_outcomes(world: Any) -> None:
             occurred_on=today - dt.timedelta(days=35),
             workers_covered=410,
             description="Passports held by the employer returned to all workers.",
-            evidence=_pdf("Document return register (demo)"),
+            evidence=pdf,
             evidence_name="document-register.pdf",
         )
     if order is not None:
@@ -243,7 +244,7 @@ def demo_targets_and_outcomes(world: Any) -> None:
             currency="MYR",
             workers_covered=1300,
             description="Withheld wages repaid to migrant workers; bank transfer records reviewed.",
-            evidence=_pdf("Wage repayment summary (demo)"),
+            evidence=pdf,
             evidence_name="wage-repayment.pdf",
         )
         outcome_record(
@@ -253,7 +254,7 @@ def demo_targets_and_outcomes(world: Any) -> None:
             occurred_on=today - dt.timedelta(days=380),
             workers_covered=1300,
             description="Follow-up social audit found none of the ILO indicators.",
-            evidence=_pdf("Audit report (demo)"),
+            evidence=pdf,
             evidence_name="audit-report.pdf",
         )
 
