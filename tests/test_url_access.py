@@ -43,6 +43,7 @@ ANON = "anonymous"
 A, S, P, T = roles.ANALYST, roles.SUPERVISOR, roles.PARTNER_AGENCY, roles.TRADE_USER
 PO, H, ADM = roles.PORT_OFFICER, roles.HQ_REVIEWER, roles.ADMINISTRATOR
 RH = roles.RIGHTS_HOLDER
+M = roles.MANAGER
 FILER = PORTS_FILER  # the broker-system role the ports app adds
 EVERYONE = "everyone"  # anonymous visitors and every role
 SIGNED_IN = "signed in"  # every role, not anonymous
@@ -80,9 +81,9 @@ MATRIX: dict[str, set[str] | str] = {
     "orders_public:list": EVERYONE,
     "orders_public:detail": EVERYONE,
     # staff registry
-    "registry:order_list": {A, S, PO, P, H, ADM},
-    "registry:order_detail": {A, S, PO, P, H, ADM},
-    "registry:party_detail": {A, S, PO, H, ADM},
+    "registry:order_list": {A, S, PO, P, H, ADM, M},
+    "registry:order_detail": {A, S, PO, P, H, ADM, M},
+    "registry:party_detail": {A, S, PO, H, ADM, M},
     # cases
     "cases:dashboard": {A, S, P},
     "cases:case_list": {A, S, P},
@@ -182,6 +183,19 @@ MATRIX: dict[str, set[str] | str] = {
     # API tokens: each user's own; every role may use the API (ports.services.may_use_api)
     "tokens:list": SIGNED_IN,
     "tokens:revoke": {FILER},
+    # outcome metrics (docs/metrics.md): managers; analysts and supervisors record outcomes
+    "metrics:dashboard": {M},
+    "metrics:export": {M},
+    "metrics:targets": {M},
+    "metrics:detentions": {M},
+    "metrics:cases": {M},
+    "metrics:outcomes": {M, A, S},
+    "metrics:outcome_evidence": {M, A, S},
+    "metrics:report_request": {M},
+    "metrics:report_download": {M},
+    # public statistics
+    "statistics:page": EVERYONE,
+    "statistics:export": EVERYONE,
 }
 
 # "METHOD path" as the API router declares it.
@@ -212,6 +226,7 @@ API_MATRIX: dict[str, set[str] | str] = {
     "GET /ipr/detentions": SIGNED_IN,
     "GET /ipr/detentions/{detention_id}": {PO, S, ADM, RH, T},
     "POST /ipr/detentions/{detention_id}/response": {RH},
+    "GET /statistics": EVERYONE,
 }
 
 
@@ -282,6 +297,7 @@ def site(db: Any) -> Site:
         H: _user(H, agency, "matrix-hq"),
         FILER: _user(FILER, world.orgs["gulfport"], "matrix-filer"),
         RH: users["rightsholder"],
+        M: _user(M, agency, "matrix-manager"),
     }
     missing = set(roles.ROLE_LABELS) - set(actors)
     assert not missing, f"add a user for the new role(s) {sorted(missing)} to the site fixture"
@@ -349,6 +365,14 @@ def site(db: Any) -> Site:
     ipr_image = ipr_detention.images.first()
     assert ipr_image is not None
     ref = {"reference": case.reference}
+    from django.core.files.base import ContentFile
+
+    from section307.metrics.models import OutcomeRecord, QuarterlyReport
+
+    outcome = OutcomeRecord.objects.filter(case__isnull=True).order_by("pk").first()
+    assert outcome is not None, "the demo records outcomes for an order"
+    report = QuarterlyReport(fiscal_year=2025, quarter=1, status=QuarterlyReport.Status.READY)
+    report.file.save("matrix.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     kwargs: dict[str, dict[str, Any]] = {
         "allegations:report_step": {"slug": SLUGS[0]},
         "allegations:detail": {"pk": allegation.pk},
@@ -408,6 +432,10 @@ def site(db: Any) -> Site:
         "ipr:respond": {"pk": ipr_detention.pk},
         "ipr:importer_reply": {"pk": ipr_detention.pk},
         "ipr:recordation_detail": {"pk": ipr_detention.recordations.get().pk},
+        "metrics:export": {"key": "indicators", "fmt": "csv"},
+        "metrics:outcome_evidence": {"pk": outcome.pk},
+        "metrics:report_download": {"pk": report.pk},
+        "statistics:export": {"dimension": "fiscal_year", "fmt": "csv"},
     }
     for name in [n for n in MATRIX if n.startswith("cases:case_") or n.startswith("cases:evidence_")]:
         kwargs.setdefault(name, ref)

@@ -30,6 +30,8 @@ HQ_REVIEWER = "hq_reviewer"
 # The owner of a trademark or copyright recorded with CBP (19 CFR Part 133): an outside account, like
 # a trade user, that sees only the detentions concerning its recordations (section307.ipr).
 RIGHTS_HOLDER = "rights_holder"
+# Programme managers follow outcomes: the metrics dashboard, its targets and reports (read-only elsewhere).
+MANAGER = "manager"
 
 # The public submitter has no account and no group: public pages are open to anyone.
 PUBLIC_SUBMITTER = "public"
@@ -42,6 +44,7 @@ ROLE_LABELS: dict[str, StrOrPromise] = {
     PARTNER_AGENCY: gettext_lazy("Partner-agency viewer"),
     HQ_REVIEWER: gettext_lazy("Headquarters forced-labor reviewer"),
     RIGHTS_HOLDER: gettext_lazy("Rights holder (recorded trademark or copyright)"),
+    MANAGER: gettext_lazy("Programme manager"),
     ADMINISTRATOR: gettext_lazy("Administrator"),
 }
 
@@ -73,6 +76,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Headquarters modifies and revokes orders when it grants a petition.
     HQ_REVIEWER: [*_REGISTRY_READ, "orders.publish_order"],
     RIGHTS_HOLDER: [],
+    # The metrics app adds the dashboard, target and report permissions.
+    MANAGER: [*_REGISTRY_READ],
     ADMINISTRATOR: [
         *_REGISTRY_READ,
         *_REGISTRY_WRITE,

@@ -14,6 +14,7 @@ from section307.cases.petition_api import router as petitions_router
 from section307.core.api import SectionApi, install_error_handlers
 from section307.core.queue_api import router as queue_router
 from section307.ipr.api import router as ipr_router
+from section307.metrics.api import router as metrics_router
 from section307.orders.api import router as orders_router
 from section307.ports.api import router as ports_router
 
@@ -45,3 +46,4 @@ api.add_router("/", ports_router)
 api.add_router("/", petitions_router)
 api.add_router("/", queue_router)
 api.add_router("/", ipr_router)
+api.add_router("/", metrics_router)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "section307.ports",
     "section307.trade",
     "section307.ipr",
+    "section307.metrics",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -207,6 +208,8 @@ CACHES = {
 # How often (seconds) a process asks the registry whether public pages changed: a published change
 # reaches anonymous visitors within this delay. 0 asks on every request.
 SECTION307_PUBLIC_VERSION_SECONDS = float(os.environ.get("SECTION307_PUBLIC_VERSION_SECONDS", "2"))
+# Public statistics withhold any count from 1 to this minus one (docs/metrics.md, Suppression).
+METRICS_MINIMUM_CELL = int(os.environ.get("SECTION307_METRICS_MINIMUM_CELL", "3"))
 
 TASKS = {
     "default": {

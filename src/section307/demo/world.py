@@ -120,6 +120,7 @@ USERS: list[tuple[str, str, str, str, str]] = [
     # Headquarters (Forced Labor Division): one proposes a determination, the other concurs.
     ("hq", "Harper Quinn", roles.HQ_REVIEWER, "agency", "hq@example.gov"),
     ("hq2", "Jordan Reyes", roles.HQ_REVIEWER, "agency", "hq2@example.gov"),
+    ("manager", "Morgan Manager", roles.MANAGER, "agency", "manager@example.gov"),
 ]
 
 

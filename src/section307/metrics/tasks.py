@@ -1,0 +1,108 @@
+"""Background work: the quarterly PDF report and the nightly rebuild of the detention fact table."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from section307.core.audit import audit_record
+from section307.metrics.models import QuarterlyReport
+
+logger = logging.getLogger(__name__)
+
+
+def report_pdf(*, fiscal_year: int, quarter: int) -> bytes:
+    """The quarterly report: indicators with targets for the fiscal year, then the quarter's port figures."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from section307.metrics import selectors
+    from section307.metrics.figures import fiscal_quarter_bounds
+    from section307.metrics.tables import display
+
+    board = selectors.dashboard(fiscal_year=fiscal_year)
+    start, end = fiscal_quarter_bounds(fiscal_year, quarter)
+    styles = getSampleStyleSheet()
+    story = [
+        Paragraph(f"Forced-labor enforcement: quarterly report, FY{fiscal_year} Q{quarter}", styles["Title"]),
+        Paragraph(
+            f"Quarter {start:%d %B %Y} to {end:%d %B %Y}. Built {timezone.now():%Y-%m-%d %H:%M} UTC.", styles["Normal"]
+        ),
+        Spacer(1, 12),
+    ]
+
+    def add(table: selectors.Table, *, limit: int = 25) -> None:
+        story.append(Paragraph(str(table.title), styles["Heading2"]))
+        data = [[str(c.label) for c in table.columns]]
+        for row in table.body()[:limit]:
+            data.append([display(row.get(c.key), c.kind) for c in table.columns])
+        grid = Table(data, repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+                    ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe1e2")),
+                ]
+            )
+        )
+        story.extend([grid, Spacer(1, 10)])
+
+    add(selectors.indicator_table(board))
+    quarter_facts = selectors.facts().filter(notice_date__range=(start, end))
+    story.append(Paragraph("Detentions in the quarter", styles["Heading2"]))
+    n = quarter_facts.count()
+    story.append(Paragraph(f"{n} detention(s) with a notice dated in the quarter.", styles["Normal"]))
+    for t in selectors.port_tables(fiscal_year=fiscal_year)[:3]:
+        add(t)
+    for key in (
+        "clock_compliance",
+        "cases_by_phase",
+        "petitions_by_outcome",
+        "protests_by_outcome",
+        "outcomes_by_kind",
+    ):
+        found = board.table(key)
+        if found is not None:
+            add(found)
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=letter, title=f"FY{fiscal_year} Q{quarter}").build(story)
+    return out.getvalue()
+
+
+@task()
+def report_build(report_id: int) -> str:
+    report = QuarterlyReport.objects.get(pk=report_id)
+    try:
+        data = report_pdf(fiscal_year=report.fiscal_year, quarter=report.quarter)
+    except Exception as exc:  # the request must end as failed, never stay queued
+        logger.exception("quarterly report %s failed", report_id)
+        with transaction.atomic():
+            report.status = QuarterlyReport.Status.FAILED
+            report.error = str(exc)[:2000]
+            report.finished_at = timezone.now()
+            report.save(update_fields=["status", "error", "finished_at"])
+            audit_record(actor=None, action="metrics.report_failed", target=report, data={"error": report.error})
+        return report.status
+    with transaction.atomic():
+        report.file.save(f"fy{report.fiscal_year}-q{report.quarter}.pdf", ContentFile(data), save=False)
+        report.status = QuarterlyReport.Status.READY
+        report.finished_at = timezone.now()
+        report.save(update_fields=["file", "status", "finished_at"])
+        audit_record(actor=None, action="metrics.report_built", target=report, data={"bytes": len(data)})
+    return report.status
+
+
+@task()
+def facts_refresh() -> int:
+    from section307.metrics.facts import facts_rebuild
+
+    return facts_rebuild()
