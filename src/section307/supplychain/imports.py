@@ -180,22 +180,21 @@ def plan_from_rows(rows: Iterable[Mapping[str, str]], *, root_name: str, first_r
     plan = Plan()
     root_key = name_key(root_name)
     plan.nodes[root_key] = PlanNode(key=root_key, name=root_name.strip(), country=None, tier=0, row=None)
-    pending: list[tuple[int, Mapping[str, str], str]] = []
+    pending: list[tuple[int, Mapping[str, str], str | None]] = []
+    named: set[str] = {root_key}
     for offset, row in enumerate(rows):
         n = first_row + offset
         if not any((v or "").strip() for v in row.values()):
             continue
-        node = _row_supplier(n, row, plan, errors)
-        if node is not None:
-            pending.append((n, row, node))
-    known = set(plan.nodes)
+        pending.append((n, row, _row_supplier(n, row, plan, errors)))
+        named.add(name_key(row.get("supplier_name") or ""))
     for n, row, supplier in pending:
         buyer_name = (row.get("buyer_name") or "").strip()
+        buyer: str | None = name_key(buyer_name)
         if not buyer_name:
             errors.append(_err(n, "buyer_name", _("Name the buyer this supplier sells to.")))
-            continue
-        buyer = name_key(buyer_name)
-        if buyer not in known:
+            buyer = None
+        elif buyer not in named:
             errors.append(
                 _err(
                     n,
@@ -204,7 +203,7 @@ def plan_from_rows(rows: Iterable[Mapping[str, str]], *, root_name: str, first_r
                     % {"name": buyer_name},
                 )
             )
-            continue
+            buyer = None
         link = _row_link(n, row, supplier, buyer, plan, errors)
         if link is not None:
             plan.links.append(link)
@@ -283,12 +282,13 @@ def _country_known(code: str) -> bool:
 
 
 def _row_link(
-    n: int, row: Mapping[str, str], supplier: str, buyer: str, plan: Plan, errors: list[dict[str, str]]
+    n: int, row: Mapping[str, str], supplier: str | None, buyer: str | None, plan: Plan, errors: list[dict[str, str]]
 ) -> PlanLink | None:
+    """The link's own columns are checked even when its supplier or buyer row is bad, so one pass shows all."""
     before = len(errors)
-    s_node, b_node = plan.nodes[supplier], plan.nodes[buyer]
-    assert s_node.tier is not None and b_node.tier is not None
-    if s_node.tier <= b_node.tier:
+    s_node = plan.nodes.get(supplier) if supplier else None
+    b_node = plan.nodes.get(buyer) if buyer else None
+    if s_node is not None and b_node is not None and (s_node.tier or 0) <= (b_node.tier or 0):
         errors.append(
             _err(
                 n,
@@ -334,10 +334,9 @@ def _row_link(
     end = _date(n, row, "period_end", errors)
     if start and end and end < start:
         errors.append(_err(n, "period_end", _("The period ends before it starts.")))
-    if len(errors) > before:
+    if len(errors) > before or s_node is None or b_node is None or supplier is None or buyer is None:
         return None
-    assert s_node.tier is not None
-    return PlanLink(supplier, buyer, s_node.tier, good, hts, share, custody or "", start, end, n)
+    return PlanLink(supplier, buyer, s_node.tier or 0, good, hts, share, custody or "", start, end, n)
 
 
 def _date(n: int, row: Mapping[str, str], column: str, errors: list[dict[str, str]]) -> dt.date | None:
