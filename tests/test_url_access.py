@@ -163,6 +163,25 @@ MATRIX: dict[str, set[str] | str] = {
     "hq:protest": {H},
     "hq:determination": {H},
     "hq:report": {H},
+    # supply chains (docs/supplychain.md): importers own their maps; analysts, supervisors, port officers and
+    # headquarters read every map; only importers upload, self-screen and add evidence
+    "supplychain:list": {T, A, S, PO, H},
+    "supplychain:template": {T, A, S, PO, H},
+    "supplychain:upload": {T},
+    "supplychain:self_screen": {T},
+    "supplychain:job": {T},
+    "supplychain:job_download": {T},
+    "supplychain:from_entry": {T},
+    "supplychain:from_case": {A, S},
+    "supplychain:alert_read": {T},
+    "supplychain:detail": {T, A, S, PO, H},
+    "supplychain:graph_data": {T, A, S, PO, H},
+    "supplychain:results": {T, A, S, PO, H},
+    "supplychain:export": {T, A, S, PO, H},
+    "supplychain:match": {T},
+    "supplychain:evidence_add": {T},
+    "supplychain:evidence_file": {T, A, S, PO, H},
+    "supplychain:events_import": {T},
     # API tokens: each user's own; every role may use the API (ports.services.may_use_api)
     "tokens:list": SIGNED_IN,
     "tokens:revoke": {FILER},
@@ -192,6 +211,11 @@ API_MATRIX: dict[str, set[str] | str] = {
     "GET /petitions/{petition_id}": {H, T, A, S},
     "POST /petitions/{petition_id}/decision": {H},
     "GET /queue": SIGNED_IN,
+    # supply chains: importers create and read their own maps; analysts, supervisors, officers, headquarters read
+    "POST /supply-chains": {T},
+    "GET /supply-chains/{map_id}": {T, A, S, PO, H},
+    "GET /supply-chains/{map_id}/risk": {T, A, S, PO, H},
+    "GET /supply-chains/{map_id}/export": {T, A, S, PO, H},
 }
 
 
@@ -220,6 +244,42 @@ def _user(role: str, org: Any, name: str) -> User:
         user.is_staff = True
         user.save()
     return user
+
+
+def _supplychain_kwargs(importer: User, entry_number: str, case_ref: str) -> dict[str, dict[str, Any]]:
+    """The demo importer's map, with a document, an alert and a finished self-screening upload."""
+    from section307.supplychain import services as sc_services
+    from section307.supplychain.models import ImportJob, MapAlert, SupplyChainMap
+
+    chain_map = SupplyChainMap.objects.filter(organization=importer.organization).order_by("pk").first()
+    assert chain_map is not None, "the supply-chain demo step makes a map for the demo importer"
+    node = chain_map.nodes.filter(tier=1).first()
+    assert node is not None
+    evidence = sc_services.evidence_add(
+        actor=importer, chain_map=chain_map, data=_png(), name="po.png", kind="purchase_order", node=node
+    )
+    alert = MapAlert.objects.create(
+        map=chain_map, organization=chain_map.organization, subject="s", body="b", trigger="t",
+        risk_before="clear", risk_after="hit",
+    )
+    job = ImportJob.objects.create(
+        organization=importer.organization, user=importer, kind=ImportJob.Kind.ENTRIES, title="e.csv",
+        filename="e.csv", status=ImportJob.Status.DONE, results=[],
+    )
+    pk = {"pk": chain_map.pk}
+    return {
+        "supplychain:detail": pk,
+        "supplychain:graph_data": pk,
+        "supplychain:results": pk,
+        "supplychain:export": pk,
+        "supplychain:evidence_add": pk,
+        "supplychain:events_import": pk,
+        "supplychain:match": {"pk": chain_map.pk, "node_pk": node.pk},
+        "supplychain:evidence_file": {"pk": chain_map.pk, "evidence_pk": evidence.pk},
+        "supplychain:job": {"pk": job.pk},
+        "supplychain:job_download": {"pk": job.pk},
+        "supplychain:alert_read": {"pk": alert.pk},
+    }
 
 
 @pytest.fixture
@@ -374,6 +434,7 @@ def site(db: Any) -> Site:
         "trade:notices": {},
         "trade:notice_detail": {"pk": notice.pk},
     }
+    kwargs.update(_supplychain_kwargs(users["importer"], detention.entry.entry_number, case.reference))
     for name in [n for n in MATRIX if n.startswith("cases:case_") or n.startswith("cases:evidence_")]:
         kwargs.setdefault(name, ref)
     for name in ("task_add", "engagement_add", "comment_add", "ilo_matrix", "proposal_edit"):
@@ -394,8 +455,16 @@ def site(db: Any) -> Site:
         "POST /detentions/{detention_id}/protests": {"detention_id": str(detention.pk)},
         "GET /petitions/{petition_id}": {"petition_id": str(change.pk)},
         "POST /petitions/{petition_id}/decision": {"petition_id": str(change.pk)},
+        **{
+            key: {"map_id": str(kwargs["supplychain:detail"]["pk"])}
+            for key in ("GET /supply-chains/{map_id}", "GET /supply-chains/{map_id}/risk", "GET /supply-chains/{map_id}/export")
+        },
     }
-    post_data = {"cases:evidence_import": {"attachment": str(attachment.pk)}}
+    post_data = {
+        "cases:evidence_import": {"attachment": str(attachment.pk)},
+        "supplychain:from_entry": {"entry_number": detention.entry.entry_number},
+        "supplychain:from_case": {"case": case.reference},
+    }
     api_bodies: dict[str, dict[str, Any]] = {
         "POST /entries/{entry_number}/detention": {"reason": "Matches the order."},
         "POST /detentions/{detention_id}/decisions": {"decision": "release", "reason": "Admissible."},
@@ -406,6 +475,14 @@ def site(db: Any) -> Site:
         "POST /detentions/{detention_id}/protests": {"grounds": "The goods were not made with forced labor."},
         "POST /petitions": {"order": order.reference, "kind": "revoke", "grounds": "The supplier remediated."},
         "POST /petitions/{petition_id}/decision": {"decision": "deny", "note": "Not shown."},
+        "POST /supply-chains": {
+            "title": "Matrix map",
+            "nodes": [
+                {"id": "me", "name": "Harborline Apparel Imports LLC", "tier": 0},
+                {"id": "f", "name": "Matrix Garment Factory", "country": "VN", "tier": 1},
+            ],
+            "links": [{"supplier": "f", "buyer": "me", "good": "Apparel", "hts": "6109.10", "share": 1}],
+        },
     }
     return Site(
         actors=actors,

@@ -15,6 +15,7 @@ from section307.core.api import SectionApi, install_error_handlers
 from section307.core.queue_api import router as queue_router
 from section307.orders.api import router as orders_router
 from section307.ports.api import router as ports_router
+from section307.supplychain.api import router as supplychain_router
 
 api = SectionApi(
     title="section307 API",
@@ -42,3 +43,4 @@ api.add_router("/", cases_router)
 api.add_router("/", ports_router)
 api.add_router("/", petitions_router)
 api.add_router("/", queue_router)
+api.add_router("/", supplychain_router)

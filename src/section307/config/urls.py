@@ -20,6 +20,7 @@ urlpatterns = [
     path("petitions/", include("section307.cases.petition_urls")),
     path("queue/", include("section307.core.queue_urls")),
     path("tokens/", include("section307.ports.token_urls")),
+    path("supply-chains/", include("section307.supplychain.urls")),
     path("", include("section307.allegations.urls")),
     # The admin's password form has the same limits as the site's (before admin.site.urls, which it shadows).
     path("admin/login/", admin_login, name="admin_login"),

@@ -75,6 +75,11 @@ class SupplyChainMap(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supplychain:detail", args=[self.pk])
+
 
 class Node(models.Model):
     """An organization or facility in a map. Tier 0 is the importer; 1 its direct supplier; up to raw materials."""

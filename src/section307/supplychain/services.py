@@ -316,7 +316,7 @@ def nodes_match(*, chain_map: SupplyChainMap) -> dict[str, int]:
 @transaction.atomic
 def node_match_decide(*, actor: Any, node: Node, confirm: bool) -> Node:
     """Confirm or reject a node's registry match; the node is never merged into the party."""
-    _require(perms.can_edit_map(actor, node.map) or perms.reads_all(actor))
+    _require(perms.can_edit_map(actor, node.map))
     if node.party_id is None:
         raise InvalidInput(_("This node has no registry party to confirm or reject."), field="party")
     before = node.match_status
