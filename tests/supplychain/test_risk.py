@@ -95,15 +95,15 @@ def test_wro_taint_through_segregated_links_is_a_review(world: dict[str, Any]) -
 
 def test_dol_listing_for_that_good_and_country_is_a_review(world: dict[str, Any]) -> None:
     cotton = Good.objects.create(name="Cotton")
-    DolGoodListing.objects.create(good=cotton, country_id="TM", forced_labor=True, child_labor=True)
+    DolGoodListing.objects.create(good=cotton, country_id="UZ", forced_labor=True, child_labor=True)
     rows = [
         ("Garments Ltd", "VN", "", "", "1", ORG_NAME, "Apparel", "6109", "1", "segregated"),
-        ("Ashgabat Cotton Gin", "TM", "Ashgabat", "", "2", "Garments Ltd", "Cotton", "5201", "1", "segregated"),
-        ("Ashgabat Yarn Works", "TM", "Ashgabat", "", "2", "Garments Ltd", "Polyester", "5402", "1", "segregated"),
+        ("Tashkent Cotton Gin", "UZ", "Tashkent", "", "2", "Garments Ltd", "Cotton", "5201", "1", "segregated"),
+        ("Tashkent Yarn Works", "UZ", "Tashkent", "", "2", "Garments Ltd", "Polyester", "5402", "1", "segregated"),
     ]
     m = _import(world, rows)
     risk = map_risk(m)
-    assert [p.source.name for p in risk.paths] == ["Ashgabat Cotton Gin"]
+    assert [p.source.name for p in risk.paths] == ["Tashkent Cotton Gin"]
     assert risk.paths[0].level == RiskLevel.REVIEW and "dol" in {s["list"] for s in risk.paths[0].reasons}
 
 
