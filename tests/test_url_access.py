@@ -457,7 +457,11 @@ def site(db: Any) -> Site:
         "POST /petitions/{petition_id}/decision": {"petition_id": str(change.pk)},
         **{
             key: {"map_id": str(kwargs["supplychain:detail"]["pk"])}
-            for key in ("GET /supply-chains/{map_id}", "GET /supply-chains/{map_id}/risk", "GET /supply-chains/{map_id}/export")
+            for key in (
+                "GET /supply-chains/{map_id}",
+                "GET /supply-chains/{map_id}/risk",
+                "GET /supply-chains/{map_id}/export",
+            )
         },
     }
     post_data = {

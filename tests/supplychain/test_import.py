@@ -18,13 +18,17 @@ pytestmark = pytest.mark.django_db
 
 def _errors(world: dict[str, Any], rows: list[tuple[str, ...]]) -> list[dict[str, str]]:
     with pytest.raises(MapImportError) as info:
-        map_import_file(actor=world["importer"], organization=world["org"], title="T", data=csv_bytes(rows), filename="m.csv")
+        map_import_file(
+            actor=world["importer"], organization=world["org"], title="T", data=csv_bytes(rows), filename="m.csv"
+        )
     assert SupplyChainMap.objects.count() == 0 and Node.objects.count() == 0 and Link.objects.count() == 0
     return info.value.errors
 
 
 def test_csv_import_builds_nodes_links_and_tiers(world: dict[str, Any]) -> None:
-    m = map_import_file(actor=world["importer"], organization=world["org"], title="Tees", data=csv_bytes(CHAIN_ROWS), filename="m.csv")
+    m = map_import_file(
+        actor=world["importer"], organization=world["org"], title="Tees", data=csv_bytes(CHAIN_ROWS), filename="m.csv"
+    )
     assert m.nodes.count() == 6  # the importer (tier 0) and five suppliers
     assert m.links.count() == 5
     assert sorted(m.nodes.values_list("tier", flat=True)) == [0, 1, 2, 3, 4, 4]
@@ -36,7 +40,9 @@ def test_csv_import_builds_nodes_links_and_tiers(world: dict[str, Any]) -> None:
 
 
 def test_xlsx_import_reads_the_same_rows(world: dict[str, Any]) -> None:
-    m = map_import_file(actor=world["importer"], organization=world["org"], title="Tees", data=xlsx_bytes(CHAIN_ROWS), filename="m.xlsx")
+    m = map_import_file(
+        actor=world["importer"], organization=world["org"], title="Tees", data=xlsx_bytes(CHAIN_ROWS), filename="m.xlsx"
+    )
     assert m.links.count() == 5
 
 
@@ -55,7 +61,10 @@ def test_missing_tier_unknown_country_hts_and_share_are_reported_by_row_and_colu
 
 
 def test_link_to_unknown_party_is_refused(world: dict[str, Any]) -> None:
-    rows = [*CHAIN_ROWS[:2], ("Spinner X", "CN", "", "", "3", "Nobody We Know Ltd", "Cotton yarn", "5205.11", "1", "segregated")]
+    rows = [
+        *CHAIN_ROWS[:2],
+        ("Spinner X", "CN", "", "", "3", "Nobody We Know Ltd", "Cotton yarn", "5205.11", "1", "segregated"),
+    ]
     errors = _errors(world, rows)
     assert [(e["row"], e["column"]) for e in errors] == [("4", "buyer_name")]
     assert "Unknown party" in errors[0]["reason"]
@@ -96,14 +105,22 @@ def test_missing_column_is_named(world: dict[str, Any]) -> None:
 
 def test_binary_file_is_refused_before_parsing(world: dict[str, Any]) -> None:
     with pytest.raises(UploadRejected):
-        map_import_file(actor=world["importer"], organization=world["org"], title="T", data=b"\x00\x01binary", filename="m.csv")
+        map_import_file(
+            actor=world["importer"], organization=world["org"], title="T", data=b"\x00\x01binary", filename="m.csv"
+        )
     with pytest.raises(UploadRejected):
         map_import_file(actor=world["importer"], organization=world["org"], title="T", data=b"a,b", filename="m.exe")
 
 
 def test_other_organization_cannot_import_for_this_one(world: dict[str, Any]) -> None:
     with pytest.raises(NotPermitted):
-        map_import_file(actor=world["other_importer"], organization=world["org"], title="T", data=csv_bytes(CHAIN_ROWS), filename="m.csv")
+        map_import_file(
+            actor=world["other_importer"],
+            organization=world["org"],
+            title="T",
+            data=csv_bytes(CHAIN_ROWS),
+            filename="m.csv",
+        )
     with pytest.raises(NotPermitted):
         map_import(actor=world["analyst"], organization=world["org"], title="T", rows=[])
 
@@ -115,14 +132,31 @@ def test_json_import_uses_node_ids_and_reports_unknown_ids(world: dict[str, Any]
         {"id": "g1", "name": "Aksu Gin", "country": "CN", "address": "Aksu, Xinjiang", "tier": 2},
     ]
     links = [
-        {"supplier": "f1", "buyer": "me", "good": "Apparel", "hts": "6109.10", "share": 1, "custody_model": "segregated"},
-        {"supplier": "g1", "buyer": "f1", "good": "Cotton", "hts": "5201", "share": 0.2, "custody_model": "mass_balance"},
+        {
+            "supplier": "f1",
+            "buyer": "me",
+            "good": "Apparel",
+            "hts": "6109.10",
+            "share": 1,
+            "custody_model": "segregated",
+        },
+        {
+            "supplier": "g1",
+            "buyer": "f1",
+            "good": "Cotton",
+            "hts": "5201",
+            "share": 0.2,
+            "custody_model": "mass_balance",
+        },
     ]
     m = map_import_json(actor=world["importer"], organization=world["org"], title="API", nodes=nodes, links=links)
     assert m.source == "api" and m.links.count() == 2
     with pytest.raises(MapImportError) as info:
         map_import_json(
-            actor=world["importer"], organization=world["org"], title="API", nodes=nodes,
+            actor=world["importer"],
+            organization=world["org"],
+            title="API",
+            nodes=nodes,
             links=[*links, {"supplier": "g1", "buyer": "zz", "good": "Cotton"}],
         )
     assert info.value.errors[0]["row"] == "2" and info.value.errors[0]["column"] == "buyer_name"
@@ -133,7 +167,9 @@ def test_registry_match_is_automatic_for_the_same_name_and_country(world: dict[s
     from section307.parties.services import party_resolve
 
     party, _ = party_resolve(actor=None, name="Dong Nai Weaving Mill", country=Country.objects.get(code="VN"))
-    m = map_import_file(actor=world["importer"], organization=world["org"], title="Tees", data=csv_bytes(CHAIN_ROWS), filename="m.csv")
+    m = map_import_file(
+        actor=world["importer"], organization=world["org"], title="Tees", data=csv_bytes(CHAIN_ROWS), filename="m.csv"
+    )
     node = m.nodes.get(name="Dong Nai Weaving Mill")
     assert node.party == party and node.match_status == MatchStatus.AUTOMATIC
     assert m.nodes.get(name="Texas Plains Cotton Gin").match_status == MatchStatus.UNMATCHED

@@ -23,16 +23,26 @@ CLEAN = [r for r in CHAIN_ROWS if "Aksu" not in r[0]]
 
 def test_new_order_on_tier_three_supplier_alerts_the_importer(world: dict[str, Any]) -> None:
     m = map_import(actor=world["importer"], organization=world["org"], title="Tees", rows=dict_rows(CLEAN))
-    other = map_import(actor=world["other_importer"], organization=world["other_org"], title="Other", rows=dict_rows(
-        [("Unrelated Works", "VN", "", "", "1", "Meridian Solar Supply Inc.", "Apparel", "6109", "1", "segregated")]
-    ))
+    other = map_import(
+        actor=world["other_importer"],
+        organization=world["other_org"],
+        title="Other",
+        rows=dict_rows(
+            [("Unrelated Works", "VN", "", "", "1", "Meridian Solar Supply Inc.", "Apparel", "6109", "1", "segregated")]
+        ),
+    )
     assert m.risk_level == RiskLevel.CLEAR
     cn = Country.objects.get(code="CN")
     spinner, _ = party_resolve(actor=None, name="Jiangsu Evergreen Spinning Co., Ltd.", country=cn)
     # Issuing the order records an OrderEvent; on commit the maps are re-screened (immediate task backend).
     order_create(
-        actor=None, order_type=OrderType.WRO, merchandise="Cotton yarn", effective_date=dt.date(2025, 1, 6),
-        country=cn, parties=[ScopedParty(spinner)], reference="WRO-2025-0042",
+        actor=None,
+        order_type=OrderType.WRO,
+        merchandise="Cotton yarn",
+        effective_date=dt.date(2025, 1, 6),
+        country=cn,
+        parties=[ScopedParty(spinner)],
+        reference="WRO-2025-0042",
     )
     m.refresh_from_db()
     assert m.risk_level == RiskLevel.HIT

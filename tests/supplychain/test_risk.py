@@ -70,8 +70,13 @@ def _wro_on_spinner() -> None:
     cn = Country.objects.get(code="CN")
     spinner, _ = party_resolve(actor=None, name="Jiangsu Evergreen Spinning Co., Ltd.", country=cn)
     order_create(
-        actor=None, order_type=OrderType.WRO, merchandise="Cotton yarn", effective_date=dt.date(2025, 1, 6),
-        country=cn, parties=[ScopedParty(spinner)], reference="WRO-2025-0007",
+        actor=None,
+        order_type=OrderType.WRO,
+        merchandise="Cotton yarn",
+        effective_date=dt.date(2025, 1, 6),
+        country=cn,
+        parties=[ScopedParty(spinner)],
+        reference="WRO-2025-0007",
     )
 
 

@@ -18,7 +18,12 @@ from tests.supplychain.conftest import CHAIN_ROWS, csv_bytes, dict_rows
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 3 3]/Parent 2 0 R>>endobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/MediaBox[0 0 3 3]/Parent 2 0 R>>endobj\nxref\n0 4\n0000000000 65535 f \n"
+    b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\n"
+    b"startxref\n164\n%%EOF\n"
+)
 
 
 def _client(user: Any) -> Client:
@@ -28,12 +33,16 @@ def _client(user: Any) -> Client:
 
 
 def _map(world: dict[str, Any]) -> SupplyChainMap:
-    return services.map_import(actor=world["importer"], organization=world["org"], title="Tees", rows=dict_rows(CHAIN_ROWS))
+    return services.map_import(
+        actor=world["importer"], organization=world["org"], title="Tees", rows=dict_rows(CHAIN_ROWS)
+    )
 
 
 def test_upload_shows_the_tainted_path(world: dict[str, Any]) -> None:
     client = _client(world["importer"])
-    r = client.post("/supply-chains/upload/", {"title": "Tees", "file": SimpleUploadedFile("m.csv", csv_bytes(CHAIN_ROWS))})
+    r = client.post(
+        "/supply-chains/upload/", {"title": "Tees", "file": SimpleUploadedFile("m.csv", csv_bytes(CHAIN_ROWS))}
+    )
     assert r.status_code == 302
     page = client.get(r["Location"]).content.decode()
     assert "Aksu Golden Field Cotton Ginnery" in page and "Xinjiang" in page
@@ -44,7 +53,10 @@ def test_upload_errors_are_listed_by_row_and_column(world: dict[str, Any]) -> No
     rows = [list(r) for r in CHAIN_ROWS]
     rows[0][8] = "-0.2"
     client = _client(world["importer"])
-    r = client.post("/supply-chains/upload/", {"title": "Tees", "file": SimpleUploadedFile("m.csv", csv_bytes([tuple(x) for x in rows]))})
+    r = client.post(
+        "/supply-chains/upload/",
+        {"title": "Tees", "file": SimpleUploadedFile("m.csv", csv_bytes([tuple(x) for x in rows]))},
+    )
     assert r.status_code == 400
     page = r.content.decode()
     assert 'id="row-errors"' in page and ">2<" in page and ">share<" in page
@@ -74,10 +86,10 @@ def test_map_results_download_lists_each_node_with_its_path(world: dict[str, Any
 
 def test_self_screening_an_entry_file(world: dict[str, Any]) -> None:
     data = (
-        "manufacturer,manufacturer_address,country_of_origin,hts,description\n"
-        "Aksu Cotton Mill,\"Aksu, Xinjiang\",CN,5201,raw cotton\n"
-        "Lubbock Gin,\"Lubbock, Texas\",US,5201,raw cotton\n"
-    ).encode()
+        b"manufacturer,manufacturer_address,country_of_origin,hts,description\n"
+        b'Aksu Cotton Mill,"Aksu, Xinjiang",CN,5201,raw cotton\n'
+        b'Lubbock Gin,"Lubbock, Texas",US,5201,raw cotton\n'
+    )
     client = _client(world["importer"])
     r = client.post("/supply-chains/self-screening/", {"file": SimpleUploadedFile("e.csv", data)})
     assert r.status_code == 302
@@ -89,16 +101,22 @@ def test_self_screening_an_entry_file(world: dict[str, Any]) -> None:
 
 
 def test_self_screening_reports_missing_columns(world: dict[str, Any]) -> None:
-    r = _client(world["importer"]).post("/supply-chains/self-screening/", {"file": SimpleUploadedFile("e.csv", b"manufacturer\nX\n")})
+    r = _client(world["importer"]).post(
+        "/supply-chains/self-screening/", {"file": SimpleUploadedFile("e.csv", b"manufacturer\nX\n")}
+    )
     assert r.status_code == 400 and "country_of_origin" in r.content.decode()
 
 
-def test_large_upload_runs_in_the_background_with_progress(world: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+def test_large_upload_runs_in_the_background_with_progress(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     services.BACKGROUND_ROWS, before = 2, services.BACKGROUND_ROWS
     try:
         client = _client(world["importer"])
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            r = client.post("/supply-chains/upload/", {"title": "Big", "file": SimpleUploadedFile("m.csv", csv_bytes(CHAIN_ROWS))})
+            r = client.post(
+                "/supply-chains/upload/", {"title": "Big", "file": SimpleUploadedFile("m.csv", csv_bytes(CHAIN_ROWS))}
+            )
     finally:
         services.BACKGROUND_ROWS = before
     job = ImportJob.objects.get()
@@ -153,16 +171,31 @@ def test_epcis_events_import_and_errors(world: dict[str, Any]) -> None:
         "type": "EPCISDocument",
         "epcisBody": {
             "eventList": [
-                {"type": "TransformationEvent", "eventTime": "2026-03-01T08:00:00Z", "bizStep": "commissioning",
-                 "bizLocation": {"id": "Dong Nai Weaving Mill"}},
-                {"type": "ObjectEvent", "eventTime": "2026-03-02T08:00:00+07:00", "bizStep": "shipping",
-                 "readPoint": {"id": "Saigon Stitch Garment Co., Ltd."}},
+                {
+                    "type": "TransformationEvent",
+                    "eventTime": "2026-03-01T08:00:00Z",
+                    "bizStep": "commissioning",
+                    "bizLocation": {"id": "Dong Nai Weaving Mill"},
+                },
+                {
+                    "type": "ObjectEvent",
+                    "eventTime": "2026-03-02T08:00:00+07:00",
+                    "bizStep": "shipping",
+                    "readPoint": {"id": "Saigon Stitch Garment Co., Ltd."},
+                },
             ]
         },
     }
     made = services.events_import(actor=world["importer"], chain_map=m, document=doc)
-    assert [e.node.name if e.node else None for e in made] == ["Dong Nai Weaving Mill", "Saigon Stitch Garment Co., Ltd."]
-    bad = {"epcisBody": {"eventList": [{"type": "Nonsense", "eventTime": "x"}, {"type": "ObjectEvent", "eventTime": "yesterday"}]}}
+    assert [e.node.name if e.node else None for e in made] == [
+        "Dong Nai Weaving Mill",
+        "Saigon Stitch Garment Co., Ltd.",
+    ]
+    bad = {
+        "epcisBody": {
+            "eventList": [{"type": "Nonsense", "eventTime": "x"}, {"type": "ObjectEvent", "eventTime": "yesterday"}]
+        }
+    }
     with pytest.raises(services.MapImportError) as info:
         services.events_import(actor=world["importer"], chain_map=m, document=bad)
     assert [e["field"] for e in info.value.errors] == ["eventList.0.type", "eventList.1.eventTime"]
@@ -186,7 +219,12 @@ def test_match_confirm_is_audited(world: dict[str, Any]) -> None:
     node.refresh_from_db()
     assert node.match_status == "confirmed"
     assert AuditEvent.objects.filter(action="supplychain.match_confirm", data__node=node.pk).exists()
-    assert _client(world["officer"]).post(f"/supply-chains/{m.pk}/nodes/{node.pk}/match/", {"decision": "reject"}).status_code == 403
+    assert (
+        _client(world["officer"])
+        .post(f"/supply-chains/{m.pk}/nodes/{node.pk}/match/", {"decision": "reject"})
+        .status_code
+        == 403
+    )
 
 
 def test_analyst_draws_a_case_map(world: dict[str, Any]) -> None:
@@ -199,7 +237,9 @@ def test_analyst_draws_a_case_map(world: dict[str, Any]) -> None:
     cn = Country.objects.get(code="CN")
     gin, _ = party_resolve(actor=None, name="Aksu Gin Works", country=cn, addresses=["Aksu, Xinjiang"])
     mill, _ = party_resolve(actor=None, name="Coastal Apparel", country=Country.objects.get(code="VN"))
-    top = case_services.case_party_add(actor=world["analyst"], case=case, party=mill, tier=1, role=CaseParty.Role.PROCESSOR)
+    top = case_services.case_party_add(
+        actor=world["analyst"], case=case, party=mill, tier=1, role=CaseParty.Role.PROCESSOR
+    )
     case_services.case_party_add(actor=world["analyst"], case=case, party=gin, tier=2, supplies_to=top)
     client = _client(world["analyst"])
     r = client.post("/supply-chains/from-case/", {"case": case.reference})

@@ -155,17 +155,31 @@ def map_out(chain_map: SupplyChainMap) -> dict[str, Any]:
         "screened_at": chain_map.screened_at,
         "nodes": [
             {
-                "id": n.pk, "name": n.name, "tier": n.tier, "country": n.country_id or "", "address": n.address,
-                "identifier": n.identifier, "registry_party": n.party_id, "match_status": n.match_status,
-                "match_score": n.match_score, "risk_level": n.risk_level,
+                "id": n.pk,
+                "name": n.name,
+                "tier": n.tier,
+                "country": n.country_id or "",
+                "address": n.address,
+                "identifier": n.identifier,
+                "registry_party": n.party_id,
+                "match_status": n.match_status,
+                "match_score": n.match_score,
+                "risk_level": n.risk_level,
             }
             for n in nodes
         ],
         "links": [
             {
-                "id": lk.pk, "supplier": lk.supplier_id, "buyer": lk.buyer_id, "tier": lk.tier, "good": lk.good_key,
-                "hts": lk.hts, "share": float(lk.share) if lk.share is not None else None,
-                "custody_model": lk.custody_model, "period_start": lk.period_start, "period_end": lk.period_end,
+                "id": lk.pk,
+                "supplier": lk.supplier_id,
+                "buyer": lk.buyer_id,
+                "tier": lk.tier,
+                "good": lk.good_key,
+                "hts": lk.hts,
+                "share": float(lk.share) if lk.share is not None else None,
+                "custody_model": lk.custody_model,
+                "period_start": lk.period_start,
+                "period_end": lk.period_end,
             }
             for lk in chain_map.links.order_by("tier", "id")
         ],
@@ -190,8 +204,11 @@ def risk_out(chain_map: SupplyChainMap) -> dict[str, Any]:
                 "note": p.note,
                 "reasons": [
                     {
-                        "signal": str(s.get("kind", "")), "level": str(s.get("level", "")), "detail": str(s.get("detail", "")),
-                        "list": str(s.get("list") or ""), "order": str(s.get("order_id") or ""),
+                        "signal": str(s.get("kind", "")),
+                        "level": str(s.get("level", "")),
+                        "detail": str(s.get("detail", "")),
+                        "list": str(s.get("list") or ""),
+                        "order": str(s.get("order_id") or ""),
                     }
                     for s in p.reasons
                 ],
@@ -208,7 +225,7 @@ def risk_out(chain_map: SupplyChainMap) -> dict[str, Any]:
     openapi_extra=_CREATE_BODY,
 )
 def supply_chain_create(request: HttpRequest) -> Any:
-    user = request.user
+    user: Any = request.user
     if not can_create_map(user):
         raise NotPermitted("Only trade users of an organization create supplier maps.")
     content_type = request.content_type or "application/json"
@@ -219,7 +236,11 @@ def supply_chain_create(request: HttpRequest) -> Any:
             raise InvalidInput("Attach the supplier list as file.", field="file")
         data = read_limited(upload, limit=services.MAX_TABLE_BYTES)
         chain_map = services.map_import_file(
-            actor=user, organization=user.organization, title=title[:200], data=data, filename=upload.name or "upload.csv"
+            actor=user,
+            organization=user.organization,
+            title=title[:200],
+            data=data,
+            filename=upload.name or "upload.csv",
         )
         return Status(201, map_out(chain_map))
     if content_type != "application/json":

@@ -27,6 +27,8 @@ class SupplyChainConfig(AppConfig):
         post_save.connect(order_event_saved, sender=OrderEvent, dispatch_uid="section307.supplychain.order_event")
         post_save.connect(refdata_load_saved, sender=RefdataLoad, dispatch_uid="section307.supplychain.refdata")
         if not any(i.url_name == "supplychain:list" for i in NAV_ITEMS):
-            NAV_ITEMS.insert(-1, NavItem("Supply chains", "supplychain:list", permission="supplychain.view_supplychainmap"))
+            NAV_ITEMS.insert(
+                -1, NavItem("Supply chains", "supplychain:list", permission="supplychain.view_supplychainmap")
+            )
         if "section307.supplychain.demo.demo_step" not in STEPS:
             STEPS.append("section307.supplychain.demo.demo_step")

@@ -262,12 +262,21 @@ def _row_supplier(n: int, row: Mapping[str, str], plan: Plan, errors: list[dict[
             return None
         if existing.tier != tier:
             errors.append(
-                _err(n, "tier", _("%(name)s has tier %(a)s on row %(row)s.") % {"name": name, "a": existing.tier, "row": existing.row})
+                _err(
+                    n,
+                    "tier",
+                    _("%(name)s has tier %(a)s on row %(row)s.")
+                    % {"name": name, "a": existing.tier, "row": existing.row},
+                )
             )
             return None
         if existing.country != country:
             errors.append(
-                _err(n, "supplier_country", _("%(name)s has another country on row %(row)s.") % {"name": name, "row": existing.row})
+                _err(
+                    n,
+                    "supplier_country",
+                    _("%(name)s has another country on row %(row)s.") % {"name": name, "row": existing.row},
+                )
             )
             return None
         existing.address = existing.address or address
@@ -293,7 +302,8 @@ def _row_link(
             _err(
                 n,
                 "tier",
-                _("A supplier's tier (%(s)s) must be above its buyer's (%(b)s).") % {"s": s_node.tier, "b": b_node.tier},
+                _("A supplier's tier (%(s)s) must be above its buyer's (%(b)s).")
+                % {"s": s_node.tier, "b": b_node.tier},
             )
         )
     hts = ""
@@ -304,7 +314,11 @@ def _row_link(
             if hts[:2] not in _HTS_CHAPTERS:
                 raise InvalidHts("chapter")
         except InvalidHts:
-            errors.append(_err(n, "hts", _("Unknown HTS code %(value)s (2 to 10 digits of an HTSUS chapter).") % {"value": raw_hts}))
+            errors.append(
+                _err(
+                    n, "hts", _("Unknown HTS code %(value)s (2 to 10 digits of an HTSUS chapter).") % {"value": raw_hts}
+                )
+            )
     good = (row.get("good") or "").strip()[:200]
     if not good and not hts:
         errors.append(_err(n, "good", _("Name the good supplied or give its HTS code.")))
@@ -327,7 +341,8 @@ def _row_link(
             _err(
                 n,
                 "custody_model",
-                _("Unknown custody model; use one of %(values)s.") % {"values": ", ".join(c.value for c in CustodyModel)},
+                _("Unknown custody model; use one of %(values)s.")
+                % {"values": ", ".join(c.value for c in CustodyModel)},
             )
         )
     start = _date(n, row, "period_start", errors)

@@ -134,7 +134,11 @@ class Link(models.Model):
 
     class Meta:
         ordering = ["map", "tier", "id"]
-        indexes = [models.Index(fields=["map", "buyer"]), models.Index(fields=["buyer"]), models.Index(fields=["supplier"])]
+        indexes = [
+            models.Index(fields=["map", "buyer"]),
+            models.Index(fields=["buyer"]),
+            models.Index(fields=["supplier"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier_id} → {self.buyer_id}"

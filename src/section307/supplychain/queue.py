@@ -19,7 +19,9 @@ def supplychain_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
         return
     from section307.supplychain.models import MapAlert, MatchStatus, Node
 
-    for alert in MapAlert.objects.filter(organization_id=user.organization_id, read_at__isnull=True).select_related("map")[:200]:
+    for alert in MapAlert.objects.filter(organization_id=user.organization_id, read_at__isnull=True).select_related(
+        "map"
+    )[:200]:
         yield WorkItem(
             kind="supplychain.alert",
             title=alert.subject,

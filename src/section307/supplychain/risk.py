@@ -120,7 +120,9 @@ def map_risk(chain_map: SupplyChainMap) -> MapRisk:
             source_level=source.risk_level, lists=lists, custody=[link.custody_model for link in trail]
         )
         path_nodes = [source] + [nodes[link.buyer_id] for link in trail]
-        paths.append(RiskPath(ruling.level, source, path_nodes, trail, signals, ruling.rule, ruling.note, sorted(lists)))
+        paths.append(
+            RiskPath(ruling.level, source, path_nodes, trail, signals, ruling.rule, ruling.note, sorted(lists))
+        )
     paths.sort(key=lambda p: (-_RANK[RiskLevel(p.level)], -len(p.links), p.source.name))
     level = max((RiskLevel(p.level) for p in paths), key=lambda lv: _RANK[lv], default=RiskLevel.CLEAR)
     return MapRisk(level, paths, nodes, links)

@@ -50,7 +50,12 @@ class MapImportError(InvalidInput):
         first = errors[0] if errors else {}
         super().__init__(
             _("The supplier map has %(n)s problem(s); nothing was imported. First: row %(row)s, %(column)s: %(reason)s")
-            % {"n": len(errors), "row": first.get("row", "?"), "column": first.get("column", "?"), "reason": first.get("reason", "")},
+            % {
+                "n": len(errors),
+                "row": first.get("row", "?"),
+                "column": first.get("column", "?"),
+                "reason": first.get("reason", ""),
+            },
             field=first.get("field"),
             extra={"errors": errors},
         )
@@ -95,8 +100,10 @@ def map_import(
 
     Any bad row raises ``MapImportError`` with all problems and saves nothing."""
     if case is None:
-        _require(perms.can_create_map(actor) and organization is not None and actor.organization_id == organization.pk,
-                 _("Only your organization's trade users create its supply-chain maps."))
+        _require(
+            perms.can_create_map(actor) and organization is not None and actor.organization_id == organization.pk,
+            _("Only your organization's trade users create its supply-chain maps."),
+        )
     title = (title or "").strip()[:200]
     if not title:
         raise InvalidInput(_("Give the map a title."), field="title")
@@ -106,7 +113,11 @@ def map_import(
     except ImportFailed as exc:
         raise MapImportError(exc.errors) from None
     chain_map = SupplyChainMap.objects.create(
-        organization=organization, case=case, title=title, source=source, created_by=actor if getattr(actor, "pk", None) else None
+        organization=organization,
+        case=case,
+        title=title,
+        source=source,
+        created_by=actor if getattr(actor, "pk", None) else None,
     )
     _apply_plan(chain_map, plan)
     tier1 = next((lk for lk in chain_map.links.filter(tier=1).select_related("good")), None)
@@ -178,7 +189,12 @@ def map_import_file(
 
 
 def map_import_json(
-    *, actor: Any, organization: Organization, title: str, nodes: list[Mapping[str, Any]], links: list[Mapping[str, Any]]
+    *,
+    actor: Any,
+    organization: Organization,
+    title: str,
+    nodes: list[Mapping[str, Any]],
+    links: list[Mapping[str, Any]],
 ) -> SupplyChainMap:
     """API input: nodes with ids (tier 0 is the importer) and links naming them."""
     root = next((n for n in nodes if n.get("tier") == 0), None)
@@ -188,8 +204,13 @@ def map_import_json(
         if root is not None and str(link.get("buyer")) == str(root.get("id")):
             row["buyer_name"] = root_name
     return map_import(
-        actor=actor, organization=organization, title=title, rows=rows, root_name=root_name,
-        source=SupplyChainMap.Source.API, first_row=0,
+        actor=actor,
+        organization=organization,
+        title=title,
+        rows=rows,
+        root_name=root_name,
+        source=SupplyChainMap.Source.API,
+        first_row=0,
     )
 
 
@@ -199,7 +220,9 @@ def _check_table(data: bytes, filename: str) -> None:
     if not data:
         raise UploadRejected(_("The file is empty."), reason="empty")
     if len(data) > MAX_TABLE_BYTES:
-        raise UploadRejected(_("The file is larger than %(mb)s MB.") % {"mb": MAX_TABLE_BYTES // 2**20}, reason="too_large")
+        raise UploadRejected(
+            _("The file is larger than %(mb)s MB.") % {"mb": MAX_TABLE_BYTES // 2**20}, reason="too_large"
+        )
     name = filename.lower()
     if not name.endswith((".csv", ".xlsx", ".txt")):
         raise UploadRejected(_("Send a .csv or .xlsx file."), reason="type_not_accepted")
@@ -220,24 +243,41 @@ def map_from_entry(*, actor: Any, entry: Any) -> SupplyChainMap:
     for line in entry.lines.order_by("line"):
         rows.append(
             {
-                "supplier_name": line.manufacturer, "supplier_country": line.country_of_origin,
-                "supplier_address": line.manufacturer_address, "supplier_id": line.manufacturer_id, "tier": "1",
-                "buyer_name": org.name, "good": line.description[:200], "hts": line.hts,
-                "share": "", "custody_model": "",
+                "supplier_name": line.manufacturer,
+                "supplier_country": line.country_of_origin,
+                "supplier_address": line.manufacturer_address,
+                "supplier_id": line.manufacturer_id,
+                "tier": "1",
+                "buyer_name": org.name,
+                "good": line.description[:200],
+                "hts": line.hts,
+                "share": "",
+                "custody_model": "",
             }
         )
         for sup in (s.strip() for s in line.suppliers.replace(";", "|").split("|")):
             if sup and name_key(sup) != name_key(line.manufacturer):
                 rows.append(
                     {
-                        "supplier_name": sup, "supplier_country": line.country_of_origin, "supplier_address": "",
-                        "supplier_id": "", "tier": "2", "buyer_name": line.manufacturer, "good": "", "hts": line.hts,
-                        "share": "", "custody_model": "",
+                        "supplier_name": sup,
+                        "supplier_country": line.country_of_origin,
+                        "supplier_address": "",
+                        "supplier_id": "",
+                        "tier": "2",
+                        "buyer_name": line.manufacturer,
+                        "good": "",
+                        "hts": line.hts,
+                        "share": "",
+                        "custody_model": "",
                     }
                 )
     return map_import(
-        actor=actor, organization=org, title=_("Entry %(number)s") % {"number": entry.entry_number}, rows=rows,
-        source=SupplyChainMap.Source.ENTRY, first_row=1,
+        actor=actor,
+        organization=org,
+        title=_("Entry %(number)s") % {"number": entry.entry_number},
+        rows=rows,
+        source=SupplyChainMap.Source.ENTRY,
+        first_row=1,
     )
 
 
@@ -259,16 +299,27 @@ def map_from_case(*, actor: Any, case: Any) -> SupplyChainMap:
                 "supplier_name": cp.party.name,
                 "supplier_country": cp.party.country_id or "",
                 "supplier_address": next((a.text for a in cp.party.addresses.all()), ""),
-                "supplier_id": "", "tier": str(cp.tier), "buyer_name": buyer,
-                "good": "", "hts": "", "share": "", "custody_model": "",
+                "supplier_id": "",
+                "tier": str(cp.tier),
+                "buyer_name": buyer,
+                "good": "",
+                "hts": "",
+                "share": "",
+                "custody_model": "",
             }
         )
     goods = [g.name for g in getattr(case, "goods", Good.objects.none()).all()] if hasattr(case, "goods") else []
     for row in rows:
         row["good"] = goods[0] if goods else case.title[:200]
     return map_import(
-        actor=actor, organization=None, title=_("Case %(ref)s map") % {"ref": case.reference}, rows=rows,
-        root_name=root_name, source=SupplyChainMap.Source.CASE, case=case, first_row=1,
+        actor=actor,
+        organization=None,
+        title=_("Case %(ref)s map") % {"ref": case.reference},
+        rows=rows,
+        root_name=root_name,
+        source=SupplyChainMap.Source.CASE,
+        case=case,
+        first_row=1,
     )
 
 
@@ -296,7 +347,9 @@ def nodes_match(*, chain_map: SupplyChainMap) -> dict[str, int]:
         if node.identifier and ":" in node.identifier:
             scheme, value = node.identifier.split(":", 1)
             try:
-                exact = party_find(names=[], kind="organization", country=None, identifiers=[(scheme.strip().upper(), value.strip())])
+                exact = party_find(
+                    names=[], kind="organization", country=None, identifiers=[(scheme.strip().upper(), value.strip())]
+                )
             except ValueError:
                 exact = None
         if exact is None:
@@ -343,7 +396,9 @@ def map_screen(*, chain_map: SupplyChainMap, progress: Any = None) -> str:
 
     screener = current_screener()
     supplied: dict[int, list[tuple[str, str]]] = {}
-    for supplier_id, hts, good_key, good_name in chain_map.links.values_list("supplier_id", "hts", "good_key", "good__name"):
+    for supplier_id, hts, good_key, good_name in chain_map.links.values_list(
+        "supplier_id", "hts", "good_key", "good__name"
+    ):
         supplied.setdefault(supplier_id, []).append((hts, good_name or good_key))
     nodes = list(chain_map.nodes.all())
     changed = []
@@ -391,7 +446,11 @@ def maps_rescreen(*, trigger: str, actor: Any = None) -> RescreenOutcome:
             if after != before:
                 changed.append(chain_map)
                 _alert(chain_map, before=before, after=after, trigger=trigger)
-    audit_record(actor=actor, action="supplychain.rescreen", data={"trigger": trigger[:200], "maps": count, "changed": len(changed)})
+    audit_record(
+        actor=actor,
+        action="supplychain.rescreen",
+        data={"trigger": trigger[:200], "maps": count, "changed": len(changed)},
+    )
     return RescreenOutcome(count, changed)
 
 
@@ -399,16 +458,29 @@ def _alert(chain_map: SupplyChainMap, *, before: str, after: str, trigger: str) 
     assert chain_map.organization is not None
     label = dict(RiskLevel.choices)
     subject = _("Supply chain %(title)s: %(before)s → %(after)s") % {
-        "title": chain_map.title, "before": label[before], "after": label[after]
+        "title": chain_map.title,
+        "before": label[before],
+        "after": label[after],
     }
-    body = _("After %(trigger)s the map was screened again. Its level went from %(before)s to %(after)s. Open the map to see each risky path and why.") % {
-        "trigger": trigger, "before": label[before], "after": label[after]
-    }
+    body = _(
+        "After %(trigger)s the map was screened again. Its level went from %(before)s to %(after)s. "
+        "Open the map to see each risky path and why."
+    ) % {"trigger": trigger, "before": label[before], "after": label[after]}
     alert = MapAlert.objects.create(
-        map=chain_map, organization=chain_map.organization, subject=subject[:300], body=body,
-        trigger=trigger[:300], risk_before=before, risk_after=after,
+        map=chain_map,
+        organization=chain_map.organization,
+        subject=subject[:300],
+        body=body,
+        trigger=trigger[:300],
+        risk_before=before,
+        risk_after=after,
     )
-    audit_record(actor=None, action="supplychain.alert", target=chain_map, data={"before": before, "after": after, "trigger": trigger[:200]})
+    audit_record(
+        actor=None,
+        action="supplychain.alert",
+        target=chain_map,
+        data={"before": before, "after": after, "trigger": trigger[:200]},
+    )
     return alert
 
 
@@ -425,8 +497,15 @@ def alert_mark_read(*, actor: Any, alert: MapAlert) -> None:
 
 @transaction.atomic
 def evidence_add(
-    *, actor: Any, chain_map: SupplyChainMap, data: bytes, name: str, kind: str,
-    node: Node | None = None, link: Link | None = None, description: str = "",
+    *,
+    actor: Any,
+    chain_map: SupplyChainMap,
+    data: bytes,
+    name: str,
+    kind: str,
+    node: Node | None = None,
+    link: Link | None = None,
+    description: str = "",
 ) -> Evidence:
     """A traceability document for a node or link: type-checked, hashed, stored encrypted."""
     from django.core.files.base import ContentFile
@@ -443,15 +522,30 @@ def evidence_add(
         raise InvalidInput(_("Choose the kind of document."), field="kind")
     checked = check_upload(data, context="trade_document")
     evidence = Evidence(
-        map=chain_map, node=node, link=link, kind=kind, description=description[:300],
-        original_name=name[:255], content_type=checked.mime_type, size=checked.size, sha256=checked.sha256,
+        map=chain_map,
+        node=node,
+        link=link,
+        kind=kind,
+        description=description[:300],
+        original_name=name[:255],
+        content_type=checked.mime_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=actor,
     )
     evidence.file.save(f"{checked.sha256[:16]}.{checked.extension}", ContentFile(encrypt_bytes(data)), save=False)
     evidence.save()
     audit_record(
-        actor=actor, action="supplychain.evidence_add", target=chain_map,
-        data={"evidence": evidence.pk, "kind": kind, "sha256": checked.sha256, "node": node.pk if node else None, "link": link.pk if link else None},
+        actor=actor,
+        action="supplychain.evidence_add",
+        target=chain_map,
+        data={
+            "evidence": evidence.pk,
+            "kind": kind,
+            "sha256": checked.sha256,
+            "node": node.pk if node else None,
+            "link": link.pk if link else None,
+        },
     )
     return evidence
 
@@ -488,7 +582,9 @@ def events_import(*, actor: Any, chain_map: SupplyChainMap, document: Any) -> li
     else:
         events = document
     if not isinstance(events, list) or not events:
-        raise InvalidInput(_("Send an EPCIS document with epcisBody.eventList, or a list of events."), field="eventList")
+        raise InvalidInput(
+            _("Send an EPCIS document with epcisBody.eventList, or a list of events."), field="eventList"
+        )
     nodes = list(chain_map.nodes.all())
     by_ref = {n.identifier.casefold(): n for n in nodes if n.identifier} | {n.name.casefold(): n for n in nodes}
     errors: list[dict[str, str]] = []
@@ -496,12 +592,22 @@ def events_import(*, actor: Any, chain_map: SupplyChainMap, document: Any) -> li
     for i, event in enumerate(events):
         where = f"eventList.{i}"
         if not isinstance(event, Mapping):
-            errors.append({"field": where, "row": str(i), "column": "", "reason": _("An event is a JSON object."), "message": _("An event is a JSON object.")})
+            errors.append(
+                {
+                    "field": where,
+                    "row": str(i),
+                    "column": "",
+                    "reason": _("An event is a JSON object."),
+                    "message": _("An event is a JSON object."),
+                }
+            )
             continue
         etype = str(event.get("type", ""))
         if etype not in EPCIS_TYPES:
             reason = _("Unknown event type %(type)s.") % {"type": etype or "—"}
-            errors.append({"field": f"{where}.type", "row": str(i), "column": "type", "reason": reason, "message": reason})
+            errors.append(
+                {"field": f"{where}.type", "row": str(i), "column": "type", "reason": reason, "message": reason}
+            )
             continue
         try:
             when = dt.datetime.fromisoformat(str(event.get("eventTime", "")).replace("Z", "+00:00"))
@@ -509,15 +615,28 @@ def events_import(*, actor: Any, chain_map: SupplyChainMap, document: Any) -> li
                 when = timezone.make_aware(when, dt.UTC)
         except ValueError:
             reason = _("eventTime must be an ISO 8601 date and time.")
-            errors.append({"field": f"{where}.eventTime", "row": str(i), "column": "eventTime", "reason": reason, "message": reason})
+            errors.append(
+                {
+                    "field": f"{where}.eventTime",
+                    "row": str(i),
+                    "column": "eventTime",
+                    "reason": reason,
+                    "message": reason,
+                }
+            )
             continue
         loc = event.get("bizLocation") or event.get("readPoint") or {}
         loc_id = str(loc.get("id", "") if isinstance(loc, Mapping) else loc)
         made.append(
             TraceEvent(
-                map=chain_map, node=by_ref.get(loc_id.casefold()), event_type=etype, event_time=when,
-                biz_step=str(event.get("bizStep", ""))[:200], biz_location=loc_id[:300],
-                event_id=str(event.get("eventID", ""))[:300], data=dict(event),
+                map=chain_map,
+                node=by_ref.get(loc_id.casefold()),
+                event_type=etype,
+                event_time=when,
+                biz_step=str(event.get("bizStep", ""))[:200],
+                biz_location=loc_id[:300],
+                event_id=str(event.get("eventID", ""))[:300],
+                data=dict(event),
             )
         )
     if errors:
@@ -538,8 +657,12 @@ def job_create(*, actor: Any, kind: str, title: str, data: bytes, filename: str)
     _require(perms.can_create_map(actor), _("Only trade users of an organization upload supplier lists."))
     _check_table(data, filename)
     job = ImportJob.objects.create(
-        organization=actor.organization, user=actor, kind=kind, title=title[:200] or filename[:200],
-        filename=filename[:255], payload=encrypt_bytes(data),
+        organization=actor.organization,
+        user=actor,
+        kind=kind,
+        title=title[:200] or filename[:200],
+        filename=filename[:255],
+        payload=encrypt_bytes(data),
     )
     audit_record(actor=actor, action="supplychain.job_create", target=job, data={"kind": kind, "bytes": len(data)})
     transaction.on_commit(lambda: job_run.enqueue(job.pk))

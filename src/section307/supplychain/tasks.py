@@ -35,7 +35,11 @@ def job_run(job_id: int) -> str:
             job.results = selfscreen.screen_entry_rows(rows, progress=progress)
         else:
             job.map = services.map_import_file(
-                actor=job.user, organization=job.organization, title=job.title, data=data, filename=job.filename,
+                actor=job.user,
+                organization=job.organization,
+                title=job.title,
+                data=data,
+                filename=job.filename,
                 progress=progress,
             )
             job.total = job.map.nodes.count()

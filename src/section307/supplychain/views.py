@@ -46,6 +46,21 @@ def _importer(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only trade users of an organization upload supplier lists."))
 
 
+def _org(request: HttpRequest) -> Any:
+    """The signed-in trade user's organization (callers have checked ``can_create_map``)."""
+    user: Any = request.user
+    return user.organization
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _org_id(request: HttpRequest) -> Any:
+    user: Any = request.user
+    return getattr(user, "organization_id", None)
+
+
 def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -62,7 +77,7 @@ def map_list(request: HttpRequest) -> HttpResponse:
     if case_ref:
         maps = maps.filter(case__reference=case_ref)
     alerts = (
-        MapAlert.objects.filter(organization_id=request.user.organization_id, read_at__isnull=True).select_related("map")  # type: ignore[union-attr]
+        MapAlert.objects.filter(organization_id=_org_id(request), read_at__isnull=True).select_related("map")  # type: ignore[union-attr]
         if can_create_map(request.user)
         else MapAlert.objects.none()
     )
@@ -91,13 +106,19 @@ def map_upload(request: HttpRequest) -> HttpResponse:
             data = read_limited(upload, limit=services.MAX_TABLE_BYTES)
             if _row_count_guess(data) > services.BACKGROUND_ROWS:
                 job = services.job_create(
-                    actor=request.user, kind=ImportJob.Kind.MAP, title=form.cleaned_data["title"], data=data,
+                    actor=request.user,
+                    kind=ImportJob.Kind.MAP,
+                    title=form.cleaned_data["title"],
+                    data=data,
                     filename=upload.name,
                 )
                 return redirect("supplychain:job", pk=job.pk)
             chain_map = services.map_import_file(
-                actor=request.user, organization=request.user.organization,  # type: ignore[union-attr]
-                title=form.cleaned_data["title"], data=data, filename=upload.name,
+                actor=request.user,
+                organization=_org(request),
+                title=form.cleaned_data["title"],
+                data=data,
+                filename=upload.name,
             )
         except ServiceError as exc:
             service_error_to_form(form, exc)
@@ -105,7 +126,12 @@ def map_upload(request: HttpRequest) -> HttpResponse:
             return render(request, "supplychain/upload.html", {"form": form, "row_errors": errors}, status=400)
         messages.success(request, _("Map imported and screened."))
         return redirect("supplychain:detail", pk=chain_map.pk)
-    return render(request, "supplychain/upload.html", {"form": form, "row_errors": []}, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "supplychain/upload.html",
+        {"form": form, "row_errors": []},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _row_count_guess(data: bytes) -> int:
@@ -122,10 +148,12 @@ def map_detail(request: HttpRequest, pk: int) -> HttpResponse:
     on_path = {n.pk for p in risk.paths for n in p.nodes}
     editable = can_edit_map(request.user, chain_map)
     evidence_form = EvidenceForm()
-    evidence_form.fields["target"].choices = _targets(chain_map)
+    evidence_form.fields["target"].choices = _targets(chain_map)  # type: ignore[attr-defined]
     nodes = sorted(risk.nodes.values(), key=lambda n: (n.tier, n.name))
     evidence = list(chain_map.evidence.select_related("node", "link"))
-    covered_nodes = {e.node_id for e in evidence if e.node_id} | {ev.node_id for ev in chain_map.events.all() if ev.node_id}
+    covered_nodes = {e.node_id for e in evidence if e.node_id} | {
+        ev.node_id for ev in chain_map.events.all() if ev.node_id
+    }
     covered_links = {e.link_id for e in evidence if e.link_id}
     return render(
         request,
@@ -154,8 +182,7 @@ def _targets(chain_map: SupplyChainMap) -> list[tuple[str, str]]:
     out = [("", _("- Select -"))]
     out += [(f"node:{pk}", name) for pk, name in sorted(names.items(), key=lambda x: x[1]) if pk]
     out += [
-        (f"link:{lk.pk}", f"{names.get(lk.supplier_id)} → {names.get(lk.buyer_id)}")
-        for lk in chain_map.links.all()
+        (f"link:{lk.pk}", f"{names.get(lk.supplier_id)} → {names.get(lk.buyer_id)}") for lk in chain_map.links.all()
     ]
     return out
 
@@ -169,7 +196,11 @@ def graph_data(request: HttpRequest, pk: int) -> JsonResponse:
     risky_links = {lk.pk for p in risk.paths for lk in p.links}
     elements: list[dict[str, Any]] = [
         {
-            "data": {"id": f"n{n.pk}", "label": f"{n.name} ({n.country_id or '—'}, tier {n.tier})", "level": n.risk_level},
+            "data": {
+                "id": f"n{n.pk}",
+                "label": f"{n.name} ({n.country_id or '—'}, tier {n.tier})",
+                "level": n.risk_level,
+            },
             "classes": " ".join(c for c in ("risky" if n.pk in on_path else "", f"level-{n.risk_level}") if c),
         }
         for n in risk.nodes.values()
@@ -177,7 +208,9 @@ def graph_data(request: HttpRequest, pk: int) -> JsonResponse:
     elements += [
         {
             "data": {
-                "id": f"l{lk.pk}", "source": f"n{lk.supplier_id}", "target": f"n{lk.buyer_id}",
+                "id": f"l{lk.pk}",
+                "source": f"n{lk.supplier_id}",
+                "target": f"n{lk.buyer_id}",
                 "label": f"{lk.good_key or lk.hts} · {lk.get_custody_model_display()}",
             },
             "classes": "risky" if lk.pk in risky_links else "",
@@ -192,8 +225,14 @@ def results_download(request: HttpRequest, pk: int) -> HttpResponse:
     chain_map = _map_or_404(request, pk)
     rows = selfscreen.map_result_rows(chain_map)
     if request.GET.get("format") == "xlsx":
-        return _download(selfscreen.as_xlsx(rows, selfscreen.MAP_RESULT_COLUMNS), XLSX, f"supply-chain-{pk}-screening.xlsx")
-    return _download(selfscreen.as_csv(rows, selfscreen.MAP_RESULT_COLUMNS), "text/csv; charset=utf-8", f"supply-chain-{pk}-screening.csv")
+        return _download(
+            selfscreen.as_xlsx(rows, selfscreen.MAP_RESULT_COLUMNS), XLSX, f"supply-chain-{pk}-screening.xlsx"
+        )
+    return _download(
+        selfscreen.as_csv(rows, selfscreen.MAP_RESULT_COLUMNS),
+        "text/csv; charset=utf-8",
+        f"supply-chain-{pk}-screening.csv",
+    )
 
 
 @login_required
@@ -228,7 +267,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_map(request.user, chain_map):
         raise PermissionDenied(_("Only the map's owner adds evidence."))
     form = EvidenceForm(request.POST, request.FILES)
-    form.fields["target"].choices = _targets(chain_map)
+    form.fields["target"].choices = _targets(chain_map)  # type: ignore[attr-defined]
     if form.is_valid():
         kind, _sep, target_pk = form.cleaned_data["target"].partition(":")
         node = Node.objects.filter(pk=target_pk, map=chain_map).first() if kind == "node" else None
@@ -236,8 +275,14 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             services.evidence_add(
-                actor=request.user, chain_map=chain_map, data=read_limited(upload, limit=25 * 2**20), name=upload.name,
-                kind=form.cleaned_data["kind"], node=node, link=link, description=form.cleaned_data["description"],
+                actor=request.user,
+                chain_map=chain_map,
+                data=read_limited(upload, limit=25 * 2**20),
+                name=upload.name,
+                kind=form.cleaned_data["kind"],
+                node=node,
+                link=link,
+                description=form.cleaned_data["description"],
             )
         except ServiceError as exc:
             service_error_message(request, exc, _("Document not added: "))
@@ -272,7 +317,17 @@ def events_import(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 document = json.loads(raw)
             except (ValueError, RecursionError):
-                raise services.MapImportError([{"row": "", "column": "", "field": "file", "reason": _("The file is not JSON."), "message": _("The file is not JSON.")}]) from None
+                raise services.MapImportError(
+                    [
+                        {
+                            "row": "",
+                            "column": "",
+                            "field": "file",
+                            "reason": _("The file is not JSON."),
+                            "message": _("The file is not JSON."),
+                        }
+                    ]
+                ) from None
             made = services.events_import(actor=request.user, chain_map=chain_map, document=document)
         except ServiceError as exc:
             service_error_message(request, exc, _("Events not imported: "))
@@ -293,7 +348,9 @@ def self_screen(request: HttpRequest) -> HttpResponse:
         try:
             data = read_limited(upload, limit=services.MAX_TABLE_BYTES)
             if _row_count_guess(data) > services.BACKGROUND_ROWS:
-                job = services.job_create(actor=request.user, kind=ImportJob.Kind.ENTRIES, title=upload.name, data=data, filename=upload.name)
+                job = services.job_create(
+                    actor=request.user, kind=ImportJob.Kind.ENTRIES, title=upload.name, data=data, filename=upload.name
+                )
                 return redirect("supplychain:job", pk=job.pk)
             services._check_table(data, upload.name)
             results = selfscreen.screen_entry_rows(selfscreen.entry_rows(data, upload.name))
@@ -303,9 +360,15 @@ def self_screen(request: HttpRequest) -> HttpResponse:
             service_error_to_form(form, exc)
         if results:
             job = ImportJob.objects.create(
-                organization=request.user.organization, user=request.user, kind=ImportJob.Kind.ENTRIES,  # type: ignore[union-attr,misc]
-                title=upload.name[:200], filename=upload.name[:255], status=ImportJob.Status.DONE,
-                total=len(results), done=len(results), results=results,
+                organization=_org(request),
+                user=_user(request),
+                kind=ImportJob.Kind.ENTRIES,
+                title=upload.name[:200],
+                filename=upload.name[:255],
+                status=ImportJob.Status.DONE,
+                total=len(results),
+                done=len(results),
+                results=results,
             )
             return redirect("supplychain:job", pk=job.pk)
     status = 400 if request.method == "POST" else 200
@@ -314,7 +377,7 @@ def self_screen(request: HttpRequest) -> HttpResponse:
 
 def _own_job(request: HttpRequest, pk: int) -> ImportJob:
     _importer(request)
-    job = ImportJob.objects.filter(pk=pk, organization_id=request.user.organization_id).select_related("map").first()  # type: ignore[union-attr]
+    job = ImportJob.objects.filter(pk=pk, organization_id=_org_id(request)).select_related("map").first()
     if job is None:
         raise Http404("No such upload")
     return job
@@ -333,8 +396,14 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     if job.status != ImportJob.Status.DONE or job.kind != ImportJob.Kind.ENTRIES:
         raise Http404("No results to download")
     if request.GET.get("format") == "xlsx":
-        return _download(selfscreen.as_xlsx(job.results, selfscreen.ENTRY_RESULT_COLUMNS), XLSX, f"self-screening-{pk}.xlsx")
-    return _download(selfscreen.as_csv(job.results, selfscreen.ENTRY_RESULT_COLUMNS), "text/csv; charset=utf-8", f"self-screening-{pk}.csv")
+        return _download(
+            selfscreen.as_xlsx(job.results, selfscreen.ENTRY_RESULT_COLUMNS), XLSX, f"self-screening-{pk}.xlsx"
+        )
+    return _download(
+        selfscreen.as_csv(job.results, selfscreen.ENTRY_RESULT_COLUMNS),
+        "text/csv; charset=utf-8",
+        f"self-screening-{pk}.csv",
+    )
 
 
 @login_required

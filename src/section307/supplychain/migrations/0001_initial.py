@@ -3,191 +3,473 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import section307.supplychain.models
 from django.conf import settings
 from django.db import migrations, models
 
+import section307.supplychain.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_merge_auth'),
-        ('cases', '0007_merge_rules'),
-        ('geo', '0002_countries'),
-        ('goods', '0001_initial'),
-        ('parties', '0001_initial'),
+        ("accounts", "0003_merge_auth"),
+        ("cases", "0007_merge_rules"),
+        ("geo", "0002_countries"),
+        ("goods", "0001_initial"),
+        ("parties", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SupplyChainMap',
+            name="SupplyChainMap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('title', models.CharField(max_length=200)),
-                ('hts', models.CharField(blank=True, max_length=10)),
-                ('source', models.CharField(choices=[('upload', 'Spreadsheet upload'), ('api', 'API'), ('entry', 'Entry data'), ('case', 'Case map')], default='upload', max_length=10)),
-                ('risk_level', models.CharField(choices=[('clear', 'Clear'), ('review', 'Review'), ('hit', 'At risk')], default='clear', max_length=10)),
-                ('screened_at', models.DateTimeField(blank=True, null=True)),
-                ('screened_version', models.CharField(blank=True, max_length=200)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supply_chain_maps', to='cases.case')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('good', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='goods.good')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supply_chain_maps', to='accounts.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                ("title", models.CharField(max_length=200)),
+                ("hts", models.CharField(blank=True, max_length=10)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("upload", "Spreadsheet upload"),
+                            ("api", "API"),
+                            ("entry", "Entry data"),
+                            ("case", "Case map"),
+                        ],
+                        default="upload",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "risk_level",
+                    models.CharField(
+                        choices=[("clear", "Clear"), ("review", "Review"), ("hit", "At risk")],
+                        default="clear",
+                        max_length=10,
+                    ),
+                ),
+                ("screened_at", models.DateTimeField(blank=True, null=True)),
+                ("screened_version", models.CharField(blank=True, max_length=200)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supply_chain_maps",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "good",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="goods.good",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supply_chain_maps",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('view_all_maps', 'Can read every supply-chain map')],
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("view_all_maps", "Can read every supply-chain map")],
             },
         ),
         migrations.CreateModel(
-            name='Node',
+            name="Node",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('key', models.CharField(max_length=300)),
-                ('address', models.CharField(blank=True, max_length=500)),
-                ('identifier', models.CharField(blank=True, max_length=100)),
-                ('tier', models.PositiveSmallIntegerField()),
-                ('match_status', models.CharField(choices=[('unmatched', 'No registry party found'), ('pending', 'Possible match, to confirm'), ('automatic', 'Matched automatically'), ('confirmed', 'Match confirmed'), ('rejected', 'Match rejected')], default='unmatched', max_length=10)),
-                ('match_score', models.FloatField(blank=True, null=True)),
-                ('risk_level', models.CharField(choices=[('clear', 'Clear'), ('review', 'Review'), ('hit', 'At risk')], default='clear', max_length=10)),
-                ('risk_signals', models.JSONField(blank=True, default=list)),
-                ('row', models.PositiveIntegerField(blank=True, help_text='Row of the file it came from', null=True)),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.country')),
-                ('party', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supply_nodes', to='parties.party')),
-                ('map', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='supplychain.supplychainmap')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=300)),
+                ("key", models.CharField(max_length=300)),
+                ("address", models.CharField(blank=True, max_length=500)),
+                ("identifier", models.CharField(blank=True, max_length=100)),
+                ("tier", models.PositiveSmallIntegerField()),
+                (
+                    "match_status",
+                    models.CharField(
+                        choices=[
+                            ("unmatched", "No registry party found"),
+                            ("pending", "Possible match, to confirm"),
+                            ("automatic", "Matched automatically"),
+                            ("confirmed", "Match confirmed"),
+                            ("rejected", "Match rejected"),
+                        ],
+                        default="unmatched",
+                        max_length=10,
+                    ),
+                ),
+                ("match_score", models.FloatField(blank=True, null=True)),
+                (
+                    "risk_level",
+                    models.CharField(
+                        choices=[("clear", "Clear"), ("review", "Review"), ("hit", "At risk")],
+                        default="clear",
+                        max_length=10,
+                    ),
+                ),
+                ("risk_signals", models.JSONField(blank=True, default=list)),
+                ("row", models.PositiveIntegerField(blank=True, help_text="Row of the file it came from", null=True)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.country",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supply_nodes",
+                        to="parties.party",
+                    ),
+                ),
+                (
+                    "map",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="supplychain.supplychainmap",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['map', 'tier', 'name'],
+                "ordering": ["map", "tier", "name"],
             },
         ),
         migrations.CreateModel(
-            name='MapAlert',
+            name="MapAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=300)),
-                ('body', models.TextField()),
-                ('trigger', models.CharField(max_length=300)),
-                ('risk_before', models.CharField(choices=[('clear', 'Clear'), ('review', 'Review'), ('hit', 'At risk')], max_length=10)),
-                ('risk_after', models.CharField(choices=[('clear', 'Clear'), ('review', 'Review'), ('hit', 'At risk')], max_length=10)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
-                ('map', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='supplychain.supplychainmap')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject", models.CharField(max_length=300)),
+                ("body", models.TextField()),
+                ("trigger", models.CharField(max_length=300)),
+                (
+                    "risk_before",
+                    models.CharField(
+                        choices=[("clear", "Clear"), ("review", "Review"), ("hit", "At risk")], max_length=10
+                    ),
+                ),
+                (
+                    "risk_after",
+                    models.CharField(
+                        choices=[("clear", "Clear"), ("review", "Review"), ("hit", "At risk")], max_length=10
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organization"
+                    ),
+                ),
+                (
+                    "map",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="supplychain.supplychainmap",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tier', models.PositiveSmallIntegerField()),
-                ('good_key', models.CharField(blank=True, max_length=200)),
-                ('hts', models.CharField(blank=True, max_length=10)),
-                ('period_start', models.DateField(blank=True, null=True)),
-                ('period_end', models.DateField(blank=True, null=True)),
-                ('share', models.DecimalField(blank=True, decimal_places=4, help_text="Share of the buyer's input of this good, 0 to 1", max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('custody_model', models.CharField(choices=[('identity_preserved', 'Identity preserved'), ('segregated', 'Segregated'), ('mass_balance', 'Mass balance'), ('book_and_claim', 'Book and claim')], default='mass_balance', max_length=20)),
-                ('row', models.PositiveIntegerField(blank=True, null=True)),
-                ('good', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='goods.good')),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buys', to='supplychain.node')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supplies', to='supplychain.node')),
-                ('map', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='supplychain.supplychainmap')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("tier", models.PositiveSmallIntegerField()),
+                ("good_key", models.CharField(blank=True, max_length=200)),
+                ("hts", models.CharField(blank=True, max_length=10)),
+                ("period_start", models.DateField(blank=True, null=True)),
+                ("period_end", models.DateField(blank=True, null=True)),
+                (
+                    "share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="Share of the buyer's input of this good, 0 to 1",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                    ),
+                ),
+                (
+                    "custody_model",
+                    models.CharField(
+                        choices=[
+                            ("identity_preserved", "Identity preserved"),
+                            ("segregated", "Segregated"),
+                            ("mass_balance", "Mass balance"),
+                            ("book_and_claim", "Book and claim"),
+                        ],
+                        default="mass_balance",
+                        max_length=20,
+                    ),
+                ),
+                ("row", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "good",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="goods.good",
+                    ),
+                ),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="buys", to="supplychain.node"
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="supplies", to="supplychain.node"
+                    ),
+                ),
+                (
+                    "map",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="supplychain.supplychainmap",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['map', 'tier', 'id'],
+                "ordering": ["map", "tier", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('kind', models.CharField(choices=[('map', 'Supplier map'), ('entries', 'Entry file self-screening')], default='map', max_length=10)),
-                ('title', models.CharField(max_length=200)),
-                ('filename', models.CharField(max_length=255)),
-                ('payload', models.BinaryField(blank=True, default=b'')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('results', models.JSONField(blank=True, default=list)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('map', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='supplychain.supplychainmap')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("map", "Supplier map"), ("entries", "Entry file self-screening")],
+                        default="map",
+                        max_length=10,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("filename", models.CharField(max_length=255)),
+                ("payload", models.BinaryField(blank=True, default=b"")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("results", models.JSONField(blank=True, default=list)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organization"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "map",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="supplychain.supplychainmap",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('purchase_order', 'Purchase order'), ('invoice', 'Invoice'), ('production', 'Production record'), ('transport', 'Transport record'), ('origin_test', 'Origin test (isotopic or DNA)'), ('audit', 'Audit report'), ('other', 'Other')], max_length=20)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('file', models.FileField(upload_to=section307.supplychain.models._evidence_path)),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('link', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='supplychain.link')),
-                ('node', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='supplychain.node')),
-                ('map', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='supplychain.supplychainmap')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("purchase_order", "Purchase order"),
+                            ("invoice", "Invoice"),
+                            ("production", "Production record"),
+                            ("transport", "Transport record"),
+                            ("origin_test", "Origin test (isotopic or DNA)"),
+                            ("audit", "Audit report"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("file", models.FileField(upload_to=section307.supplychain.models._evidence_path)),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="supplychain.link",
+                    ),
+                ),
+                (
+                    "node",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="supplychain.node",
+                    ),
+                ),
+                (
+                    "map",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="supplychain.supplychainmap",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TraceEvent',
+            name="TraceEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_type', models.CharField(choices=[('ObjectEvent', 'Object event'), ('AggregationEvent', 'Aggregation event'), ('TransformationEvent', 'Transformation event'), ('TransactionEvent', 'Transaction event')], max_length=20)),
-                ('event_time', models.DateTimeField()),
-                ('biz_step', models.CharField(blank=True, max_length=200)),
-                ('biz_location', models.CharField(blank=True, max_length=300)),
-                ('event_id', models.CharField(blank=True, max_length=300)),
-                ('data', models.JSONField()),
-                ('map', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='supplychain.supplychainmap')),
-                ('node', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='supplychain.node')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("ObjectEvent", "Object event"),
+                            ("AggregationEvent", "Aggregation event"),
+                            ("TransformationEvent", "Transformation event"),
+                            ("TransactionEvent", "Transaction event"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("event_time", models.DateTimeField()),
+                ("biz_step", models.CharField(blank=True, max_length=200)),
+                ("biz_location", models.CharField(blank=True, max_length=300)),
+                ("event_id", models.CharField(blank=True, max_length=300)),
+                ("data", models.JSONField()),
+                (
+                    "map",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="supplychain.supplychainmap",
+                    ),
+                ),
+                (
+                    "node",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="supplychain.node",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event_time', 'id'],
+                "ordering": ["event_time", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='node',
-            index=models.Index(fields=['map', 'risk_level'], name='supplychain_map_id_e51f76_idx'),
+            model_name="node",
+            index=models.Index(fields=["map", "risk_level"], name="supplychain_map_id_e51f76_idx"),
         ),
         migrations.AddIndex(
-            model_name='node',
-            index=models.Index(fields=['party'], name='supplychain_party_i_ab3bd0_idx'),
+            model_name="node",
+            index=models.Index(fields=["party"], name="supplychain_party_i_ab3bd0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='node',
-            constraint=models.UniqueConstraint(fields=('map', 'key'), name='supplychain_node_unique'),
+            model_name="node",
+            constraint=models.UniqueConstraint(fields=("map", "key"), name="supplychain_node_unique"),
         ),
         migrations.AddIndex(
-            model_name='link',
-            index=models.Index(fields=['map', 'buyer'], name='supplychain_map_id_c25dbb_idx'),
+            model_name="link",
+            index=models.Index(fields=["map", "buyer"], name="supplychain_map_id_c25dbb_idx"),
         ),
         migrations.AddIndex(
-            model_name='link',
-            index=models.Index(fields=['buyer'], name='supplychain_buyer_i_a8a4b4_idx'),
+            model_name="link",
+            index=models.Index(fields=["buyer"], name="supplychain_buyer_i_a8a4b4_idx"),
         ),
         migrations.AddIndex(
-            model_name='link',
-            index=models.Index(fields=['supplier'], name='supplychain_supplie_3f6e03_idx'),
+            model_name="link",
+            index=models.Index(fields=["supplier"], name="supplychain_supplie_3f6e03_idx"),
         ),
     ]
