@@ -182,6 +182,7 @@ MATRIX: dict[str, set[str] | str] = {
     "supplychain:evidence_add": {T},
     "supplychain:evidence_file": {T, A, S, PO, H},
     "supplychain:events_import": {T},
+    "supplychain:attach_case": {A, S},
     # API tokens: each user's own; every role may use the API (ports.services.may_use_api)
     "tokens:list": SIGNED_IN,
     "tokens:revoke": {FILER},
@@ -274,6 +275,7 @@ def _supplychain_kwargs(importer: User, entry_number: str, case_ref: str) -> dic
         "supplychain:export": pk,
         "supplychain:evidence_add": pk,
         "supplychain:events_import": pk,
+        "supplychain:attach_case": pk,
         "supplychain:match": {"pk": chain_map.pk, "node_pk": node.pk},
         "supplychain:evidence_file": {"pk": chain_map.pk, "evidence_pk": evidence.pk},
         "supplychain:job": {"pk": job.pk},
@@ -468,6 +470,7 @@ def site(db: Any) -> Site:
         "cases:evidence_import": {"attachment": str(attachment.pk)},
         "supplychain:from_entry": {"entry_number": detention.entry.entry_number},
         "supplychain:from_case": {"case": case.reference},
+        "supplychain:attach_case": {"case": case.reference},
     }
     api_bodies: dict[str, dict[str, Any]] = {
         "POST /entries/{entry_number}/detention": {"reason": "Matches the order."},

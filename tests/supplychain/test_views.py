@@ -248,3 +248,19 @@ def test_analyst_draws_a_case_map(world: dict[str, Any]) -> None:
     assert m.organization is None and m.risk_level == "hit"
     assert case.reference in client.get(f"/supply-chains/?case={case.reference}").content.decode()
     assert _client(world["importer"]).get(f"/supply-chains/{m.pk}/").status_code == 404
+
+
+def test_analyst_files_the_importers_map_in_a_case(world: dict[str, Any]) -> None:
+    from section307.cases import services as case_services
+
+    m = _map(world)
+    case = case_services.case_create(actor=world["analyst"], title="Xinjiang cotton")
+    client = _client(world["analyst"])
+    r = client.post(f"/supply-chains/{m.pk}/case/", {"case": case.reference})
+    assert r.status_code == 302
+    m.refresh_from_db()
+    assert m.case == case and m.organization == world["org"]  # the same map, still the importer's
+    listing = client.get(f"/supply-chains/?case={case.reference}").content.decode()
+    assert m.title in listing
+    # An officer reads the map but does not work the case.
+    assert _client(world["officer"]).post(f"/supply-chains/{m.pk}/case/", {"case": case.reference}).status_code == 403

@@ -323,6 +323,20 @@ def map_from_case(*, actor: Any, case: Any) -> SupplyChainMap:
     )
 
 
+@transaction.atomic
+def map_attach_case(*, actor: Any, chain_map: SupplyChainMap, case: Any) -> SupplyChainMap:
+    """An analyst working a case files an importer's map in it: the case's team then finds the same map
+    (not a copy) from the case. The importer keeps owning and editing it."""
+    from section307.cases.permissions import can_work
+
+    _require(perms.can_view_map(actor, chain_map) and can_work(actor, case), _("Only those who work the case file maps in it."))
+    before = chain_map.case.reference if chain_map.case else ""
+    chain_map.case = case
+    chain_map.save(update_fields=["case", "updated_at"])
+    audit_record(actor=actor, action="supplychain.map_attach_case", target=chain_map, data={"case": case.reference, "before": before})
+    return chain_map
+
+
 # ---------------------------------------------------------------------------------------------- matching
 
 
@@ -436,9 +450,16 @@ class RescreenOutcome:
 def maps_rescreen(*, trigger: str, actor: Any = None) -> RescreenOutcome:
     """Monitoring: re-screen every importer's map; a map whose level changed notifies its owner
     (an alert in the portal and in the owners' work queue)."""
+    from section307.orders.watchlist import registry_version
+
     changed: list[SupplyChainMap] = []
     count = 0
+    # A list load records many order events, each queueing a re-screen: the first one screens every map
+    # against the newest registry, and the others find nothing changed since.
+    current = json.dumps([str(v) for v in registry_version()])[:200]
     for chain_map in SupplyChainMap.objects.filter(organization__isnull=False).order_by("pk").iterator():
+        if chain_map.screened_version == current:
+            continue
         with transaction.atomic():
             before = chain_map.risk_level
             after = map_screen(chain_map=chain_map)

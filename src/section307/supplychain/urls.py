@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_file, name="evidence_file"),
     path("<int:pk>/events/", views.events_import, name="events_import"),
+    path("<int:pk>/case/", views.attach_case, name="attach_case"),
 ]

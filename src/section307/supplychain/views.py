@@ -173,6 +173,7 @@ def map_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence_form": evidence_form,
             "events_form": EventsForm(),
             "alerts": chain_map.alerts.filter(read_at__isnull=True) if editable else [],
+            "can_file_in_case": reads_all(request.user) and request.user.has_perm("cases.work_case"),
         },
     )
 
@@ -441,6 +442,27 @@ def from_case(request: HttpRequest) -> HttpResponse:
         service_error_message(request, exc, _("Map not drawn: "))
         return redirect(f"{_list_url()}?case={case.reference}")
     return redirect("supplychain:detail", pk=chain_map.pk)
+
+
+@login_required
+@require_POST
+def attach_case(request: HttpRequest, pk: int) -> HttpResponse:
+    from section307.cases.models import Case
+
+    chain_map = _map_or_404(request, pk)
+    case = Case.objects.filter(reference=(request.POST.get("case") or "").strip()[:40]).first()
+    if case is None:
+        messages.error(request, _("No case with that reference."))
+        return redirect("supplychain:detail", pk=pk)
+    try:
+        services.map_attach_case(actor=request.user, chain_map=chain_map, case=case)
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        service_error_message(request, exc)
+    else:
+        messages.success(request, _("The map is filed in case %(ref)s.") % {"ref": case.reference})
+    return redirect("supplychain:detail", pk=pk)
 
 
 def _list_url() -> str:
