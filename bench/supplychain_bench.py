@@ -93,8 +93,15 @@ def _fill(args: argparse.Namespace, rng: random.Random) -> list[int]:
                     buyers = below if len(below) <= args.links_per_node else rng.sample(below, args.links_per_node)
                     for buyer in buyers:
                         links.append(
-                            Link(map=chain_map, supplier_id=supplier, buyer_id=buyer, tier=t, good_key="Cotton",
-                                 hts="5201", custody_model=rng.choice(custody))
+                            Link(
+                                map=chain_map,
+                                supplier_id=supplier,
+                                buyer_id=buyer,
+                                tier=t,
+                                good_key="Cotton",
+                                hts="5201",
+                                custody_model=rng.choice(custody),
+                            )
                         )
             Link.objects.bulk_create(links, batch_size=5000)
             map_ids.append(chain_map.pk)
@@ -182,8 +189,10 @@ def main() -> None:
             "nodes": rescreen_nodes,
             "seconds": round(rescreen_s, 1),
         }
-        print(f"re-screen after an order change: {outcome.screened} maps, {rescreen_links:,} links, "
-              f"{rescreen_nodes:,} nodes in {rescreen_s:.1f} s")
+        print(
+            f"re-screen after an order change: {outcome.screened} maps, {rescreen_links:,} links, "
+            f"{rescreen_nodes:,} nodes in {rescreen_s:.1f} s"
+        )
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "supplychain.json").write_text(json.dumps(result, indent=2, default=str))

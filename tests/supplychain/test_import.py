@@ -178,3 +178,19 @@ def test_registry_match_is_automatic_for_the_same_name_and_country(world: dict[s
 def test_templates_have_the_columns_and_read_back() -> None:
     assert read_table(template_csv(), "t.csv")[0]["supplier_name"]
     assert list(read_table(template_xlsx(), "t.xlsx")[0])[: len(TEMPLATE_COLUMNS)] == list(TEMPLATE_COLUMNS)
+
+
+def test_unreadable_files_are_refused_with_a_reason(world: dict[str, Any]) -> None:
+    from section307.supplychain.imports import ImportFailed
+
+    header = (
+        b"supplier_name,supplier_country,supplier_address,supplier_id,tier,buyer_name,good,hts,share,custody_model\n"
+    )
+    late_nul = header + b"x" * 5000 + b"\n\x00,VN\n"
+    with pytest.raises(ImportFailed) as info:
+        read_table(late_nul, "m.csv")
+    assert (info.value.errors[0]["row"], info.value.errors[0]["column"]) == ("3", "file")
+    with pytest.raises(ImportFailed):
+        read_table(b"PK\x03\x04 not really a workbook", "m.xlsx")
+    with pytest.raises(ImportFailed):
+        read_table("é".encode("latin-1") + b",x\n", "m.csv")

@@ -122,7 +122,13 @@ def read_table_columns(data: bytes, filename: str, required: Iterable[str]) -> l
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportFailed([_err(1, "file", _("The file is not UTF-8 text: save it as CSV UTF-8."))]) from None
-        rows = list(csv.reader(io.StringIO(text)))
+        if "\x00" in text:
+            line = text[: text.index("\x00")].count("\n") + 1
+            raise ImportFailed([_err(line, "file", _("The file holds a NUL character: it is not CSV text."))])
+        try:
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise ImportFailed([_err(1, "file", _("The file is not readable CSV: %(why)s") % {"why": exc})]) from None
     if not rows:
         raise ImportFailed([_err(1, "file", _("The file has no header row."))])
     header = [str(h or "").strip().lower() for h in rows[0]]
@@ -142,10 +148,11 @@ def read_table_columns(data: bytes, filename: str, required: Iterable[str]) -> l
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, InvalidFileException):
         raise ImportFailed([_err(1, "file", _("The file is not a readable XLSX workbook."))]) from None
     sheet = workbook.worksheets[0]
     rows: list[list[Any]] = []

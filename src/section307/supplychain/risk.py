@@ -22,16 +22,18 @@ _RANK = {RiskLevel.CLEAR: 0, RiskLevel.REVIEW: 1, RiskLevel.HIT: 2}
 COUNTED_KINDS = {"party", "identifier", "region", "dol"}
 
 
-def screening_row(node: Node, goods: list[tuple[str, str]]) -> dict[str, Any]:
-    """The entry-line columns the engine reads, for one node and the goods (HTS, name) it supplies."""
+def screening_row(node: Any, goods: list[tuple[str, str]]) -> dict[str, Any]:
+    """The entry-line columns the engine reads, for one node (a ``Node`` or an import plan's node) and
+    the goods (HTS, name) it supplies."""
     hts = next((h for h, _ in goods if h), "")
     names = sorted({n for _, n in goods if n})
+    country = getattr(node, "country_id", None) if isinstance(node, Node) else node.country
     return {
-        "entry_number": f"node-{node.pk}",
-        "line": str(node.pk),
+        "entry_number": "supply-chain",
+        "line": str(getattr(node, "pk", "") or ""),
         "manufacturer": node.name,
         "manufacturer_address": node.address,
-        "country_of_origin": node.country_id or "",
+        "country_of_origin": country or "",
         "hts": hts,
         "description": ", ".join(names) or node.name,
         "identifiers": node.identifier,

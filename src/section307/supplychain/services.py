@@ -94,11 +94,14 @@ def map_import(
     source: str = SupplyChainMap.Source.UPLOAD,
     case: Any = None,
     first_row: int = 2,
-    progress: Any = None,
+    plan: Plan | None = None,
+    screened: dict[str, list[dict[str, Any]]] | None = None,
 ) -> SupplyChainMap:
     """Check every row, then create the map, its nodes and links, match them to the registry and screen them.
 
-    Any bad row raises ``MapImportError`` with all problems and saves nothing."""
+    Any bad row raises ``MapImportError`` with all problems and saves nothing. A background import passes
+    the ``plan`` it checked and the nodes it ``screened`` (``plan_screen``) outside this transaction, so
+    its progress is visible while it runs."""
     if case is None:
         _require(
             perms.can_create_map(actor) and organization is not None and actor.organization_id == organization.pk,
@@ -108,10 +111,11 @@ def map_import(
     if not title:
         raise InvalidInput(_("Give the map a title."), field="title")
     root = (root_name or (organization.name if organization else "")).strip()
-    try:
-        plan = plan_from_rows(rows, root_name=root, first_row=first_row)
-    except ImportFailed as exc:
-        raise MapImportError(exc.errors) from None
+    if plan is None:
+        try:
+            plan = plan_from_rows(rows, root_name=root, first_row=first_row)
+        except ImportFailed as exc:
+            raise MapImportError(exc.errors) from None
     chain_map = SupplyChainMap.objects.create(
         organization=organization,
         case=case,
@@ -125,7 +129,15 @@ def map_import(
         chain_map.good, chain_map.hts = tier1.good, tier1.hts
         chain_map.save(update_fields=["good", "hts", "updated_at"])
     counts = nodes_match(chain_map=chain_map)
-    map_screen(chain_map=chain_map, progress=progress)
+    if screened is None:
+        map_screen(chain_map=chain_map)
+    else:
+        nodes = list(chain_map.nodes.all())
+        for node in nodes:
+            node.risk_signals = screened.get(node.key, [])
+            node.risk_level = node_level(node.risk_signals)
+        Node.objects.bulk_update(nodes, ["risk_level", "risk_signals"], batch_size=2000)
+        _map_level_save(chain_map)
     audit_record(
         actor=actor,
         action="supplychain.map_import",
@@ -179,13 +191,44 @@ def _apply_plan(chain_map: SupplyChainMap, plan: Plan) -> None:
 def map_import_file(
     *, actor: Any, organization: Organization, title: str, data: bytes, filename: str, progress: Any = None
 ) -> SupplyChainMap:
-    """A CSV or XLSX supplier list (see ``imports.TEMPLATE_COLUMNS``) as a new map."""
+    """A CSV or XLSX supplier list (see ``imports.TEMPLATE_COLUMNS``) as a new map.
+
+    With ``progress(done, total)`` (background imports) the rows are checked and the nodes screened
+    before the import's transaction, reporting as they go; the import itself is still one transaction."""
     _check_table(data, filename)
     try:
         rows = read_table(data, filename)
     except ImportFailed as exc:
         raise MapImportError(exc.errors) from None
-    return map_import(actor=actor, organization=organization, title=title, rows=rows, progress=progress)
+    if progress is None:
+        return map_import(actor=actor, organization=organization, title=title, rows=rows)
+    try:
+        plan = plan_from_rows(rows, root_name=organization.name)
+    except ImportFailed as exc:
+        raise MapImportError(exc.errors) from None
+    screened = plan_screen(plan, progress=progress)
+    return map_import(actor=actor, organization=organization, title=title, rows=rows, plan=plan, screened=screened)
+
+
+def plan_screen(plan: Plan, *, progress: Any = None) -> dict[str, list[dict[str, Any]]]:
+    """The counted signals of every node of a checked plan, by node key (the port's screener)."""
+    from section307.ports.services import current_screener
+
+    screener = current_screener()
+    supplied: dict[str, list[tuple[str, str]]] = {}
+    for link in plan.links:
+        supplied.setdefault(link.supplier, []).append((link.hts, link.good))
+    out: dict[str, list[dict[str, Any]]] = {}
+    total = len(plan.nodes)
+    for i, (key, node) in enumerate(plan.nodes.items()):
+        if node.tier:
+            result = screener.screen_one(screening_row(node, supplied.get(key, [])))
+            out[key] = counted_signals([s.to_dict() for s in result.signals])
+        else:
+            out[key] = []
+        if progress is not None and i % 200 == 0:
+            progress(i, total)
+    return out
 
 
 def map_import_json(
@@ -329,11 +372,19 @@ def map_attach_case(*, actor: Any, chain_map: SupplyChainMap, case: Any) -> Supp
     (not a copy) from the case. The importer keeps owning and editing it."""
     from section307.cases.permissions import can_work
 
-    _require(perms.can_view_map(actor, chain_map) and can_work(actor, case), _("Only those who work the case file maps in it."))
+    _require(
+        perms.can_view_map(actor, chain_map) and can_work(actor, case),
+        _("Only those who work the case file maps in it."),
+    )
     before = chain_map.case.reference if chain_map.case else ""
     chain_map.case = case
     chain_map.save(update_fields=["case", "updated_at"])
-    audit_record(actor=actor, action="supplychain.map_attach_case", target=chain_map, data={"case": case.reference, "before": before})
+    audit_record(
+        actor=actor,
+        action="supplychain.map_attach_case",
+        target=chain_map,
+        data={"case": case.reference, "before": before},
+    )
     return chain_map
 
 
@@ -401,12 +452,10 @@ def node_match_decide(*, actor: Any, node: Node, confirm: bool) -> Node:
 # ---------------------------------------------------------------------------------------------- screening
 
 
-def map_screen(*, chain_map: SupplyChainMap, progress: Any = None) -> str:
+def map_screen(*, chain_map: SupplyChainMap) -> str:
     """Screen every node with the port's screener and store each node's level and signals; returns the
     map's level (from ``risk.map_risk``: upstream of the imported good, custody rules applied)."""
-    from section307.orders.watchlist import registry_version
     from section307.ports.services import current_screener
-    from section307.supplychain.risk import map_risk
 
     screener = current_screener()
     supplied: dict[int, list[tuple[str, str]]] = {}
@@ -416,7 +465,7 @@ def map_screen(*, chain_map: SupplyChainMap, progress: Any = None) -> str:
         supplied.setdefault(supplier_id, []).append((hts, good_name or good_key))
     nodes = list(chain_map.nodes.all())
     changed = []
-    for i, node in enumerate(nodes):
+    for node in nodes:
         if node.tier == 0:
             signals: list[dict[str, Any]] = []
         else:
@@ -430,9 +479,14 @@ def map_screen(*, chain_map: SupplyChainMap, progress: Any = None) -> str:
         if level != node.risk_level or signals != node.risk_signals:
             node.risk_level, node.risk_signals = level, signals
             changed.append(node)
-        if progress is not None and i % 200 == 0:
-            progress(i, len(nodes))
     Node.objects.bulk_update(changed, ["risk_level", "risk_signals"], batch_size=2000)
+    return _map_level_save(chain_map)
+
+
+def _map_level_save(chain_map: SupplyChainMap) -> str:
+    from section307.orders.watchlist import registry_version
+    from section307.supplychain.risk import map_risk
+
     level = map_risk(chain_map).level
     chain_map.risk_level = level
     chain_map.screened_at = timezone.now()
