@@ -107,14 +107,12 @@ def map_risk(chain_map: SupplyChainMap) -> MapRisk:
     links = list(Link.objects.filter(map=chain_map).order_by("id"))
     if not risky:
         return MapRisk(RiskLevel.CLEAR, [], nodes, links)
-    downstream: dict[int, list[Link]] = {}
-    for link in links:
-        downstream.setdefault(link.supplier_id, []).append(link)
+    toward_good = _next_hops(nodes, links)
     paths: list[RiskPath] = []
     for node_id, _depth in sorted(risky, key=lambda r: (-r[1], r[0])):
         source = nodes[node_id]
-        trail = _path_down(node_id, downstream, nodes)
-        if trail is None:
+        trail = _trail(node_id, toward_good)
+        if not trail:
             continue
         signals = counted_signals(source.risk_signals)
         lists = {str(s["list"]) for s in signals if s.get("list") and s.get("level") == "hit"}
@@ -130,16 +128,31 @@ def map_risk(chain_map: SupplyChainMap) -> MapRisk:
     return MapRisk(level, paths, nodes, links)
 
 
-def _path_down(start: int, downstream: dict[int, list[Link]], nodes: dict[int, Node]) -> list[Link] | None:
-    """Breadth-first from a node to the nearest tier-0 node: the links in order, or None."""
-    seen = {start}
-    queue: deque[tuple[int, list[Link]]] = deque([(start, [])])
+def _next_hops(nodes: dict[int, Node], links: list[Link]) -> dict[int, Link]:
+    """For every node upstream of the imported good, the link that starts its shortest path to it: one
+    breadth-first pass from the tier-0 nodes over the links reversed, so each node is reached once."""
+    suppliers_of: dict[int, list[Link]] = {}
+    for link in links:
+        suppliers_of.setdefault(link.buyer_id, []).append(link)
+    roots = [pk for pk, n in nodes.items() if n.tier == 0]
+    seen = set(roots)
+    hop: dict[int, Link] = {}
+    queue: deque[int] = deque(roots)
     while queue:
-        at, trail = queue.popleft()
-        if nodes[at].tier == 0 and trail:
-            return trail
-        for link in downstream.get(at, ()):
-            if link.buyer_id not in seen:
-                seen.add(link.buyer_id)
-                queue.append((link.buyer_id, [*trail, link]))
-    return None
+        at = queue.popleft()
+        for link in suppliers_of.get(at, ()):
+            if link.supplier_id not in seen:
+                seen.add(link.supplier_id)
+                hop[link.supplier_id] = link
+                queue.append(link.supplier_id)
+    return hop
+
+
+def _trail(start: int, hop: dict[int, Link]) -> list[Link]:
+    trail: list[Link] = []
+    at = start
+    while at in hop:
+        link = hop[at]
+        trail.append(link)
+        at = link.buyer_id
+    return trail
