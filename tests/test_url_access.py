@@ -180,6 +180,26 @@ MATRIX: dict[str, set[str] | str] = {
     "ipr:photo_standard": EVERYONE,
     "ipr:recordation_list": {S, ADM},
     "ipr:recordation_detail": {S, ADM},
+    # supply chains (docs/supplychain.md): importers own their maps; analysts, supervisors, port officers and
+    # headquarters read every map; only importers upload, self-screen and add evidence
+    "supplychain:list": {T, A, S, PO, H},
+    "supplychain:template": {T, A, S, PO, H},
+    "supplychain:upload": {T},
+    "supplychain:self_screen": {T},
+    "supplychain:job": {T},
+    "supplychain:job_download": {T},
+    "supplychain:from_entry": {T},
+    "supplychain:from_case": {A, S},
+    "supplychain:alert_read": {T},
+    "supplychain:detail": {T, A, S, PO, H},
+    "supplychain:graph_data": {T, A, S, PO, H},
+    "supplychain:results": {T, A, S, PO, H},
+    "supplychain:export": {T, A, S, PO, H},
+    "supplychain:match": {T},
+    "supplychain:evidence_add": {T},
+    "supplychain:evidence_file": {T, A, S, PO, H},
+    "supplychain:events_import": {T},
+    "supplychain:attach_case": {A, S},
     # API tokens: each user's own; every role may use the API (ports.services.may_use_api)
     "tokens:list": SIGNED_IN,
     "tokens:revoke": {FILER},
@@ -227,6 +247,11 @@ API_MATRIX: dict[str, set[str] | str] = {
     "GET /ipr/detentions/{detention_id}": {PO, S, ADM, RH, T},
     "POST /ipr/detentions/{detention_id}/response": {RH},
     "GET /statistics": EVERYONE,
+    # supply chains: importers create and read their own maps; analysts, supervisors, officers, headquarters read
+    "POST /supply-chains": {T},
+    "GET /supply-chains/{map_id}": {T, A, S, PO, H},
+    "GET /supply-chains/{map_id}/risk": {T, A, S, PO, H},
+    "GET /supply-chains/{map_id}/export": {T, A, S, PO, H},
 }
 
 
@@ -255,6 +280,43 @@ def _user(role: str, org: Any, name: str) -> User:
         user.is_staff = True
         user.save()
     return user
+
+
+def _supplychain_kwargs(importer: User, entry_number: str, case_ref: str) -> dict[str, dict[str, Any]]:
+    """The demo importer's map, with a document, an alert and a finished self-screening upload."""
+    from section307.supplychain import services as sc_services
+    from section307.supplychain.models import ImportJob, MapAlert, SupplyChainMap
+
+    chain_map = SupplyChainMap.objects.filter(organization=importer.organization).order_by("pk").first()
+    assert chain_map is not None, "the supply-chain demo step makes a map for the demo importer"
+    node = chain_map.nodes.filter(tier=1).first()
+    assert node is not None
+    evidence = sc_services.evidence_add(
+        actor=importer, chain_map=chain_map, data=_png(), name="po.png", kind="purchase_order", node=node
+    )
+    alert = MapAlert.objects.create(
+        map=chain_map, organization=chain_map.organization, subject="s", body="b", trigger="t",
+        risk_before="clear", risk_after="hit",
+    )
+    job = ImportJob.objects.create(
+        organization=importer.organization, user=importer, kind=ImportJob.Kind.ENTRIES, title="e.csv",
+        filename="e.csv", status=ImportJob.Status.DONE, results=[],
+    )
+    pk = {"pk": chain_map.pk}
+    return {
+        "supplychain:detail": pk,
+        "supplychain:graph_data": pk,
+        "supplychain:results": pk,
+        "supplychain:export": pk,
+        "supplychain:evidence_add": pk,
+        "supplychain:events_import": pk,
+        "supplychain:attach_case": pk,
+        "supplychain:match": {"pk": chain_map.pk, "node_pk": node.pk},
+        "supplychain:evidence_file": {"pk": chain_map.pk, "evidence_pk": evidence.pk},
+        "supplychain:job": {"pk": job.pk},
+        "supplychain:job_download": {"pk": job.pk},
+        "supplychain:alert_read": {"pk": alert.pk},
+    }
 
 
 @pytest.fixture
@@ -437,6 +499,7 @@ def site(db: Any) -> Site:
         "metrics:report_download": {"pk": report.pk},
         "statistics:export": {"dimension": "fiscal_year", "fmt": "csv"},
     }
+    kwargs.update(_supplychain_kwargs(users["importer"], detention.entry.entry_number, case.reference))
     for name in [n for n in MATRIX if n.startswith("cases:case_") or n.startswith("cases:evidence_")]:
         kwargs.setdefault(name, ref)
     for name in ("task_add", "engagement_add", "comment_add", "ilo_matrix", "proposal_edit"):
@@ -459,8 +522,21 @@ def site(db: Any) -> Site:
         "POST /petitions/{petition_id}/decision": {"petition_id": str(change.pk)},
         "GET /ipr/detentions/{detention_id}": {"detention_id": str(ipr_detention.pk)},
         "POST /ipr/detentions/{detention_id}/response": {"detention_id": str(ipr_detention.pk)},
+        **{
+            key: {"map_id": str(kwargs["supplychain:detail"]["pk"])}
+            for key in (
+                "GET /supply-chains/{map_id}",
+                "GET /supply-chains/{map_id}/risk",
+                "GET /supply-chains/{map_id}/export",
+            )
+        },
     }
-    post_data = {"cases:evidence_import": {"attachment": str(attachment.pk)}}
+    post_data = {
+        "cases:evidence_import": {"attachment": str(attachment.pk)},
+        "supplychain:from_entry": {"entry_number": detention.entry.entry_number},
+        "supplychain:from_case": {"case": case.reference},
+        "supplychain:attach_case": {"case": case.reference},
+    }
     api_bodies: dict[str, dict[str, Any]] = {
         "POST /entries/{entry_number}/detention": {"reason": "Matches the order."},
         "POST /detentions/{detention_id}/decisions": {"decision": "release", "reason": "Admissible."},
@@ -472,6 +548,14 @@ def site(db: Any) -> Site:
         "POST /petitions": {"order": order.reference, "kind": "revoke", "grounds": "The supplier remediated."},
         "POST /petitions/{petition_id}/decision": {"decision": "deny", "note": "Not shown."},
         "POST /ipr/detentions/{detention_id}/response": {"answer": "counterfeit", "note": "Not our factory."},
+        "POST /supply-chains": {
+            "title": "Matrix map",
+            "nodes": [
+                {"id": "me", "name": "Harborline Apparel Imports LLC", "tier": 0},
+                {"id": "f", "name": "Matrix Garment Factory", "country": "VN", "tier": 1},
+            ],
+            "links": [{"supplier": "f", "buyer": "me", "good": "Apparel", "hts": "6109.10", "share": 1}],
+        },
     }
     return Site(
         actors=actors,

@@ -17,6 +17,7 @@ from section307.ipr.api import router as ipr_router
 from section307.metrics.api import router as metrics_router
 from section307.orders.api import router as orders_router
 from section307.ports.api import router as ports_router
+from section307.supplychain.api import router as supplychain_router
 
 api = SectionApi(
     title="section307 API",
@@ -47,3 +48,4 @@ api.add_router("/", petitions_router)
 api.add_router("/", queue_router)
 api.add_router("/", ipr_router)
 api.add_router("/", metrics_router)
+api.add_router("/", supplychain_router)

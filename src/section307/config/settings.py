@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "section307.trade",
     "section307.ipr",
     "section307.metrics",
+    "section307.supplychain",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

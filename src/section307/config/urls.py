@@ -23,6 +23,7 @@ urlpatterns = [
     path("tokens/", include("section307.ports.token_urls")),
     path("metrics/", include("section307.metrics.urls")),
     path("statistics/", include("section307.metrics.public_urls")),
+    path("supply-chains/", include("section307.supplychain.urls")),
     path("", include("section307.allegations.urls")),
     # The admin's password form has the same limits as the site's (before admin.site.urls, which it shadows).
     path("admin/login/", admin_login, name="admin_login"),

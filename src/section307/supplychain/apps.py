@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+
+
+class SupplyChainConfig(AppConfig):
+    name = "section307.supplychain"
+    label = "supplychain"
+    verbose_name = "Supply-chain visibility"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from section307.accounts import roles
+        from section307.core.context_processors import NAV_ITEMS, NavItem
+        from section307.core.queue import register
+        from section307.demo.world import STEPS
+        from section307.orders.models import OrderEvent
+        from section307.refdata.models import RefdataLoad
+        from section307.supplychain.queue import supplychain_items
+        from section307.supplychain.signals import order_event_saved, refdata_load_saved
+
+        read = ["supplychain.view_supplychainmap", "supplychain.view_all_maps"]
+        for role in (roles.ANALYST, roles.SUPERVISOR, roles.PORT_OFFICER, roles.HQ_REVIEWER):
+            roles.ROLE_PERMISSIONS[role].extend(p for p in read if p not in roles.ROLE_PERMISSIONS[role])
+        trade = roles.ROLE_PERMISSIONS[roles.TRADE_USER]
+        trade.extend(p for p in ["supplychain.view_supplychainmap", "supplychain.add_supplychainmap"] if p not in trade)
+        register(supplychain_items)
+        post_save.connect(order_event_saved, sender=OrderEvent, dispatch_uid="section307.supplychain.order_event")
+        post_save.connect(refdata_load_saved, sender=RefdataLoad, dispatch_uid="section307.supplychain.refdata")
+        if not any(i.url_name == "supplychain:list" for i in NAV_ITEMS):
+            NAV_ITEMS.insert(
+                -1, NavItem("Supply chains", "supplychain:list", permission="supplychain.view_supplychainmap")
+            )
+        if "section307.supplychain.demo.demo_step" not in STEPS:
+            STEPS.append("section307.supplychain.demo.demo_step")
