@@ -23,6 +23,7 @@ from pydantic import Field
 
 from section307.core.api import choices, error_responses, lifecycle_rule
 from section307.core.errors import NotFound
+from section307.core.types import Actor
 from section307.ipr import permissions as perms
 from section307.ipr import selectors, services
 from section307.ipr.models import HolderResponse, IprDetention, IprImage, Recordation
@@ -155,7 +156,7 @@ def _response(r: HolderResponse) -> dict[str, Any]:
     }
 
 
-def _detail(user: Any, d: IprDetention) -> dict[str, Any]:
+def _detail(user: Actor, d: IprDetention) -> dict[str, Any]:
     kind = perms.viewer_kind(user, d)
     clocks = selectors.ipr_clocks(d)
     out = {
@@ -197,7 +198,7 @@ def _detail(user: Any, d: IprDetention) -> dict[str, Any]:
     return out
 
 
-def _get(user: Any, detention_id: int) -> IprDetention:
+def _get(user: Actor, detention_id: int) -> IprDetention:
     detention = selectors.detention_get(user, detention_id)
     if detention is None:
         raise NotFound("no such IPR detention")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from section307.core.lifecycle import StateMachine, Transition
+from section307.core.types import Actor
 from section307.ipr.models import IprDetention
 
 
-def _officer(actor: Any) -> bool:
+def _officer(actor: Actor) -> bool:
     return actor is not None and actor.has_perm("ipr.manage_iprdetention")
 
 
-def _system_or_officer(actor: Any) -> bool:
+def _system_or_officer(actor: Actor) -> bool:
     # The daily job opens disclosure and records exclusions as the system; officers may too.
     return actor is None or _officer(actor)
 

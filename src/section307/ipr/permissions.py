@@ -7,37 +7,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 from django.db.models import QuerySet
 
+from section307.accounts.models import User
 from section307.accounts.roles import RIGHTS_HOLDER, user_has_role
+from section307.core.types import Actor
 from section307.ipr.models import IprDetention, Recordation
 from section307.ports.permissions import entry_access_q, is_trade_user
 
 STAFF, HOLDER, IMPORTER = "staff", "rights_holder", "importer"
 
 
-def is_ipr_staff(user: Any) -> bool:
+def is_ipr_staff(user: Actor) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_perm("ipr.view_iprdetention"))
 
 
-def is_ipr_officer(user: Any) -> bool:
+def is_ipr_officer(user: Actor) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_perm("ipr.manage_iprdetention"))
 
 
-def is_rights_holder(user: Any) -> bool:
+def is_rights_holder(user: Actor) -> TypeGuard[User]:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user_has_role(user, RIGHTS_HOLDER))
 
 
-def recordations_of(user: Any) -> QuerySet[Recordation]:
+def recordations_of(user: Actor) -> QuerySet[Recordation]:
     """The recordations a rights-holder account answers for (active ones only)."""
     if not is_rights_holder(user):
         return Recordation.objects.none()
     return Recordation.objects.filter(holders=user, active=True)
 
 
-def detentions_visible_to(user: Any, qs: QuerySet[IprDetention] | None = None) -> QuerySet[IprDetention]:
+def detentions_visible_to(user: Actor, qs: QuerySet[IprDetention] | None = None) -> QuerySet[IprDetention]:
     qs = IprDetention.objects.all() if qs is None else qs
     if is_ipr_staff(user):
         return qs
@@ -49,7 +51,7 @@ def detentions_visible_to(user: Any, qs: QuerySet[IprDetention] | None = None) -
     return qs.none()
 
 
-def viewer_kind(user: Any, detention: IprDetention) -> str | None:
+def viewer_kind(user: Actor, detention: IprDetention) -> str | None:
     """How ``user`` sees ``detention``: as staff, as the rights holder, as the importer, or not at all."""
     if is_ipr_staff(user):
         return STAFF

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from section307.core.queue import WorkItem
+from section307.core.types import Actor
 from section307.ipr import permissions as perms
 from section307.ipr.models import HolderResponse, IprDetention
 from section307.ipr.selectors import IprClock, ipr_clocks
@@ -81,7 +81,7 @@ def _officer_items(today: dt.date) -> Iterator[WorkItem]:
             )
 
 
-def _holder_items(user: Any) -> Iterator[WorkItem]:
+def _holder_items(user: Actor) -> Iterator[WorkItem]:
     own = perms.recordations_of(user)
     qs = perms.detentions_visible_to(user).select_related("entry").filter(status=IprDetention.Status.DISCLOSED)
     business = business_calendar()
@@ -101,7 +101,7 @@ def _holder_items(user: Any) -> Iterator[WorkItem]:
         )
 
 
-def _importer_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
+def _importer_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
     qs = (
         perms.detentions_visible_to(user)
         .select_related("entry")
@@ -120,7 +120,7 @@ def _importer_items(user: Any, today: dt.date) -> Iterator[WorkItem]:
             )
 
 
-def queue_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
     today = timezone.localdate(now)
     if perms.is_ipr_officer(user):
         yield from _officer_items(today)

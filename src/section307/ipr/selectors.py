@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from section307.core.types import Actor
 from section307.ipr import permissions as perms
 from section307.ipr.models import HolderResponse, IprDetention, IprImage
 from section307.ports import law
@@ -67,14 +67,14 @@ def reply_window_closed(d: IprDetention, *, today: dt.date, business: law.Busine
     return today > due
 
 
-def detention_list(user: Any, *, status: str = "") -> QuerySet[IprDetention]:
+def detention_list(user: Actor, *, status: str = "") -> QuerySet[IprDetention]:
     qs = perms.detentions_visible_to(user).select_related("entry").prefetch_related("recordations")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-decided_on", "-id")
 
 
-def detention_get(user: Any, pk: int) -> IprDetention | None:
+def detention_get(user: Actor, pk: int) -> IprDetention | None:
     return (
         perms.detentions_visible_to(user)
         .select_related("entry", "port_detention")
@@ -150,7 +150,7 @@ def labelled(info: dict[str, str] | None) -> list[tuple[str, str]]:
     return [(str(INFO_LABELS[k]), v) for k, v in (info or {}).items()]
 
 
-def holder_view(d: IprDetention, user: Any) -> HolderView:
+def holder_view(d: IprDetention, user: Actor) -> HolderView:
     unredacted = d.disclosed_at is not None
     images: list[tuple[IprImage, bool]] = []
     withheld = 0

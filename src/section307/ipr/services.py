@@ -24,6 +24,7 @@ from section307.accounts.roles import RIGHTS_HOLDER
 from section307.allegations.crypto import decrypt_bytes, encrypt_bytes
 from section307.core.audit import actor_label, audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.types import Actor
 from section307.ipr import permissions as perms
 from section307.ipr import photostandard, redaction
 from section307.ipr.lifecycle import IPR_LIFECYCLE
@@ -41,11 +42,11 @@ CODE_KINDS = ("serial", "upc", "sku", "other")
 R133_21 = "19 CFR 133.21"
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _require_officer(actor: Any) -> None:
+def _require_officer(actor: Actor) -> None:
     if not perms.is_ipr_officer(actor):
         raise NotPermitted(_("only port officers decide on IPR detentions"))
 
@@ -67,7 +68,7 @@ def _lock(detention: IprDetention) -> IprDetention:
 @transaction.atomic
 def recordation_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     number: str,
     title: str,
@@ -101,7 +102,7 @@ def recordation_create(
 
 @transaction.atomic
 def rights_holder_account_create(
-    *, actor: Any, recordation: Recordation, username: str, email: str, first_name: str = "", last_name: str = ""
+    *, actor: Actor, recordation: Recordation, username: str, email: str, first_name: str = "", last_name: str = ""
 ) -> tuple[User, str]:
     """A rights-holder account for ``recordation`` in its owner's organization; returns the user and a
     first password shown once (the holder changes it after signing in)."""
@@ -134,7 +135,7 @@ def rights_holder_account_create(
 
 
 @transaction.atomic
-def recordation_holder_add(*, actor: Any, recordation: Recordation, user: User) -> None:
+def recordation_holder_add(*, actor: Actor, recordation: Recordation, user: User) -> None:
     """Give an existing rights-holder account of the owner's organization access to one more recordation."""
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("ipr.manage_recordation"):
         raise NotPermitted(_("only staff manage rights-holder accounts"))
@@ -179,7 +180,7 @@ def parse_codes(text: str) -> list[dict[str, str]]:
 @transaction.atomic
 def ipr_detain(
     *,
-    actor: Any,
+    actor: Actor,
     entry: Entry,
     recordations: Sequence[Recordation],
     reasons: str,
@@ -248,7 +249,7 @@ def _notify_importer(detention: IprDetention, *, kind: str, subject: str, body: 
 
 
 @transaction.atomic
-def ipr_notice_send(*, actor: Any, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
+def ipr_notice_send(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
     """The notice to the importer (19 CFR 133.21(b)(2)(i)(B)): starts its 7 business days."""
     detention = _lock(detention)
     IPR_LIFECYCLE.check("send_notice", state=detention.status, actor=actor)
@@ -286,7 +287,7 @@ def ipr_notice_send(*, actor: Any, detention: IprDetention, on: dt.date | None =
 
 
 @transaction.atomic
-def ipr_importer_reply(*, actor: Any, detention: IprDetention, text: str) -> IprDetention:
+def ipr_importer_reply(*, actor: Actor, detention: IprDetention, text: str) -> IprDetention:
     """The importer's information that the goods are not counterfeit (19 CFR 133.21(b))."""
     if not can_act_for_entry(actor, detention.entry):
         raise NotPermitted(_("only the importer of record (or its broker) answers the notice"))
@@ -312,7 +313,7 @@ def ipr_importer_reply(*, actor: Any, detention: IprDetention, text: str) -> Ipr
 
 
 @transaction.atomic
-def ipr_disclose(*, actor: Any, detention: IprDetention, now: dt.datetime | None = None) -> IprDetention:
+def ipr_disclose(*, actor: Actor | None, detention: IprDetention, now: dt.datetime | None = None) -> IprDetention:
     """Open the unredacted disclosure to the rights holder: images, codes, samples on bond.
 
     Only after the importer's 7 business days from the notice (19 CFR 133.21(b)), and only with every
@@ -355,7 +356,7 @@ def ipr_disclose(*, actor: Any, detention: IprDetention, now: dt.datetime | None
 
 def image_add(
     *,
-    actor: Any,
+    actor: Actor,
     detention: IprDetention,
     data: bytes,
     shot_type: str,
@@ -393,7 +394,7 @@ def image_add(
 @transaction.atomic
 def _image_store(
     *,
-    actor: Any,
+    actor: Actor,
     detention: IprDetention,
     encoded: bytes,
     report: photo.ImageReport,
@@ -429,7 +430,7 @@ def image_bytes(image: IprImage, *, variant: str = "image") -> bytes:
 
 
 @transaction.atomic
-def image_redact(*, actor: Any, image: IprImage, boxes: list[redaction.Box], style: str = "blur") -> IprImage:
+def image_redact(*, actor: Actor, image: IprImage, boxes: list[redaction.Box], style: str = "blur") -> IprImage:
     """The redacted copy the rights holder gets before the importer's window closes; the original stays."""
     _require_officer(actor)
     if style not in ("blur", "box"):
@@ -455,7 +456,13 @@ def image_redact(*, actor: Any, image: IprImage, boxes: list[redaction.Box], sty
 
 
 def disclosure_log(
-    *, actor: Any, detention: IprDetention, what: str, recipient_kind: str, channel: str, image: IprImage | None = None
+    *,
+    actor: Actor,
+    detention: IprDetention,
+    what: str,
+    recipient_kind: str,
+    channel: str,
+    image: IprImage | None = None,
 ) -> Disclosure:
     """Write one disclosure row and its audit row (the actor is the person shown the information)."""
     rules: dict[str, str] = {
@@ -490,7 +497,7 @@ def disclosure_log(
     return row
 
 
-def holder_views_detention(*, actor: Any, detention: IprDetention, channel: str) -> None:
+def holder_views_detention(*, actor: Actor, detention: IprDetention, channel: str) -> None:
     """Log what a rights holder was shown by opening the detention (page or API)."""
     disclosure_log(
         actor=actor, detention=detention, what=Disclosure.What.LIMITED, recipient_kind=HOLDER, channel=channel
@@ -514,7 +521,7 @@ IMPORTER = Disclosure.Recipient.IMPORTER
 
 @transaction.atomic
 def holder_respond(
-    *, actor: Any, detention: IprDetention, answer: str, note: str = "", recordation: Recordation | None = None
+    *, actor: Actor, detention: IprDetention, answer: str, note: str = "", recordation: Recordation | None = None
 ) -> HolderResponse:
     """The rights holder's answer: genuine, counterfeit, or a sample is needed to tell."""
     own = perms.recordations_of(actor)
@@ -563,7 +570,7 @@ def holder_respond(
 
 @transaction.atomic
 def sample_provide(
-    *, actor: Any, detention: IprDetention, bond_reference: str, on: dt.date | None = None
+    *, actor: Actor, detention: IprDetention, bond_reference: str, on: dt.date | None = None
 ) -> IprDetention:
     """A sample to the rights holder on a bond (19 CFR 133.21(b)); only once disclosure is open."""
     _require_officer(actor)
@@ -594,7 +601,7 @@ OUTCOMES = {"release": IprDetention.Status.RELEASED, "seize": IprDetention.Statu
 
 @transaction.atomic
 def ipr_decide(
-    *, actor: Any, detention: IprDetention, outcome: str, reason: str, on: dt.date | None = None
+    *, actor: Actor, detention: IprDetention, outcome: str, reason: str, on: dt.date | None = None
 ) -> IprDetention:
     """Release the goods or seize them as counterfeit; the importer is told the decision."""
     _require_officer(actor)
@@ -639,7 +646,7 @@ def ipr_decide(
 
 
 @transaction.atomic
-def seizure_info_send(*, actor: Any, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
+def seizure_info_send(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
     """19 CFR 133.21(e): the mark owner is given the seizure information (within 30 business days)."""
     _require_officer(actor)
     detention = _lock(detention)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from section307.core.audit import audit_record
 from section307.core.errors import InvalidInput, NotPermitted
+from section307.core.types import Actor, signed_in
 from section307.core.uploads import check_upload
 from section307.metrics.indicators import BY_KEY
 from section307.metrics.models import MONEY_KINDS, OutcomeKind, OutcomeRecord, QuarterlyReport, Target
@@ -22,19 +23,19 @@ VIEW_DASHBOARD = "metrics.view_dashboard"
 RECORD_OUTCOME = "metrics.record_outcome"
 
 
-def may_view_dashboard(user: Any) -> bool:
+def may_view_dashboard(user: Actor) -> bool:
     from section307.accounts.roles import role_grants
 
     return role_grants(user, VIEW_DASHBOARD)
 
 
-def may_record_outcome(user: Any) -> bool:
+def may_record_outcome(user: Actor) -> bool:
     from section307.accounts.roles import role_grants
 
     return role_grants(user, RECORD_OUTCOME)
 
 
-def _require(actor: Any, perm: str, message: str) -> None:
+def _require(actor: Actor, perm: str, message: str) -> None:
     from section307.accounts.roles import role_grants
 
     if not role_grants(actor, perm):
@@ -42,7 +43,7 @@ def _require(actor: Any, perm: str, message: str) -> None:
 
 
 @transaction.atomic
-def target_set(*, actor: Any, indicator: str, value: Decimal | str, note: str = "") -> Target:
+def target_set(*, actor: Actor, indicator: str, value: Decimal | str, note: str = "") -> Target:
     """Set the target of one indicator; earlier targets stay as history."""
     _require(actor, SET_TARGET, _("Only managers set targets."))
     if indicator not in BY_KEY:
@@ -56,7 +57,7 @@ def target_set(*, actor: Any, indicator: str, value: Decimal | str, note: str = 
     if BY_KEY[indicator].unit == "pct" and amount > 100:
         raise InvalidInput(_("A share cannot be more than 100%."), field="value")
     target = Target.objects.create(
-        indicator=indicator, value=amount.quantize(Decimal("0.01")), note=note.strip()[:2000], set_by=actor
+        indicator=indicator, value=amount.quantize(Decimal("0.01")), note=note.strip()[:2000], set_by=signed_in(actor)
     )
     audit_record(
         actor=actor,
@@ -67,7 +68,7 @@ def target_set(*, actor: Any, indicator: str, value: Decimal | str, note: str = 
     return target
 
 
-def _may_record_for(actor: Any, case: Any) -> bool:
+def _may_record_for(actor: Actor, case: Any) -> bool:
     """Analysts and supervisors record outcomes; for a case, only one they may work on."""
     if not may_record_outcome(actor):
         return False
@@ -81,7 +82,7 @@ def _may_record_for(actor: Any, case: Any) -> bool:
 @transaction.atomic
 def outcome_record(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     occurred_on: dt.date,
     description: str,
@@ -130,7 +131,7 @@ def outcome_record(
         evidence_name=evidence_name[-255:] or "evidence",
         evidence_type=checked.mime_type,
         evidence_sha256=checked.sha256,
-        recorded_by=actor,
+        recorded_by=signed_in(actor),
     )
     record.evidence.save("evidence.bin", ContentFile(encrypt_bytes(evidence)), save=False)
     record.save()
@@ -151,7 +152,7 @@ def outcome_record(
     return record
 
 
-def outcome_evidence(*, actor: Any, record: OutcomeRecord) -> bytes:
+def outcome_evidence(*, actor: Actor, record: OutcomeRecord) -> bytes:
     """The decrypted evidence, for those who see the dashboard or record outcomes."""
     from section307.allegations.crypto import decrypt_bytes
 
@@ -164,7 +165,7 @@ def outcome_evidence(*, actor: Any, record: OutcomeRecord) -> bytes:
 
 
 @transaction.atomic
-def report_request(*, actor: Any, fiscal_year: int, quarter: int) -> QuarterlyReport:
+def report_request(*, actor: Actor, fiscal_year: int, quarter: int) -> QuarterlyReport:
     """Queue the quarterly PDF report; a background task builds it."""
     from section307.metrics.tasks import report_build
 
@@ -173,7 +174,7 @@ def report_request(*, actor: Any, fiscal_year: int, quarter: int) -> QuarterlyRe
         raise InvalidInput(_("Choose a quarter from 1 to 4."), field="quarter")
     if not 2000 <= fiscal_year <= timezone.localdate().year + 1:
         raise InvalidInput(_("Choose a fiscal year that has begun."), field="fiscal_year")
-    report = QuarterlyReport.objects.create(fiscal_year=fiscal_year, quarter=quarter, requested_by=actor)
+    report = QuarterlyReport.objects.create(fiscal_year=fiscal_year, quarter=quarter, requested_by=signed_in(actor))
     audit_record(
         actor=actor,
         action="metrics.report_requested",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from section307.core.errors import ServiceError
 from section307.core.forms import service_error_to_form
 from section307.core.storedfiles import stored_file_response
+from section307.core.types import Actor
 from section307.metrics import selectors, services
 from section307.metrics.figures import INDUSTRIES, fiscal_year_bounds
 from section307.metrics.indicators import INDICATORS, SECTIONS
@@ -217,7 +218,7 @@ class OutcomeForm(UswdsForm):
     evidence = forms.FileField(label=gettext_lazy("Evidence (PDF, office document or photo)"))
 
 
-def _may_see_outcomes(user: Any) -> bool:
+def _may_see_outcomes(user: Actor) -> bool:
     return services.may_view_dashboard(user) or services.may_record_outcome(user)
 
 

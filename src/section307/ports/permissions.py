@@ -18,13 +18,14 @@ from section307.core.types import Actor
 from section307.ports.models import Detention, Entry
 
 
-def is_port_staff(user: Actor) -> TypeGuard[User]:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm("ports.view_entry"))
+def is_port_staff(user: Actor | None) -> TypeGuard[User]:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_perm("ports.view_entry"))
 
 
-def is_trade_user(user: Actor) -> TypeGuard[User]:
+def is_trade_user(user: Actor | None) -> TypeGuard[User]:
     return bool(
-        getattr(user, "is_authenticated", False)
+        user is not None
+        and getattr(user, "is_authenticated", False)
         and user.has_perm("trade.use_portal")
         and getattr(user, "organization_id", None)
     )

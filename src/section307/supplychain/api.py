@@ -17,11 +17,12 @@ from ninja.security import SessionAuth
 
 from section307.core.api import UnsupportedMediaType, choices, error_responses, inline_schema
 from section307.core.errors import InvalidInput, NotPermitted, ServiceError
+from section307.core.types import Actor
 from section307.core.uploads import read_limited
 from section307.ports.api import TokenAuth
 from section307.supplychain import exports, selectors, services
 from section307.supplychain.models import CustodyModel, MatchStatus, RiskLevel, SupplyChainMap
-from section307.supplychain.permissions import can_create_map
+from section307.supplychain.permissions import can_create_map, own_organization
 from section307.supplychain.risk import map_risk
 
 router = Router(tags=["supply chains"], auth=[TokenAuth(), SessionAuth()])
@@ -225,7 +226,7 @@ def risk_out(chain_map: SupplyChainMap) -> dict[str, Any]:
     openapi_extra=_CREATE_BODY,
 )
 def supply_chain_create(request: HttpRequest) -> Any:
-    user: Any = request.user
+    user: Actor = request.user
     if not can_create_map(user):
         raise NotPermitted("Only trade users of an organization create supplier maps.")
     content_type = request.content_type or "application/json"
@@ -237,7 +238,7 @@ def supply_chain_create(request: HttpRequest) -> Any:
         data = read_limited(upload, limit=services.MAX_TABLE_BYTES)
         chain_map = services.map_import_file(
             actor=user,
-            organization=user.organization,
+            organization=own_organization(user),
             title=title[:200],
             data=data,
             filename=upload.name or "upload.csv",
@@ -259,7 +260,7 @@ def supply_chain_create(request: HttpRequest) -> Any:
         raise InvalidInput("The request is invalid.", field=errors[0]["field"], extra={"errors": errors}) from None
     chain_map = services.map_import_json(
         actor=user,
-        organization=user.organization,
+        organization=own_organization(user),
         title=body.title,
         nodes=[n.model_dump() for n in body.nodes],
         links=[lk.model_dump() for lk in body.links],

@@ -8,19 +8,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from section307.accounts.models import Organization
+from section307.core.errors import NotPermitted
+from section307.core.types import Actor, signed_in
 from section307.ports.permissions import is_trade_user
 from section307.supplychain.models import SupplyChainMap
 
 
-def reads_all(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm("supplychain.view_all_maps"))
+def reads_all(user: Actor | None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.has_perm("supplychain.view_all_maps")
 
 
-def maps_visible_to(user: Any, qs: QuerySet[SupplyChainMap] | None = None) -> QuerySet[SupplyChainMap]:
+def maps_visible_to(user: Actor, qs: QuerySet[SupplyChainMap] | None = None) -> QuerySet[SupplyChainMap]:
     qs = SupplyChainMap.objects.all() if qs is None else qs
     if reads_all(user):
         return qs
@@ -29,13 +32,13 @@ def maps_visible_to(user: Any, qs: QuerySet[SupplyChainMap] | None = None) -> Qu
     return qs.none()
 
 
-def can_view_map(user: Any, chain_map: SupplyChainMap) -> bool:
+def can_view_map(user: Actor, chain_map: SupplyChainMap) -> bool:
     if reads_all(user):
         return True
     return is_trade_user(user) and chain_map.organization_id == user.organization_id
 
 
-def can_edit_map(user: Any, chain_map: SupplyChainMap) -> bool:
+def can_edit_map(user: Actor, chain_map: SupplyChainMap) -> bool:
     if is_trade_user(user):
         return chain_map.organization_id is not None and chain_map.organization_id == user.organization_id
     if chain_map.case_id is not None and chain_map.organization_id is None:
@@ -45,5 +48,13 @@ def can_edit_map(user: Any, chain_map: SupplyChainMap) -> bool:
     return False
 
 
-def can_create_map(user: Any) -> bool:
+def can_create_map(user: Actor | None) -> bool:
     return is_trade_user(user)
+
+
+def own_organization(actor: Actor | None) -> Organization:
+    """The acting trade user's organization, or NotPermitted (maps always belong to one)."""
+    org = signed_in(actor).organization
+    if org is None:
+        raise NotPermitted("Only trade users of an organization work on supply-chain maps.")
+    return org

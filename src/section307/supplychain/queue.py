@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from section307.core.queue import WorkItem
+from section307.core.types import Actor
 from section307.ports.permissions import is_trade_user
 
 
-def supplychain_items(user: Any, now: dt.datetime) -> Iterator[WorkItem]:
+def supplychain_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
     if not is_trade_user(user) or user.organization_id is None:
         return
     from section307.supplychain.models import MapAlert, MatchStatus, Node

@@ -7,11 +7,12 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from section307.core.errors import NotFound
+from section307.core.types import Actor
 from section307.supplychain.models import SupplyChainMap
 from section307.supplychain.permissions import can_view_map, maps_visible_to
 
 
-def maps_for(user: Any) -> QuerySet[SupplyChainMap]:
+def maps_for(user: Actor) -> QuerySet[SupplyChainMap]:
     return (
         maps_visible_to(user)
         .select_related("organization", "good", "case")
@@ -20,7 +21,7 @@ def maps_for(user: Any) -> QuerySet[SupplyChainMap]:
     )
 
 
-def map_get(*, user: Any, pk: int) -> SupplyChainMap:
+def map_get(*, user: Actor, pk: int) -> SupplyChainMap:
     """The map if the user may see it; otherwise NotFound (a map of another organization is not confirmed to exist)."""
     found = SupplyChainMap.objects.select_related("organization", "good", "case").filter(pk=pk).first()
     if found is None or not can_view_map(user, found):
@@ -28,5 +29,5 @@ def map_get(*, user: Any, pk: int) -> SupplyChainMap:
     return found
 
 
-def maps_of_case(*, user: Any, case: Any) -> QuerySet[SupplyChainMap]:
+def maps_of_case(*, user: Actor, case: Any) -> QuerySet[SupplyChainMap]:
     return maps_visible_to(user).filter(case=case)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from section307.accounts.models import Organization
 from section307.core.audit import audit_record
 from section307.core.errors import InvalidInput, NotPermitted
+from section307.core.types import Actor, account, signed_in
 from section307.goods.models import Good
 from section307.parties.names import name_key
 from section307.supplychain import permissions as perms
@@ -86,7 +87,7 @@ def _good_by_name(name: str, hts: str) -> Good | None:
 @transaction.atomic
 def map_import(
     *,
-    actor: Any,
+    actor: Actor | None,
     organization: Organization | None,
     title: str,
     rows: Sequence[Mapping[str, str]],
@@ -104,7 +105,9 @@ def map_import(
     its progress is visible while it runs."""
     if case is None:
         _require(
-            perms.can_create_map(actor) and organization is not None and actor.organization_id == organization.pk,
+            perms.can_create_map(actor)
+            and organization is not None
+            and perms.own_organization(actor).pk == organization.pk,
             _("Only your organization's trade users create its supply-chain maps."),
         )
     title = (title or "").strip()[:200]
@@ -121,7 +124,7 @@ def map_import(
         case=case,
         title=title,
         source=source,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=account(actor) if getattr(actor, "pk", None) else None,
     )
     _apply_plan(chain_map, plan)
     tier1 = next((lk for lk in chain_map.links.filter(tier=1).select_related("good")), None)
@@ -189,7 +192,7 @@ def _apply_plan(chain_map: SupplyChainMap, plan: Plan) -> None:
 
 
 def map_import_file(
-    *, actor: Any, organization: Organization, title: str, data: bytes, filename: str, progress: Any = None
+    *, actor: Actor | None, organization: Organization, title: str, data: bytes, filename: str, progress: Any = None
 ) -> SupplyChainMap:
     """A CSV or XLSX supplier list (see ``imports.TEMPLATE_COLUMNS``) as a new map.
 
@@ -233,7 +236,7 @@ def plan_screen(plan: Plan, *, progress: Any = None) -> dict[str, list[dict[str,
 
 def map_import_json(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     title: str,
     nodes: list[Mapping[str, Any]],
@@ -276,7 +279,7 @@ def _check_table(data: bytes, filename: str) -> None:
         raise UploadRejected(_("This is not a CSV text file."), reason="type_not_accepted")
 
 
-def map_from_entry(*, actor: Any, entry: Any) -> SupplyChainMap:
+def map_from_entry(*, actor: Actor, entry: Any) -> SupplyChainMap:
     """A map drafted from an entry's lines: each manufacturer (tier 1) and named upstream supplier (tier 2)."""
     from section307.ports.permissions import can_act_for_entry
 
@@ -324,7 +327,7 @@ def map_from_entry(*, actor: Any, entry: Any) -> SupplyChainMap:
     )
 
 
-def map_from_case(*, actor: Any, case: Any) -> SupplyChainMap:
+def map_from_case(*, actor: Actor, case: Any) -> SupplyChainMap:
     """A map of a case's draft supply chain (case parties with tiers and buyers), for its analysts."""
     from section307.cases.permissions import can_work
 
@@ -367,7 +370,7 @@ def map_from_case(*, actor: Any, case: Any) -> SupplyChainMap:
 
 
 @transaction.atomic
-def map_attach_case(*, actor: Any, chain_map: SupplyChainMap, case: Any) -> SupplyChainMap:
+def map_attach_case(*, actor: Actor, chain_map: SupplyChainMap, case: Any) -> SupplyChainMap:
     """An analyst working a case files an importer's map in it: the case's team then finds the same map
     (not a copy) from the case. The importer keeps owning and editing it."""
     from section307.cases.permissions import can_work
@@ -432,7 +435,7 @@ def nodes_match(*, chain_map: SupplyChainMap) -> dict[str, int]:
 
 
 @transaction.atomic
-def node_match_decide(*, actor: Any, node: Node, confirm: bool) -> Node:
+def node_match_decide(*, actor: Actor, node: Node, confirm: bool) -> Node:
     """Confirm or reject a node's registry match; the node is never merged into the party."""
     _require(perms.can_edit_map(actor, node.map))
     if node.party_id is None:
@@ -501,7 +504,7 @@ class RescreenOutcome:
     changed: list[SupplyChainMap]
 
 
-def maps_rescreen(*, trigger: str, actor: Any = None) -> RescreenOutcome:
+def maps_rescreen(*, trigger: str, actor: Actor | None = None) -> RescreenOutcome:
     """Monitoring: re-screen every importer's map; a map whose level changed notifies its owner
     (an alert in the portal and in the owners' work queue)."""
     from section307.orders.watchlist import registry_version
@@ -560,7 +563,7 @@ def _alert(chain_map: SupplyChainMap, *, before: str, after: str, trigger: str) 
 
 
 @transaction.atomic
-def alert_mark_read(*, actor: Any, alert: MapAlert) -> None:
+def alert_mark_read(*, actor: Actor, alert: MapAlert) -> None:
     _require(perms.can_edit_map(actor, alert.map))
     if alert.read_at is None:
         alert.read_at = timezone.now()
@@ -573,7 +576,7 @@ def alert_mark_read(*, actor: Any, alert: MapAlert) -> None:
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Any,
+    actor: Actor,
     chain_map: SupplyChainMap,
     data: bytes,
     name: str,
@@ -606,7 +609,7 @@ def evidence_add(
         content_type=checked.mime_type,
         size=checked.size,
         sha256=checked.sha256,
-        uploaded_by=actor,
+        uploaded_by=signed_in(actor),
     )
     evidence.file.save(f"{checked.sha256[:16]}.{checked.extension}", ContentFile(encrypt_bytes(data)), save=False)
     evidence.save()
@@ -629,7 +632,7 @@ class EvidenceTampered(InvalidInput):
     default_code = "hash_mismatch"
 
 
-def evidence_content(*, actor: Any, evidence: Evidence) -> bytes:
+def evidence_content(*, actor: Actor, evidence: Evidence) -> bytes:
     """The document as uploaded, after checking its SHA-256 against the one recorded at upload."""
     from section307.allegations.crypto import decrypt_bytes
 
@@ -645,7 +648,7 @@ EPCIS_TYPES = {t.value for t in TraceEvent.Type}
 
 
 @transaction.atomic
-def events_import(*, actor: Any, chain_map: SupplyChainMap, document: Any) -> list[TraceEvent]:
+def events_import(*, actor: Actor, chain_map: SupplyChainMap, document: Any) -> list[TraceEvent]:
     """EPCIS 2.0 events (an EPCISDocument, its eventList, or a list of events) tied to nodes by
     ``bizLocation`` or ``readPoint`` id equal to a node's identifier or name. Errors name the event index."""
     import datetime as dt
@@ -724,7 +727,7 @@ def events_import(*, actor: Any, chain_map: SupplyChainMap, document: Any) -> li
 # ---------------------------------------------------------------------------------------------- background
 
 
-def job_create(*, actor: Any, kind: str, title: str, data: bytes, filename: str) -> ImportJob:
+def job_create(*, actor: Actor, kind: str, title: str, data: bytes, filename: str) -> ImportJob:
     """A large file kept encrypted for the background task; the task parses, imports and reports progress."""
     from section307.allegations.crypto import encrypt_bytes
     from section307.supplychain.tasks import job_run
@@ -732,8 +735,8 @@ def job_create(*, actor: Any, kind: str, title: str, data: bytes, filename: str)
     _require(perms.can_create_map(actor), _("Only trade users of an organization upload supplier lists."))
     _check_table(data, filename)
     job = ImportJob.objects.create(
-        organization=actor.organization,
-        user=actor,
+        organization=perms.own_organization(actor),
+        user=signed_in(actor),
         kind=kind,
         title=title[:200] or filename[:200],
         filename=filename[:255],

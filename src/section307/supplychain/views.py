@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 from section307.core.errors import NotFound, ServiceError
 from section307.core.forms import service_error_message, service_error_to_form
 from section307.core.storedfiles import stored_file_response
+from section307.core.types import Actor
 from section307.core.uploads import read_limited
 from section307.supplychain import exports, selfscreen, services
 from section307.supplychain.forms import EntryFileForm, EventsForm, EvidenceForm, MapUploadForm
 from section307.supplychain.imports import ImportFailed, template_csv, template_xlsx
 from section307.supplychain.models import Evidence, ImportJob, Link, MapAlert, Node, SupplyChainMap
-from section307.supplychain.permissions import can_create_map, can_edit_map, reads_all
+from section307.supplychain.permissions import can_create_map, can_edit_map, own_organization, reads_all
 from section307.supplychain.risk import map_risk
 from section307.supplychain.selectors import map_get, maps_for
 
@@ -48,8 +49,7 @@ def _importer(request: HttpRequest) -> None:
 
 def _org(request: HttpRequest) -> Any:
     """The signed-in trade user's organization (callers have checked ``can_create_map``)."""
-    user: Any = request.user
-    return user.organization
+    return own_organization(request.user)
 
 
 def _user(request: HttpRequest) -> Any:
@@ -57,7 +57,7 @@ def _user(request: HttpRequest) -> Any:
 
 
 def _org_id(request: HttpRequest) -> Any:
-    user: Any = request.user
+    user: Actor = request.user
     return getattr(user, "organization_id", None)
 
 
