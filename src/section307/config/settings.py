@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "section307.cases",
     "section307.ports",
     "section307.trade",
+    "section307.parcels",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
