@@ -138,6 +138,19 @@ MATRIX: dict[str, set[str] | str] = {
     "ports:forfeiture_record": {PO, ADM},
     "ports:rescreen": {PO, S, ADM},
     "ports:rescreen_detail": {PO, S, A, ADM, H},
+    # parcels (docs/parcels.md): officers decide; staff read; filers fetch the template for the API
+    "parcels:home": {PO, S, A, ADM, H},
+    "parcels:manifest_template": {PO, ADM, FILER},
+    "parcels:manifest_upload": {PO, ADM},
+    "parcels:manifest_detail": {PO, S, A, ADM, H},
+    "parcels:manifest_progress": {PO, S, A, ADM, H},
+    "parcels:group_list": {PO, S, A, ADM, H},
+    "parcels:groups_detain": {PO, ADM},
+    "parcels:group_detail": {PO, S, A, ADM, H},
+    "parcels:detention_detail": {PO, S, A, ADM, H},
+    "parcels:detention_decide": {PO, ADM},
+    "parcels:detention_proof": {PO, ADM},
+    "parcels:parcel_detail": {PO, S, A, ADM, H},
     # importer portal
     "trade:home": {T},
     "trade:entry_detail": {T},
@@ -192,6 +205,9 @@ API_MATRIX: dict[str, set[str] | str] = {
     "GET /petitions/{petition_id}": {H, T, A, S},
     "POST /petitions/{petition_id}/decision": {H},
     "GET /queue": SIGNED_IN,
+    "POST /manifests": {PO, ADM, FILER},
+    "GET /manifests/{manifest_id}": {PO, S, A, ADM, H},
+    "GET /parcels/{tracking_number}": {PO, S, A, ADM, H},
 }
 
 
@@ -322,6 +338,13 @@ def site(db: Any) -> Site:
         importer=detention.entry.organization, broker=world.orgs["gulfport"], granted_by=users["importer"]
     )
     token, _secret = api_token_create(actor=actors[FILER], user=actors[FILER], name="matrix")
+    from section307.parcels.models import ParcelDetention
+
+    parcel_detention = ParcelDetention.objects.select_related("group__manifest").first()
+    assert parcel_detention is not None
+    parcel_group = parcel_detention.group
+    parcel = parcel_group.parcels.first()
+    assert parcel is not None
     ref = {"reference": case.reference}
     kwargs: dict[str, dict[str, Any]] = {
         "allegations:report_step": {"slug": SLUGS[0]},
@@ -372,6 +395,13 @@ def site(db: Any) -> Site:
         "trade:request_withdraw": {"pk": trade_request.pk},
         "trade:document_file": {"pk": document.pk},
         "trade:notices": {},
+        "parcels:manifest_detail": {"pk": parcel_group.manifest_id},
+        "parcels:manifest_progress": {"pk": parcel_group.manifest_id},
+        "parcels:group_detail": {"pk": parcel_group.pk},
+        "parcels:detention_detail": {"pk": parcel_detention.pk},
+        "parcels:detention_decide": {"pk": parcel_detention.pk},
+        "parcels:detention_proof": {"pk": parcel_detention.pk},
+        "parcels:parcel_detail": {"tracking_number": parcel.tracking_number},
         "trade:notice_detail": {"pk": notice.pk},
     }
     for name in [n for n in MATRIX if n.startswith("cases:case_") or n.startswith("cases:evidence_")]:
@@ -393,6 +423,8 @@ def site(db: Any) -> Site:
         },
         "POST /detentions/{detention_id}/protests": {"detention_id": str(detention.pk)},
         "GET /petitions/{petition_id}": {"petition_id": str(change.pk)},
+        "GET /manifests/{manifest_id}": {"manifest_id": str(parcel_group.manifest_id)},
+        "GET /parcels/{tracking_number}": {"tracking_number": parcel.tracking_number},
         "POST /petitions/{petition_id}/decision": {"petition_id": str(change.pk)},
     }
     post_data = {"cases:evidence_import": {"attachment": str(attachment.pk)}}
@@ -406,6 +438,21 @@ def site(db: Any) -> Site:
         "POST /detentions/{detention_id}/protests": {"grounds": "The goods were not made with forced labor."},
         "POST /petitions": {"order": order.reference, "kind": "revoke", "grounds": "The supplier remediated."},
         "POST /petitions/{petition_id}/decision": {"decision": "deny", "note": "Not shown."},
+        "POST /manifests": {
+            "source": "postal",
+            "carrier": "Matrix Post",
+            "presented_on": "2026-01-05",
+            "rows": [
+                {
+                    "tracking_number": "MATRIX000001",
+                    "seller": "Matrix Shop",
+                    "consignee": "M. Visitor",
+                    "description": "mug",
+                    "value_usd": 5,
+                    "origin_country": "PT",
+                }
+            ],
+        },
     }
     return Site(
         actors=actors,

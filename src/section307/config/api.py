@@ -14,6 +14,7 @@ from section307.cases.petition_api import router as petitions_router
 from section307.core.api import SectionApi, install_error_handlers
 from section307.core.queue_api import router as queue_router
 from section307.orders.api import router as orders_router
+from section307.parcels.api import router as parcels_router
 from section307.ports.api import router as ports_router
 
 api = SectionApi(
@@ -42,3 +43,4 @@ api.add_router("/", cases_router)
 api.add_router("/", ports_router)
 api.add_router("/", petitions_router)
 api.add_router("/", queue_router)
+api.add_router("/", parcels_router)

@@ -66,7 +66,7 @@ def manifest_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("parcels.upload_manifest", raise_exception=True)
+@permission_required(["parcels.upload_manifest", VIEW], raise_exception=True)
 def manifest_upload(request: HttpRequest) -> HttpResponse:
     form = ManifestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
