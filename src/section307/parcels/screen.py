@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from section307.parcels.goodswords import for_screening
 from section307.screening import Screener
 
 #: Manifest columns, in the template's order; the required ones must be present in every file.
@@ -70,6 +71,8 @@ def entry_table(batch: pa.Table | pa.RecordBatch) -> pa.Table:
             if col.type != pa.string():
                 col = pc.cast(col, pa.string())
             col = pc.fill_null(col, "")
+            if src == "description":
+                col = _descriptions_for_screening(col)
         else:
             col = pa.array([""] * n, type=pa.string())
         arrays.append(col)
@@ -77,6 +80,13 @@ def entry_table(batch: pa.Table | pa.RecordBatch) -> pa.Table:
     arrays.append(pa.array(["1"] * n, type=pa.string()))
     fields.append("line")
     return pa.Table.from_arrays(arrays, names=fields)
+
+
+def _descriptions_for_screening(col: pa.Array) -> pa.Array:
+    """Foreign goods words mapped to English keywords, once per distinct description."""
+    enc = pc.dictionary_encode(col)
+    distinct = [for_screening(v) for v in enc.dictionary.to_pylist()]
+    return pa.array(distinct, type=pa.string()).take(enc.indices)
 
 
 def screen_batch(screener: Screener, batch: pa.Table | pa.RecordBatch) -> pa.Table:
@@ -121,3 +131,16 @@ def signals_list(signals_json: str | None) -> list[dict[str, Any]]:
         if "field" in s:
             s["field"] = field_name(s["field"])
     return out
+
+
+def screen_spark(df: Any, watchlist: Any, threshold: float = 0.85) -> tuple[Any, Any]:
+    """The Spark path: a DataFrame of parcels screened by ``screening.spark`` on the same mapping.
+
+    Returns (results DataFrame with ``entry_number`` = tracking number, malformed-row accumulator).
+    """
+    from pyspark.sql import functions as F
+
+    from section307.screening.spark import screen_dataframe
+
+    cols = [F.col(src).cast("string").alias(dst) for src, dst in ENTRY_MAP.items() if src in df.columns]
+    return screen_dataframe(df.select(*cols, F.lit("1").alias("line")), watchlist, threshold=threshold)
