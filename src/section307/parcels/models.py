@@ -129,7 +129,7 @@ class Parcel(models.Model):
 
     tracking_number = models.CharField(max_length=40, unique=True)
     manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="parcels")
-    row = models.PositiveIntegerField(help_text="Row of the manifest file (1 = first data row)")
+    row = models.PositiveIntegerField(help_text="Row of the manifest file (1 = first row under the header)")
     master_bill = models.CharField(max_length=40, blank=True)
     carrier = models.CharField(max_length=120, blank=True)
     seller = models.CharField(max_length=300, blank=True)
