@@ -1,11 +1,16 @@
 """Parcels through the screening engine (pure: no Django, usable by bench/ and Spark executors).
 
 A parcel maps onto an entry line: the seller (or marketplace) and its address take the
-manufacturer's place, the shipper and consignee keep theirs, and the description, HTS code
-and origin go to the goods and area checks (descriptions in any language reach the goods keys
+manufacturer's place, the shipper keeps its own, and the description, HTS code and origin go
+to the goods and area checks (descriptions in any language reach the goods keys
 through the engine's multilingual goods detection). The tracking number is the entry number
 and every parcel is line 1, so the engine's own batch path (one check per distinct value)
 screens a manifest exactly as it screens entry files.
+
+The consignee is not screened: on a low-value parcel it is the buyer, usually a private person
+in the United States, not a party an order names; it is what parcels are grouped and noticed by.
+Leaving it out also keeps the work per manifest to its few distinct sellers and shippers
+instead of one name match per buyer.
 """
 
 from __future__ import annotations
@@ -46,7 +51,6 @@ ENTRY_MAP: dict[str, str] = {
     "seller_address": "manufacturer_address",
     "shipper": "shipper",
     "shipper_address": "shipper_address",
-    "consignee": "consignee",
     "description": "description",
     "hts": "hts",
     "origin_country": "country_of_origin",
