@@ -186,7 +186,7 @@ def run(wl_path: Path, p_path: Path, workers: int) -> dict[str, Any]:
     jobs = [(str(p_path), g) for g in range(groups)]
     t0, c0 = time.perf_counter(), _cpu_seconds()
     if workers > 1:
-        with mp.get_context("fork").Pool(workers, initializer=_init, initargs=(str(wl_path),)) as pool:
+        with mp.get_context("spawn").Pool(workers, initializer=_init, initargs=(str(wl_path),)) as pool:
             parts = pool.map(_screen_group, jobs, chunksize=1)
     else:
         _init(str(wl_path))
