@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 
 from generate import HTS, Generator  # noqa: E402
-
 from section307.parcels.screen import group_key, screen_batch  # noqa: E402
 from section307.screening import Screener, Watchlist  # noqa: E402
 

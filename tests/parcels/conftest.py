@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from section307.accounts import roles
 from section307.accounts.models import User
-from tests.ports.conftest import TIANSHAN, registry  # noqa: F401  (fixture)
-
 from section307.parcels.screen import COLUMNS
+from tests.ports.conftest import TIANSHAN, registry  # noqa: F401  (fixture)
 
 HAMI = "Hami Bright Sun New Energy Co., Ltd."
 
@@ -82,7 +81,9 @@ def receive(officer: User, presented: dt.date) -> Callable[..., Any]:
     """receive(rows or bytes, source=..., name=...) -> the processed manifest."""
     from section307.parcels import services
 
-    def go(data: Any, *, source: str = "postal", name: str = "manifest.csv", carrier: str = "Post A", actor: Any = None) -> Any:
+    def go(
+        data: Any, *, source: str = "postal", name: str = "manifest.csv", carrier: str = "Post A", actor: Any = None
+    ) -> Any:
         kwargs: dict[str, Any] = {"rows": data} if isinstance(data, list) else {"upload": upload(data, name)}
         m = services.manifest_receive(
             actor=actor or officer, source=source, carrier=carrier, presented_on=presented, port="2704", **kwargs

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from section307.accounts import roles
 from section307.parcels import services
@@ -29,7 +30,15 @@ def filer(make_user: Callable[..., Any], make_org: Callable[..., Any]) -> tuple[
 
 
 def _body(rows: list[dict[str, Any]], **over: Any) -> str:
-    return json.dumps({"source": "express", "carrier": "Fast Air", "presented_on": str(dt.date.today() - dt.timedelta(days=1)), "rows": rows, **over})
+    return json.dumps(
+        {
+            "source": "express",
+            "carrier": "Fast Air",
+            "presented_on": str(timezone.localdate() - dt.timedelta(days=1)),
+            "rows": rows,
+            **over,
+        }
+    )
 
 
 def test_json_rows_answer_with_counts_and_row_errors(registry: Any, filer: Any) -> None:
@@ -37,7 +46,13 @@ def test_json_rows_answer_with_counts_and_row_errors(registry: Any, filer: Any) 
     r = Client().post("/api/v1/manifests", _body(rows), content_type="application/json", **filer[1])
     assert r.status_code == 201, r.content
     body = r.json()
-    assert (body["rows_read"], body["rows_stored"], body["rows_rejected"], body["hits"], body["groups"]) == (4, 2, 2, 1, 1)
+    assert (body["rows_read"], body["rows_stored"], body["rows_rejected"], body["hits"], body["groups"]) == (
+        4,
+        2,
+        2,
+        1,
+        1,
+    )
     assert {(e["row"], e["column"]) for e in body["row_errors"]} == {(3, "value_usd"), (4, "tracking_number")}
     assert Manifest.objects.get(pk=body["id"]).uploaded_by == filer[0]
 
@@ -84,7 +99,9 @@ def test_bad_requests(registry: Any, filer: Any) -> None:
     assert c.post("/api/v1/manifests", "{", content_type="application/json", **filer[1]).status_code == 400
     r = c.post("/api/v1/manifests", _body([]), content_type="application/json", **filer[1])
     assert r.status_code == 422 and r.json()["field"] == "rows"
-    r = c.post("/api/v1/manifests", _body([row(1)], presented_on="2999-01-01"), content_type="application/json", **filer[1])
+    r = c.post(
+        "/api/v1/manifests", _body([row(1)], presented_on="2999-01-01"), content_type="application/json", **filer[1]
+    )
     assert r.status_code == 422 and r.json()["field"] == "presented_on"
     r = c.post("/api/v1/manifests", _body([row(1)], source="sea"), content_type="application/json", **filer[1])
     assert r.status_code == 422 and r.json()["field"] == "source"
@@ -94,7 +111,9 @@ def test_bad_requests(registry: Any, filer: Any) -> None:
 def test_a_parcel_with_its_screening_detention_and_timeline(
     registry: Any, filer: Any, officer: Any, client_as: Callable[..., Client]
 ) -> None:
-    r = Client().post("/api/v1/manifests", _body([listed(1), listed(2), row(3)]), content_type="application/json", **filer[1])
+    r = Client().post(
+        "/api/v1/manifests", _body([listed(1), listed(2), row(3)]), content_type="application/json", **filer[1]
+    )
     m = Manifest.objects.get(pk=r.json()["id"])
     services.group_detain(actor=officer, group=m.groups.get(), reason="Listed seller.")
     c = Client()

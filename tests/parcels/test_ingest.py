@@ -47,22 +47,46 @@ def test_rows_keep_their_numbers_through_quoted_line_breaks_and_short_rows(tmp_p
 
 def test_headers_are_matched_by_their_usual_names(tmp_path: Path) -> None:
     data = b"HAWB,Marketplace,Consignee,Description,Value,Country of Origin\nX1234567,Shop,C,mug,5,PT\n"
-    [(n, raw)] = _read(tmp_path, data, "csv")
-    assert raw == {"tracking_number": "X1234567", "seller": "Shop", "consignee": "C", "description": "mug", "value_usd": "5", "origin_country": "PT"}
+    [(_n, raw)] = _read(tmp_path, data, "csv")
+    assert raw == {
+        "tracking_number": "X1234567",
+        "seller": "Shop",
+        "consignee": "C",
+        "description": "mug",
+        "value_usd": "5",
+        "origin_country": "PT",
+    }
 
 
 def test_a_row_reports_every_bad_column() -> None:
     clean, errors = ingest.check_row(
-        7, {"tracking_number": "ab", "consignee": "", "description": "mug", "value_usd": "-1", "origin_country": "CN", "quantity": "1.5", "hts": "61x"}, default_carrier="Post"
+        7,
+        {
+            "tracking_number": "ab",
+            "consignee": "",
+            "description": "mug",
+            "value_usd": "-1",
+            "origin_country": "CN",
+            "quantity": "1.5",
+            "hts": "61x",
+        },
+        default_carrier="Post",
     )
     assert clean is None
     assert {(e.row, e.column) for e in errors} == {
-        (7, "tracking_number"), (7, "consignee"), (7, "value_usd"), (7, "seller"), (7, "quantity"), (7, "hts")
+        (7, "tracking_number"),
+        (7, "consignee"),
+        (7, "value_usd"),
+        (7, "seller"),
+        (7, "quantity"),
+        (7, "hts"),
     }
 
 
 def test_a_good_row_is_normalised() -> None:
-    clean, errors = ingest.check_row(1, row(3, tracking_number=" ab-12345 ", value_usd="$1,234.5", hts="6109 10"), default_carrier="Post A")
+    clean, errors = ingest.check_row(
+        1, row(3, tracking_number=" ab-12345 ", value_usd="$1,234.5", hts="6109 10"), default_carrier="Post A"
+    )
     assert errors == [] and clean is not None
     assert clean["tracking_number"] == "AB-12345"
     assert str(clean["value_usd"]) == "1234.50"

@@ -30,7 +30,11 @@ def test_good_rows_are_stored_and_bad_rows_reported_by_row_column_and_reason(
     m = receive(csv_bytes(rows))
     assert m.status == Manifest.Status.SCREENED
     assert (m.rows_read, m.rows_stored, m.rows_rejected) == (6, 3, 3)
-    assert {(e["row"], e["column"]) for e in m.row_errors} == {(3, "value_usd"), (4, "consignee"), (5, "tracking_number")}
+    assert {(e["row"], e["column"]) for e in m.row_errors} == {
+        (3, "value_usd"),
+        (4, "consignee"),
+        (5, "tracking_number"),
+    }
     dup = next(e for e in m.row_errors if e["row"] == 5)
     assert "appears earlier in this file" in dup["reason"]
     assert set(Parcel.objects.values_list("row", flat=True)) == {1, 2, 6}
@@ -85,7 +89,9 @@ def test_files_that_are_not_text_or_parquet_are_refused(officer: Any, presented:
 
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
     with pytest.raises(UploadRejected) as exc:
-        services.manifest_receive(actor=officer, source="postal", carrier="P", presented_on=presented, upload=upload(png))
+        services.manifest_receive(
+            actor=officer, source="postal", carrier="P", presented_on=presented, upload=upload(png)
+        )
     assert exc.value.reason == "type_not_accepted"
     assert not Manifest.objects.exists()
 
@@ -156,7 +162,11 @@ def test_detaining_a_group_holds_every_parcel_with_one_notice_per_consignee_and_
 def test_express_manifests_send_one_notice_per_carrier(
     registry: Any, receive: Callable[..., Manifest], officer: Any
 ) -> None:
-    m = receive([listed(1, carrier="Fast Air"), listed(2, carrier="Fast Air"), listed(3)], source="express", carrier="Home Carrier")
+    m = receive(
+        [listed(1, carrier="Fast Air"), listed(2, carrier="Fast Air"), listed(3)],
+        source="express",
+        carrier="Home Carrier",
+    )
     d = services.group_detain(actor=officer, group=m.groups.get(), reason="Listed seller.")
     assert d.notice_to == "carrier"
     assert {n.addressee: len(n.tracking_numbers) for n in d.notices.all()} == {"Fast Air": 2, "Home Carrier": 1}
@@ -177,7 +187,9 @@ def test_one_decision_for_many_parcels_follows_the_disposition_rules(
     with pytest.raises(Conflict):
         services.detention_decide(actor=officer, detention=d, outcome="release", reason="x")
     after = law.due_date(law.ADMISSIBILITY, presented) + dt.timedelta(days=1)
-    decision = services.detention_decide(actor=officer, detention=d, outcome="exclude", reason="No proof in 3 months.", today=after)
+    decision = services.detention_decide(
+        actor=officer, detention=d, outcome="exclude", reason="No proof in 3 months.", today=after
+    )
     assert decision.parcel_count == 5
     assert set(Parcel.objects.filter(group=d.group).values_list("status", flat=True)) == {"excluded"}
     d.refresh_from_db()
@@ -195,7 +207,10 @@ def test_one_decision_for_many_parcels_follows_the_disposition_rules(
 def test_uflpa_parcels_run_the_documentation_and_deemed_exclusion_periods(
     registry: Any, receive: Callable[..., Manifest], officer: Any, presented: dt.date
 ) -> None:
-    rows = [row(i, seller=HAMI, seller_address="Hami, Xinjiang", description="solar panel", origin_country="CN") for i in range(1, 4)]
+    rows = [
+        row(i, seller=HAMI, seller_address="Hami, Xinjiang", description="solar panel", origin_country="CN")
+        for i in range(1, 4)
+    ]
     m = receive(rows)
     d = services.group_detain(actor=officer, group=m.groups.get(), reason="UFLPA Entity List.")
     assert d.regime == "uflpa"
@@ -207,7 +222,9 @@ def test_uflpa_parcels_run_the_documentation_and_deemed_exclusion_periods(
     }
     later = clocks[law.RESPONSE] + dt.timedelta(days=1)
     # With proof on file, exclusion waits for headquarters.
-    services.detention_record_proof(actor=officer, detention=d, received_on=today, note="Supply-chain map from the carrier.")
+    services.detention_record_proof(
+        actor=officer, detention=d, received_on=today, note="Supply-chain map from the carrier."
+    )
     d.refresh_from_db()
     blocks = services.allowed_outcomes(d, today=min(later, clocks[law.DEEMED_EXCLUSION]))
     assert blocks["exclude"] is not None and blocks["export"] is None
@@ -233,7 +250,9 @@ def test_only_officers_decide_and_only_senders_send(
     with pytest.raises(NotPermitted):
         services.group_detain(actor=analyst, group=m.groups.get(), reason="x")
     with pytest.raises(NotPermitted):
-        services.manifest_receive(actor=make_user(roles.TRADE_USER), source="postal", carrier="P", presented_on=presented, rows=[row(1)])
+        services.manifest_receive(
+            actor=make_user(roles.TRADE_USER), source="postal", carrier="P", presented_on=presented, rows=[row(1)]
+        )
 
 
 def test_a_group_without_an_order_in_force_cannot_be_detained(

@@ -33,30 +33,40 @@ def _upload(c: Client, data: bytes, **over: str) -> Any:
 
 
 def test_upload_group_detain_and_decide(registry: Any, officer_client: Client) -> None:
-    r = _upload(officer_client, csv_bytes([listed(1, consignee="A"), listed(2, consignee="B"), row(3), row(4, value_usd="?")]))
+    r = _upload(
+        officer_client, csv_bytes([listed(1, consignee="A"), listed(2, consignee="B"), row(3), row(4, value_usd="?")])
+    )
     assert r.status_code == 200
     page = r.content.decode()
     assert "Rows refused" in page and "value_usd" in page
     g = ParcelGroup.objects.get()
     r = officer_client.get(f"/port/parcels/groups/{g.pk}/")
     assert "Decide the whole group" in r.content.decode()
-    r = officer_client.post(f"/port/parcels/groups/{g.pk}/", {"action": "detain", "reason": "Listed seller.", "notice_to": ""}, follow=True)
+    r = officer_client.post(
+        f"/port/parcels/groups/{g.pk}/", {"action": "detain", "reason": "Listed seller.", "notice_to": ""}, follow=True
+    )
     d = ParcelDetention.objects.get()
     assert r.redirect_chain[-1][0] == f"/port/parcels/detentions/{d.pk}/"
     page = r.content.decode()
     assert "19 CFR 12.43" in page and "2 notices" in page
     r = officer_client.post(f"/port/parcels/detentions/{d.pk}/decide/", {"outcome": "exclude", "reason": "x"})
     assert r.status_code == 400 and "19 CFR 12.44(a)" in r.content.decode()
-    r = officer_client.post(f"/port/parcels/detentions/{d.pk}/decide/", {"outcome": "export", "reason": "Returned."}, follow=True)
+    r = officer_client.post(
+        f"/port/parcels/detentions/{d.pk}/decide/", {"outcome": "export", "reason": "Returned."}, follow=True
+    )
     d.refresh_from_db()
     assert d.status == "exported"
     assert "Exported" in officer_client.get("/port/parcels/p/TRK000000001/").content.decode()
 
 
-def test_bulk_detention_from_the_group_list(registry: Any, officer_client: Client, receive: Callable[..., Manifest]) -> None:
+def test_bulk_detention_from_the_group_list(
+    registry: Any, officer_client: Client, receive: Callable[..., Manifest]
+) -> None:
     a = receive([listed(1)]).groups.get()
     b = receive([listed(2)]).groups.get()
-    r = officer_client.post("/port/parcels/groups/detain/", {"groups": [a.pk, b.pk], "reason": "Listed seller.", "notice_to": "consignee"})
+    r = officer_client.post(
+        "/port/parcels/groups/detain/", {"groups": [a.pk, b.pk], "reason": "Listed seller.", "notice_to": "consignee"}
+    )
     assert r.status_code == 302
     assert ParcelDetention.objects.count() == 2
     r = officer_client.post("/port/parcels/groups/detain/", {"groups": [a.pk], "reason": "again"})
@@ -78,7 +88,9 @@ def test_template_lists_every_column(officer_client: Client) -> None:
     assert r["Content-Disposition"].endswith('.csv"')
 
 
-def test_analysts_read_but_do_not_decide(registry: Any, receive: Callable[..., Manifest], client_as: Callable[..., Client]) -> None:
+def test_analysts_read_but_do_not_decide(
+    registry: Any, receive: Callable[..., Manifest], client_as: Callable[..., Client]
+) -> None:
     g = receive([listed(1)]).groups.get()
     c = client_as(roles.ANALYST)
     page = c.get(f"/port/parcels/groups/{g.pk}/").content.decode()

@@ -196,7 +196,9 @@ def manifest_create(request: HttpRequest) -> Any:
         if not isinstance(rows, list) or not rows:
             raise InvalidInput("a non-empty list of parcels", field="rows")
         if len(rows) > MAX_JSON_ROWS:
-            raise InvalidInput(f"at most {MAX_JSON_ROWS} rows per request; send larger manifests as a file", field="rows")
+            raise InvalidInput(
+                f"at most {MAX_JSON_ROWS} rows per request; send larger manifests as a file", field="rows"
+            )
         fields = payload
     elif ctype == "multipart/form-data":
         upload = request.FILES.get("file")

@@ -58,7 +58,9 @@ def demo_step(world: Any) -> None:
         actor=officer, source="postal", carrier="Demo Postal Service", presented_on=presented, port="2704", rows=rows
     )
     manifest = services.manifest_process(manifest=manifest, rows=rows)
-    group = manifest.groups.filter(status=ParcelGroup.Status.PENDING, order__isnull=False).order_by("-parcel_count").first()
+    group = (
+        manifest.groups.filter(status=ParcelGroup.Status.PENDING, order__isnull=False).order_by("-parcel_count").first()
+    )
     if group is not None:
         services.group_detain(
             actor=officer,

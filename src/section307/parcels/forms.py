@@ -38,7 +38,10 @@ class ManifestForm(UswdsForm):
 class GroupDecisionForm(UswdsForm):
     action = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("detain", _("Detain every parcel of the group")), ("release", _("Release every parcel of the group"))],
+        choices=[
+            ("detain", _("Detain every parcel of the group")),
+            ("release", _("Release every parcel of the group")),
+        ],
         widget=forms.RadioSelect,
     )
     notice_to = forms.ChoiceField(

@@ -124,7 +124,9 @@ def check_row(row: int, raw: dict[str, Any], *, default_carrier: str) -> tuple[d
             raise InvalidOperation
         clean["value_usd"] = value.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        errors.append(RowError(row, "value_usd", "a number of US dollars, 0 or more" if clean["value_usd"] else "required"))
+        errors.append(
+            RowError(row, "value_usd", "a number of US dollars, 0 or more" if clean["value_usd"] else "required")
+        )
     qty = clean["quantity"] or "1"
     try:
         q = Decimal(qty)

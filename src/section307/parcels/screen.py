@@ -111,9 +111,7 @@ def norm(value: str | None) -> str:
     return _SPACES.sub(" ", (value or "").strip()).casefold()
 
 
-def group_key(
-    *, decision: str, matched_id: str | None, order_id: str | None, seller: str, shipper: str
-) -> str:
+def group_key(*, decision: str, matched_id: str | None, order_id: str | None, seller: str, shipper: str) -> str:
     """Which decision a parcel joins: the listed party it matched, else its seller and shipper.
 
     Parcels from one listed seller join one group whatever the spelling of the seller on each

@@ -72,7 +72,5 @@ def group_breakdown(group: ParcelGroup, field: str, limit: int = 50) -> list[dic
     """Parcels of the group by consignee, seller or shipper (largest first)."""
     assert field in ("consignee", "seller", "shipper", "carrier")
     return list(
-        group.parcels.values(field)
-        .annotate(n=Count("id"), value=Sum("value_usd"))
-        .order_by("-n", field)[:limit]
+        group.parcels.values(field).annotate(n=Count("id"), value=Sum("value_usd")).order_by("-n", field)[:limit]
     )

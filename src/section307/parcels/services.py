@@ -151,9 +151,7 @@ def _screener() -> Any:
     return current_screener()
 
 
-def _parcels_from_chunk(
-    manifest: Manifest, clean: list[tuple[int, dict[str, Any]]], screener: Any
-) -> list[Parcel]:
+def _parcels_from_chunk(manifest: Manifest, clean: list[tuple[int, dict[str, Any]]], screener: Any) -> list[Parcel]:
     table = pa.Table.from_pylist([{**r, "value_usd": str(r["value_usd"])} for _row, r in clean])
     results = screen_batch(screener, table).to_pylist()
     out = []
@@ -210,11 +208,9 @@ def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Ma
                 errors.append(err.as_dict())
 
     try:
-        source: Path | list[Any]
-        if manifest.file_format == Manifest.Format.ROWS:
-            source = rows or []
-        else:
-            source = Path(manifest.file.path)
+        source: Path | list[Any] = (
+            (rows or []) if manifest.file_format == Manifest.Format.ROWS else Path(manifest.file.path)
+        )
         for chunk in ingest.read_chunks(source, manifest.file_format):
             clean: list[tuple[int, dict[str, Any]]] = []
             for row, raw in chunk:
@@ -246,7 +242,9 @@ def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Ma
                     else:
                         reject(
                             ingest.RowError(
-                                row, "tracking_number", f"{p['tracking_number']} was already received (manifest {other})"
+                                row,
+                                "tracking_number",
+                                f"{p['tracking_number']} was already received (manifest {other})",
                             )
                         )
                 clean = keep
@@ -312,8 +310,14 @@ def _groups_build(manifest: Manifest) -> None:
             .first()
         )
         assert first is not None
-        order = EnforcementOrder.objects.filter(reference=first.order_reference).first() if first.order_reference else None
-        decision = "hit" if Parcel.objects.filter(manifest=manifest, group_key=k["group_key"], decision="hit").exists() else "review"
+        order = (
+            EnforcementOrder.objects.filter(reference=first.order_reference).first() if first.order_reference else None
+        )
+        decision = (
+            "hit"
+            if Parcel.objects.filter(manifest=manifest, group_key=k["group_key"], decision="hit").exists()
+            else "review"
+        )
         group = ParcelGroup.objects.create(
             manifest=manifest,
             key=k["group_key"],
@@ -365,8 +369,10 @@ def group_release(*, actor: Any, group: ParcelGroup, reason: str) -> ParcelGroup
     group.save(update_fields=["status", "release_reason", "decided_by", "decided_at", "updated_at"])
     n = group.parcels.update(status=Parcel.Status.RELEASED)
     GroupEvent.objects.create(
-        group=group, kind="released", actor_label=actor_label(actor), summary=_("%(n)d parcels released: %(reason)s")
-        % {"n": n, "reason": reason}
+        group=group,
+        kind="released",
+        actor_label=actor_label(actor),
+        summary=_("%(n)d parcels released: %(reason)s") % {"n": n, "reason": reason},
     )
     audit_record(actor=actor, action="parcels.group_release", target=group, data={"parcels": n, "reason": reason})
     return group
@@ -529,7 +535,9 @@ def disposition_facts(detention: ParcelDetention, *, today: dt.date | None = Non
     )
 
 
-def allowed_outcomes(detention: ParcelDetention, *, today: dt.date | None = None) -> dict[str, disposition.Block | None]:
+def allowed_outcomes(
+    detention: ParcelDetention, *, today: dt.date | None = None
+) -> dict[str, disposition.Block | None]:
     facts = disposition_facts(detention, today=today)
     return {o: disposition.block(o, facts) for o in ParcelDecision.Outcome.values}
 

@@ -92,7 +92,9 @@ def manifest_upload(request: HttpRequest) -> HttpResponse:
                 messages.info(request, _("The manifest is being read in the background; this page shows its progress."))
             return redirect("parcels:manifest_detail", pk=manifest.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "parcels/manifest_upload.html", {"form": form, "columns": COLUMNS, "required": REQUIRED}, status=status)
+    return render(
+        request, "parcels/manifest_upload.html", {"form": form, "columns": COLUMNS, "required": REQUIRED}, status=status
+    )
 
 
 def _manifest_or_404(request: HttpRequest, pk: int) -> Manifest:
@@ -140,9 +142,7 @@ def groups_detain(request: HttpRequest) -> HttpResponse:
             service_error_to_form(form, exc)
         else:
             n = sum(d.group.parcel_count for d in detentions)
-            messages.success(
-                request, _("%(g)d groups detained: %(n)d parcels.") % {"g": len(detentions), "n": n}
-            )
+            messages.success(request, _("%(g)d groups detained: %(n)d parcels.") % {"g": len(detentions), "n": n})
             return redirect("parcels:group_list")
     return render(request, "parcels/group_list.html", {"groups": qs[:500], "form": form}, status=400)
 
@@ -180,7 +180,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decision_due": services.decision_due(group.manifest.presented_on),
         "detention": ParcelDetention.objects.filter(group=group).first(),
     }
-    return render(request, "parcels/group_detail.html", context, status=400 if form is not None and form.errors else 200)
+    return render(
+        request, "parcels/group_detail.html", context, status=400 if form is not None and form.errors else 200
+    )
 
 
 def _detention_context(detention: ParcelDetention, **forms: Any) -> dict[str, Any]:
@@ -218,14 +220,19 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             decision = services.detention_decide(
-                actor=request.user, detention=detention, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"]
+                actor=request.user,
+                detention=detention,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
             )
         except ServiceError as exc:
             service_error_to_form(form, exc)
         else:
             messages.success(request, str(decision))
             return redirect("parcels:detention_detail", pk=pk)
-    return render(request, "parcels/detention_detail.html", _detention_context(detention, decision_form=form), status=400)
+    return render(
+        request, "parcels/detention_detail.html", _detention_context(detention, decision_form=form), status=400
+    )
 
 
 @login_required
@@ -237,7 +244,10 @@ def detention_proof(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.detention_record_proof(
-                actor=request.user, detention=detention, received_on=form.cleaned_data["received_on"], note=form.cleaned_data["note"]
+                actor=request.user,
+                detention=detention,
+                received_on=form.cleaned_data["received_on"],
+                note=form.cleaned_data["note"],
             )
         except ServiceError as exc:
             service_error_message(request, exc)
