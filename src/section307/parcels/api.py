@@ -214,7 +214,7 @@ def manifest_create(request: HttpRequest) -> Any:
     manifest = services.manifest_receive(
         actor=user, source=source, carrier=carrier, presented_on=presented_on, port=port, upload=upload, rows=rows
     )
-    if upload is not None and upload.size > services.sync_bytes():
+    if upload is not None and (upload.size or 0) > services.sync_bytes():
         from section307.parcels.tasks import manifest_process_task
 
         manifest_process_task.enqueue(manifest.pk)

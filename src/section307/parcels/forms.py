@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from section307.parcels.models import Manifest, ParcelDecision, ParcelDetention
+from section307.parcels.models import Manifest, ParcelDecision, ParcelDetention, ParcelGroup
 from section307.ports.forms import UswdsForm
 
 
@@ -53,7 +53,9 @@ class GroupDecisionForm(UswdsForm):
 
 
 class BulkDetainForm(UswdsForm):
-    groups = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Groups"))  # type: ignore[arg-type]
+    groups: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=ParcelGroup.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Groups")
+    )
     notice_to = GroupDecisionForm.base_fields["notice_to"]
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 

@@ -155,7 +155,7 @@ def _chunks(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[i
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
-    text = codecs.getreader("utf-8-sig")(stream, errors="strict")
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
     reader = csv.reader(text)
     try:
         header = next(reader)
@@ -203,8 +203,8 @@ def _parquet_rows(path: Path, size: int) -> Iterator[tuple[int, Any]]:
             yield row, record
 
 
-def _json_rows(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
-    buffered = io.BufferedReader(stream) if not isinstance(stream, io.BufferedReader) else stream  # type: ignore[arg-type]
+def _json_rows(stream: io.BufferedReader) -> Iterator[tuple[int, Any]]:
+    buffered = stream
     head = buffered.peek(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"[":
         try:
@@ -263,10 +263,11 @@ def read_chunks(
     if file_format == "parquet":
         yield from _chunks(_parquet_rows(source, size), size)
         return
-    with source.open("rb") as stream:
+    with source.open("rb", buffering=1 << 20) as stream:
         if file_format == "csv":
             yield from _chunks(_csv_rows(stream), size)
         elif file_format == "json":
+            assert isinstance(stream, io.BufferedReader)  # opened buffered: peek() sees the first byte
             yield from _chunks(_json_rows(stream), size)
         else:
             raise ManifestUnreadable(f"unknown format {file_format!r}")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from section307.core.audit import actor_label, audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.uploads import MB, UploadRejected, sniff
-from section307.orders.models import EnforcementOrder
+from section307.orders.models import EnforcementOrder, OrderType
 from section307.parcels import ingest
 from section307.parcels.lifecycle import DETENTION_LIFECYCLE, GROUP_LIFECYCLE, PARCEL_STATUS_FOR_OUTCOME
 from section307.parcels.models import (
@@ -439,7 +439,7 @@ def group_detain(
         raise InvalidInput(_("Send the notice to each consignee or to each carrier."), field="notice_to")
     business = business_calendar()
     presented = group.manifest.presented_on
-    regime = REGIME_FOR_ORDER_TYPE[order.order_type]
+    regime = REGIME_FOR_ORDER_TYPE[OrderType(order.order_type)]
     detention = ParcelDetention.objects.create(
         group=group,
         regime=regime,
