@@ -25,7 +25,7 @@ def _manifest(path: Path) -> Path:
     lines = ["tracking_number,seller,seller_address,shipper,consignee,description,value_usd,hts,origin_country"]
     for i in range(6):
         seller = TIANSHAN if i % 2 else TIANSHAN.upper()
-        lines.append(f'BRW{i:09d},{seller},"Aksu, Xinjiang",Shenzhen Express,Buyer {i % 3},纯棉T恤,12.00,6109.10,CN')
+        lines.append(f'BRW{i:09d},"{seller}","Aksu, Xinjiang",Shenzhen Express,Buyer {i % 3},纯棉T恤,12.00,6109.10,CN')
     for i in range(6, 10):
         lines.append(f"BRW{i:09d},Lisbon Ceramics,Porto,Post PT,Buyer {i},ceramic pot,8.00,,PT")
     lines.append("BRW000000099,Lisbon Ceramics,Porto,Post PT,Buyer 9,ceramic pot,free,,PT")
