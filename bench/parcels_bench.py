@@ -151,6 +151,7 @@ def _init(wl_path: str) -> None:
 def _screen_group(args: tuple[str, int]) -> dict[str, Any]:
     path, rg = args
     assert _SCREENER is not None
+    c0 = time.process_time()
     batch = pq.ParquetFile(path).read_row_group(rg)
     res = screen_batch(_SCREENER, batch)
     seller_hit = np.asarray(
@@ -177,6 +178,9 @@ def _screen_group(args: tuple[str, int]) -> dict[str, Any]:
         "hits": int(hits.sum()),
         "held": len(idx),
         "keys": sorted(keys),
+        # This job's CPU in the worker (the pool's children are not always reaped before os.times()).
+        "cpu": time.process_time() - c0,
+        "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
@@ -198,6 +202,8 @@ def run(wl_path: Path, p_path: Path, workers: int) -> dict[str, Any]:
         "rows": rows,
         "wall_seconds": round(wall, 1),
         "cpu_seconds": round(cpu, 1),
+        "cpu_seconds_screening_in_workers": round(sum(p["cpu"] for p in parts), 1),
+        "worker_peak_rss_mb": round(max(p["worker_peak_rss_mb"] for p in parts)),
         "rows_per_second": round(rows / wall),
         "seller_precision": round(tp / (tp + fp), 4) if tp + fp else None,
         "seller_recall": round(tp / (tp + fn), 4) if tp + fn else None,
