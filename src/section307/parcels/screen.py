@@ -141,8 +141,15 @@ def screen_spark(df: Any, watchlist: Any, threshold: float = 0.85) -> tuple[Any,
     Returns (results DataFrame with ``entry_number`` = tracking number, malformed-row accumulator).
     """
     from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
 
     from section307.screening.spark import screen_dataframe
 
-    cols = [F.col(src).cast("string").alias(dst) for src, dst in ENTRY_MAP.items() if src in df.columns]
+    # The same goods words as the local path (``entry_table``), applied on the executors.
+    goods_words = F.udf(lambda v: for_screening(v or ""), StringType())
+    cols = [
+        (goods_words(F.col(src)) if src == "description" else F.col(src).cast("string")).alias(dst)
+        for src, dst in ENTRY_MAP.items()
+        if src in df.columns
+    ]
     return screen_dataframe(df.select(*cols, F.lit("1").alias("line")), watchlist, threshold=threshold)
