@@ -141,6 +141,19 @@ MATRIX: dict[str, set[str] | str] = {
     "ports:forfeiture_record": {PO, ADM},
     "ports:rescreen": {PO, S, ADM},
     "ports:rescreen_detail": {PO, S, A, ADM, H},
+    # parcels (docs/parcels.md): officers decide; staff read; filers fetch the template for the API
+    "parcels:home": {PO, S, A, ADM, H},
+    "parcels:manifest_template": {PO, ADM, FILER},
+    "parcels:manifest_upload": {PO, ADM},
+    "parcels:manifest_detail": {PO, S, A, ADM, H},
+    "parcels:manifest_progress": {PO, S, A, ADM, H},
+    "parcels:group_list": {PO, S, A, ADM, H},
+    "parcels:groups_detain": {PO, ADM},
+    "parcels:group_detail": {PO, S, A, ADM, H},
+    "parcels:detention_detail": {PO, S, A, ADM, H},
+    "parcels:detention_decide": {PO, ADM},
+    "parcels:detention_proof": {PO, ADM},
+    "parcels:parcel_detail": {PO, S, A, ADM, H},
     # importer portal
     "trade:home": {T},
     "trade:entry_detail": {T},
@@ -252,6 +265,9 @@ API_MATRIX: dict[str, set[str] | str] = {
     "GET /supply-chains/{map_id}": {T, A, S, PO, H},
     "GET /supply-chains/{map_id}/risk": {T, A, S, PO, H},
     "GET /supply-chains/{map_id}/export": {T, A, S, PO, H},
+    "POST /manifests": {PO, ADM, FILER},
+    "GET /manifests/{manifest_id}": {PO, S, A, ADM, H},
+    "GET /parcels/{tracking_number}": {PO, S, A, ADM, H},
 }
 
 
@@ -426,6 +442,13 @@ def site(db: Any) -> Site:
     ipr_detention = IprDetention.objects.get(entry__entry_number="GCB-0001005-4")  # disclosed in the demo
     ipr_image = ipr_detention.images.first()
     assert ipr_image is not None
+    from section307.parcels.models import ParcelDetention
+
+    parcel_detention = ParcelDetention.objects.select_related("group__manifest").first()
+    assert parcel_detention is not None
+    parcel_group = parcel_detention.group
+    parcel = parcel_group.parcels.first()
+    assert parcel is not None
     ref = {"reference": case.reference}
     from django.core.files.base import ContentFile
 
@@ -485,6 +508,13 @@ def site(db: Any) -> Site:
         "trade:request_withdraw": {"pk": trade_request.pk},
         "trade:document_file": {"pk": document.pk},
         "trade:notices": {},
+        "parcels:manifest_detail": {"pk": parcel_group.manifest_id},
+        "parcels:manifest_progress": {"pk": parcel_group.manifest_id},
+        "parcels:group_detail": {"pk": parcel_group.pk},
+        "parcels:detention_detail": {"pk": parcel_detention.pk},
+        "parcels:detention_decide": {"pk": parcel_detention.pk},
+        "parcels:detention_proof": {"pk": parcel_detention.pk},
+        "parcels:parcel_detail": {"tracking_number": parcel.tracking_number},
         "trade:notice_detail": {"pk": notice.pk},
         "ipr:detention_detail": {"pk": ipr_detention.pk},
         "ipr:photo_upload": {"pk": ipr_detention.pk},
@@ -519,6 +549,8 @@ def site(db: Any) -> Site:
         },
         "POST /detentions/{detention_id}/protests": {"detention_id": str(detention.pk)},
         "GET /petitions/{petition_id}": {"petition_id": str(change.pk)},
+        "GET /manifests/{manifest_id}": {"manifest_id": str(parcel_group.manifest_id)},
+        "GET /parcels/{tracking_number}": {"tracking_number": parcel.tracking_number},
         "POST /petitions/{petition_id}/decision": {"petition_id": str(change.pk)},
         "GET /ipr/detentions/{detention_id}": {"detention_id": str(ipr_detention.pk)},
         "POST /ipr/detentions/{detention_id}/response": {"detention_id": str(ipr_detention.pk)},
@@ -555,6 +587,21 @@ def site(db: Any) -> Site:
                 {"id": "f", "name": "Matrix Garment Factory", "country": "VN", "tier": 1},
             ],
             "links": [{"supplier": "f", "buyer": "me", "good": "Apparel", "hts": "6109.10", "share": 1}],
+        },
+        "POST /manifests": {
+            "source": "postal",
+            "carrier": "Matrix Post",
+            "presented_on": "2026-01-05",
+            "rows": [
+                {
+                    "tracking_number": "MATRIX000001",
+                    "seller": "Matrix Shop",
+                    "consignee": "M. Visitor",
+                    "description": "mug",
+                    "value_usd": 5,
+                    "origin_country": "PT",
+                }
+            ],
         },
     }
     return Site(

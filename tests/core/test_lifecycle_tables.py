@@ -51,6 +51,17 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "close": ("decision|enforcement|escalation|initiation|research -> closed", CASE_STAFF),
         "reopen": ("closed -> research", SUPERVISOR),
     },
+    # Parcels (docs/parcels.md): the officer decides a whole group, then its detention.
+    "parcel_group": {
+        "release": ("pending -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "detain": ("pending -> detained", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+    },
+    "parcel_detention": {
+        "release": ("detained -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "exclude": ("detained -> excluded", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "export": ("detained|excluded -> exported", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "seize": ("detained -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+    },
     "detention": {
         "submit": ("detained|under_review -> under_review", {roles.TRADE_USER}),
         # A protest allowed by headquarters releases excluded goods (19 U.S.C. 1515).

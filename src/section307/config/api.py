@@ -16,6 +16,7 @@ from section307.core.queue_api import router as queue_router
 from section307.ipr.api import router as ipr_router
 from section307.metrics.api import router as metrics_router
 from section307.orders.api import router as orders_router
+from section307.parcels.api import router as parcels_router
 from section307.ports.api import router as ports_router
 from section307.supplychain.api import router as supplychain_router
 
@@ -49,3 +50,4 @@ api.add_router("/", queue_router)
 api.add_router("/", ipr_router)
 api.add_router("/", metrics_router)
 api.add_router("/", supplychain_router)
+api.add_router("/", parcels_router)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "section307.ipr",
     "section307.metrics",
     "section307.supplychain",
+    "section307.parcels",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("section307.accounts.urls")),
     path("registry/", include("section307.orders.urls")),
+    path("port/parcels/", include("section307.parcels.urls")),
     path("port/", include("section307.ports.urls")),
     path("portal/", include("section307.trade.urls")),
     path("hq/", include("section307.trade.hq_urls")),

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+
+
+class ParcelsConfig(AppConfig):
+    name = "section307.parcels"
+    label = "parcels"
+    verbose_name = "Low-value parcels"
+
+    def ready(self) -> None:
+        from section307.accounts import roles
+        from section307.core.context_processors import NAV_ITEMS, NavItem
+        from section307.core.queue import register
+        from section307.demo.world import STEPS
+        from section307.parcels import lifecycle  # noqa: F401  (registers the lifecycle tables)
+        from section307.parcels.queue import queue_items
+        from section307.ports.apps import FILER
+
+        read = ["parcels.view_manifest", "parcels.view_parcel", "parcels.view_parceldetention"]
+        officer = [*read, "parcels.upload_manifest", "parcels.decide_parcels"]
+        _extend(roles.ROLE_PERMISSIONS[roles.PORT_OFFICER], officer)
+        _extend(roles.ROLE_PERMISSIONS[roles.ADMINISTRATOR], officer)
+        for role in (roles.SUPERVISOR, roles.ANALYST, roles.HQ_REVIEWER):
+            _extend(roles.ROLE_PERMISSIONS[role], read)
+        # Carriers' and postal systems send manifests through the API with a filer token.
+        _extend(roles.ROLE_PERMISSIONS.setdefault(FILER, []), ["parcels.upload_manifest"])
+        if not any(i.url_name == "parcels:home" for i in NAV_ITEMS):
+            NAV_ITEMS.insert(-1, NavItem("Parcels", "parcels:home", permission="parcels.view_parcel"))
+        if "section307.parcels.demo.demo_step" not in STEPS:
+            STEPS.append("section307.parcels.demo.demo_step")
+        register(queue_items)
+
+
+def _extend(target: list[str], names: list[str]) -> None:
+    target.extend(n for n in names if n not in target)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from section307.parcels.models import Manifest, ParcelDecision, ParcelDetention, ParcelGroup
+from section307.ports.forms import UswdsForm
+
+
+class ManifestForm(UswdsForm):
+    source = forms.ChoiceField(label=_("Source"), choices=Manifest.Source.choices)
+    carrier = forms.CharField(label=_("Carrier"), max_length=120)
+    presented_on = forms.DateField(
+        label=_("Presented for examination on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Starts the 5 business days to release or detain (19 U.S.C. 1499(c)(1))."),
+    )
+    port = forms.RegexField(label=_("Port code"), regex=r"^[0-9]{4}$", required=False, max_length=4)
+    file = forms.FileField(
+        label=_("Manifest file"),
+        help_text=_("CSV, JSON (a list of objects, or one object per line) or Parquet, one row per parcel."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["presented_on"].initial = timezone.localdate()
+
+    def clean_presented_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["presented_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+
+class GroupDecisionForm(UswdsForm):
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("detain", _("Detain every parcel of the group")),
+            ("release", _("Release every parcel of the group")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    notice_to = forms.ChoiceField(
+        label=_("Send the detention notice to"),
+        choices=[("", _("By source (express: carrier; postal: consignee)")), *ParcelDetention.NoticeTo.choices],
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class BulkDetainForm(UswdsForm):
+    groups: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=ParcelGroup.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Groups")
+    )
+    notice_to = GroupDecisionForm.base_fields["notice_to"]
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args: object, queryset: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["groups"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class DetentionDecisionForm(UswdsForm):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=ParcelDecision.Outcome.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ProofForm(UswdsForm):
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("What was received, from whom"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )

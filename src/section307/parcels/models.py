@@ -1,0 +1,293 @@
+"""Low-value parcels: manifests, parcels with their screening, parcel groups, and their detentions.
+
+The house bill or tracking number is the one reference that follows a parcel from the manifest
+to its detention and disposition. Parcels that screen as hits or reviews are gathered in a
+``ParcelGroup`` (one listed seller or shipper in one manifest): the officer decides the group once
+and the decision holds all its parcels.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from section307.core.models import TimeStampedModel
+from section307.orders.models import EnforcementOrder
+from section307.ports import law
+from section307.ports.models import Decision, Regime
+
+
+def _manifest_path(instance: Manifest, filename: str) -> str:
+    # A random name: neither the carrier nor the original name reaches the disk.
+    return f"parcels/manifests/{uuid.uuid4().hex}"
+
+
+class Manifest(TimeStampedModel):
+    class Source(models.TextChoices):
+        EXPRESS = "express", _("Express consignment manifest")
+        POSTAL = "postal", _("Postal advance electronic data")
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV")
+        PARQUET = "parquet", _("Parquet")
+        JSON = "json", _("JSON")
+        ROWS = "rows", _("JSON rows (API)")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received, waiting to be read")
+        PROCESSING = "processing", _("Being read and screened")
+        SCREENED = "screened", _("Screened")
+        FAILED = "failed", _("Refused")
+
+    source = models.CharField(max_length=8, choices=Source.choices)
+    carrier = models.CharField(max_length=120)
+    port = models.CharField(max_length=4, blank=True)
+    # Presented for examination (19 U.S.C. 1499(c)(1)): starts the decision period of every parcel.
+    presented_on = models.DateField()
+    file = models.FileField(upload_to=_manifest_path, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    file_format = models.CharField(max_length=8, choices=Format.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    failure = models.TextField(blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_stored = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    hits = models.PositiveIntegerField(default=0)
+    reviews = models.PositiveIntegerField(default=0)
+    # [{"row": n, "column": "...", "reason": "..."}], at most SECTION307_PARCELS_MAX_ROW_ERRORS kept.
+    row_errors = models.JSONField(default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("upload_manifest", "Can send parcel manifests"),
+            ("decide_parcels", "Can detain, release and decide parcel groups"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Manifest {self.pk} ({self.carrier})"
+
+
+class ParcelGroup(TimeStampedModel):
+    """Parcels of one manifest that share the listed party (or seller and shipper) behind their screening."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the officer's decision")
+        RELEASED = "released", _("Released")
+        DETAINED = "detained", _("Detained")
+
+    manifest = models.ForeignKey(Manifest, on_delete=models.PROTECT, related_name="groups")
+    key = models.CharField(max_length=400)
+    seller = models.CharField(max_length=300, blank=True)
+    shipper = models.CharField(max_length=300, blank=True)
+    matched_name = models.CharField(max_length=300, blank=True)
+    matched_field = models.CharField(max_length=40, blank=True)
+    order_reference = models.CharField(max_length=40, blank=True)
+    order = models.ForeignKey(EnforcementOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    reasons = models.TextField(blank=True)
+    parcel_count = models.PositiveIntegerField(default=0)
+    consignee_count = models.PositiveIntegerField(default=0)
+    total_value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    release_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["manifest", "key"], name="parcel_group_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.matched_name or self.seller or self.shipper} ({self.parcel_count})"
+
+    @property
+    def label(self) -> str:
+        return self.matched_name or self.seller or self.shipper
+
+
+class Parcel(models.Model):
+    class Status(models.TextChoices):
+        CLEARED = "cleared", _("Cleared on screening")
+        HELD = "held", _("Held for the officer's decision")
+        RELEASED = "released", _("Released")
+        DETAINED = "detained", _("Detained")
+        EXCLUDED = "excluded", _("Excluded")
+        EXPORTED = "exported", _("Exported under supervision")
+        SEIZED = "seized", _("Seized")
+        ABANDONED = "abandoned", _("Deemed abandoned")
+
+    tracking_number = models.CharField(max_length=40, unique=True)
+    manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="parcels")
+    row = models.PositiveIntegerField(help_text="Row of the manifest file (1 = first row under the header)")
+    master_bill = models.CharField(max_length=40, blank=True)
+    carrier = models.CharField(max_length=120, blank=True)
+    seller = models.CharField(max_length=300, blank=True)
+    seller_address = models.CharField(max_length=500, blank=True)
+    shipper = models.CharField(max_length=300, blank=True)
+    shipper_address = models.CharField(max_length=500, blank=True)
+    consignee = models.CharField(max_length=300)
+    consignee_address = models.CharField(max_length=500, blank=True)
+    description = models.TextField()
+    value_usd = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField(default=1)
+    hts = models.CharField(max_length=14, blank=True)
+    origin_country = models.CharField(max_length=60)
+    # Screening (the same engine as entry lines).
+    decision = models.CharField(max_length=8, choices=Decision.choices, db_index=True)
+    score = models.FloatField(default=0.0)
+    matched_name = models.CharField(max_length=300, blank=True)
+    matched_field = models.CharField(max_length=40, blank=True)
+    watch_list = models.CharField(max_length=20, blank=True)
+    order_reference = models.CharField(max_length=40, blank=True)
+    reasons = models.TextField(blank=True)
+    signals = models.JSONField(default=list, blank=True)
+    group_key = models.CharField(max_length=400, blank=True)
+    group = models.ForeignKey(ParcelGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="parcels")
+    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
+
+    class Meta:
+        ordering = ["manifest", "row"]
+        indexes = [models.Index(fields=["manifest", "group_key"], name="parcel_manifest_group")]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+
+class ParcelDetention(TimeStampedModel):
+    """One detention holding every parcel of a group: one decision for all of them."""
+
+    class Status(models.TextChoices):
+        DETAINED = "detained", _("Detained")
+        RELEASED = "released", _("Released")
+        EXCLUDED = "excluded", _("Excluded")
+        EXPORTED = "exported", _("Exported under supervision")
+        SEIZED = "seized", _("Seized")
+        ABANDONED = "abandoned", _("Deemed abandoned")
+
+    class NoticeTo(models.TextChoices):
+        CONSIGNEE = "consignee", _("Each consignee")
+        CARRIER = "carrier", _("Each carrier")
+
+    group = models.OneToOneField(ParcelGroup, on_delete=models.PROTECT, related_name="detention")
+    regime = models.CharField(max_length=8, choices=Regime.choices)
+    order = models.ForeignKey(EnforcementOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    order_reference = models.CharField(max_length=40)
+    reasons = models.TextField()
+    notice_to = models.CharField(max_length=10, choices=NoticeTo.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DETAINED, db_index=True)
+    presented_on = models.DateField()
+    detained_on = models.DateField()
+    notice_date = models.DateField()
+    exclusion_date = models.DateField(null=True, blank=True)
+    # Proof of admissibility the consignees or the carrier sent (recorded by the officer).
+    proof_received_on = models.DateField(null=True, blank=True)
+    proof_note = models.TextField(blank=True)
+    detained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-detained_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Parcel detention {self.pk} ({self.group.label})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.DETAINED
+
+
+class ParcelClock(models.Model):
+    """A legal period running on a parcel detention, with its rule (``ports.law``) copied in."""
+
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(max_length=24)
+    citation = models.CharField(max_length=120)
+    start_event = models.CharField(max_length=120)
+    start_date = models.DateField()
+    due_date = models.DateField(db_index=True)
+    running = models.BooleanField(default=True, db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["detention", "kind"], name="parcel_clock_kind_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.rule.label} due {self.due_date}"
+
+    @property
+    def rule(self) -> law.Rule:
+        return law.rule(self.kind)
+
+
+class ParcelNotice(models.Model):
+    """One detention notice to one consignee or carrier, listing every parcel of theirs it covers."""
+
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=10, default="detention")
+    addressee_kind = models.CharField(max_length=10, choices=ParcelDetention.NoticeTo.choices)
+    addressee = models.CharField(max_length=300)
+    tracking_numbers = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    issued_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["issued_on", "addressee", "id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ParcelDecision(models.Model):
+    class Outcome(models.TextChoices):
+        RELEASE = "release", _("Release")
+        EXCLUDE = "exclude", _("Exclusion")
+        EXPORT = "export", _("Export under supervision")
+        SEIZE = "seize", _("Seizure")
+
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.TextField()
+    parcel_count = models.PositiveIntegerField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} of {self.parcel_count} parcels"
+
+
+class GroupEvent(models.Model):
+    """One step in a group's life; a parcel's timeline is its manifest's steps plus its group's."""
+
+    group = models.ForeignKey(ParcelGroup, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    actor_label = models.CharField(max_length=200, blank=True)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.kind}"

@@ -1,0 +1,62 @@
+"""Work items of parcels: groups waiting for the release-or-detain decision, and detentions whose
+legal periods ask the port to act. Computed from the records' dates when read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from section307.core.queue import WorkItem
+from section307.core.types import Actor
+from section307.parcels.models import ParcelClock, ParcelGroup
+from section307.ports import law
+from section307.ports.calendars import business_calendar
+
+# Periods that bind the port while running, and periods whose end calls for the port's decision.
+_RUNNING = {law.DEEMED_EXCLUSION: "Reach a final admissibility decision, or the parcels are deemed excluded"}
+_ENDED = {
+    law.ADMISSIBILITY: "The proof period ended: exclude (WRO) or seize (Finding) unless timely proof is under review",
+    law.RESPONSE: "The documentation period ended: decide the parcels",
+    law.ABANDONMENT: "Abandonment: the excluded parcels were neither exported nor protested",
+}
+
+
+def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
+    if not user.has_perm("parcels.decide_parcels"):
+        return
+    today = timezone.localdate(now)
+    business = business_calendar()
+    decision = law.rule(law.DECISION)
+    pending = ParcelGroup.objects.filter(status=ParcelGroup.Status.PENDING, manifest__status="screened")
+    for g in pending.select_related("manifest"):
+        due = law.due_date(law.DECISION, g.manifest.presented_on, business=business)
+        yield WorkItem(
+            kind="parcels.group_decision",
+            title=_("Parcels: %(n)d from %(who)s") % {"n": g.parcel_count, "who": g.label},
+            why=_("Screened as %(d)s: release or detain (%(period)s from presentation, %(rule)s)")
+            % {"d": g.get_decision_display(), "period": decision.period, "rule": decision.citation},
+            url=reverse("parcels:group_detail", args=[g.pk]),
+            due=due,
+            rule=decision.citation,
+            priority=6 + (10 if today > due else 0),
+            ref=f"parcels.parcelgroup:{g.pk}",
+        )
+    clocks = ParcelClock.objects.filter(running=True, kind__in=[*_RUNNING, *_ENDED], detention__status="detained")
+    for c in clocks.select_related("detention__group"):
+        if c.kind in _ENDED and today <= c.due_date:
+            continue
+        why = _RUNNING.get(c.kind) or _ENDED[c.kind]
+        yield WorkItem(
+            kind=f"parcels.{c.kind}",
+            title=_("Parcel detention %(pk)d: %(label)s") % {"pk": c.detention_id, "label": c.rule.label},
+            why=f"{why} ({c.rule.period} from the {c.start_event}, {c.citation})",
+            url=reverse("parcels:detention_detail", args=[c.detention_id]),
+            due=c.due_date,
+            rule=c.citation,
+            priority=5 + (10 if today > c.due_date else 0),
+            ref=f"parcels.parcelclock:{c.pk}",
+        )

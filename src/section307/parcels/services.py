@@ -1,0 +1,614 @@
+"""Writes for parcels: receive a manifest, read and screen it, group the parcels, detain, decide.
+
+Each state change is transactional and audited. The legal periods come from ``ports.law`` and
+the decisions a detention allows from ``ports.disposition``: a parcel detention runs on the
+same rules as an entry's, one decision holding every parcel of the group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from section307.core.audit import actor_label, audit_record
+from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.types import Actor
+from section307.core.uploads import MB, UploadRejected, sniff
+from section307.orders.models import EnforcementOrder, OrderType
+from section307.parcels import ingest
+from section307.parcels.lifecycle import DETENTION_LIFECYCLE, GROUP_LIFECYCLE, PARCEL_STATUS_FOR_OUTCOME
+from section307.parcels.models import (
+    GroupEvent,
+    Manifest,
+    Parcel,
+    ParcelClock,
+    ParcelDecision,
+    ParcelDetention,
+    ParcelGroup,
+    ParcelNotice,
+)
+from section307.parcels.screen import field_name, group_key, reasons_text, screen_batch, signals_list
+from section307.ports import disposition, law
+from section307.ports.calendars import business_calendar, deemed_exclusion_regimes
+from section307.ports.models import REGIME_FOR_ORDER_TYPE
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 500 * MB
+DEFAULT_SYNC_BYTES = 2 * MB
+DEFAULT_MAX_ROW_ERRORS = 1000
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "SECTION307_PARCELS_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def sync_bytes() -> int:
+    """Files up to this size are read while the sender waits; larger ones in a background task."""
+    return int(getattr(settings, "SECTION307_PARCELS_SYNC_BYTES", DEFAULT_SYNC_BYTES))
+
+
+def max_row_errors() -> int:
+    return int(getattr(settings, "SECTION307_PARCELS_MAX_ROW_ERRORS", DEFAULT_MAX_ROW_ERRORS))
+
+
+def _require(actor: Actor, perm: str, what: str) -> None:
+    if actor is None or not actor.has_perm(perm):
+        raise NotPermitted(_("This account may not %(what)s.") % {"what": what})
+
+
+def _user(actor: Actor) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# -- receiving ---------------------------------------------------------------------------------------------
+
+
+def check_manifest_file(*, head: bytes, tail: bytes, size: int, name: str, field: str = "file") -> str:
+    """Type and size of a manifest file, from its content; returns its format (csv, json, parquet)."""
+    if size == 0:
+        raise UploadRejected(_("The file is empty."), field=field, reason="empty")
+    if size > max_bytes():
+        raise UploadRejected(
+            _("The file is larger than %(mb)s MB.") % {"mb": max_bytes() // MB}, field=field, reason="too_large"
+        )
+    fmt = ingest.detect_format(head, tail, name)
+    if fmt != "parquet" and sniff(head) != "text/plain":
+        raise UploadRejected(
+            _("This type of file is not accepted here. Send CSV, JSON or Parquet."),
+            field=field,
+            reason="type_not_accepted",
+        )
+    return fmt
+
+
+@transaction.atomic
+def manifest_receive(
+    *,
+    actor: Actor,
+    source: str,
+    carrier: str,
+    presented_on: dt.date,
+    port: str = "",
+    upload: Any = None,
+    rows: list[Any] | None = None,
+) -> Manifest:
+    """Record a manifest (a file or JSON rows) before it is read; ``manifest_process`` reads it."""
+    _require(actor, "parcels.upload_manifest", _("send parcel manifests"))
+    if source not in Manifest.Source.values:
+        raise InvalidInput(_("Choose express consignment or postal."), field="source")
+    carrier = (carrier or "").strip()
+    if not carrier or len(carrier) > 120:
+        raise InvalidInput(_("Name the carrier (at most 120 characters)."), field="carrier")
+    if presented_on > timezone.localdate():
+        raise InvalidInput(_("The date of presentation cannot be in the future."), field="presented_on")
+    if port and (len(port) != 4 or not port.isdigit()):
+        raise InvalidInput(_("The port code has four digits."), field="port")
+    if (upload is None) == (rows is None):
+        raise InvalidInput(_("Send a manifest file or rows, not both."), field="file")
+    manifest = Manifest(
+        source=source,
+        carrier=carrier,
+        port=port,
+        presented_on=presented_on,
+        uploaded_by=_user(actor),
+        file_format=Manifest.Format.ROWS,
+    )
+    if upload is not None:
+        upload.seek(0)
+        head = upload.read(65536)
+        size = upload.size
+        upload.seek(max(0, size - 4))
+        tail = upload.read(4)
+        upload.seek(0)
+        manifest.file_format = check_manifest_file(head=head, tail=tail, size=size, name=upload.name or "")
+        manifest.original_name = (upload.name or "")[:255]
+        manifest.file.save("manifest", File(upload), save=False)
+    manifest.save()
+    audit_record(
+        actor=actor,
+        action="parcels.manifest_received",
+        target=manifest,
+        data={"source": source, "carrier": carrier, "format": manifest.file_format},
+    )
+    return manifest
+
+
+def _screener() -> Any:
+    from section307.ports.services import current_screener
+
+    return current_screener()
+
+
+def _parcels_from_chunk(manifest: Manifest, clean: list[tuple[int, dict[str, Any]]], screener: Any) -> list[Parcel]:
+    table = pa.Table.from_pylist([{**r, "value_usd": str(r["value_usd"])} for _row, r in clean])
+    results = screen_batch(screener, table).to_pylist()
+    out = []
+    for (row, r), res in zip(clean, results, strict=True):
+        decision = res["decision"] or "clear"
+        key = group_key(
+            decision=decision,
+            matched_id=res["matched_id"],
+            order_id=res["order_id"],
+            seller=r["seller"],
+            shipper=r["shipper"],
+        )
+        out.append(
+            Parcel(
+                manifest=manifest,
+                row=row,
+                **{k: r[k] for k in ingest.COLUMNS},
+                decision=decision,
+                score=float(res["score"] or 0.0),
+                matched_name=(res["matched_name"] or "")[:300],
+                matched_field=field_name(res["matched_field"])[:40],
+                watch_list=(res["list"] or "")[:20],
+                order_reference=(res["order_id"] or "")[:40],
+                reasons=reasons_text(res["reasons"]),
+                signals=signals_list(res["signals"]) if decision != "clear" else [],
+                group_key=key,
+                status=Parcel.Status.HELD if key else Parcel.Status.CLEARED,
+            )
+        )
+    return out
+
+
+def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Manifest:
+    """Read, check, screen and store every row, then group the parcels to decide.
+
+    Rows are stored chunk by chunk, each chunk in its own transaction, so progress shows while a
+    large file is read. A bad row is reported (row, column, reason) and the good rows are stored.
+    If the file turns out unreadable, or reading stops on an error, the parcels this manifest
+    stored so far are removed and the manifest is marked refused: parcels of other manifests are
+    never touched.
+    """
+    Manifest.objects.filter(pk=manifest.pk).update(status=Manifest.Status.PROCESSING)
+    manifest.status = Manifest.Status.PROCESSING
+    screener = _screener()
+    errors: list[dict[str, Any]] = []
+    cap = max_row_errors()
+    counts = {"read": 0, "stored": 0, "rejected": 0}
+    seen: set[str] = set()
+
+    def reject(*errs: ingest.RowError) -> None:
+        counts["rejected"] += 1  # rows, not problems: one row may have several
+        for err in errs:
+            if len(errors) < cap:
+                errors.append(err.as_dict())
+
+    try:
+        source: Path | list[Any] = (
+            (rows or []) if manifest.file_format == Manifest.Format.ROWS else Path(manifest.file.path)
+        )
+        for chunk in ingest.read_chunks(source, manifest.file_format):
+            clean: list[tuple[int, dict[str, Any]]] = []
+            for row, raw in chunk:
+                counts["read"] += 1
+                if isinstance(raw, ingest.RowError):
+                    reject(raw)
+                    continue
+                parcel, problems = ingest.check_row(row, raw, default_carrier=manifest.carrier)
+                if parcel is None:
+                    reject(*problems)
+                    continue
+                tn = parcel["tracking_number"]
+                if tn in seen:
+                    reject(ingest.RowError(row, "tracking_number", f"{tn} appears earlier in this file"))
+                    continue
+                seen.add(tn)
+                clean.append((row, parcel))
+            stored = dict(
+                Parcel.objects.filter(tracking_number__in=[p["tracking_number"] for _r, p in clean]).values_list(
+                    "tracking_number", "manifest_id"
+                )
+            )
+            if stored:
+                keep = []
+                for row, p in clean:
+                    other = stored.get(p["tracking_number"])
+                    if other is None:
+                        keep.append((row, p))
+                    else:
+                        reject(
+                            ingest.RowError(
+                                row,
+                                "tracking_number",
+                                f"{p['tracking_number']} was already received (manifest {other})",
+                            )
+                        )
+                clean = keep
+            if clean:
+                parcels = _parcels_from_chunk(manifest, clean, screener)
+                with transaction.atomic():
+                    Parcel.objects.bulk_create(parcels, batch_size=1000)
+                counts["stored"] += len(parcels)
+            Manifest.objects.filter(pk=manifest.pk).update(
+                rows_read=counts["read"], rows_stored=counts["stored"], rows_rejected=counts["rejected"]
+            )
+    except ingest.ManifestUnreadable as exc:
+        return _manifest_fail(manifest, str(exc), column=exc.column)
+    except Exception:
+        logger.exception("manifest %s could not be read", manifest.pk)
+        return _manifest_fail(manifest, _("The manifest could not be read to the end; nothing of it was kept."))
+    with transaction.atomic():
+        _groups_build(manifest)
+        m = Manifest.objects.select_for_update().get(pk=manifest.pk)
+        m.rows_read, m.rows_stored, m.rows_rejected = counts["read"], counts["stored"], counts["rejected"]
+        m.row_errors = errors
+        m.hits = m.parcels.filter(decision="hit").count()
+        m.reviews = m.parcels.filter(decision="review").count()
+        m.status = Manifest.Status.SCREENED
+        m.finished_at = timezone.now()
+        m.save()
+        audit_record(
+            actor=None,
+            action="parcels.manifest_screened",
+            target=m,
+            data={**counts, "hits": m.hits, "reviews": m.reviews, "groups": m.groups.count()},
+        )
+    return m
+
+
+def _manifest_fail(manifest: Manifest, reason: str, *, column: str = "") -> Manifest:
+    with transaction.atomic():
+        Parcel.objects.filter(manifest=manifest).delete()
+        m = Manifest.objects.select_for_update().get(pk=manifest.pk)
+        m.status = Manifest.Status.FAILED
+        m.failure = reason
+        m.rows_stored = 0
+        m.row_errors = [{"row": 0, "column": column, "reason": reason}]
+        m.finished_at = timezone.now()
+        m.save()
+        audit_record(actor=None, action="parcels.manifest_refused", target=m, data={"reason": reason})
+    return m
+
+
+def _groups_build(manifest: Manifest) -> None:
+    """One group per listed party (or seller and shipper) among the manifest's hits and reviews."""
+    keys = (
+        Parcel.objects.filter(manifest=manifest)
+        .exclude(group_key="")
+        .values("group_key")
+        .annotate(n=Count("id"), consignees=Count("consignee", distinct=True), value=Sum("value_usd"))
+        .order_by("group_key")
+    )
+    for k in keys:
+        first = (
+            Parcel.objects.filter(manifest=manifest, group_key=k["group_key"])
+            .order_by("-decision", "-score", "row")
+            .first()
+        )
+        assert first is not None
+        order = (
+            EnforcementOrder.objects.filter(reference=first.order_reference).first() if first.order_reference else None
+        )
+        decision = (
+            "hit"
+            if Parcel.objects.filter(manifest=manifest, group_key=k["group_key"], decision="hit").exists()
+            else "review"
+        )
+        group = ParcelGroup.objects.create(
+            manifest=manifest,
+            key=k["group_key"],
+            seller=first.seller,
+            shipper=first.shipper,
+            matched_name=first.matched_name,
+            matched_field=first.matched_field,
+            order_reference=first.order_reference,
+            order=order,
+            decision=decision,
+            reasons=first.reasons,
+            parcel_count=k["n"],
+            consignee_count=k["consignees"],
+            total_value=k["value"] or Decimal("0"),
+        )
+        Parcel.objects.filter(manifest=manifest, group_key=k["group_key"]).update(group=group)
+        GroupEvent.objects.create(
+            group=group,
+            kind="grouped",
+            actor_label=actor_label(None),
+            summary=_("%(n)d parcels screened as %(decision)s and held for one decision")
+            % {"n": k["n"], "decision": decision},
+        )
+
+
+# -- deciding groups ---------------------------------------------------------------------------------------
+
+
+def decision_due(presented_on: dt.date) -> dt.date:
+    """The 1499(c)(1) period: release or detain within 5 business days of presentation."""
+    return law.due_date(law.DECISION, presented_on, business=business_calendar())
+
+
+def _lock_group(group: ParcelGroup) -> ParcelGroup:
+    return ParcelGroup.objects.select_for_update(of=("self",)).select_related("manifest", "order").get(pk=group.pk)
+
+
+@transaction.atomic
+def group_release(*, actor: Actor, group: ParcelGroup, reason: str) -> ParcelGroup:
+    """Release every parcel of a group the officer found not covered (a false match, goods outside the order)."""
+    _require(actor, "parcels.decide_parcels", _("decide parcel groups"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the parcels are released."), field="reason")
+    group = _lock_group(group)
+    t = GROUP_LIFECYCLE.check("release", state=group.status, actor=actor)
+    group.status, group.release_reason = t.target, reason
+    group.decided_by, group.decided_at = _user(actor), timezone.now()
+    group.save(update_fields=["status", "release_reason", "decided_by", "decided_at", "updated_at"])
+    n = group.parcels.update(status=Parcel.Status.RELEASED)
+    GroupEvent.objects.create(
+        group=group,
+        kind="released",
+        actor_label=actor_label(actor),
+        summary=_("%(n)d parcels released: %(reason)s") % {"n": n, "reason": reason},
+    )
+    audit_record(actor=actor, action="parcels.group_release", target=group, data={"parcels": n, "reason": reason})
+    return group
+
+
+def _clock(detention: ParcelDetention, kind: str, start: dt.date, business: law.BusinessCalendar) -> ParcelClock:
+    r = law.rule(kind)
+    return ParcelClock(
+        detention=detention,
+        kind=kind,
+        citation=r.citation,
+        start_event=r.start_event,
+        start_date=start,
+        due_date=law.due_date(kind, start, business=business),
+    )
+
+
+def _notice_body(detention: ParcelDetention, addressee: str, tracking: Sequence[str], due: dict[str, dt.date]) -> str:
+    group = detention.group
+    lines = [
+        _("Notice of detention (19 U.S.C. 1499(c)(2); 19 CFR 151.16(c))"),
+        "",
+        _("To: %(who)s") % {"who": addressee},
+        _("Carrier: %(carrier)s. Presented for examination on %(date)s.")
+        % {"carrier": group.manifest.carrier, "date": detention.presented_on.isoformat()},
+        _("Order: %(order)s. Reason: %(reason)s") % {"order": detention.order_reference, "reason": detention.reasons},
+        "",
+        _("Parcels detained (%(n)d):") % {"n": len(tracking)},
+        *[f"  {t}" for t in tracking],
+        "",
+    ]
+    for kind, day in due.items():
+        r = law.rule(kind)
+        lines.append(f"{r.label} ({r.citation}): {day.isoformat()}")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def group_detain(
+    *, actor: Actor, group: ParcelGroup, reason: str, notice_to: str = "", today: dt.date | None = None
+) -> ParcelDetention:
+    """Detain every parcel of a group under the order it matched: one detention, one notice per
+    consignee (or per carrier), and the clocks of an entry's detention."""
+    _require(actor, "parcels.decide_parcels", _("detain parcels"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the parcels are detained."), field="reason")
+    today = today or timezone.localdate()
+    group = _lock_group(group)
+    t = GROUP_LIFECYCLE.check("detain", state=group.status, actor=actor)
+    order = group.order
+    if order is None or not order.is_enforced:
+        raise Conflict(
+            _("The group matched no order in force; detention under 19 U.S.C. 1307 needs one."),
+            rule="19 U.S.C. 1307",
+            code="no_order",
+        )
+    notice_to = notice_to or (
+        ParcelDetention.NoticeTo.CARRIER
+        if group.manifest.source == Manifest.Source.EXPRESS
+        else ParcelDetention.NoticeTo.CONSIGNEE
+    )
+    if notice_to not in ParcelDetention.NoticeTo.values:
+        raise InvalidInput(_("Send the notice to each consignee or to each carrier."), field="notice_to")
+    business = business_calendar()
+    presented = group.manifest.presented_on
+    regime = REGIME_FOR_ORDER_TYPE[OrderType(order.order_type)]
+    detention = ParcelDetention.objects.create(
+        group=group,
+        regime=regime,
+        order=order,
+        order_reference=order.reference,
+        reasons=reason,
+        notice_to=notice_to,
+        presented_on=presented,
+        detained_on=today,
+        notice_date=today,
+        detained_by=_user(actor),
+    )
+    # The decision (1499(c)(1)) and notice (1499(c)(2)) periods are met now; they are kept as the record.
+    met = [_clock(detention, law.DECISION, presented, business), _clock(detention, law.NOTICE, today, business)]
+    for c in met:
+        c.running, c.stopped_at, c.stop_reason = False, timezone.now(), "met"
+    running = [
+        _clock(detention, law.ADMISSIBILITY, presented, business)
+        if regime in (disposition.WRO, disposition.FINDING)
+        else _clock(detention, law.RESPONSE, today, business)
+    ]
+    if regime in deemed_exclusion_regimes():
+        running.append(_clock(detention, law.DEEMED_EXCLUSION, presented, business))
+    ParcelClock.objects.bulk_create([*met, *running])
+    due = {c.kind: c.due_date for c in running}
+    field = "consignee" if notice_to == ParcelDetention.NoticeTo.CONSIGNEE else "carrier"
+    by_addressee: dict[str, list[str]] = {}
+    for addressee, tn in group.parcels.order_by(field, "tracking_number").values_list(field, "tracking_number"):
+        by_addressee.setdefault(addressee, []).append(tn)
+    ParcelNotice.objects.bulk_create(
+        [
+            ParcelNotice(
+                detention=detention,
+                addressee_kind=notice_to,
+                addressee=addressee,
+                tracking_numbers=tns,
+                subject=_("Detention of %(n)d parcel(s) under %(order)s") % {"n": len(tns), "order": order.reference},
+                body=_notice_body(detention, addressee, tns, due),
+                issued_on=today,
+            )
+            for addressee, tns in by_addressee.items()
+        ]
+    )
+    n = group.parcels.update(status=Parcel.Status.DETAINED)
+    group.status, group.decided_by, group.decided_at = t.target, _user(actor), timezone.now()
+    group.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    late = today > decision_due(presented)
+    GroupEvent.objects.create(
+        group=group,
+        kind="detained",
+        actor_label=actor_label(actor),
+        summary=_("%(n)d parcels detained under %(order)s; %(k)d notice(s) issued")
+        % {"n": n, "order": order.reference, "k": len(by_addressee)},
+    )
+    audit_record(
+        actor=actor,
+        action="parcels.group_detain",
+        target=detention,
+        data={"group": group.pk, "parcels": n, "notices": len(by_addressee), "order": order.reference, "late": late},
+    )
+    return detention
+
+
+@transaction.atomic
+def groups_detain(
+    *, actor: Actor, groups: Iterable[ParcelGroup], reason: str, notice_to: str = "", today: dt.date | None = None
+) -> list[ParcelDetention]:
+    """Detain several groups at once; all or none."""
+    return [group_detain(actor=actor, group=g, reason=reason, notice_to=notice_to, today=today) for g in groups]
+
+
+# -- deciding detentions -----------------------------------------------------------------------------------
+
+
+def _running_due(detention: ParcelDetention, kind: str) -> dt.date | None:
+    c = next((c for c in detention.clocks.all() if c.kind == kind and c.running), None)
+    return c.due_date if c is not None else None
+
+
+def disposition_facts(detention: ParcelDetention, *, today: dt.date | None = None) -> disposition.Facts:
+    """What ``ports.disposition`` looks at, read from the parcel detention's records."""
+    order = detention.order
+    return disposition.Facts(
+        regime=detention.regime,
+        status=detention.status,
+        today=today or timezone.localdate(),
+        order_in_force=order is None or order.is_enforced,
+        proof_due=_running_due(detention, law.ADMISSIBILITY),
+        proof_received_on=detention.proof_received_on,
+        response_due=_running_due(detention, law.RESPONSE),
+        deemed_exclusion_due=_running_due(detention, law.DEEMED_EXCLUSION),
+        abandonment_due=_running_due(detention, law.ABANDONMENT),
+    )
+
+
+def allowed_outcomes(
+    detention: ParcelDetention, *, today: dt.date | None = None
+) -> dict[str, disposition.Block | None]:
+    facts = disposition_facts(detention, today=today)
+    return {o: disposition.block(o, facts) for o in ParcelDecision.Outcome.values}
+
+
+@transaction.atomic
+def detention_record_proof(
+    *, actor: Actor, detention: ParcelDetention, received_on: dt.date, note: str
+) -> ParcelDetention:
+    """Proof of admissibility arrived (from a consignee or the carrier): exclusion then needs headquarters."""
+    _require(actor, "parcels.decide_parcels", _("record proof"))
+    detention = ParcelDetention.objects.select_for_update().get(pk=detention.pk)
+    if not detention.is_open:
+        raise Conflict(_("The detention is decided."), code="decided")
+    if received_on > timezone.localdate() or received_on < detention.detained_on:
+        raise InvalidInput(_("The date is between the detention and today."), field="received_on")
+    if not (note or "").strip():
+        raise InvalidInput(_("Say what was received and from whom."), field="note")
+    detention.proof_received_on, detention.proof_note = received_on, note.strip()
+    detention.save(update_fields=["proof_received_on", "proof_note", "updated_at"])
+    audit_record(actor=actor, action="parcels.proof_received", target=detention, data={"on": received_on.isoformat()})
+    return detention
+
+
+@transaction.atomic
+def detention_decide(
+    *, actor: Actor, detention: ParcelDetention, outcome: str, reason: str, today: dt.date | None = None
+) -> ParcelDecision:
+    """One decision for every parcel of the detention, when the law allows it (``ports.disposition``)."""
+    _require(actor, "parcels.decide_parcels", _("decide parcel detentions"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Give the reason for the decision."), field="reason")
+    if outcome not in ParcelDecision.Outcome.values:
+        raise InvalidInput(_("Choose a decision."), field="outcome")
+    today = today or timezone.localdate()
+    detention = (
+        ParcelDetention.objects.select_for_update(of=("self",))
+        .select_related("group", "order")
+        .prefetch_related("clocks")
+        .get(pk=detention.pk)
+    )
+    t = DETENTION_LIFECYCLE.check(outcome, state=detention.status, actor=actor)
+    block = disposition.block(outcome, disposition_facts(detention, today=today))
+    if block is not None:
+        raise Conflict(block.reason, rule=block.rule, code="not_allowed_yet")
+    now = timezone.now()
+    detention.clocks.filter(running=True).update(running=False, stopped_at=now, stop_reason=f"decided: {outcome}")
+    detention.status, detention.decided_at = t.target, now
+    if outcome == ParcelDecision.Outcome.EXCLUDE:
+        detention.exclusion_date = today
+        business = business_calendar()
+        ParcelClock.objects.bulk_create(
+            [
+                _clock(detention, law.ABANDONMENT, today, business),
+                _clock(detention, law.PROTEST_FILING, today, business),
+            ]
+        )
+    detention.save(update_fields=["status", "decided_at", "exclusion_date", "updated_at"])
+    n = Parcel.objects.filter(group=detention.group).update(status=PARCEL_STATUS_FOR_OUTCOME[outcome])
+    decision = ParcelDecision.objects.create(
+        detention=detention, outcome=outcome, reason=reason, parcel_count=n, decided_by=_user(actor)
+    )
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind=f"decided_{outcome}",
+        actor_label=actor_label(actor),
+        summary=_("%(outcome)s of %(n)d parcels: %(reason)s")
+        % {"outcome": decision.get_outcome_display(), "n": n, "reason": reason},
+    )
+    audit_record(
+        actor=actor, action=f"parcels.detention_{outcome}", target=detention, data={"parcels": n, "reason": reason}
+    )
+    return decision
