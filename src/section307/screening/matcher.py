@@ -162,8 +162,9 @@ def _is_qualifier(token: str) -> bool:
     )
 
 
-def _brand_words(tokens: tuple[str, ...]) -> list[int]:
-    return [i for i, t in enumerate(tokens) if _is_distinctive(t) and not _is_qualifier(t)]
+@lru_cache(maxsize=200_000)
+def _brand_words(tokens: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, t in enumerate(tokens) if _is_distinctive(t) and not _is_qualifier(t))
 
 
 def score_names(
@@ -173,19 +174,21 @@ def score_names(
     cw: tuple[float, ...],
     generic_cap: float,
     cfg: ScoringConfig = DEFAULT_SCORING,
+    relation_from: float = 0.0,
 ) -> tuple[float, str, str]:
     """Weighted token Dice of two normalised names, with the method that matched and the relation
-    of the query ``q`` to the listed name ``c`` (see :attr:`NameMatch.relation`)."""
+    of the query ``q`` to the listed name ``c`` (see :attr:`NameMatch.relation`), worked out for
+    scores from ``relation_from`` (below, the pair is never reported)."""
     qt, ct = q.tokens, c.tokens
     if not qt or not ct:
         return 0.0, "none", ""
     if q.han and c.han and q.han not in c.han and c.han not in q.han:
         # Both written in characters: compare the characters (homophones are other companies).
-        score, method, relation = _score_tokens(q, qw, c, cw, cfg)
+        score, method, relation = _score_tokens(q, qw, c, cw, cfg, relation_from)
         return min(score, cfg.brand_differs_cap), method, relation
     if q.compact == c.compact:
         return 1.0, "exact", ""
-    score, method, relation = _score_tokens(q, qw, c, cw, cfg)
+    score, method, relation = _score_tokens(q, qw, c, cw, cfg, relation_from)
     if score < cfg.acronym and (
         (len(qt) == 1 and qt[0] == c.initials) or (len(ct) == 1 and ct[0] == q.initials)
     ):
@@ -196,7 +199,12 @@ def score_names(
 
 
 def _score_tokens(
-    q: NormName, qw: tuple[float, ...], c: NormName, cw: tuple[float, ...], cfg: ScoringConfig
+    q: NormName,
+    qw: tuple[float, ...],
+    c: NormName,
+    cw: tuple[float, ...],
+    cfg: ScoringConfig,
+    relation_from: float = 0.0,
 ) -> tuple[float, str, str]:
     qt, ct = q.tokens, c.tokens
     q_brands, c_brands = _brand_words(qt), _brand_words(ct)
@@ -213,8 +221,12 @@ def _score_tokens(
                 q_sim[i] = c_sim[j] = 1.0
                 break
     translit = False
+    q_left_keys = {_translit_key(t) for t, s_ in zip(qt, q_sim, strict=True) if not s_}
+    c_left_keys = {_translit_key(u) for u, s_ in zip(ct, c_sim, strict=True) if not s_}
+    # Only names with a left-over word that could pair this way go word by word (most do not).
+    second_look = bool(q_left_keys & c_left_keys) or bool(q.abjad) != bool(c.abjad)
     for i, t in enumerate(qt):
-        if q_sim[i]:
+        if q_sim[i] or not second_look:
             continue
         for j, u in enumerate(ct):
             if c_sim[j]:
@@ -344,6 +356,8 @@ def _score_tokens(
         score = min(score, cfg.brand_substitution_cap)
     if translit and method == "tokens":
         method = "transliteration"
+    if score < relation_from:
+        return score, method, ""
     return score, method, _relation(qt, q_sim, q_opt, ct, c_sim, c_opt)
 
 
@@ -397,7 +411,10 @@ def _pinyin_word(word: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def _translit_key(word: str) -> str:
-    """A spelling key that English, French and German renderings of one foreign name share."""
+    """A spelling key that English, French and German renderings of one foreign name share
+    (``group`` and ``holding`` share one: they name the same corporate family)."""
+    if word in _FAMILY_WORDS:
+        return "group"
     w = word
     for a, b in (("kh", "h"), ("ck", "k"), ("ee", "i"), ("oo", "u"), ("ou", "u"), ("ie", "i")):
         w = w.replace(a, b)
@@ -415,16 +432,14 @@ def _skeleton(word: str) -> str:
 
 def _same_transliteration(a: str, b: str, a_abjad: bool, b_abjad: bool) -> bool:
     """Two spellings of one name from another script (not two names a letter apart)."""
-    if len(a) < 3 or len(b) < 3 or a.isdigit() or b.isdigit():
-        return False
     if a_abjad != b_abjad:
         # Arabic script against a Latin spelling: the Latin vowels were never written.
-        sa, sb = _skeleton(a), _skeleton(b)
-        return len(sa) >= 2 and sa == sb
-    if _pinyin_word(a) and _pinyin_word(b):
-        # Pinyin has one spelling per syllable: a different letter is a different syllable (hou / hu).
+        sa = _skeleton(a)
+        return len(sa) >= 2 and sa == _skeleton(b) and len(a) >= 3 and len(b) >= 3
+    if _translit_key(a) != _translit_key(b) or len(a) < 3 or len(b) < 3 or a.isdigit():
         return False
-    return _translit_key(a) == _translit_key(b)
+    # Pinyin has one spelling per syllable: a different letter is a different syllable (hou / hu).
+    return not (_pinyin_word(a) and _pinyin_word(b))
 
 
 def _abbreviates(short: list[str], long: list[str]) -> bool:
@@ -459,6 +474,7 @@ def _distinct_pinyin(a: str, b: str) -> bool:
     return a in CHINA_PLACES and b in CHINA_PLACES
 
 
+@lru_cache(maxsize=200_000)
 def _is_distinctive(token: str) -> bool:
     return token not in GENERIC_WORDS and len(token) > 1 and not token.isdigit()
 
@@ -660,7 +676,9 @@ class NameMatcher:
             cands = [*exact, *(nid for _, nid in ranked[:_SCORED])]
         for nid in cands:
             cand = wl.names[nid]
-            score, method, relation = score_names(q, qw, cand.norm, cand.weights, wl.GENERIC_CAP, self.config)
+            score, method, relation = score_names(
+                q, qw, cand.norm, cand.weights, wl.GENERIC_CAP, self.config, self.floor
+            )
             if score < self.floor:
                 continue
             prev = best.get(cand.party)
