@@ -378,12 +378,11 @@ def _relation(
     * the query adds "Group" / "Holdings" to the listed name: the group above the listed company
       (``"parent"``): Xinjiang Tianye Co. / Xinjiang Tianye Group;
     * the query adds a line of business to the listed name: another company of the family, often
-      a subsidiary (``"subsidiary"``): Siemens AG / Siemens Energy AG;
-    * the listed name is a group and the query names a company without the group word: a member of
-      the group (``"subsidiary"``).
+      a subsidiary (``"subsidiary"``): Siemens AG / Siemens Energy AG.
 
-    Words the query leaves out of the listed name are not read as a relation: entry documents
-    shorten names far more often than they name another company.
+    Words the query leaves out of the listed name are not read as a relation (Chenguang Biotech
+    Group Co. written Chenguang Biotech Co.): entry documents shorten names far more often than
+    they name another company.
     """
     q_opts = q_opt or (False,) * len(qt)
     c_opts = c_opt or (False,) * len(ct)
@@ -397,8 +396,6 @@ def _relation(
     q_business = [t for t in q_extra if not _is_qualifier(t) and not t.isdigit()]
     if q_business and not c_extra:
         return "parent" if any(t in _FAMILY_WORDS for t in q_business) else "subsidiary"
-    if not q_extra and c_extra and all(t in _FAMILY_WORDS for t in c_extra):
-        return "subsidiary"
     return ""
 
 
@@ -415,7 +412,8 @@ def _translit_key(word: str) -> str:
     (``group`` and ``holding`` share one: they name the same corporate family)."""
     if word in _FAMILY_WORDS:
         return "group"
-    w = word
+    # Russian Е starting a word is written "ye" or "e" (Yevgeniy / Evgeny).
+    w = "e" + word[2:] if word.startswith("ye") else word
     for a, b in (("kh", "h"), ("ck", "k"), ("ee", "i"), ("oo", "u"), ("ou", "u"), ("ie", "i")):
         w = w.replace(a, b)
     w = re.sub(r"c(?=[^eiy]|$)", "k", w)
@@ -426,8 +424,12 @@ def _translit_key(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _skeleton(word: str) -> str:
-    """The consonants of a word, doubled ones once: what Arabic script writes of a name."""
-    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyw]", "", word))
+    """The consonants of a word, doubled ones once: what Arabic script writes of a name.
+
+    ``w``/``v`` and ``y`` are letters that also write long vowels (و, ی), and ``h`` a final
+    vowel (ه in خامنه‌ای, Khamenei), so they are left out with the vowels.
+    """
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouywvh]", "", word))
 
 
 def _same_transliteration(a: str, b: str, a_abjad: bool, b_abjad: bool) -> bool:

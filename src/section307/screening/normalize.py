@@ -777,7 +777,8 @@ def normalize_name(name: str) -> NormName:
     if not name:
         return NormName((), "")
     relation = "branch" if _BRANCH_RE.search(name) else "subsidiary" if _SUBSIDIARY_RE.search(name) else ""
-    name = _GLUED_FORM.sub(r" \1", name)
+    # A zero-width non-joiner separates letters inside one Persian word (خامنه‌ای), not two words.
+    name = _GLUED_FORM.sub(r" \1", name.replace("\u200c", ""))
     han = ""
     romanised: frozenset[str] = frozenset()
     abjad: frozenset[str] = frozenset()
