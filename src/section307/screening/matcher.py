@@ -20,9 +20,9 @@ distance budget, which catches spacing differences across the whole name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-import re
 from functools import lru_cache
 
 import numpy as np
