@@ -41,6 +41,14 @@ LISTED = [
         list="uflpa",
         subsidiaries=False,
     ),
+    Party(id="L-TIANYE", name="Xinjiang Tianye Co., Ltd.", country="CN", list="wro"),
+    Party(id="L-SMART", name="Smart Glove Corporation Sdn Bhd", country="MY", list="wro"),
+    Party(id="L-SIME", name="Sime Darby Berhad", country="MY", list="finding"),
+    Party(id="L-HAMEEM", name="Ha-Meem Group", country="BD", list="wro"),
+    Party(id="L-MELLI", name="Bank Melli Iran", country="IR", list="caatsa"),
+    Party(id="L-LAVROV", name="Sergey Viktorovich Lavrov", country="RU", list="caatsa"),
+    Party(id="L-SOLEIMANI", name="Qasem Soleimani", country="IR", list="caatsa"),
+    Party(id="L-HOUDE", name="Zhejiang Houde Textile Co., Ltd.", country="CN", list="wro"),
     Party(
         id="L-BRIGHT",
         name="Brightway Holdings Sdn Bhd",
@@ -208,3 +216,71 @@ def test_scoring_configuration_is_used() -> None:
     with pytest.raises(TypeError, match="unknown scoring value"):
         DEFAULT_SCORING.with_values(thresold=0.9)
     assert isinstance(hash(ScoringConfig()), int)
+
+
+@pytest.mark.parametrize(
+    ("name", "party"),
+    [
+        # a patronymic left out, given name and surname in either order, another transliteration
+        ("Sergei Lavrov", "L-LAVROV"),
+        ("Lavrov Sergey", "L-LAVROV"),
+        ("LAVROV, Sergey Viktorovich", "L-LAVROV"),
+        # Arabic script writes no short vowels: compared by the consonants
+        ("قاسم سليماني", "L-SOLEIMANI"),
+        ("Qassem Soleimani", "L-SOLEIMANI"),
+        # Persian script against the English spelling
+        ("بانک ملی ایران", "L-MELLI"),
+        # transliteration variants of a Bengali brand
+        ("Ha-Mim Group", "L-HAMEEM"),
+        # Group and Holdings name the same family
+        ("Brightway Group", "L-BRIGHT"),
+    ],
+)
+def test_persons_scripts_and_transliterations_match(acc_screener: Screener, name: str, party: str) -> None:
+    assert _level(acc_screener, name, party) == "hit"
+
+
+@pytest.mark.parametrize(
+    ("name", "party"),
+    [
+        ("Qasem Salimi", "L-SOLEIMANI"),
+        ("Ha-Seem Group", "L-HAMEEM"),
+        # pinyin has one spelling per syllable: hou and hu are two syllables, not two spellings
+        ("Zhejiang Hude Textile Co., Ltd.", "L-HOUDE"),
+    ],
+)
+def test_transliteration_does_not_join_other_names(acc_screener: Screener, name: str, party: str) -> None:
+    assert _level(acc_screener, name, party) != "hit"
+
+
+def test_group_above_a_listed_company_is_review_with_the_reason(acc_screener: Screener) -> None:
+    for name, party in (
+        ("Xinjiang Tianye Group Co., Ltd.", "L-TIANYE"),
+        ("Smart Glove Holdings Sdn Bhd", "L-SMART"),
+    ):
+        result = acc_screener.screen_one(entry(manufacturer=name))
+        assert result.decision == "review", name
+        assert result.matched_id == party
+        assert "the group or parent of the listed company" in result.reasons
+    # The listed company itself is still a hit.
+    assert _level(acc_screener, "Xinjiang Tianye Co Ltd", "L-TIANYE") == "hit"
+
+
+def test_listed_name_plus_another_business_is_a_subsidiary_decided_by_the_order_scope(
+    acc_screener: Screener,
+) -> None:
+    sime = acc_screener.screen_one(entry(manufacturer="Sime Darby Plantation Berhad"))
+    assert sime.decision == "review"
+    assert sime.matched_id == "L-SIME"
+    assert "a subsidiary; the order does not name subsidiaries" in sime.reasons
+    # Brightway's order names its subsidiaries: the same shape is a hit there.
+    bright = acc_screener.screen_one(entry(manufacturer="Brightway Holdings Plantation Sdn Bhd"))
+    assert bright.decision == "hit"
+    assert bright.matched_id == "L-BRIGHT"
+    assert "the order names the company's subsidiaries" in bright.reasons
+
+
+def test_patronymic_is_optional_only_in_longer_names() -> None:
+    lavrov = normalize_name("Sergey Viktorovich Lavrov")
+    assert lavrov.optional == (False, True, False)
+    assert normalize_name("Petrovich Lavrov").optional == ()

@@ -184,7 +184,7 @@ def load_name_results(
     payload = _read(_names_path(directory, key, floor))
     if not isinstance(payload, dict) or payload.get("key") != key or not isinstance(payload.get("names"), dict):
         return {}
-    stored: dict[str, tuple[tuple[int, int, float, str], ...]] = payload["names"]
+    stored: dict[str, tuple[tuple[int, int, float, str, str], ...]] = payload["names"]
     out: dict[str, tuple[NameMatch, ...]] = {}
     for name in names:
         hit = stored.get(name)
@@ -201,12 +201,12 @@ def store_name_results(compiled: CompiledWatchlist, floor: float, results: Mappi
     directory, key = where
     path = _names_path(directory, key, floor)
     payload = _read(path)
-    stored: dict[str, tuple[tuple[int, int, float, str], ...]] = {}
+    stored: dict[str, tuple[tuple[int, int, float, str, str], ...]] = {}
     if isinstance(payload, dict) and payload.get("key") == key and isinstance(payload.get("names"), dict):
         stored = payload["names"]
     for name, matches in results.items():
         stored.pop(name, None)
-        stored[name] = tuple((m.name_id, m.party, m.score, m.method) for m in matches)
+        stored[name] = tuple((m.name_id, m.party, m.score, m.method, m.relation) for m in matches)
     if len(stored) > _MAX_NAMES:
         stored = dict(list(stored.items())[-_MAX_NAMES:])
     with contextlib.suppress(OSError):

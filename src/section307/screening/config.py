@@ -55,6 +55,9 @@ class ScoringConfig:
     typo_extra_edit: float = 0.1
     #: Similarity of one token spelling two of the other name's (``huafu`` / ``hua fu``).
     joined: float = 0.95
+    #: Similarity of two spellings of one name from another script (Sergey / Sergei, Meem / Mim, or a
+    #: Latin spelling against the consonants Arabic script writes: Melli / ملی).
+    transliteration: float = 0.92
     #: Similarity of an acronym and the words it abbreviates.
     acronym: float = 0.9
     #: A misspelt word plus an unmatched word elsewhere (tuned).

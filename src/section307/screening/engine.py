@@ -323,9 +323,13 @@ class Screener:
                 continue
             on_order = party.list in ORDER_LISTS
             level = "hit" if on_order and score >= self.threshold else "review"
-            scope_note = _scope_note(relation, party)
-            if relation == "subsidiary" and not party.subsidiaries and level == "hit":
-                # An order on a company reaches a subsidiary only when it names its subsidiaries.
+            # What the entry's name says of itself ("Shanghai Branch", "a subsidiary of") comes first,
+            # then what comparing it with the listed name shows (Siemens Energy for Siemens).
+            rel = relation or m.relation
+            scope_note = _scope_note(rel, party)
+            if level == "hit" and (rel == "parent" or (rel == "subsidiary" and not party.subsidiaries)):
+                # An order on a company reaches a subsidiary only when it names its subsidiaries,
+                # and never the group above it.
                 level = "review"
             if scope_note:
                 notes.append(scope_note)
@@ -648,6 +652,8 @@ def _scope_note(relation: str, party: Party) -> str:
         if party.subsidiaries:
             return "a subsidiary; the order names the company's subsidiaries"
         return "a subsidiary; the order does not name subsidiaries, so it is not a hit"
+    if relation == "parent":
+        return "the group or parent of the listed company; an order on a company does not reach its parent"
     return ""
 
 

@@ -20,6 +20,7 @@ distance budget, which catches spacing differences across the whole name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,6 +66,10 @@ class NameMatch:
     party: int
     score: float
     method: str
+    #: What the query is to the listed name when it is not the same company: ``"subsidiary"`` (the
+    #: listed name plus another business, or a member of a listed group) or ``"parent"`` (the group
+    #: or holding above the listed company); ``""`` otherwise.
+    relation: str = ""
 
 
 def _edit_budget(n: int) -> int:
@@ -157,8 +162,9 @@ def _is_qualifier(token: str) -> bool:
     )
 
 
-def _brand_words(tokens: tuple[str, ...]) -> list[int]:
-    return [i for i, t in enumerate(tokens) if _is_distinctive(t) and not _is_qualifier(t)]
+@lru_cache(maxsize=200_000)
+def _brand_words(tokens: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, t in enumerate(tokens) if _is_distinctive(t) and not _is_qualifier(t))
 
 
 def score_names(
@@ -168,30 +174,38 @@ def score_names(
     cw: tuple[float, ...],
     generic_cap: float,
     cfg: ScoringConfig = DEFAULT_SCORING,
-) -> tuple[float, str]:
-    """Weighted token Dice of two normalised names, with the method that matched."""
+    relation_from: float = 0.0,
+) -> tuple[float, str, str]:
+    """Weighted token Dice of two normalised names, with the method that matched and the relation
+    of the query ``q`` to the listed name ``c`` (see :attr:`NameMatch.relation`), worked out for
+    scores from ``relation_from`` (below, the pair is never reported)."""
     qt, ct = q.tokens, c.tokens
     if not qt or not ct:
-        return 0.0, "none"
+        return 0.0, "none", ""
     if q.han and c.han and q.han not in c.han and c.han not in q.han:
         # Both written in characters: compare the characters (homophones are other companies).
-        score, method = _score_tokens(q, qw, c, cw, cfg)
-        return min(score, cfg.brand_differs_cap), method
+        score, method, relation = _score_tokens(q, qw, c, cw, cfg, relation_from)
+        return min(score, cfg.brand_differs_cap), method, relation
     if q.compact == c.compact:
-        return 1.0, "exact"
-    score, method = _score_tokens(q, qw, c, cw, cfg)
+        return 1.0, "exact", ""
+    score, method, relation = _score_tokens(q, qw, c, cw, cfg, relation_from)
     if score < cfg.acronym and (
         (len(qt) == 1 and qt[0] == c.initials) or (len(ct) == 1 and ct[0] == q.initials)
     ):
         # "SMIC" for Semiconductor Manufacturing International Corporation: the legal form's
         # initial is part of the acronym.
-        return cfg.acronym, "acronym"
-    return score, method
+        return cfg.acronym, "acronym", ""
+    return score, method, relation
 
 
 def _score_tokens(
-    q: NormName, qw: tuple[float, ...], c: NormName, cw: tuple[float, ...], cfg: ScoringConfig
-) -> tuple[float, str]:
+    q: NormName,
+    qw: tuple[float, ...],
+    c: NormName,
+    cw: tuple[float, ...],
+    cfg: ScoringConfig,
+    relation_from: float = 0.0,
+) -> tuple[float, str, str]:
     qt, ct = q.tokens, c.tokens
     q_brands, c_brands = _brand_words(qt), _brand_words(ct)
     single_brand = len(q_brands) == 1 and len(c_brands) == 1
@@ -205,6 +219,26 @@ def _score_tokens(
         for j, u in enumerate(ct):
             if c_sim[j] == 0.0 and t == u:
                 q_sim[i] = c_sim[j] = 1.0
+                break
+    translit = False
+    q_left_keys = {_translit_key(t) for t, s_ in zip(qt, q_sim, strict=True) if not s_}
+    c_left_keys = {_translit_key(u) for u, s_ in zip(ct, c_sim, strict=True) if not s_}
+    # Only names with a left-over word that could pair this way go word by word (most do not).
+    second_look = bool(q_left_keys & c_left_keys) or bool(q.abjad) != bool(c.abjad)
+    for i, t in enumerate(qt):
+        if q_sim[i] or not second_look:
+            continue
+        for j, u in enumerate(ct):
+            if c_sim[j]:
+                continue
+            if t in _FAMILY_WORDS and u in _FAMILY_WORDS:
+                # "Brightway Group" / "Brightway Holdings": both name the same corporate family.
+                q_sim[i] = c_sim[j] = 1.0
+                break
+            if _same_transliteration(t, u, t in q.abjad, u in c.abjad):
+                # Sergey / Sergei, Meem / Mim, Soleimani / سليماني: one name in two spellings.
+                q_sim[i] = c_sim[j] = cfg.transliteration
+                translit = True
                 break
     for i, t in enumerate(qt):
         if q_sim[i]:
@@ -320,7 +354,94 @@ def _score_tokens(
         score = min(score, cfg.number_differs_cap)
     if brand_sub:
         score = min(score, cfg.brand_substitution_cap)
-    return score, method
+    if translit and method == "tokens":
+        method = "transliteration"
+    if score < relation_from:
+        return score, method, ""
+    return score, method, _relation(qt, q_sim, q_opt, ct, c_sim, c_opt)
+
+
+# Words naming a corporate family rather than one company ("Group", "Holdings", 集团 read "jituan").
+_FAMILY_WORDS = frozenset({"group", "holding"})
+
+
+def _relation(
+    qt: tuple[str, ...],
+    q_sim: list[float],
+    q_opt: tuple[bool, ...],
+    ct: tuple[str, ...],
+    c_sim: list[float],
+    c_opt: tuple[bool, ...],
+) -> str:
+    """What the query is to the listed name when every brand word of both matched but words differ.
+
+    * the query adds "Group" / "Holdings" to the listed name: the group above the listed company
+      (``"parent"``): Xinjiang Tianye Co. / Xinjiang Tianye Group;
+    * the query adds a line of business to the listed name: another company of the family, often
+      a subsidiary (``"subsidiary"``): Siemens AG / Siemens Energy AG.
+
+    Words the query leaves out of the listed name are not read as a relation (Chenguang Biotech
+    Group Co. written Chenguang Biotech Co.): entry documents shorten names far more often than
+    they name another company.
+    """
+    q_opts = q_opt or (False,) * len(qt)
+    c_opts = c_opt or (False,) * len(ct)
+    q_extra = [t for t, s_, o in zip(qt, q_sim, q_opts, strict=True) if not s_ and not o]
+    c_extra = [t for t, s_, o in zip(ct, c_sim, c_opts, strict=True) if not s_ and not o]
+    if not any(s_ and _is_distinctive(t) and not _is_qualifier(t) for t, s_ in zip(ct, c_sim, strict=True)):
+        return ""
+    if any(_is_distinctive(t) and t not in GENERIC_WORDS for t in (*q_extra, *c_extra)):
+        # A brand word on one side only: another name, scored as such.
+        return ""
+    q_business = [t for t in q_extra if not _is_qualifier(t) and not t.isdigit()]
+    if q_business and not c_extra:
+        return "parent" if any(t in _FAMILY_WORDS for t in q_business) else "subsidiary"
+    return ""
+
+
+@lru_cache(maxsize=200_000)
+def _pinyin_word(word: str) -> bool:
+    """Spelt as pinyin syllables of two letters or more on average (not ``m-e-e-m``)."""
+    n = len(pinyin_syllables(word))
+    return bool(n) and 2 * n <= len(word)
+
+
+@lru_cache(maxsize=200_000)
+def _translit_key(word: str) -> str:
+    """A spelling key that English, French and German renderings of one foreign name share
+    (``group`` and ``holding`` share one: they name the same corporate family)."""
+    if word in _FAMILY_WORDS:
+        return "group"
+    # Russian Е starting a word is written "ye" or "e" (Yevgeniy / Evgeny).
+    w = "e" + word[2:] if word.startswith("ye") else word
+    for a, b in (("kh", "h"), ("ck", "k"), ("ee", "i"), ("oo", "u"), ("ou", "u"), ("ie", "i")):
+        w = w.replace(a, b)
+    w = re.sub(r"c(?=[^eiy]|$)", "k", w)
+    w = re.sub(r"(?<=[a-z])y\b|y(?=[^aeiou]|$)", "i", w)
+    w = w.replace("iy", "i").replace("ii", "i")
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+@lru_cache(maxsize=200_000)
+def _skeleton(word: str) -> str:
+    """The consonants of a word, doubled ones once: what Arabic script writes of a name.
+
+    ``w``/``v`` and ``y`` are letters that also write long vowels (و, ی), and ``h`` a final
+    vowel (ه in خامنه‌ای, Khamenei), so they are left out with the vowels.
+    """
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouywvh]", "", word))
+
+
+def _same_transliteration(a: str, b: str, a_abjad: bool, b_abjad: bool) -> bool:
+    """Two spellings of one name from another script (not two names a letter apart)."""
+    if a_abjad != b_abjad:
+        # Arabic script against a Latin spelling: the Latin vowels were never written.
+        sa = _skeleton(a)
+        return len(sa) >= 2 and sa == _skeleton(b) and len(a) >= 3 and len(b) >= 3
+    if _translit_key(a) != _translit_key(b) or len(a) < 3 or len(b) < 3 or a.isdigit():
+        return False
+    # Pinyin has one spelling per syllable: a different letter is a different syllable (hou / hu).
+    return not (_pinyin_word(a) and _pinyin_word(b))
 
 
 def _abbreviates(short: list[str], long: list[str]) -> bool:
@@ -355,6 +476,7 @@ def _distinct_pinyin(a: str, b: str) -> bool:
     return a in CHINA_PLACES and b in CHINA_PLACES
 
 
+@lru_cache(maxsize=200_000)
 def _is_distinctive(token: str) -> bool:
     return token not in GENERIC_WORDS and len(token) > 1 and not token.isdigit()
 
@@ -556,12 +678,14 @@ class NameMatcher:
             cands = [*exact, *(nid for _, nid in ranked[:_SCORED])]
         for nid in cands:
             cand = wl.names[nid]
-            score, method = score_names(q, qw, cand.norm, cand.weights, wl.GENERIC_CAP, self.config)
+            score, method, relation = score_names(
+                q, qw, cand.norm, cand.weights, wl.GENERIC_CAP, self.config, self.floor
+            )
             if score < self.floor:
                 continue
             prev = best.get(cand.party)
             if prev is None or score > prev.score:
-                best[cand.party] = NameMatch(nid, cand.party, score, method)
+                best[cand.party] = NameMatch(nid, cand.party, score, method, relation)
         return tuple(sorted(best.values(), key=lambda m: -m.score)[:5])
 
 

@@ -270,6 +270,8 @@ _HAN_WORDS: dict[str, str] = {
 }
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# Arabic script (Arabic, Persian, Urdu), letters and presentation forms.
+_ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -425,6 +427,9 @@ class NormName:
     # Initials of every word of three to six, legal forms included ("smic" for Semiconductor
     # Manufacturing International Corporation): what the name's acronym is usually made of.
     initials: str = ""
+    # Tokens read from Arabic script, which leaves short vowels unwritten (``ملی`` -> ``mly``): they
+    # compare with a Latin spelling by their consonants (``melli``).
+    abjad: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.tokens)
@@ -751,6 +756,11 @@ def _is_stopword(token: str) -> bool:
     )
 
 
+# Russian, Ukrainian and Belarusian patronymics, and Turkic "-oglu / -ogly" ("son of"): official lists
+# give them, entry documents and the press mostly do not ("Sergey Viktorovich Lavrov" / "Sergei Lavrov").
+_PATRONYMIC_RE = re.compile(r"^[a-z]{3,}(?:ovich|evich|ovna|evna|ichna|oglu|ogly|kyzy)$")
+
+
 def _branch_optional(tokens: list[str]) -> list[bool]:
     """``X Co Ltd Hong Kong Branch`` is X: the (up to two) words naming a branch need not match."""
     optional = [False] * len(tokens)
@@ -767,9 +777,13 @@ def normalize_name(name: str) -> NormName:
     if not name:
         return NormName((), "")
     relation = "branch" if _BRANCH_RE.search(name) else "subsidiary" if _SUBSIDIARY_RE.search(name) else ""
-    name = _GLUED_FORM.sub(r" \1", name)
+    # A zero-width non-joiner separates letters inside one Persian word (خامنه‌ای), not two words.
+    name = _GLUED_FORM.sub(r" \1", name.replace("\u200c", ""))
     han = ""
     romanised: frozenset[str] = frozenset()
+    abjad: frozenset[str] = frozenset()
+    if _ARABIC_RE.search(name):
+        abjad = frozenset(_TOKEN_RE.findall(_latinise(" ".join(_ARABIC_RE.findall(name)))))
     if _CJK_RE.search(name):
         name = _to_simplified(name)
         han = _han_brand(name)
@@ -787,6 +801,9 @@ def normalize_name(name: str) -> NormName:
     raw = _join_split_words(_join_letters(_numerals(_TOKEN_RE.findall(text))))
     tokens = _join_known(raw)
     optional = _branch_optional(tokens)
+    if len(tokens) >= 3:
+        # A patronymic between or beside a given name and a surname may be left out.
+        optional = [o or bool(_PATRONYMIC_RE.match(t)) for o, t in zip(optional, tokens, strict=True)]
     legal = _legal_typo(tokens)
     kept = [(t, o) for t, o, lg in zip(tokens, optional, legal, strict=True) if not lg and not _is_stopword(t)]
     if not kept:
@@ -803,6 +820,7 @@ def normalize_name(name: str) -> NormName:
         frozenset(t for t in toks if t in romanised),
         relation,
         "".join(w[0] for w in words) if 3 <= len(words) <= 6 and not han else "",
+        frozenset(t for t in toks if t in abjad),
     )
 
 
