@@ -28,7 +28,19 @@ SKIP = re.compile(
     r"\.(csv|xlsx|pdf|zip|json|png|jpe?g)$|/template"
 )
 
-ROLES = ["public", "submitter", "analyst", "supervisor", "officer", "hq", "importer", "partner", "admin"]
+ROLES = [
+    "public",
+    "submitter",
+    "analyst",
+    "supervisor",
+    "officer",
+    "hq",
+    "importer",
+    "partner",
+    "admin",
+    "manager",
+    "rightsholder",
+]
 
 
 def _shape(path: str) -> str:

@@ -23,8 +23,11 @@ VISIBLE_ATTRIBUTES = frozenset(
 )
 # data-* attributes that carry words shown by JavaScript (the USWDS file input's texts).
 VISIBLE_DATA_PREFIX = "data-s307-text"
-# Names and codes that read the same in every language: the product, the hash, the tariff code, the currency.
-NOT_LANGUAGE = re.compile(r"section307|\b(?:SHA-256|HTS|USD)\b")
+# Names and codes that read the same in every language: the product, the hash, the tariff code, the currency,
+# file formats, HTTP methods and API paths, and legal citations (docs/i18n.md: citations are not translated).
+NOT_LANGUAGE = re.compile(
+    r"section307|/api/v1/\S*|\b(?:SHA-256|HTS|USD|PDF|CSV|XLSX|JSON|GraphML|EPCIS|GET|POST)\b|\bU\.S\.C\.|\bCFR\b|\([a-z0-9]{1,4}\)"
+)
 LETTER = re.compile(r"[^\W\d_]")
 
 

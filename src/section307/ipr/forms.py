@@ -45,10 +45,10 @@ class PhotoForm(UswdsForm):
 
 
 class RedactForm(UswdsForm):
-    left = forms.FloatField(label=_("Left edge (% of the width)"), min_value=0, max_value=100)
-    top = forms.FloatField(label=_("Top edge (% of the height)"), min_value=0, max_value=100)
-    right = forms.FloatField(label=_("Right edge (% of the width)"), min_value=0, max_value=100)
-    bottom = forms.FloatField(label=_("Bottom edge (% of the height)"), min_value=0, max_value=100)
+    left = forms.FloatField(label=_("Left edge (percent of the width)"), min_value=0, max_value=100)
+    top = forms.FloatField(label=_("Top edge (percent of the height)"), min_value=0, max_value=100)
+    right = forms.FloatField(label=_("Right edge (percent of the width)"), min_value=0, max_value=100)
+    bottom = forms.FloatField(label=_("Bottom edge (percent of the height)"), min_value=0, max_value=100)
     style = forms.ChoiceField(label=_("How"), choices=[("blur", _("Blur beyond reading")), ("box", _("Black box"))])
 
     def box(self) -> tuple[float, float, float, float]:
