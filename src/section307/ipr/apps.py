@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class IprConfig(AppConfig):
@@ -27,7 +28,7 @@ class IprConfig(AppConfig):
             ["ipr.view_iprdetention", "ipr.view_recordation", "ipr.manage_recordation"],
         )
         if not any(i.url_name == "ipr:detention_list" for i in NAV_ITEMS):
-            NAV_ITEMS.insert(-1, NavItem("IPR", "ipr:detention_list", signed_in=True))
+            NAV_ITEMS.insert(-1, NavItem(gettext_lazy("IPR"), "ipr:detention_list", signed_in=True))
         if "section307.ipr.demo.demo_step" not in STEPS:
             STEPS.append("section307.ipr.demo.demo_step")
         register(queue_items)

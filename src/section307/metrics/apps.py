@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class MetricsConfig(AppConfig):
@@ -35,8 +36,10 @@ class MetricsConfig(AppConfig):
         publiccache.register("/statistics/", statistics_version)
         publiccache.register("/api/v1/statistics", statistics_version)
         if not any(item.url_name == "statistics:page" for item in NAV_ITEMS):
-            NAV_ITEMS.insert(2, NavItem("Statistics", "statistics:page"))
+            NAV_ITEMS.insert(2, NavItem(gettext_lazy("Statistics"), "statistics:page"))
         if not any(item.url_name == "metrics:dashboard" for item in NAV_ITEMS):
-            NAV_ITEMS.insert(-1, NavItem("Metrics", "metrics:dashboard", permission="metrics.view_dashboard"))
+            NAV_ITEMS.insert(
+                -1, NavItem(gettext_lazy("Metrics"), "metrics:dashboard", permission="metrics.view_dashboard")
+            )
         if "section307.metrics.demo.demo_step" not in STEPS:
             STEPS.append("section307.metrics.demo.demo_step")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ParcelsConfig(AppConfig):
@@ -24,7 +25,7 @@ class ParcelsConfig(AppConfig):
         # Carriers' and postal systems send manifests through the API with a filer token.
         _extend(roles.ROLE_PERMISSIONS.setdefault(FILER, []), ["parcels.upload_manifest"])
         if not any(i.url_name == "parcels:home" for i in NAV_ITEMS):
-            NAV_ITEMS.insert(-1, NavItem("Parcels", "parcels:home", permission="parcels.view_parcel"))
+            NAV_ITEMS.insert(-1, NavItem(gettext_lazy("Parcels"), "parcels:home", permission="parcels.view_parcel"))
         if "section307.parcels.demo.demo_step" not in STEPS:
             STEPS.append("section307.parcels.demo.demo_step")
         register(queue_items)
