@@ -345,6 +345,12 @@ class Determination(TimeStampedModel):
     def favourable(self) -> bool:
         return self.outcome == self.Outcome.GRANTED
 
+    @property
+    def condition_findings(self) -> list[tuple[str, bool]]:
+        """Each condition of the legal test as the reader's words, with whether it was found met."""
+        labels = dict(law.UFLPA_EXCEPTION_CONDITIONS + law.CAATSA_EXCEPTION_CONDITIONS)
+        return [(gettext(labels[key]) if key in labels else key, bool(met)) for key, met in self.conditions.items()]
+
 
 _DK, _DO = Determination.Kind, Determination.Outcome
 OUTCOME_LABELS: dict[tuple[str, str], str] = {
