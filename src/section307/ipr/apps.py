@@ -8,6 +8,25 @@ class IprConfig(AppConfig):
     verbose_name = "IPR detentions"
 
     def ready(self) -> None:
+        from section307.core.auditwords import register_sentences
+
+        register_sentences(
+            {
+                "ipr.detain": gettext_lazy("Goods detained as suspected counterfeits."),
+                "ipr.disclose": gettext_lazy("Information disclosed to the rights holder."),
+                "ipr.disclosure": gettext_lazy("Detention information shown outside CBP (disclosure log)."),
+                "ipr.exclude": gettext_lazy("Counterfeit goods excluded."),
+                "ipr.holder_account_create": gettext_lazy("Rights-holder account created."),
+                "ipr.holder_add": gettext_lazy("Account linked to a recordation."),
+                "ipr.holder_response": gettext_lazy("The rights holder answered."),
+                "ipr.image_add": gettext_lazy("Detention photo added."),
+                "ipr.importer_reply": gettext_lazy("The importer replied."),
+                "ipr.notice_send": gettext_lazy("Notice of detention sent to the importer."),
+                "ipr.recordation_create": gettext_lazy("Trademark or copyright recordation entered."),
+                "ipr.sample_provide": gettext_lazy("Sample provided to the rights holder under bond."),
+                "ipr.seizure_info": gettext_lazy("Seizure information sent to the rights holder."),
+            }
+        )
         from section307.accounts import roles
         from section307.core.context_processors import NAV_ITEMS, NavItem
         from section307.core.queue import register

@@ -8,6 +8,17 @@ class MetricsConfig(AppConfig):
     verbose_name = "Outcome metrics and statistics"
 
     def ready(self) -> None:
+        from section307.core.auditwords import register_sentences
+
+        register_sentences(
+            {
+                "metrics.outcome_evidence_read": gettext_lazy("Outcome evidence file opened."),
+                "metrics.outcome_recorded": gettext_lazy("Outcome recorded."),
+                "metrics.report_built": gettext_lazy("Quarterly report built."),
+                "metrics.report_failed": gettext_lazy("Quarterly report could not be built."),
+                "metrics.target_set": gettext_lazy("Indicator target set."),
+            }
+        )
         from django.db.models.signals import post_save
 
         from section307.accounts import roles

@@ -8,6 +8,18 @@ class ParcelsConfig(AppConfig):
     verbose_name = "Low-value parcels"
 
     def ready(self) -> None:
+        from section307.core.auditwords import register_sentences
+
+        register_sentences(
+            {
+                "parcels.group_detain": gettext_lazy("Parcel group detained."),
+                "parcels.group_release": gettext_lazy("Parcel group released."),
+                "parcels.manifest_received": gettext_lazy("Manifest received."),
+                "parcels.manifest_refused": gettext_lazy("Manifest refused."),
+                "parcels.manifest_screened": gettext_lazy("Manifest screened."),
+                "parcels.proof_received": gettext_lazy("Proof of admissibility received for a parcel group."),
+            }
+        )
         from section307.accounts import roles
         from section307.core.context_processors import NAV_ITEMS, NavItem
         from section307.core.queue import register

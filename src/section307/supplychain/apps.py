@@ -8,6 +8,20 @@ class SupplyChainConfig(AppConfig):
     verbose_name = "Supply-chain visibility"
 
     def ready(self) -> None:
+        from section307.core.auditwords import register_sentences
+
+        register_sentences(
+            {
+                "supplychain.alert": gettext_lazy("Supply-chain risk alert raised."),
+                "supplychain.events_import": gettext_lazy("Traceability events imported."),
+                "supplychain.evidence_add": gettext_lazy("Traceability evidence added."),
+                "supplychain.job_create": gettext_lazy("Supplier list queued for import."),
+                "supplychain.map_attach_case": gettext_lazy("Supplier map filed in a case."),
+                "supplychain.map_import": gettext_lazy("Supplier map imported."),
+                "supplychain.match_confirm": gettext_lazy("Registry match of a supplier decided."),
+                "supplychain.rescreen": gettext_lazy("Supplier map screened again."),
+            }
+        )
         from django.db.models.signals import post_save
 
         from section307.accounts import roles
