@@ -123,7 +123,7 @@ class UswdsForm(forms.Form):
 class TargetForm(UswdsForm):
     indicator = forms.ChoiceField(label=gettext_lazy("Indicator"), choices=[(i.key, i.label) for i in INDICATORS])
     value = forms.DecimalField(label=gettext_lazy("Target"), min_value=Decimal("0"), max_digits=14, decimal_places=2)
-    note = forms.CharField(label=gettext_lazy("Why this target (optional)"), required=False, widget=forms.Textarea)
+    note = forms.CharField(label=gettext_lazy("Why this target"), required=False, widget=forms.Textarea)
 
 
 @login_required
