@@ -264,3 +264,12 @@ class MapAlert(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# The due-diligence models live in their own module; importing them here registers them.
+from section307.supplychain.diligence import (  # noqa: E402, F401
+    Assessment,
+    AssessmentAnswer,
+    Milestone,
+    RemediationPlan,
+)
