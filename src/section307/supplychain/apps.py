@@ -37,3 +37,5 @@ class SupplyChainConfig(AppConfig):
             )
         if "section307.supplychain.demo.demo_step" not in STEPS:
             STEPS.append("section307.supplychain.demo.demo_step")
+        if "section307.supplychain.demo.diligence_step" not in STEPS:
+            STEPS.append("section307.supplychain.demo.diligence_step")

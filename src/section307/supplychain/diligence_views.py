@@ -30,6 +30,11 @@ def _reader(request: HttpRequest) -> None:
         raise PermissionDenied(_("Due diligence is for importers and enforcement staff."))
 
 
+def _editor(request: HttpRequest, organization_id: int) -> None:
+    if not ds.can_edit_org(request.user, organization_id):
+        raise PermissionDenied(_("Only the organization's trade users change its due diligence."))
+
+
 @login_required
 def diligence_home(request: HttpRequest) -> HttpResponse:
     """The importer's assessments (every version) and plans; staff see every organization's."""
@@ -88,6 +93,7 @@ def _int(value: str | None) -> int | None:
 @require_POST
 def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(ds.assessments_visible_to(request.user), pk=pk)
+    _editor(request, assessment.organization_id)
     upload = request.FILES.get("document")
     try:
         ds.answer_save(
@@ -111,6 +117,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(ds.assessments_visible_to(request.user), pk=pk)
+    _editor(request, assessment.organization_id)
     try:
         ds.assessment_submit(actor=request.user, assessment=assessment)
         messages.success(request, _("Version %(v)s submitted; it can no longer change.") % {"v": assessment.version})
@@ -183,6 +190,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(ds.plans_visible_to(request.user), pk=pk)
+    _editor(request, plan.organization_id)
     due: dt.date | None
     try:
         due = dt.date.fromisoformat(request.POST.get("due_date", ""))
@@ -200,6 +208,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_complete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     plan = get_object_or_404(ds.plans_visible_to(request.user), pk=pk)
+    _editor(request, plan.organization_id)
     milestone = get_object_or_404(Milestone, pk=milestone_pk, plan=plan)
     try:
         ds.milestone_complete(actor=request.user, milestone=milestone, note=request.POST.get("note", ""))
@@ -213,6 +222,7 @@ def milestone_complete(request: HttpRequest, pk: int, milestone_pk: int) -> Http
 @require_POST
 def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(ds.plans_visible_to(request.user), pk=pk)
+    _editor(request, plan.organization_id)
     try:
         ds.plan_close(
             actor=request.user, plan=plan, transition=request.POST.get("outcome", ""), note=request.POST.get("note", "")
