@@ -323,12 +323,22 @@ def _supplychain_kwargs(importer: User, entry_number: str, case_ref: str) -> dic
         actor=importer, chain_map=chain_map, data=_png(), name="po.png", kind="purchase_order", node=node
     )
     alert = MapAlert.objects.create(
-        map=chain_map, organization=chain_map.organization, subject="s", body="b", trigger="t",
-        risk_before="clear", risk_after="hit",
+        map=chain_map,
+        organization=chain_map.organization,
+        subject="s",
+        body="b",
+        trigger="t",
+        risk_before="clear",
+        risk_after="hit",
     )
     job = ImportJob.objects.create(
-        organization=importer.organization, user=importer, kind=ImportJob.Kind.ENTRIES, title="e.csv",
-        filename="e.csv", status=ImportJob.Status.DONE, results=[],
+        organization=importer.organization,
+        user=importer,
+        kind=ImportJob.Kind.ENTRIES,
+        title="e.csv",
+        filename="e.csv",
+        status=ImportJob.Status.DONE,
+        results=[],
     )
     from section307.supplychain.diligence import Assessment, RemediationPlan
 

@@ -15,15 +15,8 @@ from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.lifecycle import TransitionNotAllowed
 from section307.core.queue import queue_for
 from section307.supplychain import diligence_services as ds
-from section307.supplychain.diligence import (
-    ELEMENTS,
-    Assessment,
-    AssessmentAnswer,
-    Milestone,
-    RemediationPlan,
-    answer_points,
-    assessment_score,
-)
+from section307.supplychain.diligence import ELEMENTS, answer_points, assessment_score
+from section307.supplychain.models import Assessment, AssessmentAnswer, Milestone, RemediationPlan
 from section307.supplychain.services import map_import
 from tests.supplychain.conftest import CHAIN_ROWS, dict_rows
 
@@ -147,9 +140,7 @@ def test_cross_organization_pages_answer_not_found(world: dict[str, Any]) -> Non
     client.force_login(world["other_importer"])
     assert client.get(reverse("supplychain:assessment", args=[draft.pk])).status_code == 404
     assert client.get(reverse("supplychain:plan", args=[plan.pk])).status_code == 404
-    r = client.post(
-        reverse("supplychain:answer_save", args=[draft.pk]), {"element": "cbp_code", "status": "in_place"}
-    )
+    r = client.post(reverse("supplychain:answer_save", args=[draft.pk]), {"element": "cbp_code", "status": "in_place"})
     assert r.status_code == 404
     assert not draft.answers.exists()
 
@@ -160,7 +151,10 @@ def test_evidence_must_be_the_organizations_own(world: dict[str, Any]) -> None:
     draft = ds.assessment_draft(actor=world["other_importer"])
     with pytest.raises(InvalidInput) as exc:
         ds.answer_save(
-            actor=world["other_importer"], assessment=draft, element="cbp_assess", status="in_place",
+            actor=world["other_importer"],
+            assessment=draft,
+            element="cbp_assess",
+            status="in_place",
             map_id=chain_map.pk,
         )
     assert exc.value.field == "map"
@@ -186,7 +180,11 @@ def _detention(org: Any) -> Any:
         source=Entry.Source.DEMO,
     )
     return Detention.objects.create(
-        entry=entry, regime=Regime.UFLPA, order_reference="UFLPA", scope="Cotton", reasons="Xinjiang cotton",
+        entry=entry,
+        regime=Regime.UFLPA,
+        order_reference="UFLPA",
+        scope="Cotton",
+        reasons="Xinjiang cotton",
         notice_date=dt.date(2026, 1, 3),
     )
 
@@ -200,8 +198,9 @@ def test_latest_submitted_assessment_shows_beside_the_detention(world: dict[str,
     assert "No due-diligence self-assessment submitted" in client.get(url).content.decode()
 
     draft = ds.assessment_draft(actor=importer)
-    ds.answer_save(actor=importer, assessment=draft, element="cbp_code", status="in_place", document=TXT,
-                   document_name="coc.txt")
+    ds.answer_save(
+        actor=importer, assessment=draft, element="cbp_code", status="in_place", document=TXT, document_name="coc.txt"
+    )
     ds.assessment_submit(actor=importer, assessment=draft)
     draft.refresh_from_db()
     ds.assessment_draft(actor=importer)  # a newer draft is not shown: only submitted versions are
@@ -238,8 +237,12 @@ def test_plan_lifecycle_to_its_outcome(world: dict[str, Any]) -> None:
     from section307.core.models import AuditEvent
 
     actions = set(AuditEvent.objects.filter(action__startswith="supplychain.").values_list("action", flat=True))
-    assert {"supplychain.plan_create", "supplychain.milestone_add", "supplychain.milestone_complete",
-            "supplychain.plan_remediate"} <= actions
+    assert {
+        "supplychain.plan_create",
+        "supplychain.milestone_add",
+        "supplychain.milestone_complete",
+        "supplychain.plan_remediate",
+    } <= actions
 
 
 def test_other_organization_cannot_close_a_plan(world: dict[str, Any]) -> None:
@@ -273,8 +276,10 @@ def test_importer_walks_the_pages(world: dict[str, Any]) -> None:
     draft = Assessment.objects.get(organization=world["org"], status="draft")
     assert r.status_code == 302 and r["Location"] == reverse("supplychain:assessment", args=[draft.pk])
     assert "Engage stakeholders and partners" in client.get(r["Location"]).content.decode()
-    client.post(reverse("supplychain:answer_save", args=[draft.pk]),
-                {"element": "oecd_embed", "status": "in_place", "narrative": "Policy"})
+    client.post(
+        reverse("supplychain:answer_save", args=[draft.pk]),
+        {"element": "oecd_embed", "status": "in_place", "narrative": "Policy"},
+    )
     client.post(reverse("supplychain:assessment_submit", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.status == "submitted"

@@ -14,8 +14,8 @@ class SupplyChainConfig(AppConfig):
         from section307.core.queue import register
         from section307.demo.world import STEPS
         from section307.orders.models import OrderEvent
-        from section307.refdata.models import RefdataLoad
         from section307.ports.views import DETENTION_PAGE_SECTIONS
+        from section307.refdata.models import RefdataLoad
         from section307.supplychain.diligence_views import detention_page_section
         from section307.supplychain.queue import diligence_items, supplychain_items
         from section307.supplychain.signals import order_event_saved, refdata_load_saved

@@ -119,8 +119,7 @@ def diligence_step(world: Any) -> None:
     from django.utils import timezone
 
     from section307.supplychain import diligence_services as ds
-    from section307.supplychain.diligence import Assessment, RemediationPlan
-    from section307.supplychain.models import Node, SupplyChainMap
+    from section307.supplychain.models import Assessment, Node, RemediationPlan, SupplyChainMap
 
     importer, _password = world.users["importer"]
     org = importer.organization

@@ -19,18 +19,17 @@ from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.types import Actor, signed_in
 from section307.ports.permissions import is_trade_user
 from section307.supplychain import permissions as perms
-from section307.supplychain.diligence import (
-    ELEMENT_BY_CODE,
-    ELEMENTS,
-    AnswerStatus,
+from section307.supplychain.diligence import ELEMENT_BY_CODE, ELEMENTS, AnswerStatus, assessment_score
+from section307.supplychain.lifecycle import REMEDIATION_PLAN
+from section307.supplychain.models import (
     Assessment,
     AssessmentAnswer,
+    Evidence,
     Milestone,
+    Node,
     RemediationPlan,
-    assessment_score,
+    SupplyChainMap,
 )
-from section307.supplychain.lifecycle import REMEDIATION_PLAN
-from section307.supplychain.models import Evidence, Node, SupplyChainMap
 
 
 class AssessmentFrozen(Conflict):
@@ -60,7 +59,7 @@ def assessments_visible_to(actor: Actor) -> QuerySet[Assessment]:
     qs = Assessment.objects.select_related("organization")
     if perms.reads_all(actor):
         return qs
-    if is_trade_user(actor):
+    if is_trade_user(actor) and actor.organization_id is not None:
         return qs.filter(organization_id=actor.organization_id)
     return qs.none()
 
@@ -69,7 +68,7 @@ def plans_visible_to(actor: Actor) -> QuerySet[RemediationPlan]:
     qs = RemediationPlan.objects.select_related("organization", "map", "node")
     if perms.reads_all(actor):
         return qs
-    if is_trade_user(actor):
+    if is_trade_user(actor) and actor.organization_id is not None:
         return qs.filter(organization_id=actor.organization_id)
     return qs.none()
 
@@ -104,7 +103,9 @@ def assessment_draft(*, actor: Actor) -> Assessment:
     _require(is_trade_user(actor))
     org_id = signed_in(actor).organization_id
     assert org_id is not None
-    draft = Assessment.objects.select_for_update().filter(organization_id=org_id, status=Assessment.Status.DRAFT).first()
+    draft = (
+        Assessment.objects.select_for_update().filter(organization_id=org_id, status=Assessment.Status.DRAFT).first()
+    )
     if draft is not None:
         return draft
     last = Assessment.objects.filter(organization_id=org_id).order_by("-version").first()
@@ -177,9 +178,7 @@ def answer_save(
         answer.content_type = checked.mime_type
         answer.size = checked.size
         answer.sha256 = checked.sha256
-        answer.file.save(
-            f"{checked.sha256[:16]}.{checked.extension}", ContentFile(encrypt_bytes(document)), save=False
-        )
+        answer.file.save(f"{checked.sha256[:16]}.{checked.extension}", ContentFile(encrypt_bytes(document)), save=False)
     answer.save()
     assessment.score = _score(assessment)
     assessment.save(update_fields=["score", "updated_at"])

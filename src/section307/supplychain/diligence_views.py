@@ -19,9 +19,9 @@ from section307.core.storedfiles import stored_file_response
 from section307.core.uploads import read_limited
 from section307.ports.permissions import is_trade_user
 from section307.supplychain import diligence_services as ds
-from section307.supplychain.diligence import ELEMENTS, AnswerStatus, AssessmentAnswer, Milestone, RemediationPlan
+from section307.supplychain.diligence import ELEMENTS, AnswerStatus
 from section307.supplychain.lifecycle import REMEDIATION_PLAN
-from section307.supplychain.models import Evidence, SupplyChainMap
+from section307.supplychain.models import AssessmentAnswer, Evidence, Milestone, RemediationPlan, SupplyChainMap
 from section307.supplychain.permissions import reads_all
 
 
@@ -141,7 +141,7 @@ def answer_file(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
 def plan_new(request: HttpRequest) -> HttpResponse:
     if not is_trade_user(request.user):
         raise PermissionDenied(_("Only an importer's trade users make remediation plans."))
-    org_id = request.user.organization_id
+    org_id = request.user.organization_id or 0
     if request.method == "POST":
         try:
             plan = ds.plan_create(

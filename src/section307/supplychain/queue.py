@@ -52,7 +52,7 @@ def diligence_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
     """Overdue milestones of the organization's open remediation plans, for its trade users."""
     if not is_trade_user(user) or user.organization_id is None:
         return
-    from section307.supplychain.diligence import Milestone, RemediationPlan
+    from section307.supplychain.models import Milestone, RemediationPlan
 
     overdue = (
         Milestone.objects.filter(
