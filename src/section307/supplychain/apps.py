@@ -7,6 +7,8 @@ class SupplyChainConfig(AppConfig):
     verbose_name = "Supply-chain visibility"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy
+
         from django.db.models.signals import post_save
 
         from section307.accounts import roles
@@ -33,7 +35,7 @@ class SupplyChainConfig(AppConfig):
         post_save.connect(refdata_load_saved, sender=RefdataLoad, dispatch_uid="section307.supplychain.refdata")
         if not any(i.url_name == "supplychain:list" for i in NAV_ITEMS):
             NAV_ITEMS.insert(
-                -1, NavItem("Supply chains", "supplychain:list", permission="supplychain.view_supplychainmap")
+                -1, NavItem(gettext_lazy("Supply chains"), "supplychain:list", permission="supplychain.view_supplychainmap")
             )
         if "section307.supplychain.demo.demo_step" not in STEPS:
             STEPS.append("section307.supplychain.demo.demo_step")

@@ -112,10 +112,10 @@ def assessment_draft(*, actor: Actor) -> Assessment:
     draft = Assessment.objects.create(organization_id=org_id, version=(last.version + 1) if last else 1)
     if last is not None:
         for a in last.answers.all():
+            # The copy points to the same stored (encrypted) file; a new upload on the draft is a new file,
+            # so the submitted version's document never changes.
             a.pk = None
             a.assessment = draft
-            if a.file:
-                a.file.name = a.file.name  # same stored (encrypted) file; versions share it, never rewrite it
             a.save()
         draft.score = _score(draft)
         draft.save(update_fields=["score", "updated_at"])
