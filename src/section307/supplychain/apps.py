@@ -7,9 +7,8 @@ class SupplyChainConfig(AppConfig):
     verbose_name = "Supply-chain visibility"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy
-
         from django.db.models.signals import post_save
+        from django.utils.translation import gettext_lazy
 
         from section307.accounts import roles
         from section307.core.context_processors import NAV_ITEMS, NavItem
