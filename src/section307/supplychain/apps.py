@@ -34,7 +34,10 @@ class SupplyChainConfig(AppConfig):
         post_save.connect(refdata_load_saved, sender=RefdataLoad, dispatch_uid="section307.supplychain.refdata")
         if not any(i.url_name == "supplychain:list" for i in NAV_ITEMS):
             NAV_ITEMS.insert(
-                -1, NavItem(gettext_lazy("Supply chains"), "supplychain:list", permission="supplychain.view_supplychainmap")
+                -1,
+                NavItem(
+                    gettext_lazy("Supply chains"), "supplychain:list", permission="supplychain.view_supplychainmap"
+                ),
             )
         if "section307.supplychain.demo.demo_step" not in STEPS:
             STEPS.append("section307.supplychain.demo.demo_step")
