@@ -340,7 +340,7 @@ def _supplychain_kwargs(importer: User, entry_number: str, case_ref: str) -> dic
         status=ImportJob.Status.DONE,
         results=[],
     )
-    from section307.supplychain.diligence import Assessment, RemediationPlan
+    from section307.supplychain.models import Assessment, RemediationPlan
 
     assessment = Assessment.objects.filter(organization=importer.organization, status="submitted").first()
     plan = RemediationPlan.objects.filter(organization=importer.organization).first()
