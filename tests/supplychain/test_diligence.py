@@ -293,3 +293,24 @@ def test_importer_walks_the_pages(world: dict[str, Any]) -> None:
     plan.refresh_from_db()
     assert plan.status == "abandoned"
     assert "Plan A" in client.get(reverse("supplychain:diligence")).content.decode()
+
+
+def test_summary_tag_for_petitions_and_requests_shows_staff_and_the_importer_only(world: dict[str, Any]) -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    importer = world["importer"]
+    draft = ds.assessment_draft(actor=importer)
+    ds.answer_save(actor=importer, assessment=draft, element="oecd_embed", status="in_place", narrative="Policy")
+    ds.assessment_submit(actor=importer, assessment=draft)
+    tpl = Template("{% load diligence %}{% diligence_summary org_id %}")
+
+    def render(user: Any) -> str:
+        request = RequestFactory().get("/")
+        request.user = user
+        return tpl.render(Context({"request": request, "org_id": world["org"].pk}))
+
+    assert "(version 1, submitted" in render(world["hq"])
+    assert "(version 1, submitted" in render(importer)
+    assert render(world["other_importer"]).strip() == ""
+    assert render(world["partner"]).strip() == ""

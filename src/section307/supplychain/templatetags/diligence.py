@@ -16,4 +16,6 @@ def diligence_summary(context: dict[str, Any], organization_id: int | None) -> d
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    return diligence_context(user, organization_id)
+    ctx = diligence_context(user, organization_id)
+    # Nothing at all for a reader who may not see this organization's due diligence.
+    return ctx if ctx["visible"] else {"hidden": True}
