@@ -213,6 +213,18 @@ MATRIX: dict[str, set[str] | str] = {
     "supplychain:evidence_file": {T, A, S, PO, H},
     "supplychain:events_import": {T},
     "supplychain:attach_case": {A, S},
+    # due diligence: the importer's trade users edit; staff who read maps read assessments and plans
+    "supplychain:diligence": {T, A, S, PO, H},
+    "supplychain:assessment_edit": {T},
+    "supplychain:assessment": {T, A, S, PO, H},
+    "supplychain:answer_save": {T},
+    "supplychain:assessment_submit": {T},
+    "supplychain:answer_file": {T, A, S, PO, H},
+    "supplychain:plan_new": {T},
+    "supplychain:plan": {T, A, S, PO, H},
+    "supplychain:milestone_add": {T},
+    "supplychain:milestone_done": {T},
+    "supplychain:plan_close": {T},
     # API tokens: each user's own; every role may use the API (ports.services.may_use_api)
     "tokens:list": SIGNED_IN,
     "tokens:revoke": {FILER},
@@ -311,15 +323,41 @@ def _supplychain_kwargs(importer: User, entry_number: str, case_ref: str) -> dic
         actor=importer, chain_map=chain_map, data=_png(), name="po.png", kind="purchase_order", node=node
     )
     alert = MapAlert.objects.create(
-        map=chain_map, organization=chain_map.organization, subject="s", body="b", trigger="t",
-        risk_before="clear", risk_after="hit",
+        map=chain_map,
+        organization=chain_map.organization,
+        subject="s",
+        body="b",
+        trigger="t",
+        risk_before="clear",
+        risk_after="hit",
     )
     job = ImportJob.objects.create(
-        organization=importer.organization, user=importer, kind=ImportJob.Kind.ENTRIES, title="e.csv",
-        filename="e.csv", status=ImportJob.Status.DONE, results=[],
+        organization=importer.organization,
+        user=importer,
+        kind=ImportJob.Kind.ENTRIES,
+        title="e.csv",
+        filename="e.csv",
+        status=ImportJob.Status.DONE,
+        results=[],
     )
+    from section307.supplychain.models import Assessment, RemediationPlan
+
+    assessment = Assessment.objects.filter(organization=importer.organization, status="submitted").first()
+    plan = RemediationPlan.objects.filter(organization=importer.organization).first()
+    assert assessment is not None and plan is not None, "the diligence demo step makes both"
+    answer = assessment.answers.exclude(sha256="").first()
+    milestone = plan.milestones.filter(status="pending").first()
+    assert answer is not None and milestone is not None
     pk = {"pk": chain_map.pk}
     return {
+        "supplychain:assessment": {"pk": assessment.pk},
+        "supplychain:answer_save": {"pk": assessment.pk},
+        "supplychain:assessment_submit": {"pk": assessment.pk},
+        "supplychain:answer_file": {"pk": assessment.pk, "answer_pk": answer.pk},
+        "supplychain:plan": {"pk": plan.pk},
+        "supplychain:milestone_add": {"pk": plan.pk},
+        "supplychain:milestone_done": {"pk": plan.pk, "milestone_pk": milestone.pk},
+        "supplychain:plan_close": {"pk": plan.pk},
         "supplychain:detail": pk,
         "supplychain:graph_data": pk,
         "supplychain:results": pk,

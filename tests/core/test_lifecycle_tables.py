@@ -110,6 +110,12 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "grant": ("draft|info_requested|submitted -> granted", EVERYONE),
         "deny": ("draft|info_requested|submitted -> denied", EVERYONE),
     },
+    # Supply chains (docs/supplychain.md): the importer's trade users record a remediation plan's outcome.
+    "remediation_plan": {
+        "remediate": ("open -> remediated", {roles.TRADE_USER}),
+        "not_remediated": ("open -> not_remediated", {roles.TRADE_USER}),
+        "abandon": ("open -> abandoned", {roles.TRADE_USER}),
+    },
     # Counterfeit marks, 19 CFR 133.21: disclosure only after the importer's 7 business days (service rule).
     "ipr_detention": {
         "send_notice": ("detained -> noticed", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),

@@ -29,8 +29,10 @@ class SupplyChainConfig(AppConfig):
         from section307.core.queue import register
         from section307.demo.world import STEPS
         from section307.orders.models import OrderEvent
+        from section307.ports.views import DETENTION_PAGE_SECTIONS
         from section307.refdata.models import RefdataLoad
-        from section307.supplychain.queue import supplychain_items
+        from section307.supplychain.diligence_views import detention_page_section
+        from section307.supplychain.queue import diligence_items, supplychain_items
         from section307.supplychain.signals import order_event_saved, refdata_load_saved
 
         read = ["supplychain.view_supplychainmap", "supplychain.view_all_maps"]
@@ -39,6 +41,9 @@ class SupplyChainConfig(AppConfig):
         trade = roles.ROLE_PERMISSIONS[roles.TRADE_USER]
         trade.extend(p for p in ["supplychain.view_supplychainmap", "supplychain.add_supplychainmap"] if p not in trade)
         register(supplychain_items)
+        register(diligence_items)
+        if detention_page_section not in DETENTION_PAGE_SECTIONS:
+            DETENTION_PAGE_SECTIONS.append(detention_page_section)
         post_save.connect(order_event_saved, sender=OrderEvent, dispatch_uid="section307.supplychain.order_event")
         post_save.connect(refdata_load_saved, sender=RefdataLoad, dispatch_uid="section307.supplychain.refdata")
         if not any(i.url_name == "supplychain:list" for i in NAV_ITEMS):
@@ -50,3 +55,5 @@ class SupplyChainConfig(AppConfig):
             )
         if "section307.supplychain.demo.demo_step" not in STEPS:
             STEPS.append("section307.supplychain.demo.demo_step")
+        if "section307.supplychain.demo.diligence_step" not in STEPS:
+            STEPS.append("section307.supplychain.demo.diligence_step")

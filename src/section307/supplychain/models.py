@@ -16,6 +16,7 @@ from section307.core.models import TimeStampedModel
 from section307.geo.models import Country
 from section307.goods.models import Good
 from section307.parties.models import Party
+from section307.supplychain.diligence import ELEMENT_BY_CODE, ELEMENTS, AnswerStatus, Element
 
 
 class CustodyModel(models.TextChoices):
@@ -264,3 +265,140 @@ class MapAlert(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# ------------------------------------------------------------------------------- due diligence
+
+
+class Assessment(TimeStampedModel):
+    """One version of an organization's self-assessment: a draft the importer edits, or a submitted
+    version frozen for good (the services refuse any change to it)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="diligence_assessments")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    score = models.PositiveSmallIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["organization", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "version"], name="supplychain_assessment_version"),
+            models.UniqueConstraint(
+                fields=["organization"], condition=models.Q(status="draft"), name="supplychain_assessment_one_draft"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supplychain:assessment", args=[self.pk])
+
+
+def _answer_path(instance: AssessmentAnswer, filename: str) -> str:
+    return f"supplychain/diligence/{instance.assessment.organization_id}/{uuid.uuid4().hex}"
+
+
+class AssessmentAnswer(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    element = models.CharField(max_length=30, choices=[(e.code, e.label) for e in ELEMENTS])
+    status = models.CharField(max_length=12, choices=AnswerStatus.choices, default=AnswerStatus.NOT_STARTED)
+    narrative = models.TextField(blank=True)
+    # Evidence: a supplier map, a traceability document, or an uploaded document (encrypted, hashed).
+    map = models.ForeignKey(
+        "supplychain.SupplyChainMap", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evidence = models.ForeignKey(
+        "supplychain.Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to=_answer_path, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    encrypted_file_fields = ("file",)
+
+    class Meta:
+        ordering = ["assessment", "id"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "element"], name="supplychain_answer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.element}"
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.map_id or self.evidence_id or self.sha256)
+
+    @property
+    def element_info(self) -> Element:
+        return ELEMENT_BY_CODE[self.element]
+
+
+class RemediationPlan(TimeStampedModel):
+    """A plan to remediate a risk (on a map, a risky node or a detention), with milestones, tracked to
+    its outcome (``supplychain.lifecycle.REMEDIATION_PLAN``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        REMEDIATED = "remediated", _("Remediated")
+        NOT_REMEDIATED = "not_remediated", _("Not remediated")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="remediation_plans")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    map = models.ForeignKey(
+        "supplychain.SupplyChainMap", null=True, blank=True, on_delete=models.SET_NULL, related_name="remediation_plans"
+    )
+    node = models.ForeignKey(
+        "supplychain.Node", null=True, blank=True, on_delete=models.SET_NULL, related_name="remediation_plans"
+    )
+    detention = models.ForeignKey("ports.Detention", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    outcome_note = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supplychain:plan", args=[self.pk])
+
+
+class Milestone(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+
+    plan = models.ForeignKey(RemediationPlan, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    done_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.PENDING and self.due_date < timezone.localdate()

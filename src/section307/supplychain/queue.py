@@ -1,4 +1,5 @@
-"""Work-queue items: unread monitoring alerts for the map's importer, and registry matches to confirm."""
+"""Work-queue items: unread monitoring alerts for the map's importer, registry matches to confirm, and
+overdue remediation milestones."""
 
 from __future__ import annotations
 
@@ -44,4 +45,32 @@ def supplychain_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
             url=reverse("supplychain:detail", args=[node.map_id]) + "#nodes",
             due=None,
             ref=f"supplychain.node:{node.pk}",
+        )
+
+
+def diligence_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
+    """Overdue milestones of the organization's open remediation plans, for its trade users."""
+    if not is_trade_user(user) or user.organization_id is None:
+        return
+    from section307.supplychain.models import Milestone, RemediationPlan
+
+    overdue = (
+        Milestone.objects.filter(
+            plan__organization_id=user.organization_id,
+            plan__status=RemediationPlan.Status.OPEN,
+            status=Milestone.Status.PENDING,
+            due_date__lt=timezone.localdate(now),
+        )
+        .select_related("plan")
+        .order_by("due_date", "id")[:200]
+    )
+    for milestone in overdue:
+        yield WorkItem(
+            kind="supplychain.milestone_overdue",
+            title=f"{milestone.title} ({milestone.plan.title})",
+            why=_("Remediation milestone overdue since %(date)s") % {"date": milestone.due_date.isoformat()},
+            url=reverse("supplychain:plan", args=[milestone.plan_id]),
+            due=milestone.due_date,
+            priority=2,
+            ref=f"supplychain.milestone:{milestone.pk}",
         )

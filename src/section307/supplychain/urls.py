@@ -1,5 +1,6 @@
 from django.urls import path
 
+from section307.supplychain import diligence_views as dv
 from section307.supplychain import views
 
 app_name = "supplychain"
@@ -14,6 +15,17 @@ urlpatterns = [
     path("from-entry/", views.from_entry, name="from_entry"),
     path("from-case/", views.from_case, name="from_case"),
     path("alerts/<int:pk>/read/", views.alert_read, name="alert_read"),
+    path("diligence/", dv.diligence_home, name="diligence"),
+    path("diligence/edit/", dv.assessment_edit, name="assessment_edit"),
+    path("diligence/assessments/<int:pk>/", dv.assessment_detail, name="assessment"),
+    path("diligence/assessments/<int:pk>/answer/", dv.answer_save, name="answer_save"),
+    path("diligence/assessments/<int:pk>/submit/", dv.assessment_submit, name="assessment_submit"),
+    path("diligence/assessments/<int:pk>/answers/<int:answer_pk>/file/", dv.answer_file, name="answer_file"),
+    path("diligence/plans/new/", dv.plan_new, name="plan_new"),
+    path("diligence/plans/<int:pk>/", dv.plan_detail, name="plan"),
+    path("diligence/plans/<int:pk>/milestones/", dv.milestone_add, name="milestone_add"),
+    path("diligence/plans/<int:pk>/milestones/<int:milestone_pk>/done/", dv.milestone_complete, name="milestone_done"),
+    path("diligence/plans/<int:pk>/outcome/", dv.plan_close, name="plan_close"),
     path("<int:pk>/", views.map_detail, name="detail"),
     path("<int:pk>/graph.json", views.graph_data, name="graph_data"),
     path("<int:pk>/screening/", views.results_download, name="results"),
