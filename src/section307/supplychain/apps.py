@@ -20,6 +20,12 @@ class SupplyChainConfig(AppConfig):
                 "supplychain.map_import": gettext_lazy("Supplier map imported."),
                 "supplychain.match_confirm": gettext_lazy("Registry match of a supplier decided."),
                 "supplychain.rescreen": gettext_lazy("Supplier map screened again."),
+                "supplychain.assessment_answer": gettext_lazy("Due-diligence answer recorded."),
+                "supplychain.assessment_draft": gettext_lazy("Due-diligence assessment draft opened."),
+                "supplychain.assessment_submit": gettext_lazy("Due-diligence assessment submitted."),
+                "supplychain.milestone_add": gettext_lazy("Remediation milestone added."),
+                "supplychain.milestone_complete": gettext_lazy("Remediation milestone completed."),
+                "supplychain.plan_create": gettext_lazy("Remediation plan created."),
             }
         )
         from django.db.models.signals import post_save

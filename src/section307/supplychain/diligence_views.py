@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from section307.core.errors import ServiceError
 from section307.core.forms import service_error_message
 from section307.core.storedfiles import stored_file_response
+from section307.core.types import Actor
 from section307.core.uploads import read_limited
 from section307.ports.permissions import is_trade_user
 from section307.supplychain import diligence_services as ds
@@ -233,7 +234,7 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(plan)
 
 
-def diligence_context(user: Any, organization_id: int | None) -> dict[str, Any]:
+def diligence_context(user: Actor | None, organization_id: int | None) -> dict[str, Any]:
     """What the summary beside a detention, petition or request shows (staff and the importer itself)."""
     if organization_id is None or not ds.can_view_org(user, organization_id):
         return {"visible": False}
@@ -247,7 +248,7 @@ def diligence_context(user: Any, organization_id: int | None) -> dict[str, Any]:
     }
 
 
-def detention_page_section(user: Any, detention: Any) -> tuple[str, dict[str, Any]] | None:
+def detention_page_section(user: Actor, detention: Any) -> tuple[str, dict[str, Any]] | None:
     """The importer's latest submitted assessment on the staff detention page (registered in apps.py)."""
     ctx = diligence_context(user, detention.entry.organization_id)
     return ("supplychain/_detention_diligence.html", ctx) if ctx["visible"] else None

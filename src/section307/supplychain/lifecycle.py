@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from section307.core.lifecycle import StateMachine, Transition
+from section307.core.types import Actor
 
 
-def is_portal_user(user: Any) -> bool:
+def is_portal_user(user: Actor) -> bool:
     """An importer-portal user; the service also checks the plan is its organization's."""
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_perm("trade.use_portal"))
 
