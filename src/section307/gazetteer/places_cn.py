@@ -7,7 +7,10 @@ places must never pass for a typo of each other.
 
 from __future__ import annotations
 
-__all__ = ["CHINA_PLACES"]
+from functools import cache
+from pathlib import Path
+
+__all__ = ["CHINA_PLACES", "geonames_cn_places"]
 
 _PROVINCES = """
 beijing tianjin shanghai chongqing hebei shanxi liaoning jilin heilongjiang jiangsu zhejiang anhui fujian
@@ -54,3 +57,19 @@ hotan hetian yining kuitun tacheng altay aletai shihezi aral alaer wujiaqu tumxu
 """
 
 CHINA_PLACES: frozenset[str] = frozenset((_PROVINCES + _CITIES).split())
+
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+@cache
+def geonames_cn_places() -> frozenset[str]:
+    """Names of Chinese populated places from GeoNames (``data/places_cn_geonames.txt``, CC BY 4.0).
+
+    About 9,400 towns, counties and cities, many of them spelt like pinyin brand words (*Huafu* is
+    also a town), so the name matcher takes one for a place only where a name puts it in brackets,
+    as Chinese company names do with the place a company is registered in: 合盛硅业(鄯善) =
+    *Hoshine Silicon Industry (Shanshan)*.
+    """
+    text = (_DATA / "places_cn_geonames.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))

@@ -76,8 +76,16 @@ class ScoringConfig:
     #: Ceiling when the only distinctive words of both names are different words one letter apart,
     #: or pinyin / Chinese names differing in one syllable (another company).
     brand_differs_cap: float = 0.6
-    #: Ceiling when one letter of a short brand word is replaced by another (Glove/Globe): review, not hit.
+    #: Ceiling when the only brand word of both names is one letter apart by an edit that is not a
+    #: typing error (a distant key, a letter added that doubles nothing: Biopro / Bioprop): ``review``
+    #: by the name alone; an agreeing origin and address (``country_agrees`` + ``address_agrees``)
+    #: lift it to ``hit``.
     brand_substitution_cap: float = 0.8
+    #: A short word (under ``typo_long_from`` letters) one letter from the listed word is another word,
+    #: not a typo, when it is an English word at least this common (Zipf frequency, log10 per billion
+    #: words, from ``gazetteer/data/common_words_en.txt``): Carmel / Camel (3.2), Axon / Avon (2.7),
+    #: while Dago (2.0) for Daqo and Avom (none) for Avon stay typos (tuned).
+    common_word_zipf: float = 2.5
     #: Whole-name comparison without spaces: score 1 minus this per edit.
     compact_edit: float = 0.04
 

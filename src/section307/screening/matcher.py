@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from section307.gazetteer.places_cn import CHINA_PLACES
+from section307.gazetteer.words import word_zipf
 from section307.screening.config import DEFAULT_SCORING, ScoringConfig
 from section307.screening.countries import country_code
 from section307.screening.normalize import (
@@ -48,6 +49,14 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {}
 for _k, _v in SYNONYMS.items():
     if " " not in _v and len(_k) >= 5:
         _SPELLINGS[_v] = (*_SPELLINGS.get(_v, ()), _k)
+
+# Two normalised words -> the one-word spellings that normalise to them, for typos in those
+# ("biotch" for "biotech", which normalised to "bio technology").
+_SPLIT_SPELLINGS: dict[tuple[str, str], tuple[str, ...]] = {}
+for _k, _v in SYNONYMS.items():
+    _parts = tuple(_v.split())
+    if len(_parts) == 2 and len(_k) >= 5:
+        _SPLIT_SPELLINGS[(_parts[0], _parts[1])] = (*_SPLIT_SPELLINGS.get((_parts[0], _parts[1]), ()), _k)
 
 _MAX_GRAMS = 12
 _MAX_CANDIDATES = 10
@@ -90,15 +99,46 @@ def _neighbour_keys(a: str, b: str) -> bool:
 
 
 def _typing_error(a: str, b: str) -> bool:
-    """One edit a typist makes: a dropped or doubled letter, two letters swapped, a neighbouring key.
+    """One edit a typist makes when writing ``a`` for ``b``: a dropped or doubled letter, a plural
+    *s*, two letters swapped, a neighbouring key, or a letter misread from a scanned or handwritten
+    invoice (*Daqo* keyed *Dago*).
 
     A different letter far from the intended key is more often a different word (Glvoe is Glove
-    mistyped, Axon is not Avon).
+    mistyped, Axon is not Avon), and so is a letter added that doubles nothing (Biopro / Bioprop).
     """
-    if len(a) != len(b) or _swapped(a, b):
+    if len(a) < len(b):
+        # A dropped letter.
+        return True
+    if len(a) > len(b):
+        i = next((k for k in range(len(b)) if a[k] != b[k]), len(b))
+        # The added letter doubles its neighbour (Supermaxx), or is a plural s (Lagloves).
+        return (i > 0 and a[i] == a[i - 1]) or (i + 1 < len(a) and a[i] == a[i + 1]) or a == b + "s"
+    if _swapped(a, b):
         return True
     diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diff) == 1 and _neighbour_keys(a[diff[0]], b[diff[0]])
+    return len(diff) == 1 and (_neighbour_keys(a[diff[0]], b[diff[0]]) or (a[diff[0]], b[diff[0]]) in _MISREAD)
+
+
+# Letters read for one another in scanned or handwritten documents.
+_MISREAD = frozenset(
+    {(x, y) for p in ("qg", "uv", "il", "ce", "ao") for x, y in (p, p[::-1])}
+)
+
+
+def _other_word(query_word: str, listed_word: str, cfg: ScoringConfig) -> bool:
+    """A one-letter difference that is not a typing error: the entry wrote another real word
+    (*Carmel* for *Camel*, *Mint* for *Mink*, *Master* for *Maxter*: a typing error almost always
+    makes a non-word), or both are initialisms (*LYSD* / *LYSZD*: each letter is a word's initial).
+    A plural or possessive *s* (*Lloyd* / *Lloyds*) and two letters swapped (*Centre* / *Center*) are
+    spellings of one word."""
+    if _swapped(query_word, listed_word) or query_word + "s" == listed_word or listed_word + "s" == query_word:
+        return False
+    if word_zipf(query_word) >= cfg.common_word_zipf:
+        return True
+    return not _VOWELS.intersection(query_word) and not _VOWELS.intersection(listed_word)
+
+
+_VOWELS = frozenset("aeiou")
 
 
 def _other_syllable(a: str, b: str, read_from_han: bool) -> bool:
@@ -261,26 +301,20 @@ def _score_tokens(
             if pinyin and _other_syllable(t, u, t in q.romanised or u in c.romanised):
                 continue
             short = len(t) < cfg.typo_long_from
-            if not pinyin and d == 1 and short and (len(t) < 5 or single_brand) and not _typing_error(t, u):
-                # A short word, or the only brand word of both names, one unlikely letter apart is
-                # another word (Avon/Axon), not a slip of the finger.
+            slip = not pinyin and d == 1 and _typing_error(t, u)
+            if not pinyin and d == 1 and short and _other_word(t, u, cfg):
+                # Another real word or another initialism one letter away names another company.
                 continue
-            if (
-                d == 1
-                and short
-                and len(t) == len(u)
-                and not _swapped(t, u)
-                and j in c_brands
-                and not (pinyin_syllables(t) or pinyin_syllables(u))
-            ):
-                # One letter replaced in a short brand word: as often another company (Glove/Globe,
-                # Apex/Alex) as a typo; a person should look. A pinyin brand spelt as no pinyin can
-                # be (Huafu/Huafy) is a typo.
+            if not slip and d == 1 and short and not pinyin and (len(t) < 5 or single_brand):
+                if len(t) == len(u) and not (j in c_brands and single_brand):
+                    # A short word one unlikely letter apart is another word (Avon/Axon), not a slip.
+                    continue
+                # The only brand word of both names one unlikely letter apart (Biopro / Bioprop): as
+                # often another company as a typo; a person should look unless the rest agrees.
                 brand_sub = True
             if d <= budget:
                 # Short words one letter apart are often different words (pinyin: longjia/yongjia),
                 # unless the difference is a typist's slip (swapped letters, a neighbouring key).
-                slip = not pinyin and d == 1 and _typing_error(t, u)
                 base = cfg.typo_long if len(t) >= cfg.typo_long_from or slip else cfg.typo_short
                 q_sim[i] = c_sim[j] = base - cfg.typo_extra_edit * (d - 1)
                 # A misspelt query word weighs what the word it stands for weighs, not as an unseen word.
@@ -290,14 +324,16 @@ def _score_tokens(
     joined = acro = False
     if 0.0 in q_sim and 0.0 in c_sim:
         # 3. one token spelling two adjacent tokens of the other name (pinyin with/without spaces)
-        joined = _match_joined(qt, q_sim, ct, c_sim, cfg.joined) | _match_joined(ct, c_sim, qt, q_sim, cfg.joined)
+        joined = _match_joined(qt, q_sim, ct, c_sim, cfg.joined, cfg.typo_long) | _match_joined(
+            ct, c_sim, qt, q_sim, cfg.joined, cfg.typo_long
+        )
         # 4. acronyms ("xpcc", "xj")
         acro = _match_acronym(qt, q_sim, ct, c_sim, cfg.acronym) | _match_acronym(ct, c_sim, qt, q_sim, cfg.acronym)
     qw = tuple(qw_eff)
     # A qualifier on one side only ("Faberlic" / "Faberlic Europe") when everything else agrees:
     # the words say where the company trades, not which company it is.
-    q_extra = _qualifier_extra(qt, q_sim, q.optional)
-    c_extra = _qualifier_extra(ct, c_sim, c.optional)
+    q_extra = _qualifier_extra(qt, q_sim, q.optional, q.places)
+    c_extra = _qualifier_extra(ct, c_sim, c.optional, c.places)
     qualified = (q_extra is not None or not _unmatched(q_sim, q.optional)) and (
         c_extra is not None or not _unmatched(c_sim, c.optional)
     )
@@ -448,9 +484,12 @@ def _abbreviates(short: list[str], long: list[str]) -> bool:
     return len(short) == len(long) and all(len(a) == 1 and b.startswith(a) for a, b in zip(short, long, strict=True))
 
 
-def _qualifier_extra(tokens: tuple[str, ...], sims: list[float], optional: tuple[bool, ...]) -> tuple[bool, ...] | None:
+def _qualifier_extra(
+    tokens: tuple[str, ...], sims: list[float], optional: tuple[bool, ...], places: frozenset[str] = frozenset()
+) -> tuple[bool, ...] | None:
     """The name's optional flags with its unmatched qualifier words made optional, when every
-    unmatched word is a qualifier and at least one brand word matched; else ``None``."""
+    unmatched word is a qualifier (or a place the name puts in brackets) and at least one brand word
+    matched; else ``None``."""
     opts = list(optional or (False,) * len(tokens))
     extra = False
     brand_matched = False
@@ -460,7 +499,7 @@ def _qualifier_extra(tokens: tuple[str, ...], sims: list[float], optional: tuple
             continue
         if opts[i]:
             continue
-        if not _is_qualifier(t):
+        if not (_is_qualifier(t) or t in places):
             return None
         opts[i] = True
         extra = True
@@ -500,7 +539,12 @@ def _unmatched(sims: list[float], optional: tuple[bool, ...]) -> bool:
     return any(not s and not o for s, o in zip(sims, optional, strict=True))
 
 
-def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_sim: list[float], sim: float) -> bool:
+def _match_joined(
+    a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_sim: list[float], sim: float, misspelt: float = 0.0
+) -> bool:
+    """One word of ``a`` spelling two adjacent words of ``b`` (``huafu`` / ``hua fu``), or, with
+    similarity ``misspelt``, misspelling the one word they were normalised from (``biotch`` /
+    ``bio technology`` from ``biotech``)."""
     hit = False
     for i, t in enumerate(a):
         if a_sim[i] or len(t) < 4:
@@ -515,6 +559,11 @@ def _match_joined(a: tuple[str, ...], a_sim: list[float], b: tuple[str, ...], b_
                 and Levenshtein.distance(pair, t, score_cutoff=1) <= 1
             ):
                 a_sim[i] = b_sim[j] = b_sim[j + 1] = sim
+                hit = True
+                break
+            spellings = _SPLIT_SPELLINGS.get((b[j], b[j + 1]), ()) if misspelt and len(t) >= 5 else ()
+            if any(OSA.distance(t, k, score_cutoff=1) <= 1 for k in spellings):
+                a_sim[i] = b_sim[j] = b_sim[j + 1] = misspelt
                 hit = True
                 break
     return hit
@@ -686,7 +735,25 @@ class NameMatcher:
             prev = best.get(cand.party)
             if prev is None or score > prev.score:
                 best[cand.party] = NameMatch(nid, cand.party, score, method, relation)
+        _mark_parents(q, best, wl)
         return tuple(sorted(best.values(), key=lambda m: -m.score)[:5])
+
+
+def _mark_parents(q: NormName, best: dict[int, NameMatch], wl: CompiledWatchlist) -> None:
+    """A name that is exactly another listed party's is that party, and the group above the listed
+    names that add words to it: *Sime Darby Berhad* (listed) is not *Sime Darby Plantation Berhad*
+    (listed too) shortened. Those matches get the relation ``"parent"`` (an order on a company does
+    not reach its parent)."""
+    exact = wl.compact_index.get(q.compact)
+    if not exact:
+        return
+    own = {wl.names[nid].party for nid in exact}
+    words = set(q.tokens)
+    for party, m in best.items():
+        if party in own or m.relation or m.method == "exact":
+            continue
+        if words < set(wl.names[m.name_id].norm.tokens):
+            best[party] = replace(m, relation="parent")
 
 
 def name_score(a: str, b: str, wl: CompiledWatchlist, config: ScoringConfig = DEFAULT_SCORING) -> float:

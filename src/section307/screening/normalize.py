@@ -38,7 +38,7 @@ from rapidfuzz.distance import OSA
 from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text
 
-from section307.gazetteer.places_cn import CHINA_PLACES
+from section307.gazetteer.places_cn import CHINA_PLACES, geonames_cn_places
 from section307.gazetteer.regions import REGIONS
 
 __all__ = [
@@ -430,6 +430,9 @@ class NormName:
     # Tokens read from Arabic script, which leaves short vowels unwritten (``ملی`` -> ``mly``): they
     # compare with a Latin spelling by their consonants (``melli``).
     abjad: frozenset[str] = frozenset()
+    # Tokens naming a Chinese place inside brackets (``Hoshine Silicon Industry (Shanshan)``): where the
+    # company is registered, a qualifier that may be missing from the other name.
+    places: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.tokens)
@@ -789,6 +792,7 @@ def normalize_name(name: str) -> NormName:
         han = _han_brand(name)
         romanised = _romanised_words(name)
     text = _latinise(name)
+    places = _bracketed_places(text)
     # "&" and "+" join words in names ("A&B" == "A and B"); a possessive is the word ("Bank's" == "Bank");
     # other apostrophes do not split words.
     text = text.replace("&", " and ").replace("+", " and ")
@@ -821,7 +825,19 @@ def normalize_name(name: str) -> NormName:
         relation,
         "".join(w[0] for w in words) if 3 <= len(words) <= 6 and not han else "",
         frozenset(t for t in toks if t in abjad),
+        frozenset(t for t in toks if t in places),
     )
+
+
+_BRACKET_RE = re.compile(r"\(([^()]*)\)")
+
+
+def _bracketed_places(text: str) -> frozenset[str]:
+    """Words in brackets that name a Chinese place in GeoNames (``(Shanshan)``, ``(鄯善)`` read ``shanshan``)."""
+    if "(" not in text:
+        return frozenset()
+    known = geonames_cn_places()
+    return frozenset(w for seg in _BRACKET_RE.findall(text) for w in _TOKEN_RE.findall(seg) if w in known)
 
 
 _ACRONYM_SKIP = frozenset({"and", "of", "the", "for", "de"})
