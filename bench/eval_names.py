@@ -262,6 +262,7 @@ TUNE_GRID: dict[str, tuple[float, ...]] = {
     "qualifier_extra": (0.93, 0.97),
     "replaced_word": (0.8, 0.85),
     "typo_short": (0.75, 0.8, 0.85),
+    "common_word_zipf": (2.0, 2.5, 3.0),
 }
 
 
@@ -328,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             ensure_ascii=False,
         )
     )
-    print(f"written {out.relative_to(ROOT)}")
+    print(f"written {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     return 0
 
 

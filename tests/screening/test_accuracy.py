@@ -98,10 +98,11 @@ def test_variant_of_a_listed_name_is_a_hit(acc_screener: Screener, name: str, pa
     assert _level(acc_screener, name, party) == "hit"
 
 
-def test_one_replaced_letter_in_a_short_brand_is_review(acc_screener: Screener) -> None:
-    # A neighbouring key may be a typo (Avom) or another company (Glove/Globe): a person looks.
-    assert _level(acc_screener, "Avom Knitwear", "L-AVON") == "review"
-    assert _level(acc_screener, "Top Globe Corporation Bhd", "L-TOP") == "review"
+def test_one_replaced_letter_in_a_short_brand_is_a_typo_only_when_it_makes_no_word(acc_screener: Screener) -> None:
+    # A neighbouring key that makes no word is a typing error (Avom); one that makes another real
+    # word (Glove/Globe) names another company.
+    assert _level(acc_screener, "Avom Knitwear", "L-AVON") == "hit"
+    assert _level(acc_screener, "Top Globe Corporation Bhd", "L-TOP") != "hit"
 
 
 def test_pinyin_syllable_of_a_two_syllable_brand_is_another_company(acc_screener: Screener) -> None:

@@ -121,7 +121,7 @@ def _typing_error(a: str, b: str) -> bool:
 
 # Letters read for one another in scanned or handwritten documents.
 _MISREAD = frozenset(
-    {(x, y) for p in ("qg", "uv", "il", "ce", "ao") for x, y in (p, p[::-1])}
+    pair for a, b in (("q", "g"), ("u", "v"), ("i", "l"), ("c", "e"), ("a", "o")) for pair in ((a, b), (b, a))
 )
 
 
@@ -129,9 +129,8 @@ def _other_word(query_word: str, listed_word: str, cfg: ScoringConfig) -> bool:
     """A one-letter difference that is not a typing error: the entry wrote another real word
     (*Carmel* for *Camel*, *Mint* for *Mink*, *Master* for *Maxter*: a typing error almost always
     makes a non-word), or both are initialisms (*LYSD* / *LYSZD*: each letter is a word's initial).
-    A plural or possessive *s* (*Lloyd* / *Lloyds*) and two letters swapped (*Centre* / *Center*) are
-    spellings of one word."""
-    if _swapped(query_word, listed_word) or query_word + "s" == listed_word or listed_word + "s" == query_word:
+    A plural or possessive *s* (*Lloyd* / *Lloyds*) is a spelling of one word."""
+    if query_word + "s" == listed_word or listed_word + "s" == query_word:
         return False
     if word_zipf(query_word) >= cfg.common_word_zipf:
         return True

@@ -118,6 +118,13 @@ SYNONYMS: dict[str, str] = {
     "exports": "export",
     "dev": "development",
     "agri": "agriculture",
+    # British spellings (two letters swapped or one more: not typing errors, one word).
+    "centre": "center",
+    "fibre": "fiber",
+    "theatre": "theater",
+    "metre": "meter",
+    "colour": "color",
+    "jewellery": "jewelry",
     "agricultural": "agriculture",
     "textiles": "textile",
     "tex": "textile",
@@ -765,13 +772,19 @@ _PATRONYMIC_RE = re.compile(r"^[a-z]{3,}(?:ovich|evich|ovna|evna|ichna|oglu|ogly
 
 
 def _branch_optional(tokens: list[str]) -> list[bool]:
-    """``X Co Ltd Hong Kong Branch`` is X: the (up to two) words naming a branch need not match."""
+    """``X Co Ltd Hong Kong Branch`` is X: the (up to two) words naming a branch need not match; nor
+    need a village or township a facility name adds (``Baijia Underwear - Huahai Village``)."""
     optional = [False] * len(tokens)
     for i, t in enumerate(tokens):
         if t in _BRANCH_WORDS:
             for j in range(max(1, i - 2), i):
                 optional[j] = True
+        elif t in _PLACE_MARKERS and i >= 2:
+            optional[i] = optional[i - 1] = True
     return optional
+
+
+_PLACE_MARKERS = frozenset({"village", "township"})
 
 
 @lru_cache(maxsize=200_000)
