@@ -305,11 +305,11 @@ def _score_tokens(
                 # Another real word or another initialism one letter away names another company.
                 continue
             if not slip and d == 1 and short and not pinyin and (len(t) < 5 or single_brand):
-                if len(t) == len(u) and not (j in c_brands and single_brand):
+                if not (j in c_brands and (single_brand or len(t) != len(u))):
                     # A short word one unlikely letter apart is another word (Avon/Axon), not a slip.
                     continue
-                # The only brand word of both names one unlikely letter apart (Biopro / Bioprop): as
-                # often another company as a typo; a person should look unless the rest agrees.
+                # A brand word one unlikely letter apart (Biopro / Bioprop): as often another company
+                # as a typo; a person should look unless the rest (origin, address) agrees.
                 brand_sub = True
             if d <= budget:
                 # Short words one letter apart are often different words (pinyin: longjia/yongjia),
