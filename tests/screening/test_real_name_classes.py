@@ -131,3 +131,11 @@ def test_listed_parent_is_not_its_listed_plantation_company_shortened(screener: 
     # The plantation company's own name is its hit; the parent's order does not name subsidiaries.
     own = screener.screen_one(entry(manufacturer="Sime Darby Plantation Berhad"))
     assert own.decision == "hit" and own.matched_id == "L-SIME-PLANTATION"
+
+
+def test_british_spellings_are_one_word_with_american_ones() -> None:
+    assert normalize_name("Lop County Vocational Training Centre").tokens == normalize_name(
+        "Lop County Vocational Training Center"
+    ).tokens
+    # Two real words two swapped letters apart are still two words.
+    assert normalize_name("Loin Brothers").tokens != normalize_name("Lion Brothers").tokens
