@@ -29,6 +29,7 @@ LISTED = [
     Party(id="L-MINK", name="Huizhou Mink Industrial Co., Ltd.", country="CN", list="wro"),
     Party(id="L-LYSZD", name="Baoding LYSZD Trade and Business Co., Ltd.", country="CN", list="wro"),
     Party(id="L-CHENGUANG", name="Chenguang Biotech Group Co., Ltd.", country="CN", list="uflpa"),
+    Party(id="L-YOUNGONE", name="Youngone (CEPZ) Limited", country="BD", list="wro"),
     Party(id="L-SIME", name="Sime Darby Berhad", country="MY", list="finding"),
     Party(id="L-SIME-PLANTATION", name="Sime Darby Plantation Berhad", country="MY", list="finding"),
 ]
@@ -76,6 +77,7 @@ def test_village_a_facility_name_adds_is_optional(screener: Screener) -> None:
         ("Xinjiang Dago New Energy Co Ltd", "L-DAQO"),  # q read as g
         ("Avom Knitwear Ltd", "L-AVON"),  # neighbouring key, no word
         ("Chenguang Biotch Group Co Ltd", "L-CHENGUANG"),  # a dropped letter in a word split on normalising
+        ("Youngome (CEPZ) Limited", "L-YOUNGONE"),  # neighbouring key; Youngone is not pinyin (you-ng-o-ne)
     ],
 )
 def test_typing_error_in_a_short_brand_is_a_hit(screener: Screener, name: str, party: str) -> None:

@@ -382,7 +382,12 @@ def _pinyin_syllables() -> frozenset[str]:
             s = to_normal(reading).replace("\u00fc", "v")
             if s.isascii() and s.isalpha():
                 out.add(s)
-    return frozenset(out)
+    # Interjections (嗯 ng, 呣 m, 哼 hng, 噷 hm, n) never spell a name: without them *Youngone* does
+    # not read as you-ng-o-ne, and a typo in it is not "another syllable".
+    return frozenset(out - _INTERJECTIONS)
+
+
+_INTERJECTIONS = frozenset({"ng", "n", "m", "hm", "hng"})
 
 
 _SYLLABLES = _pinyin_syllables()
