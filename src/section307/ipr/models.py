@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
@@ -142,7 +143,7 @@ class IprDetention(TimeStampedModel):
 
 _S, _P = IprDetention.Status, IprDetention.Procedure
 OPEN_STATUSES = (_S.DETAINED, _S.NOTICED, _S.DISCLOSED, _S.DENIED, _S.DEMANDED)
-STATUS_LABELS = {
+STATUS_LABELS: dict[tuple[str, str], StrOrPromise] = {
     (_P.COPYING, _S.NOTICED): _("Notice sent; the importer may show an exception applies (30 days)"),
     (_P.GRAY_MARKET, _S.NOTICED): _("Notice sent; the importer may show an exception applies (30 days)"),
     (_P.PIRATICAL, _S.NOTICED): _("Notice sent; the importer's statement awaited (30 days)"),
