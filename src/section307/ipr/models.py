@@ -19,7 +19,7 @@ from django_stubs_ext import StrOrPromise
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
 from section307.ipr.photostandard import SHOT_CHOICES
-from section307.ports.models import Detention, Entry, ForfeitureStep
+from section307.ports.models import Detention, Entry, ForfeitureStepBase
 
 
 class Recordation(TimeStampedModel):
@@ -236,22 +236,12 @@ class Disclosure(models.Model):
         return f"{self.get_what_display()} to {self.recipient_label}"
 
 
-class IprForfeitureStep(models.Model):
+class IprForfeitureStep(ForfeitureStepBase):
     """A step of the forfeiture that follows an IPR seizure (19 CFR 133.21; 133.42(c); Part 162 subpart E,
     Part 171). The steps, their order, the cost bond and the clocks are the port's
     (``ports.services.forfeiture_step_apply``)."""
 
     detention = models.ForeignKey(IprDetention, on_delete=models.PROTECT, related_name="forfeiture_steps")
-    step = models.CharField(max_length=12, choices=ForfeitureStep.Step.choices)
-    on = models.DateField()
-    note = models.TextField(blank=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["on", "id"]
+    class Meta(ForfeitureStepBase.Meta):
         constraints = [models.UniqueConstraint(fields=["detention", "step"], name="ipr_forfeiture_step_once")]
-
-    def __str__(self) -> str:
-        return f"{self.get_step_display()} {self.on}"
