@@ -131,6 +131,9 @@ def test_19_cfr_133_25_b_importation_information_to_the_mark_owner_once_the_noti
     d = _restricted(ipr)
     view = selectors.holder_view(d, ipr.holder)
     assert view.limited is None and view.images == [] and view.codes is None
+    # Opening the detention before the information is given logs nothing: nothing was shown.
+    services.holder_views_detention(actor=ipr.holder, detention=d, channel="page")
+    assert not Disclosure.objects.filter(detention=d).exists()
     with pytest.raises(Conflict) as exc:
         services.restricted_owner_info_send(actor=ipr.officer, detention=d)
     assert exc.value.code == "notice_first"
@@ -222,6 +225,16 @@ def test_19_cfr_133_43_b_no_demand_in_the_owners_period_refuses_it(ipr: IprWorld
     assert d.status == S.DEMANDED
     d = services.ipr_decide(actor=ipr.officer, detention=d, outcome="release", reason="Not a piratical copy")
     assert d.status == S.RELEASED
+
+
+def test_19_cfr_133_43_b_an_officer_records_a_demand_received_on_paper(ipr: IprWorld) -> None:
+    d = services.ipr_importer_reply(actor=ipr.importer, detention=_piratical(ipr), text="Not a copy")
+    d = services.piratical_owner_notify(actor=ipr.officer, detention=d)
+    for outsider in (ipr.supervisor, ipr.importer):  # only the owner's holders and officers file it
+        with pytest.raises(NotPermitted):
+            services.piratical_demand_file(actor=outsider, detention=d, bond_reference="B-9")
+    d = services.piratical_demand_file(actor=ipr.officer, detention=d, bond_reference="PAPER-BOND-12")
+    assert d.status == S.DEMANDED
 
 
 # -- forfeiture after an IPR seizure -----------------------------------------------------------------------
