@@ -274,3 +274,15 @@ def test_forfeiture_after_an_ipr_seizure_runs_on_the_ports_petition_and_claim_cl
     steps = list(IprForfeitureStep.objects.filter(detention=d).values_list("step", flat=True))
     assert steps == ["notice", "publication", "petition"]
     assert d.entry.timeline.filter(kind="ipr_forfeiture.petition", shared=True).exists()
+
+
+def test_one_forfeiture_per_entry_whichever_seizure_started_it(ipr: IprWorld) -> None:
+    from section307.ports.services import clock_start
+
+    d = _seized_counterfeit(ipr)
+    # The petition clock of another seizure's forfeiture already runs on the entry.
+    clock_start(entry=d.entry, detention=None, kind=law.PETITION, start=D(2026, 3, 21))
+    with pytest.raises(Conflict) as exc:
+        services.ipr_forfeiture_record(actor=ipr.officer, detention=d, step="notice", on=D(2026, 3, 23))
+    assert exc.value.rule == "19 CFR Part 162 subpart E"
+    assert not IprForfeitureStep.objects.filter(detention=d).exists()

@@ -76,6 +76,12 @@ def forfeiture_step_apply(
         if clock is not None and on > _targeting.clock_state(clock).due:
             late = " (after the period)"
         _targeting._clocks_stop(entry, kind, f"{_FS(step).label} on {on:%Y-%m-%d}{late}")
+    if _FS(step) in _STEP_STARTS and Clock.objects.filter(entry=entry, kind=_STEP_STARTS[_FS(step)]).exists():
+        # One forfeiture per entry: another seizure's forfeiture (a Finding's, an IPR seizure's) owns it.
+        raise Conflict(
+            gettext("the entry's forfeiture is already recorded for another seizure"),
+            rule="19 CFR Part 162 subpart E",
+        )
     if _FS(step) in _STEP_STARTS:
         _targeting.clock_start(entry=entry, detention=detention, kind=_STEP_STARTS[_FS(step)], start=on)
     return late
