@@ -25,13 +25,34 @@ def _business_days_back(today: dt.date, days: int) -> dt.date:
     return day
 
 
+def _receive(number: str, *, imported: dt.date, harborline: Any, broker: Any, line: dict[str, str]) -> Any:
+    """One air entry of Harborline at port 2704 with one line of Chinese goods, received from its broker."""
+    from section307.ports.intake import parse_entry
+    from section307.ports.models import Entry
+    from section307.ports.services import entries_receive
+
+    parsed = parse_entry(
+        {
+            "entry_number": number,
+            "port": "2704",
+            "mode": "air",
+            "filer": "GCB",
+            "importer": harborline.name,
+            "importer_number": harborline.importer_number,
+            "date_of_import": imported.isoformat(),
+            "lines": [{"line": 1, "country_of_origin": "CN", "quantity_unit": "PCS", **line}],
+        },
+        today=timezone.localdate(),
+    )
+    entries_receive(actor=broker, entries=[parsed], source=Entry.Source.DEMO)
+    return Entry.objects.get(entry_number=number)
+
+
 def demo_step(world: Any) -> None:
     from section307.ipr import services
     from section307.ipr.models import IprDetention, Recordation
     from section307.ports.demo import demo_photo
-    from section307.ports.intake import parse_entry
     from section307.ports.models import Entry
-    from section307.ports.services import entries_receive
 
     owner, _ = Organization.objects.update_or_create(
         name="Summit Peak Outfitters Inc.", defaults={"kind": Organization.Kind.RIGHTS_HOLDER, "country": "US"}
@@ -70,35 +91,22 @@ def demo_step(world: Any) -> None:
     for number, imported, description, notice_back in specs:
         if Entry.objects.filter(entry_number=number).exists():
             continue
-        parsed = parse_entry(
-            {
-                "entry_number": number,
-                "port": "2704",
-                "mode": "air",
-                "filer": "GCB",
-                "importer": harborline.name,
-                "importer_number": harborline.importer_number,
-                "date_of_import": imported.isoformat(),
-                "lines": [
-                    {
-                        "line": 1,
-                        "manufacturer": "Guangzhou Everbright Bags Factory",
-                        "manufacturer_address": "12 Shibei Road, Baiyun District, Guangzhou, China",
-                        "shipper": "Everbright Trading (HK) Ltd.",
-                        "shipper_address": "Kwun Tong, Hong Kong",
-                        "country_of_origin": "CN",
-                        "hts": "4202.92",
-                        "description": description,
-                        "value_usd": "18400",
-                        "quantity": "960",
-                        "quantity_unit": "PCS",
-                    }
-                ],
+        entry = _receive(
+            number,
+            imported=imported,
+            harborline=harborline,
+            broker=broker,
+            line={
+                "manufacturer": "Guangzhou Everbright Bags Factory",
+                "manufacturer_address": "12 Shibei Road, Baiyun District, Guangzhou, China",
+                "shipper": "Everbright Trading (HK) Ltd.",
+                "shipper_address": "Kwun Tong, Hong Kong",
+                "hts": "4202.92",
+                "description": description,
+                "value_usd": "18400",
+                "quantity": "960",
             },
-            today=today,
         )
-        entries_receive(actor=broker, entries=[parsed], source=Entry.Source.DEMO)
-        entry = Entry.objects.get(entry_number=number)
         decided = _business_days_back(today, notice_back + 1)
         entry.presented_on = decided
         entry.save(update_fields=["presented_on"])
@@ -151,9 +159,7 @@ def _piratical_step(
     from section307.ipr import services
     from section307.ipr.models import IprDetention, Recordation
     from section307.ports.demo import demo_photo
-    from section307.ports.intake import parse_entry
     from section307.ports.models import Entry
-    from section307.ports.services import entries_receive
 
     copyright_ = Recordation.objects.filter(number="COP 23-01182").first()
     if copyright_ is None:
@@ -170,35 +176,22 @@ def _piratical_step(
         return
     today = timezone.localdate()
     importer, _ = world.users["importer"]
-    parsed = parse_entry(
-        {
-            "entry_number": PIRATICAL_ENTRY,
-            "port": "2704",
-            "mode": "air",
-            "filer": "GCB",
-            "importer": harborline.name,
-            "importer_number": harborline.importer_number,
-            "date_of_import": (today - dt.timedelta(days=9)).isoformat(),
-            "lines": [
-                {
-                    "line": 1,
-                    "manufacturer": "Dongguan Brightprint Co.",
-                    "manufacturer_address": "8 Chang'an Road, Dongguan, China",
-                    "shipper": "Brightprint Export Ltd.",
-                    "shipper_address": "Tsuen Wan, Hong Kong",
-                    "country_of_origin": "CN",
-                    "hts": "4905.91",
-                    "description": "Folded trail maps and bandanas printed with a ridge trail map",
-                    "value_usd": "3100",
-                    "quantity": "2400",
-                    "quantity_unit": "PCS",
-                }
-            ],
+    entry = _receive(
+        PIRATICAL_ENTRY,
+        imported=today - dt.timedelta(days=9),
+        harborline=harborline,
+        broker=broker,
+        line={
+            "manufacturer": "Dongguan Brightprint Co.",
+            "manufacturer_address": "8 Chang'an Road, Dongguan, China",
+            "shipper": "Brightprint Export Ltd.",
+            "shipper_address": "Tsuen Wan, Hong Kong",
+            "hts": "4905.91",
+            "description": "Folded trail maps and bandanas printed with a ridge trail map",
+            "value_usd": "3100",
+            "quantity": "2400",
         },
-        today=today,
     )
-    entries_receive(actor=broker, entries=[parsed], source=Entry.Source.DEMO)
-    entry = Entry.objects.get(entry_number=PIRATICAL_ENTRY)
     entry.presented_on = today - dt.timedelta(days=8)
     entry.save(update_fields=["presented_on"])
     detention = services.ipr_detain(
