@@ -87,3 +87,41 @@ def test_officer_detains_and_seizes_on_the_holders_answer(page: Any, world: Any)
     page.get_by_role("button", name="Give this information to the rights holder").click()
     expect(page.locator("main")).to_contain_text("Given to the rights holder on")
     check_accessibility(page)
+
+
+def test_piratical_copy_holder_demands_then_officer_seizes_and_records_forfeiture(page: Any, world: Any) -> None:
+    """19 CFR 133.43(b): the importer denied; the copyright owner files its demand and bond; the officer
+    seizes as a piratical copy and records the notice of seizure (the petition clock starts)."""
+    from section307.ipr.models import IprDetention
+    from section307.ports.models import Clock
+
+    detention = IprDetention.objects.get(entry__entry_number="GCB-0001007-0")
+    holder, password = world.users["rightsholder"]
+    sign_in(page, holder.username, password)
+    page.goto(f"/ipr/detentions/{detention.pk}/")
+    expect(page.locator("#ipr-procedure")).to_contain_text("piratical copy")
+    expect(page.locator("main")).to_contain_text("The importer denies that the goods are piratical copies")
+    links = page.locator("a.photo-link")
+    assert links.count() == 3 and all(links.nth(i).get_attribute("href").endswith("/image/") for i in range(3))
+    check_accessibility(page)
+    page.get_by_label("Bond reference").fill("SURETY-2026-0415")
+    page.get_by_label("Your demand (note to the officer)").fill("We demand exclusion of these copies.")
+    page.get_by_role("button", name="File the demand").click()
+    expect(page.locator("main")).to_contain_text("Your demand is recorded")
+    expect(page.locator("#ipr-status")).to_contain_text("demanded exclusion")
+    check_accessibility(page)
+
+    page.context.clear_cookies()
+    officer, password = world.users["officer"]
+    sign_in(page, officer.username, password)
+    page.goto(f"/ipr/detentions/{detention.pk}/")
+    expect(page.locator("main")).to_contain_text("bond SURETY-2026-0415")
+    page.get_by_label("Reason", exact=True).fill("The maps reproduce the recorded artwork; no licence from the owner.")
+    page.get_by_role("button", name="Seize as a piratical copy").click()
+    expect(page.locator("#ipr-status")).to_contain_text("Seized")
+    check_accessibility(page)
+    page.get_by_label("Step").select_option("notice")
+    page.get_by_role("button", name="Record the step").click()
+    expect(page.locator("#forfeiture-steps")).to_contain_text("Notice of seizure mailed")
+    assert Clock.objects.get(entry=detention.entry, kind="petition").running
+    check_accessibility(page)

@@ -124,6 +124,20 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "seize": ("disclosed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "exclude": ("detained|disclosed|noticed -> excluded", {SYSTEM, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
     },
+    # 19 CFR 133.25: restricted articles (copying or simulating marks, gray-market goods).
+    "ipr_restricted": {
+        "send_notice": ("detained -> noticed", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "release": ("detained|noticed -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "seize": ("noticed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+    },
+    # 19 CFR 133.42-133.43: piratical copies; the importer denies, the copyright owner demands.
+    "ipr_piratical": {
+        "send_notice": ("detained -> noticed", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "deny": ("noticed -> denied", {roles.TRADE_USER}),
+        "demand": ("denied -> demanded", {roles.RIGHTS_HOLDER, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "release": ("demanded|denied|detained|noticed -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "seize": ("demanded|noticed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+    },
     "proposal": {
         "edit": ("draft -> draft", CASE_STAFF),
         "submit": ("draft -> submitted", CASE_STAFF),

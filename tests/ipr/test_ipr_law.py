@@ -1,8 +1,13 @@
-"""The 19 CFR 133.21 periods of ports.law, each tested by its citation across weekends and holidays."""
+"""The IPR periods of ports.law, each tested by its citation across weekends and holidays: counterfeit
+marks (19 CFR 133.21), restricted articles (133.25) and piratical copies (133.42-133.43); the periods the
+legal facts do not confirm come from settings."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
+from django.test import override_settings
 
 from section307.ports import law
 
@@ -10,10 +15,15 @@ D = dt.date
 
 
 def test_ipr_periods_are_in_the_one_registry_with_their_citations() -> None:
-    for kind in law.IPR_KINDS:
+    for kind in law.COUNTERFEIT_KINDS:
         r = law.RULES[kind]
         assert r.citation.startswith(("19 CFR 133.21", "19 CFR 133.21(b)"))
         assert r.statutory and not r.extendable
+    for kind in law.RESTRICTED_KINDS:
+        assert law.RULES[kind].citation.startswith("19 CFR 133.25")
+    for kind in law.PIRATICAL_KINDS:
+        assert law.RULES[kind].citation.startswith(("19 CFR 133.42", "19 CFR 133.43"))
+    assert set(law.IPR_KINDS) == set(law.COUNTERFEIT_KINDS + law.RESTRICTED_KINDS + law.PIRATICAL_KINDS)
 
 
 def test_19_cfr_133_21_b_2_i_B_notice_within_5_business_days_of_the_decision_to_detain() -> None:
@@ -36,7 +46,62 @@ def test_19_cfr_133_21_b_1_decision_within_30_days_of_presentation() -> None:
     assert law.due_date(law.IPR_DECISION, D(2026, 2, 10)) == D(2026, 3, 12)
 
 
-def test_19_cfr_133_21_e_information_within_30_business_days_after_seizure() -> None:
+def test_19_cfr_133_21_e_information_within_30_business_days_after_seizure_by_default() -> None:
     assert law.rule(law.IPR_SEIZURE_INFO).citation == "19 CFR 133.21(e)"
     # Seized Mon 2 Nov 2026: Veterans Day (11 Nov) and Thanksgiving (26 Nov) are skipped.
     assert law.due_date(law.IPR_SEIZURE_INFO, D(2026, 11, 2)) == D(2026, 12, 16)
+
+
+def test_19_cfr_133_21_e_period_is_a_setting_because_the_current_text_is_unconfirmed() -> None:
+    assert law.IPR_SEIZURE_INFO in law.UNCONFIRMED_PERIODS
+    with override_settings(SECTION307_IPR_SEIZURE_INFO_DAYS=30, SECTION307_IPR_SEIZURE_INFO_CALENDAR="calendar_days"):
+        assert law.rule(law.IPR_SEIZURE_INFO).calendar == law.CALENDAR_DAYS
+        assert law.due_date(law.IPR_SEIZURE_INFO, D(2026, 11, 2)) == D(2026, 12, 2)
+    with override_settings(SECTION307_IPR_SEIZURE_INFO_CALENDAR="fortnights"), pytest.raises(ValueError):
+        law.rule(law.IPR_SEIZURE_INFO)
+
+
+def test_19_cfr_133_25_a_notice_within_5_days_of_the_decision() -> None:
+    r = law.rule(law.RESTRICTED_NOTICE)
+    assert r.citation == "19 CFR 133.25(a)" and r.calendar == law.CALENDAR_DAYS
+    # "within 5 days of the decision": calendar days; a Monday decision is due on Saturday.
+    assert law.due_date(law.RESTRICTED_NOTICE, D(2026, 3, 2)) == D(2026, 3, 7)
+
+
+def test_19_cfr_133_25_a_detention_30_days_from_presentation_freely_extended_for_good_cause() -> None:
+    r = law.rule(law.RESTRICTED_DETENTION)
+    assert r.citation == "19 CFR 133.25(a)" and r.start_event == "presentation for examination"
+    # Unlike 133.21 (never extended), CBP extends the 133.25 period for good cause shown.
+    assert r.extendable and not r.statutory and "good cause" in r.extended_by
+    assert law.due_date(law.RESTRICTED_DETENTION, D(2026, 3, 2)) == D(2026, 4, 1)
+
+
+def test_19_cfr_133_25_b_information_to_the_mark_owner_within_30_business_days_of_detention() -> None:
+    r = law.rule(law.RESTRICTED_INFO)
+    assert r.citation == "19 CFR 133.25(b)" and r.calendar == law.BUSINESS_DAYS
+    # Detained Mon 2 Nov 2026: Veterans Day (11 Nov) and Thanksgiving (26 Nov) are skipped.
+    assert law.due_date(law.RESTRICTED_INFO, D(2026, 11, 2)) == D(2026, 12, 16)
+
+
+def test_19_cfr_133_43_a_importer_statement_period_is_a_setting_default_30_days() -> None:
+    r = law.rule(law.PIRATICAL_STATEMENT)
+    assert r.citation == "19 CFR 133.43(a)" and "133.42(c)" in r.consequence
+    assert law.due_date(law.PIRATICAL_STATEMENT, D(2026, 3, 2)) == D(2026, 4, 1)
+    with override_settings(
+        SECTION307_IPR_PIRATICAL_STATEMENT_DAYS=7, SECTION307_IPR_PIRATICAL_STATEMENT_CALENDAR="business_days"
+    ):
+        assert law.due_date(law.PIRATICAL_STATEMENT, D(2026, 3, 6)) == D(2026, 3, 17)
+
+
+def test_19_cfr_133_43_b_copyright_owner_demand_and_bond_period_is_a_setting_default_30_days() -> None:
+    r = law.rule(law.PIRATICAL_DEMAND)
+    assert r.citation == "19 CFR 133.43(b)" and "released" in r.consequence
+    assert law.due_date(law.PIRATICAL_DEMAND, D(2026, 4, 10)) == D(2026, 5, 10)
+    with override_settings(SECTION307_IPR_PIRATICAL_DEMAND_DAYS=20):
+        assert law.due_date(law.PIRATICAL_DEMAND, D(2026, 4, 10)) == D(2026, 4, 30)
+
+
+def test_19_cfr_133_42_d_information_after_seizure_of_piratical_copies() -> None:
+    assert law.rule(law.PIRATICAL_SEIZURE_INFO).citation == "19 CFR 133.42(d)"
+    assert law.PIRATICAL_SEIZURE_INFO in law.UNCONFIRMED_PERIODS
+    assert law.due_date(law.PIRATICAL_SEIZURE_INFO, D(2026, 11, 2)) == D(2026, 12, 16)

@@ -373,6 +373,22 @@ SECTION307_COUNT_EO_CLOSURES = env_bool("SECTION307_COUNT_EO_CLOSURES", False)
 # Regimes whose detentions are deemed excluded 30 days after presentation (19 U.S.C. 1499(c)(5)(A)).
 # Default per CBP Pub. 1790-0522: UFLPA runs on 19 CFR 151.16, WRO/Finding on 12.42(e)/12.43.
 SECTION307_DEEMED_EXCLUSION_REGIMES = env_list("SECTION307_DEEMED_EXCLUSION_REGIMES", ["uflpa"])
+# IPR periods the legal facts do not confirm (UNCONFIRMED; docs/ipr.md): length and calendar
+# ("business_days" or "calendar_days"). 19 CFR 133.21(e) information after seizure of counterfeits;
+# 19 CFR 133.43(a) importer's statement and 133.43(b) copyright owner's demand and bond (piratical
+# copies); 19 CFR 133.42(d) information after seizure of piratical copies.
+SECTION307_IPR_SEIZURE_INFO_DAYS = int(os.environ.get("SECTION307_IPR_SEIZURE_INFO_DAYS", "30"))
+SECTION307_IPR_SEIZURE_INFO_CALENDAR = os.environ.get("SECTION307_IPR_SEIZURE_INFO_CALENDAR", "business_days")
+SECTION307_IPR_PIRATICAL_STATEMENT_DAYS = int(os.environ.get("SECTION307_IPR_PIRATICAL_STATEMENT_DAYS", "30"))
+SECTION307_IPR_PIRATICAL_STATEMENT_CALENDAR = os.environ.get(
+    "SECTION307_IPR_PIRATICAL_STATEMENT_CALENDAR", "calendar_days"
+)
+SECTION307_IPR_PIRATICAL_DEMAND_DAYS = int(os.environ.get("SECTION307_IPR_PIRATICAL_DEMAND_DAYS", "30"))
+SECTION307_IPR_PIRATICAL_DEMAND_CALENDAR = os.environ.get("SECTION307_IPR_PIRATICAL_DEMAND_CALENDAR", "calendar_days")
+SECTION307_IPR_PIRATICAL_SEIZURE_INFO_DAYS = int(os.environ.get("SECTION307_IPR_PIRATICAL_SEIZURE_INFO_DAYS", "30"))
+SECTION307_IPR_PIRATICAL_SEIZURE_INFO_CALENDAR = os.environ.get(
+    "SECTION307_IPR_PIRATICAL_SEIZURE_INFO_CALENDAR", "business_days"
+)
 # 19 CFR 162.45 cost bond: the lower of CAP or RATE x value, at least FLOOR (check current amounts).
 SECTION307_COST_BOND = {
     "cap": os.environ.get("SECTION307_COST_BOND_CAP", "5000"),

@@ -30,6 +30,7 @@ from section307.ipr.models import HolderResponse, IprDetention, IprImage, Record
 from section307.ipr.photostandard import SHOT_TYPES
 from section307.ports import law
 from section307.ports.api import TokenAuth
+from section307.ports.models import ForfeitureStep
 
 router = Router(tags=["ipr"], auth=[TokenAuth(), SessionAuth()])
 
@@ -45,6 +46,10 @@ class RecordationOut(Schema):
 class IprSummaryOut(Schema):
     id: int
     entry_number: str
+    procedure: str = Field(
+        json_schema_extra=choices(IprDetention.Procedure),
+        description="counterfeit: 19 CFR 133.21; copying, gray_market: 133.25; piratical: 133.42-133.43",
+    )
     status: str = Field(json_schema_extra=choices(IprDetention.Status))
     status_label: str
     decided_on: str = Field(description="Date of the decision to detain")
@@ -101,11 +106,22 @@ class HolderResponseOut(Schema):
     responded_at: str
 
 
+class ForfeitureStepOut(Schema):
+    step: str = Field(json_schema_extra=choices(ForfeitureStep.Step))
+    label: str
+    on: str
+
+
 class IprDetailOut(IprSummaryOut):
     presented_on: str
     notice_sent_on: str | None
+    extension_days: int = Field(description="Days CBP added for good cause (19 CFR 133.25(a)); 0 otherwise")
+    owner_info_sent_on: str | None = Field(description="19 CFR 133.25(b): importation information given")
+    owner_notified_on: str | None = Field(description="19 CFR 133.43(b): copyright owner told of the denial")
+    demand_on: str | None = Field(description="19 CFR 133.43(b): the copyright owner's demand and bond filed")
+    forfeiture: list[ForfeitureStepOut] = Field(description="Steps after seizure (Part 162 subpart E, Part 171)")
     disclosed: bool = Field(description="Unredacted photos, codes and samples are open to the rights holder")
-    importation: ImportationOut
+    importation: ImportationOut | None = Field(description="Null while the rule withholds it from the caller")
     clocks: list[IprClockOut]
     images: list[IprImageOut]
     codes: list[CodeOut] | None = Field(description="Null while not disclosed to the caller")
@@ -124,8 +140,9 @@ def _summary(d: IprDetention) -> dict[str, Any]:
     return {
         "id": d.pk,
         "entry_number": d.entry.entry_number,
+        "procedure": d.procedure,
         "status": d.status,
-        "status_label": str(d.get_status_display()),
+        "status_label": d.status_label,
         "decided_on": d.decided_on.isoformat(),
         "recordations": [{"number": r.number, "kind": r.kind, "title": r.title} for r in d.recordations.all()],
     }
@@ -164,6 +181,14 @@ def _detail(user: Actor, d: IprDetention) -> dict[str, Any]:
         "presented_on": d.presented_on.isoformat(),
         "notice_sent_on": _iso(d.notice_sent_on),
         "disclosed": d.disclosed_at is not None,
+        "extension_days": d.extension_days,
+        "owner_info_sent_on": _iso(d.owner_info_sent_on),
+        "owner_notified_on": _iso(d.owner_notified_on),
+        "demand_on": _iso(d.demand_on),
+        "forfeiture": [
+            {"step": f.step, "label": str(f.get_step_display()), "on": f.on.isoformat()}
+            for f in d.forfeiture_steps.all()
+        ],
         "importation": selectors.limited_info(d),
         "clocks": [
             {
@@ -181,6 +206,7 @@ def _detail(user: Actor, d: IprDetention) -> dict[str, Any]:
     if kind == perms.HOLDER:
         view = selectors.holder_view(d, user)
         out.update(
+            importation=view.limited,
             images=[_image(image, redacted=not unredacted) for image, unredacted in view.images],
             codes=view.codes,
             sample=view.sample,
@@ -229,7 +255,8 @@ def ipr_detention_get(request: HttpRequest, detention_id: int) -> Any:
 @router.post(
     "/ipr/detentions/{detention_id}/response",
     response={201: HolderResponseOut, **error_responses(400, 401, 403, 404, 409, 413, 422)},
-    summary="The rights holder's answer: genuine, counterfeit, or a sample is needed; 409 names the rule",
+    summary="The rights holder's answer: genuine, counterfeit, or a sample is needed; 409 names the rule "
+    "(for a suspected piratical copy the owner files a demand and bond instead: 409 demand_not_answer)",
 )
 def ipr_detention_respond(request: HttpRequest, detention_id: int, payload: HolderResponseIn) -> Any:
     detention = _get(request.user, detention_id)
@@ -238,7 +265,7 @@ def ipr_detention_respond(request: HttpRequest, detention_id: int, payload: Hold
         recordation = detention.recordations.filter(number=payload.recordation.strip()).first()
         if recordation is None:
             raise NotFound("no such recordation on this detention")
-    with lifecycle_rule(services.R133_21):
+    with lifecycle_rule(services.procedure_rule(detention)):
         response = services.holder_respond(
             actor=request.user, detention=detention, answer=payload.answer, note=payload.note, recordation=recordation
         )

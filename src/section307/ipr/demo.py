@@ -1,5 +1,7 @@
 """Demo step: a recorded trademark, its rights holder's sign-in and two counterfeit detentions, one
-still inside the importer's 7 business days (redacted images only) and one disclosed (unredacted)."""
+still inside the importer's 7 business days (redacted images only) and one disclosed (unredacted); a
+recorded copyright of the same owner and a suspected piratical copy whose importer denied it, awaiting
+the copyright owner's demand and bond (19 CFR 133.43(b))."""
 
 from __future__ import annotations
 
@@ -23,13 +25,34 @@ def _business_days_back(today: dt.date, days: int) -> dt.date:
     return day
 
 
+def _receive(number: str, *, imported: dt.date, harborline: Any, broker: Any, line: dict[str, str]) -> Any:
+    """One air entry of Harborline at port 2704 with one line of Chinese goods, received from its broker."""
+    from section307.ports.intake import parse_entry
+    from section307.ports.models import Entry
+    from section307.ports.services import entries_receive
+
+    parsed = parse_entry(
+        {
+            "entry_number": number,
+            "port": "2704",
+            "mode": "air",
+            "filer": "GCB",
+            "importer": harborline.name,
+            "importer_number": harborline.importer_number,
+            "date_of_import": imported.isoformat(),
+            "lines": [{"line": 1, "country_of_origin": "CN", "quantity_unit": "PCS", **line}],
+        },
+        today=timezone.localdate(),
+    )
+    entries_receive(actor=broker, entries=[parsed], source=Entry.Source.DEMO)
+    return Entry.objects.get(entry_number=number)
+
+
 def demo_step(world: Any) -> None:
     from section307.ipr import services
     from section307.ipr.models import IprDetention, Recordation
     from section307.ports.demo import demo_photo
-    from section307.ports.intake import parse_entry
     from section307.ports.models import Entry
-    from section307.ports.services import entries_receive
 
     owner, _ = Organization.objects.update_or_create(
         name="Summit Peak Outfitters Inc.", defaults={"kind": Organization.Kind.RIGHTS_HOLDER, "country": "US"}
@@ -68,35 +91,22 @@ def demo_step(world: Any) -> None:
     for number, imported, description, notice_back in specs:
         if Entry.objects.filter(entry_number=number).exists():
             continue
-        parsed = parse_entry(
-            {
-                "entry_number": number,
-                "port": "2704",
-                "mode": "air",
-                "filer": "GCB",
-                "importer": harborline.name,
-                "importer_number": harborline.importer_number,
-                "date_of_import": imported.isoformat(),
-                "lines": [
-                    {
-                        "line": 1,
-                        "manufacturer": "Guangzhou Everbright Bags Factory",
-                        "manufacturer_address": "12 Shibei Road, Baiyun District, Guangzhou, China",
-                        "shipper": "Everbright Trading (HK) Ltd.",
-                        "shipper_address": "Kwun Tong, Hong Kong",
-                        "country_of_origin": "CN",
-                        "hts": "4202.92",
-                        "description": description,
-                        "value_usd": "18400",
-                        "quantity": "960",
-                        "quantity_unit": "PCS",
-                    }
-                ],
+        entry = _receive(
+            number,
+            imported=imported,
+            harborline=harborline,
+            broker=broker,
+            line={
+                "manufacturer": "Guangzhou Everbright Bags Factory",
+                "manufacturer_address": "12 Shibei Road, Baiyun District, Guangzhou, China",
+                "shipper": "Everbright Trading (HK) Ltd.",
+                "shipper_address": "Kwun Tong, Hong Kong",
+                "hts": "4202.92",
+                "description": description,
+                "value_usd": "18400",
+                "quantity": "960",
             },
-            today=today,
         )
-        entries_receive(actor=broker, entries=[parsed], source=Entry.Source.DEMO)
-        entry = Entry.objects.get(entry_number=number)
         decided = _business_days_back(today, notice_back + 1)
         entry.presented_on = decided
         entry.save(update_fields=["presented_on"])
@@ -130,8 +140,90 @@ def demo_step(world: Any) -> None:
         services.ipr_notice_send(actor=officer, detention=detention, on=_business_days_back(today, notice_back))
         if notice_back > 7:
             services.ipr_disclose(actor=officer, detention=detention)
+    _piratical_step(world, owner=owner, holder=user, harborline=harborline, broker=broker, officer=officer)
     if IprDetention.objects.filter(entry__entry_number="GCB-0001005-4").exists():
         world.notes.append(
             "IPR: rights holder 'rightsholder' (TMK 24-00417); GCB-0001005-4 disclosed (unredacted), "
             "GCB-0001006-2 within the importer's 7 business days (redacted)"
         )
+
+
+PIRATICAL_ENTRY = "GCB-0001007-0"
+
+
+def _piratical_step(
+    world: Any, *, owner: Organization, holder: User, harborline: Any, broker: Any, officer: Any
+) -> None:
+    """A copyright of Summit Peak and a suspected piratical copy: noticed, denied by the importer, the owner
+    told; the rights holder's demand and bond are next."""
+    from section307.ipr import services
+    from section307.ipr.models import IprDetention, Recordation
+    from section307.ports.demo import demo_photo
+    from section307.ports.models import Entry
+
+    copyright_ = Recordation.objects.filter(number="COP 23-01182").first()
+    if copyright_ is None:
+        copyright_ = Recordation.objects.create(
+            kind=Recordation.Kind.COPYRIGHT,
+            number="COP 23-01182",
+            registration_number="VA 2-331-507",
+            title="Summit Peak Ridge Trail Map (2-D artwork)",
+            owner=owner,
+            goods="Printed maps, posters, bandanas bearing the artwork",
+        )
+    copyright_.holders.add(holder)
+    if Entry.objects.filter(entry_number=PIRATICAL_ENTRY).exists():
+        return
+    today = timezone.localdate()
+    importer, _ = world.users["importer"]
+    entry = _receive(
+        PIRATICAL_ENTRY,
+        imported=today - dt.timedelta(days=9),
+        harborline=harborline,
+        broker=broker,
+        line={
+            "manufacturer": "Dongguan Brightprint Co.",
+            "manufacturer_address": "8 Chang'an Road, Dongguan, China",
+            "shipper": "Brightprint Export Ltd.",
+            "shipper_address": "Tsuen Wan, Hong Kong",
+            "hts": "4905.91",
+            "description": "Folded trail maps and bandanas printed with a ridge trail map",
+            "value_usd": "3100",
+            "quantity": "2400",
+        },
+    )
+    entry.presented_on = today - dt.timedelta(days=8)
+    entry.save(update_fields=["presented_on"])
+    detention = services.ipr_detain(
+        actor=officer,
+        entry=entry,
+        recordations=[copyright_],
+        reasons="The map artwork reproduces the recorded work line for line; no licence on file.",
+        decided_on=today - dt.timedelta(days=7),
+        procedure=IprDetention.Procedure.PIRATICAL,
+    )
+    for n, (shot, caption) in enumerate(
+        (
+            ("product", "Folded map, front panel"),
+            ("packaging", "Shrink wrap and carton"),
+            ("labels", "Back panel with the printer's imprint"),
+        )
+    ):
+        services.image_add(
+            actor=officer,
+            detention=detention,
+            data=demo_photo(f"RIDGE TRAIL MAP  {shot.upper()}", seed=60 + n),
+            shot_type=shot,
+            caption=caption,
+        )
+    services.ipr_notice_send(actor=officer, detention=detention, on=today - dt.timedelta(days=6))
+    services.ipr_importer_reply(
+        actor=importer,
+        detention=detention,
+        text="The maps were printed under a 2024 licence from a regional trail association; not piratical copies.",
+    )
+    services.piratical_owner_notify(actor=officer, detention=detention, on=today - dt.timedelta(days=1))
+    world.notes.append(
+        f"IPR: {PIRATICAL_ENTRY} suspected piratical copy of COP 23-01182; the importer denied it, "
+        "'rightsholder' may file a demand and bond"
+    )

@@ -6,13 +6,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from section307.accounts.models import Organization
-from section307.ipr.models import HolderResponse, Recordation
+from section307.ipr.models import HolderResponse, IprDetention, Recordation
 from section307.ipr.photostandard import SHOT_CHOICES
 from section307.ports.forms import UswdsForm
+from section307.ports.models import ForfeitureStep
 
 
 class DetainForm(UswdsForm):
     entry_number = forms.CharField(label=_("Entry number"), max_length=20)
+    procedure = forms.ChoiceField(
+        label=_("Detained under"),
+        choices=IprDetention.Procedure.choices,
+        initial=IprDetention.Procedure.COUNTERFEIT,
+        help_text=_("Piratical copies concern recorded copyrights; the other procedures recorded trademarks."),
+    )
     recordations = forms.ModelMultipleChoiceField(
         label=_("Recorded marks or works concerned"),
         queryset=Recordation.objects.filter(active=True),
@@ -103,3 +110,36 @@ class AccountForm(UswdsForm):
     email = forms.EmailField(label=_("E-mail address"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+
+class ExtendForm(UswdsForm):
+    days = forms.IntegerField(label=_("Days to add"), min_value=1, max_value=90)
+    reason = forms.CharField(label=_("Good cause shown"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class DemandForm(UswdsForm):
+    bond_reference = forms.CharField(
+        label=_("Bond reference"),
+        max_length=60,
+        help_text=_("The bond filed with CBP with your written demand that the goods be excluded."),
+    )
+    note = forms.CharField(
+        label=_("Your demand (note to the officer)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class ForfeitureForm(UswdsForm):
+    step = forms.ChoiceField(label=_("Step"), choices=ForfeitureStep.Step.choices)
+    on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(
+        label=_("Amount of the cost bond (USD)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("For a claim and cost bond only."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=4000)

@@ -14,11 +14,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
 from section307.ipr.photostandard import SHOT_CHOICES
-from section307.ports.models import Detention, Entry
+from section307.ports.models import Detention, Entry, ForfeitureStepBase
 
 
 class Recordation(TimeStampedModel):
@@ -53,10 +54,21 @@ class Recordation(TimeStampedModel):
 
 
 class IprDetention(TimeStampedModel):
+    class Procedure(models.TextChoices):
+        """Which rule of 19 CFR Part 133 the detention runs under (each has its own lifecycle table)."""
+
+        COUNTERFEIT = "counterfeit", _("Suspected counterfeit mark (19 CFR 133.21)")
+        COPYING = "copying", _("Mark copying or simulating a recorded mark (19 CFR 133.22, 133.25)")
+        GRAY_MARKET = "gray_market", _("Restricted gray-market goods (19 CFR 133.23, 133.25)")
+        PIRATICAL = "piratical", _("Suspected piratical copy of a recorded copyright (19 CFR 133.42-133.43)")
+
     class Status(models.TextChoices):
         DETAINED = "detained", _("Detained, notice to the importer due")
         NOTICED = "noticed", _("Notice sent, the importer's 7 business days running")
         DISCLOSED = "disclosed", _("Disclosed to the rights holder, decision pending")
+        # Piratical copies (19 CFR 133.43(b)-(c)).
+        DENIED = "denied", _("The importer denies piratical copying; the copyright owner's demand awaited")
+        DEMANDED = "demanded", _("The copyright owner demanded exclusion on a bond; decision pending")
         RELEASED = "released", _("Released")
         SEIZED = "seized", _("Seized")
         EXCLUDED = "excluded", _("Excluded (no decision within 30 days)")
@@ -67,6 +79,7 @@ class IprDetention(TimeStampedModel):
         Detention, null=True, blank=True, on_delete=models.PROTECT, related_name="ipr_detentions"
     )
     recordations = models.ManyToManyField(Recordation, related_name="detentions")
+    procedure = models.CharField(max_length=12, choices=Procedure.choices, default=Procedure.COUNTERFEIT)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DETAINED, db_index=True)
     reasons = models.TextField(help_text=_("Why the marks are suspected counterfeit"))
     # The limited importation information (19 CFR 133.21(b)(2)): shown to the rights holder from the start.
@@ -88,6 +101,15 @@ class IprDetention(TimeStampedModel):
     decision_reason = models.TextField(blank=True)
     seized_on = models.DateField(null=True, blank=True)
     seizure_info_sent_on = models.DateField(null=True, blank=True)
+    # Restricted articles (19 CFR 133.25): days CBP added to the 30 for good cause, and the date the
+    # mark owner was given the importation information (133.25(b)).
+    extension_days = models.PositiveIntegerField(default=0)
+    owner_info_sent_on = models.DateField(null=True, blank=True)
+    # Piratical copies (19 CFR 133.43(b)): the copyright owner told of the importer's denial, and its
+    # written demand for exclusion with the bond.
+    owner_notified_on = models.DateField(null=True, blank=True)
+    demand_on = models.DateField(null=True, blank=True)
+    demand_bond_reference = models.CharField(max_length=60, blank=True)
     detained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -101,7 +123,31 @@ class IprDetention(TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.DETAINED, self.Status.NOTICED, self.Status.DISCLOSED)
+        return self.status in OPEN_STATUSES
+
+    @property
+    def restricted(self) -> bool:
+        """Detained under 19 CFR 133.25 (copying or simulating marks, gray-market goods)."""
+        return self.procedure in (self.Procedure.COPYING, self.Procedure.GRAY_MARKET)
+
+    @property
+    def piratical(self) -> bool:
+        return self.procedure == self.Procedure.PIRATICAL
+
+    @property
+    def status_label(self) -> str:
+        """The status in the words of this detention's procedure."""
+        label = STATUS_LABELS.get((self.procedure, self.status))
+        return str(label) if label is not None else str(self.get_status_display())
+
+
+_S, _P = IprDetention.Status, IprDetention.Procedure
+OPEN_STATUSES = (_S.DETAINED, _S.NOTICED, _S.DISCLOSED, _S.DENIED, _S.DEMANDED)
+STATUS_LABELS: dict[tuple[str, str], StrOrPromise] = {
+    (_P.COPYING, _S.NOTICED): _("Notice sent; the importer may show an exception applies (30 days)"),
+    (_P.GRAY_MARKET, _S.NOTICED): _("Notice sent; the importer may show an exception applies (30 days)"),
+    (_P.PIRATICAL, _S.NOTICED): _("Notice sent; the importer's statement awaited (30 days)"),
+}
 
 
 def _image_path(instance: IprImage, filename: str) -> str:
@@ -188,3 +234,14 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_what_display()} to {self.recipient_label}"
+
+
+class IprForfeitureStep(ForfeitureStepBase):
+    """A step of the forfeiture that follows an IPR seizure (19 CFR 133.21; 133.42(c); Part 162 subpart E,
+    Part 171). The steps, their order, the cost bond and the clocks are the port's
+    (``ports.services.forfeiture_step_apply``)."""
+
+    detention = models.ForeignKey(IprDetention, on_delete=models.PROTECT, related_name="forfeiture_steps")
+
+    class Meta(ForfeitureStepBase.Meta):
+        constraints = [models.UniqueConstraint(fields=["detention", "step"], name="ipr_forfeiture_step_once")]

@@ -18,7 +18,8 @@ from section307.ipr.selectors import IprClock, ipr_clocks
 from section307.ports import law
 from section307.ports.calendars import business_calendar
 
-OPEN = (IprDetention.Status.DETAINED, IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED)
+S = IprDetention.Status
+OPEN = (S.DETAINED, S.NOTICED, S.DISCLOSED, S.DENIED, S.DEMANDED)
 
 
 def _item(d: IprDetention, kind: str, why: str, clock: IprClock, *, priority: int = 0) -> WorkItem:
@@ -38,10 +39,16 @@ def _officer_items(today: dt.date) -> Iterator[WorkItem]:
     business = business_calendar()
     qs = (
         IprDetention.objects.select_related("entry")
-        .filter(status__in=[*OPEN, IprDetention.Status.SEIZED])
-        .exclude(status=IprDetention.Status.SEIZED, seizure_info_sent_on__isnull=False)
+        .filter(status__in=[*OPEN, S.SEIZED])
+        .exclude(status=S.SEIZED, seizure_info_sent_on__isnull=False)
     )
     for d in qs:
+        if d.restricted:
+            yield from _restricted_officer_items(d, today, business)
+            continue
+        if d.piratical:
+            yield from _piratical_officer_items(d, today, business)
+            continue
         clocks = ipr_clocks(d, business=business)
         decision = clocks[law.IPR_DECISION]
         reply = clocks[law.IPR_IMPORTER_REPLY]
@@ -81,10 +88,78 @@ def _officer_items(today: dt.date) -> Iterator[WorkItem]:
             )
 
 
+def _restricted_officer_items(d: IprDetention, today: dt.date, business: law.BusinessCalendar) -> Iterator[WorkItem]:
+    """19 CFR 133.25: the notice, the information to the mark owner, the decision after the 30 days."""
+    clocks = ipr_clocks(d, business=business)
+    if d.status == S.DETAINED:
+        yield _item(
+            d,
+            "notice_due",
+            _("Send the notice of detention to the importer"),
+            clocks[law.RESTRICTED_NOTICE],
+            priority=2,
+        )
+        return
+    if d.status == S.SEIZED:
+        return
+    if d.owner_info_sent_on is None:
+        yield _item(d, "owner_info", _("Give the mark owner the importation information"), clocks[law.RESTRICTED_INFO])
+    if d.importer_reply_on:
+        yield _item(
+            d,
+            "reply_review",
+            _("The importer sent information that an exception applies: review it, release or wait"),
+            clocks[law.RESTRICTED_DETENTION],
+            priority=2,
+        )
+    else:
+        yield _item(
+            d, "decide", _("Decide: release, or seize once the period has run"), clocks[law.RESTRICTED_DETENTION]
+        )
+
+
+def _piratical_officer_items(d: IprDetention, today: dt.date, business: law.BusinessCalendar) -> Iterator[WorkItem]:
+    """19 CFR 133.42-133.43: the notice, the owner told of a denial, the decision after the demand."""
+    clocks = ipr_clocks(d, business=business)
+    statement, demand = clocks[law.PIRATICAL_STATEMENT], clocks[law.PIRATICAL_DEMAND]
+    if d.status == S.DETAINED:
+        yield _item(d, "notice_due", _("Send the notice of detention to the importer"), statement, priority=2)
+    elif d.status == S.NOTICED and statement.overdue(today):
+        yield _item(
+            d, "decide", _("No statement denying piratical copying came in the period: seize the goods"), statement
+        )
+    elif d.status == S.DENIED and d.owner_notified_on is None:
+        yield _item(d, "owner_notify", _("Tell the copyright owner of the importer's denial"), statement, priority=2)
+    elif d.status == S.DENIED and demand.overdue(today):
+        yield _item(d, "decide", _("The copyright owner filed no demand and bond in the period: release"), demand)
+    elif d.status == S.DEMANDED:
+        yield _item(d, "decide", _("Decide whether the goods are piratical copies: seize or release"), demand)
+    elif d.status == S.SEIZED and d.seizure_info_sent_on is None:
+        yield _item(
+            d,
+            "seizure_info",
+            _("Give the copyright owner the information after seizure"),
+            clocks[law.PIRATICAL_SEIZURE_INFO],
+        )
+
+
 def _holder_items(user: Actor) -> Iterator[WorkItem]:
     own = perms.recordations_of(user)
-    qs = perms.detentions_visible_to(user).select_related("entry").filter(status=IprDetention.Status.DISCLOSED)
     business = business_calendar()
+    demanding = (
+        perms.detentions_visible_to(user)
+        .select_related("entry")
+        .filter(status=S.DENIED, procedure=IprDetention.Procedure.PIRATICAL, owner_notified_on__isnull=False)
+    )
+    for d in demanding:
+        yield _item(
+            d,
+            "holder_demand",
+            _("The importer denies piratical copying: file a written demand for exclusion and a bond"),
+            ipr_clocks(d, business=business)[law.PIRATICAL_DEMAND],
+            priority=1,
+        )
+    qs = perms.detentions_visible_to(user).select_related("entry").filter(status=IprDetention.Status.DISCLOSED)
     for d in qs:
         answers = set(HolderResponse.objects.filter(detention=d, recordation__in=own).values_list("answer", flat=True))
         if answers & {HolderResponse.Answer.GENUINE, HolderResponse.Answer.COUNTERFEIT}:
@@ -109,15 +184,24 @@ def _importer_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
     )
     business = business_calendar()
     for d in qs:
-        reply = ipr_clocks(d, business=business)[law.IPR_IMPORTER_REPLY]
-        if reply.due is not None and today <= reply.due:
-            yield _item(
-                d,
-                "importer_reply",
-                _("Show the goods are genuine, or the rights holder may see unredacted images and codes"),
-                reply,
-                priority=2,
+        clocks = ipr_clocks(d, business=business)
+        if d.restricted:
+            reply, why = (
+                clocks[law.RESTRICTED_DETENTION],
+                _("Show that an exception of 19 CFR 133.22(c) or 133.23(d) applies"),
             )
+        elif d.piratical:
+            reply, why = (
+                clocks[law.PIRATICAL_STATEMENT],
+                _("File a statement denying piratical copying, or the goods are seized"),
+            )
+        else:
+            reply, why = (
+                clocks[law.IPR_IMPORTER_REPLY],
+                _("Show the goods are genuine, or the rights holder may see unredacted images and codes"),
+            )
+        if reply.due is not None and today <= reply.due:
+            yield _item(d, "importer_reply", why, reply, priority=2)
 
 
 def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:

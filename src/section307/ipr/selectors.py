@@ -39,18 +39,43 @@ class IprClock:
         return self.done_on is None and self.due is not None and today > self.due
 
 
-def _clock(kind: str, start: dt.date | None, done_on: dt.date | None, business: law.BusinessCalendar) -> IprClock:
+def _clock(
+    kind: str, start: dt.date | None, done_on: dt.date | None, business: law.BusinessCalendar, *, extra_days: int = 0
+) -> IprClock:
     rule = law.rule(kind)
     due = law.due_date(kind, start, business=business) if start is not None else None
+    if due is not None and extra_days:
+        # CBP's extensions for good cause (19 CFR 133.25(a)), in calendar days.
+        due += dt.timedelta(days=extra_days)
     return IprClock(
         kind, rule.label, rule.citation, rule.start_event, rule.period, start, due, done_on, rule.consequence
     )
 
 
 def ipr_clocks(d: IprDetention, *, business: law.BusinessCalendar | None = None) -> dict[str, IprClock]:
-    """The four 19 CFR 133.21 periods, from the detention's dates (each from ``ports.law``)."""
+    """The periods of the detention's procedure, from its dates (each from ``ports.law``): the four of
+    19 CFR 133.21 for counterfeits, the three of 133.25 for restricted articles, the three of
+    133.42-133.43 for piratical copies."""
     business = business or business_calendar()
     decided = d.decision_on
+    if d.restricted:
+        return {
+            law.RESTRICTED_NOTICE: _clock(law.RESTRICTED_NOTICE, d.decided_on, d.notice_sent_on, business),
+            law.RESTRICTED_DETENTION: _clock(
+                law.RESTRICTED_DETENTION, d.presented_on, decided, business, extra_days=d.extension_days
+            ),
+            law.RESTRICTED_INFO: _clock(law.RESTRICTED_INFO, d.decided_on, d.owner_info_sent_on, business),
+        }
+    if d.piratical:
+        statement_done = d.importer_reply_on or (decided if d.status == IprDetention.Status.SEIZED else None)
+        demand_done = d.demand_on or (decided if d.owner_notified_on else None)
+        return {
+            law.PIRATICAL_STATEMENT: _clock(law.PIRATICAL_STATEMENT, d.notice_sent_on, statement_done, business),
+            law.PIRATICAL_DEMAND: _clock(law.PIRATICAL_DEMAND, d.owner_notified_on, demand_done, business),
+            law.PIRATICAL_SEIZURE_INFO: _clock(
+                law.PIRATICAL_SEIZURE_INFO, d.seized_on, d.seizure_info_sent_on, business
+            ),
+        }
     return {
         law.IPR_NOTICE: _clock(law.IPR_NOTICE, d.decided_on, d.notice_sent_on, business),
         law.IPR_IMPORTER_REPLY: _clock(law.IPR_IMPORTER_REPLY, d.notice_sent_on, d.importer_reply_on, business),
@@ -65,6 +90,18 @@ def reply_window_closed(d: IprDetention, *, today: dt.date, business: law.Busine
         return False
     due = law.due_date(law.IPR_IMPORTER_REPLY, d.notice_sent_on, business=business or business_calendar())
     return today > due
+
+
+def period_ran_out(d: IprDetention, *, today: dt.date) -> bool:
+    """The importer's period to answer the notice has run: 7 business days (133.21(b)), the 30 days with
+    extensions (133.25(a)) or the period for the statement (133.43(a))."""
+    if d.restricted:
+        due = ipr_clocks(d)[law.RESTRICTED_DETENTION].due
+        return due is not None and today > due
+    if d.piratical:
+        due = ipr_clocks(d)[law.PIRATICAL_STATEMENT].due
+        return due is not None and today > due
+    return reply_window_closed(d, today=today)
 
 
 def detention_list(user: Actor, *, status: str = "") -> QuerySet[IprDetention]:
@@ -88,7 +125,7 @@ def detention_get(user: Actor, pk: int) -> IprDetention | None:
 class HolderView:
     """What the rights holder may see now (19 CFR 133.21(b)-(e))."""
 
-    limited: dict[str, str]
+    limited: dict[str, str] | None
     images: list[tuple[IprImage, bool]]  # (image, unredacted)
     unredacted: bool
     codes: list[dict[str, str]] | None
@@ -150,14 +187,36 @@ def labelled(info: dict[str, str] | None) -> list[tuple[str, str]]:
     return [(str(INFO_LABELS[k]), v) for k, v in (info or {}).items()]
 
 
+def holder_sees_importation_info(detention: IprDetention) -> bool:
+    """Counterfeits: from the notice at the latest (133.21(b)); restricted articles: once given
+    (133.25(b)); piratical copies: once the owner is told of the importer's denial (133.43(b)) or after
+    seizure."""
+    if detention.restricted:
+        return detention.owner_info_sent_on is not None
+    if detention.piratical:
+        return detention.owner_notified_on is not None or detention.seizure_info_sent_on is not None
+    return True
+
+
+def holder_unredacted(d: IprDetention) -> bool:
+    """The rights holder may see the unredacted photos: counterfeits once disclosed (133.21(b)); piratical
+    copies once the owner is told of the importer's denial (133.43(b)); restricted articles never (133.25
+    provides importation information and samples only)."""
+    if d.restricted:
+        return False
+    if d.piratical:
+        return d.owner_notified_on is not None
+    return d.disclosed_at is not None
+
+
 def holder_view(d: IprDetention, user: Actor) -> HolderView:
-    unredacted = d.disclosed_at is not None
+    unredacted = holder_unredacted(d)
     images: list[tuple[IprImage, bool]] = []
     withheld = 0
     for image in d.images.all():
         if unredacted:
             images.append((image, True))
-        elif image.redacted:
+        elif image.redacted and not d.restricted and not d.piratical:
             images.append((image, False))
         else:
             withheld += 1
@@ -169,10 +228,10 @@ def holder_view(d: IprDetention, user: Actor) -> HolderView:
         sample = ""
     own = perms.recordations_of(user)
     return HolderView(
-        limited=limited_info(d),
+        limited=limited_info(d) if holder_sees_importation_info(d) else None,
         images=images,
         unredacted=unredacted,
-        codes=list(d.codes) if unredacted else None,
+        codes=list(d.codes) if unredacted and d.procedure == IprDetention.Procedure.COUNTERFEIT else None,
         seizure_info=seizure_info(d) if d.seizure_info_sent_on else None,
         sample=sample,
         responses=list(d.responses.filter(recordation__in=own).select_related("recordation")),
@@ -182,5 +241,5 @@ def holder_view(d: IprDetention, user: Actor) -> HolderView:
 
 def holder_may_see_image(d: IprDetention, image: IprImage, *, variant: str) -> bool:
     if variant == "image":
-        return d.disclosed_at is not None
-    return bool(image.redacted)
+        return holder_unredacted(d)
+    return bool(image.redacted) and d.procedure == IprDetention.Procedure.COUNTERFEIT

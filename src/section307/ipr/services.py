@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from section307.accounts.models import Organization, User
 from section307.accounts.roles import RIGHTS_HOLDER
@@ -27,19 +28,44 @@ from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.types import Actor
 from section307.ipr import permissions as perms
 from section307.ipr import photostandard, redaction
-from section307.ipr.lifecycle import IPR_LIFECYCLE
-from section307.ipr.models import Disclosure, HolderResponse, IprDetention, IprImage, Recordation
-from section307.ipr.selectors import ipr_clocks, reply_window_closed
+from section307.ipr.lifecycle import IPR_LIFECYCLE, machine_for
+from section307.ipr.models import (
+    Disclosure,
+    HolderResponse,
+    IprDetention,
+    IprForfeitureStep,
+    IprImage,
+    Recordation,
+)
+from section307.ipr.selectors import holder_sees_importation_info, ipr_clocks, period_ran_out, reply_window_closed
 from section307.ports import images as photo
 from section307.ports import law
 from section307.ports.calendars import business_calendar
-from section307.ports.models import Detention, Entry, Notice
+from section307.ports.models import Detention, Entry, ForfeitureStep, Notice
 from section307.ports.permissions import can_act_for_entry
 from section307.ports.services._base import timeline_add
+from section307.ports.services.forfeiture import forfeiture_step_apply
 from section307.ports.services.notices import notice_create
 
 CODE_KINDS = ("serial", "upc", "sku", "other")
 R133_21 = "19 CFR 133.21"
+R133_25 = "19 CFR 133.25"
+R133_43 = "19 CFR 133.43"
+P = IprDetention.Procedure
+# The kind of recordation each procedure protects.
+RECORDATION_KIND = {
+    P.COUNTERFEIT: Recordation.Kind.TRADEMARK,
+    P.COPYING: Recordation.Kind.TRADEMARK,
+    P.GRAY_MARKET: Recordation.Kind.TRADEMARK,
+    P.PIRATICAL: Recordation.Kind.COPYRIGHT,
+}
+
+
+def procedure_rule(detention: IprDetention) -> str:
+    """The section of 19 CFR Part 133 the detention runs under."""
+    if detention.piratical:
+        return R133_43
+    return R133_25 if detention.restricted else R133_21
 
 
 def _user(actor: Actor) -> Any:
@@ -187,9 +213,16 @@ def ipr_detain(
     decided_on: dt.date | None = None,
     codes: Sequence[dict[str, str]] = (),
     port_detention: Detention | None = None,
+    procedure: str = IprDetention.Procedure.COUNTERFEIT,
 ) -> IprDetention:
-    """Detain the entry's goods for suspected counterfeit marks of ``recordations`` (19 CFR 133.21(b))."""
+    """Detain the entry's goods under ``procedure``: suspected counterfeit marks (19 CFR 133.21(b)),
+    marks copying or simulating a recorded mark or gray-market goods (133.22, 133.23; detained under
+    133.25), or suspected piratical copies of a recorded copyright (133.42-133.43)."""
     _require_officer(actor)
+    if procedure not in P.values:
+        raise InvalidInput(
+            _("the procedure must be one of %(values)s") % {"values": ", ".join(P.values)}, field="procedure"
+        )
     reasons = _text(reasons, "reasons", _("the reason for the detention"))
     if not recordations:
         raise InvalidInput(_("choose at least one recorded trademark or copyright"), field="recordations")
@@ -197,6 +230,14 @@ def ipr_detain(
     if inactive:
         raise InvalidInput(
             _("recordation(s) %(numbers)s are not active") % {"numbers": ", ".join(inactive)}, field="recordations"
+        )
+    wanted = RECORDATION_KIND[P(procedure)]
+    wrong = [r.number for r in recordations if r.kind != wanted]
+    if wrong:
+        raise InvalidInput(
+            _("%(procedure)s protects recorded %(kind)s only: %(numbers)s")
+            % {"procedure": P(procedure).label, "kind": wanted.label.lower(), "numbers": ", ".join(wrong)},
+            field="recordations",
         )
     if IprDetention.objects.filter(entry=entry).exists():
         raise Conflict(_("entry %(entry)s already has an IPR detention") % {"entry": entry.entry_number})
@@ -209,6 +250,7 @@ def ipr_detain(
     detention = IprDetention.objects.create(
         entry=entry,
         port_detention=port_detention,
+        procedure=procedure,
         reasons=reasons,
         description="; ".join(ln.description for ln in lines if ln.description)[:4000] or "(not described)",
         # 960.000 reads 960: the normalised value, written without an exponent.
@@ -223,7 +265,7 @@ def ipr_detain(
     timeline_add(
         entry=entry,
         kind="ipr_detained",
-        summary=f"Detained for suspected counterfeit marks ({', '.join(r.number for r in recordations)})",
+        summary=f"IPR detention, {procedure_rule(detention)} ({', '.join(r.number for r in recordations)})",
         actor=actor,
         data={"ipr_detention": detention.pk},
         shared=False,
@@ -232,7 +274,11 @@ def ipr_detain(
         actor=actor,
         action="ipr.detain",
         target=detention,
-        data={"recordations": [r.number for r in recordations], "decided_on": today.isoformat()},
+        data={
+            "recordations": [r.number for r in recordations],
+            "decided_on": today.isoformat(),
+            "procedure": procedure,
+        },
     )
     return detention
 
@@ -250,31 +296,43 @@ def _notify_importer(detention: IprDetention, *, kind: str, subject: str, body: 
 
 @transaction.atomic
 def ipr_notice_send(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
-    """The notice to the importer (19 CFR 133.21(b)(2)(i)(B)): starts its 7 business days."""
+    """The notice to the importer: for counterfeits (19 CFR 133.21(b)(2)(i)(B)) it starts the 7 business
+    days; for restricted articles (133.25(a)) it says the 30 days to show an exception applies; for
+    piratical copies (133.43(a)) it starts the period for the importer's statement."""
     detention = _lock(detention)
-    IPR_LIFECYCLE.check("send_notice", state=detention.status, actor=actor)
+    machine_for(detention).check("send_notice", state=detention.status, actor=actor)
     today = on or timezone.localdate()
     clocks = ipr_clocks(detention)
-    due = clocks[law.IPR_NOTICE].due
+    notice_clock = clocks.get(law.RESTRICTED_NOTICE if detention.restricted else law.IPR_NOTICE)
+    due = notice_clock.due if notice_clock is not None else None
     detention.status = IprDetention.Status.NOTICED
     detention.notice_sent_on = today
     detention.save(update_fields=["status", "notice_sent_on", "updated_at"])
-    reply_due = law.due_date(law.IPR_IMPORTER_REPLY, today, business=business_calendar())
+    clocks = ipr_clocks(detention)
+    if detention.piratical:
+        reply_due = clocks[law.PIRATICAL_STATEMENT].due
+        decision_due = None
+    elif detention.restricted:
+        reply_due = decision_due = clocks[law.RESTRICTED_DETENTION].due
+    else:
+        reply_due = clocks[law.IPR_IMPORTER_REPLY].due
+        decision_due = clocks[law.IPR_DECISION].due
     _notify_importer(
         detention,
         kind=Notice.Kind.DETENTION,
-        subject=f"Detention for suspected counterfeit marks: entry {detention.entry.entry_number}",
+        subject=f"IPR detention ({procedure_rule(detention)}): entry {detention.entry.entry_number}",
         body=render_to_string(
             "ipr/notice_detention.txt",
-            {"detention": detention, "reply_due": reply_due, "decision_due": clocks[law.IPR_DECISION].due},
+            {"detention": detention, "reply_due": reply_due, "decision_due": decision_due},
         ),
     )
     timeline_add(
         entry=detention.entry,
         kind="ipr_notice",
-        summary=f"Notice of IPR detention sent; information that the goods are genuine due {reply_due:%Y-%m-%d}",
+        summary=f"Notice of IPR detention sent ({procedure_rule(detention)}); the importer's answer due "
+        f"{reply_due:%Y-%m-%d}",
         actor=actor,
-        data={"reply_due": reply_due.isoformat()},
+        data={"reply_due": reply_due.isoformat() if reply_due else None},
         shared=True,
     )
     audit_record(
@@ -288,23 +346,41 @@ def ipr_notice_send(*, actor: Actor, detention: IprDetention, on: dt.date | None
 
 @transaction.atomic
 def ipr_importer_reply(*, actor: Actor, detention: IprDetention, text: str) -> IprDetention:
-    """The importer's information that the goods are not counterfeit (19 CFR 133.21(b))."""
+    """The importer's answer to the notice: information that the goods are not counterfeit (19 CFR
+    133.21(b)); that an exception of 133.22(c) or 133.23(d) applies (133.25(a)); or, for a suspected
+    piratical copy, the statement denying that it is one (133.43(a)), which moves the detention on to
+    the copyright owner's demand."""
     if not can_act_for_entry(actor, detention.entry):
         raise NotPermitted(_("only the importer of record (or its broker) answers the notice"))
     text = _text(text, "text", _("the information"))
     detention = _lock(detention)
     if detention.status != IprDetention.Status.NOTICED:
-        raise Conflict(_("the notice is not open for an answer"), rule=R133_21)
+        raise Conflict(_("the notice is not open for an answer"), rule=procedure_rule(detention))
     today = timezone.localdate()
-    late = reply_window_closed(detention, today=today)
+    late = period_ran_out(detention, today=today)
+    update = ["importer_reply", "importer_reply_on", "updated_at"]
+    if detention.piratical:
+        if late:
+            raise Conflict(
+                _("the period for the statement has run; the article is considered a piratical copy"),
+                rule="19 CFR 133.42(c)",
+                code="statement_period_over",
+            )
+        machine_for(detention).check("deny", state=detention.status, actor=actor)
+        detention.status = IprDetention.Status.DENIED
+        update.append("status")
     detention.importer_reply = text[:20000]
     detention.importer_reply_on = today
-    detention.save(update_fields=["importer_reply", "importer_reply_on", "updated_at"])
+    detention.save(update_fields=update)
     timeline_add(
         entry=detention.entry,
         kind="ipr_reply",
-        summary="The importer sent information that the goods are genuine"
-        + (" (after the 7 business days)" if late else ""),
+        summary=(
+            "The importer denies that the article is a piratical copy"
+            if detention.piratical
+            else "The importer sent information on the goods"
+        )
+        + (" (after the period)" if late else ""),
         actor=actor,
         shared=True,
     )
@@ -320,7 +396,7 @@ def ipr_disclose(*, actor: Actor | None, detention: IprDetention, now: dt.dateti
     required shot type of the photo standard on file.
     """
     detention = _lock(detention)
-    IPR_LIFECYCLE.check("disclose", state=detention.status, actor=actor)
+    machine_for(detention).check("disclose", state=detention.status, actor=actor)
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not reply_window_closed(detention, today=today):
@@ -476,6 +552,10 @@ def disclosure_log(
         Disclosure.What.SEIZURE_INFO: "19 CFR 133.21(e)",
     }
     rule = rules[what]
+    if detention.piratical:
+        rule = "19 CFR 133.42(d)" if what == Disclosure.What.SEIZURE_INFO else "19 CFR 133.43(b)"
+    elif detention.restricted:
+        rule = "19 CFR 133.25(b)"
     with transaction.atomic():
         row = Disclosure.objects.create(
             detention=detention,
@@ -499,9 +579,10 @@ def disclosure_log(
 
 def holder_views_detention(*, actor: Actor, detention: IprDetention, channel: str) -> None:
     """Log what a rights holder was shown by opening the detention (page or API)."""
-    disclosure_log(
-        actor=actor, detention=detention, what=Disclosure.What.LIMITED, recipient_kind=HOLDER, channel=channel
-    )
+    if holder_sees_importation_info(detention):
+        disclosure_log(
+            actor=actor, detention=detention, what=Disclosure.What.LIMITED, recipient_kind=HOLDER, channel=channel
+        )
     if detention.disclosed_at is not None and detention.codes:
         disclosure_log(
             actor=actor, detention=detention, what=Disclosure.What.CODES, recipient_kind=HOLDER, channel=channel
@@ -538,9 +619,21 @@ def holder_respond(
             field="answer",
         )
     detention = _lock(detention)
-    if detention.status not in (IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED):
-        raise Conflict(_("this detention is not awaiting the rights holder's answer"), rule=R133_21)
-    if answer != HolderResponse.Answer.NEEDS_SAMPLE and detention.disclosed_at is None:
+    if detention.piratical:
+        raise Conflict(
+            _("for a suspected piratical copy the copyright owner files a written demand for exclusion and a bond"),
+            rule="19 CFR 133.43(b)",
+            code="demand_not_answer",
+        )
+    open_for_answer = (
+        (IprDetention.Status.DETAINED, IprDetention.Status.NOTICED)
+        if detention.restricted
+        else (IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED)
+    )
+    if detention.status not in open_for_answer:
+        raise Conflict(_("this detention is not awaiting the rights holder's answer"), rule=procedure_rule(detention))
+    # Restricted articles: the owner's view helps CBP decide at any time before the decision (133.25(b)-(c)).
+    if not detention.restricted and answer != HolderResponse.Answer.NEEDS_SAMPLE and detention.disclosed_at is None:
         raise Conflict(
             _(
                 "answer genuine or counterfeit once the unredacted images are disclosed; "
@@ -572,12 +665,15 @@ def holder_respond(
 def sample_provide(
     *, actor: Actor, detention: IprDetention, bond_reference: str, on: dt.date | None = None
 ) -> IprDetention:
-    """A sample to the rights holder on a bond (19 CFR 133.21(b)); only once disclosure is open."""
+    """A sample to the rights holder on a bond: for counterfeits once disclosure is open (19 CFR
+    133.21(b)); for restricted articles from presentation until seizure (133.25(c)); for piratical
+    copies after seizure (133.42(e))."""
     _require_officer(actor)
     bond_reference = _text(bond_reference, "bond_reference", _("the bond reference"))
     detention = _lock(detention)
-    if detention.status != IprDetention.Status.DISCLOSED:
-        raise Conflict(_("a sample goes to the rights holder only after the importer's 7 business days"), rule=R133_21)
+    rule = SAMPLE_RULE[P(detention.procedure)]
+    if detention.status not in SAMPLE_STATES[P(detention.procedure)]:
+        raise Conflict(SAMPLE_REFUSAL[P(detention.procedure)], rule=rule)
     detention.sample_bond_reference = bond_reference[:60]
     detention.sample_provided_on = on or timezone.localdate()
     detention.save(update_fields=["sample_bond_reference", "sample_provided_on", "updated_at"])
@@ -589,14 +685,59 @@ def sample_provide(
             recipient=None,
             recipient_label=owner.name[:200],
             organization=owner,
-            rule="19 CFR 133.21(b)",
+            rule=rule,
             channel="sample",
         )
     audit_record(actor=actor, action="ipr.sample_provide", target=detention, data={"bond": bond_reference})
     return detention
 
 
+_ST = IprDetention.Status
+SAMPLE_RULE = {
+    P.COUNTERFEIT: "19 CFR 133.21(b)",
+    P.COPYING: "19 CFR 133.25(c)",
+    P.GRAY_MARKET: "19 CFR 133.25(c)",
+    P.PIRATICAL: "19 CFR 133.42(e)",
+}
+SAMPLE_STATES = {
+    P.COUNTERFEIT: (_ST.DISCLOSED,),
+    P.COPYING: (_ST.DETAINED, _ST.NOTICED),
+    P.GRAY_MARKET: (_ST.DETAINED, _ST.NOTICED),
+    P.PIRATICAL: (_ST.SEIZED,),
+}
+SAMPLE_REFUSAL = {
+    P.COUNTERFEIT: _lazy("a sample goes to the rights holder only after the importer's 7 business days"),
+    P.COPYING: _lazy("a sample goes to the mark owner before seizure only"),
+    P.GRAY_MARKET: _lazy("a sample goes to the mark owner before seizure only"),
+    P.PIRATICAL: _lazy("a sample goes to the copyright owner after seizure only"),
+}
+
 OUTCOMES = {"release": IprDetention.Status.RELEASED, "seize": IprDetention.Status.SEIZED}
+
+
+def _check_decision(detention: IprDetention, outcome: str, today: dt.date) -> None:
+    """The procedure's own conditions on a decision, beyond its lifecycle table."""
+    if outcome != "seize":
+        return
+    clocks = ipr_clocks(detention)
+    if detention.restricted:
+        due = clocks[law.RESTRICTED_DETENTION].due
+        if due is not None and today <= due:
+            raise Conflict(
+                _("the importer may show until %(due)s that an exception applies; seize only after that")
+                % {"due": due.isoformat()},
+                rule="19 CFR 133.25(a)",
+                code="restricted_period_running",
+            )
+    elif detention.piratical and detention.status == IprDetention.Status.NOTICED:
+        due = clocks[law.PIRATICAL_STATEMENT].due
+        if due is not None and today <= due:
+            raise Conflict(
+                _("the importer may file its statement until %(due)s; seize only after that")
+                % {"due": due.isoformat()},
+                rule="19 CFR 133.42(c)",
+                code="statement_period_running",
+            )
 
 
 @transaction.atomic
@@ -609,8 +750,9 @@ def ipr_decide(
         raise InvalidInput(_("the decision is release or seize"), field="outcome")
     reason = _text(reason, "reason", _("the reason for the decision"))
     detention = _lock(detention)
-    IPR_LIFECYCLE.check(outcome, state=detention.status, actor=actor)
+    machine_for(detention).check(outcome, state=detention.status, actor=actor)
     today = on or timezone.localdate()
+    _check_decision(detention, outcome, today)
     detention.status = OUTCOMES[outcome]
     detention.decision_on = today
     detention.decision_reason = reason
@@ -618,6 +760,7 @@ def ipr_decide(
         detention.seized_on = today
     detention.save(update_fields=["status", "decision_on", "decision_reason", "seized_on", "updated_at"])
     clocks = ipr_clocks(detention)
+    decision_clock = clocks.get(law.RESTRICTED_DETENTION if detention.restricted else law.IPR_DECISION)
     _notify_importer(
         detention,
         kind=Notice.Kind.DECISION,
@@ -639,7 +782,8 @@ def ipr_decide(
         target=detention,
         data={
             "on": today.isoformat(),
-            "late": bool(clocks[law.IPR_DECISION].due and today > clocks[law.IPR_DECISION].due),  # type: ignore[operator]
+            "late": bool(decision_clock and decision_clock.due and today > decision_clock.due),
+            "procedure": detention.procedure,
         },
     )
     return detention
@@ -647,13 +791,17 @@ def ipr_decide(
 
 @transaction.atomic
 def seizure_info_send(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
-    """19 CFR 133.21(e): the mark owner is given the seizure information (within 30 business days)."""
+    """The owner is given the seizure information: 19 CFR 133.21(e) for counterfeit marks, 133.42(d) for
+    piratical copies (periods in ``ports.law``; their lengths are settings, UNCONFIRMED)."""
     _require_officer(actor)
     detention = _lock(detention)
+    rule = "19 CFR 133.42(d)" if detention.piratical else "19 CFR 133.21(e)"
+    if detention.restricted:
+        raise Conflict(_("19 CFR 133.25 provides no information after seizure"), rule=R133_25)
     if detention.status != IprDetention.Status.SEIZED:
-        raise Conflict(_("the information follows a seizure"), rule="19 CFR 133.21(e)")
+        raise Conflict(_("the information follows a seizure"), rule=rule)
     if detention.seizure_info_sent_on is not None:
-        raise Conflict(_("the information was already given"), rule="19 CFR 133.21(e)")
+        raise Conflict(_("the information was already given"), rule=rule)
     detention.seizure_info_sent_on = on or timezone.localdate()
     detention.save(update_fields=["seizure_info_sent_on", "updated_at"])
     for owner in {r.owner for r in detention.recordations.all()}:
@@ -664,7 +812,7 @@ def seizure_info_send(*, actor: Actor, detention: IprDetention, on: dt.date | No
             recipient=None,
             recipient_label=owner.name[:200],
             organization=owner,
-            rule="19 CFR 133.21(e)",
+            rule=rule,
             channel="release",
         )
     audit_record(
@@ -685,13 +833,15 @@ def detentions_tick(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     business = business_calendar()
     disclosed = excluded = 0
-    for d in IprDetention.objects.filter(status=IprDetention.Status.NOTICED, importer_reply_on__isnull=True):
+    counterfeit = IprDetention.objects.filter(procedure=P.COUNTERFEIT)
+    for d in counterfeit.filter(status=IprDetention.Status.NOTICED, importer_reply_on__isnull=True):
         if reply_window_closed(d, today=today, business=business) and not photostandard.missing_shots(
             d.images.values_list("shot_type", flat=True)
         ):
             ipr_disclose(actor=None, detention=d)
             disclosed += 1
-    for d in IprDetention.objects.filter(
+    # 19 U.S.C. 1499(c) through 133.21(b)(1): counterfeits only (151.16(a) leaves out 133.25 and piratical copies).
+    for d in counterfeit.filter(
         status__in=[IprDetention.Status.DETAINED, IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED]
     ):
         due = law.due_date(law.IPR_DECISION, d.presented_on, business=business)
@@ -717,3 +867,202 @@ def _exclude(detention: IprDetention, due: dt.date) -> None:
     )
     timeline_add(entry=detention.entry, kind="ipr_exclude", summary=detention.decision_reason, shared=True)
     audit_record(actor=None, action="ipr.exclude", target=detention, data={"due": due.isoformat()})
+
+
+# -- restricted articles (19 CFR 133.25) ------------------------------------------------------------------
+
+MAX_EXTENSION_DAYS = 90
+
+
+@transaction.atomic
+def restricted_extend(*, actor: Actor, detention: IprDetention, days: int, reason: str) -> IprDetention:
+    """An extension of the 30 days of 19 CFR 133.25(a), "freely granted for good cause shown": the
+    reason is the cause; the importer is told the new end."""
+    _require_officer(actor)
+    reason = _text(reason, "reason", _("the good cause shown"))
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise InvalidInput(
+            _("an extension is 1 to %(max)d days") % {"max": MAX_EXTENSION_DAYS}, field="days", rule=R133_25
+        )
+    detention = _lock(detention)
+    if not detention.restricted:
+        raise Conflict(_("only the 30 days of 19 CFR 133.25 may be extended"), rule=R133_21, code="not_extendable")
+    if not detention.is_open:
+        raise Conflict(_("the detention is closed"), rule=R133_25)
+    detention.extension_days += days
+    detention.save(update_fields=["extension_days", "updated_at"])
+    due = ipr_clocks(detention)[law.RESTRICTED_DETENTION].due
+    summary = f"Detention extended by {days} days for good cause (19 CFR 133.25(a)) to {due:%Y-%m-%d}: {reason}"
+    _notify_importer(
+        detention,
+        kind=Notice.Kind.CLOCK,
+        subject=f"IPR detention extended: entry {detention.entry.entry_number}",
+        body=summary,
+    )
+    timeline_add(entry=detention.entry, kind="ipr_extend", summary=summary, actor=actor, shared=True)
+    audit_record(
+        actor=actor,
+        action="ipr.extend",
+        target=detention,
+        data={"days": days, "reason": reason, "due": due.isoformat() if due else None},
+    )
+    return detention
+
+
+def _owners_shown(detention: IprDetention, *, what: str, rule: str, channel: str) -> None:
+    for owner in {r.owner for r in detention.recordations.all()}:
+        Disclosure.objects.create(
+            detention=detention,
+            what=what,
+            recipient_kind=HOLDER,
+            recipient=None,
+            recipient_label=owner.name[:200],
+            organization=owner,
+            rule=rule,
+            channel=channel,
+        )
+
+
+@transaction.atomic
+def restricted_owner_info_send(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
+    """19 CFR 133.25(b): once the notice of detention is issued, the mark owner is given the date of
+    importation, port, description, quantity and country of origin, within 30 business days of detention."""
+    _require_officer(actor)
+    detention = _lock(detention)
+    if not detention.restricted:
+        raise Conflict(_("this step belongs to 19 CFR 133.25"), rule=R133_25)
+    if detention.notice_sent_on is None:
+        raise Conflict(_("send the notice of detention first"), rule="19 CFR 133.25(b)", code="notice_first")
+    if detention.owner_info_sent_on is not None:
+        raise Conflict(_("the information was already given"), rule="19 CFR 133.25(b)")
+    detention.owner_info_sent_on = on or timezone.localdate()
+    detention.save(update_fields=["owner_info_sent_on", "updated_at"])
+    _owners_shown(detention, what=Disclosure.What.LIMITED, rule="19 CFR 133.25(b)", channel="release")
+    due = ipr_clocks(detention)[law.RESTRICTED_INFO].due
+    audit_record(
+        actor=actor,
+        action="ipr.owner_info",
+        target=detention,
+        data={
+            "on": detention.owner_info_sent_on.isoformat(),
+            "late": bool(due and detention.owner_info_sent_on > due),
+        },
+    )
+    return detention
+
+
+# -- piratical copies (19 CFR 133.42-133.43) --------------------------------------------------------------
+
+
+@transaction.atomic
+def piratical_owner_notify(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
+    """19 CFR 133.43(b): the copyright owner is told that the importer denies piratical copying, with the
+    importation information and the photos; its period for a written demand and bond starts."""
+    _require_officer(actor)
+    detention = _lock(detention)
+    if not detention.piratical or detention.status != IprDetention.Status.DENIED:
+        raise Conflict(_("the copyright owner is told once the importer has denied piratical copying"), rule=R133_43)
+    if detention.owner_notified_on is not None:
+        raise Conflict(_("the copyright owner was already told"), rule="19 CFR 133.43(b)")
+    detention.owner_notified_on = on or timezone.localdate()
+    detention.save(update_fields=["owner_notified_on", "updated_at"])
+    _owners_shown(detention, what=Disclosure.What.LIMITED, rule="19 CFR 133.43(b)", channel="release")
+    due = ipr_clocks(detention)[law.PIRATICAL_DEMAND].due
+    audit_record(
+        actor=actor,
+        action="ipr.owner_notify",
+        target=detention,
+        data={"on": detention.owner_notified_on.isoformat(), "demand_due": due.isoformat() if due else None},
+    )
+    return detention
+
+
+@transaction.atomic
+def piratical_demand_file(
+    *, actor: Actor, detention: IprDetention, bond_reference: str, note: str = "", on: dt.date | None = None
+) -> IprDetention:
+    """19 CFR 133.43(b): the copyright owner's written demand for exclusion of the article, with its bond.
+    Filed by a holder of a recordation the detention concerns (or recorded by an officer); refused once
+    the owner's period has run."""
+    officer = perms.is_ipr_officer(actor)
+    if not officer and not detention.recordations.filter(pk__in=perms.recordations_of(actor)).exists():
+        raise NotPermitted(_("only the copyright owner of a recordation this detention concerns files the demand"))
+    bond_reference = _text(bond_reference, "bond_reference", _("the bond reference"))
+    detention = _lock(detention)
+    if not detention.piratical:
+        raise Conflict(_("a demand and bond belong to suspected piratical copies"), rule=R133_43)
+    machine_for(detention).check("demand", state=detention.status, actor=actor)
+    if detention.owner_notified_on is None:
+        raise Conflict(_("the copyright owner has not been told of the denial yet"), rule="19 CFR 133.43(b)")
+    today = on or timezone.localdate()
+    due = ipr_clocks(detention)[law.PIRATICAL_DEMAND].due
+    if due is not None and today > due:
+        raise Conflict(
+            _("the demand was due by %(due)s; the article is to be released") % {"due": due.isoformat()},
+            rule="19 CFR 133.43(b)",
+            code="demand_period_over",
+        )
+    detention.status = IprDetention.Status.DEMANDED
+    detention.demand_on = today
+    detention.demand_bond_reference = bond_reference[:60]
+    detention.save(update_fields=["status", "demand_on", "demand_bond_reference", "updated_at"])
+    timeline_add(
+        entry=detention.entry,
+        kind="ipr_demand",
+        summary="The copyright owner demanded exclusion and filed a bond (19 CFR 133.43(b))",
+        actor=actor,
+        shared=True,
+    )
+    audit_record(
+        actor=actor,
+        action="ipr.demand",
+        target=detention,
+        data={"bond": bond_reference, "on": today.isoformat(), "note": note.strip()[:4000]},
+    )
+    return detention
+
+
+# -- forfeiture after an IPR seizure ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def ipr_forfeiture_record(
+    *,
+    actor: Actor,
+    detention: IprDetention,
+    step: str,
+    on: dt.date | None = None,
+    note: str = "",
+    amount: Decimal | None = None,
+) -> IprForfeitureStep:
+    """A step of the forfeiture after an IPR seizure (Part 162 subpart E, Part 171): notice of seizure
+    (starts the 30-day petition, 19 CFR 171.2), publication (starts the 20-day claim and cost bond,
+    162.45), petition, claim and bond, decision. The port's forfeiture rules and clocks apply as they do
+    after a seizure under a Finding."""
+    _require_officer(actor)
+    detention = _lock(detention)
+    if detention.status != IprDetention.Status.SEIZED:
+        raise Conflict(_("forfeiture follows a seizure"), rule="19 CFR Part 162 subpart E")
+    port = getattr(detention.entry, "detention", None)
+    if port is not None and port.forfeiture_steps.exists():
+        raise Conflict(
+            _("the entry's forfeiture is already recorded on its port detention"), rule="19 CFR Part 162 subpart E"
+        )
+    today = on or timezone.localdate()
+    done = set(detention.forfeiture_steps.values_list("step", flat=True))
+    late = forfeiture_step_apply(
+        entry=detention.entry, detention=detention.port_detention, step=step, on=today, done=done, amount=amount
+    )
+    recorded = IprForfeitureStep.objects.create(
+        detention=detention, step=step, on=today, note=note.strip() + late, amount=amount, actor=_user(actor)
+    )
+    label = ForfeitureStep.Step(step).label
+    timeline_add(
+        entry=detention.entry,
+        kind=f"ipr_forfeiture.{step}",
+        summary=f"{label}: {today:%Y-%m-%d}{late}",
+        actor=actor,
+        shared=True,
+    )
+    audit_record(actor=actor, action="ipr.forfeiture", target=detention, data={"step": step, "on": today.isoformat()})
+    return recorded

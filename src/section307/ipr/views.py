@@ -21,7 +21,10 @@ from section307.ipr import permissions as perms
 from section307.ipr import photostandard, selectors, services
 from section307.ipr.forms import (
     AccountForm,
+    DemandForm,
     DetainForm,
+    ExtendForm,
+    ForfeitureForm,
     PhotoForm,
     ReasonForm,
     RecordationForm,
@@ -30,7 +33,7 @@ from section307.ipr.forms import (
     ResponseForm,
     SampleForm,
 )
-from section307.ipr.lifecycle import IPR_LIFECYCLE
+from section307.ipr.lifecycle import machine_for
 from section307.ipr.models import Disclosure, IprDetention, IprImage, Recordation
 from section307.ports.intake import normalise_entry_number
 from section307.ports.models import Entry
@@ -87,7 +90,9 @@ def _render_detail(
             images=list(detention.images.all()),
             missing=missing,
             shot_types=photostandard.SHOT_TYPES,
-            actions=[t.name for t in IPR_LIFECYCLE.available(detention.status, request.user)] if officer else [],
+            actions=[t.name for t in machine_for(detention).available(detention.status, request.user)]
+            if officer
+            else [],
             window_closed=selectors.reply_window_closed(detention, today=timezone.localdate()),
             responses=detention.responses.select_related("recordation", "responded_by"),
             disclosures=detention.disclosures.select_related("image")[:100],
@@ -96,8 +101,14 @@ def _render_detail(
             reason_form=forms.get("reason_form") or ReasonForm(),
             sample_form=SampleForm(),
             seizure_info=selectors.labelled(selectors.seizure_info(detention))
-            if detention.status == IprDetention.Status.SEIZED
+            if detention.status == IprDetention.Status.SEIZED and not detention.restricted
             else None,
+            extend_form=forms.get("extend_form") or ExtendForm(),
+            forfeiture_form=forms.get("forfeiture_form") or ForfeitureForm(initial={"on": timezone.localdate()}),
+            forfeiture_steps=list(detention.forfeiture_steps.all()),
+            can_sample=officer
+            and not detention.sample_provided_on
+            and detention.status in services.SAMPLE_STATES[IprDetention.Procedure(detention.procedure)],
         )
     elif kind == perms.HOLDER:
         view = selectors.holder_view(detention, request.user)
@@ -106,8 +117,18 @@ def _render_detail(
             view=view,
             seizure_rows=selectors.labelled(view.seizure_info),
             holder_codes=selectors.code_rows(view.codes) if view.codes is not None else None,
-            can_respond=detention.status in (IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED),
+            can_respond=not detention.piratical
+            and detention.status
+            in (
+                (IprDetention.Status.DETAINED, IprDetention.Status.NOTICED)
+                if detention.restricted
+                else (IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED)
+            ),
             response_form=forms.get("response_form") or ResponseForm(recordations=own),
+            can_demand=detention.piratical
+            and detention.status == IprDetention.Status.DENIED
+            and detention.owner_notified_on is not None,
+            demand_form=forms.get("demand_form") or DemandForm(),
         )
         services.holder_views_detention(actor=request.user, detention=detention, channel="page")
     else:
@@ -145,6 +166,7 @@ def detain(request: HttpRequest) -> HttpResponse:
                     decided_on=form.cleaned_data["decided_on"],
                     codes=codes,
                     port_detention=getattr(entry, "detention", None),
+                    procedure=form.cleaned_data["procedure"],
                 )
             except ServiceError as exc:
                 service_error_to_form(form, exc)
@@ -154,7 +176,18 @@ def detain(request: HttpRequest) -> HttpResponse:
     return render(request, "ipr/detain.html", {"form": form}, status=400 if form.errors else 200)
 
 
-ACTIONS = {"send_notice", "disclose", "release", "seize", "sample", "seizure_info"}
+ACTIONS = {
+    "send_notice",
+    "disclose",
+    "release",
+    "seize",
+    "sample",
+    "seizure_info",
+    "extend",
+    "owner_info",
+    "notify_owner",
+    "forfeiture",
+}
 
 
 @login_required
@@ -179,6 +212,28 @@ def detention_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                 actor=request.user, detention=detention, outcome=action, reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("Decision recorded; the importer is told."))
+        elif action == "extend":
+            extend_form = ExtendForm(request.POST)
+            if not extend_form.is_valid():
+                return _render_detail(request, detention, kind, status=400, extend_form=extend_form)
+            services.restricted_extend(actor=request.user, detention=detention, **extend_form.cleaned_data)
+            messages.success(request, _("Detention extended; the importer is told the new date."))
+        elif action == "owner_info":
+            services.restricted_owner_info_send(actor=request.user, detention=detention)
+            messages.success(request, _("Importation information given to the mark owner."))
+        elif action == "notify_owner":
+            services.piratical_owner_notify(actor=request.user, detention=detention)
+            messages.success(request, _("The copyright owner is told of the importer's denial."))
+        elif action == "forfeiture":
+            forfeiture_form = ForfeitureForm(request.POST)
+            if not forfeiture_form.is_valid():
+                return _render_detail(request, detention, kind, status=400, forfeiture_form=forfeiture_form)
+            try:
+                services.ipr_forfeiture_record(actor=request.user, detention=detention, **forfeiture_form.cleaned_data)
+            except ServiceError as exc:
+                service_error_to_form(forfeiture_form, exc)
+                return _render_detail(request, detention, kind, status=400, forfeiture_form=forfeiture_form)
+            messages.success(request, _("Forfeiture step recorded."))
         elif action == "sample":
             services.sample_provide(
                 actor=request.user, detention=detention, bond_reference=request.POST.get("bond_reference", "")
@@ -280,6 +335,8 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     detention, kind = _detention_or_404(request, pk)
     if kind != perms.HOLDER:
         raise Http404
+    if detention.piratical:
+        return _demand(request, detention, kind)
     own = detention.recordations.filter(pk__in=perms.recordations_of(request.user))
     form = ResponseForm(request.POST, recordations=own)
     if not form.is_valid():
@@ -296,6 +353,20 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         service_error_to_form(form, exc)
         return _render_detail(request, detention, kind, status=400, response_form=form)
     messages.success(request, _("Your answer is recorded. The officer decides and tells the importer."))
+    return redirect("ipr:detention_detail", pk=detention.pk)
+
+
+def _demand(request: HttpRequest, detention: IprDetention, kind: str) -> HttpResponse:
+    """The copyright owner's written demand for exclusion with its bond (19 CFR 133.43(b))."""
+    form = DemandForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, detention, kind, status=400, demand_form=form)
+    try:
+        services.piratical_demand_file(actor=request.user, detention=detention, **form.cleaned_data)
+    except ServiceError as exc:
+        service_error_to_form(form, exc)
+        return _render_detail(request, detention, kind, status=400, demand_form=form)
+    messages.success(request, _("Your demand is recorded. The officer decides and tells the importer."))
     return redirect("ipr:detention_detail", pk=detention.pk)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -58,7 +58,18 @@ IPR_NOTICE = "ipr_notice"
 IPR_IMPORTER_REPLY = "ipr_importer_reply"
 IPR_DECISION = "ipr_decision"
 IPR_SEIZURE_INFO = "ipr_seizure_info"
-IPR_KINDS = (IPR_NOTICE, IPR_IMPORTER_REPLY, IPR_DECISION, IPR_SEIZURE_INFO)
+COUNTERFEIT_KINDS = (IPR_NOTICE, IPR_IMPORTER_REPLY, IPR_DECISION, IPR_SEIZURE_INFO)
+# Restricted articles (19 CFR 133.25) and piratical copies (19 CFR 133.42-133.43): the section
+# "IPR: restricted articles and piratical copies" below.
+RESTRICTED_NOTICE = "restricted_notice"
+RESTRICTED_DETENTION = "restricted_detention"
+RESTRICTED_INFO = "restricted_info"
+RESTRICTED_KINDS = (RESTRICTED_NOTICE, RESTRICTED_DETENTION, RESTRICTED_INFO)
+PIRATICAL_STATEMENT = "piratical_statement"
+PIRATICAL_DEMAND = "piratical_demand"
+PIRATICAL_SEIZURE_INFO = "piratical_seizure_info"
+PIRATICAL_KINDS = (PIRATICAL_STATEMENT, PIRATICAL_DEMAND, PIRATICAL_SEIZURE_INFO)
+IPR_KINDS = COUNTERFEIT_KINDS + RESTRICTED_KINDS + PIRATICAL_KINDS
 
 
 @dataclass(frozen=True)
@@ -272,10 +283,15 @@ IMPORTER_KINDS = (RESPONSE, ADMISSIBILITY, ABANDONMENT, PROTEST_FILING, PETITION
 
 
 def rule(kind: str) -> Rule:
+    """The rule of ``kind``; a period the legal facts do not confirm takes its length (and calendar)
+    from its setting (``UNCONFIRMED_PERIODS``)."""
     try:
-        return RULES[kind]
+        r = RULES[kind]
     except KeyError:
         raise ValueError(f"unknown clock kind {kind!r}") from None
+    if kind in UNCONFIRMED_PERIODS:
+        return configured(r)
+    return r
 
 
 # -- business days ---------------------------------------------------------------------------------------
@@ -386,3 +402,99 @@ CAATSA_EXCEPTION_CONDITIONS: tuple[tuple[str, str], ...] = (
         ),
     ),
 )
+
+
+# -- IPR: restricted articles and piratical copies ----------------------------------------------------
+# 19 CFR Part 133: counterfeit marks (133.21, above), articles bearing marks that copy or simulate a
+# recorded mark (133.22) and restricted gray-market goods (133.23), both detained under 133.25, and
+# piratical copies of recorded copyrighted works (133.42-133.43). Held on the IPR detention's own dates
+# (section307.ipr), not as ``Clock`` rows on the entry.
+
+RULES.update(
+    {
+        r.kind: r
+        for r in (
+            Rule(
+                RESTRICTED_NOTICE,
+                "Notice of detention to the importer (restricted articles)",
+                "19 CFR 133.25(a)",
+                "decision that the restrictions apply",
+                5,
+                CALENDAR_DAYS,
+            ),
+            Rule(
+                RESTRICTED_DETENTION,
+                "Detention of restricted articles; the importer may show an exception applies",
+                "19 CFR 133.25(a)",
+                "presentation for examination",
+                30,
+                CALENDAR_DAYS,
+                statutory=False,
+                extended_by="CBP, freely for good cause shown (19 CFR 133.25(a))",
+                consequence="the importer may show within it that 19 CFR 133.22(c) or 133.23(d) applies; "
+                "then the officer decides on the goods",
+            ),
+            Rule(
+                RESTRICTED_INFO,
+                "Importation information to the mark owner (restricted articles)",
+                "19 CFR 133.25(b)",
+                "detention",
+                30,
+                BUSINESS_DAYS,
+            ),
+            Rule(
+                PIRATICAL_STATEMENT,
+                "Importer's statement denying that the article is a piratical copy",
+                "19 CFR 133.43(a)",
+                "notice of detention",
+                30,
+                CALENDAR_DAYS,
+                consequence="without the statement the article is considered a piratical copy and seized "
+                "(19 CFR 133.42(c))",
+            ),
+            Rule(
+                PIRATICAL_DEMAND,
+                "Copyright owner's written demand for exclusion and bond",
+                "19 CFR 133.43(b)",
+                "notice to the copyright owner of the importer's denial",
+                30,
+                CALENDAR_DAYS,
+                consequence="without the demand and bond the article is released",
+            ),
+            Rule(
+                PIRATICAL_SEIZURE_INFO,
+                "Information to the copyright owner after seizure",
+                "19 CFR 133.42(d)",
+                "notice of seizure",
+                30,
+                BUSINESS_DAYS,
+            ),
+        )
+    }
+)
+
+# Periods the legal facts do not confirm (docs/ipr.md, "UNCONFIRMED"): the length, and for some the
+# calendar, come from a setting; the values in RULES are the defaults.
+#  * 133.21(e): "within 30 (business) days" rests on the pre-2015 text; the current text was not read.
+#  * 133.43(a)-(b), 133.42(d): no confirmed source; CBP Dec. 24-03 (2024) is reported to have rewritten
+#    the piratical-copy procedure on the 133.21 pattern, which would replace these periods.
+UNCONFIRMED_PERIODS: dict[str, str] = {
+    IPR_SEIZURE_INFO: "SECTION307_IPR_SEIZURE_INFO",
+    PIRATICAL_STATEMENT: "SECTION307_IPR_PIRATICAL_STATEMENT",
+    PIRATICAL_DEMAND: "SECTION307_IPR_PIRATICAL_DEMAND",
+    PIRATICAL_SEIZURE_INFO: "SECTION307_IPR_PIRATICAL_SEIZURE_INFO",
+}
+
+
+def configured(r: Rule) -> Rule:
+    """``r`` with the length and calendar of its settings (``<NAME>_DAYS``, ``<NAME>_CALENDAR``)."""
+    from django.conf import settings
+
+    name = UNCONFIRMED_PERIODS[r.kind]
+    length = int(getattr(settings, f"{name}_DAYS", r.length))
+    calendar = str(getattr(settings, f"{name}_CALENDAR", r.calendar))
+    if length <= 0 or calendar not in CALENDAR_LABELS:
+        raise ValueError(f"{name}: the period needs a positive length and one of {sorted(CALENDAR_LABELS)}")
+    if (length, calendar) == (r.length, r.calendar):
+        return r
+    return replace(r, length=length, calendar=calendar)

@@ -367,8 +367,9 @@ OUTCOME_LABELS: dict[tuple[str, str], str] = {
 }
 
 
-class ForfeitureStep(models.Model):
-    """A step of the forfeiture that follows a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
+class ForfeitureStepBase(models.Model):
+    """One step of a forfeiture after a seizure (Part 162 subpart E, Part 171); the seizing record adds
+    its own ``detention`` (a Finding's here, an IPR seizure's in section307.ipr)."""
 
     class Step(models.TextChoices):
         NOTICE_OF_SEIZURE = "notice", gettext_lazy("Notice of seizure mailed (19 U.S.C. 1607; 19 CFR 162.45)")
@@ -377,7 +378,6 @@ class ForfeitureStep(models.Model):
         CLAIM_BOND = "claim_bond", gettext_lazy("Claim and cost bond filed (19 CFR 162.45)")
         DECISION = "decision", gettext_lazy("Forfeiture decided")
 
-    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="forfeiture_steps")
     step = models.CharField(max_length=12, choices=Step.choices)
     on = models.DateField()
     note = models.TextField(blank=True)
@@ -386,11 +386,20 @@ class ForfeitureStep(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["on", "id"]
-        constraints = [models.UniqueConstraint(fields=["detention", "step"], name="forfeiture_step_once")]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} {self.on}"
+
+
+class ForfeitureStep(ForfeitureStepBase):
+    """A step of the forfeiture that follows a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
+
+    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="forfeiture_steps")
+
+    class Meta(ForfeitureStepBase.Meta):
+        constraints = [models.UniqueConstraint(fields=["detention", "step"], name="forfeiture_step_once")]
 
 
 class Clock(models.Model):

@@ -46,25 +46,22 @@ def entry_value(entry: Entry) -> Decimal:
     return sum((ln.value_usd or Decimal("0") for ln in entry.lines.all()), Decimal("0"))
 
 
-@transaction.atomic
-def forfeiture_record(
-    *, actor: Actor, detention: Detention, step: str, on: dt.date, note: str = "", amount: Decimal | None = None
-) -> ForfeitureStep:
-    """Record a forfeiture step after a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
-    if not actor.has_perm("ports.decide_detention"):
-        raise NotPermitted(gettext("only port officers record forfeiture steps"))
+def forfeiture_step_apply(
+    *, entry: Entry, detention: Detention | None, step: str, on: dt.date, done: set[str], amount: Decimal | None
+) -> str:
+    """The rules every forfeiture after a seizure shares (Part 162 subpart E, Part 171): the step is one
+    of ``ForfeitureStep.Step``, recorded once, after the step it needs; a claim carries at least the cost
+    bond of 19 CFR 162.45; the step stops and starts the entry's petition and claim clocks.
+
+    Used for seizures under a Finding and for IPR seizures (section307.ipr); returns " (after the
+    period)" when the step came after a period it stops, else "". The caller holds the lock."""
     if step not in _FS.values:
         raise InvalidInput(gettext("choose the step"), field="step")
-    detention = _decisions._lock_detention(detention)
-    if detention.status != Detention.Status.SEIZED:
-        raise Conflict(gettext("forfeiture follows a seizure under a Finding"), rule="19 CFR 12.44(b)")
-    done = set(detention.forfeiture_steps.values_list("step", flat=True))
     if step in done:
         raise Conflict(gettext("this step has already been recorded"), rule="19 CFR Part 162 subpart E")
     needed = _STEP_NEEDS.get(_FS(step))
     if needed is not None and needed not in done:
         raise Conflict(gettext("record first: %(label)s") % {"label": _FS(needed).label}, rule="19 CFR 162.45")
-    entry = detention.entry
     if step == _FS.CLAIM_BOND:
         bond = cost_bond(entry_value(entry))
         if amount is None or amount < bond:
@@ -79,8 +76,32 @@ def forfeiture_record(
         if clock is not None and on > _targeting.clock_state(clock).due:
             late = " (after the period)"
         _targeting._clocks_stop(entry, kind, f"{_FS(step).label} on {on:%Y-%m-%d}{late}")
+    if _FS(step) in _STEP_STARTS and Clock.objects.filter(entry=entry, kind=_STEP_STARTS[_FS(step)]).exists():
+        # One forfeiture per entry: another seizure's forfeiture (a Finding's, an IPR seizure's) owns it.
+        raise Conflict(
+            gettext("the entry's forfeiture is already recorded for another seizure"),
+            rule="19 CFR Part 162 subpart E",
+        )
     if _FS(step) in _STEP_STARTS:
         _targeting.clock_start(entry=entry, detention=detention, kind=_STEP_STARTS[_FS(step)], start=on)
+    return late
+
+
+@transaction.atomic
+def forfeiture_record(
+    *, actor: Actor, detention: Detention, step: str, on: dt.date, note: str = "", amount: Decimal | None = None
+) -> ForfeitureStep:
+    """Record a forfeiture step after a seizure under a Finding (19 CFR 12.44(b), Part 162 subpart E)."""
+    if not actor.has_perm("ports.decide_detention"):
+        raise NotPermitted(gettext("only port officers record forfeiture steps"))
+    if step not in _FS.values:
+        raise InvalidInput(gettext("choose the step"), field="step")
+    detention = _decisions._lock_detention(detention)
+    if detention.status != Detention.Status.SEIZED:
+        raise Conflict(gettext("forfeiture follows a seizure under a Finding"), rule="19 CFR 12.44(b)")
+    done = set(detention.forfeiture_steps.values_list("step", flat=True))
+    entry = detention.entry
+    late = forfeiture_step_apply(entry=entry, detention=detention, step=step, on=on, done=done, amount=amount)
     recorded = ForfeitureStep.objects.create(
         detention=detention, step=step, on=on, note=note.strip() + late, amount=amount, actor=_user(actor)
     )
