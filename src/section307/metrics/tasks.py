@@ -57,9 +57,8 @@ def report_pdf(*, fiscal_year: int, quarter: int) -> bytes:
         story.extend([grid, Spacer(1, 10)])
 
     add(selectors.indicator_table(board))
-    quarter_facts = selectors.facts().filter(notice_date__range=(start, end))
     story.append(Paragraph("Detentions in the quarter", styles["Heading2"]))
-    n = quarter_facts.count()
+    n = selectors.quarter_detentions(fiscal_year=fiscal_year, quarter=quarter)
     story.append(Paragraph(f"{n} detention(s) with a notice dated in the quarter.", styles["Normal"]))
     for t in selectors.port_tables(fiscal_year=fiscal_year)[:3]:
         add(t)
