@@ -124,6 +124,11 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "seize": ("disclosed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "exclude": ("detained|disclosed|noticed -> excluded", {SYSTEM, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
     },
+    # Metrics (docs/metrics.md): only the background task that builds a quarterly report ends it.
+    "quarterly_report": {
+        "build": ("queued -> ready", {SYSTEM}),
+        "fail": ("queued -> failed", {SYSTEM}),
+    },
     "proposal": {
         "edit": ("draft -> draft", CASE_STAFF),
         "submit": ("draft -> submitted", CASE_STAFF),

@@ -16,6 +16,7 @@ class MetricsConfig(AppConfig):
                 "metrics.outcome_recorded": gettext_lazy("Outcome recorded."),
                 "metrics.report_built": gettext_lazy("Quarterly report built."),
                 "metrics.report_failed": gettext_lazy("Quarterly report could not be built."),
+                "metrics.report_requested": gettext_lazy("Quarterly report for FY{fiscal_year} Q{quarter} requested."),
                 "metrics.target_set": gettext_lazy("Indicator target set."),
             }
         )
