@@ -132,3 +132,31 @@ def test_a_detention_decision_reaches_the_figures_after_commit(
         pending.save()
     fact = DetentionFact.objects.get(detention=pending)
     assert fact.outcome == "released"
+
+
+@override_settings(METRICS_STATISTICS_RATE="3/m")
+def test_statistics_are_rate_limited_per_client(client: Client) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        for path in ("/statistics/", "/statistics/country.csv", "/api/v1/statistics"):
+            assert client.get(path).status_code == 200
+        page = client.get("/statistics/")
+        assert page.status_code == 429 and page["Retry-After"] == "60"
+        assert "Too many requests" in page.content.decode()
+        api = client.get("/api/v1/statistics")
+        assert api.status_code == 429
+        assert api.json()["code"] == "rate_limited"
+        assert client.get("/statistics/fiscal_year.json").status_code == 429
+        # Another client has its own count.
+        assert Client(REMOTE_ADDR="192.0.2.9").get("/api/v1/statistics").status_code == 200
+    finally:
+        cache.clear()
+
+
+def test_the_schema_documents_the_429(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    answers = schema["paths"]["/api/v1/statistics"]["get"]["responses"]
+    assert "429" in answers
+    assert answers["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")

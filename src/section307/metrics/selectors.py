@@ -807,5 +807,4 @@ def outcome_values() -> list[str]:
 def statistics_version() -> object:
     """Changes whenever a tally does (every change and every rebuild stamps the rows it writes); the
     public page cache keys on it."""
-    agg = DetentionTally.objects.aggregate(rows=Count("pk"), last=Max("changed_at"))
-    return (agg["rows"], agg["last"], minimum_cell())
+    return (DetentionTally.objects.aggregate(last=Max("changed_at"))["last"], minimum_cell())
