@@ -85,6 +85,20 @@ def test_dashboard_shows_the_figures_and_every_indicator(history: list[Detention
     assert figure.actual == 20.0
 
 
+def test_every_indicator_is_on_the_page_with_its_target(history: list[Detention], manager_client: Client) -> None:
+    from django.utils.html import escape
+
+    # No target set yet: every card says so.
+    page = manager_client.get("/metrics/", {"fy": "2024"}).content.decode()
+    assert page.count("Target:") == len(selectors.INDICATORS)
+    assert page.count("not set") == len(selectors.INDICATORS)
+    for indicator in selectors.INDICATORS:
+        assert escape(str(indicator.label)) in page, indicator.key
+    Target.objects.create(indicator="recurrences", value=Decimal("2"))
+    page = manager_client.get("/metrics/", {"fy": "2024"}).content.decode()
+    assert page.count("not set") == len(selectors.INDICATORS) - 1
+
+
 def test_drill_down_lists_the_detentions_behind_a_cell(history: list[Detention], manager_client: Client) -> None:
     board = selectors.dashboard(fiscal_year=2024)
     country = board.table("detentions_by_country")

@@ -160,3 +160,24 @@ def test_the_schema_documents_the_429(client: Client) -> None:
     answers = schema["paths"]["/api/v1/statistics"]["get"]["responses"]
     assert "429" in answers
     assert answers["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+
+
+@pytest.mark.parametrize("minimum", [1, 3])
+def test_the_page_shows_the_apis_figures_cell_by_cell(history: list[Detention], client: Client, minimum: int) -> None:
+    from django.utils.html import escape
+
+    from section307.metrics.tables import SUPPRESSED, display
+
+    with override_settings(METRICS_MINIMUM_CELL=minimum):
+        body = client.get("/api/v1/statistics").json()
+        page = client.get("/statistics/").content.decode()
+    for table in body["tables"]:
+        for row in [*table["rows"], table["total"]]:
+            cells = [
+                SUPPRESSED if row[c] is None else display(row[c], "usd" if c == "value" else "int")
+                for c in ("stopped", "released", "denied", "pending", "value")
+            ]
+            expected = f'<th scope="row">{escape(row["label"])}</th>' + "".join(
+                f'<td class="text-right">{escape(cell)}</td>' for cell in cells
+            )
+            assert expected in page, (table["dimension"], row["label"])
