@@ -683,7 +683,7 @@ class Dashboard:
 
 
 def dashboard(*, fiscal_year: int | None, source: str = TALLIES) -> Dashboard:
-    from section307.allegations.models import Allegation
+    from section307.allegations.models import AllegationStatus
     from section307.cases.models import OrderChangeRequest, OrderProposal
     from section307.ports import law
     from section307.ports.models import Protest
@@ -694,18 +694,23 @@ def dashboard(*, fiscal_year: int | None, source: str = TALLIES) -> Dashboard:
     trade = trade_tables(fiscal_year=fiscal_year)
     outcomes = outcome_table(fiscal_year=fiscal_year)
     times = pipeline_times(fiscal_year=fiscal_year)
-    now = timezone.now()
 
-    records = outcome_records(fiscal_year=fiscal_year)
-    agg = records.aggregate(workers=Sum("workers_covered"))
-    usd = records.filter(kind__in=["fees_repaid", "wages_repaid"], currency="USD").aggregate(s=Sum("amount"))["s"]
+    # One query for the outcome indicators; the open-allegation and proposal counts from their tables.
+    agg = outcome_records(fiscal_year=fiscal_year).aggregate(
+        workers=Sum("workers_covered"),
+        usd=Sum("amount", filter=Q(kind__in=["fees_repaid", "wages_repaid"], currency="USD")),
+        changed=Count("pk", filter=Q(kind__in=["order_modified", "order_revoked"])),
+        recurrences=Count("pk", filter=Q(kind="recurrence")),
+    )
+    allegations = allegation_table()
+    proposals = proposal_table()
+    old_by_status = dict(zip([s.value for s in AllegationStatus], [r["old"] for r in allegations.rows], strict=True))
+    submitted = [s.value for s in OrderProposal.Status].index(OrderProposal.Status.SUBMITTED)
     actual: dict[str, float | None] = {
-        "open_allegations_over_90": float(
-            Allegation.objects.filter(status__in=OPEN_ALLEGATION, created_at__lte=now - dt.timedelta(days=90)).count()
-        ),
+        "open_allegations_over_90": float(sum(old_by_status[s] for s in OPEN_ALLEGATION)),
         "days_allegation_to_case": times["days_allegation_to_case"],
         "days_case_to_order": times["days_case_to_order"],
-        "proposals_awaiting": float(OrderProposal.objects.filter(status=OrderProposal.Status.SUBMITTED).count()),
+        "proposals_awaiting": float(proposals.rows[submitted]["n"]),
         "decisions_on_time": clock_on_time(clocks, law.DECISION),
         "notices_on_time": clock_on_time(clocks, law.NOTICE),
         "days_detention_to_decision": decision_days_median(fiscal_year=fiscal_year, source=source),
@@ -720,9 +725,9 @@ def dashboard(*, fiscal_year: int | None, source: str = TALLIES) -> Dashboard:
             trade[2], {str(TradeRequest.Status.GRANTED.label), str(TradeRequest.Status.DENIED.label)}
         ),
         "workers_covered": float(agg["workers"] or 0),
-        "usd_repaid": float(usd or 0),
-        "orders_changed_for_remediation": float(records.filter(kind__in=["order_modified", "order_revoked"]).count()),
-        "recurrences": float(records.filter(kind="recurrence").count()),
+        "usd_repaid": float(agg["usd"] or 0),
+        "orders_changed_for_remediation": float(agg["changed"]),
+        "recurrences": float(agg["recurrences"]),
     }
     targets = current_targets()
     figures = [IndicatorFigure(i, actual[i.key], targets.get(i.key)) for i in INDICATORS]
@@ -730,7 +735,7 @@ def dashboard(*, fiscal_year: int | None, source: str = TALLIES) -> Dashboard:
         fiscal_year=fiscal_year,
         indicators=figures,
         sections={
-            "pipeline": [allegation_table(), case_phase_table(), proposal_table()],
+            "pipeline": [allegations, case_phase_table(), proposals],
             "ports": [*ports, clocks],
             "trade": trade,
             "outcomes": [outcomes],

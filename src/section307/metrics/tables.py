@@ -61,7 +61,7 @@ class Table:
             head = format_html('<a class="usa-link" href="{}">{}</a>', row["link"], first) if row["link"] else first
             rows.append(
                 format_html(
-                    "<tr{}><th scope=\"row\">{}</th>{}</tr>",
+                    '<tr{}><th scope="row">{}</th>{}</tr>',
                     mark_safe(' class="text-bold"') if row["total"] else "",
                     head,
                     format_html_join("", '<td class="text-right">{}</td>', ((cell,) for cell in rest)),
