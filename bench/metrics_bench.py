@@ -3,13 +3,16 @@
 Builds a fresh database (SQLite in a temporary directory unless ``DATABASE_URL`` is set), writes
 ``--entries`` entries of which ``--detentions`` are detained (each detained entry with 1-3 lines,
 its decision and notice clocks, and its final decision when it has one), rebuilds the detention
-fact table, then times each page through Django's test client (the whole request: middleware,
-queries, template) ``--runs`` times after two warm-up requests, and prints p50/p95/max.
+fact table and its tallies, times the incremental update one detention save makes, then times each
+page through Django's test client (the whole request: middleware, queries, template) ``--runs``
+times after two warm-up requests, and prints p50/p95/max of the wall time with the process's CPU
+time beside it (the database server's CPU, with PostgreSQL, is not in it) and the load average
+before each page.
 
     python bench/metrics_bench.py                         # 1,000,000 entries, 50,000 detentions
     python bench/metrics_bench.py --entries 100000 --detentions 5000 --runs 10
 
-Results: ``bench/results/metrics.json``.
+Results: ``bench/results/metrics-<database>.json``.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ def _setup(var_dir: Path) -> None:
     os.environ.setdefault("SECTION307_VAR_DIR", str(var_dir))
     os.environ["DJANGO_SETTINGS_MODULE"] = "section307.config.settings"
     os.environ["SECTION307_INPROCESS_WORKER"] = "0"
+    # The statistics' per-client rate limit would answer 429 to a benchmark's hundreds of requests.
+    os.environ.setdefault("SECTION307_METRICS_STATISTICS_RATE", "1000000/m")
     sys.path.insert(0, str(ROOT / "src"))
     import django
 
@@ -190,29 +195,76 @@ def _fill(n_entries: int, n_detentions: int, seed: int) -> dict[str, float]:
     if connection.vendor == "sqlite":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
-    from section307.metrics.facts import facts_rebuild
-
-    t0 = time.perf_counter()
-    facts_rebuild()
-    timings["facts_rebuild_s"] = time.perf_counter() - t0
     return timings
 
 
-def _time(client: Any, path: str, runs: int) -> dict[str, float]:
+def _rebuild() -> dict[str, float]:
+    """The nightly rebuild (facts, then tallies), and the tallies alone (``metrics_refresh --tallies``)."""
+    from section307.metrics.facts import facts_rebuild
+    from section307.metrics.tallies import tallies_rebuild
+
+    timings = {}
+    t0 = time.perf_counter()
+    facts_rebuild()
+    timings["facts_and_tallies_rebuild_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    timings["tally_rows"] = tallies_rebuild()
+    timings["tallies_rebuild_s"] = time.perf_counter() - t0
+    return timings
+
+
+def _incremental(samples: int, seed: int) -> dict[str, float]:
+    """What a detention save adds: its fact rewritten and the tallies moved (``facts_update``), for
+    random detentions whose status changes, each in its own transaction, rolled back."""
+    from django.db import transaction
+
+    from section307.metrics.facts import facts_update
+    from section307.ports.models import Detention
+
+    rng = random.Random(seed)
+    ids = list(Detention.objects.values_list("pk", flat=True))
+    times = []
+    for pk in rng.sample(ids, min(samples, len(ids))):
+
+        class Undo(Exception):
+            pass
+
+        try:
+            with transaction.atomic():
+                det = Detention.objects.get(pk=pk)
+                Detention.objects.filter(pk=pk).update(status="seized" if det.status != "seized" else "released")
+                t0 = time.perf_counter()
+                facts_update([pk])
+                times.append((time.perf_counter() - t0) * 1000)
+                raise Undo
+        except Undo:
+            pass
+    times.sort()
+    return {
+        "facts_update_p50_ms": round(statistics.median(times), 1),
+        "facts_update_p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+    }
+
+
+def _time(client: Any, path: str, runs: int) -> dict[str, Any]:
+    load = os.getloadavg()
     for _ in range(2):
         answer = client.get(path)
         assert answer.status_code == 200, (path, answer.status_code)
-    samples = []
+    samples, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         answer = client.get(path)
         samples.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         assert answer.status_code == 200
     samples.sort()
     return {
         "p50_ms": round(statistics.median(samples), 1),
         "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
         "max_ms": round(samples[-1], 1),
+        "cpu_p50_ms": round(statistics.median(cpu), 1),
+        "load_before": [round(x, 2) for x in load],
     }
 
 
@@ -223,6 +275,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=307)
     parser.add_argument("--keep", type=Path, help="a folder for the database, reused when it is already filled")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the facts and tallies of a reused database")
+    parser.add_argument("--updates", type=int, default=200, help="detention saves timed (facts_update)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="metrics-bench-") as tmp:
         folder = args.keep or Path(tmp)
@@ -243,6 +297,13 @@ def main() -> None:
         else:
             timings = _fill(args.entries, args.detentions, args.seed)
             print(f"filled: {timings}", flush=True)
+        from section307.metrics.models import DetentionFact
+
+        if args.rebuild or DetentionFact.objects.count() != Detention.objects.count():
+            timings.update(_rebuild())
+            print(f"rebuilt: {timings}", flush=True)
+        timings.update(_incremental(args.updates, args.seed))
+        print(f"incremental: {timings}", flush=True)
         roles.sync_roles()
         manager, _ = User.objects.get_or_create(username="bench-manager")
         manager.groups.add(Group.objects.get(name=roles.MANAGER))
@@ -272,10 +333,11 @@ def main() -> None:
             "database": connection.vendor,
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()},
             "fill": {k: round(v, 1) for k, v in timings.items()},
+            "machine_load_after": os.getloadavg(),
             "pages": results,
         }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "metrics.json").write_text(json.dumps(out, indent=1))
+    (RESULTS / f"metrics-{out['database']}.json").write_text(json.dumps(out, indent=1))
     print(json.dumps(out, indent=1))
 
 

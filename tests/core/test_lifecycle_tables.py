@@ -138,6 +138,11 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "release": ("demanded|denied|detained|noticed -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "seize": ("demanded|noticed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
     },
+    # Metrics (docs/metrics.md): only the background task that builds a quarterly report ends it.
+    "quarterly_report": {
+        "build": ("queued -> ready", {SYSTEM}),
+        "fail": ("queued -> failed", {SYSTEM}),
+    },
     "proposal": {
         "edit": ("draft -> draft", CASE_STAFF),
         "submit": ("draft -> submitted", CASE_STAFF),

@@ -85,6 +85,20 @@ def test_dashboard_shows_the_figures_and_every_indicator(history: list[Detention
     assert figure.actual == 20.0
 
 
+def test_every_indicator_is_on_the_page_with_its_target(history: list[Detention], manager_client: Client) -> None:
+    from django.utils.html import escape
+
+    # No target set yet: every card says so.
+    page = manager_client.get("/metrics/", {"fy": "2024"}).content.decode()
+    assert page.count("Target:") == len(selectors.INDICATORS)
+    assert page.count("not set") == len(selectors.INDICATORS)
+    for indicator in selectors.INDICATORS:
+        assert escape(str(indicator.label)) in page, indicator.key
+    Target.objects.create(indicator="recurrences", value=Decimal("2"))
+    page = manager_client.get("/metrics/", {"fy": "2024"}).content.decode()
+    assert page.count("not set") == len(selectors.INDICATORS) - 1
+
+
 def test_drill_down_lists_the_detentions_behind_a_cell(history: list[Detention], manager_client: Client) -> None:
     board = selectors.dashboard(fiscal_year=2024)
     country = board.table("detentions_by_country")
@@ -340,3 +354,32 @@ def test_clock_compliance_hand_counted(history: list[Detention]) -> None:
     assert (notice["on_time"], notice["late"]) == (0, 1)
     everything = {r["label"]: r for r in selectors.clock_table(fiscal_year=None).rows}
     assert everything["Notice of detention to the importer"]["late"] == 1  # the one not yet due is not counted
+
+
+def test_open_allegations_over_90_days_counted_by_hand() -> None:
+    from section307.allegations.models import Allegation
+
+    now = timezone.now()
+
+    def allegation(n: int, status: str, days_old: int) -> None:
+        made = Allegation.objects.create(
+            reference=f"ALG-2026-{n:05d}",
+            receipt_digest=str(n) * 64,
+            submitted_at=now,
+            reasons="x",
+            source_type="media",
+            merchandise="Yarn",
+            status=status,
+        )
+        Allegation.objects.filter(pk=made.pk).update(created_at=now - dt.timedelta(days=days_old))
+
+    allegation(1, "new", 120)  # open, old: counted
+    allegation(2, "in_triage", 91)  # open, old: counted
+    allegation(3, "info_requested", 10)  # open, young
+    allegation(4, "closed", 200)  # old but closed
+    board = selectors.dashboard(fiscal_year=None)
+    actual = {f.indicator.key: f.actual for f in board.indicators}
+    assert actual["open_allegations_over_90"] == 2.0
+    assert actual["proposals_awaiting"] == 0.0
+    table = board.table("allegations_by_status")
+    assert table is not None and sum(r["old"] for r in table.rows) == 3

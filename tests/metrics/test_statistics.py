@@ -132,3 +132,52 @@ def test_a_detention_decision_reaches_the_figures_after_commit(
         pending.save()
     fact = DetentionFact.objects.get(detention=pending)
     assert fact.outcome == "released"
+
+
+@override_settings(METRICS_STATISTICS_RATE="3/m")
+def test_statistics_are_rate_limited_per_client(client: Client) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        for path in ("/statistics/", "/statistics/country.csv", "/api/v1/statistics"):
+            assert client.get(path).status_code == 200
+        page = client.get("/statistics/")
+        assert page.status_code == 429 and page["Retry-After"] == "60"
+        assert "Too many requests" in page.content.decode()
+        api = client.get("/api/v1/statistics")
+        assert api.status_code == 429
+        assert api.json()["code"] == "rate_limited"
+        assert client.get("/statistics/fiscal_year.json").status_code == 429
+        # Another client has its own count.
+        assert Client(REMOTE_ADDR="192.0.2.9").get("/api/v1/statistics").status_code == 200
+    finally:
+        cache.clear()
+
+
+def test_the_schema_documents_the_429(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    answers = schema["paths"]["/api/v1/statistics"]["get"]["responses"]
+    assert "429" in answers
+    assert answers["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+
+
+@pytest.mark.parametrize("minimum", [1, 3])
+def test_the_page_shows_the_apis_figures_cell_by_cell(history: list[Detention], client: Client, minimum: int) -> None:
+    from django.utils.html import escape
+
+    from section307.metrics.tables import SUPPRESSED, display
+
+    with override_settings(METRICS_MINIMUM_CELL=minimum):
+        body = client.get("/api/v1/statistics").json()
+        page = client.get("/statistics/").content.decode()
+    for table in body["tables"]:
+        for row in [*table["rows"], table["total"]]:
+            cells = [
+                SUPPRESSED if row[c] is None else display(row[c], "usd" if c == "value" else "int")
+                for c in ("stopped", "released", "denied", "pending", "value")
+            ]
+            expected = f'<th scope="row">{escape(row["label"])}</th>' + "".join(
+                f'<td class="text-right">{escape(cell)}</td>' for cell in cells
+            )
+            assert expected in page, (table["dimension"], row["label"])

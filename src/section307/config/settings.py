@@ -212,6 +212,9 @@ CACHES = {
 SECTION307_PUBLIC_VERSION_SECONDS = float(os.environ.get("SECTION307_PUBLIC_VERSION_SECONDS", "2"))
 # Public statistics withhold any count from 1 to this minus one (docs/metrics.md, Suppression).
 METRICS_MINIMUM_CELL = int(os.environ.get("SECTION307_METRICS_MINIMUM_CELL", "3"))
+# Requests per client for the statistics page, its downloads and GET /api/v1/statistics (django-ratelimit
+# rate; pages served from the public page cache are not counted).
+METRICS_STATISTICS_RATE = os.environ.get("SECTION307_METRICS_STATISTICS_RATE", "60/m")
 
 TASKS = {
     "default": {

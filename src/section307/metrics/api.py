@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from section307.core.api import choices, error_responses
+from section307.core.api import choices, error_body, error_responses
 from section307.core.errors import InvalidInput
 from section307.metrics import selectors
 from section307.metrics.figures import StatRow
+from section307.metrics.ratelimits import statistics_limited
 from section307.ports.models import Regime
 
 router = Router(tags=["statistics"])
@@ -55,11 +56,17 @@ def _row(row: StatRow) -> dict[str, Any]:
 
 @router.get(
     "/statistics",
-    response={200: StatisticsOut, **error_responses(400, 422)},
+    response={200: StatisticsOut, **error_responses(400, 422, 429)},
     summary="Public enforcement statistics by fiscal year, quarter, country, industry, HTS heading and regime",
+    description=(
+        "Small counts are withheld (null). Limited per client (`METRICS_STATISTICS_RATE`, 60 a minute by"
+        " default): over it the answer is 429 with `code` `rate_limited`."
+    ),
     auth=None,
 )
-def statistics(request: HttpRequest, filters: Query[StatisticsQuery]) -> dict[str, Any]:
+def statistics(request: HttpRequest, filters: Query[StatisticsQuery]) -> Any:
+    if statistics_limited(request):
+        return Status(429, error_body(429, "Too many requests for the statistics from this client. Try again later."))
     if filters.regime and filters.regime not in Regime.values:
         raise InvalidInput("Unknown regime.", field="regime")
     tables = selectors.statistics_tables(fiscal_year=filters.fiscal_year, regime=filters.regime)

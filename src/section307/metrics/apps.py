@@ -16,10 +16,11 @@ class MetricsConfig(AppConfig):
                 "metrics.outcome_recorded": gettext_lazy("Outcome recorded."),
                 "metrics.report_built": gettext_lazy("Quarterly report built."),
                 "metrics.report_failed": gettext_lazy("Quarterly report could not be built."),
+                "metrics.report_requested": gettext_lazy("Quarterly report for FY{fiscal_year} Q{quarter} requested."),
                 "metrics.target_set": gettext_lazy("Indicator target set."),
             }
         )
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_delete
 
         from section307.accounts import roles
         from section307.core import publiccache
@@ -43,6 +44,7 @@ class MetricsConfig(AppConfig):
         # Outcome evidence: the documents a trade user or a case team would send (PDF, office files, photos).
         CONTEXTS.setdefault("outcome_evidence", Context(_TRADE, 25 * MB, pdf_must_open=True))
         post_save.connect(signals.detention_saved, sender=Detention, dispatch_uid="metrics_detention_fact")
+        pre_delete.connect(signals.detention_deleted, sender=Detention, dispatch_uid="metrics_detention_fact_gone")
         register_daily("metrics.facts_refresh", "section307.metrics.tasks.facts_refresh")
         publiccache.register("/statistics/", statistics_version)
         publiccache.register("/api/v1/statistics", statistics_version)

@@ -1,8 +1,9 @@
 """The detention fact table: one row per detention with its grouping dimensions.
 
 Rebuilt in full by ``facts_rebuild`` (daily, after the demo, ``section307 metrics_refresh``) and kept in
-step between rebuilds by a signal on every detention save (``facts_update``), so the figures never
-wait for the nightly run.
+step between rebuilds by a signal on every detention save (``facts_update``), in the saving
+transaction, so the figures never wait for the nightly run. Both keep the tallies
+(``metrics.tallies``) in step with the facts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from section307.metrics import tallies
 from section307.metrics.figures import fiscal_quarter, fiscal_year, hts4, industry_for_hts
 from section307.metrics.models import DetentionFact, Outcome
 from section307.ports.models import DECISION_RANK, Detention, EntryLine
@@ -68,19 +70,35 @@ def _facts_for(rows: list[dict[str, Any]]) -> list[DetentionFact]:
     return [_fact(r, lines[r["entry_id"]]) for r in rows]
 
 
+def _as_values(fact: DetentionFact) -> dict[str, Any]:
+    return {name: getattr(fact, name) for name in tallies.FACT_FIELDS}
+
+
+@transaction.atomic
 def facts_update(detention_ids: Iterable[int]) -> int:
-    """Write the facts of these detentions (insert or replace)."""
-    rows = list(Detention.objects.filter(pk__in=list(detention_ids)).values(*_FIELDS))
+    """Write the facts of these detentions (insert or replace) and move the tallies by the difference."""
+    ids = list(detention_ids)
+    rows = list(Detention.objects.filter(pk__in=ids).values(*_FIELDS))
     facts = _facts_for(rows)
-    with transaction.atomic():
-        DetentionFact.objects.filter(detention_id__in=[f.detention_id for f in facts]).delete()
-        DetentionFact.objects.bulk_create(facts)
+    stale = DetentionFact.objects.filter(detention_id__in=ids)
+    old = list(stale.values(*tallies.FACT_FIELDS))
+    stale.delete()
+    DetentionFact.objects.bulk_create(facts)
+    tallies.tallies_apply(tallies.delta_for(old=old, new=[_as_values(f) for f in facts]))
     return len(facts)
 
 
 @transaction.atomic
+def facts_forget(detention_ids: Iterable[int]) -> None:
+    """Take these detentions (being deleted) out of the facts and the tallies."""
+    gone = DetentionFact.objects.filter(detention_id__in=list(detention_ids))
+    tallies.tallies_apply(tallies.delta_for(old=list(gone.values(*tallies.FACT_FIELDS)), new=[]))
+    gone.delete()
+
+
+@transaction.atomic
 def facts_rebuild(*, batch: int = 5000) -> int:
-    """Rebuild the whole table in one transaction: readers see the old table or the new one."""
+    """Rebuild the whole table and the tallies in one transaction: readers see the old ones or the new."""
     DetentionFact.objects.all().delete()
     written = 0
     last = 0
@@ -91,4 +109,5 @@ def facts_rebuild(*, batch: int = 5000) -> int:
         DetentionFact.objects.bulk_create(_facts_for(rows), batch_size=1000)
         written += len(rows)
         last = rows[-1]["id"]
+    tallies.tallies_rebuild()
     return written

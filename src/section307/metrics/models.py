@@ -126,6 +126,51 @@ class DetentionFact(models.Model):
         return f"Fact for detention {self.detention_id}"
 
 
+class DetentionTally(models.Model):
+    """Detention counts and values per month, regime, status and one value of one dimension: what the
+    dashboard and the public statistics read instead of grouping the fact table.
+
+    Each detention counts once in every dimension: ``all`` (key ""; the fiscal year, quarter, month and
+    regime tables), ``country``, ``industry``, ``hts4`` and ``port`` (key: its value), all by the month of
+    its notice; and, once decided, in ``decision_days`` (key: days from the notice to the decision) by
+    the month of the decision. Kept in step with the fact table in the same transaction
+    (``metrics.tallies``) and rebuilt from it by ``section307 metrics_refresh``.
+    """
+
+    class Dimension(models.TextChoices):
+        ALL = "all", _("All detentions")
+        COUNTRY = "country", _("Country of origin")
+        INDUSTRY = "industry", _("Industry")
+        HTS4 = "hts4", _("HTS heading (4 digits)")
+        PORT = "port", _("Port")
+        DECISION_DAYS = "decision_days", _("Days from notice to decision")
+
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    key = models.CharField(max_length=60, blank=True)
+    month = models.DateField(help_text="First day of the month of the notice (of the decision for decision_days)")
+    fiscal_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    regime = models.CharField(max_length=8, choices=Regime.choices)
+    status = models.CharField(max_length=14, choices=Detention.Status.choices)
+    n = models.IntegerField(default=0)
+    value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "key", "month", "regime", "status"], name="metrics_tally_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["dimension", "fiscal_year"], name="metrics_tally_dim_fy"),
+            models.Index(fields=["changed_at"], name="metrics_tally_changed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.key} {self.month:%Y-%m} {self.regime} {self.status}: {self.n}"
+
+
 class QuarterlyReport(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Being built")

@@ -1,4 +1,5 @@
-"""Writes: targets, outcome records with evidence, quarterly report requests. Each is audited."""
+"""Writes: targets, outcome records with evidence, quarterly reports (requested, built, failed). Each
+is audited; a report's status moves only through ``metrics.lifecycle.REPORT_LIFECYCLE``."""
 
 from __future__ import annotations
 
@@ -182,4 +183,49 @@ def report_request(*, actor: Actor, fiscal_year: int, quarter: int) -> Quarterly
         data={"fiscal_year": fiscal_year, "quarter": quarter},
     )
     transaction.on_commit(lambda: report_build.enqueue(report.pk))
+    return report
+
+
+def _report_locked(report: QuarterlyReport) -> QuarterlyReport:
+    # The row as it is now, locked: a task run twice finds the first run's status.
+    return QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+
+
+@transaction.atomic
+def report_built(*, actor: Actor | None, report: QuarterlyReport, pdf: bytes) -> QuarterlyReport:
+    """The report's PDF is built: store it and mark the report ready."""
+    from section307.metrics.lifecycle import REPORT_LIFECYCLE
+
+    report = _report_locked(report)
+    move = REPORT_LIFECYCLE.check("build", state=report.status, actor=actor)
+    report.file.save(f"fy{report.fiscal_year}-q{report.quarter}.pdf", ContentFile(pdf), save=False)
+    report.status = move.target
+    report.finished_at = timezone.now()
+    report.save(update_fields=["file", "status", "finished_at"])
+    audit_record(
+        actor=actor,
+        action="metrics.report_built",
+        target=report,
+        data={"bytes": len(pdf), "from": QuarterlyReport.Status.QUEUED, "to": report.status},
+    )
+    return report
+
+
+@transaction.atomic
+def report_failed(*, actor: Actor | None, report: QuarterlyReport, error: str) -> QuarterlyReport:
+    """The report could not be built: keep the reason and mark it failed."""
+    from section307.metrics.lifecycle import REPORT_LIFECYCLE
+
+    report = _report_locked(report)
+    move = REPORT_LIFECYCLE.check("fail", state=report.status, actor=actor)
+    report.status = move.target
+    report.error = error[:2000]
+    report.finished_at = timezone.now()
+    report.save(update_fields=["status", "error", "finished_at"])
+    audit_record(
+        actor=actor,
+        action="metrics.report_failed",
+        target=report,
+        data={"error": report.error, "from": QuarterlyReport.Status.QUEUED, "to": report.status},
+    )
     return report

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 
@@ -48,6 +50,28 @@ class Table:
         values = [None if r.get(self.chart) == SUPPRESSED else _plain(r.get(self.chart)) for r in self.rows]
         label = next((c.label for c in self.columns if c.key == self.chart), "")
         return {"labels": labels, "values": values, "label": str(label), "links": self.links}
+
+    def tbody(self) -> SafeString:
+        """The table's body rows as HTML, built here rather than cell by cell in the template (the
+        dashboard draws several hundred cells; this is several times faster). The first cell of a row is
+        its header, linked to the row's drill-down when it has one; the total row is bold."""
+        rows = []
+        for row in self.cells():
+            first, *rest = row["cells"]
+            head = format_html('<a class="usa-link" href="{}">{}</a>', row["link"], first) if row["link"] else first
+            rows.append(
+                format_html(
+                    '<tr{}><th scope="row">{}</th>{}</tr>',
+                    mark_safe(' class="text-bold"') if row["total"] else "",
+                    head,
+                    format_html_join("", '<td class="text-right">{}</td>', ((cell,) for cell in rest)),
+                )
+            )
+        if not rows:
+            return format_html(
+                '<tr><td colspan="{}">{}</td></tr>', len(self.columns), _("No figures for this selection.")
+            )
+        return mark_safe("\n".join(rows))  # noqa: S308 - every part is built by format_html above
 
     def cells(self) -> list[dict[str, Any]]:
         """Rows for the template: each cell's display text, and the row's link."""

@@ -5,12 +5,9 @@ from __future__ import annotations
 import io
 import logging
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from section307.core.audit import audit_record
 from section307.metrics.models import QuarterlyReport
 
 logger = logging.getLogger(__name__)
@@ -57,9 +54,8 @@ def report_pdf(*, fiscal_year: int, quarter: int) -> bytes:
         story.extend([grid, Spacer(1, 10)])
 
     add(selectors.indicator_table(board))
-    quarter_facts = selectors.facts().filter(notice_date__range=(start, end))
     story.append(Paragraph("Detentions in the quarter", styles["Heading2"]))
-    n = quarter_facts.count()
+    n = selectors.quarter_detentions(fiscal_year=fiscal_year, quarter=quarter)
     story.append(Paragraph(f"{n} detention(s) with a notice dated in the quarter.", styles["Normal"]))
     for t in selectors.port_tables(fiscal_year=fiscal_year)[:3]:
         add(t)
@@ -80,25 +76,19 @@ def report_pdf(*, fiscal_year: int, quarter: int) -> bytes:
 
 @task()
 def report_build(report_id: int) -> str:
+    """Build the report's PDF and end the report as ready or failed (``metrics.lifecycle``). A report no
+    longer queued (a second run of the same task) is left as it is."""
+    from section307.metrics import services
+
     report = QuarterlyReport.objects.get(pk=report_id)
+    if report.status != QuarterlyReport.Status.QUEUED:
+        return report.status
     try:
         data = report_pdf(fiscal_year=report.fiscal_year, quarter=report.quarter)
     except Exception as exc:  # the request must end as failed, never stay queued
         logger.exception("quarterly report %s failed", report_id)
-        with transaction.atomic():
-            report.status = QuarterlyReport.Status.FAILED
-            report.error = str(exc)[:2000]
-            report.finished_at = timezone.now()
-            report.save(update_fields=["status", "error", "finished_at"])
-            audit_record(actor=None, action="metrics.report_failed", target=report, data={"error": report.error})
-        return report.status
-    with transaction.atomic():
-        report.file.save(f"fy{report.fiscal_year}-q{report.quarter}.pdf", ContentFile(data), save=False)
-        report.status = QuarterlyReport.Status.READY
-        report.finished_at = timezone.now()
-        report.save(update_fields=["file", "status", "finished_at"])
-        audit_record(actor=None, action="metrics.report_built", target=report, data={"bytes": len(data)})
-    return report.status
+        return services.report_failed(actor=None, report=report, error=str(exc)).status
+    return services.report_built(actor=None, report=report, pdf=data).status
 
 
 @task()

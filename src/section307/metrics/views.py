@@ -24,6 +24,7 @@ from section307.metrics import selectors, services
 from section307.metrics.figures import INDUSTRIES, fiscal_year_bounds
 from section307.metrics.indicators import INDICATORS, SECTIONS
 from section307.metrics.models import OutcomeKind, OutcomeRecord, QuarterlyReport
+from section307.metrics.ratelimits import statistics_limited
 from section307.metrics.tables import Table, as_csv, as_json, as_xlsx
 from section307.ports.models import Regime
 
@@ -343,7 +344,15 @@ def _public_filters(request: HttpRequest) -> tuple[int | None, str]:
     return fy, regime if regime in Regime.values else ""
 
 
+def _too_many(request: HttpRequest) -> HttpResponse:
+    from section307.core.views import ratelimited
+
+    return ratelimited(request, PermissionDenied())
+
+
 def statistics_page(request: HttpRequest) -> HttpResponse:
+    if statistics_limited(request):
+        return _too_many(request)
     fy, regime = _public_filters(request)
     measure = "value" if request.GET.get("measure") == "value" else "stopped"
     tables = selectors.statistics_as_tables(selectors.statistics_tables(fiscal_year=fy, regime=regime))
@@ -371,6 +380,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 def statistics_export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
     if dimension not in selectors.PUBLIC_DIMENSIONS:
         raise Http404
+    if statistics_limited(request):
+        return _too_many(request)
     fy, regime = _public_filters(request)
     tables = selectors.statistics_as_tables(selectors.statistics_tables(fiscal_year=fy, regime=regime))
     table = next(t for t in tables if t.key == dimension)

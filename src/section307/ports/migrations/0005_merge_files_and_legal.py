@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ports', '0002_exam_images_random_names'),
-        ('ports', '0004_hq_determinations_protests_forfeiture'),
+        ("ports", "0002_exam_images_random_names"),
+        ("ports", "0004_hq_determinations_protests_forfeiture"),
     ]
 
-    operations = [
-    ]
+    operations = []
