@@ -65,6 +65,10 @@ class Manifest(TimeStampedModel):
     )
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    # Stored encrypted in segments under SECTION307_ENCRYPTION_KEYS (core.streamcrypt); read as a stream.
+    # `section307 files rotate-keys` re-encrypts them segment by segment.
+    segmented_file_fields = ("file",)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [

@@ -8,15 +8,14 @@ same rules as an entry's, one decision holding every parcel of the group.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 from django.conf import settings
-from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -24,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from section307.core.audit import actor_label, audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.storedfiles import media_root
+from section307.core.streamcrypt import open_decrypted, write_encrypted
 from section307.core.types import Actor
 from section307.core.uploads import MB, UploadRejected, sniff
 from section307.orders.models import EnforcementOrder, OrderType
@@ -135,7 +136,8 @@ def manifest_receive(
         upload.seek(0)
         manifest.file_format = check_manifest_file(head=head, tail=tail, size=size, name=upload.name or "")
         manifest.original_name = (upload.name or "")[:255]
-        manifest.file.save("manifest", File(upload), save=False)
+        # Encrypted at rest in segments (core.streamcrypt): read back as a stream, never whole in memory.
+        manifest.file.name = write_encrypted(upload, folder="parcels/manifests", root=media_root())
     manifest.save()
     audit_record(
         actor=actor,
@@ -208,10 +210,13 @@ def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Ma
             if len(errors) < cap:
                 errors.append(err.as_dict())
 
+    stream: io.BufferedReader | None = None
     try:
-        source: Path | list[Any] = (
-            (rows or []) if manifest.file_format == Manifest.Format.ROWS else Path(manifest.file.path)
-        )
+        source: io.BufferedReader | list[Any]
+        if manifest.file_format == Manifest.Format.ROWS:
+            source = rows or []
+        else:
+            source = stream = open_decrypted(media_root() / manifest.file.name)
         for chunk in ingest.read_chunks(source, manifest.file_format):
             clean: list[tuple[int, dict[str, Any]]] = []
             for row, raw in chunk:
@@ -262,6 +267,9 @@ def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Ma
     except Exception:
         logger.exception("manifest %s could not be read", manifest.pk)
         return _manifest_fail(manifest, _("The manifest could not be read to the end; nothing of it was kept."))
+    finally:
+        if stream is not None:
+            stream.close()
     with transaction.atomic():
         _groups_build(manifest)
         m = Manifest.objects.select_for_update().get(pk=manifest.pk)
