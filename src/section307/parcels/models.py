@@ -295,3 +295,50 @@ class GroupEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id} {self.kind}"
+
+
+class ParcelRescreenRun(models.Model):
+    """Parcels not yet disposed, screened again after an order was published, modified or revoked."""
+
+    trigger = models.CharField(max_length=200)
+    order_reference = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    parcels_screened = models.PositiveIntegerField(default=0)
+    new_hits = models.PositiveIntegerField(default=0)
+    cleared = models.PositiveIntegerField(default=0)
+    groups_created = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Parcel re-screen ({self.trigger})"
+
+
+class ParcelRescreenFinding(models.Model):
+    """A parcel whose screening changed on a re-screen: a new hit (or review), or a hit now cleared."""
+
+    class Kind(models.TextChoices):
+        NEW_HIT = "new_hit", _("Newly flagged")
+        CLEARED = "cleared", _("Now clear")
+        CHANGED = "changed", _("Flagged under another order")
+
+    run = models.ForeignKey(ParcelRescreenRun, on_delete=models.CASCADE, related_name="findings")
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="rescreen_findings")
+    # The group the parcel is in once the run is over (the new group of a newly flagged parcel).
+    group = models.ForeignKey(
+        ParcelGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="rescreen_findings"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    previous_decision = models.CharField(max_length=8, choices=Decision.choices)
+    previous_order = models.CharField(max_length=40, blank=True)
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    order_reference = models.CharField(max_length=40, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id}: {self.previous_decision} -> {self.decision}"

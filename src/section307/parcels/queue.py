@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from section307.core.queue import WorkItem
 from section307.core.types import Actor
-from section307.parcels.models import ParcelClock, ParcelGroup
+from section307.parcels.models import ParcelClock, ParcelGroup, ParcelRescreenFinding
 from section307.ports import law
 from section307.ports.calendars import business_calendar
 
@@ -59,4 +60,47 @@ def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
             rule=c.citation,
             priority=5 + (10 if today > c.due_date else 0),
             ref=f"parcels.parcelclock:{c.pk}",
+        )
+    yield from _rescreen_items()
+
+
+def _rescreen_items() -> Iterator[WorkItem]:
+    """Groups awaiting a decision, or detained, with parcels a re-screen now finds clear (the order
+    was revoked or narrowed): the officer decides whether the hold still stands. The latest finding
+    of each parcel counts."""
+    findings = (
+        ParcelRescreenFinding.objects.filter(group__isnull=False)
+        .filter(
+            Q(group__status=ParcelGroup.Status.PENDING)
+            | Q(group__status=ParcelGroup.Status.DETAINED, group__detention__status="detained")
+        )
+        .select_related("run", "group")
+        .order_by("parcel_id", "run__started_at", "id")
+    )
+    latest: dict[int, ParcelRescreenFinding] = {}
+    for f in findings:
+        latest[f.parcel_id] = f
+    by_group: dict[int, list[ParcelRescreenFinding]] = {}
+    for f in latest.values():
+        if f.kind == ParcelRescreenFinding.Kind.CLEARED:
+            by_group.setdefault(f.group_id or 0, []).append(f)
+    for group_id, found in by_group.items():
+        group = found[0].group
+        assert group is not None
+        run = max((f.run for f in found), key=lambda r: r.started_at)
+        detained = group.status == ParcelGroup.Status.DETAINED
+        yield WorkItem(
+            kind="parcels.rescreen_cleared",
+            title=_("Parcels now clear: %(n)d from %(who)s") % {"n": len(found), "who": group.label},
+            why=(
+                _("Re-screening after %(trigger)s finds them clear: decide whether the detention stands")
+                if detained
+                else _("Re-screening after %(trigger)s finds them clear: release them or say why they stay held")
+            )
+            % {"trigger": run.trigger},
+            url=reverse("parcels:group_detail", args=[group_id]),
+            due=timezone.localdate(run.started_at),
+            rule="19 U.S.C. 1307",
+            priority=7,
+            ref=f"parcels.parcelgroup.rescreen:{group_id}",
         )

@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,8 @@ from section307.parcels.models import (
     ParcelDetention,
     ParcelGroup,
     ParcelNotice,
+    ParcelRescreenFinding,
+    ParcelRescreenRun,
 )
 from section307.parcels.screen import field_name, group_key, reasons_text, screen_batch, signals_list
 from section307.ports import disposition, law
@@ -154,37 +156,47 @@ def _screener() -> Any:
     return current_screener()
 
 
-def _parcels_from_chunk(manifest: Manifest, clean: list[tuple[int, dict[str, Any]]], screener: Any) -> list[Parcel]:
-    table = pa.Table.from_pylist([{**r, "value_usd": str(r["value_usd"])} for _row, r in clean])
+def _screen_rows(screener: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The screening fields of each parcel row (as stored on ``Parcel``), the engine's batch path."""
+    table = pa.Table.from_pylist([{**r, "value_usd": str(r["value_usd"])} for r in rows])
     results = screen_batch(screener, table).to_pylist()
     out = []
-    for (row, r), res in zip(clean, results, strict=True):
+    for r, res in zip(rows, results, strict=True):
         decision = res["decision"] or "clear"
-        key = group_key(
-            decision=decision,
-            matched_id=res["matched_id"],
-            order_id=res["order_id"],
-            seller=r["seller"],
-            shipper=r["shipper"],
-        )
         out.append(
-            Parcel(
-                manifest=manifest,
-                row=row,
-                **{k: r[k] for k in ingest.COLUMNS},
-                decision=decision,
-                score=float(res["score"] or 0.0),
-                matched_name=(res["matched_name"] or "")[:300],
-                matched_field=field_name(res["matched_field"])[:40],
-                watch_list=(res["list"] or "")[:20],
-                order_reference=(res["order_id"] or "")[:40],
-                reasons=reasons_text(res["reasons"]),
-                signals=signals_list(res["signals"]) if decision != "clear" else [],
-                group_key=key,
-                status=Parcel.Status.HELD if key else Parcel.Status.CLEARED,
-            )
+            {
+                "decision": decision,
+                "score": float(res["score"] or 0.0),
+                "matched_name": (res["matched_name"] or "")[:300],
+                "matched_field": field_name(res["matched_field"])[:40],
+                "watch_list": (res["list"] or "")[:20],
+                "order_reference": (res["order_id"] or "")[:40],
+                "reasons": reasons_text(res["reasons"]),
+                "signals": signals_list(res["signals"]) if decision != "clear" else [],
+                "group_key": group_key(
+                    decision=decision,
+                    matched_id=res["matched_id"],
+                    order_id=res["order_id"],
+                    seller=r["seller"],
+                    shipper=r["shipper"],
+                ),
+            }
         )
     return out
+
+
+def _parcels_from_chunk(manifest: Manifest, clean: list[tuple[int, dict[str, Any]]], screener: Any) -> list[Parcel]:
+    results = _screen_rows(screener, [r for _row, r in clean])
+    return [
+        Parcel(
+            manifest=manifest,
+            row=row,
+            **{k: r[k] for k in ingest.COLUMNS},
+            **res,
+            status=Parcel.Status.HELD if res["group_key"] else Parcel.Status.CLEARED,
+        )
+        for (row, r), res in zip(clean, results, strict=True)
+    ]
 
 
 def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Manifest:
@@ -216,7 +228,7 @@ def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Ma
         if manifest.file_format == Manifest.Format.ROWS:
             source = rows or []
         else:
-            source = stream = open_decrypted(media_root() / manifest.file.name)
+            source = stream = open_decrypted(media_root() / str(manifest.file.name))
         for chunk in ingest.read_chunks(source, manifest.file_format):
             clean: list[tuple[int, dict[str, Any]]] = []
             for row, raw in chunk:
@@ -303,10 +315,12 @@ def _manifest_fail(manifest: Manifest, reason: str, *, column: str = "") -> Mani
     return m
 
 
-def _groups_build(manifest: Manifest) -> None:
-    """One group per listed party (or seller and shipper) among the manifest's hits and reviews."""
+def _groups_build(manifest: Manifest, *, note: str = "") -> list[ParcelGroup]:
+    """One group per listed party (or seller and shipper) among the manifest's hits and reviews that
+    are in no group yet (all of them after reading; the newly flagged ones after a re-screen)."""
+    built = []
     keys = (
-        Parcel.objects.filter(manifest=manifest)
+        Parcel.objects.filter(manifest=manifest, group__isnull=True)
         .exclude(group_key="")
         .values("group_key")
         .annotate(n=Count("id"), consignees=Count("consignee", distinct=True), value=Sum("value_usd"))
@@ -314,7 +328,7 @@ def _groups_build(manifest: Manifest) -> None:
     )
     for k in keys:
         first = (
-            Parcel.objects.filter(manifest=manifest, group_key=k["group_key"])
+            Parcel.objects.filter(manifest=manifest, group__isnull=True, group_key=k["group_key"])
             .order_by("-decision", "-score", "row")
             .first()
         )
@@ -324,7 +338,9 @@ def _groups_build(manifest: Manifest) -> None:
         )
         decision = (
             "hit"
-            if Parcel.objects.filter(manifest=manifest, group_key=k["group_key"], decision="hit").exists()
+            if Parcel.objects.filter(
+                manifest=manifest, group__isnull=True, group_key=k["group_key"], decision="hit"
+            ).exists()
             else "review"
         )
         group = ParcelGroup.objects.create(
@@ -342,14 +358,17 @@ def _groups_build(manifest: Manifest) -> None:
             consignee_count=k["consignees"],
             total_value=k["value"] or Decimal("0"),
         )
-        Parcel.objects.filter(manifest=manifest, group_key=k["group_key"]).update(group=group)
+        Parcel.objects.filter(manifest=manifest, group__isnull=True, group_key=k["group_key"]).update(group=group)
         GroupEvent.objects.create(
             group=group,
             kind="grouped",
             actor_label=actor_label(None),
             summary=_("%(n)d parcels screened as %(decision)s and held for one decision")
-            % {"n": k["n"], "decision": decision},
+            % {"n": k["n"], "decision": decision}
+            + (f" ({note})" if note else ""),
         )
+        built.append(group)
+    return built
 
 
 # -- deciding groups ---------------------------------------------------------------------------------------
@@ -620,3 +639,120 @@ def detention_decide(
         actor=actor, action=f"parcels.detention_{outcome}", target=detention, data={"parcels": n, "reason": reason}
     )
     return decision
+
+
+# -- re-screening after an order change --------------------------------------------------------------------
+
+DEFAULT_RESCREEN_DAYS = 30
+RESCREEN_CHUNK = 5000
+_RANK = {"clear": 0, "review": 1, "hit": 2}
+
+
+def rescreen_days() -> int:
+    """Cleared parcels presented within this many days are screened again (held and detained ones always)."""
+    return int(getattr(settings, "SECTION307_PARCELS_RESCREEN_DAYS", DEFAULT_RESCREEN_DAYS))
+
+
+def _finding_kind(before: tuple[str, str], after: tuple[str, str]) -> str:
+    if _RANK[after[0]] > _RANK[before[0]]:
+        return ParcelRescreenFinding.Kind.NEW_HIT
+    if after[0] == "clear":
+        return ParcelRescreenFinding.Kind.CLEARED
+    return ParcelRescreenFinding.Kind.CHANGED
+
+
+@transaction.atomic
+def parcels_rescreen(
+    *, actor: Actor | None, trigger: str, order_reference: str = "", today: dt.date | None = None
+) -> ParcelRescreenRun | None:
+    """Screen again every parcel not yet disposed (held or detained; cleared ones presented within
+    ``rescreen_days``) against the current watchlist, and record each whose result changed.
+
+    A cleared parcel that is now a hit or a review is held and grouped like a new manifest's hits: the
+    new groups enter the officer's queue for the release-or-detain decision. A held or detained parcel
+    keeps the screening it was grouped or detained under; a finding lists what the watchlist says now,
+    and groups or detentions with parcels now clear enter the officer's queue. None when there is
+    nothing to re-screen.
+    """
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=rescreen_days())
+    open_parcels = Parcel.objects.filter(
+        Q(status__in=[Parcel.Status.HELD, Parcel.Status.DETAINED])
+        | Q(status=Parcel.Status.CLEARED, manifest__presented_on__gte=since),
+        manifest__status=Manifest.Status.SCREENED,
+    ).order_by("pk")
+    if not open_parcels.exists():
+        return None
+    run = ParcelRescreenRun.objects.create(trigger=trigger[:200], order_reference=order_reference[:40])
+    screener = _screener()
+    columns = ["pk", "group_id", "status", "decision", "order_reference", *ingest.COLUMNS]
+    findings: list[ParcelRescreenFinding] = []
+    flagged: dict[int, dict[str, Any]] = {}
+    count = 0
+    last = 0
+    while True:
+        chunk = list(open_parcels.filter(pk__gt=last).values(*columns)[:RESCREEN_CHUNK])
+        if not chunk:
+            break
+        last = chunk[-1]["pk"]
+        count += len(chunk)
+        results = _screen_rows(screener, [{k: p[k] for k in ingest.COLUMNS} for p in chunk])
+        # A held or detained parcel keeps its screening; an earlier run's finding says what was seen since.
+        seen: dict[int, tuple[str, str]] = {}
+        for pid, decision, ref in (
+            ParcelRescreenFinding.objects.filter(parcel_id__in=[p["pk"] for p in chunk])
+            .order_by("parcel_id", "id")
+            .values_list("parcel_id", "decision", "order_reference")
+        ):
+            seen[pid] = (decision, ref)
+        for p, res in zip(chunk, results, strict=True):
+            before, after = (p["decision"], p["order_reference"]), (res["decision"], res["order_reference"])
+            if seen.get(p["pk"], before) == after:
+                continue
+            kind = _finding_kind(before, after)
+            findings.append(
+                ParcelRescreenFinding(
+                    run=run,
+                    parcel_id=p["pk"],
+                    group_id=p["group_id"],
+                    kind=kind,
+                    previous_decision=before[0],
+                    previous_order=before[1],
+                    decision=after[0],
+                    order_reference=after[1],
+                    reasons=res["reasons"],
+                )
+            )
+            if p["status"] == Parcel.Status.CLEARED and res["group_key"]:
+                res["group_key"] = f"rescreen {run.pk}: {res['group_key']}"[:400]
+                flagged[p["pk"]] = res
+    ParcelRescreenFinding.objects.bulk_create(findings, batch_size=1000)
+    groups: list[ParcelGroup] = []
+    if flagged:
+        for pk, res in flagged.items():
+            Parcel.objects.filter(pk=pk, status=Parcel.Status.CLEARED).update(**res, status=Parcel.Status.HELD)
+        manifests = Manifest.objects.filter(parcels__pk__in=list(flagged)).distinct()
+        for manifest in manifests:
+            groups += _groups_build(manifest, note=_("re-screening after %(trigger)s") % {"trigger": trigger})
+        for group in groups:
+            ParcelRescreenFinding.objects.filter(run=run, parcel__group=group).update(group=group)
+    kinds = [f.kind for f in findings]
+    run.parcels_screened = count
+    run.new_hits = sum(k != ParcelRescreenFinding.Kind.CLEARED for k in kinds)
+    run.cleared = kinds.count(ParcelRescreenFinding.Kind.CLEARED)
+    run.groups_created = len(groups)
+    run.finished_at = timezone.now()
+    run.save()
+    audit_record(
+        actor=actor,
+        action="parcels.rescreen",
+        target=run,
+        data={
+            "trigger": run.trigger,
+            "screened": count,
+            "new_hits": run.new_hits,
+            "cleared": run.cleared,
+            "groups": len(groups),
+        },
+    )
+    return run

@@ -179,6 +179,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "by_seller": selectors.group_breakdown(group, "seller", 20),
         "decision_due": services.decision_due(group.manifest.presented_on),
         "detention": ParcelDetention.objects.filter(group=group).first(),
+        "rescreen_findings": selectors.group_rescreen_findings(group),
     }
     return render(
         request, "parcels/group_detail.html", context, status=400 if form is not None and form.errors else 200
