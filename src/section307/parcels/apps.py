@@ -22,6 +22,13 @@ class ParcelsConfig(AppConfig):
                 "parcels.manifest_refused": gettext_lazy("Manifest refused."),
                 "parcels.manifest_screened": gettext_lazy("Manifest screened."),
                 "parcels.proof_received": gettext_lazy("Proof of admissibility received for a parcel group."),
+                "parcels.proof_submit": gettext_lazy(
+                    "Proof of admissibility sent through the importer portal ({documents} documents)."
+                ),
+                "parcels.protest_file": gettext_lazy("Protest of a parcel exclusion filed."),
+                "parcels.review_concur": gettext_lazy("Headquarters determination on a parcel detention took effect."),
+                "parcels.review_propose": gettext_lazy("Headquarters determination on a parcel detention proposed."),
+                "parcels.review_return": gettext_lazy("Headquarters determination on a parcel detention returned."),
                 "parcels.rescreen": gettext_lazy("Parcels not yet disposed re-screened after an order change."),
             }
         )

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
 from section307.orders.models import EnforcementOrder
 from section307.ports import law
@@ -194,9 +195,16 @@ class ParcelDetention(TimeStampedModel):
     detained_on = models.DateField()
     notice_date = models.DateField()
     exclusion_date = models.DateField(null=True, blank=True)
-    # Proof of admissibility the consignees or the carrier sent (recorded by the officer).
+    # The importer of record, when known (``services.importer_of``): its trade users, and a broker it
+    # delegated to, answer in the importer portal.
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="parcel_detentions"
+    )
+    # The first proof of admissibility (recorded by the officer, or sent through the portal), and
+    # whether it came after the 19 CFR 12.43 period (accepted, flagged), as for entries.
     proof_received_on = models.DateField(null=True, blank=True)
     proof_note = models.TextField(blank=True)
+    proof_untimely = models.BooleanField(default=False)
     detained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -342,3 +350,113 @@ class ParcelRescreenFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parcel_id}: {self.previous_decision} -> {self.decision}"
+
+
+class ParcelProof(TimeStampedModel):
+    """Proof of admissibility sent through the importer portal (19 CFR 12.43): a statement and documents."""
+
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="proofs")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    acting_organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    statement = models.TextField()
+    received_on = models.DateField()
+    untimely = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Proof for parcel detention {self.detention_id} ({self.received_on})"
+
+
+def _proof_path(instance: ParcelProofDocument, filename: str) -> str:
+    return f"parcels/proofs/{uuid.uuid4().hex}.bin"
+
+
+class ParcelProofDocument(models.Model):
+    proof = models.ForeignKey(ParcelProof, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(upload_to=_proof_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    # Stored encrypted under SECTION307_ENCRYPTION_KEYS (`section307 files rotate-keys` re-encrypts).
+    encrypted_file_fields = ("file",)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ParcelProtest(TimeStampedModel):
+    """A protest of the exclusion of a detention's parcels (19 U.S.C. 1514(a)(4)): one per decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ALLOWED = "allowed", _("Allowed")
+        DENIED = "denied", _("Denied")
+
+    decision = models.OneToOneField(ParcelDecision, on_delete=models.PROTECT, related_name="protest")
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="protests")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_on = models.DateField()
+    grounds = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-filed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Protest of parcel detention {self.detention_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class ParcelReview(TimeStampedModel):
+    """A headquarters determination on a parcel detention (the proof, or a protest), effective once a
+    second reviewer concurs, as for entries; the port carries it out."""
+
+    class Kind(models.TextChoices):
+        ADMISSIBILITY = "admissibility", _("Admissibility of the proof (19 CFR 12.44)")
+        PROTEST = "protest", _("Protest (19 U.S.C. 1515)")
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("In the importer's favour")
+        DENIED = "denied", _("Against the importer")
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("Awaiting a second reviewer's concurrence")
+        EFFECTIVE = "effective", _("Effective")
+        RETURNED = "returned", _("Returned by the second reviewer")
+
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    reasons = models.TextField()
+    protest = models.ForeignKey(ParcelProtest, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AWAITING, db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    concurred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    concurred_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_outcome_display()}"
+
+    @property
+    def favourable(self) -> bool:
+        return self.outcome == self.Outcome.GRANTED

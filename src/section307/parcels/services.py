@@ -16,11 +16,13 @@ from typing import Any
 
 import pyarrow as pa
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from section307.accounts.models import Organization, User
 from section307.core.audit import actor_label, audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.storedfiles import media_root
@@ -29,7 +31,12 @@ from section307.core.types import Actor
 from section307.core.uploads import MB, UploadRejected, sniff
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.parcels import ingest
-from section307.parcels.lifecycle import DETENTION_LIFECYCLE, GROUP_LIFECYCLE, PARCEL_STATUS_FOR_OUTCOME
+from section307.parcels.lifecycle import (
+    DETENTION_LIFECYCLE,
+    GROUP_LIFECYCLE,
+    PARCEL_STATUS_FOR_OUTCOME,
+    REVIEW_LIFECYCLE,
+)
 from section307.parcels.models import (
     GroupEvent,
     Manifest,
@@ -39,13 +46,18 @@ from section307.parcels.models import (
     ParcelDetention,
     ParcelGroup,
     ParcelNotice,
+    ParcelProof,
+    ParcelProofDocument,
+    ParcelProtest,
     ParcelRescreenFinding,
     ParcelRescreenRun,
+    ParcelReview,
 )
 from section307.parcels.screen import field_name, group_key, reasons_text, screen_batch, signals_list
 from section307.ports import disposition, law
 from section307.ports.calendars import business_calendar, deemed_exclusion_regimes
 from section307.ports.models import REGIME_FOR_ORDER_TYPE
+from section307.ports.permissions import is_trade_user
 
 logger = logging.getLogger(__name__)
 
@@ -438,6 +450,20 @@ def _notice_body(detention: ParcelDetention, addressee: str, tracking: Sequence[
     return "\n".join(lines)
 
 
+def importer_of(group: ParcelGroup) -> Organization | None:
+    """The importer of record of a group's parcels, when the application knows it: the organization
+    that sent the manifest if it is an importer (a business or marketplace filing its own parcels),
+    else the importer organization named as the one consignee of every parcel of the group. Otherwise
+    None: consignees and carriers answer outside the application and the officer records their proof."""
+    sender = getattr(group.manifest.uploaded_by, "organization", None)
+    if sender is not None and sender.kind == Organization.Kind.IMPORTER:
+        return sender
+    consignees = list(group.parcels.order_by("consignee").values_list("consignee", flat=True).distinct()[:2])
+    if len(consignees) == 1:
+        return Organization.objects.filter(kind=Organization.Kind.IMPORTER, name__iexact=consignees[0].strip()).first()
+    return None
+
+
 @transaction.atomic
 def group_detain(
     *, actor: Actor, group: ParcelGroup, reason: str, notice_to: str = "", today: dt.date | None = None
@@ -470,6 +496,7 @@ def group_detain(
     regime = REGIME_FOR_ORDER_TYPE[OrderType(order.order_type)]
     detention = ParcelDetention.objects.create(
         group=group,
+        organization=importer_of(group),
         regime=regime,
         order=order,
         order_reference=order.reference,
@@ -550,6 +577,9 @@ def _running_due(detention: ParcelDetention, kind: str) -> dt.date | None:
 def disposition_facts(detention: ParcelDetention, *, today: dt.date | None = None) -> disposition.Facts:
     """What ``ports.disposition`` looks at, read from the parcel detention's records."""
     order = detention.order
+    effective = list(detention.reviews.filter(status=ParcelReview.Status.EFFECTIVE))
+    admissibility = [r for r in effective if r.kind == ParcelReview.Kind.ADMISSIBILITY]
+    protests = list(detention.protests.all())
     return disposition.Facts(
         regime=detention.regime,
         status=detention.status,
@@ -557,6 +587,11 @@ def disposition_facts(detention: ParcelDetention, *, today: dt.date | None = Non
         order_in_force=order is None or order.is_enforced,
         proof_due=_running_due(detention, law.ADMISSIBILITY),
         proof_received_on=detention.proof_received_on,
+        proof_untimely=detention.proof_untimely,
+        favourable=any(r.favourable for r in admissibility),
+        unfavourable=any(not r.favourable for r in admissibility),
+        protest_pending=any(p.is_pending for p in protests),
+        protest_allowed=any(p.status == ParcelProtest.Status.ALLOWED for p in protests),
         response_due=_running_due(detention, law.RESPONSE),
         deemed_exclusion_due=_running_due(detention, law.DEEMED_EXCLUSION),
         abandonment_due=_running_due(detention, law.ABANDONMENT),
@@ -756,3 +791,247 @@ def parcels_rescreen(
         },
     )
     return run
+
+
+# -- the importer portal: proof and protests; headquarters determinations ----------------------------------
+
+
+def _lock_detention(detention: ParcelDetention) -> ParcelDetention:
+    return (
+        ParcelDetention.objects.select_for_update(of=("self",))
+        .select_related("group__manifest", "order", "organization")
+        .get(pk=detention.pk)
+    )
+
+
+def _for_importer(actor: Actor, detention: ParcelDetention) -> User:
+    from section307.parcels.permissions import can_act_for_detention
+
+    if not is_trade_user(actor) or not can_act_for_detention(actor, detention):
+        raise NotPermitted(_("Only the importer of record (or its broker) may answer this detention."))
+    return actor
+
+
+def _orgs(actor: User, detention: ParcelDetention) -> dict[str, str]:
+    return {
+        "acting_organization": getattr(actor.organization, "name", ""),
+        "for_organization": getattr(detention.organization, "name", ""),
+    }
+
+
+@transaction.atomic
+def proof_submit(
+    *,
+    actor: Actor,
+    detention: ParcelDetention,
+    statement: str,
+    files: Sequence[tuple[str, bytes]],
+    today: dt.date | None = None,
+) -> ParcelProof:
+    """The importer (or its broker) sends proof of admissibility for every parcel of the detention
+    (19 CFR 12.43 for WRO and Finding parcels; the documentation period for UFLPA and CAATSA ones).
+
+    Proof after the period is accepted and flagged, as for entries; the first proof means exclusion
+    (or seizure) waits for headquarters' determination (``ports.disposition``)."""
+    from section307.allegations.crypto import encrypt_bytes
+    from section307.trade.uploads import check_document
+
+    user = _for_importer(actor, detention)
+    detention = _lock_detention(detention)
+    if not detention.is_open:
+        raise Conflict(_("The detention is decided."), code="decided")
+    statement = (statement or "").strip()
+    if not statement:
+        raise InvalidInput(_("Write the statement that goes with the proof."), field="statement")
+    if not files:
+        raise InvalidInput(_("Attach at least one document."), field="files")
+    checked = []
+    for name, data in files:
+        try:
+            checked.append((name, data, check_document(data, name)))
+        except UploadRejected as exc:
+            raise InvalidInput(exc.message, field="files") from None
+    today = today or timezone.localdate()
+    period = law.ADMISSIBILITY if detention.regime in (disposition.WRO, disposition.FINDING) else law.RESPONSE
+    due = _running_due(detention, period)
+    untimely = due is not None and today > due
+    assert user.organization is not None
+    proof = ParcelProof.objects.create(
+        detention=detention,
+        organization=detention.organization or user.organization,
+        acting_organization=user.organization,
+        filed_by=user,
+        statement=statement,
+        received_on=today,
+        untimely=untimely,
+    )
+    for name, data, c in checked:
+        doc = ParcelProofDocument(
+            proof=proof, original_name=name[:255], content_type=c.mime_type, size=c.size, sha256=c.sha256
+        )
+        doc.file.save("proof.bin", ContentFile(encrypt_bytes(data)), save=False)
+        doc.save()
+    if detention.proof_received_on is None:
+        detention.proof_received_on, detention.proof_untimely = today, untimely
+        detention.save(update_fields=["proof_received_on", "proof_untimely", "updated_at"])
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind="proof",
+        actor_label=actor_label(actor),
+        summary=_("Proof of admissibility sent through the importer portal (%(n)d document(s))%(late)s")
+        % {"n": len(checked), "late": _(", after the period: accepted and flagged") if untimely else ""},
+    )
+    audit_record(
+        actor=actor,
+        action="parcels.proof_submit",
+        target=proof,
+        data={"documents": len(checked), "untimely": untimely, **_orgs(user, detention)},
+    )
+    return proof
+
+
+@transaction.atomic
+def protest_file(
+    *, actor: Actor, detention: ParcelDetention, grounds: str, today: dt.date | None = None
+) -> ParcelProtest:
+    """The importer (or its broker) protests the exclusion of the detention's parcels (19 U.S.C.
+    1514(a)(4)) within 180 days of it (1514(c)(3), ``ports.law``); one protest per decision. A pending
+    protest keeps the parcels from abandonment (19 CFR 12.44(a)) and reaches headquarters' queue."""
+    user = _for_importer(actor, detention)
+    detention = _lock_detention(detention)
+    grounds = (grounds or "").strip()
+    if not grounds:
+        raise InvalidInput(_("State the grounds of the protest."), field="grounds")
+    decision = detention.decisions.filter(outcome=ParcelDecision.Outcome.EXCLUDE).order_by("-decided_at").first()
+    if detention.status != ParcelDetention.Status.EXCLUDED or decision is None:
+        raise Conflict(_("Only an exclusion can be protested."), rule="19 U.S.C. 1514(a)(4)", code="not_excluded")
+    if ParcelProtest.objects.filter(decision=decision).exists():
+        raise Conflict(
+            _("A protest has already been filed against this decision."), rule="19 U.S.C. 1514(c)(1)", code="filed"
+        )
+    today = today or timezone.localdate()
+    window = detention.clocks.filter(kind=law.PROTEST_FILING).first()
+    if window is not None and today > window.due_date:
+        raise Conflict(
+            _("The 180 days to protest ended on %(date)s.") % {"date": window.due_date.isoformat()},
+            rule=law.rule(law.PROTEST_FILING).citation,
+            code="too_late",
+        )
+    assert user.organization is not None
+    protest = ParcelProtest.objects.create(
+        decision=decision,
+        detention=detention,
+        organization=detention.organization or user.organization,
+        filed_by=user,
+        filed_on=today,
+        grounds=grounds,
+    )
+    now = timezone.now()
+    detention.clocks.filter(kind=law.PROTEST_FILING, running=True).update(
+        running=False, stopped_at=now, stop_reason=f"protest filed on {today.isoformat()}"
+    )
+    business = business_calendar()
+    ParcelClock.objects.bulk_create(
+        [
+            _clock(detention, law.PROTEST_DECISION, today, business),
+            _clock(detention, law.EXCLUSION_PROTEST, today, business),
+        ]
+    )
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind="protest",
+        actor_label=actor_label(actor),
+        summary=_("Protest of the exclusion filed: %(grounds)s") % {"grounds": grounds},
+    )
+    audit_record(actor=actor, action="parcels.protest_file", target=protest, data=_orgs(user, detention))
+    return protest
+
+
+def _require_reviewer(actor: Actor) -> None:
+    _require(actor, "ports.review_detention", _("make headquarters determinations"))
+
+
+@transaction.atomic
+def review_propose(*, actor: Actor, detention: ParcelDetention, kind: str, outcome: str, reasons: str) -> ParcelReview:
+    """A headquarters reviewer proposes a determination on the proof or on the pending protest; it
+    takes effect when a second reviewer concurs (``review_concur``)."""
+    _require_reviewer(actor)
+    detention = _lock_detention(detention)
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise InvalidInput(_("Give the reasons for the determination."), field="reasons")
+    if outcome not in ParcelReview.Outcome.values:
+        raise InvalidInput(_("Choose the outcome."), field="outcome")
+    live = detention.reviews.filter(kind=kind).exclude(status=ParcelReview.Status.RETURNED)
+    protest = None
+    if kind == ParcelReview.Kind.ADMISSIBILITY:
+        if not detention.is_open or detention.proof_received_on is None:
+            raise Conflict(_("There is no proof awaiting a determination."), code="no_proof")
+        if live.exists():
+            raise Conflict(_("The proof already has a determination."), code="reviewed")
+    elif kind == ParcelReview.Kind.PROTEST:
+        protest = detention.protests.filter(status=ParcelProtest.Status.PENDING).first()
+        if protest is None:
+            raise Conflict(_("There is no pending protest."), code="no_protest")
+        if live.filter(protest=protest).exists():
+            raise Conflict(_("The protest already has a determination."), code="reviewed")
+    else:
+        raise InvalidInput(_("Choose what is determined."), field="kind")
+    review = ParcelReview.objects.create(
+        detention=detention, kind=kind, outcome=outcome, reasons=reasons, protest=protest, proposed_by=_user(actor)
+    )
+    audit_record(actor=actor, action="parcels.review_propose", target=review, data={"kind": kind, "outcome": outcome})
+    return review
+
+
+def _lock_review(review: ParcelReview) -> ParcelReview:
+    return (
+        ParcelReview.objects.select_for_update(of=("self",))
+        .select_related("detention__group", "protest")
+        .get(pk=review.pk)
+    )
+
+
+@transaction.atomic
+def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> ParcelReview:
+    """A second reviewer (never the proposer) concurs: the determination takes effect and the port
+    carries it out (release after a favourable one; exclusion or seizure after an adverse one)."""
+    _require_reviewer(actor)
+    review = _lock_review(review)
+    t = REVIEW_LIFECYCLE.check("concur", state=review.status, actor=actor, subject=review)
+    today = timezone.localdate()
+    review.status, review.concurred_by, review.concurred_at = t.target, _user(actor), timezone.now()
+    review.note = (note or "").strip()
+    review.save(update_fields=["status", "concurred_by", "concurred_at", "note", "updated_at"])
+    protest = review.protest
+    if protest is not None:
+        protest.status = ParcelProtest.Status.ALLOWED if review.favourable else ParcelProtest.Status.DENIED
+        protest.decided_on = today
+        protest.save(update_fields=["status", "decided_on", "updated_at"])
+        review.detention.clocks.filter(kind__in=[law.PROTEST_DECISION, law.EXCLUSION_PROTEST], running=True).update(
+            running=False, stopped_at=timezone.now(), stop_reason=f"protest {protest.status} on {today.isoformat()}"
+        )
+    GroupEvent.objects.create(
+        group=review.detention.group,
+        kind="hq_effective",
+        actor_label=actor_label(actor),
+        summary=_("Headquarters determination: %(kind)s: %(outcome)s. Reasons: %(reasons)s")
+        % {"kind": review.get_kind_display(), "outcome": review.get_outcome_display(), "reasons": review.reasons},
+    )
+    audit_record(actor=actor, action="parcels.review_concur", target=review, data={"kind": review.kind})
+    return review
+
+
+@transaction.atomic
+def review_return(*, actor: Actor, review: ParcelReview, note: str) -> ParcelReview:
+    """The second reviewer does not concur: the determination goes back; a new one may be proposed."""
+    _require_reviewer(actor)
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(_("Say why the determination is returned."), field="note")
+    review = _lock_review(review)
+    t = REVIEW_LIFECYCLE.check("return", state=review.status, actor=actor, subject=review)
+    review.status, review.note = t.target, note
+    review.save(update_fields=["status", "note", "updated_at"])
+    audit_record(actor=actor, action="parcels.review_return", target=review, data={"note": note})
+    return review
