@@ -19,7 +19,7 @@ from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
 from section307.orders.models import EnforcementOrder
 from section307.ports import law
-from section307.ports.models import Decision, Regime
+from section307.ports.models import Decision, DecisionRecord, Regime
 
 
 def _manifest_path(instance: Manifest, filename: str) -> str:
@@ -266,7 +266,9 @@ class ParcelNotice(models.Model):
         return self.subject
 
 
-class ParcelDecision(models.Model):
+class ParcelDecision(DecisionRecord):
+    """One decision for every parcel of a detention (reason, who and when as for entries)."""
+
     class Outcome(models.TextChoices):
         RELEASE = "release", _("Release")
         EXCLUDE = "exclude", _("Exclusion")
@@ -275,15 +277,10 @@ class ParcelDecision(models.Model):
 
     detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    reason = models.TextField()
     parcel_count = models.PositiveIntegerField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["decided_at", "id"]
+    class Meta(DecisionRecord.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} of {self.parcel_count} parcels"
