@@ -197,3 +197,13 @@ def test_a_protest_after_180_days_is_refused(detention: ParcelDetention, trade: 
 def test_a_detention_that_is_not_excluded_cannot_be_protested(detention: ParcelDetention, trade: User) -> None:
     with pytest.raises(Conflict):
         services.protest_file(actor=trade, detention=detention, grounds="x")
+
+
+def test_parcel_protests_and_proofs_are_listed_on_the_headquarters_page_beside_the_entries(
+    detention: ParcelDetention, trade: User, officer: User, make_user: Callable[..., User]
+) -> None:
+    detention = _excluded(detention, officer)
+    services.protest_file(actor=trade, detention=detention, grounds="Made in Vietnam.")
+    page = _client(make_user(roles.HQ_REVIEWER)).get("/hq/").content.decode()
+    assert f"Parcel detention {detention.pk}: protest of the exclusion" in page
+    assert reverse("parcels:detention_detail", args=[detention.pk]) in page

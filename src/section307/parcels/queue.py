@@ -39,7 +39,7 @@ def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
     if is_trade_user(user):
         yield from _importer_items(user, timezone.localdate(now))
     if user.has_perm("ports.review_detention"):
-        yield from _headquarters_items(user)
+        yield from headquarters_items(user)
     if not user.has_perm("parcels.decide_parcels"):
         return
     today = timezone.localdate(now)
@@ -160,8 +160,9 @@ def _importer_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
             )
 
 
-def _headquarters_items(user: Actor) -> Iterator[WorkItem]:
-    """Parcel proofs and protests for headquarters, beside the entries' (the same reviewers' queue)."""
+def headquarters_items(user: Actor) -> Iterator[WorkItem]:
+    """Parcel proofs and protests for headquarters, beside the entries' (the same reviewers' queue and
+    the headquarters page, /hq/)."""
     awaiting = ParcelReview.objects.filter(status=ParcelReview.Status.AWAITING).exclude(proposed_by_id=user.pk)
     for r in awaiting:
         yield WorkItem(
