@@ -207,3 +207,14 @@ def test_parcel_protests_and_proofs_are_listed_on_the_headquarters_page_beside_t
     page = _client(make_user(roles.HQ_REVIEWER)).get("/hq/").content.decode()
     assert f"Parcel detention {detention.pk}: protest of the exclusion" in page
     assert reverse("parcels:detention_detail", args=[detention.pk]) in page
+
+
+def test_the_officer_is_asked_about_abandonment_only_while_no_protest_is_pending(
+    detention: ParcelDetention, trade: User, officer: User
+) -> None:
+    detention = _excluded(detention, officer)
+    after = detention.clocks.get(kind=law.ABANDONMENT).due_date + dt.timedelta(days=1)
+    now = dt.datetime.combine(after, dt.time(12), tzinfo=dt.UTC)
+    assert [i for i in queue_for(officer, now=now) if i.kind == "parcels.abandonment"]
+    services.protest_file(actor=trade, detention=detention, grounds="Made in Vietnam.")
+    assert not [i for i in queue_for(officer, now=now) if i.kind == "parcels.abandonment"]

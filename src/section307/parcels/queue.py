@@ -59,10 +59,17 @@ def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
             priority=6 + (10 if today > due else 0),
             ref=f"parcels.parcelgroup:{g.pk}",
         )
-    clocks = ParcelClock.objects.filter(running=True, kind__in=[*_RUNNING, *_ENDED], detention__status="detained")
+    clocks = ParcelClock.objects.filter(
+        running=True, kind__in=[*_RUNNING, *_ENDED], detention__status__in=["detained", "excluded"]
+    )
+    protested = set(
+        ParcelProtest.objects.filter(status=ParcelProtest.Status.PENDING).values_list("detention_id", flat=True)
+    )
     for c in clocks.select_related("detention__group"):
         if c.kind in _ENDED and today <= c.due_date:
             continue
+        if c.kind == law.ABANDONMENT and c.detention_id in protested:
+            continue  # a pending protest keeps the parcels from abandonment (19 CFR 12.44(a))
         why = _RUNNING.get(c.kind) or _ENDED[c.kind]
         yield WorkItem(
             kind=f"parcels.{c.kind}",
