@@ -154,6 +154,14 @@ MATRIX: dict[str, set[str] | str] = {
     "parcels:detention_decide": {PO, ADM},
     "parcels:detention_proof": {PO, ADM},
     "parcels:parcel_detail": {PO, S, A, ADM, H},
+    "parcels:detention_review": {H},
+    "parcels:review_decide": {H},
+    # the importer portal's parcel detentions (the demo detention is the demo importer's)
+    "parcels_portal:detention_list": {T},
+    "parcels_portal:detention_detail": {T},
+    "parcels_portal:proof_submit": {T},
+    "parcels_portal:protest_file": {T},
+    "parcels_portal:document_file": {T, PO, S, A, ADM, H},
     # importer portal
     "trade:home": {T},
     "trade:entry_detail": {T},
@@ -487,6 +495,17 @@ def site(db: Any) -> Site:
     parcel_group = parcel_detention.group
     parcel = parcel_group.parcels.first()
     assert parcel is not None
+    from section307.parcels import services as parcel_services
+
+    parcel_proof = parcel_services.proof_submit(
+        actor=users["importer"],
+        detention=parcel_detention,
+        statement="Certificate of origin.",
+        files=[("c.png", _png())],
+    )
+    parcel_review = parcel_services.review_propose(
+        actor=actors[H], detention=parcel_detention, kind="admissibility", outcome="denied", reasons="Not shown."
+    )
     ref = {"reference": case.reference}
     from django.core.files.base import ContentFile
 
@@ -553,6 +572,13 @@ def site(db: Any) -> Site:
         "parcels:detention_decide": {"pk": parcel_detention.pk},
         "parcels:detention_proof": {"pk": parcel_detention.pk},
         "parcels:parcel_detail": {"tracking_number": parcel.tracking_number},
+        "parcels:detention_review": {"pk": parcel_detention.pk},
+        "parcels:review_decide": {"pk": parcel_review.pk},
+        "parcels_portal:detention_list": {},
+        "parcels_portal:detention_detail": {"pk": parcel_detention.pk},
+        "parcels_portal:proof_submit": {"pk": parcel_detention.pk},
+        "parcels_portal:protest_file": {"pk": parcel_detention.pk},
+        "parcels_portal:document_file": {"pk": parcel_proof.documents.get().pk},
         "trade:notice_detail": {"pk": notice.pk},
         "ipr:detention_detail": {"pk": ipr_detention.pk},
         "ipr:photo_upload": {"pk": ipr_detention.pk},

@@ -68,3 +68,27 @@ def test_officer_uploads_a_manifest_and_decides_the_group_at_once(page: Any, wor
     expect(page.locator("main")).to_contain_text("Exported under supervision")
     check_accessibility(page)
     assert page.console_errors == []
+
+
+def test_importer_answers_its_parcel_detention_in_the_portal(page: Any, world: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    importer, password = world.users["importer"]
+    sign_in(page, importer.username, password)
+    page.goto("/portal/")
+    page.get_by_role("link", name="Your detained parcels").click()
+    page.wait_for_url("**/portal/parcels/")
+    check_accessibility(page)
+    page.get_by_role("link", name="Parcel detention").first.click()
+    page.wait_for_url("**/portal/parcels/*/")
+    main = page.locator("main").inner_text()
+    assert "19 CFR 12.43" in main and "No proof sent yet" in main
+    check_accessibility(page)
+    photo = tmp_path / "certificate.png"
+    Image.new("RGB", (40, 30), "white").save(photo)
+    page.fill("#id_statement", "Certificate of origin and the mill's payroll records.")
+    page.set_input_files("#id_document", str(photo))
+    page.get_by_role("button", name="Send the proof").click()
+    expect(page.locator("main")).to_contain_text("certificate.png")
+    check_accessibility(page)
+    assert page.console_errors == []

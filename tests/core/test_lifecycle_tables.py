@@ -57,10 +57,16 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "detain": ("pending -> detained", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
     },
     "parcel_detention": {
-        "release": ("detained -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        # An allowed protest releases excluded parcels (19 U.S.C. 1515).
+        "release": ("detained|excluded -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "exclude": ("detained -> excluded", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "export": ("detained|excluded -> exported", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "seize": ("detained -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+    },
+    # Headquarters on parcel detentions: a second reviewer concurs or returns (two-person rule).
+    "parcel_review": {
+        "concur": ("awaiting -> effective", {roles.HQ_REVIEWER}),
+        "return": ("awaiting -> returned", {roles.HQ_REVIEWER}),
     },
     "detention": {
         "submit": ("detained|under_review -> under_review", {roles.TRADE_USER}),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("section307.orders.urls")),
     path("port/parcels/", include("section307.parcels.urls")),
     path("port/", include("section307.ports.urls")),
+    path("portal/parcels/", include("section307.parcels.portal_urls")),
     path("portal/", include("section307.trade.urls")),
     path("hq/", include("section307.trade.hq_urls")),
     path("ipr/", include("section307.ipr.urls")),

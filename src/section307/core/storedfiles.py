@@ -68,9 +68,9 @@ class Orphan:
 
 
 # The folders uploads are stored in (allegation evidence, case evidence, trade documents, exam photos,
-# IPR detention photos).
+# IPR detention photos, parcel manifests).
 # Only these are swept: anything else under the media root is left alone.
-SWEPT_FOLDERS = ("allegations", "evidence", "trade", "ports", "ipr")
+SWEPT_FOLDERS = ("allegations", "evidence", "trade", "ports", "ipr", "parcels")
 
 
 def orphans(*, grace: dt.timedelta = dt.timedelta(hours=1)) -> list[Orphan]:
@@ -165,6 +165,12 @@ def rotate_stored_file(name: str) -> str | None:
     return _write_beside(name, fernet().rotate(path.read_bytes()))
 
 
+def _rotate_segmented(name: str) -> str | None:
+    from section307.core.streamcrypt import rotate_file
+
+    return rotate_file(name, root=media_root())
+
+
 _RANDOM_NAME = re.compile(r"^[0-9a-f]{32}(\.bin|\.jpg)?$")
 
 
@@ -205,8 +211,17 @@ def encrypt_plaintext_rows(model: type[models.Model], field: str) -> int:
     return _rewrite_rows(model, field, encrypt_stored_file)
 
 
+def encrypt_plaintext_segmented_rows(model: type[models.Model], field: str) -> int:
+    """Data migrations: encrypt in segments (``core.streamcrypt``) every file a column points to that
+    is still plaintext; returns how many."""
+    from section307.core.streamcrypt import encrypt_plaintext_file
+
+    return _rewrite_rows(model, field, lambda name: encrypt_plaintext_file(name, root=media_root()))
+
+
 def files_rotate_keys(*, actor: Actor | None) -> int:
-    """Re-encrypt every file of the models that declare ``encrypted_file_fields`` under the newest key.
+    """Re-encrypt every file of the models that declare ``encrypted_file_fields`` (one token) or
+    ``segmented_file_fields`` (``core.streamcrypt``, segment by segment) under the newest key.
 
     Allegation files are rotated by ``allegations rotate-keys``; run both before dropping an old key.
     """
@@ -214,6 +229,8 @@ def files_rotate_keys(*, actor: Actor | None) -> int:
     for model in apps.get_models():
         for field in getattr(model, "encrypted_file_fields", ()):
             done += _rewrite_rows(model, field, rotate_stored_file)
+        for field in getattr(model, "segmented_file_fields", ()):
+            done += _rewrite_rows(model, field, _rotate_segmented)
     if done:
         audit_record(actor=actor, action="files.keys_rotated", data={"files": done})
     return done

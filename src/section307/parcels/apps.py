@@ -12,12 +12,24 @@ class ParcelsConfig(AppConfig):
 
         register_sentences(
             {
+                "parcels.detention_exclude": gettext_lazy("Parcel detention decided: exclusion of {parcels} parcels."),
+                "parcels.detention_export": gettext_lazy("Parcel detention decided: export of {parcels} parcels."),
+                "parcels.detention_release": gettext_lazy("Parcel detention decided: release of {parcels} parcels."),
+                "parcels.detention_seize": gettext_lazy("Parcel detention decided: seizure of {parcels} parcels."),
                 "parcels.group_detain": gettext_lazy("Parcel group detained."),
                 "parcels.group_release": gettext_lazy("Parcel group released."),
                 "parcels.manifest_received": gettext_lazy("Manifest received."),
                 "parcels.manifest_refused": gettext_lazy("Manifest refused."),
                 "parcels.manifest_screened": gettext_lazy("Manifest screened."),
                 "parcels.proof_received": gettext_lazy("Proof of admissibility received for a parcel group."),
+                "parcels.proof_submit": gettext_lazy(
+                    "Proof of admissibility sent through the importer portal ({documents} documents)."
+                ),
+                "parcels.protest_file": gettext_lazy("Protest of a parcel exclusion filed."),
+                "parcels.review_concur": gettext_lazy("Headquarters determination on a parcel detention took effect."),
+                "parcels.review_propose": gettext_lazy("Headquarters determination on a parcel detention proposed."),
+                "parcels.review_return": gettext_lazy("Headquarters determination on a parcel detention returned."),
+                "parcels.rescreen": gettext_lazy("Parcels not yet disposed re-screened after an order change."),
             }
         )
         from section307.accounts import roles
@@ -41,6 +53,12 @@ class ParcelsConfig(AppConfig):
         if "section307.parcels.demo.demo_step" not in STEPS:
             STEPS.append("section307.parcels.demo.demo_step")
         register(queue_items)
+        from django.db.models.signals import post_save
+
+        from section307.orders.models import OrderEvent
+        from section307.parcels.signals import order_event_saved
+
+        post_save.connect(order_event_saved, sender=OrderEvent, dispatch_uid="section307.parcels.rescreen")
 
 
 def _extend(target: list[str], names: list[str]) -> None:

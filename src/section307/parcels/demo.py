@@ -1,4 +1,7 @@
-"""Demo step: a postal manifest with parcels from a listed seller, grouped, detained in one notice per consignee."""
+"""Demo step: a postal manifest with parcels from a listed seller, grouped and detained in one detention.
+
+The listed seller's parcels go to the demo importer (sample orders of a business), so the detention
+is the importer's in the importer portal (``services.importer_of``)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ def demo_step(world: Any) -> None:
     presented = today - dt.timedelta(days=2)
     rows: list[dict[str, Any]] = []
     consignees = ["A. Rivera", "B. Chen", "C. Okafor", "D. Novak"]
+    importer = world.orgs.get("harborline")
+    buyer = importer.name if importer is not None else consignees[0]
     for i in range(12):
         rows.append(
             {
@@ -32,8 +37,8 @@ def demo_step(world: Any) -> None:
                 "seller": listed if i % 3 else listed.upper(),
                 "seller_address": "",
                 "shipper": "Demo Postal Consolidator",
-                "consignee": consignees[i % len(consignees)],
-                "consignee_address": "Springfield, IL",
+                "consignee": buyer,
+                "consignee_address": "Long Beach, CA",
                 "description": ["cotton T-shirt", "纯棉T恤", "camiseta de algodón"][i % 3],
                 "value_usd": "14.90",
                 "quantity": "1",

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from section307.parcels.models import Manifest, ParcelDecision, ParcelDetention, ParcelGroup
+from section307.parcels.models import Manifest, ParcelDecision, ParcelDetention, ParcelGroup, ParcelReview
 from section307.ports.forms import UswdsForm
 
 
@@ -73,4 +73,41 @@ class ProofForm(UswdsForm):
     received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(
         label=_("What was received, from whom"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class PortalProofForm(UswdsForm):
+    statement = forms.CharField(
+        label=_("Statement"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        help_text=_("What the documents show about the goods and their supply chain (19 CFR 12.43)."),
+    )
+    document = forms.FileField(
+        label=_("Document"), help_text=_("PDF, image or office document. Send more documents in a further proof.")
+    )
+
+
+class PortalProtestForm(UswdsForm):
+    grounds = forms.CharField(
+        label=_("Grounds of the protest"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
+    )
+
+
+class ReviewForm(UswdsForm):
+    kind = forms.ChoiceField(label=_("Determination on"), choices=ParcelReview.Kind.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ParcelReview.Outcome.choices)
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class ConcurForm(UswdsForm):
+    action = forms.ChoiceField(
+        label=_("Second review"), choices=[("concur", _("Concur")), ("return", _("Return"))], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+        help_text=_("Required when returning the determination."),
     )

@@ -186,7 +186,7 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
         yield row, dict(zip(names, values, strict=True))
 
 
-def _parquet_rows(path: Path, size: int) -> Iterator[tuple[int, Any]]:
+def _parquet_rows(path: Path | IO[bytes], size: int) -> Iterator[tuple[int, Any]]:
     import pyarrow.parquet as pq
 
     try:
@@ -252,25 +252,36 @@ def json_items(items: Any) -> Iterator[tuple[int, Any]]:
 
 
 def read_chunks(
-    source: Path | list[Any], file_format: str, *, size: int = CHUNK_ROWS
+    source: Path | io.BufferedReader | list[Any], file_format: str, *, size: int = CHUNK_ROWS
 ) -> Iterator[list[tuple[int, Any]]]:
-    """Chunks of (row number, raw row dict or RowError); raises ManifestUnreadable for the whole file."""
+    """Chunks of (row number, raw row dict or RowError); raises ManifestUnreadable for the whole file.
+
+    ``source`` is JSON rows, a path, or a seekable buffered binary stream (the decrypted view of a
+    stored manifest, ``core.streamcrypt.open_decrypted``); the caller closes a stream it passes.
+    """
     if file_format == "rows":
         assert isinstance(source, list)
         yield from _chunks(json_items(source), size)
         return
-    assert isinstance(source, Path)
+    assert not isinstance(source, list)
     if file_format == "parquet":
         yield from _chunks(_parquet_rows(source, size), size)
         return
-    with source.open("rb", buffering=1 << 20) as stream:
-        if file_format == "csv":
-            yield from _chunks(_csv_rows(stream), size)
-        elif file_format == "json":
+    if isinstance(source, Path):
+        with source.open("rb", buffering=1 << 20) as stream:
             assert isinstance(stream, io.BufferedReader)  # opened buffered: peek() sees the first byte
-            yield from _chunks(_json_rows(stream), size)
-        else:
-            raise ManifestUnreadable(f"unknown format {file_format!r}")
+            yield from _read_text(stream, file_format, size)
+    else:
+        yield from _read_text(source, file_format, size)
+
+
+def _read_text(stream: io.BufferedReader, file_format: str, size: int) -> Iterator[list[tuple[int, Any]]]:
+    if file_format == "csv":
+        yield from _chunks(_csv_rows(stream), size)
+    elif file_format == "json":
+        yield from _chunks(_json_rows(stream), size)
+    else:
+        raise ManifestUnreadable(f"unknown format {file_format!r}")
 
 
 def detect_format(head: bytes, tail: bytes, name: str) -> str:

@@ -15,10 +15,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
 from section307.orders.models import EnforcementOrder
 from section307.ports import law
-from section307.ports.models import Decision, Regime
+from section307.ports.models import Decision, DecisionRecord, Regime
 
 
 def _manifest_path(instance: Manifest, filename: str) -> str:
@@ -64,6 +65,10 @@ class Manifest(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    # Stored encrypted in segments under SECTION307_ENCRYPTION_KEYS (core.streamcrypt); read as a stream.
+    # `section307 files rotate-keys` re-encrypts them segment by segment.
+    segmented_file_fields = ("file",)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -190,9 +195,16 @@ class ParcelDetention(TimeStampedModel):
     detained_on = models.DateField()
     notice_date = models.DateField()
     exclusion_date = models.DateField(null=True, blank=True)
-    # Proof of admissibility the consignees or the carrier sent (recorded by the officer).
+    # The importer of record, when known (``services.importer_of``): its trade users, and a broker it
+    # delegated to, answer in the importer portal.
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="parcel_detentions"
+    )
+    # The first proof of admissibility (recorded by the officer, or sent through the portal), and
+    # whether it came after the 19 CFR 12.43 period (accepted, flagged), as for entries.
     proof_received_on = models.DateField(null=True, blank=True)
     proof_note = models.TextField(blank=True)
+    proof_untimely = models.BooleanField(default=False)
     detained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -254,7 +266,9 @@ class ParcelNotice(models.Model):
         return self.subject
 
 
-class ParcelDecision(models.Model):
+class ParcelDecision(DecisionRecord):
+    """One decision for every parcel of a detention (reason, who and when as for entries)."""
+
     class Outcome(models.TextChoices):
         RELEASE = "release", _("Release")
         EXCLUDE = "exclude", _("Exclusion")
@@ -263,15 +277,10 @@ class ParcelDecision(models.Model):
 
     detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    reason = models.TextField()
     parcel_count = models.PositiveIntegerField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["decided_at", "id"]
+    class Meta(DecisionRecord.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} of {self.parcel_count} parcels"
@@ -291,3 +300,160 @@ class GroupEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id} {self.kind}"
+
+
+class ParcelRescreenRun(models.Model):
+    """Parcels not yet disposed, screened again after an order was published, modified or revoked."""
+
+    trigger = models.CharField(max_length=200)
+    order_reference = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    parcels_screened = models.PositiveIntegerField(default=0)
+    new_hits = models.PositiveIntegerField(default=0)
+    cleared = models.PositiveIntegerField(default=0)
+    groups_created = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Parcel re-screen ({self.trigger})"
+
+
+class ParcelRescreenFinding(models.Model):
+    """A parcel whose screening changed on a re-screen: a new hit (or review), or a hit now cleared."""
+
+    class Kind(models.TextChoices):
+        NEW_HIT = "new_hit", _("Newly flagged")
+        CLEARED = "cleared", _("Now clear")
+        CHANGED = "changed", _("Flagged under another order")
+
+    run = models.ForeignKey(ParcelRescreenRun, on_delete=models.CASCADE, related_name="findings")
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="rescreen_findings")
+    # The group the parcel is in once the run is over (the new group of a newly flagged parcel).
+    group = models.ForeignKey(
+        ParcelGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="rescreen_findings"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    previous_decision = models.CharField(max_length=8, choices=Decision.choices)
+    previous_order = models.CharField(max_length=40, blank=True)
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    order_reference = models.CharField(max_length=40, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id}: {self.previous_decision} -> {self.decision}"
+
+
+class ParcelProof(TimeStampedModel):
+    """Proof of admissibility sent through the importer portal (19 CFR 12.43): a statement and documents."""
+
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="proofs")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    acting_organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    statement = models.TextField()
+    received_on = models.DateField()
+    untimely = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Proof for parcel detention {self.detention_id} ({self.received_on})"
+
+
+def _proof_path(instance: ParcelProofDocument, filename: str) -> str:
+    return f"parcels/proofs/{uuid.uuid4().hex}.bin"
+
+
+class ParcelProofDocument(models.Model):
+    proof = models.ForeignKey(ParcelProof, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(upload_to=_proof_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    # Stored encrypted under SECTION307_ENCRYPTION_KEYS (`section307 files rotate-keys` re-encrypts).
+    encrypted_file_fields = ("file",)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ParcelProtest(TimeStampedModel):
+    """A protest of the exclusion of a detention's parcels (19 U.S.C. 1514(a)(4)): one per decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ALLOWED = "allowed", _("Allowed")
+        DENIED = "denied", _("Denied")
+
+    decision = models.OneToOneField(ParcelDecision, on_delete=models.PROTECT, related_name="protest")
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="protests")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_on = models.DateField()
+    grounds = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-filed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Protest of parcel detention {self.detention_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class ParcelReview(TimeStampedModel):
+    """A headquarters determination on a parcel detention (the proof, or a protest), effective once a
+    second reviewer concurs, as for entries; the port carries it out."""
+
+    class Kind(models.TextChoices):
+        ADMISSIBILITY = "admissibility", _("Admissibility of the proof (19 CFR 12.44)")
+        PROTEST = "protest", _("Protest (19 U.S.C. 1515)")
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("In the importer's favour")
+        DENIED = "denied", _("Against the importer")
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("Awaiting a second reviewer's concurrence")
+        EFFECTIVE = "effective", _("Effective")
+        RETURNED = "returned", _("Returned by the second reviewer")
+
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    reasons = models.TextField()
+    protest = models.ForeignKey(ParcelProtest, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AWAITING, db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    concurred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    concurred_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_outcome_display()}"
+
+    @property
+    def favourable(self) -> bool:
+        return self.outcome == self.Outcome.GRANTED

@@ -6,15 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from section307.core.queue import WorkItem
 from section307.core.types import Actor
-from section307.parcels.models import ParcelClock, ParcelGroup
+from section307.parcels.models import (
+    ParcelClock,
+    ParcelDetention,
+    ParcelGroup,
+    ParcelProtest,
+    ParcelRescreenFinding,
+    ParcelReview,
+)
+from section307.parcels.permissions import detentions_for_trade
 from section307.ports import law
 from section307.ports.calendars import business_calendar
+from section307.ports.permissions import is_trade_user
 
 # Periods that bind the port while running, and periods whose end calls for the port's decision.
 _RUNNING = {law.DEEMED_EXCLUSION: "Reach a final admissibility decision, or the parcels are deemed excluded"}
@@ -26,6 +36,10 @@ _ENDED = {
 
 
 def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
+    if is_trade_user(user):
+        yield from _importer_items(user, timezone.localdate(now))
+    if user.has_perm("ports.review_detention"):
+        yield from headquarters_items(user)
     if not user.has_perm("parcels.decide_parcels"):
         return
     today = timezone.localdate(now)
@@ -45,10 +59,17 @@ def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
             priority=6 + (10 if today > due else 0),
             ref=f"parcels.parcelgroup:{g.pk}",
         )
-    clocks = ParcelClock.objects.filter(running=True, kind__in=[*_RUNNING, *_ENDED], detention__status="detained")
+    clocks = ParcelClock.objects.filter(
+        running=True, kind__in=[*_RUNNING, *_ENDED], detention__status__in=["detained", "excluded"]
+    )
+    protested = set(
+        ParcelProtest.objects.filter(status=ParcelProtest.Status.PENDING).values_list("detention_id", flat=True)
+    )
     for c in clocks.select_related("detention__group"):
         if c.kind in _ENDED and today <= c.due_date:
             continue
+        if c.kind == law.ABANDONMENT and c.detention_id in protested:
+            continue  # a pending protest keeps the parcels from abandonment (19 CFR 12.44(a))
         why = _RUNNING.get(c.kind) or _ENDED[c.kind]
         yield WorkItem(
             kind=f"parcels.{c.kind}",
@@ -59,4 +80,135 @@ def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
             rule=c.citation,
             priority=5 + (10 if today > c.due_date else 0),
             ref=f"parcels.parcelclock:{c.pk}",
+        )
+    yield from _rescreen_items()
+
+
+def _rescreen_items() -> Iterator[WorkItem]:
+    """Groups awaiting a decision, or detained, with parcels a re-screen now finds clear (the order
+    was revoked or narrowed): the officer decides whether the hold still stands. The latest finding
+    of each parcel counts."""
+    findings = (
+        ParcelRescreenFinding.objects.filter(group__isnull=False)
+        .filter(
+            Q(group__status=ParcelGroup.Status.PENDING)
+            | Q(group__status=ParcelGroup.Status.DETAINED, group__detention__status="detained")
+        )
+        .select_related("run", "group")
+        .order_by("parcel_id", "run__started_at", "id")
+    )
+    latest: dict[int, ParcelRescreenFinding] = {}
+    for f in findings:
+        latest[f.parcel_id] = f
+    by_group: dict[int, list[ParcelRescreenFinding]] = {}
+    for f in latest.values():
+        if f.kind == ParcelRescreenFinding.Kind.CLEARED:
+            by_group.setdefault(f.group_id or 0, []).append(f)
+    for group_id, found in by_group.items():
+        group = found[0].group
+        assert group is not None
+        run = max((f.run for f in found), key=lambda r: r.started_at)
+        detained = group.status == ParcelGroup.Status.DETAINED
+        yield WorkItem(
+            kind="parcels.rescreen_cleared",
+            title=_("Parcels now clear: %(n)d from %(who)s") % {"n": len(found), "who": group.label},
+            why=(
+                _("Re-screening after %(trigger)s finds them clear: decide whether the detention stands")
+                if detained
+                else _("Re-screening after %(trigger)s finds them clear: release them or say why they stay held")
+            )
+            % {"trigger": run.trigger},
+            url=reverse("parcels:group_detail", args=[group_id]),
+            due=timezone.localdate(run.started_at),
+            rule="19 U.S.C. 1307",
+            priority=7,
+            ref=f"parcels.parcelgroup.rescreen:{group_id}",
+        )
+
+
+def _importer_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
+    """The importer's (or its broker's) parcel detentions that wait for it, with the period's end."""
+    detentions = detentions_for_trade(user).prefetch_related("clocks", "protests")
+    for d in detentions.filter(status__in=[ParcelDetention.Status.DETAINED, ParcelDetention.Status.EXCLUDED]):
+        url = reverse("parcels_portal:detention_detail", args=[d.pk])
+        clocks = {c.kind: c for c in d.clocks.all() if c.running}
+        if d.status == ParcelDetention.Status.DETAINED and d.proof_received_on is None:
+            c = clocks.get(law.ADMISSIBILITY) or clocks.get(law.RESPONSE)
+            if c is not None:
+                yield WorkItem(
+                    kind="parcels.proof_due",
+                    title=_("Parcel detention %(pk)d: %(n)d parcels under %(order)s")
+                    % {"pk": d.pk, "n": d.group.parcel_count, "order": d.order_reference},
+                    why=_("Send proof of admissibility (%(period)s from the %(start)s, %(rule)s)")
+                    % {"period": c.rule.period, "start": c.start_event, "rule": c.citation},
+                    url=url,
+                    due=c.due_date,
+                    rule=c.citation,
+                    priority=6 + (10 if today > c.due_date else 0),
+                    ref=f"parcels.parceldetention.proof:{d.pk}",
+                )
+        c = clocks.get(law.PROTEST_FILING)
+        if d.status == ParcelDetention.Status.EXCLUDED and c is not None and not list(d.protests.all()):
+            abandon = clocks.get(law.ABANDONMENT)
+            yield WorkItem(
+                kind="parcels.excluded",
+                title=_("Parcel detention %(pk)d: excluded") % {"pk": d.pk},
+                why=_("Export the parcels before %(abandon)s (19 CFR 12.44(a)) or protest by %(due)s (%(rule)s)")
+                % {
+                    "abandon": abandon.due_date.isoformat() if abandon else "—",
+                    "due": c.due_date.isoformat(),
+                    "rule": c.citation,
+                },
+                url=url,
+                due=abandon.due_date if abandon else c.due_date,
+                rule=c.citation,
+                priority=6,
+                ref=f"parcels.parceldetention.excluded:{d.pk}",
+            )
+
+
+def headquarters_items(user: Actor) -> Iterator[WorkItem]:
+    """Parcel proofs and protests for headquarters, beside the entries' (the same reviewers' queue and
+    the headquarters page, /hq/)."""
+    awaiting = ParcelReview.objects.filter(status=ParcelReview.Status.AWAITING).exclude(proposed_by_id=user.pk)
+    for r in awaiting:
+        yield WorkItem(
+            kind="parcels.review_concurrence",
+            title=_("Parcel detention %(pk)d: %(kind)s") % {"pk": r.detention_id, "kind": r.get_kind_display()},
+            why=_("A determination awaits a second reviewer's concurrence"),
+            url=reverse("parcels:detention_detail", args=[r.detention_id]),
+            due=timezone.localdate(r.created_at),
+            rule="19 CFR 12.44",
+            priority=7,
+            ref=f"parcels.parcelreview:{r.pk}",
+        )
+    live = ParcelReview.objects.exclude(status=ParcelReview.Status.RETURNED)
+    proofs = ParcelDetention.objects.filter(
+        status=ParcelDetention.Status.DETAINED, proof_received_on__isnull=False
+    ).exclude(pk__in=live.filter(kind=ParcelReview.Kind.ADMISSIBILITY).values("detention_id"))
+    for d in proofs:
+        yield WorkItem(
+            kind="parcels.proof_review",
+            title=_("Parcel detention %(pk)d: proof of admissibility") % {"pk": d.pk},
+            why=_("Determine whether the proof establishes admissibility of the parcels (19 CFR 12.44)"),
+            url=reverse("parcels:detention_detail", args=[d.pk]),
+            due=d.proof_received_on,
+            rule="19 CFR 12.44",
+            priority=6,
+            ref=f"parcels.parceldetention.proof_review:{d.pk}",
+        )
+    protests = ParcelProtest.objects.filter(status=ParcelProtest.Status.PENDING).exclude(
+        pk__in=live.filter(protest__isnull=False).values("protest_id")
+    )
+    for p in protests:
+        clock = ParcelClock.objects.filter(detention_id=p.detention_id, kind=law.EXCLUSION_PROTEST).first()
+        yield WorkItem(
+            kind="parcels.protest",
+            title=_("Parcel detention %(pk)d: protest of the exclusion") % {"pk": p.detention_id},
+            why=_("Decide the protest; without a decision it is deemed denied (19 U.S.C. 1499(c)(5)(B))"),
+            url=reverse("parcels:detention_detail", args=[p.detention_id]),
+            due=clock.due_date if clock else p.filed_on,
+            rule=clock.citation if clock else "19 U.S.C. 1515",
+            priority=8,
+            ref=f"parcels.parcelprotest:{p.pk}",
         )

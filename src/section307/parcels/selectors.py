@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from section307.core.types import Actor
-from section307.parcels.models import Manifest, Parcel, ParcelDetention, ParcelGroup
+from section307.parcels.models import Manifest, Parcel, ParcelDetention, ParcelGroup, ParcelRescreenFinding
 
 
 def is_parcel_staff(user: Actor) -> bool:
@@ -74,4 +74,13 @@ def group_breakdown(group: ParcelGroup, field: str, limit: int = 50) -> list[dic
     assert field in ("consignee", "seller", "shipper", "carrier")
     return list(
         group.parcels.values(field).annotate(n=Count("id"), value=Sum("value_usd")).order_by("-n", field)[:limit]
+    )
+
+
+def group_rescreen_findings(group: ParcelGroup, limit: int = 50) -> list[ParcelRescreenFinding]:
+    """What re-screens after order changes found on the group's parcels, newest first."""
+    return list(
+        ParcelRescreenFinding.objects.filter(group=group)
+        .select_related("run", "parcel")
+        .order_by("-run__started_at", "-id")[:limit]
     )

@@ -8,27 +8,35 @@ same rules as an entry's, one decision holding every parcel of the group.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 from django.conf import settings
-from django.core.files.base import File
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from section307.accounts.models import Organization, User
 from section307.core.audit import actor_label, audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.storedfiles import media_root
+from section307.core.streamcrypt import open_decrypted, write_encrypted
 from section307.core.types import Actor
 from section307.core.uploads import MB, UploadRejected, sniff
 from section307.orders.models import EnforcementOrder, OrderType
 from section307.parcels import ingest
-from section307.parcels.lifecycle import DETENTION_LIFECYCLE, GROUP_LIFECYCLE, PARCEL_STATUS_FOR_OUTCOME
+from section307.parcels.lifecycle import (
+    DETENTION_LIFECYCLE,
+    GROUP_LIFECYCLE,
+    PARCEL_STATUS_FOR_OUTCOME,
+    REVIEW_LIFECYCLE,
+)
 from section307.parcels.models import (
     GroupEvent,
     Manifest,
@@ -38,11 +46,18 @@ from section307.parcels.models import (
     ParcelDetention,
     ParcelGroup,
     ParcelNotice,
+    ParcelProof,
+    ParcelProofDocument,
+    ParcelProtest,
+    ParcelRescreenFinding,
+    ParcelRescreenRun,
+    ParcelReview,
 )
 from section307.parcels.screen import field_name, group_key, reasons_text, screen_batch, signals_list
 from section307.ports import disposition, law
 from section307.ports.calendars import business_calendar, deemed_exclusion_regimes
 from section307.ports.models import REGIME_FOR_ORDER_TYPE
+from section307.ports.permissions import is_trade_user
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +150,8 @@ def manifest_receive(
         upload.seek(0)
         manifest.file_format = check_manifest_file(head=head, tail=tail, size=size, name=upload.name or "")
         manifest.original_name = (upload.name or "")[:255]
-        manifest.file.save("manifest", File(upload), save=False)
+        # Encrypted at rest in segments (core.streamcrypt): read back as a stream, never whole in memory.
+        manifest.file.name = write_encrypted(upload, folder="parcels/manifests", root=media_root())
     manifest.save()
     audit_record(
         actor=actor,
@@ -152,37 +168,47 @@ def _screener() -> Any:
     return current_screener()
 
 
-def _parcels_from_chunk(manifest: Manifest, clean: list[tuple[int, dict[str, Any]]], screener: Any) -> list[Parcel]:
-    table = pa.Table.from_pylist([{**r, "value_usd": str(r["value_usd"])} for _row, r in clean])
+def _screen_rows(screener: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The screening fields of each parcel row (as stored on ``Parcel``), the engine's batch path."""
+    table = pa.Table.from_pylist([{**r, "value_usd": str(r["value_usd"])} for r in rows])
     results = screen_batch(screener, table).to_pylist()
     out = []
-    for (row, r), res in zip(clean, results, strict=True):
+    for r, res in zip(rows, results, strict=True):
         decision = res["decision"] or "clear"
-        key = group_key(
-            decision=decision,
-            matched_id=res["matched_id"],
-            order_id=res["order_id"],
-            seller=r["seller"],
-            shipper=r["shipper"],
-        )
         out.append(
-            Parcel(
-                manifest=manifest,
-                row=row,
-                **{k: r[k] for k in ingest.COLUMNS},
-                decision=decision,
-                score=float(res["score"] or 0.0),
-                matched_name=(res["matched_name"] or "")[:300],
-                matched_field=field_name(res["matched_field"])[:40],
-                watch_list=(res["list"] or "")[:20],
-                order_reference=(res["order_id"] or "")[:40],
-                reasons=reasons_text(res["reasons"]),
-                signals=signals_list(res["signals"]) if decision != "clear" else [],
-                group_key=key,
-                status=Parcel.Status.HELD if key else Parcel.Status.CLEARED,
-            )
+            {
+                "decision": decision,
+                "score": float(res["score"] or 0.0),
+                "matched_name": (res["matched_name"] or "")[:300],
+                "matched_field": field_name(res["matched_field"])[:40],
+                "watch_list": (res["list"] or "")[:20],
+                "order_reference": (res["order_id"] or "")[:40],
+                "reasons": reasons_text(res["reasons"]),
+                "signals": signals_list(res["signals"]) if decision != "clear" else [],
+                "group_key": group_key(
+                    decision=decision,
+                    matched_id=res["matched_id"],
+                    order_id=res["order_id"],
+                    seller=r["seller"],
+                    shipper=r["shipper"],
+                ),
+            }
         )
     return out
+
+
+def _parcels_from_chunk(manifest: Manifest, clean: list[tuple[int, dict[str, Any]]], screener: Any) -> list[Parcel]:
+    results = _screen_rows(screener, [r for _row, r in clean])
+    return [
+        Parcel(
+            manifest=manifest,
+            row=row,
+            **{k: r[k] for k in ingest.COLUMNS},
+            **res,
+            status=Parcel.Status.HELD if res["group_key"] else Parcel.Status.CLEARED,
+        )
+        for (row, r), res in zip(clean, results, strict=True)
+    ]
 
 
 def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Manifest:
@@ -208,10 +234,13 @@ def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Ma
             if len(errors) < cap:
                 errors.append(err.as_dict())
 
+    stream: io.BufferedReader | None = None
     try:
-        source: Path | list[Any] = (
-            (rows or []) if manifest.file_format == Manifest.Format.ROWS else Path(manifest.file.path)
-        )
+        source: io.BufferedReader | list[Any]
+        if manifest.file_format == Manifest.Format.ROWS:
+            source = rows or []
+        else:
+            source = stream = open_decrypted(media_root() / str(manifest.file.name))
         for chunk in ingest.read_chunks(source, manifest.file_format):
             clean: list[tuple[int, dict[str, Any]]] = []
             for row, raw in chunk:
@@ -262,6 +291,9 @@ def manifest_process(*, manifest: Manifest, rows: list[Any] | None = None) -> Ma
     except Exception:
         logger.exception("manifest %s could not be read", manifest.pk)
         return _manifest_fail(manifest, _("The manifest could not be read to the end; nothing of it was kept."))
+    finally:
+        if stream is not None:
+            stream.close()
     with transaction.atomic():
         _groups_build(manifest)
         m = Manifest.objects.select_for_update().get(pk=manifest.pk)
@@ -295,10 +327,12 @@ def _manifest_fail(manifest: Manifest, reason: str, *, column: str = "") -> Mani
     return m
 
 
-def _groups_build(manifest: Manifest) -> None:
-    """One group per listed party (or seller and shipper) among the manifest's hits and reviews."""
+def _groups_build(manifest: Manifest, *, note: str = "") -> list[ParcelGroup]:
+    """One group per listed party (or seller and shipper) among the manifest's hits and reviews that
+    are in no group yet (all of them after reading; the newly flagged ones after a re-screen)."""
+    built = []
     keys = (
-        Parcel.objects.filter(manifest=manifest)
+        Parcel.objects.filter(manifest=manifest, group__isnull=True)
         .exclude(group_key="")
         .values("group_key")
         .annotate(n=Count("id"), consignees=Count("consignee", distinct=True), value=Sum("value_usd"))
@@ -306,7 +340,7 @@ def _groups_build(manifest: Manifest) -> None:
     )
     for k in keys:
         first = (
-            Parcel.objects.filter(manifest=manifest, group_key=k["group_key"])
+            Parcel.objects.filter(manifest=manifest, group__isnull=True, group_key=k["group_key"])
             .order_by("-decision", "-score", "row")
             .first()
         )
@@ -316,7 +350,9 @@ def _groups_build(manifest: Manifest) -> None:
         )
         decision = (
             "hit"
-            if Parcel.objects.filter(manifest=manifest, group_key=k["group_key"], decision="hit").exists()
+            if Parcel.objects.filter(
+                manifest=manifest, group__isnull=True, group_key=k["group_key"], decision="hit"
+            ).exists()
             else "review"
         )
         group = ParcelGroup.objects.create(
@@ -334,14 +370,17 @@ def _groups_build(manifest: Manifest) -> None:
             consignee_count=k["consignees"],
             total_value=k["value"] or Decimal("0"),
         )
-        Parcel.objects.filter(manifest=manifest, group_key=k["group_key"]).update(group=group)
+        Parcel.objects.filter(manifest=manifest, group__isnull=True, group_key=k["group_key"]).update(group=group)
         GroupEvent.objects.create(
             group=group,
             kind="grouped",
             actor_label=actor_label(None),
             summary=_("%(n)d parcels screened as %(decision)s and held for one decision")
-            % {"n": k["n"], "decision": decision},
+            % {"n": k["n"], "decision": decision}
+            + (f" ({note})" if note else ""),
         )
+        built.append(group)
+    return built
 
 
 # -- deciding groups ---------------------------------------------------------------------------------------
@@ -411,6 +450,20 @@ def _notice_body(detention: ParcelDetention, addressee: str, tracking: Sequence[
     return "\n".join(lines)
 
 
+def importer_of(group: ParcelGroup) -> Organization | None:
+    """The importer of record of a group's parcels, when the application knows it: the organization
+    that sent the manifest if it is an importer (a business or marketplace filing its own parcels),
+    else the importer organization named as the one consignee of every parcel of the group. Otherwise
+    None: consignees and carriers answer outside the application and the officer records their proof."""
+    sender = getattr(group.manifest.uploaded_by, "organization", None)
+    if sender is not None and sender.kind == Organization.Kind.IMPORTER:
+        return sender
+    consignees = list(group.parcels.order_by("consignee").values_list("consignee", flat=True).distinct()[:2])
+    if len(consignees) == 1:
+        return Organization.objects.filter(kind=Organization.Kind.IMPORTER, name__iexact=consignees[0].strip()).first()
+    return None
+
+
 @transaction.atomic
 def group_detain(
     *, actor: Actor, group: ParcelGroup, reason: str, notice_to: str = "", today: dt.date | None = None
@@ -443,6 +496,7 @@ def group_detain(
     regime = REGIME_FOR_ORDER_TYPE[OrderType(order.order_type)]
     detention = ParcelDetention.objects.create(
         group=group,
+        organization=importer_of(group),
         regime=regime,
         order=order,
         order_reference=order.reference,
@@ -523,6 +577,9 @@ def _running_due(detention: ParcelDetention, kind: str) -> dt.date | None:
 def disposition_facts(detention: ParcelDetention, *, today: dt.date | None = None) -> disposition.Facts:
     """What ``ports.disposition`` looks at, read from the parcel detention's records."""
     order = detention.order
+    effective = list(detention.reviews.filter(status=ParcelReview.Status.EFFECTIVE))
+    admissibility = [r for r in effective if r.kind == ParcelReview.Kind.ADMISSIBILITY]
+    protests = list(detention.protests.all())
     return disposition.Facts(
         regime=detention.regime,
         status=detention.status,
@@ -530,6 +587,11 @@ def disposition_facts(detention: ParcelDetention, *, today: dt.date | None = Non
         order_in_force=order is None or order.is_enforced,
         proof_due=_running_due(detention, law.ADMISSIBILITY),
         proof_received_on=detention.proof_received_on,
+        proof_untimely=detention.proof_untimely,
+        favourable=any(r.favourable for r in admissibility),
+        unfavourable=any(not r.favourable for r in admissibility),
+        protest_pending=any(p.is_pending for p in protests),
+        protest_allowed=any(p.status == ParcelProtest.Status.ALLOWED for p in protests),
         response_due=_running_due(detention, law.RESPONSE),
         deemed_exclusion_due=_running_due(detention, law.DEEMED_EXCLUSION),
         abandonment_due=_running_due(detention, law.ABANDONMENT),
@@ -612,3 +674,364 @@ def detention_decide(
         actor=actor, action=f"parcels.detention_{outcome}", target=detention, data={"parcels": n, "reason": reason}
     )
     return decision
+
+
+# -- re-screening after an order change --------------------------------------------------------------------
+
+DEFAULT_RESCREEN_DAYS = 30
+RESCREEN_CHUNK = 5000
+_RANK = {"clear": 0, "review": 1, "hit": 2}
+
+
+def rescreen_days() -> int:
+    """Cleared parcels presented within this many days are screened again (held and detained ones always)."""
+    return int(getattr(settings, "SECTION307_PARCELS_RESCREEN_DAYS", DEFAULT_RESCREEN_DAYS))
+
+
+def _finding_kind(before: tuple[str, str], after: tuple[str, str]) -> str:
+    if _RANK[after[0]] > _RANK[before[0]]:
+        return ParcelRescreenFinding.Kind.NEW_HIT
+    if after[0] == "clear":
+        return ParcelRescreenFinding.Kind.CLEARED
+    return ParcelRescreenFinding.Kind.CHANGED
+
+
+@transaction.atomic
+def parcels_rescreen(
+    *, actor: Actor | None, trigger: str, order_reference: str = "", today: dt.date | None = None
+) -> ParcelRescreenRun | None:
+    """Screen again every parcel not yet disposed (held or detained; cleared ones presented within
+    ``rescreen_days``) against the current watchlist, and record each whose result changed.
+
+    A cleared parcel that is now a hit or a review is held and grouped like a new manifest's hits: the
+    new groups enter the officer's queue for the release-or-detain decision. A held or detained parcel
+    keeps the screening it was grouped or detained under; a finding lists what the watchlist says now,
+    and groups or detentions with parcels now clear enter the officer's queue. None when there is
+    nothing to re-screen.
+    """
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=rescreen_days())
+    open_parcels = Parcel.objects.filter(
+        Q(status__in=[Parcel.Status.HELD, Parcel.Status.DETAINED])
+        | Q(status=Parcel.Status.CLEARED, manifest__presented_on__gte=since),
+        manifest__status=Manifest.Status.SCREENED,
+    ).order_by("pk")
+    if not open_parcels.exists():
+        return None
+    run = ParcelRescreenRun.objects.create(trigger=trigger[:200], order_reference=order_reference[:40])
+    screener = _screener()
+    columns = ["pk", "group_id", "status", "decision", "order_reference", *ingest.COLUMNS]
+    findings: list[ParcelRescreenFinding] = []
+    flagged: dict[int, dict[str, Any]] = {}
+    count = 0
+    last = 0
+    while True:
+        chunk = list(open_parcels.filter(pk__gt=last).values(*columns)[:RESCREEN_CHUNK])
+        if not chunk:
+            break
+        last = chunk[-1]["pk"]
+        count += len(chunk)
+        results = _screen_rows(screener, [{k: p[k] for k in ingest.COLUMNS} for p in chunk])
+        # A held or detained parcel keeps its screening; an earlier run's finding says what was seen since.
+        seen: dict[int, tuple[str, str]] = {}
+        for pid, decision, ref in (
+            ParcelRescreenFinding.objects.filter(parcel_id__in=[p["pk"] for p in chunk])
+            .order_by("parcel_id", "id")
+            .values_list("parcel_id", "decision", "order_reference")
+        ):
+            seen[pid] = (decision, ref)
+        for p, res in zip(chunk, results, strict=True):
+            before, after = (p["decision"], p["order_reference"]), (res["decision"], res["order_reference"])
+            if seen.get(p["pk"], before) == after:
+                continue
+            kind = _finding_kind(before, after)
+            findings.append(
+                ParcelRescreenFinding(
+                    run=run,
+                    parcel_id=p["pk"],
+                    group_id=p["group_id"],
+                    kind=kind,
+                    previous_decision=before[0],
+                    previous_order=before[1],
+                    decision=after[0],
+                    order_reference=after[1],
+                    reasons=res["reasons"],
+                )
+            )
+            if p["status"] == Parcel.Status.CLEARED and res["group_key"]:
+                res["group_key"] = f"rescreen {run.pk}: {res['group_key']}"[:400]
+                flagged[p["pk"]] = res
+    ParcelRescreenFinding.objects.bulk_create(findings, batch_size=1000)
+    groups: list[ParcelGroup] = []
+    if flagged:
+        for pk, res in flagged.items():
+            Parcel.objects.filter(pk=pk, status=Parcel.Status.CLEARED).update(**res, status=Parcel.Status.HELD)
+        manifests = Manifest.objects.filter(parcels__pk__in=list(flagged)).distinct()
+        for manifest in manifests:
+            groups += _groups_build(manifest, note=_("re-screening after %(trigger)s") % {"trigger": trigger})
+        for group in groups:
+            ParcelRescreenFinding.objects.filter(run=run, parcel__group=group).update(group=group)
+    kinds = [f.kind for f in findings]
+    run.parcels_screened = count
+    run.new_hits = sum(k != ParcelRescreenFinding.Kind.CLEARED for k in kinds)
+    run.cleared = kinds.count(ParcelRescreenFinding.Kind.CLEARED)
+    run.groups_created = len(groups)
+    run.finished_at = timezone.now()
+    run.save()
+    audit_record(
+        actor=actor,
+        action="parcels.rescreen",
+        target=run,
+        data={
+            "trigger": run.trigger,
+            "screened": count,
+            "new_hits": run.new_hits,
+            "cleared": run.cleared,
+            "groups": len(groups),
+        },
+    )
+    return run
+
+
+# -- the importer portal: proof and protests; headquarters determinations ----------------------------------
+
+
+def _lock_detention(detention: ParcelDetention) -> ParcelDetention:
+    return (
+        ParcelDetention.objects.select_for_update(of=("self",))
+        .select_related("group__manifest", "order", "organization")
+        .get(pk=detention.pk)
+    )
+
+
+def _for_importer(actor: Actor, detention: ParcelDetention) -> User:
+    from section307.parcels.permissions import can_act_for_detention
+
+    if not is_trade_user(actor) or not can_act_for_detention(actor, detention):
+        raise NotPermitted(_("Only the importer of record (or its broker) may answer this detention."))
+    return actor
+
+
+def _orgs(actor: User, detention: ParcelDetention) -> dict[str, str]:
+    return {
+        "acting_organization": getattr(actor.organization, "name", ""),
+        "for_organization": getattr(detention.organization, "name", ""),
+    }
+
+
+@transaction.atomic
+def proof_submit(
+    *,
+    actor: Actor,
+    detention: ParcelDetention,
+    statement: str,
+    files: Sequence[tuple[str, bytes]],
+    today: dt.date | None = None,
+) -> ParcelProof:
+    """The importer (or its broker) sends proof of admissibility for every parcel of the detention
+    (19 CFR 12.43 for WRO and Finding parcels; the documentation period for UFLPA and CAATSA ones).
+
+    Proof after the period is accepted and flagged, as for entries; the first proof means exclusion
+    (or seizure) waits for headquarters' determination (``ports.disposition``)."""
+    from section307.allegations.crypto import encrypt_bytes
+    from section307.trade.uploads import check_document
+
+    user = _for_importer(actor, detention)
+    detention = _lock_detention(detention)
+    if not detention.is_open:
+        raise Conflict(_("The detention is decided."), code="decided")
+    statement = (statement or "").strip()
+    if not statement:
+        raise InvalidInput(_("Write the statement that goes with the proof."), field="statement")
+    if not files:
+        raise InvalidInput(_("Attach at least one document."), field="files")
+    checked = []
+    for name, data in files:
+        try:
+            checked.append((name, data, check_document(data, name)))
+        except UploadRejected as exc:
+            raise InvalidInput(exc.message, field="files") from None
+    today = today or timezone.localdate()
+    period = law.ADMISSIBILITY if detention.regime in (disposition.WRO, disposition.FINDING) else law.RESPONSE
+    due = _running_due(detention, period)
+    untimely = due is not None and today > due
+    assert user.organization is not None
+    proof = ParcelProof.objects.create(
+        detention=detention,
+        organization=detention.organization or user.organization,
+        acting_organization=user.organization,
+        filed_by=user,
+        statement=statement,
+        received_on=today,
+        untimely=untimely,
+    )
+    for name, data, c in checked:
+        doc = ParcelProofDocument(
+            proof=proof, original_name=name[:255], content_type=c.mime_type, size=c.size, sha256=c.sha256
+        )
+        doc.file.save("proof.bin", ContentFile(encrypt_bytes(data)), save=False)
+        doc.save()
+    if detention.proof_received_on is None:
+        detention.proof_received_on, detention.proof_untimely = today, untimely
+        detention.save(update_fields=["proof_received_on", "proof_untimely", "updated_at"])
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind="proof",
+        actor_label=actor_label(actor),
+        summary=_("Proof of admissibility sent through the importer portal (%(n)d document(s))%(late)s")
+        % {"n": len(checked), "late": _(", after the period: accepted and flagged") if untimely else ""},
+    )
+    audit_record(
+        actor=actor,
+        action="parcels.proof_submit",
+        target=proof,
+        data={"documents": len(checked), "untimely": untimely, **_orgs(user, detention)},
+    )
+    return proof
+
+
+@transaction.atomic
+def protest_file(
+    *, actor: Actor, detention: ParcelDetention, grounds: str, today: dt.date | None = None
+) -> ParcelProtest:
+    """The importer (or its broker) protests the exclusion of the detention's parcels (19 U.S.C.
+    1514(a)(4)) within 180 days of it (1514(c)(3), ``ports.law``); one protest per decision. A pending
+    protest keeps the parcels from abandonment (19 CFR 12.44(a)) and reaches headquarters' queue."""
+    user = _for_importer(actor, detention)
+    detention = _lock_detention(detention)
+    grounds = (grounds or "").strip()
+    if not grounds:
+        raise InvalidInput(_("State the grounds of the protest."), field="grounds")
+    decision = detention.decisions.filter(outcome=ParcelDecision.Outcome.EXCLUDE).order_by("-decided_at").first()
+    if detention.status != ParcelDetention.Status.EXCLUDED or decision is None:
+        raise Conflict(_("Only an exclusion can be protested."), rule="19 U.S.C. 1514(a)(4)", code="not_excluded")
+    if ParcelProtest.objects.filter(decision=decision).exists():
+        raise Conflict(
+            _("A protest has already been filed against this decision."), rule="19 U.S.C. 1514(c)(1)", code="filed"
+        )
+    today = today or timezone.localdate()
+    window = detention.clocks.filter(kind=law.PROTEST_FILING).first()
+    if window is not None and today > window.due_date:
+        raise Conflict(
+            _("The 180 days to protest ended on %(date)s.") % {"date": window.due_date.isoformat()},
+            rule=law.rule(law.PROTEST_FILING).citation,
+            code="too_late",
+        )
+    assert user.organization is not None
+    protest = ParcelProtest.objects.create(
+        decision=decision,
+        detention=detention,
+        organization=detention.organization or user.organization,
+        filed_by=user,
+        filed_on=today,
+        grounds=grounds,
+    )
+    now = timezone.now()
+    detention.clocks.filter(kind=law.PROTEST_FILING, running=True).update(
+        running=False, stopped_at=now, stop_reason=f"protest filed on {today.isoformat()}"
+    )
+    business = business_calendar()
+    ParcelClock.objects.bulk_create(
+        [
+            _clock(detention, law.PROTEST_DECISION, today, business),
+            _clock(detention, law.EXCLUSION_PROTEST, today, business),
+        ]
+    )
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind="protest",
+        actor_label=actor_label(actor),
+        summary=_("Protest of the exclusion filed: %(grounds)s") % {"grounds": grounds},
+    )
+    audit_record(actor=actor, action="parcels.protest_file", target=protest, data=_orgs(user, detention))
+    return protest
+
+
+def _require_reviewer(actor: Actor) -> None:
+    _require(actor, "ports.review_detention", _("make headquarters determinations"))
+
+
+@transaction.atomic
+def review_propose(*, actor: Actor, detention: ParcelDetention, kind: str, outcome: str, reasons: str) -> ParcelReview:
+    """A headquarters reviewer proposes a determination on the proof or on the pending protest; it
+    takes effect when a second reviewer concurs (``review_concur``)."""
+    _require_reviewer(actor)
+    detention = _lock_detention(detention)
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise InvalidInput(_("Give the reasons for the determination."), field="reasons")
+    if outcome not in ParcelReview.Outcome.values:
+        raise InvalidInput(_("Choose the outcome."), field="outcome")
+    live = detention.reviews.filter(kind=kind).exclude(status=ParcelReview.Status.RETURNED)
+    protest = None
+    if kind == ParcelReview.Kind.ADMISSIBILITY:
+        if not detention.is_open or detention.proof_received_on is None:
+            raise Conflict(_("There is no proof awaiting a determination."), code="no_proof")
+        if live.exists():
+            raise Conflict(_("The proof already has a determination."), code="reviewed")
+    elif kind == ParcelReview.Kind.PROTEST:
+        protest = detention.protests.filter(status=ParcelProtest.Status.PENDING).first()
+        if protest is None:
+            raise Conflict(_("There is no pending protest."), code="no_protest")
+        if live.filter(protest=protest).exists():
+            raise Conflict(_("The protest already has a determination."), code="reviewed")
+    else:
+        raise InvalidInput(_("Choose what is determined."), field="kind")
+    review = ParcelReview.objects.create(
+        detention=detention, kind=kind, outcome=outcome, reasons=reasons, protest=protest, proposed_by=_user(actor)
+    )
+    audit_record(actor=actor, action="parcels.review_propose", target=review, data={"kind": kind, "outcome": outcome})
+    return review
+
+
+def _lock_review(review: ParcelReview) -> ParcelReview:
+    return (
+        ParcelReview.objects.select_for_update(of=("self",))
+        .select_related("detention__group", "protest")
+        .get(pk=review.pk)
+    )
+
+
+@transaction.atomic
+def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> ParcelReview:
+    """A second reviewer (never the proposer) concurs: the determination takes effect and the port
+    carries it out (release after a favourable one; exclusion or seizure after an adverse one)."""
+    _require_reviewer(actor)
+    review = _lock_review(review)
+    t = REVIEW_LIFECYCLE.check("concur", state=review.status, actor=actor, subject=review)
+    today = timezone.localdate()
+    review.status, review.concurred_by, review.concurred_at = t.target, _user(actor), timezone.now()
+    review.note = (note or "").strip()
+    review.save(update_fields=["status", "concurred_by", "concurred_at", "note", "updated_at"])
+    protest = review.protest
+    if protest is not None:
+        protest.status = ParcelProtest.Status.ALLOWED if review.favourable else ParcelProtest.Status.DENIED
+        protest.decided_on = today
+        protest.save(update_fields=["status", "decided_on", "updated_at"])
+        review.detention.clocks.filter(kind__in=[law.PROTEST_DECISION, law.EXCLUSION_PROTEST], running=True).update(
+            running=False, stopped_at=timezone.now(), stop_reason=f"protest {protest.status} on {today.isoformat()}"
+        )
+    GroupEvent.objects.create(
+        group=review.detention.group,
+        kind="hq_effective",
+        actor_label=actor_label(actor),
+        summary=_("Headquarters determination: %(kind)s: %(outcome)s. Reasons: %(reasons)s")
+        % {"kind": review.get_kind_display(), "outcome": review.get_outcome_display(), "reasons": review.reasons},
+    )
+    audit_record(actor=actor, action="parcels.review_concur", target=review, data={"kind": review.kind})
+    return review
+
+
+@transaction.atomic
+def review_return(*, actor: Actor, review: ParcelReview, note: str) -> ParcelReview:
+    """The second reviewer does not concur: the determination goes back; a new one may be proposed."""
+    _require_reviewer(actor)
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(_("Say why the determination is returned."), field="note")
+    review = _lock_review(review)
+    t = REVIEW_LIFECYCLE.check("return", state=review.status, actor=actor, subject=review)
+    review.status, review.note = t.target, note
+    review.save(update_fields=["status", "note", "updated_at"])
+    audit_record(actor=actor, action="parcels.review_return", target=review, data={"note": note})
+    return review

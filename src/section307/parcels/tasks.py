@@ -15,3 +15,24 @@ def manifest_process_task(manifest_id: int) -> dict[str, int]:
         return {}
     m = manifest_process(manifest=manifest)
     return {"stored": m.rows_stored, "rejected": m.rows_rejected}
+
+
+@task()
+def parcels_rescreen_task(order_event_id: int) -> dict[str, int]:
+    """Re-screen the parcels not yet disposed after an order event (``parcels.signals``)."""
+    from section307.orders.models import OrderEvent
+    from section307.parcels.models import ParcelRescreenRun
+    from section307.parcels.services import parcels_rescreen
+
+    event = OrderEvent.objects.select_related("order").filter(pk=order_event_id).first()
+    if event is None:
+        return {}
+    # A list load records many events at once: the first run after them already used the newest
+    # watchlist, so later tasks have nothing to add.
+    if ParcelRescreenRun.objects.filter(started_at__gte=event.recorded_at).exists():
+        return {"screened": 0}
+    trigger = f"{event.get_kind_display().lower()} of {event.order.reference}"
+    run = parcels_rescreen(actor=None, trigger=trigger, order_reference=event.order.reference)
+    if run is None:
+        return {"screened": 0}
+    return {"screened": run.parcels_screened, "new_hits": run.new_hits, "cleared": run.cleared}

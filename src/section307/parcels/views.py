@@ -17,12 +17,21 @@ from django.views.decorators.http import require_POST
 from section307.core.errors import ServiceError
 from section307.core.forms import service_error_message, service_error_to_form
 from section307.parcels import selectors, services
-from section307.parcels.forms import BulkDetainForm, DetentionDecisionForm, GroupDecisionForm, ManifestForm, ProofForm
-from section307.parcels.models import Manifest, ParcelDetention, ParcelGroup
+from section307.parcels.forms import (
+    BulkDetainForm,
+    ConcurForm,
+    DetentionDecisionForm,
+    GroupDecisionForm,
+    ManifestForm,
+    ProofForm,
+    ReviewForm,
+)
+from section307.parcels.models import Manifest, ParcelDetention, ParcelGroup, ParcelReview
 from section307.parcels.screen import COLUMNS, REQUIRED
 
 VIEW = "parcels.view_parcel"
 DECIDE = "parcels.decide_parcels"
+REVIEW = "ports.review_detention"
 
 TEMPLATE_EXAMPLE = {
     "tracking_number": "1Z999AA10123456784",
@@ -179,15 +188,22 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "by_seller": selectors.group_breakdown(group, "seller", 20),
         "decision_due": services.decision_due(group.manifest.presented_on),
         "detention": ParcelDetention.objects.filter(group=group).first(),
+        "rescreen_findings": selectors.group_rescreen_findings(group),
     }
     return render(
         request, "parcels/group_detail.html", context, status=400 if form is not None and form.errors else 200
     )
 
 
-def _detention_context(detention: ParcelDetention, **forms: Any) -> dict[str, Any]:
+def _detention_context(detention: ParcelDetention, user: Any = None, **forms: Any) -> dict[str, Any]:
     allowed = services.allowed_outcomes(detention)
+    reviewer = user is not None and user.has_perm(REVIEW)
     return {
+        "proofs": detention.proofs.prefetch_related("documents"),
+        "protests": detention.protests.all(),
+        "reviews": detention.reviews.select_related("proposed_by", "concurred_by"),
+        "review_form": forms.get("review_form") or (ReviewForm() if reviewer else None),
+        "concur_form": ConcurForm() if reviewer else None,
         "detention": detention,
         "group": detention.group,
         "clocks": detention.clocks.all(),
@@ -208,7 +224,7 @@ def _detention_or_404(pk: int) -> ParcelDetention:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def detention_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "parcels/detention_detail.html", _detention_context(_detention_or_404(pk)))
+    return render(request, "parcels/detention_detail.html", _detention_context(_detention_or_404(pk), request.user))
 
 
 @login_required
@@ -231,7 +247,10 @@ def detention_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, str(decision))
             return redirect("parcels:detention_detail", pk=pk)
     return render(
-        request, "parcels/detention_detail.html", _detention_context(detention, decision_form=form), status=400
+        request,
+        "parcels/detention_detail.html",
+        _detention_context(detention, request.user, decision_form=form),
+        status=400,
     )
 
 
@@ -254,7 +273,59 @@ def detention_proof(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Proof recorded."))
         return redirect("parcels:detention_detail", pk=pk)
-    return render(request, "parcels/detention_detail.html", _detention_context(detention, proof_form=form), status=400)
+    return render(
+        request,
+        "parcels/detention_detail.html",
+        _detention_context(detention, request.user, proof_form=form),
+        status=400,
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@permission_required(REVIEW, raise_exception=True)
+@require_POST
+def detention_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Headquarters proposes a determination on the proof or the protest (a second reviewer concurs)."""
+    detention = _detention_or_404(pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_propose(actor=request.user, detention=detention, **form.cleaned_data)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The determination awaits a second reviewer's concurrence."))
+            return redirect("parcels:detention_detail", pk=pk)
+    return render(
+        request,
+        "parcels/detention_detail.html",
+        _detention_context(detention, request.user, review_form=form),
+        status=400,
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@permission_required(REVIEW, raise_exception=True)
+@require_POST
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(ParcelReview, pk=pk)
+    form = ConcurForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["action"] == "concur":
+                services.review_concur(actor=request.user, review=review, note=d["note"])
+                messages.success(request, _("The determination is effective; the port carries it out."))
+            else:
+                services.review_return(actor=request.user, review=review, note=d["note"])
+                messages.success(request, _("The determination is returned."))
+        except ServiceError as exc:
+            service_error_message(request, exc)
+    else:
+        messages.error(request, _("Choose to concur or to return."))
+    return redirect("parcels:detention_detail", pk=review.detention_id)
 
 
 @login_required

@@ -235,7 +235,22 @@ class Detention(TimeStampedModel):
         return self.status in (self.Status.DETAINED, self.Status.UNDER_REVIEW)
 
 
-class DetentionDecision(models.Model):
+class DecisionRecord(models.Model):
+    """What every decision on a detention records, for entries (``DetentionDecision``) and parcels
+    (``parcels.ParcelDecision``): the outcome's reason, who decided and when."""
+
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["decided_at", "id"]
+
+
+class DetentionDecision(DecisionRecord):
     class Outcome(models.TextChoices):
         RELEASE = "release", gettext_lazy("Release")
         EXCLUDE = "exclude", gettext_lazy("Exclusion")
@@ -245,14 +260,9 @@ class DetentionDecision(models.Model):
 
     detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    reason = models.TextField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["decided_at", "id"]
+    class Meta(DecisionRecord.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.detention}: {self.get_outcome_display()}"

@@ -43,7 +43,12 @@ def _error(form: DeterminationForm | ConcurrenceForm, exc: ServiceError) -> None
 @login_required
 @permission_required(REVIEW, raise_exception=True)
 def hq_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "trade/hq_home.html", selectors.hq_worklist(user=request.user))
+    from section307.parcels.queue import headquarters_items
+
+    context = selectors.hq_worklist(user=request.user)
+    # Parcel detentions' proofs and protests, beside the entries'.
+    context["parcel_items"] = list(headquarters_items(request.user))
+    return render(request, "trade/hq_home.html", context)
 
 
 @login_required
