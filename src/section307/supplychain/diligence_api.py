@@ -229,7 +229,7 @@ def assessment_draft(request: HttpRequest) -> Any:
 
 @router.get(
     "/due-diligence/assessments/{assessment_id}",
-    response={200: AssessmentOut, **error_responses(401, 403, 404)},
+    response={200: AssessmentOut, **error_responses(400, 401, 403, 404)},
     summary="One assessment version: its score and the answer to each element",
 )
 def assessment_read(request: HttpRequest, assessment_id: int) -> Any:
@@ -239,7 +239,7 @@ def assessment_read(request: HttpRequest, assessment_id: int) -> Any:
 
 @router.put(
     "/due-diligence/assessments/{assessment_id}/answers/{element}",
-    response={200: AssessmentOut, **error_responses(401, 403, 404, 409, 422)},
+    response={200: AssessmentOut, **error_responses(400, 401, 403, 404, 409, 413, 422)},
     summary="Answer one element of the draft (status, narrative, a map or traceability document as evidence)",
 )
 def assessment_answer(request: HttpRequest, assessment_id: int, element: str, payload: AnswerIn) -> Any:
@@ -260,7 +260,7 @@ def assessment_answer(request: HttpRequest, assessment_id: int, element: str, pa
 
 @router.post(
     "/due-diligence/assessments/{assessment_id}/submit",
-    response={200: AssessmentOut, **error_responses(401, 403, 404, 409, 422)},
+    response={200: AssessmentOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Submit the draft: the version is scored, dated and never changes again",
 )
 def assessment_submit(request: HttpRequest, assessment_id: int) -> Any:
@@ -274,11 +274,11 @@ def assessment_submit(request: HttpRequest, assessment_id: int) -> Any:
 
 @router.get(
     "/due-diligence/plans",
-    response={200: list[PlanSummaryOut], **error_responses(401, 403)},
+    response={200: list[PlanSummaryOut], **error_responses(400, 401, 403, 422)},
     summary="The remediation plans you may read",
 )
 def plans_list(
-    request: HttpRequest, status: Literal["open", "remediated", "not_remediated", "abandoned"] | None = None
+    request: HttpRequest, status: Literal["", "open", "remediated", "not_remediated", "abandoned"] = ""
 ) -> Any:
     actor = _reader(request)
     qs = ds.plans_visible_to(actor)
@@ -289,7 +289,7 @@ def plans_list(
 
 @router.post(
     "/due-diligence/plans",
-    response={201: PlanOut, **error_responses(401, 403, 422)},
+    response={201: PlanOut, **error_responses(400, 401, 403, 413, 422)},
     summary="A remediation plan for a risky supplier, a map or a detention of your organization",
 )
 def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
@@ -306,7 +306,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
 
 @router.get(
     "/due-diligence/plans/{plan_id}",
-    response={200: PlanOut, **error_responses(401, 403, 404)},
+    response={200: PlanOut, **error_responses(400, 401, 403, 404)},
     summary="One remediation plan with its milestones and outcome",
 )
 def plan_read(request: HttpRequest, plan_id: int) -> Any:
@@ -316,7 +316,7 @@ def plan_read(request: HttpRequest, plan_id: int) -> Any:
 
 @router.post(
     "/due-diligence/plans/{plan_id}/milestones",
-    response={201: PlanOut, **error_responses(401, 403, 404, 409, 422)},
+    response={201: PlanOut, **error_responses(400, 401, 403, 404, 409, 413, 422)},
     summary="Add a milestone to an open plan",
 )
 def plan_milestone_add(request: HttpRequest, plan_id: int, payload: MilestoneIn) -> Any:
@@ -328,7 +328,7 @@ def plan_milestone_add(request: HttpRequest, plan_id: int, payload: MilestoneIn)
 
 @router.post(
     "/due-diligence/plans/{plan_id}/milestones/{milestone_id}/done",
-    response={200: PlanOut, **error_responses(401, 403, 404, 409, 422)},
+    response={200: PlanOut, **error_responses(400, 401, 403, 404, 409, 413, 422)},
     summary="Mark a milestone of an open plan done",
 )
 def plan_milestone_done(request: HttpRequest, plan_id: int, milestone_id: int, payload: MilestoneDoneIn) -> Any:
@@ -340,7 +340,7 @@ def plan_milestone_done(request: HttpRequest, plan_id: int, milestone_id: int, p
 
 @router.post(
     "/due-diligence/plans/{plan_id}/outcome",
-    response={200: PlanOut, **error_responses(401, 403, 404, 409, 422)},
+    response={200: PlanOut, **error_responses(400, 401, 403, 404, 409, 413, 422)},
     summary="Record the plan's outcome: remediated (every milestone done), not remediated or abandoned",
 )
 def plan_outcome(request: HttpRequest, plan_id: int, payload: OutcomeIn) -> Any:
