@@ -285,6 +285,18 @@ API_MATRIX: dict[str, set[str] | str] = {
     "GET /supply-chains/{map_id}": {T, A, S, PO, H},
     "GET /supply-chains/{map_id}/risk": {T, A, S, PO, H},
     "GET /supply-chains/{map_id}/export": {T, A, S, PO, H},
+    # due diligence: the organization's trade users write; staff who read every map read
+    "GET /due-diligence/assessments": {T, A, S, PO, H},
+    "POST /due-diligence/assessments": {T},
+    "GET /due-diligence/assessments/{assessment_id}": {T, A, S, PO, H},
+    "PUT /due-diligence/assessments/{assessment_id}/answers/{element}": {T},
+    "POST /due-diligence/assessments/{assessment_id}/submit": {T},
+    "GET /due-diligence/plans": {T, A, S, PO, H},
+    "POST /due-diligence/plans": {T},
+    "GET /due-diligence/plans/{plan_id}": {T, A, S, PO, H},
+    "POST /due-diligence/plans/{plan_id}/milestones": {T},
+    "POST /due-diligence/plans/{plan_id}/milestones/{milestone_id}/done": {T},
+    "POST /due-diligence/plans/{plan_id}/outcome": {T},
     "POST /manifests": {PO, ADM, FILER},
     "GET /manifests/{manifest_id}": {PO, S, A, ADM, H},
     "GET /parcels/{tracking_number}": {PO, S, A, ADM, H},
@@ -626,6 +638,26 @@ def site(db: Any) -> Site:
                 "GET /supply-chains/{map_id}/export",
             )
         },
+        **{
+            key: {"assessment_id": str(kwargs["supplychain:assessment"]["pk"]), "element": "cbp_code"}
+            for key in (
+                "GET /due-diligence/assessments/{assessment_id}",
+                "PUT /due-diligence/assessments/{assessment_id}/answers/{element}",
+                "POST /due-diligence/assessments/{assessment_id}/submit",
+            )
+        },
+        **{
+            key: {
+                "plan_id": str(kwargs["supplychain:plan"]["pk"]),
+                "milestone_id": str(kwargs["supplychain:milestone_done"]["milestone_pk"]),
+            }
+            for key in (
+                "GET /due-diligence/plans/{plan_id}",
+                "POST /due-diligence/plans/{plan_id}/milestones",
+                "POST /due-diligence/plans/{plan_id}/milestones/{milestone_id}/done",
+                "POST /due-diligence/plans/{plan_id}/outcome",
+            )
+        },
     }
     post_data = {
         "cases:evidence_import": {"attachment": str(attachment.pk)},
@@ -652,6 +684,13 @@ def site(db: Any) -> Site:
             ],
             "links": [{"supplier": "f", "buyer": "me", "good": "Apparel", "hts": "6109.10", "share": 1}],
         },
+        "PUT /due-diligence/assessments/{assessment_id}/answers/{element}": {
+            "status": "partial",
+            "narrative": "Drafted.",
+        },
+        "POST /due-diligence/plans": {"title": "Matrix plan"},
+        "POST /due-diligence/plans/{plan_id}/milestones": {"title": "Audit the spinner", "due_date": "2026-12-31"},
+        "POST /due-diligence/plans/{plan_id}/outcome": {"outcome": "abandon", "note": "Supplier dropped."},
         "POST /manifests": {
             "source": "postal",
             "carrier": "Matrix Post",

@@ -1,6 +1,7 @@
 """Walk the supply-chain paths: the importer uploads a four-tier apparel chain with a Xinjiang ginner and
-sees the tainted path (graph and table), attaches a document; an analyst files the map in a case and
-opens it from there. Axe checks each page."""
+sees the tainted path (graph and table), attaches a document and answers the due-diligence assessment;
+an analyst files the map in a case and finds it, with its risky path, in the case's Supply chain tab.
+Axe checks each page."""
 
 from __future__ import annotations
 
@@ -57,6 +58,22 @@ def test_importer_uploads_and_sees_the_tainted_path(page: Any, world: Any, tmp_p
     expect(page.get_by_role("link", name="bale-ticket.txt")).to_be_visible()
     expect(page.locator("#gaps")).not_to_contain_text("Aksu Golden Field Cotton Ginnery (tier 4)")
     expect(page.locator("#gaps")).to_contain_text("Texas Plains Cotton Gin (tier 4)")
+    # The due-diligence assessment: the new map as evidence of the risk assessment, then submitted.
+    page.goto("/supply-chains/diligence/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Answer the assessment (open the draft)").click()
+    page.wait_for_load_state()
+    section = page.locator("#element-cbp_assess")
+    section.get_by_label("In place").check()
+    section.locator("textarea").fill("Every T-shirt chain is mapped to the ginners and screened.")
+    page.select_option("#m-cbp_assess", label="Walk T-shirts")
+    section.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    page.get_by_role("button", name="Submit this version").click()
+    page.wait_for_load_state()
+    expect(page.locator("#assessment-status")).to_have_text("Submitted")
+    expect(page.locator("#element-cbp_assess")).to_contain_text("Walk T-shirts")
 
 
 def test_analyst_sees_the_importers_map_in_a_case(page: Any, world: Any) -> None:
@@ -72,8 +89,14 @@ def test_analyst_sees_the_importers_map_in_a_case(page: Any, world: Any) -> None
     page.fill("#attach-case", case.reference)
     page.get_by_role("button", name="File in case").click()
     page.wait_for_load_state()
-    page.goto(f"/supply-chains/?case={case.reference}")
-    page.get_by_role("link", name=chain_map.title).click()
+    # The case page's Supply chain tab: the map, its risky path and a link to it.
+    page.goto(f"/cases/{case.reference}/")
+    page.get_by_role("tab", name="Supply chain").click()
+    filed = page.locator(".case-supply-map").filter(has_text=chain_map.title)
+    expect(filed).to_be_visible()
+    expect(filed).to_contain_text("Aksu Golden Field Cotton Ginnery")
+    check_accessibility(page)
+    filed.get_by_role("link", name=chain_map.title, exact=True).click()
     page.wait_for_load_state()
     expect(page.locator(".risk-path").first).to_contain_text("Aksu Golden Field Cotton Ginnery")
     expect(page.locator("#supply-graph")).to_have_attribute("data-ready", "true")

@@ -14,7 +14,7 @@ from section307.orders.models import OrderType
 from section307.orders.services import ScopedParty, order_create
 from section307.parties.services import party_resolve
 from section307.supplychain.models import CustodyModel, RiskLevel
-from section307.supplychain.risk import map_risk, upstream_risky
+from section307.supplychain.risk import map_risk, risk_paths, upstream_risky
 from section307.supplychain.rules import CAATSA_PRESUMPTION, UFLPA_PRESUMPTION, WHOLLY_OR_IN_PART, path_ruling
 from section307.supplychain.services import map_import, map_screen
 from tests.supplychain.conftest import CHAIN_ROWS, ORG_NAME, dict_rows
@@ -110,6 +110,53 @@ def test_dol_listing_for_that_good_and_country_is_a_review(world: dict[str, Any]
     risk = map_risk(m)
     assert [p.source.name for p in risk.paths] == ["Tashkent Cotton Gin"]
     assert risk.paths[0].level == RiskLevel.REVIEW and "dol" in {s["list"] for s in risk.paths[0].reasons}
+
+
+def test_risk_paths_reads_only_the_paths_and_agrees_with_the_whole_map(world: dict[str, Any]) -> None:
+    # Two Xinjiang ginners, one through a second spinner: two paths, each the same as map_risk gives.
+    rows = [
+        *CHAIN_ROWS,
+        (
+            "Hubei Second Spinning",
+            "CN",
+            "Wuhan, Hubei",
+            "",
+            "3",
+            "Dong Nai Weaving Mill",
+            "Cotton yarn",
+            "5205",
+            "0.5",
+            "mass_balance",
+        ),
+        (
+            "Korla Cotton Gin",
+            "CN",
+            "Korla, Bayingolin, Xinjiang",
+            "",
+            "4",
+            "Hubei Second Spinning",
+            "Cotton",
+            "5201",
+            "1",
+            "book_and_claim",
+        ),
+    ]
+    m = _import(world, rows)
+    level, paths = risk_paths(m)
+    whole = map_risk(m)
+    assert level == whole.level == RiskLevel.HIT
+    assert sorted(p.source.name for p in paths) == ["Aksu Golden Field Cotton Ginnery", "Korla Cotton Gin"]
+    assert [([n.pk for n in p.nodes], [lk.pk for lk in p.links], p.rule, p.level) for p in paths] == [
+        ([n.pk for n in p.nodes], [lk.pk for lk in p.links], p.rule, p.level) for p in whole.paths
+    ]
+    korla = next(p for p in paths if p.source.name == "Korla Cotton Gin")
+    assert [n.name for n in korla.nodes][1:3] == ["Hubei Second Spinning", "Dong Nai Weaving Mill"]
+    assert risk_paths(_import_clean(world)) == (RiskLevel.CLEAR, [])
+
+
+def _import_clean(world: dict[str, Any]) -> Any:
+    rows = [("Garments Ltd", "VN", "", "", "1", ORG_NAME, "Apparel", "6109", "1", "segregated")]
+    return map_import(actor=world["importer"], organization=world["org"], title="Clean", rows=dict_rows(rows))
 
 
 def test_upstream_query_only_sees_nodes_upstream_of_the_good(world: dict[str, Any]) -> None:

@@ -264,3 +264,29 @@ def test_analyst_files_the_importers_map_in_a_case(world: dict[str, Any]) -> Non
     assert m.title in listing
     # An officer reads the map but does not work the case.
     assert _client(world["officer"]).post(f"/supply-chains/{m.pk}/case/", {"case": case.reference}).status_code == 403
+
+
+def test_case_page_shows_the_maps_filed_in_it_with_their_risky_paths(world: dict[str, Any]) -> None:
+    from section307.cases import services as case_services
+    from section307.supplychain.selectors import case_maps_summary
+
+    m = _map(world)
+    case = case_services.case_create(actor=world["analyst"], title="Xinjiang cotton")
+    client = _client(world["analyst"])
+    empty = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "No supplier map is filed in this case yet" in empty
+    assert client.post(f"/supply-chains/{m.pk}/case/", {"case": case.reference}).status_code == 302
+
+    page = client.get(f"/cases/{case.reference}/").content.decode()
+    tab = page[page.index('id="supply-chain"') :]
+    assert "Supplier maps filed in this case" in tab
+    assert f'href="/supply-chains/{m.pk}/"' in tab and m.title in tab
+    # The tainted path, from the Xinjiang ginner to the importer, and why.
+    path = tab[tab.index("Aksu Golden Field Cotton Ginnery") :]
+    assert path.index("Jiangsu Evergreen Spinning") < path.index("Saigon Stitch Garment")
+    summary = case_maps_summary(user=world["analyst"], case=case)
+    assert summary is not None and summary[0].level == "hit"
+    assert summary[0].paths[0].source.name == "Aksu Golden Field Cotton Ginnery"
+    assert summary[0].paths[0].note in tab.replace("&#x27;", "'")
+    # A partner agency reads shared cases but no supplier maps: no summary for it.
+    assert case_maps_summary(user=world["partner"], case=case) is None

@@ -19,6 +19,7 @@ from section307.orders.api import router as orders_router
 from section307.parcels.api import router as parcels_router
 from section307.ports.api import router as ports_router
 from section307.supplychain.api import router as supplychain_router
+from section307.supplychain.diligence_api import router as diligence_router
 
 api = SectionApi(
     title="section307 API",
@@ -50,4 +51,5 @@ api.add_router("/", queue_router)
 api.add_router("/", ipr_router)
 api.add_router("/", metrics_router)
 api.add_router("/", supplychain_router)
+api.add_router("/", diligence_router)
 api.add_router("/", parcels_router)

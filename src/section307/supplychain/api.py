@@ -23,7 +23,7 @@ from section307.ports.api import TokenAuth
 from section307.supplychain import exports, selectors, services
 from section307.supplychain.models import CustodyModel, MatchStatus, RiskLevel, SupplyChainMap
 from section307.supplychain.permissions import can_create_map, own_organization
-from section307.supplychain.risk import map_risk
+from section307.supplychain.risk import risk_paths
 
 router = Router(tags=["supply chains"], auth=[TokenAuth(), SessionAuth()])
 MAX_JSON_LINKS = 20_000
@@ -188,10 +188,10 @@ def map_out(chain_map: SupplyChainMap) -> dict[str, Any]:
 
 
 def risk_out(chain_map: SupplyChainMap) -> dict[str, Any]:
-    risk = map_risk(chain_map)
+    level, paths = risk_paths(chain_map)
     return {
         "map": chain_map.pk,
-        "risk_level": risk.level,
+        "risk_level": level,
         "screened_at": chain_map.screened_at,
         "paths": [
             {
@@ -214,7 +214,7 @@ def risk_out(chain_map: SupplyChainMap) -> dict[str, Any]:
                     for s in p.reasons
                 ],
             }
-            for p in risk.paths
+            for p in paths
         ],
     }
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from section307.core.audit import audit_record
-from section307.core.errors import Conflict, InvalidInput, NotPermitted
+from section307.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from section307.core.types import Actor, signed_in
 from section307.ports.permissions import is_trade_user
 from section307.supplychain import permissions as perms
@@ -71,6 +71,39 @@ def plans_visible_to(actor: Actor) -> QuerySet[RemediationPlan]:
     if is_trade_user(actor) and actor.organization_id is not None:
         return qs.filter(organization_id=actor.organization_id)
     return qs.none()
+
+
+def may_read_diligence(actor: Actor | None) -> bool:
+    """Whoever reads some organization's due diligence: staff who read every map, and trade users."""
+    return perms.reads_all(actor) or is_trade_user(actor)
+
+
+def require_reader(actor: Actor | None) -> None:
+    if not may_read_diligence(actor):
+        raise NotPermitted(_("Due diligence is read by the organization's trade users and by enforcement staff."))
+
+
+def assessment_get(*, actor: Actor, pk: int) -> Assessment:
+    """One assessment the actor may read; another organization's answers "not found" (never 403)."""
+    assessment = assessments_visible_to(actor).filter(pk=pk).first()
+    if assessment is None:
+        raise NotFound(_("No such assessment."))
+    return assessment
+
+
+def plan_get(*, actor: Actor, pk: int) -> RemediationPlan:
+    """One remediation plan the actor may read; another organization's answers "not found"."""
+    plan = plans_visible_to(actor).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound(_("No such remediation plan."))
+    return plan
+
+
+def milestone_get(*, plan: RemediationPlan, pk: int) -> Milestone:
+    milestone = plan.milestones.filter(pk=pk).first()
+    if milestone is None:
+        raise NotFound(_("No such milestone in this plan."))
+    return milestone
 
 
 def latest_submitted(organization_id: int | None) -> Assessment | None:

@@ -137,7 +137,8 @@ class Link(models.Model):
         ordering = ["map", "tier", "id"]
         indexes = [
             models.Index(fields=["map", "buyer"]),
-            models.Index(fields=["buyer"]),
+            # The upstream walk (risk.upstream_risky) reads supplier by buyer: covered by this index alone.
+            models.Index(fields=["buyer", "supplier"], name="supplychain_link_up_idx"),
             models.Index(fields=["supplier"]),
         ]
 

@@ -101,17 +101,56 @@ class MapRisk:
 
 
 def map_risk(chain_map: SupplyChainMap) -> MapRisk:
-    """Every risky upstream node's shortest path to the imported good, with its ruling and reasons."""
-    risky = upstream_risky(chain_map.pk)
+    """Every risky upstream node's shortest path to the imported good, with its ruling and reasons, and
+    the whole map (every node and link as objects, for the map page, the tables and the exports)."""
     nodes = {n.pk: n for n in Node.objects.filter(map=chain_map).select_related("country", "party")}
     links = list(Link.objects.filter(map=chain_map).order_by("id"))
+    risky = upstream_risky(chain_map.pk)
     if not risky:
         return MapRisk(RiskLevel.CLEAR, [], nodes, links)
-    toward_good = _next_hops(nodes, links)
+    edges = [(lk.pk, lk.supplier_id, lk.buyer_id) for lk in links]
+    roots = [pk for pk, n in nodes.items() if n.tier == 0]
+    link_of = {lk.pk: lk for lk in links}
+    level, paths = _paths(risky, _next_hops(roots, edges), nodes, link_of)
+    return MapRisk(level, paths, nodes, links)
+
+
+def risk_paths(chain_map: SupplyChainMap) -> tuple[str, list[RiskPath]]:
+    """The map's level and risky paths only (``GET /supply-chains/{id}/risk``, the case page): the walk
+    reads the link table's id columns, and only the nodes and links on a path are loaded as objects."""
+    risky = upstream_risky(chain_map.pk)
+    if not risky:
+        return RiskLevel.CLEAR, []
+    with connection.cursor() as cursor:
+        # The id columns only, straight from the cursor: the ORM's per-row work would dominate here.
+        cursor.execute(
+            f"SELECT id, supplier_id, buyer_id FROM {Link._meta.db_table} WHERE map_id = %s",  # noqa: S608
+            [chain_map.pk],
+        )
+        edges = cursor.fetchall()
+    roots = list(Node.objects.filter(map=chain_map, tier=0).values_list("id", flat=True))
+    hop = _next_hops(roots, edges)
+    on_path_links: set[int] = set()
+    on_path_nodes: set[int] = set()
+    for node_id, _depth in risky:
+        on_path_nodes.add(node_id)
+        at = node_id
+        while at in hop:
+            link_id, at = hop[at]
+            on_path_links.add(link_id)
+            on_path_nodes.add(at)
+    nodes = Node.objects.select_related("country", "party").in_bulk(on_path_nodes)
+    links = Link.objects.in_bulk(on_path_links)
+    return _paths(risky, hop, nodes, links)
+
+
+def _paths(
+    risky: list[tuple[int, int]], hop: dict[int, tuple[int, int]], nodes: dict[int, Node], links: dict[int, Link]
+) -> tuple[str, list[RiskPath]]:
     paths: list[RiskPath] = []
     for node_id, _depth in sorted(risky, key=lambda r: (-r[1], r[0])):
         source = nodes[node_id]
-        trail = _trail(node_id, toward_good)
+        trail = [links[link_id] for link_id in _trail(node_id, hop)]
         if not trail:
             continue
         signals = counted_signals(source.risk_signals)
@@ -125,34 +164,33 @@ def map_risk(chain_map: SupplyChainMap) -> MapRisk:
         )
     paths.sort(key=lambda p: (-_RANK[RiskLevel(p.level)], -len(p.links), p.source.name))
     level = max((RiskLevel(p.level) for p in paths), key=lambda lv: _RANK[lv], default=RiskLevel.CLEAR)
-    return MapRisk(level, paths, nodes, links)
+    return level, paths
 
 
-def _next_hops(nodes: dict[int, Node], links: list[Link]) -> dict[int, Link]:
-    """For every node upstream of the imported good, the link that starts its shortest path to it: one
-    breadth-first pass from the tier-0 nodes over the links reversed, so each node is reached once."""
-    suppliers_of: dict[int, list[Link]] = {}
-    for link in links:
-        suppliers_of.setdefault(link.buyer_id, []).append(link)
-    roots = [pk for pk, n in nodes.items() if n.tier == 0]
+def _next_hops(roots: list[int], edges: list[tuple[int, int, int]]) -> dict[int, tuple[int, int]]:
+    """For every node upstream of the imported good, the (link, buyer) that starts its shortest path to
+    it: one breadth-first pass from the tier-0 nodes over the links (id, supplier, buyer) reversed, so
+    each node is reached once."""
+    suppliers_of: dict[int, list[tuple[int, int]]] = {}
+    for link_id, supplier, buyer in edges:
+        suppliers_of.setdefault(buyer, []).append((link_id, supplier))
     seen = set(roots)
-    hop: dict[int, Link] = {}
+    hop: dict[int, tuple[int, int]] = {}
     queue: deque[int] = deque(roots)
     while queue:
         at = queue.popleft()
-        for link in suppliers_of.get(at, ()):
-            if link.supplier_id not in seen:
-                seen.add(link.supplier_id)
-                hop[link.supplier_id] = link
-                queue.append(link.supplier_id)
+        for link_id, supplier in suppliers_of.get(at, ()):
+            if supplier not in seen:
+                seen.add(supplier)
+                hop[supplier] = (link_id, at)
+                queue.append(supplier)
     return hop
 
 
-def _trail(start: int, hop: dict[int, Link]) -> list[Link]:
-    trail: list[Link] = []
+def _trail(start: int, hop: dict[int, tuple[int, int]]) -> list[int]:
+    trail: list[int] = []
     at = start
     while at in hop:
-        link = hop[at]
-        trail.append(link)
-        at = link.buyer_id
+        link_id, at = hop[at]
+        trail.append(link_id)
     return trail

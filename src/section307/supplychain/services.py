@@ -488,9 +488,9 @@ def map_screen(*, chain_map: SupplyChainMap) -> str:
 
 def _map_level_save(chain_map: SupplyChainMap) -> str:
     from section307.orders.watchlist import registry_version
-    from section307.supplychain.risk import map_risk
+    from section307.supplychain.risk import risk_paths
 
-    level = map_risk(chain_map).level
+    level, _paths = risk_paths(chain_map)
     chain_map.risk_level = level
     chain_map.screened_at = timezone.now()
     chain_map.screened_version = json.dumps([str(v) for v in registry_version()])[:200]

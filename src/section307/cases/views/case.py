@@ -150,6 +150,9 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     )
     ctx.update(_task_groups(case, tasks))
     ctx["next_items"] = queue_for_page(user, reverse("cases:case_detail", args=[case.reference]))
+    from section307.supplychain.selectors import case_maps_summary
+
+    ctx["supply_maps"] = case_maps_summary(user=user, case=case)  # the Supply chain tab (docs/supplychain.md)
     ctx["allegation_links"] = (
         CaseAllegation.objects.filter(case=case).select_related("allegation")
         if request.user.has_perm("allegations.view_allegation")
