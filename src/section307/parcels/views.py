@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from section307.core.errors import ServiceError
 from section307.core.forms import service_error_message, service_error_to_form
+from section307.core.types import Actor
 from section307.parcels import selectors, services
 from section307.parcels.forms import (
     BulkDetainForm,
@@ -195,7 +196,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _detention_context(detention: ParcelDetention, user: Any = None, **forms: Any) -> dict[str, Any]:
+def _detention_context(detention: ParcelDetention, user: Actor | None = None, **forms: Any) -> dict[str, Any]:
     allowed = services.allowed_outcomes(detention)
     reviewer = user is not None and user.has_perm(REVIEW)
     return {
