@@ -34,7 +34,14 @@ from typing import Any
 from section307.screening.cache import compile_cached, load_name_results, store_name_results
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
 from section307.screening.io import InputError, ResultWriter, RowProblem, count_rows, iter_batches
-from section307.screening.parallel import distinct_party_names, prefetch_names, screen_batches, validate_batch
+from section307.screening.parallel import (
+    distinct_addresses,
+    distinct_party_names,
+    prefetch_names,
+    prefetch_places,
+    screen_batches,
+    validate_batch,
+)
 from section307.screening.watchlist import CompiledWatchlist, Watchlist, WatchlistError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SKIPPED_ROWS", "EXIT_SPARK", "add_arguments", "main", "run"]
@@ -163,6 +170,11 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
         if args.workers != 1:
             # Match each distinct party name once across all cores before the row pass.
             prefetch_names(screener, [n for n in names if n not in known], args.workers)
+    if args.workers != 1:
+        # The same for the places named in each distinct address (region rules).
+        addresses = distinct_addresses(args.entries)
+        if addresses:
+            prefetch_places(screener, addresses, args.workers)
     writer = ResultWriter(args.out)
     progress = _progress(args, count_rows(args.entries))
     try:
