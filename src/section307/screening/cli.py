@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from section307.screening.cache import compile_cached, load_name_results, store_name_results
+from section307.screening.cache import compile_cached, load_name_store, store_name_results
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
 from section307.screening.io import InputError, ResultWriter, RowProblem, count_rows, iter_batches
 from section307.screening.parallel import (
@@ -164,9 +164,10 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
     matcher = screener.matcher
     if names:
         # Names matched by earlier runs against this watchlist and engine are not matched again.
-        known = load_name_results(compiled, matcher.floor, names)
+        known, relations = load_name_store(compiled, matcher.floor, names)
         matcher.reserve(len(names))
         matcher.seed(known.items())
+        matcher.seed_relations(relations.items())
         if args.workers != 1:
             # Match each distinct party name once across all cores before the row pass.
             prefetch_names(screener, [n for n in names if n not in known], args.workers)
@@ -197,7 +198,7 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
         if writer.rows == 0 and args.out:
             writer.write(screener.screen(_empty_entries()))
         if names:
-            store_name_results(compiled, matcher.floor, matcher.cached(names))
+            store_name_results(compiled, matcher.floor, matcher.cached(names), matcher.cached_relations(names))
     except InputError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT

@@ -589,6 +589,11 @@ class NameMatcher:
         """Add relations read elsewhere (another process) to the cache."""
         self._relations.update(relations)
 
+    def cached_relations(self, names: Iterable[str]) -> dict[str, str]:
+        """The relations read so far of those ``names`` that have one cached."""
+        relations = self._relations
+        return {n: r for n in names if (r := relations.get(n)) is not None}
+
     def cached(self, names: Iterable[str]) -> dict[str, tuple[NameMatch, ...]]:
         """The cached results of those ``names`` that have one."""
         cache = self._cache

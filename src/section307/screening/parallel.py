@@ -250,7 +250,8 @@ def prefetch_names(
     matcher.reserve(len(names))
     if n <= 1 or len(names) < 2 * chunk or "fork" not in mp.get_all_start_methods():
         for name in names:
-            matcher.match(name)
+            if matcher.match(name):
+                matcher.relation(name)
         return
     global _WORKER
     _WORKER = screener
