@@ -117,21 +117,29 @@ def test_a_directory_others_can_write_is_not_trusted(tmp_path: Path) -> None:
     assert wl_cache._load(path, watchlist_key(wl)) is None
 
 
+def _run_command(src: Path, wl_csv: Path, out: Path, cache: Path, *, workers: int) -> pl.DataFrame:
+    """The screen command on ``src`` with ``cache`` as its cache directory; its results."""
+    from section307.screening import cli
+
+    from .test_cli import _args, _read
+
+    argv = (str(src), "--watchlist", str(wl_csv), "--out", str(out), "--cache-dir", str(cache))
+    assert cli.run(_args(*argv, "--workers", str(workers), "--quiet")) == 0
+    return _read(out)
+
+
 def test_command_reuses_compiled_watchlist_and_name_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A second run against the same watchlist neither compiles it nor matches a known name again."""
-    from section307.screening import cli
     from section307.screening.matcher import NameMatcher
 
-    from .test_cli import ENTRY_HEADER, ENTRY_ROWS, WATCHLIST_ROWS, _args, _read, _write_csv
+    from .test_cli import ENTRY_HEADER, ENTRY_ROWS, WATCHLIST_ROWS, _write_csv
 
     wl_csv = _write_csv(tmp_path / "watchlist.csv", WATCHLIST_ROWS)
     src = _write_csv(tmp_path / "entries.csv", [ENTRY_HEADER, *ENTRY_ROWS])
     cache = tmp_path / "cache"
 
     def run(out: str) -> pl.DataFrame:
-        argv = (str(src), "--watchlist", str(wl_csv), "--out", str(tmp_path / out), "--cache-dir", str(cache))
-        assert cli.run(_args(*argv, "--workers", "1", "--quiet")) == 0
-        return _read(tmp_path / out)
+        return _run_command(src, wl_csv, tmp_path / out, cache, workers=1)
 
     first = run("first.csv")
     assert len(list(cache.glob("compiled-*.pickle"))) == 1
@@ -153,3 +161,35 @@ def test_command_reuses_compiled_watchlist_and_name_results(tmp_path: Path, monk
     third = run("third.csv")
     assert len(list(cache.glob("compiled-*.pickle"))) == 2
     assert not third.equals(first)
+
+
+def test_stored_name_results_keep_what_a_name_says_of_itself(tmp_path: Path) -> None:
+    """A branch named in an entry file is still a branch when its match is read back from the store,
+    and a store that cannot say so for every matched name says nothing."""
+    from section307.screening.cache import load_name_store, store_name_results
+
+    from .test_cli import ENTRY_HEADER, ENTRY_ROWS, WATCHLIST_ROWS, _write_csv
+
+    branch = "Xinjiang Huafu Textile Co., Ltd. Aksu Branch"
+    rows = [ENTRY_HEADER, *ENTRY_ROWS, ["E9", "1", "Acme Imports LLC", branch, *ENTRY_ROWS[0][4:]]]
+    wl_csv = _write_csv(tmp_path / "watchlist.csv", WATCHLIST_ROWS)
+    src = _write_csv(tmp_path / "entries.csv", rows)
+    cache = tmp_path / "cache"
+
+    def run(out: str) -> pl.DataFrame:
+        return _run_command(src, wl_csv, tmp_path / out, cache, workers=2)
+
+    first = run("first.csv")
+    (stored,) = cache.glob("names-*.pickle")
+    with stored.open("rb") as f:
+        payload = pickle.load(f)  # noqa: S301 - written by this test
+    assert payload["relations"] == {branch: "branch"}
+    assert "branch" in first.filter(pl.col("entry_number") == "E9")["signals"][0].lower()
+    assert run("second.csv").equals(first)
+
+    compiled = compile_cached(Watchlist.from_file(str(wl_csv)), directory=cache)
+    matches, relations = load_name_store(compiled, 0.5, [branch, "Unknown Name"])
+    assert matches[branch] and relations == {branch: "branch"}
+    # Results stored without the relation of a matched name: none is kept, none is invented.
+    store_name_results(compiled, 0.5, {"Huafu Xinjiang Aksu Branch": matches[branch]}, {})
+    assert load_name_store(compiled, 0.5, [branch])[1] == {}

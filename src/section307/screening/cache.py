@@ -44,6 +44,7 @@ __all__ = [
     "compile_cached",
     "engine_version",
     "load_name_results",
+    "load_name_store",
     "store_name_results",
     "watchlist_key",
 ]
@@ -177,24 +178,48 @@ def load_name_results(
     Entry files of the same importers and ports name the same manufacturers day after day; their
     matches against an unchanged watchlist are the same, so they are kept beside the compiled form.
     """
+    return load_name_store(compiled, floor, names)[0]
+
+
+def load_name_store(
+    compiled: CompiledWatchlist, floor: float, names: Sequence[str]
+) -> tuple[dict[str, tuple[NameMatch, ...]], dict[str, str]]:
+    """:func:`load_name_results`, and what each of those names says of itself
+    (:meth:`NameMatcher.relation <section307.screening.matcher.NameMatcher.relation>`: ``"branch"``,
+    ``"subsidiary"`` or ``""``) when it was stored with them."""
     where = _KEYS.get(compiled)
     if where is None:
-        return {}
+        return {}, {}
     directory, key = where
     payload = _read(_names_path(directory, key, floor))
     if not isinstance(payload, dict) or payload.get("key") != key or not isinstance(payload.get("names"), dict):
-        return {}
+        return {}, {}
     stored: dict[str, tuple[tuple[int, int, float, str, str], ...]] = payload["names"]
+    # Only names that say something of themselves are stored; the others stored with it say nothing.
+    said = payload.get("relations")
+    said = said if isinstance(said, dict) else None
     out: dict[str, tuple[NameMatch, ...]] = {}
+    relations: dict[str, str] = {}
     for name in names:
         hit = stored.get(name)
         if hit is not None:
             out[name] = tuple(NameMatch(*m) for m in hit)
-    return out
+            if said is not None and hit:
+                relations[name] = said.get(name, "")
+    return out, relations
 
 
-def store_name_results(compiled: CompiledWatchlist, floor: float, results: Mapping[str, tuple[NameMatch, ...]]) -> None:
-    """Add name-match results to the store of this watchlist (newest kept when it is full)."""
+def store_name_results(
+    compiled: CompiledWatchlist,
+    floor: float,
+    results: Mapping[str, tuple[NameMatch, ...]],
+    relations: Mapping[str, str] | None = None,
+) -> None:
+    """Add name-match results to the store of this watchlist (newest kept when it is full).
+
+    ``relations``: what names with a match say of themselves (see :func:`load_name_store`); a store
+    written once without them keeps none, so a name read back never gets a wrong one.
+    """
     where = _KEYS.get(compiled)
     if where is None or not results:
         return
@@ -202,12 +227,24 @@ def store_name_results(compiled: CompiledWatchlist, floor: float, results: Mappi
     path = _names_path(directory, key, floor)
     payload = _read(path)
     stored: dict[str, tuple[tuple[int, int, float, str, str], ...]] = {}
+    said: dict[str, str] | None = {} if relations is not None else None
     if isinstance(payload, dict) and payload.get("key") == key and isinstance(payload.get("names"), dict):
         stored = payload["names"]
+        old = payload.get("relations")
+        said = old if isinstance(old, dict) and said is not None else None
     for name, matches in results.items():
         stored.pop(name, None)
         stored[name] = tuple((m.name_id, m.party, m.score, m.method, m.relation) for m in matches)
+        if said is not None and relations is not None:
+            if matches and name not in relations:
+                said = None  # a name with a match whose relation is not known: keep none
+            elif relations.get(name):
+                said[name] = relations[name]
+            else:
+                said.pop(name, None)
     if len(stored) > _MAX_NAMES:
         stored = dict(list(stored.items())[-_MAX_NAMES:])
+        if said is not None:
+            said = {n: r for n, r in said.items() if n in stored}
     with contextlib.suppress(OSError):
-        _write(path, {"key": key, "names": stored})
+        _write(path, {"key": key, "names": stored, **({"relations": said} if said is not None else {})})

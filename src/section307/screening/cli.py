@@ -31,10 +31,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from section307.screening.cache import compile_cached, load_name_results, store_name_results
+from section307.screening.cache import compile_cached, load_name_store, store_name_results
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
 from section307.screening.io import InputError, ResultWriter, RowProblem, count_rows, iter_batches
-from section307.screening.parallel import distinct_party_names, prefetch_names, screen_batches, validate_batch
+from section307.screening.parallel import (
+    distinct_addresses,
+    distinct_party_names,
+    prefetch_names,
+    prefetch_places,
+    screen_batches,
+    validate_batch,
+)
 from section307.screening.watchlist import CompiledWatchlist, Watchlist, WatchlistError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SKIPPED_ROWS", "EXIT_SPARK", "add_arguments", "main", "run"]
@@ -157,12 +164,18 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
     matcher = screener.matcher
     if names:
         # Names matched by earlier runs against this watchlist and engine are not matched again.
-        known = load_name_results(compiled, matcher.floor, names)
+        known, relations = load_name_store(compiled, matcher.floor, names)
         matcher.reserve(len(names))
         matcher.seed(known.items())
+        matcher.seed_relations(relations.items())
         if args.workers != 1:
             # Match each distinct party name once across all cores before the row pass.
             prefetch_names(screener, [n for n in names if n not in known], args.workers)
+    if args.workers != 1:
+        # The same for the places named in each distinct address (region rules).
+        addresses = distinct_addresses(args.entries)
+        if addresses:
+            prefetch_places(screener, addresses, args.workers)
     writer = ResultWriter(args.out)
     progress = _progress(args, count_rows(args.entries))
     try:
@@ -185,7 +198,7 @@ def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | Non
         if writer.rows == 0 and args.out:
             writer.write(screener.screen(_empty_entries()))
         if names:
-            store_name_results(compiled, matcher.floor, matcher.cached(names))
+            store_name_results(compiled, matcher.floor, matcher.cached(names), matcher.cached_relations(names))
     except InputError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT

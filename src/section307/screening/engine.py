@@ -39,7 +39,6 @@ from section307.screening.batch import screen_table
 from section307.screening.config import DEFAULT_SCORING, ScoringConfig
 from section307.screening.countries import country_code, country_mentions, country_name
 from section307.screening.matcher import NameMatcher
-from section307.screening.normalize import normalize_name
 from section307.screening.watchlist import (
     ORDER_LISTS,
     CompiledWatchlist,
@@ -230,6 +229,7 @@ class Screener:
         self._area_cache: dict[tuple[str, str, str | None, frozenset[str], str], tuple[Signal, ...]] = {}
         self._goods_cache: dict[tuple[str, str], tuple[GoodMatch, ...]] = {}
         self._places_cache: dict[tuple[bool, str, str | None], tuple[tuple[str, str], ...]] = {}
+        self._places_reserved = 0
         self._dol_cache: dict[tuple[str | None, tuple[str, ...]], tuple[Signal, ...]] = {}
         self._country_cache: dict[str, str | None] = {}
 
@@ -291,7 +291,7 @@ class Screener:
         wl = self.wl
         cfg = self.scoring
         addr_tokens: frozenset[str] | None = None
-        relation = normalize_name(name).relation
+        relation: str | None = None  # what the name says of itself, read only for a reported match
         for m in self.matcher.match(name):
             party = wl.parties[m.party]
             score = m.score
@@ -325,6 +325,8 @@ class Screener:
             level = "hit" if on_order and score >= self.threshold else "review"
             # What the entry's name says of itself ("Shanghai Branch", "a subsidiary of") comes first,
             # then what comparing it with the listed name shows (Siemens Energy for Siemens).
+            if relation is None:
+                relation = self.matcher.relation(name)
             rel = relation or m.relation
             scope_note = _scope_note(rel, party)
             if level == "hit" and (rel == "parent" or (rel == "subsidiary" and not party.subsidiaries)):
@@ -400,6 +402,11 @@ class Screener:
             self._goods_cache[key] = hit
         return hit
 
+    def seed_places(self, places: Iterable[tuple[tuple[bool, str, str | None], tuple[tuple[str, str], ...]]]) -> None:
+        """Add places read elsewhere (another process) to the cache (keys as :meth:`_places` takes them)."""
+        self._places_cache.update(places)
+        self._places_reserved = len(self._places_cache) + 100_000
+
     def _places(self, is_origin: bool, text: str, country: str | None) -> tuple[tuple[str, str], ...]:
         """Areas (region codes, countries with rules) a text puts the goods in, with how they were named."""
         key = (is_origin, text, country)
@@ -417,7 +424,7 @@ class Screener:
             for code in country_mentions(text, self.wl.country_rule_areas):
                 places.append((code, code))
         result = tuple(places)
-        if len(self._places_cache) > 300_000:
+        if len(self._places_cache) > max(300_000, self._places_reserved):
             self._places_cache.clear()
         self._places_cache[key] = result
         return result

@@ -601,6 +601,7 @@ class NameMatcher:
         self.config = config or DEFAULT_SCORING
         self._cache: dict[str, tuple[NameMatch, ...]] = {}
         self._norm_cache: dict[NormName, tuple[NameMatch, ...]] = {}
+        self._relations: dict[str, str] = {}
         self._cache_size = cache_size
 
     def match(self, name: str) -> tuple[NameMatch, ...]:
@@ -621,6 +622,25 @@ class NameMatcher:
     def seed(self, results: Iterable[tuple[str, tuple[NameMatch, ...]]]) -> None:
         """Add results computed elsewhere (another process) to the cache."""
         self._cache.update(results)
+
+    def relation(self, name: str) -> str:
+        """What ``name`` says of itself (:attr:`NormName.relation`: branch, subsidiary or nothing)."""
+        hit = self._relations.get(name)
+        if hit is None:
+            hit = normalize_name(name).relation
+            if len(self._relations) >= self._cache_size:
+                self._relations.clear()
+            self._relations[name] = hit
+        return hit
+
+    def seed_relations(self, relations: Iterable[tuple[str, str]]) -> None:
+        """Add relations read elsewhere (another process) to the cache."""
+        self._relations.update(relations)
+
+    def cached_relations(self, names: Iterable[str]) -> dict[str, str]:
+        """The relations read so far of those ``names`` that have one cached."""
+        relations = self._relations
+        return {n: r for n in names if (r := relations.get(n)) is not None}
 
     def cached(self, names: Iterable[str]) -> dict[str, tuple[NameMatch, ...]]:
         """The cached results of those ``names`` that have one."""

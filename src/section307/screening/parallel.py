@@ -13,6 +13,7 @@ import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
@@ -22,7 +23,14 @@ import pyarrow as pa
 from section307.screening.engine import Screener
 from section307.screening.io import ROW_COL, RowProblem
 
-__all__ = ["distinct_party_names", "prefetch_names", "screen_batches", "validate_batch"]
+__all__ = [
+    "distinct_addresses",
+    "distinct_party_names",
+    "prefetch_names",
+    "prefetch_places",
+    "screen_batches",
+    "validate_batch",
+]
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
@@ -40,7 +48,10 @@ def validate_batch(df: pl.DataFrame, path: str, problem: Callable[[RowProblem], 
         )
     if "date_of_import" in df.columns:
         d = pl.col("date_of_import").fill_null("").str.strip_chars()
-        parsed = pl.coalesce([d.str.strptime(pl.Datetime, f, strict=False) for f in _DATE_FORMATS])
+        parsed = d.str.strptime(pl.Datetime, _DATE_FORMATS[0], strict=False)
+        if df.select(((d != "") & parsed.is_null()).any()).item():
+            # Other formats are tried only when the usual one does not read every date of the batch.
+            parsed = pl.coalesce([d.str.strptime(pl.Datetime, f, strict=False) for f in _DATE_FORMATS])
         checks.append(("date_of_import", (d != "") & parsed.is_null(), "is not a date (use YYYY-MM-DD)"))
     if not checks:
         return df
@@ -70,7 +81,26 @@ def _frame(table: pa.Table) -> pl.DataFrame:
 
 def _screen(batch: pa.Table) -> pa.Table:
     assert _WORKER is not None
-    return _WORKER.screen_arrow(batch)
+    with _no_collection():
+        return _WORKER.screen_arrow(batch)
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No garbage collection during one unit of a worker's work.
+
+    The work allocates hundreds of thousands of small objects (cache entries, signals) and makes
+    no reference cycles worth collecting on the way; the collector would rescan the growing caches
+    over and over (5-10 % of the CPU time of name matching). When it is enabled again, the
+    next collection goes over what the unit left, once.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def screen_batches(
@@ -109,24 +139,30 @@ def screen_batches(
 _PARTY_COLUMNS = ("manufacturer", "shipper", "importer", "consignee")
 
 
-def distinct_party_names(path: str, limit: int = 3_000_000) -> list[str] | None:
-    """Distinct party names of an entries file, read column-wise by Polars' streaming engine.
-
-    ``None`` when the file cannot be scanned this way (XLSX, unusual CSV); the
-    pipeline then matches names as it meets them.
-    """
+def _scan(path: str) -> pl.LazyFrame | None:
+    """A lazy scan of an entries file (Parquet file or directory, CSV); ``None`` for other formats."""
     from section307.screening.io import InputError, detect_format
 
     try:
         fmt = detect_format(path)
     except InputError:
         return None
+    if fmt == "parquet":
+        return pl.scan_parquet(f"{path.rstrip('/')}/**/*.parquet" if os.path.isdir(path) else path)
+    if fmt == "csv" and path.lower().endswith(".csv"):
+        return pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True)
+    return None
+
+
+def distinct_party_names(path: str, limit: int = 3_000_000) -> list[str] | None:
+    """Distinct party names of an entries file, read column-wise by Polars' streaming engine.
+
+    ``None`` when the file cannot be scanned this way (XLSX, unusual CSV); the
+    pipeline then matches names as it meets them.
+    """
     try:
-        if fmt == "parquet":
-            lf = pl.scan_parquet(f"{path.rstrip('/')}/**/*.parquet" if os.path.isdir(path) else path)
-        elif fmt == "csv" and path.lower().endswith(".csv"):
-            lf = pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True)
-        else:
+        lf = _scan(path)
+        if lf is None:
             return None
         schema = lf.collect_schema().names()
         parts = [lf.select(pl.col(c).cast(pl.Utf8).alias("n")) for c in _PARTY_COLUMNS if c in schema]
@@ -150,10 +186,55 @@ def distinct_party_names(path: str, limit: int = 3_000_000) -> list[str] | None:
     return [s.strip() for s in names["n"].to_list()]
 
 
-def _match_chunk(names: list[str]) -> list[tuple[str, Any]]:
+def distinct_addresses(path: str, limit: int = 1_000_000) -> list[tuple[str, str | None]] | None:
+    """Distinct (address, origin) pairs of an entries file: the manufacturer's address with the line's
+    country of origin as written, the shipper's with ``None``. ``None`` when the file cannot be scanned."""
+    try:
+        lf = _scan(path)
+        if lf is None:
+            return None
+        schema = lf.collect_schema().names()
+        text = pl.col("t").cast(pl.Utf8).str.strip_chars()
+        parts = []
+        if "manufacturer_address" in schema:
+            origin = pl.col("country_of_origin") if "country_of_origin" in schema else pl.lit("")
+            parts.append(
+                lf.select(
+                    pl.col("manufacturer_address").cast(pl.Utf8).alias("t"),
+                    origin.cast(pl.Utf8).fill_null("").str.strip_chars().alias("o"),
+                    pl.lit(False).alias("shipper"),
+                )
+            )
+        if "shipper_address" in schema:
+            parts.append(
+                lf.select(
+                    pl.col("shipper_address").cast(pl.Utf8).alias("t"),
+                    pl.lit("").alias("o"),
+                    pl.lit(True).alias("shipper"),
+                )
+            )
+        if not parts:
+            return None
+        found = (
+            pl.concat(parts)
+            .with_columns(text.alias("t"))
+            .filter(pl.col("t").is_not_null() & (pl.col("t") != ""))
+            .unique()
+            .head(limit)
+            .collect(engine="streaming")
+        )
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        return None
+    return [(t, None if shipper else o) for t, o, shipper in found.iter_rows()]
+
+
+def _match_chunk(names: list[str]) -> tuple[list[tuple[str, Any]], list[tuple[str, str]]]:
+    """Matches of each name, and what each name with a match says of itself (read while it is normalised)."""
     assert _WORKER is not None
     m = _WORKER.matcher
-    return [(n, m.match(n)) for n in names]
+    with _no_collection():
+        results = [(n, m.match(n)) for n in names]
+    return results, [(n, m.relation(n)) for n, found in results if found]
 
 
 def prefetch_names(
@@ -169,7 +250,8 @@ def prefetch_names(
     matcher.reserve(len(names))
     if n <= 1 or len(names) < 2 * chunk or "fork" not in mp.get_all_start_methods():
         for name in names:
-            matcher.match(name)
+            if matcher.match(name):
+                matcher.relation(name)
         return
     global _WORKER
     _WORKER = screener
@@ -178,7 +260,48 @@ def prefetch_names(
     try:
         with ctx.Pool(n) as pool:
             chunks = [names[i : i + chunk] for i in range(0, len(names), chunk)]
-            for result in pool.imap_unordered(_match_chunk, chunks):
+            for result, relations in pool.imap_unordered(_match_chunk, chunks):
                 matcher.seed(result)
+                matcher.seed_relations(relations)
+    finally:
+        _WORKER = None
+
+
+def _places_chunk(keys: list[tuple[str, str | None]]) -> list[tuple[tuple[bool, str, str | None], Any]]:
+    assert _WORKER is not None
+    sc = _WORKER
+    with _no_collection():
+        return [((False, t, c), sc._places(False, t, c)) for t, c in keys]
+
+
+def prefetch_places(
+    screener: Screener,
+    addresses: list[tuple[str, str | None]],
+    workers: int | None = None,
+    chunk: int = 2_000,
+) -> None:
+    """Read the places in every distinct address once, spread over the workers, and seed the screener's cache.
+
+    ``addresses`` are (address, origin as written, or ``None`` for a shipper's address) pairs
+    (:func:`distinct_addresses`); the row pass then finds every address's places in the cache instead
+    of each worker reading the addresses its batches share with the others'.
+    """
+    n = workers or os.cpu_count() or 1
+    # The origin as the row pass reads it (batch.py: a country code, or None when empty).
+    keys = sorted(
+        {(t, screener._country(o) if o else None) for t, o in addresses},
+        key=lambda k: (k[0], k[1] or ""),
+    )
+    if n <= 1 or len(keys) < 2 * chunk or "fork" not in mp.get_all_start_methods():
+        return  # one process: the row pass fills the same cache as it goes
+    global _WORKER
+    _WORKER = screener
+    gc.freeze()
+    ctx = mp.get_context("fork")
+    try:
+        with ctx.Pool(n) as pool:
+            chunks = [keys[i : i + chunk] for i in range(0, len(keys), chunk)]
+            for result in pool.imap_unordered(_places_chunk, chunks):
+                screener.seed_places(result)
     finally:
         _WORKER = None
