@@ -144,7 +144,12 @@ def test_19_usc_1499c5b_no_decision_on_or_after_the_30th_day_even_before_the_job
         actor=importers[0], detention=detention, grounds="Other mill", today=today - dt.timedelta(days=29)
     )
     proposed = services.determination_propose(
-        actor=reviewers[0], detention=detention, kind="protest", outcome="granted", reasons="Origin shown", protest=protest
+        actor=reviewers[0],
+        detention=detention,
+        kind="protest",
+        outcome="granted",
+        reasons="Origin shown",
+        protest=protest,
     )
     # The concurrence comes a day late: the protest stands denied, whether recorded or not.
     Clock.objects.filter(entry=detention.entry, kind=law.EXCLUSION_PROTEST).update(due_date=today)
