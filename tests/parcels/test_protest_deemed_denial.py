@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from section307.accounts import roles
@@ -88,6 +90,10 @@ def test_19_usc_1499c5b_a_parcel_protest_not_decided_before_the_30th_day_is_deni
     assert "parcels.protest" not in _kinds(reviewer)
     court = _kinds(trade)["parcels.civil_action"]
     assert court.due == suit.due_date and "2636(a)(2)" in court.why
+    c = Client()
+    c.force_login(trade)
+    page = c.get(reverse("parcels_portal:detention_detail", args=[excluded.pk])).content.decode()
+    assert "denied by operation of law on " + deemed.isoformat() in page and suit.due_date.isoformat() in page
     # No decision follows it.
     with pytest.raises(Conflict):
         services.review_propose(

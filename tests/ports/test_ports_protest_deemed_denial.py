@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from section307.core.auditwords import audit_line
@@ -118,6 +120,10 @@ def test_19_usc_1499c5b_the_daily_job_records_the_denial_notifies_and_starts_the
     assert "hq.protest" not in _kinds(reviewers[0])
     court = _kinds(importers[0])["detention.civil_action"]
     assert court.due == suit.due_date and court.rule == "28 U.S.C. 2636(a)"
+    c = Client()
+    c.force_login(reviewers[0])
+    page = c.get(reverse("hq:protest", args=[protest.pk])).content.decode()
+    assert "Denied by operation of law" in page and "Propose the determination" not in page
     # Once only; and no decision can follow it.
     assert services.protests_deem_denied(today=deemed + dt.timedelta(days=4)) == []
     with pytest.raises(TransitionNotAllowed):
