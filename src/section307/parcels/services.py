@@ -957,26 +957,15 @@ def protest_deemed_denied_on(protest: ParcelProtest) -> tuple[dt.date, str] | No
 
 
 def _check_decidable(protest: ParcelProtest, today: dt.date) -> None:
-    """Refuse a decision on a protest denied by operation of law (19 U.S.C. 1499(c)(5)(B)), recorded
-    yet or not: from the 30th day the importer's remedy is the civil action."""
-    if protest.status == ParcelProtest.Status.DEEMED_DENIED:
-        deemed: tuple[dt.date, str] | None = (protest.decided_on or today, law.DEEMED_DENIAL_CITATION)
-    elif protest.is_pending:
-        deemed = protest_deemed_denied_on(protest)
-        if deemed is not None and not law.protest_is_deemed_denied(deemed[0], today):
-            return
-    else:
-        return
-    if deemed is not None:
-        raise Conflict(
-            _(
-                "The protest was denied by operation of law on %(date)s; no decision can follow it: the importer "
-                "may contest the denial in the Court of International Trade."
-            )
-            % {"date": deemed[0].isoformat()},
-            rule=deemed[1],
-            code="deemed_denied",
-        )
+    """No decision on a protest denied by operation of law (``ports.services.refuse_if_deemed_denied``)."""
+    from section307.ports.services import refuse_if_deemed_denied
+
+    refuse_if_deemed_denied(
+        status=protest.status,
+        decided_on=protest.decided_on,
+        deemed=lambda: protest_deemed_denied_on(protest),
+        today=today,
+    )
 
 
 @transaction.atomic

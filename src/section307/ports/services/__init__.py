@@ -63,6 +63,7 @@ from section307.ports.services.protests import protest_deem_denied as protest_de
 from section307.ports.services.protests import protest_deemed_denied_on as protest_deemed_denied_on
 from section307.ports.services.protests import protest_file as protest_file
 from section307.ports.services.protests import protests_deem_denied as protests_deem_denied
+from section307.ports.services.protests import refuse_if_deemed_denied as refuse_if_deemed_denied
 from section307.ports.services.rescreen import entries_rescreen as entries_rescreen
 from section307.ports.services.screening import _apply_result as _apply_result
 from section307.ports.services.screening import _entry_decision as _entry_decision

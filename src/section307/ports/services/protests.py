@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -89,26 +90,40 @@ def protest_deemed_denied_on(protest: Protest) -> tuple[dt.date, str] | None:
     return law.protest_deemed_denied_on(periods.values_list("kind", "due_date"))
 
 
-def protest_check_decidable(protest: Protest, today: dt.date) -> None:
-    """Refuse a decision on a protest denied by operation of law, recorded yet or not (19 U.S.C.
-    1499(c)(5)(B), 1515(b)): from the 30th day the importer's remedy is the civil action."""
-    if protest.status == Protest.Status.DEEMED_DENIED:
-        deemed: tuple[dt.date, str] | None = (protest.decided_on or today, law.DEEMED_DENIAL_CITATION)
-    elif protest.is_pending:
-        deemed = protest_deemed_denied_on(protest)
-        if deemed is not None and not law.protest_is_deemed_denied(deemed[0], today):
+def refuse_if_deemed_denied(
+    *, status: str, decided_on: dt.date | None, deemed: Callable[[], tuple[dt.date, str] | None], today: dt.date
+) -> None:
+    """Refuse a decision on a protest (of an entry or of parcels: the same states) denied by operation
+    of law, recorded yet or not (19 U.S.C. 1499(c)(5)(B), 1515(b)): from the 30th day the importer's
+    remedy is the civil action. ``deemed`` reads the pending protest's day and rule."""
+    if status == Protest.Status.DEEMED_DENIED:
+        found: tuple[dt.date, str] | None = (decided_on or today, law.DEEMED_DENIAL_CITATION)
+    elif status == Protest.Status.PENDING:
+        found = deemed()
+        if found is None or not law.protest_is_deemed_denied(found[0], today):
             return
     else:
         return
-    if deemed is not None:
-        raise Conflict(
-            gettext(
-                "the protest was denied by operation of law on %(date)s; no decision can follow it: the importer "
-                "may contest the denial in the Court of International Trade"
-            )
-            % {"date": f"{deemed[0]:%Y-%m-%d}"},
-            rule=deemed[1],
+    assert found is not None
+    raise Conflict(
+        gettext(
+            "the protest was denied by operation of law on %(date)s; no decision can follow it: the importer "
+            "may contest the denial in the Court of International Trade"
         )
+        % {"date": f"{found[0]:%Y-%m-%d}"},
+        rule=found[1],
+        code="deemed_denied",
+    )
+
+
+def protest_check_decidable(protest: Protest, today: dt.date) -> None:
+    """``refuse_if_deemed_denied`` for an entry's protest."""
+    refuse_if_deemed_denied(
+        status=protest.status,
+        decided_on=protest.decided_on,
+        deemed=lambda: protest_deemed_denied_on(protest),
+        today=today,
+    )
 
 
 @transaction.atomic
