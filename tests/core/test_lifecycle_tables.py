@@ -68,6 +68,13 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "concur": ("awaiting -> effective", {roles.HQ_REVIEWER}),
         "return": ("awaiting -> returned", {roles.HQ_REVIEWER}),
     },
+    # A protest of an exclusion (entries and parcels): headquarters decides it before the 30th day,
+    # after which the system records its denial by operation of law (19 U.S.C. 1499(c)(5)(B)).
+    "protest": {
+        "allow": ("pending -> allowed", HQ),
+        "deny": ("pending -> denied", HQ),
+        "deem_denied": ("pending -> deemed", {SYSTEM, *HQ}),
+    },
     "detention": {
         "submit": ("detained|under_review -> under_review", {roles.TRADE_USER}),
         # A protest allowed by headquarters releases excluded goods (19 U.S.C. 1515).

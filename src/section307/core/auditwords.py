@@ -100,6 +100,7 @@ SENTENCES: dict[str, str | Promise] = {
     "image.add": _("Photo added."),
     "image.redact": _("Redacted copy of a photo made."),
     "protest.file": _("Protest filed (accelerated disposition asked: {accelerated})."),
+    "protest.deem_denied": _("Protest denied by operation of law on {deemed_on} ({rule})."),
     # importer portal
     "trade_request.create": _("Request opened ({kind})."),
     "trade_request.update": _("Request statement saved."),

@@ -26,6 +26,9 @@ class ParcelsConfig(AppConfig):
                     "Proof of admissibility sent through the importer portal ({documents} documents)."
                 ),
                 "parcels.protest_file": gettext_lazy("Protest of a parcel exclusion filed."),
+                "parcels.protest_deem_denied": gettext_lazy(
+                    "Protest of a parcel exclusion denied by operation of law on {deemed_on} ({rule})."
+                ),
                 "parcels.review_concur": gettext_lazy("Headquarters determination on a parcel detention took effect."),
                 "parcels.review_propose": gettext_lazy("Headquarters determination on a parcel detention proposed."),
                 "parcels.review_return": gettext_lazy("Headquarters determination on a parcel detention returned."),
@@ -53,6 +56,9 @@ class ParcelsConfig(AppConfig):
         if "section307.parcels.demo.demo_step" not in STEPS:
             STEPS.append("section307.parcels.demo.demo_step")
         register(queue_items)
+        from section307.core.scheduler import register_daily
+
+        register_daily("parcels.protests_tick", "section307.parcels.tasks.protests_tick")
         from django.db.models.signals import post_save
 
         from section307.orders.models import OrderEvent

@@ -397,6 +397,8 @@ class ParcelProtest(TimeStampedModel):
         PENDING = "pending", _("Pending")
         ALLOWED = "allowed", _("Allowed")
         DENIED = "denied", _("Denied")
+        # Not decided before the 30th day: denied by operation of law (19 U.S.C. 1499(c)(5)(B)).
+        DEEMED_DENIED = "deemed", _("Denied by operation of law")
 
     decision = models.OneToOneField(ParcelDecision, on_delete=models.PROTECT, related_name="protest")
     detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="protests")

@@ -38,8 +38,9 @@ _ENDED = {
 def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
     if is_trade_user(user):
         yield from _importer_items(user, timezone.localdate(now))
+        yield from _court_items(user, timezone.localdate(now))
     if user.has_perm("ports.review_detention"):
-        yield from headquarters_items(user)
+        yield from headquarters_items(user, timezone.localdate(now))
     if not user.has_perm("parcels.decide_parcels"):
         return
     today = timezone.localdate(now)
@@ -167,7 +168,27 @@ def _importer_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
             )
 
 
-def headquarters_items(user: Actor) -> Iterator[WorkItem]:
+def _court_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
+    """The 180 days to contest a protest denied by operation of law (28 U.S.C. 2636(a)(2)), whatever
+    became of the parcels since."""
+    clocks = ParcelClock.objects.filter(
+        running=True, kind=law.CIVIL_ACTION, detention__in=detentions_for_trade(user)
+    ).select_related("detention")
+    for c in clocks:
+        yield WorkItem(
+            kind="parcels.civil_action",
+            title=_("Parcel detention %(pk)d: protest denied by operation of law") % {"pk": c.detention_id},
+            why=_("You may contest the protest denial in the Court of International Trade until %(due)s (%(rule)s)")
+            % {"due": c.due_date.isoformat(), "rule": law.DEEMED_DENIAL_SUIT_CITATION},
+            url=reverse("parcels_portal:detention_detail", args=[c.detention_id]),
+            due=c.due_date,
+            rule=c.citation,
+            priority=5 + (10 if today > c.due_date else 0),
+            ref=f"parcels.parcelclock:{c.pk}",
+        )
+
+
+def headquarters_items(user: Actor, today: dt.date | None = None) -> Iterator[WorkItem]:
     """Parcel proofs and protests for headquarters, beside the entries' (the same reviewers' queue and
     the headquarters page, /hq/)."""
     awaiting = ParcelReview.objects.filter(status=ParcelReview.Status.AWAITING).exclude(proposed_by_id=user.pk)
@@ -200,14 +221,23 @@ def headquarters_items(user: Actor) -> Iterator[WorkItem]:
     protests = ParcelProtest.objects.filter(status=ParcelProtest.Status.PENDING).exclude(
         pk__in=live.filter(protest__isnull=False).values("protest_id")
     )
+    today = today or timezone.localdate()
     for p in protests:
         clock = ParcelClock.objects.filter(detention_id=p.detention_id, kind=law.EXCLUSION_PROTEST).first()
+        if clock is not None and law.protest_is_deemed_denied(clock.due_date, today):
+            continue  # denied by operation of law, whether the daily job has recorded it yet or not
         yield WorkItem(
             kind="parcels.protest",
             title=_("Parcel detention %(pk)d: protest of the exclusion") % {"pk": p.detention_id},
-            why=_("Decide the protest; without a decision it is deemed denied (19 U.S.C. 1499(c)(5)(B))"),
+            why=(
+                _("Decide the protest before %(date)s: on that day it is denied by operation of law (%(rule)s)")
+                % {"date": clock.due_date.isoformat(), "rule": clock.citation}
+                if clock
+                else _("Decide the protest (19 U.S.C. 1515)")
+            ),
             url=reverse("parcels:detention_detail", args=[p.detention_id]),
-            due=clock.due_date if clock else p.filed_on,
+            # The last day a decision is in time: the day before the 30th.
+            due=clock.due_date - dt.timedelta(days=1) if clock else p.filed_on,
             rule=clock.citation if clock else "19 U.S.C. 1515",
             priority=8,
             ref=f"parcels.parcelprotest:{p.pk}",

@@ -947,6 +947,132 @@ def protest_file(
     return protest
 
 
+def protest_deemed_denied_on(protest: ParcelProtest) -> tuple[dt.date, str] | None:
+    """The day the pending ``protest`` stands denied by operation of law and the rule
+    (``law.protest_deemed_denied_on``, as for entries); None when no such period runs."""
+    periods = ParcelClock.objects.filter(
+        detention_id=protest.detention_id, running=True, kind__in=law.DEEMED_DENIAL_KINDS
+    ).values_list("kind", "due_date")
+    return law.protest_deemed_denied_on(periods)
+
+
+def _check_decidable(protest: ParcelProtest, today: dt.date) -> None:
+    """No decision on a protest denied by operation of law (``ports.services.refuse_if_deemed_denied``)."""
+    from section307.ports.services import refuse_if_deemed_denied
+
+    refuse_if_deemed_denied(
+        status=protest.status,
+        decided_on=protest.decided_on,
+        deemed=lambda: protest_deemed_denied_on(protest),
+        today=today,
+    )
+
+
+@transaction.atomic
+def protest_deem_denied(*, actor: Actor | None, protest: ParcelProtest, today: dt.date | None = None) -> ParcelProtest:
+    """Record that a protest not decided before the 30th day after its filing stands denied on that
+    day (19 U.S.C. 1499(c)(5)(B)), as for entries: the decision periods stop, the 180 days to contest
+    it in the Court of International Trade start on that day (28 U.S.C. 2636(a)(2)), a determination
+    still awaiting concurrence is returned and the importer receives a notice (portal and e-mail).
+    Recorded as the system when ``actor`` is None (the daily job)."""
+    from section307.ports.lifecycle import PROTEST_LIFECYCLE
+    from section307.ports.models import Notice
+    from section307.ports.services import notice_create
+
+    today = today or timezone.localdate()
+    protest = (
+        ParcelProtest.objects.select_for_update(of=("self",))
+        .select_related("detention__group", "organization")
+        .get(pk=protest.pk)
+    )
+    step = PROTEST_LIFECYCLE.check("deem_denied", state=protest.status, actor=actor)
+    deemed = protest_deemed_denied_on(protest)
+    if deemed is None or not law.protest_is_deemed_denied(deemed[0], today):
+        raise Conflict(
+            _("The protest may still be decided: it is not denied by operation of law before %(date)s.")
+            % {"date": deemed[0].isoformat() if deemed else "—"},
+            rule=law.DEEMED_DENIAL_CITATION,
+            code="not_yet",
+        )
+    deemed_on, rule = deemed
+    detention = protest.detention
+    protest.status, protest.decided_on = step.target, deemed_on
+    protest.save(update_fields=["status", "decided_on", "updated_at"])
+    detention.clocks.filter(kind__in=[law.PROTEST_DECISION, *law.DEEMED_DENIAL_KINDS], running=True).update(
+        running=False,
+        stopped_at=timezone.now(),
+        stop_reason=f"protest denied by operation of law on {deemed_on.isoformat()}",
+    )
+    suit = _clock(detention, law.CIVIL_ACTION, deemed_on, business_calendar())
+    ParcelClock.objects.update_or_create(
+        detention=detention,
+        kind=law.CIVIL_ACTION,
+        defaults={
+            "citation": suit.citation,
+            "start_event": suit.start_event,
+            "start_date": suit.start_date,
+            "due_date": suit.due_date,
+            "running": True,
+            "stopped_at": None,
+            "stop_reason": "",
+        },
+    )
+    note = f"The protest was denied by operation of law on {deemed_on.isoformat()} ({rule})."
+    ParcelReview.objects.filter(protest=protest, status=ParcelReview.Status.AWAITING).update(
+        status=ParcelReview.Status.RETURNED, note=note, updated_at=timezone.now()
+    )
+    facts = {
+        "filed": protest.filed_on.isoformat(),
+        "deemed": deemed_on.isoformat(),
+        "rule": rule,
+        "due": suit.due_date.isoformat(),
+        "suit": law.DEEMED_DENIAL_SUIT_CITATION,
+    }
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind="protest_deemed_denied",
+        actor_label=actor_label(actor),
+        summary=_(
+            "Protest of the exclusion not decided before %(deemed)s: denied by operation of law on that day "
+            "(%(rule)s). The importer may contest it in the Court of International Trade by %(due)s (%(suit)s)."
+        )
+        % facts,
+    )
+    audit_record(
+        actor=actor,
+        action="parcels.protest_deem_denied",
+        target=protest,
+        data={"deemed_on": deemed_on.isoformat(), "rule": rule, "civil_action_due": suit.due_date.isoformat()},
+    )
+    organization = detention.organization or protest.organization
+    notice_create(
+        organization=organization,
+        entry=None,
+        kind=Notice.Kind.DECISION,
+        subject=_("Protest of parcel detention %(pk)d denied by operation of law") % {"pk": detention.pk},
+        body=_(
+            "Your protest of the exclusion of the parcels of detention %(pk)d, filed on %(filed)s, was not "
+            "allowed or denied before %(deemed)s, the 30th day after its filing, and is treated as denied on "
+            "that day (%(rule)s).\n\nYou may contest the denial in the Court of International Trade within "
+            "180 days of it, by %(due)s (%(suit)s).\n\nUnless the parcels are exported they may be deemed "
+            "abandoned (19 CFR 12.44(a))."
+        )
+        % {**facts, "pk": detention.pk},
+    )
+    return protest
+
+
+def protests_deem_denied(*, actor: Actor | None = None, today: dt.date | None = None) -> list[ParcelProtest]:
+    """Daily: every pending parcel protest whose 30th day has come is recorded as denied by operation
+    of law, dated that day (not the run's)."""
+    today = today or timezone.localdate()
+    due = ParcelClock.objects.filter(running=True, kind__in=law.DEEMED_DENIAL_KINDS, due_date__lte=today)
+    protests = ParcelProtest.objects.filter(
+        status=ParcelProtest.Status.PENDING, detention_id__in=due.values("detention_id")
+    )
+    return [protest_deem_denied(actor=actor, protest=p, today=today) for p in protests.order_by("pk")]
+
+
 def _require_reviewer(actor: Actor) -> None:
     _require(actor, "ports.review_detention", _("make headquarters determinations"))
 
@@ -973,6 +1099,7 @@ def review_propose(*, actor: Actor, detention: ParcelDetention, kind: str, outco
         protest = detention.protests.filter(status=ParcelProtest.Status.PENDING).first()
         if protest is None:
             raise Conflict(_("There is no pending protest."), code="no_protest")
+        _check_decidable(protest, timezone.localdate())
         if live.filter(protest=protest).exists():
             raise Conflict(_("The protest already has a determination."), code="reviewed")
     else:
@@ -1005,6 +1132,7 @@ def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> Parc
     review.save(update_fields=["status", "concurred_by", "concurred_at", "note", "updated_at"])
     protest = review.protest
     if protest is not None:
+        _check_decidable(protest, today)
         protest.status = ParcelProtest.Status.ALLOWED if review.favourable else ParcelProtest.Status.DENIED
         protest.decided_on = today
         protest.save(update_fields=["status", "decided_on", "updated_at"])

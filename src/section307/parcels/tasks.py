@@ -36,3 +36,12 @@ def parcels_rescreen_task(order_event_id: int) -> dict[str, int]:
     if run is None:
         return {"screened": 0}
     return {"screened": run.parcels_screened, "new_hits": run.new_hits, "cleared": run.cleared}
+
+
+@task()
+def protests_tick() -> dict[str, int]:
+    """Daily: parcel protests of an exclusion not decided before their 30th day are recorded as denied
+    by operation of law (19 U.S.C. 1499(c)(5)(B)), dated that day."""
+    from section307.parcels.services import protests_deem_denied
+
+    return {"protests_deemed_denied": len(protests_deem_denied())}

@@ -362,6 +362,32 @@ def cost_bond(value: Decimal, *, cap: Decimal, rate: Decimal, floor: Decimal) ->
     return max(floor, amount)
 
 
+# -- protests: denial by operation of law ------------------------------------------------------------
+# 19 U.S.C. 1499(c)(5)(B): a protest of a decision to exclude "which has not been allowed or denied in
+# whole or in part before the 30th day after the day on which the protest was filed shall be treated as
+# having been denied on such 30th day" (for 28 U.S.C. 1581). 1515(b) says the same of a request for
+# accelerated disposition, counted from its mailing. The 180 days to sue then run from that denial
+# (28 U.S.C. 2636(a)(2)). The 30th day is the due date of the period that starts on the filing (or the
+# mailing): a decision is in time only before it; on it the protest stands denied.
+DEEMED_DENIAL_KINDS = (EXCLUSION_PROTEST, ACCELERATED_DISPOSITION)
+DEEMED_DENIAL_CITATION = "19 U.S.C. 1499(c)(5)(B); 19 U.S.C. 1515(b)"
+DEEMED_DENIAL_SUIT_CITATION = "28 U.S.C. 2636(a)(2)"
+
+
+def protest_deemed_denied_on(periods: Iterable[tuple[str, dt.date]]) -> tuple[dt.date, str] | None:
+    """The day a pending protest stands denied by operation of law, with the rule that denies it: the
+    earliest 30th day among its running ``(kind, due date)`` periods of ``DEEMED_DENIAL_KINDS``; None
+    when none runs (a protest of something other than an exclusion waits for the 1515(a) decision)."""
+    days = sorted((due, rule(kind).citation) for kind, due in periods if kind in DEEMED_DENIAL_KINDS)
+    return days[0] if days else None
+
+
+def protest_is_deemed_denied(deemed_on: dt.date | None, today: dt.date) -> bool:
+    """19 U.S.C. 1499(c)(5)(B), 1515(b): on and after the 30th day the protest is denied; no decision
+    can be recorded on it any more (the importer's remedy is the civil action, 28 U.S.C. 1581(a))."""
+    return deemed_on is not None and today >= deemed_on
+
+
 # Regimes whose detentions run on the 30-day deemed exclusion of 19 U.S.C. 1499(c)(5)(A). CBP Pub.
 # 1790-0522 puts UFLPA detentions under 19 CFR 151.16 and WRO detentions under 12.42(e)/12.43, whose
 # 3-month proof period governs instead; CAATSA is not addressed (a setting, SECTION307_DEEMED_EXCLUSION_REGIMES).

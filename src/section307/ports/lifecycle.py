@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 
 from section307.core.lifecycle import StateMachine, Transition
 from section307.core.types import Actor
-from section307.ports.models import Detention, Entry
+from section307.ports.models import Detention, Entry, Protest
 
 
 def _officer(actor: Actor) -> bool:
@@ -72,6 +72,36 @@ DETENTION_LIFECYCLE = StateMachine(
         ),
         Transition("seize", frozenset({D.DETAINED, D.UNDER_REVIEW}), D.SEIZED, _decider, gettext_noop("Seize")),
         Transition("abandon", frozenset({D.EXCLUDED}), D.ABANDONED, _system_or_decider, gettext_noop("Deem abandoned")),
+    ),
+)
+
+
+def _reviewer(actor: Actor) -> bool:
+    return actor is not None and actor.has_perm("ports.review_detention")
+
+
+def _system_or_reviewer(actor: Actor) -> bool:
+    # The daily job records the denial by operation of law as the system; a reviewer may run it too.
+    return actor is None or _reviewer(actor)
+
+
+# A protest of an exclusion, for entries and parcels (``parcels.ParcelProtest`` has the same states).
+# Only a pending protest is decided; once denied by operation of law (19 U.S.C. 1499(c)(5)(B), 1515(b))
+# no decision follows: the importer's remedy is the civil action (28 U.S.C. 1581(a), 2636(a)(2)).
+P = Protest.Status
+PROTEST_LIFECYCLE = StateMachine(
+    name="protest",
+    states=tuple(P.values),
+    transitions=(
+        Transition("allow", frozenset({P.PENDING}), P.ALLOWED, _reviewer, gettext_noop("Allow")),
+        Transition("deny", frozenset({P.PENDING}), P.DENIED, _reviewer, gettext_noop("Deny")),
+        Transition(
+            "deem_denied",
+            frozenset({P.PENDING}),
+            P.DEEMED_DENIED,
+            _system_or_reviewer,
+            gettext_noop("Denied by operation of law"),
+        ),
     ),
 )
 

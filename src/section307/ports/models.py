@@ -275,6 +275,8 @@ class Protest(TimeStampedModel):
         PENDING = "pending", gettext_lazy("Pending")
         ALLOWED = "allowed", gettext_lazy("Allowed")
         DENIED = "denied", gettext_lazy("Denied")
+        # Not decided before the 30th day: denied by operation of law (19 U.S.C. 1499(c)(5)(B), 1515(b)).
+        DEEMED_DENIED = "deemed", gettext_lazy("Denied by operation of law")
 
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="protest")
     detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="protests")

@@ -83,7 +83,9 @@ def _protest_why(deadline: Clock | None) -> str:
     facts = {"kind": deadline.get_kind_display(), "citation": deadline.citation}
     if deadline.kind == law.PROTEST_DECISION:
         return gettext("Decide the protest (%(kind)s, %(citation)s)") % facts
-    return gettext("Decide the protest (%(kind)s, %(citation)s): deemed denied if not decided") % facts
+    return gettext(
+        "Decide the protest before %(date)s (%(kind)s, %(citation)s): on that day it is denied by operation of law"
+    ) % {**facts, "date": f"{deadline.due_date:%Y-%m-%d}"}
 
 
 def _clocks(qs: Any) -> Iterator[Clock]:
@@ -151,12 +153,17 @@ def hq_items(user: User, today: dt.date) -> Iterator[WorkItem]:
             .first()
         )
         state = clock_state(deadline, today=today, business=business) if deadline else None
+        due = state.due if state else None
+        if deadline is not None and deadline.kind in law.DEEMED_DENIAL_KINDS:
+            if law.protest_is_deemed_denied(deadline.due_date, today):
+                continue  # denied by operation of law, whether the daily job has recorded it yet or not
+            due = deadline.due_date - dt.timedelta(days=1)  # the last day a decision is in time
         yield WorkItem(
             kind="hq.protest",
             title=gettext("Entry %(number)s: protest of the exclusion") % {"number": protest.entry.entry_number},
             why=_protest_why(deadline),
             url=reverse("hq:protest", args=[protest.pk]),
-            due=state.due if state else None,
+            due=due,
             rule=deadline.citation if deadline else "19 U.S.C. 1515(a)",
             priority=7,
             ref=f"ports.protest:{protest.pk}",

@@ -34,15 +34,27 @@ def notice_send(notice_id: int) -> int:
 
 @task()
 def clocks_tick() -> dict[str, int]:
-    """Daily: reminders for soon-due and overdue clocks, deemed exclusions (19 U.S.C. 1499(c)(5)(A)) and
-    abandonment of excluded goods past 60 days (19 CFR 12.44(a)). Each dates its record from the law's
-    period, not from the run, so a late run changes nothing."""
-    from section307.ports.services import clocks_remind, detentions_abandon_overdue, detentions_deem_excluded
+    """Daily: reminders for soon-due and overdue clocks, deemed exclusions (19 U.S.C. 1499(c)(5)(A)),
+    protests denied by operation of law (1499(c)(5)(B), 1515(b)) and abandonment of excluded goods past
+    60 days (19 CFR 12.44(a)). Each dates its record from the law's period, not from the run, so a late
+    run changes nothing."""
+    from section307.ports.services import (
+        clocks_remind,
+        detentions_abandon_overdue,
+        detentions_deem_excluded,
+        protests_deem_denied,
+    )
 
     reminders = clocks_remind()
     deemed = detentions_deem_excluded()
+    denied = protests_deem_denied()
     abandoned = detentions_abandon_overdue()
-    return {"reminders": len(reminders), "deemed_excluded": len(deemed), "abandoned": len(abandoned)}
+    return {
+        "reminders": len(reminders),
+        "deemed_excluded": len(deemed),
+        "protests_deemed_denied": len(denied),
+        "abandoned": len(abandoned),
+    }
 
 
 @task()

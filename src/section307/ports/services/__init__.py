@@ -58,7 +58,12 @@ from section307.ports.services.notices import clocks_remind as clocks_remind
 from section307.ports.services.notices import notice_create as notice_create
 from section307.ports.services.notices import notice_mark_read as notice_mark_read
 from section307.ports.services.protests import _protest_close as _protest_close
+from section307.ports.services.protests import protest_check_decidable as protest_check_decidable
+from section307.ports.services.protests import protest_deem_denied as protest_deem_denied
+from section307.ports.services.protests import protest_deemed_denied_on as protest_deemed_denied_on
 from section307.ports.services.protests import protest_file as protest_file
+from section307.ports.services.protests import protests_deem_denied as protests_deem_denied
+from section307.ports.services.protests import refuse_if_deemed_denied as refuse_if_deemed_denied
 from section307.ports.services.rescreen import entries_rescreen as entries_rescreen
 from section307.ports.services.screening import _apply_result as _apply_result
 from section307.ports.services.screening import _entry_decision as _entry_decision

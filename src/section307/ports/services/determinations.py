@@ -89,6 +89,8 @@ def determination_propose(
         raise InvalidInput(gettext("choose the outcome"), field="outcome")
     detention = _decisions._lock_detention(detention)
     if kind == DK.PROTEST:
+        if protest is not None and protest.detention_id == detention.pk:
+            _protests.protest_check_decidable(protest, timezone.localdate())
         if protest is None or protest.detention_id != detention.pk or not protest.is_pending:
             raise Conflict(gettext("there is no pending protest on this detention"), rule="19 U.S.C. 1515(a)")
     else:

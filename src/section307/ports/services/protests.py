@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,13 +13,16 @@ from section307.core.audit import audit_record
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.types import Actor
 from section307.ports import law
+from section307.ports.lifecycle import PROTEST_LIFECYCLE
 from section307.ports.models import (
     Clock,
     Detention,
     Determination,
+    Notice,
     Protest,
 )
 from section307.ports.services import decisions as _decisions
+from section307.ports.services import notices as _notices
 from section307.ports.services import targeting as _targeting
 from section307.ports.services._base import _user, timeline_add
 
@@ -79,9 +83,141 @@ def protest_file(
     return protest
 
 
+def protest_deemed_denied_on(protest: Protest) -> tuple[dt.date, str] | None:
+    """The day the pending ``protest`` stands denied by operation of law and the rule
+    (``law.protest_deemed_denied_on``), from its running periods; None when none runs."""
+    periods = Clock.objects.filter(entry_id=protest.entry_id, running=True, kind__in=law.DEEMED_DENIAL_KINDS)
+    return law.protest_deemed_denied_on(periods.values_list("kind", "due_date"))
+
+
+def refuse_if_deemed_denied(
+    *, status: str, decided_on: dt.date | None, deemed: Callable[[], tuple[dt.date, str] | None], today: dt.date
+) -> None:
+    """Refuse a decision on a protest (of an entry or of parcels: the same states) denied by operation
+    of law, recorded yet or not (19 U.S.C. 1499(c)(5)(B), 1515(b)): from the 30th day the importer's
+    remedy is the civil action. ``deemed`` reads the pending protest's day and rule."""
+    if status == Protest.Status.DEEMED_DENIED:
+        found: tuple[dt.date, str] | None = (decided_on or today, law.DEEMED_DENIAL_CITATION)
+    elif status == Protest.Status.PENDING:
+        found = deemed()
+        if found is None or not law.protest_is_deemed_denied(found[0], today):
+            return
+    else:
+        return
+    assert found is not None
+    raise Conflict(
+        gettext(
+            "the protest was denied by operation of law on %(date)s; no decision can follow it: the importer "
+            "may contest the denial in the Court of International Trade"
+        )
+        % {"date": f"{found[0]:%Y-%m-%d}"},
+        rule=found[1],
+        code="deemed_denied",
+    )
+
+
+def protest_check_decidable(protest: Protest, today: dt.date) -> None:
+    """``refuse_if_deemed_denied`` for an entry's protest."""
+    refuse_if_deemed_denied(
+        status=protest.status,
+        decided_on=protest.decided_on,
+        deemed=lambda: protest_deemed_denied_on(protest),
+        today=today,
+    )
+
+
+@transaction.atomic
+def protest_deem_denied(*, actor: Actor | None, protest: Protest, today: dt.date | None = None) -> Protest:
+    """Record that a protest not decided before the 30th day after its filing (or the mailing of a
+    request for accelerated disposition) stands denied on that day (19 U.S.C. 1499(c)(5)(B), 1515(b)).
+
+    The decision periods stop, the 180 days to contest the denial in the Court of International Trade
+    start on the day of the denial (28 U.S.C. 2636(a)(2)), a determination on it still awaiting
+    concurrence is returned, and the importer receives a notice (portal and e-mail). Recorded as the
+    system when ``actor`` is None (the daily job)."""
+    today = today or timezone.localdate()
+    protest = Protest.objects.select_for_update(of=("self",)).select_related("entry__organization").get(pk=protest.pk)
+    step = PROTEST_LIFECYCLE.check("deem_denied", state=protest.status, actor=actor)
+    deemed = protest_deemed_denied_on(protest)
+    if deemed is None or not law.protest_is_deemed_denied(deemed[0], today):
+        raise Conflict(
+            gettext("the protest may still be decided: it is not denied by operation of law before %(date)s")
+            % {"date": f"{deemed[0]:%Y-%m-%d}" if deemed else "—"},
+            rule=law.DEEMED_DENIAL_CITATION,
+        )
+    deemed_on, rule = deemed
+    entry = protest.entry
+    protest.status = step.target
+    protest.decided_on = deemed_on
+    protest.decision_reasons = (
+        f"Not allowed or denied before {deemed_on:%Y-%m-%d}, the 30th day after the protest was filed on "
+        f"{protest.filed_on:%Y-%m-%d}: denied by operation of law on that day ({rule})."
+    )
+    protest.save(update_fields=["status", "decided_on", "decision_reasons", "updated_at"])
+    for kind in (law.PROTEST_DECISION, law.EXCLUSION_PROTEST, law.ACCELERATED_DISPOSITION):
+        _targeting._clocks_stop(entry, kind, f"protest denied by operation of law on {deemed_on:%Y-%m-%d}")
+    suit = _targeting.clock_start(entry=entry, detention=protest.detention, kind=law.CIVIL_ACTION, start=deemed_on)
+    Determination.objects.filter(protest=protest, status=Determination.Status.AWAITING_CONCURRENCE).update(
+        status=Determination.Status.RETURNED,
+        concurrence_note=f"The protest was denied by operation of law on {deemed_on:%Y-%m-%d} ({rule}).",
+        updated_at=timezone.now(),
+    )
+    court = (
+        f"The importer may contest the denial in the Court of International Trade within 180 days of it, by "
+        f"{suit.due_date:%Y-%m-%d} ({law.DEEMED_DENIAL_SUIT_CITATION})."
+    )
+    timeline_add(
+        entry=entry,
+        kind="protest.deemed_denied",
+        summary=f"{protest.decision_reasons} {court} The goods may be deemed abandoned again unless exported "
+        "(19 CFR 12.44(a)).",
+        actor=actor,
+        shared=True,
+    )
+    audit_record(
+        actor=actor,
+        action="protest.deem_denied",
+        target=protest,
+        data={"deemed_on": deemed_on.isoformat(), "rule": rule, "civil_action_due": suit.due_date.isoformat()},
+    )
+    if entry.organization is not None:
+        _notices.notice_create(
+            organization=entry.organization,
+            entry=entry,
+            kind=Notice.Kind.DECISION,
+            subject=gettext("Protest of entry %(entry_number)s denied by operation of law")
+            % {"entry_number": entry.entry_number},
+            body=gettext(
+                "Your protest filed on %(filed)s was not allowed or denied before %(deemed)s, the 30th day after "
+                "its filing, and is treated as denied on that day (%(rule)s).\n\n"
+                "You may contest the denial in the Court of International Trade within 180 days of it, by "
+                "%(due)s (%(suit)s).\n\n"
+                "Unless the goods are exported they may be deemed abandoned (19 CFR 12.44(a))."
+            )
+            % {
+                "filed": f"{protest.filed_on:%Y-%m-%d}",
+                "deemed": f"{deemed_on:%Y-%m-%d}",
+                "rule": rule,
+                "due": f"{suit.due_date:%Y-%m-%d}",
+                "suit": law.DEEMED_DENIAL_SUIT_CITATION,
+            },
+        )
+    return protest
+
+
+def protests_deem_denied(*, actor: Actor | None = None, today: dt.date | None = None) -> list[Protest]:
+    """Daily: every pending protest of an exclusion whose 30th day has come is recorded as denied by
+    operation of law, dated that day (not the run's), so a late run changes nothing but the delay."""
+    today = today or timezone.localdate()
+    due = Clock.objects.filter(running=True, kind__in=law.DEEMED_DENIAL_KINDS, due_date__lte=today)
+    protests = Protest.objects.filter(status=Protest.Status.PENDING, entry_id__in=due.values("entry_id"))
+    return [protest_deem_denied(actor=actor, protest=p, today=today) for p in protests.order_by("pk")]
+
+
 def _protest_close(determination: Determination, today: dt.date) -> str:
     protest = determination.protest
     assert protest is not None
+    protest_check_decidable(protest, today)
     protest.status = Protest.Status.ALLOWED if determination.favourable else Protest.Status.DENIED
     protest.decided_on = today
     protest.decision_reasons = determination.reasons
