@@ -117,20 +117,6 @@ class ExtendForm(UswdsForm):
     reason = forms.CharField(label=_("Good cause shown"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
 
-class DemandForm(UswdsForm):
-    bond_reference = forms.CharField(
-        label=_("Bond reference"),
-        max_length=60,
-        help_text=_("The bond filed with CBP with your written demand that the goods be excluded."),
-    )
-    note = forms.CharField(
-        label=_("Your demand (note to the officer)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-    )
-
-
 class ForfeitureForm(UswdsForm):
     step = forms.ChoiceField(label=_("Step"), choices=ForfeitureStep.Step.choices)
     on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
