@@ -122,14 +122,14 @@ def _render_detail(
                 if detention.restricted
                 else (IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED)
             ),
-            response_form=forms.get("response_form") or ResponseForm(recordations=own),
+            response_form=forms.get("response_form") or ResponseForm(recordations=own, piratical=detention.piratical),
         )
         services.holder_views_detention(actor=request.user, detention=detention, channel="page")
     else:
         context.update(
             images=list(detention.images.all()),
             can_reply=detention.status == IprDetention.Status.NOTICED,
-            reply_form=forms.get("reply_form") or ReplyForm(),
+            reply_form=forms.get("reply_form") or ReplyForm(piratical=detention.piratical),
         )
     return render(request, "ipr/detention_detail.html", context, status=status)
 
@@ -332,7 +332,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     if kind != perms.HOLDER:
         raise Http404
     own = detention.recordations.filter(pk__in=perms.recordations_of(request.user))
-    form = ResponseForm(request.POST, recordations=own)
+    form = ResponseForm(request.POST, recordations=own, piratical=detention.piratical)
     if not form.is_valid():
         return _render_detail(request, detention, kind, status=400, response_form=form)
     try:
@@ -356,7 +356,7 @@ def importer_reply(request: HttpRequest, pk: int) -> HttpResponse:
     detention, kind = _detention_or_404(request, pk)
     if kind != perms.IMPORTER:
         raise Http404
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, piratical=detention.piratical)
     if not form.is_valid():
         return _render_detail(request, detention, kind, status=400, reply_form=form)
     try:
