@@ -295,3 +295,22 @@ def test_one_forfeiture_per_entry_whichever_seizure_started_it(ipr: IprWorld) ->
         services.ipr_forfeiture_record(actor=ipr.officer, detention=d, step="notice", on=D(2026, 3, 23))
     assert exc.value.rule == "19 CFR Part 162 subpart E"
     assert not IprForfeitureStep.objects.filter(detention=d).exists()
+
+
+def test_cbp_dec_24_03_migration_moves_detentions_of_the_replaced_procedure(ipr: IprWorld) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("section307.ipr.migrations.0003_piratical_cbp_dec_24_03")
+    denied, demanded = _piratical(ipr), ipr.detention
+    IprDetention.objects.filter(pk=denied.pk).update(status="denied", importer_reply="Licensed")
+    IprDetention.objects.filter(pk=demanded.pk).update(
+        status="demanded", disclosed_at=None, owner_notified_on=D(2026, 3, 4), demand_bond_reference="B-1"
+    )
+    migration.forwards(apps, None)
+    denied.refresh_from_db()
+    demanded.refresh_from_db()
+    assert denied.status == S.NOTICED and denied.importer_reply == "Licensed"
+    assert demanded.status == S.DISCLOSED and demanded.disclosed_at is not None
+    assert demanded.demand_bond_reference == "B-1"  # the columns of the replaced procedure are kept
