@@ -90,7 +90,7 @@ def test_officer_detains_and_seizes_on_the_holders_answer(page: Any, world: Any)
 
 
 def test_piratical_article_holder_answers_then_officer_seizes_and_records_forfeiture(page: Any, world: Any) -> None:
-    """19 CFR 133.43 as amended by CBP Dec. 24-03: after the importer's 7 business days the copyright owner
+    """19 CFR 133.42-133.43 as amended by CBP Dec. 24-03: after the importer's 7 business days the copyright owner
     sees the unredacted photos (no codes) and answers; the officer seizes as a piratical article and records
     the notice of seizure (the petition clock starts)."""
     from section307.ipr.models import IprDetention

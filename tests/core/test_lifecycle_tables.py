@@ -136,7 +136,7 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "release": ("detained|noticed -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "seize": ("noticed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
     },
-    # 19 CFR 133.43 as amended by CBP Dec. 24-03: piratical articles, on the 133.21 pattern.
+    # 19 CFR 133.42-133.43 as amended by CBP Dec. 24-03: piratical articles, on the 133.21 pattern.
     "ipr_piratical": {
         "send_notice": ("detained -> noticed", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "disclose": ("noticed -> disclosed", {SYSTEM, roles.PORT_OFFICER, roles.ADMINISTRATOR}),

@@ -1,4 +1,4 @@
-"""Pages, API and queues of the restricted-article (19 CFR 133.25) and piratical-article (133.43 as amended
+"""Pages, API and queues of the restricted-article (19 CFR 133.25) and piratical-article (133.42-133.43 as amended
 by CBP Dec. 24-03) procedures, and the forfeiture form after an IPR seizure."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_officer_detains_a_suspected_piratical_copy_on_the_page(ipr: IprWorld) -
     make_entry("GCB-0003009-8", ipr.importer_org, presented=D(2026, 3, 2))
     officer = _client(ipr.officer)
     page = officer.get("/ipr/detain/")
-    assert page.status_code == 200 and "19 CFR 133.43" in page.content.decode()
+    assert page.status_code == 200 and "19 CFR 133.42-133.43, as amended by CBP Dec. 24-03" in page.content.decode()
     refused = officer.post(
         "/ipr/detain/",
         {
@@ -57,7 +57,7 @@ def test_officer_detains_a_suspected_piratical_copy_on_the_page(ipr: IprWorld) -
     d = IprDetention.objects.get(entry__entry_number="GCB-0003009-8")
     assert done.status_code == 302 and d.procedure == "piratical"
     body = officer.get(f"/ipr/detentions/{d.pk}/").content.decode()
-    assert "19 CFR 133.43 (CBP Dec. 24-03, 89 FR 52364)" in body and "133.43(a)" not in body
+    assert "19 CFR 133.42-133.43 (CBP Dec. 24-03, 89 FR 52364)" in body and "133.43(a)" not in body
 
 
 def test_piratical_article_api_page_and_queues_under_cbp_dec_24_03(ipr: IprWorld) -> None:
@@ -72,7 +72,7 @@ def test_piratical_article_api_page_and_queues_under_cbp_dec_24_03(ipr: IprWorld
         f"/api/v1/ipr/detentions/{d.pk}/response", {"answer": "counterfeit"}, content_type="application/json"
     )
     assert early.status_code == 409 and early.json()["code"] == "not_disclosed_yet"
-    assert early.json()["rule"] == law.R133_43
+    assert early.json()["rule"] == law.R_PIRATICAL
     now = timezone.now()
     assert "ipr.importer_reply" in [i.kind for i in queue_for(ipr.importer, now=now)]
 

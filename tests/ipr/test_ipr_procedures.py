@@ -1,4 +1,4 @@
-"""Restricted articles (19 CFR 133.25), piratical articles (19 CFR 133.43 as amended by CBP Dec. 24-03) and the
+"""Restricted articles (19 CFR 133.25), piratical articles (19 CFR 133.42-133.43 as amended by CBP Dec. 24-03) and the
 forfeiture after an IPR seizure (Part 162 subpart E, Part 171), each run through its own lifecycle with its
 periods."""
 
@@ -168,7 +168,7 @@ def test_19_cfr_133_25_c_sample_on_a_bond_before_seizure_and_the_owners_view(ipr
 # -- piratical copies -----------------------------------------------------------------------------------
 
 
-def test_19_cfr_133_43_cbp_dec_24_03_within_the_importers_7_business_days_the_owner_sees_importation_info_only(
+def test_19_cfr_133_42_133_43_cbp_dec_24_03_within_the_importers_7_business_days_the_owner_sees_importation_info_only(
     ipr: IprWorld,
 ) -> None:
     d = _piratical(ipr)
@@ -185,7 +185,7 @@ def test_19_cfr_133_43_cbp_dec_24_03_within_the_importers_7_business_days_the_ow
     assert view.limited is not None and view.images == [] and view.withheld_images == 1 and view.codes is None
     with pytest.raises(Conflict) as exc:
         services.ipr_disclose(actor=ipr.officer, detention=d)
-    assert exc.value.code == "importer_window_open" and exc.value.rule == law.R133_43
+    assert exc.value.code == "importer_window_open" and exc.value.rule == law.R_PIRATICAL
     with pytest.raises(Conflict) as exc:
         services.holder_respond(actor=ipr.holder, detention=d, answer="counterfeit")
     assert exc.value.code == "not_disclosed_yet"
@@ -199,7 +199,7 @@ def test_19_cfr_133_43_cbp_dec_24_03_within_the_importers_7_business_days_the_ow
     assert d.status == S.RELEASED
 
 
-def test_19_cfr_133_43_cbp_dec_24_03_after_7_business_days_unredacted_images_sample_on_bond_seizure_and_info(
+def test_19_cfr_133_42_133_43_cbp_dec_24_03_after_7_business_days_unredacted_images_sample_on_bond_seizure_and_info(
     ipr: IprWorld,
 ) -> None:
     d = _piratical(ipr, presented_days_ago=16, all_shots=True)
@@ -211,20 +211,20 @@ def test_19_cfr_133_43_cbp_dec_24_03_after_7_business_days_unredacted_images_sam
     assert view.unredacted and len(view.images) == 3 and view.codes is None
     services.holder_views_detention(actor=ipr.holder, detention=d, channel="page")
     shown = Disclosure.objects.filter(detention=d)
-    assert {x.what for x in shown} == {Disclosure.What.LIMITED} and {x.rule for x in shown} == {law.R133_43}
+    assert {x.what for x in shown} == {Disclosure.What.LIMITED} and {x.rule for x in shown} == {law.R_PIRATICAL}
     services.holder_respond(actor=ipr.holder, detention=d, answer="counterfeit", note="Unlicensed reproduction")
     d = services.sample_provide(actor=ipr.officer, detention=d, bond_reference="BOND-133-43")
-    assert Disclosure.objects.get(detention=d, what=Disclosure.What.SAMPLE).rule == law.R133_43
+    assert Disclosure.objects.get(detention=d, what=Disclosure.What.SAMPLE).rule == law.R_PIRATICAL
     d = services.ipr_decide(actor=ipr.officer, detention=d, outcome="seize", reason="Piratical article")
     assert d.status == S.SEIZED
     decision = Notice.objects.get(entry=d.entry, kind=Notice.Kind.DECISION)
     assert "piratical articles" in decision.body and "CBP Dec. 24-03" in decision.body
     d = services.seizure_info_send(actor=ipr.officer, detention=d)
-    assert Disclosure.objects.get(detention=d, what=Disclosure.What.SEIZURE_INFO).rule == law.R133_43
+    assert Disclosure.objects.get(detention=d, what=Disclosure.What.SEIZURE_INFO).rule == law.R_PIRATICAL
     assert selectors.ipr_clocks(d)[law.PIRATICAL_SEIZURE_INFO].state == "met"
 
 
-def test_19_cfr_133_43_cbp_dec_24_03_daily_job_discloses_after_the_7_business_days(ipr: IprWorld) -> None:
+def test_19_cfr_133_42_133_43_cbp_dec_24_03_daily_job_discloses_after_the_7_business_days(ipr: IprWorld) -> None:
     d = _piratical(ipr, presented_days_ago=16, all_shots=True)
     assert services.detentions_tick()["disclosed"] == 1
     d.refresh_from_db()

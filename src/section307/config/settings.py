@@ -378,7 +378,7 @@ SECTION307_COUNT_EO_CLOSURES = env_bool("SECTION307_COUNT_EO_CLOSURES", False)
 SECTION307_DEEMED_EXCLUSION_REGIMES = env_list("SECTION307_DEEMED_EXCLUSION_REGIMES", ["uflpa"])
 # IPR periods the legal facts do not confirm (UNCONFIRMED; docs/ipr.md): length and calendar
 # ("business_days" or "calendar_days"). 19 CFR 133.21(e) information after seizure of counterfeits;
-# piratical articles (19 CFR 133.43 as amended by CBP Dec. 24-03): notice to the importer, the importer's
+# piratical articles (19 CFR 133.42-133.43 as amended by CBP Dec. 24-03): notice to the importer, the importer's
 # period to show the article is not piratical, information after seizure.
 SECTION307_IPR_SEIZURE_INFO_DAYS = int(os.environ.get("SECTION307_IPR_SEIZURE_INFO_DAYS", "30"))
 SECTION307_IPR_SEIZURE_INFO_CALENDAR = os.environ.get("SECTION307_IPR_SEIZURE_INFO_CALENDAR", "business_days")

@@ -48,7 +48,8 @@ class IprSummaryOut(Schema):
     entry_number: str
     procedure: str = Field(
         json_schema_extra=choices(IprDetention.Procedure),
-        description="counterfeit: 19 CFR 133.21; copying, gray_market: 133.25; piratical: 133.43 (CBP Dec. 24-03)",
+        description="counterfeit: 19 CFR 133.21; copying, gray_market: 133.25; "
+        "piratical: 133.42-133.43 (CBP Dec. 24-03)",
     )
     status: str = Field(json_schema_extra=choices(IprDetention.Status))
     status_label: str

@@ -1,6 +1,6 @@
 """Demo step: a recorded trademark, its rights holder's sign-in and two counterfeit detentions, one
 still inside the importer's 7 business days (redacted images only) and one disclosed (unredacted); a
-recorded copyright of the same owner and a suspected piratical article under 19 CFR 133.43 as amended by
+recorded copyright of the same owner and a suspected piratical article under 19 CFR 133.42-133.43 as amended by
 CBP Dec. 24-03: noticed, the importer's 7 business days run, disclosed to the copyright owner."""
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ PIRATICAL_ENTRY = "GCB-0001007-0"
 def _piratical_step(
     world: Any, *, owner: Organization, holder: User, harborline: Any, broker: Any, officer: Any
 ) -> None:
-    """A copyright of Summit Peak and a suspected piratical article (19 CFR 133.43, CBP Dec. 24-03):
+    """A copyright of Summit Peak and a suspected piratical article (19 CFR 133.42-133.43, CBP Dec. 24-03):
     noticed, the importer's information read, disclosed after its 7 business days; the rights holder's
     answer (or a request for a sample on a bond) is next."""
     from section307.ipr import services
@@ -225,6 +225,6 @@ def _piratical_step(
     )
     services.ipr_disclose(actor=officer, detention=detention)
     world.notes.append(
-        f"IPR: {PIRATICAL_ENTRY} suspected piratical article of COP 23-01182 (19 CFR 133.43, CBP Dec. 24-03); "
+        f"IPR: {PIRATICAL_ENTRY} suspected piratical article of COP 23-01182 (19 CFR 133.42-133.43, CBP Dec. 24-03); "
         "disclosed after the importer's 7 business days, 'rightsholder' may answer or ask for a sample"
     )

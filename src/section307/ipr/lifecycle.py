@@ -48,7 +48,7 @@ RESTRICTED_LIFECYCLE = StateMachine(
     ),
 )
 
-# Piratical articles: 19 CFR 133.43 as amended by CBP Dec. 24-03 (89 FR 52364, effective 23 August 2024),
+# Piratical articles: 19 CFR 133.42-133.43 as amended by CBP Dec. 24-03 (89 FR 52364, effective 23 August 2024),
 # on the 133.21 pattern: notice, the importer's 7 business days, disclosure of unredacted images and
 # samples on a bond to the right holder, seizure or release; exclusion when no decision came within the
 # 30 days of detention from presentation. The replaced procedure (the importer's denial, the copyright

@@ -60,7 +60,7 @@ class IprDetention(TimeStampedModel):
         COUNTERFEIT = "counterfeit", _("Suspected counterfeit mark (19 CFR 133.21)")
         COPYING = "copying", _("Mark copying or simulating a recorded mark (19 CFR 133.22, 133.25)")
         GRAY_MARKET = "gray_market", _("Restricted gray-market goods (19 CFR 133.23, 133.25)")
-        PIRATICAL = "piratical", _("Suspected piratical article of a recorded copyright (19 CFR 133.43)")
+        PIRATICAL = "piratical", _("Suspected piratical article of a recorded copyright (19 CFR 133.42-133.43)")
 
     class Status(models.TextChoices):
         DETAINED = "detained", _("Detained, notice to the importer due")

@@ -1,4 +1,4 @@
-"""Work items of IPR detentions: the officer's steps on the 19 CFR 133.21 timeline (and on 133.43 as amended
+"""Work items of IPR detentions: the officer's steps on the 19 CFR 133.21 timeline (and on 133.42-133.43 as amended
 by CBP Dec. 24-03 for piratical articles, the same pattern), the rights holder's answer and the importer's
 7 business days. Computed from the detention's dates when read."""
 

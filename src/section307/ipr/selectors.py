@@ -54,7 +54,7 @@ def _clock(
 
 def pattern_kinds(d: IprDetention) -> tuple[str, str, str, str]:
     """The four periods of the 133.21 pattern (notice, importer's answer, decision, information after
-    seizure): 19 CFR 133.21 for counterfeit marks; for piratical articles 19 CFR 133.43 as amended by
+    seizure): 19 CFR 133.21 for counterfeit marks; for piratical articles 19 CFR 133.42-133.43 as amended by
     CBP Dec. 24-03, which follows the same pattern."""
     if d.piratical:
         return law.PIRATICAL_NOTICE, law.PIRATICAL_IMPORTER_REPLY, law.PIRATICAL_DECISION, law.PIRATICAL_SEIZURE_INFO
@@ -64,7 +64,7 @@ def pattern_kinds(d: IprDetention) -> tuple[str, str, str, str]:
 def ipr_clocks(d: IprDetention, *, business: law.BusinessCalendar | None = None) -> dict[str, IprClock]:
     """The periods of the detention's procedure, from its dates (each from ``ports.law``): the four of
     19 CFR 133.21 for counterfeits, the three of 133.25 for restricted articles, the four of
-    133.43 (CBP Dec. 24-03) for piratical articles."""
+    133.42-133.43 (CBP Dec. 24-03) for piratical articles."""
     business = business or business_calendar()
     decided = d.decision_on
     if d.restricted:
@@ -93,7 +93,7 @@ def reply_window_closed(d: IprDetention, *, today: dt.date, business: law.Busine
 
 
 def period_ran_out(d: IprDetention, *, today: dt.date) -> bool:
-    """The importer's period to answer the notice has run: 7 business days (133.21(b); 133.43 for
+    """The importer's period to answer the notice has run: 7 business days (133.21(b); 133.42-133.43 for
     piratical articles) or the 30 days with extensions (133.25(a))."""
     if d.restricted:
         due = ipr_clocks(d)[law.RESTRICTED_DETENTION].due
@@ -185,7 +185,7 @@ def labelled(info: dict[str, str] | None) -> list[tuple[str, str]]:
 
 
 def holder_sees_importation_info(detention: IprDetention) -> bool:
-    """Counterfeits (133.21(b)) and piratical articles (133.43, CBP Dec. 24-03): the limited importation
+    """Counterfeits (133.21(b)) and piratical articles (133.42-133.43, CBP Dec. 24-03): the limited importation
     information from the detention on; restricted articles: once given (133.25(b))."""
     if detention.restricted:
         return detention.owner_info_sent_on is not None
@@ -194,7 +194,7 @@ def holder_sees_importation_info(detention: IprDetention) -> bool:
 
 def holder_unredacted(d: IprDetention) -> bool:
     """The rights holder may see the unredacted photos once disclosed after the importer's 7 business
-    days: counterfeits (133.21(b)) and piratical articles (133.43, CBP Dec. 24-03); restricted articles
+    days: counterfeits (133.21(b)) and piratical articles (133.42-133.43, CBP Dec. 24-03); restricted articles
     never (133.25 provides importation information and samples only)."""
     if d.restricted:
         return False

@@ -56,7 +56,7 @@ from section307.ports.services.notices import notice_create
 CODE_KINDS = ("serial", "upc", "sku", "other")
 R133_21 = "19 CFR 133.21"
 R133_25 = "19 CFR 133.25"
-R133_43 = law.R133_43
+R_PIRATICAL = law.R_PIRATICAL
 P = IprDetention.Procedure
 # The kind of recordation each procedure protects.
 RECORDATION_KIND = {
@@ -70,7 +70,7 @@ RECORDATION_KIND = {
 def procedure_rule(detention: IprDetention) -> str:
     """The section of 19 CFR Part 133 the detention runs under."""
     if detention.piratical:
-        return R133_43
+        return R_PIRATICAL
     return R133_25 if detention.restricted else R133_21
 
 
@@ -303,7 +303,7 @@ def _notify_importer(detention: IprDetention, *, kind: str, subject: str, body: 
 @transaction.atomic
 def ipr_notice_send(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
     """The notice to the importer: for counterfeits (19 CFR 133.21(b)(2)(i)(B)) and piratical articles
-    (133.43, CBP Dec. 24-03) it starts the importer's 7 business days; for restricted articles (133.25(a))
+    (133.42-133.43, CBP Dec. 24-03) it starts the importer's 7 business days; for restricted articles (133.25(a))
     it says the 30 days to show an exception applies."""
     detention = _lock(detention)
     machine_for(detention).check("send_notice", state=detention.status, actor=actor)
@@ -351,7 +351,7 @@ def ipr_notice_send(*, actor: Actor, detention: IprDetention, on: dt.date | None
 @transaction.atomic
 def ipr_importer_reply(*, actor: Actor, detention: IprDetention, text: str) -> IprDetention:
     """The importer's answer to the notice: information that the goods are not counterfeit (19 CFR
-    133.21(b)), or not piratical articles (133.43, CBP Dec. 24-03); or that an exception of 133.22(c) or
+    133.21(b)), or not piratical articles (133.42-133.43, CBP Dec. 24-03); or that an exception of 133.22(c) or
     133.23(d) applies (133.25(a)). The officer reads it and releases or discloses."""
     if not can_act_for_entry(actor, detention.entry):
         raise NotPermitted(_("only the importer of record (or its broker) answers the notice"))
@@ -380,7 +380,7 @@ def ipr_disclose(*, actor: Actor | None, detention: IprDetention, now: dt.dateti
     """Open the unredacted disclosure to the rights holder: images, codes, samples on bond.
 
     Only after the importer's 7 business days from the notice (19 CFR 133.21(b); for piratical articles
-    133.43 as amended by CBP Dec. 24-03), and only with every required shot type of the photo standard
+    133.42-133.43 as amended by CBP Dec. 24-03), and only with every required shot type of the photo standard
     on file.
     """
     detention = _lock(detention)
@@ -542,7 +542,7 @@ def disclosure_log(
     }
     rule = rules[what]
     if detention.piratical:
-        rule = R133_43
+        rule = R_PIRATICAL
     elif detention.restricted:
         rule = "19 CFR 133.25(b)"
     with transaction.atomic():
@@ -650,7 +650,7 @@ def sample_provide(
     *, actor: Actor, detention: IprDetention, bond_reference: str, on: dt.date | None = None
 ) -> IprDetention:
     """A sample to the rights holder on a bond: for counterfeits (19 CFR 133.21(b)) and piratical articles
-    (133.43, CBP Dec. 24-03) once disclosure is open; for restricted articles from presentation until
+    (133.42-133.43, CBP Dec. 24-03) once disclosure is open; for restricted articles from presentation until
     seizure (133.25(c))."""
     _require_officer(actor)
     bond_reference = _text(bond_reference, "bond_reference", _("the bond reference"))
@@ -681,7 +681,7 @@ SAMPLE_RULE = {
     P.COUNTERFEIT: "19 CFR 133.21(b)",
     P.COPYING: "19 CFR 133.25(c)",
     P.GRAY_MARKET: "19 CFR 133.25(c)",
-    P.PIRATICAL: R133_43,
+    P.PIRATICAL: R_PIRATICAL,
 }
 SAMPLE_STATES = {
     P.COUNTERFEIT: (_ST.DISCLOSED,),
@@ -766,11 +766,11 @@ def ipr_decide(
 
 @transaction.atomic
 def seizure_info_send(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
-    """The owner is given the seizure information: 19 CFR 133.21(e) for counterfeit marks, 133.43 (CBP
+    """The owner is given the seizure information: 19 CFR 133.21(e) for counterfeit marks, 133.42-133.43 (CBP
     Dec. 24-03) for piratical articles (periods in ``ports.law``; their lengths are settings, UNCONFIRMED)."""
     _require_officer(actor)
     detention = _lock(detention)
-    rule = R133_43 if detention.piratical else "19 CFR 133.21(e)"
+    rule = R_PIRATICAL if detention.piratical else "19 CFR 133.21(e)"
     if detention.restricted:
         raise Conflict(_("19 CFR 133.25 provides no information after seizure"), rule=R133_25)
     if detention.status != IprDetention.Status.SEIZED:
@@ -808,7 +808,7 @@ def detentions_tick(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     business = business_calendar()
     disclosed = excluded = 0
-    # The 133.21 pattern: counterfeit marks, and piratical articles under 133.43 as amended by CBP Dec. 24-03.
+    # The 133.21 pattern: counterfeit marks, and piratical articles under 133.42-133.43 as amended by CBP Dec. 24-03.
     counterfeit = IprDetention.objects.filter(procedure__in=(P.COUNTERFEIT, P.PIRATICAL))
     for d in counterfeit.filter(status=IprDetention.Status.NOTICED, importer_reply_on__isnull=True):
         if reply_window_closed(d, today=today, business=business) and not photostandard.missing_shots(
@@ -816,7 +816,7 @@ def detentions_tick(*, today: dt.date | None = None) -> dict[str, int]:
         ):
             ipr_disclose(actor=None, detention=d)
             disclosed += 1
-    # 19 U.S.C. 1499(c) through 133.21(b)(1) and 133.43 (CBP Dec. 24-03); not 133.25 (151.16(a) leaves it out).
+    # 19 U.S.C. 1499(c) through 133.21(b)(1) and 133.42-133.43 (CBP Dec. 24-03); not 133.25 (151.16(a) leaves it out).
     for d in counterfeit.filter(
         status__in=[IprDetention.Status.DETAINED, IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED]
     ):

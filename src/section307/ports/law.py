@@ -75,7 +75,7 @@ PIRATICAL_KINDS = (PIRATICAL_NOTICE, PIRATICAL_IMPORTER_REPLY, PIRATICAL_DECISIO
 # effective 23 August 2024. It replaced the importer's denial and the copyright owner's demand and bond.
 CBP_DEC_24_03 = "CBP Dec. 24-03, 89 FR 52364"
 PIRATICAL_EFFECTIVE = "2024-08-23"
-R133_43 = f"19 CFR 133.43 ({CBP_DEC_24_03})"
+R_PIRATICAL = f"19 CFR 133.42-133.43 ({CBP_DEC_24_03})"
 IPR_KINDS = COUNTERFEIT_KINDS + RESTRICTED_KINDS + PIRATICAL_KINDS
 
 
@@ -452,7 +452,7 @@ RULES.update(
             Rule(
                 PIRATICAL_NOTICE,
                 "Notice of detention to the importer (suspected piratical articles)",
-                R133_43,
+                R_PIRATICAL,
                 "decision to detain",
                 5,
                 BUSINESS_DAYS,
@@ -460,7 +460,7 @@ RULES.update(
             Rule(
                 PIRATICAL_IMPORTER_REPLY,
                 "Importer's information that the article is not a piratical article",
-                R133_43,
+                R_PIRATICAL,
                 "notice of detention",
                 7,
                 BUSINESS_DAYS,
@@ -469,7 +469,7 @@ RULES.update(
             Rule(
                 PIRATICAL_DECISION,
                 "Detention of suspected piratical articles",
-                f"{R133_43}; 19 U.S.C. 1499(c)",
+                f"{R_PIRATICAL}; 19 U.S.C. 1499(c)",
                 "presentation for examination",
                 30,
                 CALENDAR_DAYS,
@@ -478,7 +478,7 @@ RULES.update(
             Rule(
                 PIRATICAL_SEIZURE_INFO,
                 "Information to the right holder after seizure (piratical articles)",
-                R133_43,
+                R_PIRATICAL,
                 "notice of seizure",
                 30,
                 BUSINESS_DAYS,
@@ -490,7 +490,7 @@ RULES.update(
 # Periods the legal facts do not confirm (docs/ipr.md, "UNCONFIRMED"): the length, and for some the
 # calendar, come from a setting; the values in RULES are the defaults.
 #  * 133.21(e): "within 30 (business) days" rests on the pre-2015 text; the current text was not read.
-#  * Piratical articles (133.43 as amended by CBP Dec. 24-03): the 30 days of detention from presentation
+#  * Piratical articles (133.42-133.43 as amended by CBP Dec. 24-03): the 30 days of detention from presentation
 #    were read in the amended text; the notice within 5 business days, the importer's 7 business days and
 #    the post-seizure disclosure period (default 30 business days, as 133.21(e)) were not read there.
 UNCONFIRMED_PERIODS: dict[str, str] = {

@@ -1,4 +1,4 @@
-"""Piratical articles under 19 CFR 133.43 as amended by CBP Dec. 24-03 (effective 23 August 2024).
+"""Piratical articles under 19 CFR 133.42-133.43 as amended by CBP Dec. 24-03 (effective 23 August 2024).
 
 The statuses of the replaced procedure go: a detention the importer had denied ("denied") is back to
 "noticed" with the importer's information on file for the officer to read; one where the copyright owner
