@@ -89,9 +89,10 @@ def test_officer_detains_and_seizes_on_the_holders_answer(page: Any, world: Any)
     check_accessibility(page)
 
 
-def test_piratical_copy_holder_demands_then_officer_seizes_and_records_forfeiture(page: Any, world: Any) -> None:
-    """19 CFR 133.43(b): the importer denied; the copyright owner files its demand and bond; the officer
-    seizes as a piratical copy and records the notice of seizure (the petition clock starts)."""
+def test_piratical_article_holder_answers_then_officer_seizes_and_records_forfeiture(page: Any, world: Any) -> None:
+    """19 CFR 133.42-133.43 as amended by CBP Dec. 24-03: after the importer's 7 business days the copyright owner
+    sees the unredacted photos (no codes) and answers; the officer seizes as a piratical article and records
+    the notice of seizure (the petition clock starts)."""
     from section307.ipr.models import IprDetention
     from section307.ports.models import Clock
 
@@ -99,25 +100,24 @@ def test_piratical_copy_holder_demands_then_officer_seizes_and_records_forfeitur
     holder, password = world.users["rightsholder"]
     sign_in(page, holder.username, password)
     page.goto(f"/ipr/detentions/{detention.pk}/")
-    expect(page.locator("#ipr-procedure")).to_contain_text("piratical copy")
-    expect(page.locator("main")).to_contain_text("The importer denies that the goods are piratical copies")
+    expect(page.locator("#ipr-procedure")).to_contain_text("piratical article")
     links = page.locator("a.photo-link")
     assert links.count() == 3 and all(links.nth(i).get_attribute("href").endswith("/image/") for i in range(3))
+    assert page.locator("#codes").count() == 0
     check_accessibility(page)
-    page.get_by_label("Bond reference").fill("SURETY-2026-0415")
-    page.get_by_label("Your demand (note to the officer)").fill("We demand exclusion of these copies.")
-    page.get_by_role("button", name="File the demand").click()
-    expect(page.locator("main")).to_contain_text("Your demand is recorded")
-    expect(page.locator("#ipr-status")).to_contain_text("demanded exclusion")
+    page.locator("label[for=answer-counterfeit]").click()  # "Piratical article"
+    page.get_by_label("Note to the officer").fill("No licence was ever granted for this artwork.")
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.locator("main")).to_contain_text("Your answer is recorded")
     check_accessibility(page)
 
     page.context.clear_cookies()
     officer, password = world.users["officer"]
     sign_in(page, officer.username, password)
     page.goto(f"/ipr/detentions/{detention.pk}/")
-    expect(page.locator("main")).to_contain_text("bond SURETY-2026-0415")
+    expect(page.locator("main")).to_contain_text("No licence was ever granted")
     page.get_by_label("Reason", exact=True).fill("The maps reproduce the recorded artwork; no licence from the owner.")
-    page.get_by_role("button", name="Seize as a piratical copy").click()
+    page.get_by_role("button", name="Seize as a piratical article").click()
     expect(page.locator("#ipr-status")).to_contain_text("Seized")
     check_accessibility(page)
     page.get_by_label("Step").select_option("notice")

@@ -143,13 +143,13 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str] | str]]] = {
         "release": ("detained|noticed -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
         "seize": ("noticed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
     },
-    # 19 CFR 133.42-133.43: piratical copies; the importer denies, the copyright owner demands.
+    # 19 CFR 133.42-133.43 as amended by CBP Dec. 24-03: piratical articles, on the 133.21 pattern.
     "ipr_piratical": {
         "send_notice": ("detained -> noticed", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
-        "deny": ("noticed -> denied", {roles.TRADE_USER}),
-        "demand": ("denied -> demanded", {roles.RIGHTS_HOLDER, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
-        "release": ("demanded|denied|detained|noticed -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
-        "seize": ("demanded|noticed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "disclose": ("noticed -> disclosed", {SYSTEM, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "release": ("detained|disclosed|noticed -> released", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "seize": ("disclosed -> seized", {roles.PORT_OFFICER, roles.ADMINISTRATOR}),
+        "exclude": ("detained|disclosed|noticed -> excluded", {SYSTEM, roles.PORT_OFFICER, roles.ADMINISTRATOR}),
     },
     # Metrics (docs/metrics.md): only the background task that builds a quarterly report ends it.
     "quarterly_report": {

@@ -1,5 +1,5 @@
-"""Pages, API and queues of the restricted-article (19 CFR 133.25) and piratical-copy (133.42-133.43)
-procedures, and the forfeiture form after an IPR seizure."""
+"""Pages, API and queues of the restricted-article (19 CFR 133.25) and piratical-article (133.42-133.43 as amended
+by CBP Dec. 24-03) procedures, and the forfeiture form after an IPR seizure."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from section307.core.queue import queue_for
 from section307.ipr import services
 from section307.ipr.models import IprDetention, IprForfeitureStep
+from section307.ports import law
 from tests.ipr.conftest import IprWorld, make_entry
 from tests.ipr.test_ipr_procedures import _piratical, _restricted
 
@@ -33,7 +34,7 @@ def test_officer_detains_a_suspected_piratical_copy_on_the_page(ipr: IprWorld) -
     make_entry("GCB-0003009-8", ipr.importer_org, presented=D(2026, 3, 2))
     officer = _client(ipr.officer)
     page = officer.get("/ipr/detain/")
-    assert page.status_code == 200 and "19 CFR 133.43" in page.content.decode()
+    assert page.status_code == 200 and "19 CFR 133.42-133.43, as amended by CBP Dec. 24-03" in page.content.decode()
     refused = officer.post(
         "/ipr/detain/",
         {
@@ -56,44 +57,55 @@ def test_officer_detains_a_suspected_piratical_copy_on_the_page(ipr: IprWorld) -
     d = IprDetention.objects.get(entry__entry_number="GCB-0003009-8")
     assert done.status_code == 302 and d.procedure == "piratical"
     body = officer.get(f"/ipr/detentions/{d.pk}/").content.decode()
-    assert "19 CFR 133.42-133.43" in body and "19 CFR 133.43(a)" in body
+    assert "19 CFR 133.42-133.43 (CBP Dec. 24-03, 89 FR 52364)" in body and "133.43(a)" not in body
 
 
-def test_piratical_copy_api_page_and_queues_from_the_denial_to_the_demand(ipr: IprWorld) -> None:
+def test_piratical_article_api_page_and_queues_under_cbp_dec_24_03(ipr: IprWorld) -> None:
     d = _piratical(ipr)
     holder = _client(ipr.holder)
     body = holder.get(f"/api/v1/ipr/detentions/{d.pk}").json()
-    assert body["procedure"] == "piratical" and body["importation"] is None and body["images"] == []
-    assert {c["kind"] for c in body["clocks"]} == {"piratical_statement", "piratical_demand", "piratical_seizure_info"}
-    answer = holder.post(
-        f"/api/v1/ipr/detentions/{d.pk}/response", {"answer": "needs_sample"}, content_type="application/json"
+    assert body["procedure"] == "piratical" and body["images"] == [] and body["codes"] is None
+    assert body["importation"]["port_of_entry"] == "2704"  # the limited importation information from the start
+    assert {c["kind"] for c in body["clocks"]} == set(law.PIRATICAL_KINDS)
+    assert "owner_notified_on" not in body and "demand_on" not in body
+    early = holder.post(
+        f"/api/v1/ipr/detentions/{d.pk}/response", {"answer": "counterfeit"}, content_type="application/json"
     )
-    assert answer.status_code == 409 and answer.json()["code"] == "demand_not_answer"
-    assert answer.json()["rule"] == "19 CFR 133.43(b)"
+    assert early.status_code == 409 and early.json()["code"] == "not_disclosed_yet"
+    assert early.json()["rule"] == law.R_PIRATICAL
     now = timezone.now()
     assert "ipr.importer_reply" in [i.kind for i in queue_for(ipr.importer, now=now)]
 
     importer = _client(ipr.importer)
-    assert "Deny that the goods are piratical copies" in importer.get(f"/ipr/detentions/{d.pk}/").content.decode()
+    importer_page = importer.get(f"/ipr/detentions/{d.pk}/").content.decode()
+    assert "Show that the goods are not piratical articles" in importer_page
+    assert "Information that the goods are not piratical articles" in importer_page
     importer.post(f"/ipr/detentions/{d.pk}/reply/", {"text": "A licensed print run."})
-    assert IprDetention.objects.get(pk=d.pk).status == S.DENIED
-    assert "ipr.owner_notify" in [i.kind for i in queue_for(ipr.officer, now=now)]
-    _client(ipr.officer).post(f"/ipr/detentions/{d.pk}/notify_owner/")
-    d.refresh_from_db()
-    assert d.owner_notified_on == timezone.localdate()
-    assert [i.kind for i in queue_for(ipr.holder, now=now) if i.kind.startswith("ipr.")] == ["ipr.holder_demand"]
-
+    assert IprDetention.objects.get(pk=d.pk).status == S.NOTICED
+    assert "ipr.reply_review" in [i.kind for i in queue_for(ipr.officer, now=now)]
     page = holder.get(f"/ipr/detentions/{d.pk}/").content.decode()
-    assert "file a written demand with a bond" in page and "A licensed print run" not in page
-    body = holder.get(f"/api/v1/ipr/detentions/{d.pk}").json()
-    assert body["importation"]["port_of_entry"] == "2704" and {i["redacted"] for i in body["images"]} == {False}
-    refused = holder.post(f"/ipr/detentions/{d.pk}/respond/", {"bond_reference": ""})
-    assert refused.status_code == 400
-    holder.post(f"/ipr/detentions/{d.pk}/respond/", {"bond_reference": "SURETY-77", "note": "Exclude them."})
+    assert "Are the goods piratical articles?" in page and "A licensed print run" not in page
+    assert "file a written demand" not in page
+
+
+def test_piratical_article_disclosed_page_shows_unredacted_photos_no_codes(ipr: IprWorld) -> None:
+    d = _piratical(ipr, presented_days_ago=16, all_shots=True)
+    officer = _client(ipr.officer)
+    assert officer.post(f"/ipr/detentions/{d.pk}/disclose/").status_code == 302
     d.refresh_from_db()
-    assert d.status == S.DEMANDED and d.demand_bond_reference == "SURETY-77"
-    assert not [i for i in queue_for(ipr.holder, now=now) if i.kind.startswith("ipr.")]
+    assert d.status == S.DISCLOSED
+    holder = _client(ipr.holder)
+    body = holder.get(f"/api/v1/ipr/detentions/{d.pk}").json()
+    assert {i["redacted"] for i in body["images"]} == {False} and body["codes"] is None
+    now = timezone.now()
+    assert "ipr.holder_answer" in [i.kind for i in queue_for(ipr.holder, now=now)]
+    answer = holder.post(
+        f"/api/v1/ipr/detentions/{d.pk}/response", {"answer": "counterfeit"}, content_type="application/json"
+    )
+    assert answer.status_code == 201
     assert "ipr.decide" in [i.kind for i in queue_for(ipr.officer, now=now)]
+    page = officer.get(f"/ipr/detentions/{d.pk}/").content.decode()
+    assert "Seize as a piratical article" in page
 
 
 def test_restricted_article_page_steps_and_api_fields(ipr: IprWorld) -> None:

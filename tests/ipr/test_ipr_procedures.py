@@ -1,5 +1,6 @@
-"""Restricted articles (19 CFR 133.25), piratical copies (19 CFR 133.42-133.43) and the forfeiture after an
-IPR seizure (Part 162 subpart E, Part 171), each run through its own lifecycle with its periods."""
+"""Restricted articles (19 CFR 133.25), piratical articles (19 CFR 133.42-133.43 as amended by CBP Dec. 24-03) and the
+forfeiture after an IPR seizure (Part 162 subpart E, Part 171), each run through its own lifecycle with its
+periods."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from section307.core.errors import Conflict, InvalidInput, NotPermitted
@@ -49,19 +49,24 @@ def _copyright(w: IprWorld) -> Recordation:
     return recordation
 
 
-def _piratical(w: IprWorld, *, noticed_on: dt.date | None = None) -> IprDetention:
+def _piratical(w: IprWorld, *, presented_days_ago: int = 3, all_shots: bool = False) -> IprDetention:
+    """A suspected piratical article presented ``presented_days_ago`` days ago, detained the day after and
+    noticed the day after that."""
     today = timezone.localdate()
-    entry = make_entry("GCB-0003002-3", w.importer_org, presented=today - dt.timedelta(days=3))
+    entry = make_entry("GCB-0003002-3", w.importer_org, presented=today - dt.timedelta(days=presented_days_ago))
     d = services.ipr_detain(
         actor=w.officer,
         entry=entry,
         recordations=[_copyright(w)],
         reasons="Printed maps reproducing the recorded artwork",
-        decided_on=today - dt.timedelta(days=2),
+        decided_on=today - dt.timedelta(days=presented_days_ago - 1),
         procedure=P.PIRATICAL,
     )
-    services.image_add(actor=w.officer, detention=d, data=photo(seed=7), shot_type="product", caption="Map sheet")
-    return services.ipr_notice_send(actor=w.officer, detention=d, on=noticed_on or today - dt.timedelta(days=1))
+    shots = ("product", "packaging", "labels") if all_shots else ("product",)
+    for n, shot in enumerate(shots):
+        services.image_add(actor=w.officer, detention=d, data=photo(seed=7 + n), shot_type=shot, caption="Map sheet")
+    noticed_on = today - dt.timedelta(days=presented_days_ago - 2)
+    return services.ipr_notice_send(actor=w.officer, detention=d, on=noticed_on)
 
 
 # -- restricted articles -------------------------------------------------------------------------------
@@ -163,78 +168,82 @@ def test_19_cfr_133_25_c_sample_on_a_bond_before_seizure_and_the_owners_view(ipr
 # -- piratical copies -----------------------------------------------------------------------------------
 
 
-def test_19_cfr_133_43_importer_denies_owner_demands_on_a_bond_and_the_article_is_seized(ipr: IprWorld) -> None:
+def test_19_cfr_133_42_133_43_cbp_dec_24_03_within_the_importers_7_business_days_the_owner_sees_importation_info_only(
+    ipr: IprWorld,
+) -> None:
     d = _piratical(ipr)
     assert machine_for(d) is PIRATICAL_LIFECYCLE
     notice = Notice.objects.get(entry=d.entry, kind=Notice.Kind.DETENTION)
-    statement_due = selectors.ipr_clocks(d)[law.PIRATICAL_STATEMENT].due
-    assert statement_due is not None and f"{statement_due:%Y-%m-%d}" in notice.body and "133.43" in notice.body
-    # Before the denial the copyright owner sees nothing of it, and may not answer as under 133.21.
+    clocks = selectors.ipr_clocks(d)
+    reply_due, decision_due = clocks[law.PIRATICAL_IMPORTER_REPLY].due, clocks[law.PIRATICAL_DECISION].due
+    assert reply_due is not None and decision_due is not None
+    assert f"{reply_due:%Y-%m-%d}" in notice.body and f"{decision_due:%Y-%m-%d}" in notice.body
+    assert "CBP Dec. 24-03" in notice.body and "statement" not in notice.body
+    assert clocks[law.PIRATICAL_NOTICE].state == "met"
+    # The limited importation information from the start; no photos (not even redacted) and no codes.
     view = selectors.holder_view(d, ipr.holder)
-    assert view.limited is None and view.images == [] and view.withheld_images == 1
+    assert view.limited is not None and view.images == [] and view.withheld_images == 1 and view.codes is None
     with pytest.raises(Conflict) as exc:
-        services.holder_respond(actor=ipr.holder, detention=d, answer="needs_sample")
-    assert exc.value.code == "demand_not_answer"
-
-    d = services.ipr_importer_reply(actor=ipr.importer, detention=d, text="Licensed print run; the licence attached.")
-    assert d.status == S.DENIED
+        services.ipr_disclose(actor=ipr.officer, detention=d)
+    assert exc.value.code == "importer_window_open" and exc.value.rule == law.R_PIRATICAL
+    with pytest.raises(Conflict) as exc:
+        services.holder_respond(actor=ipr.holder, detention=d, answer="counterfeit")
+    assert exc.value.code == "not_disclosed_yet"
+    services.holder_respond(actor=ipr.holder, detention=d, answer="needs_sample")
     with pytest.raises(Conflict):
-        services.piratical_demand_file(actor=ipr.holder, detention=d, bond_reference="B-1")  # not told yet
-    d = services.piratical_owner_notify(actor=ipr.officer, detention=d)
-    assert Disclosure.objects.get(detention=d, what=Disclosure.What.LIMITED).rule == "19 CFR 133.43(b)"
-    view = selectors.holder_view(d, ipr.holder)
-    assert view.limited is not None and view.unredacted and len(view.images) == 1 and view.codes is None
-    with pytest.raises(NotPermitted):
-        services.piratical_demand_file(actor=ipr.other_holder, detention=d, bond_reference="B-2")
-    d = services.piratical_demand_file(actor=ipr.holder, detention=d, bond_reference="SURETY-8841")
-    assert d.status == S.DEMANDED and d.demand_bond_reference == "SURETY-8841"
-    assert selectors.ipr_clocks(d)[law.PIRATICAL_DEMAND].state == "met"
-
-    d = services.ipr_decide(actor=ipr.officer, detention=d, outcome="seize", reason="Piratical copy")
-    assert d.status == S.SEIZED
-    d = services.seizure_info_send(actor=ipr.officer, detention=d)
-    assert Disclosure.objects.get(detention=d, what=Disclosure.What.SEIZURE_INFO).rule == "19 CFR 133.42(d)"
-    d = services.sample_provide(actor=ipr.officer, detention=d, bond_reference="BOND-133-42")
-    assert Disclosure.objects.get(detention=d, what=Disclosure.What.SAMPLE).rule == "19 CFR 133.42(e)"
-
-
-def test_19_cfr_133_42_c_no_statement_in_the_period_the_article_is_seized(ipr: IprWorld) -> None:
-    today = timezone.localdate()
-    d = _piratical(ipr, noticed_on=today - dt.timedelta(days=31))
-    with pytest.raises(Conflict) as exc:
-        services.ipr_importer_reply(actor=ipr.importer, detention=d, text="Too late")
-    assert exc.value.code == "statement_period_over" and exc.value.rule == "19 CFR 133.42(c)"
-    with pytest.raises(Conflict) as exc:
-        services.ipr_decide(
-            actor=ipr.officer, detention=d, outcome="seize", reason="No statement", on=today - dt.timedelta(days=5)
-        )
-    assert exc.value.code == "statement_period_running"
-    d = services.ipr_decide(actor=ipr.officer, detention=d, outcome="seize", reason="No statement filed")
-    assert d.status == S.SEIZED
-
-
-def test_19_cfr_133_43_b_no_demand_in_the_owners_period_refuses_it(ipr: IprWorld) -> None:
-    d = _piratical(ipr)
-    d = services.ipr_importer_reply(actor=ipr.importer, detention=d, text="Not a copy")
-    d = services.piratical_owner_notify(actor=ipr.officer, detention=d, on=timezone.localdate() - dt.timedelta(days=31))
-    with pytest.raises(Conflict) as exc:
-        services.piratical_demand_file(actor=ipr.holder, detention=d, bond_reference="LATE")
-    assert exc.value.code == "demand_period_over"
-    with override_settings(SECTION307_IPR_PIRATICAL_DEMAND_DAYS=45):  # the period is a setting (UNCONFIRMED)
-        d = services.piratical_demand_file(actor=ipr.holder, detention=d, bond_reference="IN-TIME")
-    assert d.status == S.DEMANDED
-    d = services.ipr_decide(actor=ipr.officer, detention=d, outcome="release", reason="Not a piratical copy")
+        services.sample_provide(actor=ipr.officer, detention=d, bond_reference="TOO-EARLY")
+    # The importer's information does not change the state: the officer reads it, releases or discloses.
+    d = services.ipr_importer_reply(actor=ipr.importer, detention=d, text="Licensed print run; the licence attached.")
+    assert d.status == S.NOTICED and selectors.ipr_clocks(d)[law.PIRATICAL_IMPORTER_REPLY].state == "met"
+    d = services.ipr_decide(actor=ipr.officer, detention=d, outcome="release", reason="Licence verified")
     assert d.status == S.RELEASED
 
 
-def test_19_cfr_133_43_b_an_officer_records_a_demand_received_on_paper(ipr: IprWorld) -> None:
-    d = services.ipr_importer_reply(actor=ipr.importer, detention=_piratical(ipr), text="Not a copy")
-    d = services.piratical_owner_notify(actor=ipr.officer, detention=d)
-    for outsider in (ipr.supervisor, ipr.importer):  # only the owner's holders and officers file it
-        with pytest.raises(NotPermitted):
-            services.piratical_demand_file(actor=outsider, detention=d, bond_reference="B-9")
-    d = services.piratical_demand_file(actor=ipr.officer, detention=d, bond_reference="PAPER-BOND-12")
-    assert d.status == S.DEMANDED
+def test_19_cfr_133_42_133_43_cbp_dec_24_03_after_7_business_days_unredacted_images_sample_on_bond_seizure_and_info(
+    ipr: IprWorld,
+) -> None:
+    d = _piratical(ipr, presented_days_ago=16, all_shots=True)
+    with pytest.raises(TransitionNotAllowed):
+        services.ipr_decide(actor=ipr.officer, detention=d, outcome="seize", reason="Not before disclosure")
+    d = services.ipr_disclose(actor=ipr.officer, detention=d)
+    assert d.status == S.DISCLOSED
+    view = selectors.holder_view(d, ipr.holder)
+    assert view.unredacted and len(view.images) == 3 and view.codes is None
+    services.holder_views_detention(actor=ipr.holder, detention=d, channel="page")
+    shown = Disclosure.objects.filter(detention=d)
+    assert {x.what for x in shown} == {Disclosure.What.LIMITED} and {x.rule for x in shown} == {law.R_PIRATICAL}
+    services.holder_respond(actor=ipr.holder, detention=d, answer="counterfeit", note="Unlicensed reproduction")
+    d = services.sample_provide(actor=ipr.officer, detention=d, bond_reference="BOND-133-43")
+    assert Disclosure.objects.get(detention=d, what=Disclosure.What.SAMPLE).rule == law.R_PIRATICAL
+    d = services.ipr_decide(actor=ipr.officer, detention=d, outcome="seize", reason="Piratical article")
+    assert d.status == S.SEIZED
+    decision = Notice.objects.get(entry=d.entry, kind=Notice.Kind.DECISION)
+    assert "piratical articles" in decision.body and "CBP Dec. 24-03" in decision.body
+    d = services.seizure_info_send(actor=ipr.officer, detention=d)
+    assert Disclosure.objects.get(detention=d, what=Disclosure.What.SEIZURE_INFO).rule == law.R_PIRATICAL
+    assert selectors.ipr_clocks(d)[law.PIRATICAL_SEIZURE_INFO].state == "met"
+
+
+def test_19_cfr_133_42_133_43_cbp_dec_24_03_daily_job_discloses_after_the_7_business_days(ipr: IprWorld) -> None:
+    d = _piratical(ipr, presented_days_ago=16, all_shots=True)
+    assert services.detentions_tick()["disclosed"] == 1
+    d.refresh_from_db()
+    assert d.status == S.DISCLOSED and d.disclosed_at is not None
+
+
+def test_19_u_s_c_1499_c_piratical_article_not_decided_in_30_days_from_presentation_is_excluded(
+    ipr: IprWorld,
+) -> None:
+    d = _piratical(ipr, presented_days_ago=31)
+    assert services.detentions_tick()["disclosed"] == 0  # photos missing: not disclosed
+    d.refresh_from_db()
+    assert d.status == S.EXCLUDED and "1499(c)" in d.decision_reason
+
+
+def test_cbp_dec_24_03_the_importers_denial_and_the_owners_demand_are_gone(ipr: IprWorld) -> None:
+    assert not {"deny", "demand"} & {t.name for t in PIRATICAL_LIFECYCLE.transitions}
+    assert not hasattr(services, "piratical_demand_file") and not hasattr(services, "piratical_owner_notify")
+    assert not {"denied", "demanded"} & set(S.values)
 
 
 # -- forfeiture after an IPR seizure -----------------------------------------------------------------------
@@ -286,3 +295,22 @@ def test_one_forfeiture_per_entry_whichever_seizure_started_it(ipr: IprWorld) ->
         services.ipr_forfeiture_record(actor=ipr.officer, detention=d, step="notice", on=D(2026, 3, 23))
     assert exc.value.rule == "19 CFR Part 162 subpart E"
     assert not IprForfeitureStep.objects.filter(detention=d).exists()
+
+
+def test_cbp_dec_24_03_migration_moves_detentions_of_the_replaced_procedure(ipr: IprWorld) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("section307.ipr.migrations.0003_piratical_cbp_dec_24_03")
+    denied, demanded = _piratical(ipr), ipr.detention
+    IprDetention.objects.filter(pk=denied.pk).update(status="denied", importer_reply="Licensed")
+    IprDetention.objects.filter(pk=demanded.pk).update(
+        status="demanded", disclosed_at=None, owner_notified_on=D(2026, 3, 4), demand_bond_reference="B-1"
+    )
+    migration.forwards(apps, None)
+    denied.refresh_from_db()
+    demanded.refresh_from_db()
+    assert denied.status == S.NOTICED and denied.importer_reply == "Licensed"
+    assert demanded.status == S.DISCLOSED and demanded.disclosed_at is not None
+    assert demanded.demand_bond_reference == "B-1"  # the columns of the replaced procedure are kept

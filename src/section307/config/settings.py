@@ -378,16 +378,14 @@ SECTION307_COUNT_EO_CLOSURES = env_bool("SECTION307_COUNT_EO_CLOSURES", False)
 SECTION307_DEEMED_EXCLUSION_REGIMES = env_list("SECTION307_DEEMED_EXCLUSION_REGIMES", ["uflpa"])
 # IPR periods the legal facts do not confirm (UNCONFIRMED; docs/ipr.md): length and calendar
 # ("business_days" or "calendar_days"). 19 CFR 133.21(e) information after seizure of counterfeits;
-# 19 CFR 133.43(a) importer's statement and 133.43(b) copyright owner's demand and bond (piratical
-# copies); 19 CFR 133.42(d) information after seizure of piratical copies.
+# piratical articles (19 CFR 133.42-133.43 as amended by CBP Dec. 24-03): notice to the importer, the importer's
+# period to show the article is not piratical, information after seizure.
 SECTION307_IPR_SEIZURE_INFO_DAYS = int(os.environ.get("SECTION307_IPR_SEIZURE_INFO_DAYS", "30"))
 SECTION307_IPR_SEIZURE_INFO_CALENDAR = os.environ.get("SECTION307_IPR_SEIZURE_INFO_CALENDAR", "business_days")
-SECTION307_IPR_PIRATICAL_STATEMENT_DAYS = int(os.environ.get("SECTION307_IPR_PIRATICAL_STATEMENT_DAYS", "30"))
-SECTION307_IPR_PIRATICAL_STATEMENT_CALENDAR = os.environ.get(
-    "SECTION307_IPR_PIRATICAL_STATEMENT_CALENDAR", "calendar_days"
-)
-SECTION307_IPR_PIRATICAL_DEMAND_DAYS = int(os.environ.get("SECTION307_IPR_PIRATICAL_DEMAND_DAYS", "30"))
-SECTION307_IPR_PIRATICAL_DEMAND_CALENDAR = os.environ.get("SECTION307_IPR_PIRATICAL_DEMAND_CALENDAR", "calendar_days")
+SECTION307_IPR_PIRATICAL_NOTICE_DAYS = int(os.environ.get("SECTION307_IPR_PIRATICAL_NOTICE_DAYS", "5"))
+SECTION307_IPR_PIRATICAL_NOTICE_CALENDAR = os.environ.get("SECTION307_IPR_PIRATICAL_NOTICE_CALENDAR", "business_days")
+SECTION307_IPR_PIRATICAL_REPLY_DAYS = int(os.environ.get("SECTION307_IPR_PIRATICAL_REPLY_DAYS", "7"))
+SECTION307_IPR_PIRATICAL_REPLY_CALENDAR = os.environ.get("SECTION307_IPR_PIRATICAL_REPLY_CALENDAR", "business_days")
 SECTION307_IPR_PIRATICAL_SEIZURE_INFO_DAYS = int(os.environ.get("SECTION307_IPR_PIRATICAL_SEIZURE_INFO_DAYS", "30"))
 SECTION307_IPR_PIRATICAL_SEIZURE_INFO_CALENDAR = os.environ.get(
     "SECTION307_IPR_PIRATICAL_SEIZURE_INFO_CALENDAR", "business_days"

@@ -48,7 +48,8 @@ class IprSummaryOut(Schema):
     entry_number: str
     procedure: str = Field(
         json_schema_extra=choices(IprDetention.Procedure),
-        description="counterfeit: 19 CFR 133.21; copying, gray_market: 133.25; piratical: 133.42-133.43",
+        description="counterfeit: 19 CFR 133.21; copying, gray_market: 133.25; "
+        "piratical: 133.42-133.43 (CBP Dec. 24-03)",
     )
     status: str = Field(json_schema_extra=choices(IprDetention.Status))
     status_label: str
@@ -117,8 +118,6 @@ class IprDetailOut(IprSummaryOut):
     notice_sent_on: str | None
     extension_days: int = Field(description="Days CBP added for good cause (19 CFR 133.25(a)); 0 otherwise")
     owner_info_sent_on: str | None = Field(description="19 CFR 133.25(b): importation information given")
-    owner_notified_on: str | None = Field(description="19 CFR 133.43(b): copyright owner told of the denial")
-    demand_on: str | None = Field(description="19 CFR 133.43(b): the copyright owner's demand and bond filed")
     forfeiture: list[ForfeitureStepOut] = Field(description="Steps after seizure (Part 162 subpart E, Part 171)")
     disclosed: bool = Field(description="Unredacted photos, codes and samples are open to the rights holder")
     importation: ImportationOut | None = Field(description="Null while the rule withholds it from the caller")
@@ -183,8 +182,6 @@ def _detail(user: Actor, d: IprDetention) -> dict[str, Any]:
         "disclosed": d.disclosed_at is not None,
         "extension_days": d.extension_days,
         "owner_info_sent_on": _iso(d.owner_info_sent_on),
-        "owner_notified_on": _iso(d.owner_notified_on),
-        "demand_on": _iso(d.demand_on),
         "forfeiture": [
             {"step": f.step, "label": str(f.get_step_display()), "on": f.on.isoformat()}
             for f in d.forfeiture_steps.all()
@@ -255,8 +252,8 @@ def ipr_detention_get(request: HttpRequest, detention_id: int) -> Any:
 @router.post(
     "/ipr/detentions/{detention_id}/response",
     response={201: HolderResponseOut, **error_responses(400, 401, 403, 404, 409, 413, 422)},
-    summary="The rights holder's answer: genuine, counterfeit, or a sample is needed; 409 names the rule "
-    "(for a suspected piratical copy the owner files a demand and bond instead: 409 demand_not_answer)",
+    summary="The rights holder's answer: genuine, counterfeit (for a piratical article: piratical), or a sample "
+    "is needed; 409 names the rule",
 )
 def ipr_detention_respond(request: HttpRequest, detention_id: int, payload: HolderResponseIn) -> Any:
     detention = _get(request.user, detention_id)

@@ -15,8 +15,10 @@ class IprConfig(AppConfig):
                 "ipr.detain": gettext_lazy("Goods detained as suspected counterfeits."),
                 "ipr.disclose": gettext_lazy("Information disclosed to the rights holder."),
                 "ipr.disclosure": gettext_lazy("Detention information shown outside CBP (disclosure log)."),
+                # ipr.demand and ipr.owner_notify: rows recorded under the piratical-copy procedure replaced
+                # by CBP Dec. 24-03 on 23 August 2024; no longer written.
                 "ipr.demand": gettext_lazy("The copyright owner demanded exclusion and filed a bond."),
-                "ipr.exclude": gettext_lazy("Counterfeit goods excluded."),
+                "ipr.exclude": gettext_lazy("Goods excluded: no decision within 30 days of presentation."),
                 "ipr.extend": gettext_lazy("Detention of restricted articles extended for good cause ({days} days)."),
                 "ipr.forfeiture": gettext_lazy("Forfeiture step recorded after an IPR seizure ({step})."),
                 "ipr.owner_info": gettext_lazy("Importation information given to the mark owner."),

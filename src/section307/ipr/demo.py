@@ -1,7 +1,7 @@
 """Demo step: a recorded trademark, its rights holder's sign-in and two counterfeit detentions, one
 still inside the importer's 7 business days (redacted images only) and one disclosed (unredacted); a
-recorded copyright of the same owner and a suspected piratical copy whose importer denied it, awaiting
-the copyright owner's demand and bond (19 CFR 133.43(b))."""
+recorded copyright of the same owner and a suspected piratical article under 19 CFR 133.42-133.43 as amended by
+CBP Dec. 24-03: noticed, the importer's 7 business days run, disclosed to the copyright owner."""
 
 from __future__ import annotations
 
@@ -154,8 +154,9 @@ PIRATICAL_ENTRY = "GCB-0001007-0"
 def _piratical_step(
     world: Any, *, owner: Organization, holder: User, harborline: Any, broker: Any, officer: Any
 ) -> None:
-    """A copyright of Summit Peak and a suspected piratical copy: noticed, denied by the importer, the owner
-    told; the rights holder's demand and bond are next."""
+    """A copyright of Summit Peak and a suspected piratical article (19 CFR 133.42-133.43, CBP Dec. 24-03):
+    noticed, the importer's information read, disclosed after its 7 business days; the rights holder's
+    answer (or a request for a sample on a bond) is next."""
     from section307.ipr import services
     from section307.ipr.models import IprDetention, Recordation
     from section307.ports.demo import demo_photo
@@ -178,7 +179,7 @@ def _piratical_step(
     importer, _ = world.users["importer"]
     entry = _receive(
         PIRATICAL_ENTRY,
-        imported=today - dt.timedelta(days=9),
+        imported=today - dt.timedelta(days=17),
         harborline=harborline,
         broker=broker,
         line={
@@ -192,14 +193,14 @@ def _piratical_step(
             "quantity": "2400",
         },
     )
-    entry.presented_on = today - dt.timedelta(days=8)
+    entry.presented_on = today - dt.timedelta(days=16)
     entry.save(update_fields=["presented_on"])
     detention = services.ipr_detain(
         actor=officer,
         entry=entry,
         recordations=[copyright_],
         reasons="The map artwork reproduces the recorded work line for line; no licence on file.",
-        decided_on=today - dt.timedelta(days=7),
+        decided_on=today - dt.timedelta(days=15),
         procedure=IprDetention.Procedure.PIRATICAL,
     )
     for n, (shot, caption) in enumerate(
@@ -216,14 +217,14 @@ def _piratical_step(
             shot_type=shot,
             caption=caption,
         )
-    services.ipr_notice_send(actor=officer, detention=detention, on=today - dt.timedelta(days=6))
+    services.ipr_notice_send(actor=officer, detention=detention, on=today - dt.timedelta(days=14))
     services.ipr_importer_reply(
         actor=importer,
         detention=detention,
         text="The maps were printed under a 2024 licence from a regional trail association; not piratical copies.",
     )
-    services.piratical_owner_notify(actor=officer, detention=detention, on=today - dt.timedelta(days=1))
+    services.ipr_disclose(actor=officer, detention=detention)
     world.notes.append(
-        f"IPR: {PIRATICAL_ENTRY} suspected piratical copy of COP 23-01182; the importer denied it, "
-        "'rightsholder' may file a demand and bond"
+        f"IPR: {PIRATICAL_ENTRY} suspected piratical article of COP 23-01182 (19 CFR 133.42-133.43, CBP Dec. 24-03); "
+        "disclosed after the importer's 7 business days, 'rightsholder' may answer or ask for a sample"
     )

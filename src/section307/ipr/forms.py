@@ -78,8 +78,15 @@ class ResponseForm(UswdsForm):
         label=_("Note to the officer"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
-    def __init__(self, *args: Any, recordations: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, recordations: Any = None, piratical: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if piratical:
+            # The same answers, in the words of the piratical-article rule (19 CFR 133.42(a), CBP Dec. 24-03).
+            self.fields["answer"].choices = [  # type: ignore[attr-defined]
+                (HolderResponse.Answer.GENUINE, _("Lawfully made (not a piratical article)")),
+                (HolderResponse.Answer.COUNTERFEIT, _("Piratical article")),
+                (HolderResponse.Answer.NEEDS_SAMPLE, HolderResponse.Answer.NEEDS_SAMPLE.label),
+            ]
         if recordations is not None:
             self.fields["recordation"].queryset = recordations  # type: ignore[attr-defined]
             if recordations.count() == 1:
@@ -93,6 +100,12 @@ class ReplyForm(UswdsForm):
         max_length=20000,
         help_text=_("For example: the licence, invoices from the mark owner or its licensee."),
     )
+
+    def __init__(self, *args: Any, piratical: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if piratical:
+            self.fields["text"].label = _("Information that the goods are not piratical articles")
+            self.fields["text"].help_text = _("For example: the licence from the copyright owner, invoices.")
 
 
 class RecordationForm(UswdsForm):
@@ -115,20 +128,6 @@ class AccountForm(UswdsForm):
 class ExtendForm(UswdsForm):
     days = forms.IntegerField(label=_("Days to add"), min_value=1, max_value=90)
     reason = forms.CharField(label=_("Good cause shown"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
-
-
-class DemandForm(UswdsForm):
-    bond_reference = forms.CharField(
-        label=_("Bond reference"),
-        max_length=60,
-        help_text=_("The bond filed with CBP with your written demand that the goods be excluded."),
-    )
-    note = forms.CharField(
-        label=_("Your demand (note to the officer)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-    )
 
 
 class ForfeitureForm(UswdsForm):

@@ -1,4 +1,4 @@
-"""The lifecycle of a detention for suspected counterfeit marks (19 CFR 133.21), in one table."""
+"""The lifecycles of IPR detentions (19 CFR Part 133), one table per procedure."""
 
 from __future__ import annotations
 
@@ -36,19 +36,6 @@ IPR_LIFECYCLE = StateMachine(
 )
 
 
-def _importer(actor: Actor) -> bool:
-    # The importer of record or its broker; which entry is theirs is checked in the service.
-    return actor is not None and actor.has_perm("trade.use_portal")
-
-
-def _holder_or_officer(actor: Actor) -> bool:
-    # The copyright owner files its demand; an officer may record one received on paper. Which
-    # recordation is theirs is checked in the service.
-    from section307.ipr.permissions import is_rights_holder
-
-    return actor is not None and (is_rights_holder(actor) or _officer(actor))
-
-
 # Restricted articles (19 CFR 133.25): copying or simulating marks (133.22), gray-market goods (133.23).
 # Seizure only once the 30 days from presentation, with CBP's extensions, have run (checked in the service).
 RESTRICTED_LIFECYCLE = StateMachine(
@@ -61,22 +48,25 @@ RESTRICTED_LIFECYCLE = StateMachine(
     ),
 )
 
-# Piratical copies (19 CFR 133.42-133.43): the importer's statement denying piratical copying, the
-# copyright owner's demand for exclusion with a bond, the decision. Seizure from "noticed" only once the
-# importer's period ran without a statement (133.42(c); checked in the service).
+# Piratical articles: 19 CFR 133.42-133.43 as amended by CBP Dec. 24-03 (89 FR 52364, effective 23 August 2024),
+# on the 133.21 pattern: notice, the importer's 7 business days, disclosure of unredacted images and
+# samples on a bond to the right holder, seizure or release; exclusion when no decision came within the
+# 30 days of detention from presentation. The replaced procedure (the importer's denial, the copyright
+# owner's demand and bond) is gone.
 PIRATICAL_LIFECYCLE = StateMachine(
     name="ipr_piratical",
     states=tuple(S.values),
     transitions=(
         Transition("send_notice", frozenset({S.DETAINED}), S.NOTICED, _officer, "Send the notice to the importer"),
-        Transition("deny", frozenset({S.NOTICED}), S.DENIED, _importer, "The importer denies piratical copying"),
+        # Only once the importer's 7 business days have run (checked in the service).
         Transition(
-            "demand", frozenset({S.DENIED}), S.DEMANDED, _holder_or_officer, "The copyright owner demands exclusion"
+            "disclose", frozenset({S.NOTICED}), S.DISCLOSED, _system_or_officer, "Disclose to the rights holder"
         ),
+        Transition("release", frozenset({S.DETAINED, S.NOTICED, S.DISCLOSED}), S.RELEASED, _officer, "Release"),
+        Transition("seize", frozenset({S.DISCLOSED}), S.SEIZED, _officer, "Seize"),
         Transition(
-            "release", frozenset({S.DETAINED, S.NOTICED, S.DENIED, S.DEMANDED}), S.RELEASED, _officer, "Release"
+            "exclude", frozenset({S.DETAINED, S.NOTICED, S.DISCLOSED}), S.EXCLUDED, _system_or_officer, "Exclude"
         ),
-        Transition("seize", frozenset({S.NOTICED, S.DEMANDED}), S.SEIZED, _officer, "Seize"),
     ),
 )
 

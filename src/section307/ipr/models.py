@@ -60,15 +60,12 @@ class IprDetention(TimeStampedModel):
         COUNTERFEIT = "counterfeit", _("Suspected counterfeit mark (19 CFR 133.21)")
         COPYING = "copying", _("Mark copying or simulating a recorded mark (19 CFR 133.22, 133.25)")
         GRAY_MARKET = "gray_market", _("Restricted gray-market goods (19 CFR 133.23, 133.25)")
-        PIRATICAL = "piratical", _("Suspected piratical copy of a recorded copyright (19 CFR 133.42-133.43)")
+        PIRATICAL = "piratical", _("Suspected piratical article of a recorded copyright (19 CFR 133.42-133.43)")
 
     class Status(models.TextChoices):
         DETAINED = "detained", _("Detained, notice to the importer due")
         NOTICED = "noticed", _("Notice sent, the importer's 7 business days running")
         DISCLOSED = "disclosed", _("Disclosed to the rights holder, decision pending")
-        # Piratical copies (19 CFR 133.43(b)-(c)).
-        DENIED = "denied", _("The importer denies piratical copying; the copyright owner's demand awaited")
-        DEMANDED = "demanded", _("The copyright owner demanded exclusion on a bond; decision pending")
         RELEASED = "released", _("Released")
         SEIZED = "seized", _("Seized")
         EXCLUDED = "excluded", _("Excluded (no decision within 30 days)")
@@ -105,8 +102,9 @@ class IprDetention(TimeStampedModel):
     # mark owner was given the importation information (133.25(b)).
     extension_days = models.PositiveIntegerField(default=0)
     owner_info_sent_on = models.DateField(null=True, blank=True)
-    # Piratical copies (19 CFR 133.43(b)): the copyright owner told of the importer's denial, and its
-    # written demand for exclusion with the bond.
+    # The procedure for piratical copies replaced on 23 August 2024 by CBP Dec. 24-03 (the copyright owner
+    # told of the importer's denial, its written demand and bond): kept for detentions recorded under it,
+    # no longer written.
     owner_notified_on = models.DateField(null=True, blank=True)
     demand_on = models.DateField(null=True, blank=True)
     demand_bond_reference = models.CharField(max_length=60, blank=True)
@@ -142,11 +140,10 @@ class IprDetention(TimeStampedModel):
 
 
 _S, _P = IprDetention.Status, IprDetention.Procedure
-OPEN_STATUSES = (_S.DETAINED, _S.NOTICED, _S.DISCLOSED, _S.DENIED, _S.DEMANDED)
+OPEN_STATUSES = (_S.DETAINED, _S.NOTICED, _S.DISCLOSED)
 STATUS_LABELS: dict[tuple[str, str], StrOrPromise] = {
     (_P.COPYING, _S.NOTICED): _("Notice sent; the importer may show an exception applies (30 days)"),
     (_P.GRAY_MARKET, _S.NOTICED): _("Notice sent; the importer may show an exception applies (30 days)"),
-    (_P.PIRATICAL, _S.NOTICED): _("Notice sent; the importer's statement awaited (30 days)"),
 }
 
 

@@ -1,5 +1,6 @@
-"""Work items of IPR detentions: the officer's steps on the 19 CFR 133.21 timeline, the rights holder's
-answer and the importer's 7 business days. Computed from the detention's dates when read."""
+"""Work items of IPR detentions: the officer's steps on the 19 CFR 133.21 timeline (and on 133.42-133.43 as amended
+by CBP Dec. 24-03 for piratical articles, the same pattern), the rights holder's answer and the importer's
+7 business days. Computed from the detention's dates when read."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from section307.core.queue import WorkItem
 from section307.core.types import Actor
 from section307.ipr import permissions as perms
 from section307.ipr.models import HolderResponse, IprDetention
-from section307.ipr.selectors import IprClock, ipr_clocks
+from section307.ipr.selectors import IprClock, ipr_clocks, pattern_kinds
 from section307.ports import law
 from section307.ports.calendars import business_calendar
 
 S = IprDetention.Status
-OPEN = (S.DETAINED, S.NOTICED, S.DISCLOSED, S.DENIED, S.DEMANDED)
+OPEN = (S.DETAINED, S.NOTICED, S.DISCLOSED)
 
 
 def _item(d: IprDetention, kind: str, why: str, clock: IprClock, *, priority: int = 0) -> WorkItem:
@@ -46,22 +47,22 @@ def _officer_items(today: dt.date) -> Iterator[WorkItem]:
         if d.restricted:
             yield from _restricted_officer_items(d, today, business)
             continue
-        if d.piratical:
-            yield from _piratical_officer_items(d, today, business)
-            continue
         clocks = ipr_clocks(d, business=business)
-        decision = clocks[law.IPR_DECISION]
-        reply = clocks[law.IPR_IMPORTER_REPLY]
+        notice_kind, reply_kind, decision_kind, seizure_kind = pattern_kinds(d)
+        decision = clocks[decision_kind]
+        reply = clocks[reply_kind]
         if d.status == IprDetention.Status.DETAINED:
             yield _item(
-                d, "notice_due", _("Send the notice of detention to the importer"), clocks[law.IPR_NOTICE], priority=2
+                d, "notice_due", _("Send the notice of detention to the importer"), clocks[notice_kind], priority=2
             )
         elif d.status == IprDetention.Status.NOTICED:
             if d.importer_reply_on:
                 yield _item(
                     d,
                     "reply_review",
-                    _("The importer sent information that the goods are genuine: review it, release or disclose"),
+                    _("The importer sent information that the goods are not piratical: review it, release or disclose")
+                    if d.piratical
+                    else _("The importer sent information that the goods are genuine: review it, release or disclose"),
                     decision,
                     priority=2,
                 )
@@ -78,13 +79,18 @@ def _officer_items(today: dt.date) -> Iterator[WorkItem]:
                 yield _item(
                     d, "sample", _("The rights holder asked for a sample: provide it on a bond"), decision, priority=1
                 )
-            yield _item(d, "decide", _("Decide: seize the goods as counterfeit or release them"), decision)
+            why = (
+                _("Decide: seize the goods as piratical articles or release them")
+                if d.piratical
+                else _("Decide: seize the goods as counterfeit or release them")
+            )
+            yield _item(d, "decide", why, decision)
         elif d.status == IprDetention.Status.SEIZED:
             yield _item(
                 d,
                 "seizure_info",
                 _("Give the rights holder the information after seizure"),
-                clocks[law.IPR_SEIZURE_INFO],
+                clocks[seizure_kind],
             )
 
 
@@ -118,47 +124,9 @@ def _restricted_officer_items(d: IprDetention, today: dt.date, business: law.Bus
         )
 
 
-def _piratical_officer_items(d: IprDetention, today: dt.date, business: law.BusinessCalendar) -> Iterator[WorkItem]:
-    """19 CFR 133.42-133.43: the notice, the owner told of a denial, the decision after the demand."""
-    clocks = ipr_clocks(d, business=business)
-    statement, demand = clocks[law.PIRATICAL_STATEMENT], clocks[law.PIRATICAL_DEMAND]
-    if d.status == S.DETAINED:
-        yield _item(d, "notice_due", _("Send the notice of detention to the importer"), statement, priority=2)
-    elif d.status == S.NOTICED and statement.overdue(today):
-        yield _item(
-            d, "decide", _("No statement denying piratical copying came in the period: seize the goods"), statement
-        )
-    elif d.status == S.DENIED and d.owner_notified_on is None:
-        yield _item(d, "owner_notify", _("Tell the copyright owner of the importer's denial"), statement, priority=2)
-    elif d.status == S.DENIED and demand.overdue(today):
-        yield _item(d, "decide", _("The copyright owner filed no demand and bond in the period: release"), demand)
-    elif d.status == S.DEMANDED:
-        yield _item(d, "decide", _("Decide whether the goods are piratical copies: seize or release"), demand)
-    elif d.status == S.SEIZED and d.seizure_info_sent_on is None:
-        yield _item(
-            d,
-            "seizure_info",
-            _("Give the copyright owner the information after seizure"),
-            clocks[law.PIRATICAL_SEIZURE_INFO],
-        )
-
-
 def _holder_items(user: Actor) -> Iterator[WorkItem]:
     own = perms.recordations_of(user)
     business = business_calendar()
-    demanding = (
-        perms.detentions_visible_to(user)
-        .select_related("entry")
-        .filter(status=S.DENIED, procedure=IprDetention.Procedure.PIRATICAL, owner_notified_on__isnull=False)
-    )
-    for d in demanding:
-        yield _item(
-            d,
-            "holder_demand",
-            _("The importer denies piratical copying: file a written demand for exclusion and a bond"),
-            ipr_clocks(d, business=business)[law.PIRATICAL_DEMAND],
-            priority=1,
-        )
     qs = perms.detentions_visible_to(user).select_related("entry").filter(status=IprDetention.Status.DISCLOSED)
     for d in qs:
         answers = set(HolderResponse.objects.filter(detention=d, recordation__in=own).values_list("answer", flat=True))
@@ -166,11 +134,13 @@ def _holder_items(user: Actor) -> Iterator[WorkItem]:
             continue
         if HolderResponse.Answer.NEEDS_SAMPLE in answers and not d.sample_provided_on:
             continue  # waiting for the sample: the officer's item
-        clock = ipr_clocks(d, business=business)[law.IPR_DECISION]
+        clock = ipr_clocks(d, business=business)[pattern_kinds(d)[2]]
         yield _item(
             d,
             "holder_answer",
-            _("Say whether the goods are genuine or counterfeit, or ask for a sample"),
+            _("Say whether the goods are piratical articles, or ask for a sample")
+            if d.piratical
+            else _("Say whether the goods are genuine or counterfeit, or ask for a sample"),
             clock,
             priority=1,
         )
@@ -192,8 +162,8 @@ def _importer_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
             )
         elif d.piratical:
             reply, why = (
-                clocks[law.PIRATICAL_STATEMENT],
-                _("File a statement denying piratical copying, or the goods are seized"),
+                clocks[law.PIRATICAL_IMPORTER_REPLY],
+                _("Show the goods are not piratical articles, or the rights holder may see unredacted images"),
             )
         else:
             reply, why = (

@@ -52,10 +52,19 @@ def _clock(
     )
 
 
+def pattern_kinds(d: IprDetention) -> tuple[str, str, str, str]:
+    """The four periods of the 133.21 pattern (notice, importer's answer, decision, information after
+    seizure): 19 CFR 133.21 for counterfeit marks; for piratical articles 19 CFR 133.42-133.43 as amended by
+    CBP Dec. 24-03, which follows the same pattern."""
+    if d.piratical:
+        return law.PIRATICAL_NOTICE, law.PIRATICAL_IMPORTER_REPLY, law.PIRATICAL_DECISION, law.PIRATICAL_SEIZURE_INFO
+    return law.IPR_NOTICE, law.IPR_IMPORTER_REPLY, law.IPR_DECISION, law.IPR_SEIZURE_INFO
+
+
 def ipr_clocks(d: IprDetention, *, business: law.BusinessCalendar | None = None) -> dict[str, IprClock]:
     """The periods of the detention's procedure, from its dates (each from ``ports.law``): the four of
-    19 CFR 133.21 for counterfeits, the three of 133.25 for restricted articles, the three of
-    133.42-133.43 for piratical copies."""
+    19 CFR 133.21 for counterfeits, the three of 133.25 for restricted articles, the four of
+    133.42-133.43 (CBP Dec. 24-03) for piratical articles."""
     business = business or business_calendar()
     decided = d.decision_on
     if d.restricted:
@@ -66,21 +75,12 @@ def ipr_clocks(d: IprDetention, *, business: law.BusinessCalendar | None = None)
             ),
             law.RESTRICTED_INFO: _clock(law.RESTRICTED_INFO, d.decided_on, d.owner_info_sent_on, business),
         }
-    if d.piratical:
-        statement_done = d.importer_reply_on or (decided if d.status == IprDetention.Status.SEIZED else None)
-        demand_done = d.demand_on or (decided if d.owner_notified_on else None)
-        return {
-            law.PIRATICAL_STATEMENT: _clock(law.PIRATICAL_STATEMENT, d.notice_sent_on, statement_done, business),
-            law.PIRATICAL_DEMAND: _clock(law.PIRATICAL_DEMAND, d.owner_notified_on, demand_done, business),
-            law.PIRATICAL_SEIZURE_INFO: _clock(
-                law.PIRATICAL_SEIZURE_INFO, d.seized_on, d.seizure_info_sent_on, business
-            ),
-        }
+    notice, reply, decision, seizure = pattern_kinds(d)
     return {
-        law.IPR_NOTICE: _clock(law.IPR_NOTICE, d.decided_on, d.notice_sent_on, business),
-        law.IPR_IMPORTER_REPLY: _clock(law.IPR_IMPORTER_REPLY, d.notice_sent_on, d.importer_reply_on, business),
-        law.IPR_DECISION: _clock(law.IPR_DECISION, d.presented_on, decided, business),
-        law.IPR_SEIZURE_INFO: _clock(law.IPR_SEIZURE_INFO, d.seized_on, d.seizure_info_sent_on, business),
+        notice: _clock(notice, d.decided_on, d.notice_sent_on, business),
+        reply: _clock(reply, d.notice_sent_on, d.importer_reply_on, business),
+        decision: _clock(decision, d.presented_on, decided, business),
+        seizure: _clock(seizure, d.seized_on, d.seizure_info_sent_on, business),
     }
 
 
@@ -88,18 +88,15 @@ def reply_window_closed(d: IprDetention, *, today: dt.date, business: law.Busine
     """The importer's 7 business days from the notice have run out (the last day still counts)."""
     if d.notice_sent_on is None:
         return False
-    due = law.due_date(law.IPR_IMPORTER_REPLY, d.notice_sent_on, business=business or business_calendar())
+    due = law.due_date(pattern_kinds(d)[1], d.notice_sent_on, business=business or business_calendar())
     return today > due
 
 
 def period_ran_out(d: IprDetention, *, today: dt.date) -> bool:
-    """The importer's period to answer the notice has run: 7 business days (133.21(b)), the 30 days with
-    extensions (133.25(a)) or the period for the statement (133.43(a))."""
+    """The importer's period to answer the notice has run: 7 business days (133.21(b); 133.42-133.43 for
+    piratical articles) or the 30 days with extensions (133.25(a))."""
     if d.restricted:
         due = ipr_clocks(d)[law.RESTRICTED_DETENTION].due
-        return due is not None and today > due
-    if d.piratical:
-        due = ipr_clocks(d)[law.PIRATICAL_STATEMENT].due
         return due is not None and today > due
     return reply_window_closed(d, today=today)
 
@@ -188,24 +185,19 @@ def labelled(info: dict[str, str] | None) -> list[tuple[str, str]]:
 
 
 def holder_sees_importation_info(detention: IprDetention) -> bool:
-    """Counterfeits: from the notice at the latest (133.21(b)); restricted articles: once given
-    (133.25(b)); piratical copies: once the owner is told of the importer's denial (133.43(b)) or after
-    seizure."""
+    """Counterfeits (133.21(b)) and piratical articles (133.42-133.43, CBP Dec. 24-03): the limited importation
+    information from the detention on; restricted articles: once given (133.25(b))."""
     if detention.restricted:
         return detention.owner_info_sent_on is not None
-    if detention.piratical:
-        return detention.owner_notified_on is not None or detention.seizure_info_sent_on is not None
     return True
 
 
 def holder_unredacted(d: IprDetention) -> bool:
-    """The rights holder may see the unredacted photos: counterfeits once disclosed (133.21(b)); piratical
-    copies once the owner is told of the importer's denial (133.43(b)); restricted articles never (133.25
-    provides importation information and samples only)."""
+    """The rights holder may see the unredacted photos once disclosed after the importer's 7 business
+    days: counterfeits (133.21(b)) and piratical articles (133.42-133.43, CBP Dec. 24-03); restricted articles
+    never (133.25 provides importation information and samples only)."""
     if d.restricted:
         return False
-    if d.piratical:
-        return d.owner_notified_on is not None
     return d.disclosed_at is not None
 
 

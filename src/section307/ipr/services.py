@@ -28,7 +28,7 @@ from section307.core.errors import Conflict, InvalidInput, NotPermitted
 from section307.core.types import Actor
 from section307.ipr import permissions as perms
 from section307.ipr import photostandard, redaction
-from section307.ipr.lifecycle import IPR_LIFECYCLE, machine_for
+from section307.ipr.lifecycle import machine_for
 from section307.ipr.models import (
     Disclosure,
     HolderResponse,
@@ -37,7 +37,13 @@ from section307.ipr.models import (
     IprImage,
     Recordation,
 )
-from section307.ipr.selectors import holder_sees_importation_info, ipr_clocks, period_ran_out, reply_window_closed
+from section307.ipr.selectors import (
+    holder_sees_importation_info,
+    ipr_clocks,
+    pattern_kinds,
+    period_ran_out,
+    reply_window_closed,
+)
 from section307.ports import images as photo
 from section307.ports import law
 from section307.ports.calendars import business_calendar
@@ -50,7 +56,7 @@ from section307.ports.services.notices import notice_create
 CODE_KINDS = ("serial", "upc", "sku", "other")
 R133_21 = "19 CFR 133.21"
 R133_25 = "19 CFR 133.25"
-R133_43 = "19 CFR 133.43"
+R_PIRATICAL = law.R_PIRATICAL
 P = IprDetention.Procedure
 # The kind of recordation each procedure protects.
 RECORDATION_KIND = {
@@ -64,7 +70,7 @@ RECORDATION_KIND = {
 def procedure_rule(detention: IprDetention) -> str:
     """The section of 19 CFR Part 133 the detention runs under."""
     if detention.piratical:
-        return R133_43
+        return R_PIRATICAL
     return R133_25 if detention.restricted else R133_21
 
 
@@ -296,27 +302,25 @@ def _notify_importer(detention: IprDetention, *, kind: str, subject: str, body: 
 
 @transaction.atomic
 def ipr_notice_send(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
-    """The notice to the importer: for counterfeits (19 CFR 133.21(b)(2)(i)(B)) it starts the 7 business
-    days; for restricted articles (133.25(a)) it says the 30 days to show an exception applies; for
-    piratical copies (133.43(a)) it starts the period for the importer's statement."""
+    """The notice to the importer: for counterfeits (19 CFR 133.21(b)(2)(i)(B)) and piratical articles
+    (133.42-133.43, CBP Dec. 24-03) it starts the importer's 7 business days; for restricted articles (133.25(a))
+    it says the 30 days to show an exception applies."""
     detention = _lock(detention)
     machine_for(detention).check("send_notice", state=detention.status, actor=actor)
     today = on or timezone.localdate()
     clocks = ipr_clocks(detention)
-    notice_clock = clocks.get(law.RESTRICTED_NOTICE if detention.restricted else law.IPR_NOTICE)
+    notice_clock = clocks.get(law.RESTRICTED_NOTICE if detention.restricted else pattern_kinds(detention)[0])
     due = notice_clock.due if notice_clock is not None else None
     detention.status = IprDetention.Status.NOTICED
     detention.notice_sent_on = today
     detention.save(update_fields=["status", "notice_sent_on", "updated_at"])
     clocks = ipr_clocks(detention)
-    if detention.piratical:
-        reply_due = clocks[law.PIRATICAL_STATEMENT].due
-        decision_due = None
-    elif detention.restricted:
+    if detention.restricted:
         reply_due = decision_due = clocks[law.RESTRICTED_DETENTION].due
     else:
-        reply_due = clocks[law.IPR_IMPORTER_REPLY].due
-        decision_due = clocks[law.IPR_DECISION].due
+        _notice, reply, decision, _seizure = pattern_kinds(detention)
+        reply_due = clocks[reply].due
+        decision_due = clocks[decision].due
     _notify_importer(
         detention,
         kind=Notice.Kind.DETENTION,
@@ -347,9 +351,8 @@ def ipr_notice_send(*, actor: Actor, detention: IprDetention, on: dt.date | None
 @transaction.atomic
 def ipr_importer_reply(*, actor: Actor, detention: IprDetention, text: str) -> IprDetention:
     """The importer's answer to the notice: information that the goods are not counterfeit (19 CFR
-    133.21(b)); that an exception of 133.22(c) or 133.23(d) applies (133.25(a)); or, for a suspected
-    piratical copy, the statement denying that it is one (133.43(a)), which moves the detention on to
-    the copyright owner's demand."""
+    133.21(b)), or not piratical articles (133.42-133.43, CBP Dec. 24-03); or that an exception of 133.22(c) or
+    133.23(d) applies (133.25(a)). The officer reads it and releases or discloses."""
     if not can_act_for_entry(actor, detention.entry):
         raise NotPermitted(_("only the importer of record (or its broker) answers the notice"))
     text = _text(text, "text", _("the information"))
@@ -358,29 +361,13 @@ def ipr_importer_reply(*, actor: Actor, detention: IprDetention, text: str) -> I
         raise Conflict(_("the notice is not open for an answer"), rule=procedure_rule(detention))
     today = timezone.localdate()
     late = period_ran_out(detention, today=today)
-    update = ["importer_reply", "importer_reply_on", "updated_at"]
-    if detention.piratical:
-        if late:
-            raise Conflict(
-                _("the period for the statement has run; the article is considered a piratical copy"),
-                rule="19 CFR 133.42(c)",
-                code="statement_period_over",
-            )
-        machine_for(detention).check("deny", state=detention.status, actor=actor)
-        detention.status = IprDetention.Status.DENIED
-        update.append("status")
     detention.importer_reply = text[:20000]
     detention.importer_reply_on = today
-    detention.save(update_fields=update)
+    detention.save(update_fields=["importer_reply", "importer_reply_on", "updated_at"])
     timeline_add(
         entry=detention.entry,
         kind="ipr_reply",
-        summary=(
-            "The importer denies that the article is a piratical copy"
-            if detention.piratical
-            else "The importer sent information on the goods"
-        )
-        + (" (after the period)" if late else ""),
+        summary="The importer sent information on the goods" + (" (after the period)" if late else ""),
         actor=actor,
         shared=True,
     )
@@ -392,22 +379,24 @@ def ipr_importer_reply(*, actor: Actor, detention: IprDetention, text: str) -> I
 def ipr_disclose(*, actor: Actor | None, detention: IprDetention, now: dt.datetime | None = None) -> IprDetention:
     """Open the unredacted disclosure to the rights holder: images, codes, samples on bond.
 
-    Only after the importer's 7 business days from the notice (19 CFR 133.21(b)), and only with every
-    required shot type of the photo standard on file.
+    Only after the importer's 7 business days from the notice (19 CFR 133.21(b); for piratical articles
+    133.42-133.43 as amended by CBP Dec. 24-03), and only with every required shot type of the photo standard
+    on file.
     """
     detention = _lock(detention)
     machine_for(detention).check("disclose", state=detention.status, actor=actor)
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not reply_window_closed(detention, today=today):
-        due = law.due_date(law.IPR_IMPORTER_REPLY, detention.notice_sent_on, business=business_calendar())  # type: ignore[arg-type]
+        reply = pattern_kinds(detention)[1]
+        due = law.due_date(reply, detention.notice_sent_on, business=business_calendar())  # type: ignore[arg-type]
         raise Conflict(
             _(
-                "the importer has until %(due)s to show the goods are genuine; unredacted information "
+                "the importer has until %(due)s to answer the notice; unredacted information "
                 "may be disclosed only after that"
             )
             % {"due": due.isoformat()},
-            rule=law.rule(law.IPR_IMPORTER_REPLY).citation,
+            rule=law.rule(reply).citation,
             code="importer_window_open",
         )
     missing = photostandard.missing_shots(detention.images.values_list("shot_type", flat=True))
@@ -553,7 +542,7 @@ def disclosure_log(
     }
     rule = rules[what]
     if detention.piratical:
-        rule = "19 CFR 133.42(d)" if what == Disclosure.What.SEIZURE_INFO else "19 CFR 133.43(b)"
+        rule = R_PIRATICAL
     elif detention.restricted:
         rule = "19 CFR 133.25(b)"
     with transaction.atomic():
@@ -583,7 +572,8 @@ def holder_views_detention(*, actor: Actor, detention: IprDetention, channel: st
         disclosure_log(
             actor=actor, detention=detention, what=Disclosure.What.LIMITED, recipient_kind=HOLDER, channel=channel
         )
-    if detention.disclosed_at is not None and detention.codes:
+    # Codes on the goods and packaging: 133.21(b) only; the piratical rule discloses images and samples.
+    if detention.disclosed_at is not None and detention.codes and detention.procedure == P.COUNTERFEIT:
         disclosure_log(
             actor=actor, detention=detention, what=Disclosure.What.CODES, recipient_kind=HOLDER, channel=channel
         )
@@ -619,12 +609,6 @@ def holder_respond(
             field="answer",
         )
     detention = _lock(detention)
-    if detention.piratical:
-        raise Conflict(
-            _("for a suspected piratical copy the copyright owner files a written demand for exclusion and a bond"),
-            rule="19 CFR 133.43(b)",
-            code="demand_not_answer",
-        )
     open_for_answer = (
         (IprDetention.Status.DETAINED, IprDetention.Status.NOTICED)
         if detention.restricted
@@ -639,7 +623,7 @@ def holder_respond(
                 "answer genuine or counterfeit once the unredacted images are disclosed; "
                 "until then you may ask for a sample"
             ),
-            rule=law.rule(law.IPR_IMPORTER_REPLY).citation,
+            rule=law.rule(pattern_kinds(detention)[1]).citation,
             code="not_disclosed_yet",
         )
     response = HolderResponse.objects.create(
@@ -665,9 +649,9 @@ def holder_respond(
 def sample_provide(
     *, actor: Actor, detention: IprDetention, bond_reference: str, on: dt.date | None = None
 ) -> IprDetention:
-    """A sample to the rights holder on a bond: for counterfeits once disclosure is open (19 CFR
-    133.21(b)); for restricted articles from presentation until seizure (133.25(c)); for piratical
-    copies after seizure (133.42(e))."""
+    """A sample to the rights holder on a bond: for counterfeits (19 CFR 133.21(b)) and piratical articles
+    (133.42-133.43, CBP Dec. 24-03) once disclosure is open; for restricted articles from presentation until
+    seizure (133.25(c))."""
     _require_officer(actor)
     bond_reference = _text(bond_reference, "bond_reference", _("the bond reference"))
     detention = _lock(detention)
@@ -697,19 +681,19 @@ SAMPLE_RULE = {
     P.COUNTERFEIT: "19 CFR 133.21(b)",
     P.COPYING: "19 CFR 133.25(c)",
     P.GRAY_MARKET: "19 CFR 133.25(c)",
-    P.PIRATICAL: "19 CFR 133.42(e)",
+    P.PIRATICAL: R_PIRATICAL,
 }
 SAMPLE_STATES = {
     P.COUNTERFEIT: (_ST.DISCLOSED,),
     P.COPYING: (_ST.DETAINED, _ST.NOTICED),
     P.GRAY_MARKET: (_ST.DETAINED, _ST.NOTICED),
-    P.PIRATICAL: (_ST.SEIZED,),
+    P.PIRATICAL: (_ST.DISCLOSED,),
 }
 SAMPLE_REFUSAL = {
     P.COUNTERFEIT: _lazy("a sample goes to the rights holder only after the importer's 7 business days"),
     P.COPYING: _lazy("a sample goes to the mark owner before seizure only"),
     P.GRAY_MARKET: _lazy("a sample goes to the mark owner before seizure only"),
-    P.PIRATICAL: _lazy("a sample goes to the copyright owner after seizure only"),
+    P.PIRATICAL: _lazy("a sample goes to the rights holder only after the importer's 7 business days"),
 }
 
 OUTCOMES = {"release": IprDetention.Status.RELEASED, "seize": IprDetention.Status.SEIZED}
@@ -728,15 +712,6 @@ def _check_decision(detention: IprDetention, outcome: str, today: dt.date) -> No
                 % {"due": due.isoformat()},
                 rule="19 CFR 133.25(a)",
                 code="restricted_period_running",
-            )
-    elif detention.piratical and detention.status == IprDetention.Status.NOTICED:
-        due = clocks[law.PIRATICAL_STATEMENT].due
-        if due is not None and today <= due:
-            raise Conflict(
-                _("the importer may file its statement until %(due)s; seize only after that")
-                % {"due": due.isoformat()},
-                rule="19 CFR 133.42(c)",
-                code="statement_period_running",
             )
 
 
@@ -760,7 +735,7 @@ def ipr_decide(
         detention.seized_on = today
     detention.save(update_fields=["status", "decision_on", "decision_reason", "seized_on", "updated_at"])
     clocks = ipr_clocks(detention)
-    decision_clock = clocks.get(law.RESTRICTED_DETENTION if detention.restricted else law.IPR_DECISION)
+    decision_clock = clocks.get(law.RESTRICTED_DETENTION if detention.restricted else pattern_kinds(detention)[2])
     _notify_importer(
         detention,
         kind=Notice.Kind.DECISION,
@@ -791,11 +766,11 @@ def ipr_decide(
 
 @transaction.atomic
 def seizure_info_send(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
-    """The owner is given the seizure information: 19 CFR 133.21(e) for counterfeit marks, 133.42(d) for
-    piratical copies (periods in ``ports.law``; their lengths are settings, UNCONFIRMED)."""
+    """The owner is given the seizure information: 19 CFR 133.21(e) for counterfeit marks, 133.42-133.43 (CBP
+    Dec. 24-03) for piratical articles (periods in ``ports.law``; their lengths are settings, UNCONFIRMED)."""
     _require_officer(actor)
     detention = _lock(detention)
-    rule = "19 CFR 133.42(d)" if detention.piratical else "19 CFR 133.21(e)"
+    rule = R_PIRATICAL if detention.piratical else "19 CFR 133.21(e)"
     if detention.restricted:
         raise Conflict(_("19 CFR 133.25 provides no information after seizure"), rule=R133_25)
     if detention.status != IprDetention.Status.SEIZED:
@@ -833,18 +808,19 @@ def detentions_tick(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     business = business_calendar()
     disclosed = excluded = 0
-    counterfeit = IprDetention.objects.filter(procedure=P.COUNTERFEIT)
+    # The 133.21 pattern: counterfeit marks, and piratical articles under 133.42-133.43 as amended by CBP Dec. 24-03.
+    counterfeit = IprDetention.objects.filter(procedure__in=(P.COUNTERFEIT, P.PIRATICAL))
     for d in counterfeit.filter(status=IprDetention.Status.NOTICED, importer_reply_on__isnull=True):
         if reply_window_closed(d, today=today, business=business) and not photostandard.missing_shots(
             d.images.values_list("shot_type", flat=True)
         ):
             ipr_disclose(actor=None, detention=d)
             disclosed += 1
-    # 19 U.S.C. 1499(c) through 133.21(b)(1): counterfeits only (151.16(a) leaves out 133.25 and piratical copies).
+    # 19 U.S.C. 1499(c) through 133.21(b)(1) and 133.42-133.43 (CBP Dec. 24-03); not 133.25 (151.16(a) leaves it out).
     for d in counterfeit.filter(
         status__in=[IprDetention.Status.DETAINED, IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED]
     ):
-        due = law.due_date(law.IPR_DECISION, d.presented_on, business=business)
+        due = law.due_date(pattern_kinds(d)[2], d.presented_on, business=business)
         if today > due:
             _exclude(d, due)
             excluded += 1
@@ -854,7 +830,7 @@ def detentions_tick(*, today: dt.date | None = None) -> dict[str, int]:
 @transaction.atomic
 def _exclude(detention: IprDetention, due: dt.date) -> None:
     detention = _lock(detention)
-    IPR_LIFECYCLE.check("exclude", state=detention.status, actor=None)
+    machine_for(detention).check("exclude", state=detention.status, actor=None)
     detention.status = IprDetention.Status.EXCLUDED
     detention.decision_on = due + dt.timedelta(days=1)
     detention.decision_reason = "No decision within 30 days of presentation (19 U.S.C. 1499(c))"
@@ -947,77 +923,6 @@ def restricted_owner_info_send(*, actor: Actor, detention: IprDetention, on: dt.
             "on": detention.owner_info_sent_on.isoformat(),
             "late": bool(due and detention.owner_info_sent_on > due),
         },
-    )
-    return detention
-
-
-# -- piratical copies (19 CFR 133.42-133.43) --------------------------------------------------------------
-
-
-@transaction.atomic
-def piratical_owner_notify(*, actor: Actor, detention: IprDetention, on: dt.date | None = None) -> IprDetention:
-    """19 CFR 133.43(b): the copyright owner is told that the importer denies piratical copying, with the
-    importation information and the photos; its period for a written demand and bond starts."""
-    _require_officer(actor)
-    detention = _lock(detention)
-    if not detention.piratical or detention.status != IprDetention.Status.DENIED:
-        raise Conflict(_("the copyright owner is told once the importer has denied piratical copying"), rule=R133_43)
-    if detention.owner_notified_on is not None:
-        raise Conflict(_("the copyright owner was already told"), rule="19 CFR 133.43(b)")
-    detention.owner_notified_on = on or timezone.localdate()
-    detention.save(update_fields=["owner_notified_on", "updated_at"])
-    _owners_shown(detention, what=Disclosure.What.LIMITED, rule="19 CFR 133.43(b)", channel="release")
-    due = ipr_clocks(detention)[law.PIRATICAL_DEMAND].due
-    audit_record(
-        actor=actor,
-        action="ipr.owner_notify",
-        target=detention,
-        data={"on": detention.owner_notified_on.isoformat(), "demand_due": due.isoformat() if due else None},
-    )
-    return detention
-
-
-@transaction.atomic
-def piratical_demand_file(
-    *, actor: Actor, detention: IprDetention, bond_reference: str, note: str = "", on: dt.date | None = None
-) -> IprDetention:
-    """19 CFR 133.43(b): the copyright owner's written demand for exclusion of the article, with its bond.
-    Filed by a holder of a recordation the detention concerns (or recorded by an officer); refused once
-    the owner's period has run."""
-    officer = perms.is_ipr_officer(actor)
-    if not officer and not detention.recordations.filter(pk__in=perms.recordations_of(actor)).exists():
-        raise NotPermitted(_("only the copyright owner of a recordation this detention concerns files the demand"))
-    bond_reference = _text(bond_reference, "bond_reference", _("the bond reference"))
-    detention = _lock(detention)
-    if not detention.piratical:
-        raise Conflict(_("a demand and bond belong to suspected piratical copies"), rule=R133_43)
-    machine_for(detention).check("demand", state=detention.status, actor=actor)
-    if detention.owner_notified_on is None:
-        raise Conflict(_("the copyright owner has not been told of the denial yet"), rule="19 CFR 133.43(b)")
-    today = on or timezone.localdate()
-    due = ipr_clocks(detention)[law.PIRATICAL_DEMAND].due
-    if due is not None and today > due:
-        raise Conflict(
-            _("the demand was due by %(due)s; the article is to be released") % {"due": due.isoformat()},
-            rule="19 CFR 133.43(b)",
-            code="demand_period_over",
-        )
-    detention.status = IprDetention.Status.DEMANDED
-    detention.demand_on = today
-    detention.demand_bond_reference = bond_reference[:60]
-    detention.save(update_fields=["status", "demand_on", "demand_bond_reference", "updated_at"])
-    timeline_add(
-        entry=detention.entry,
-        kind="ipr_demand",
-        summary="The copyright owner demanded exclusion and filed a bond (19 CFR 133.43(b))",
-        actor=actor,
-        shared=True,
-    )
-    audit_record(
-        actor=actor,
-        action="ipr.demand",
-        target=detention,
-        data={"bond": bond_reference, "on": today.isoformat(), "note": note.strip()[:4000]},
     )
     return detention
 

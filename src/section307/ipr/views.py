@@ -21,7 +21,6 @@ from section307.ipr import permissions as perms
 from section307.ipr import photostandard, selectors, services
 from section307.ipr.forms import (
     AccountForm,
-    DemandForm,
     DetainForm,
     ExtendForm,
     ForfeitureForm,
@@ -117,25 +116,20 @@ def _render_detail(
             view=view,
             seizure_rows=selectors.labelled(view.seizure_info),
             holder_codes=selectors.code_rows(view.codes) if view.codes is not None else None,
-            can_respond=not detention.piratical
-            and detention.status
+            can_respond=detention.status
             in (
                 (IprDetention.Status.DETAINED, IprDetention.Status.NOTICED)
                 if detention.restricted
                 else (IprDetention.Status.NOTICED, IprDetention.Status.DISCLOSED)
             ),
-            response_form=forms.get("response_form") or ResponseForm(recordations=own),
-            can_demand=detention.piratical
-            and detention.status == IprDetention.Status.DENIED
-            and detention.owner_notified_on is not None,
-            demand_form=forms.get("demand_form") or DemandForm(),
+            response_form=forms.get("response_form") or ResponseForm(recordations=own, piratical=detention.piratical),
         )
         services.holder_views_detention(actor=request.user, detention=detention, channel="page")
     else:
         context.update(
             images=list(detention.images.all()),
             can_reply=detention.status == IprDetention.Status.NOTICED,
-            reply_form=forms.get("reply_form") or ReplyForm(),
+            reply_form=forms.get("reply_form") or ReplyForm(piratical=detention.piratical),
         )
     return render(request, "ipr/detention_detail.html", context, status=status)
 
@@ -203,7 +197,12 @@ def detention_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             messages.success(request, _("Notice sent to the importer."))
         elif action == "disclose":
             services.ipr_disclose(actor=request.user, detention=detention)
-            messages.success(request, _("Unredacted images and codes are now disclosed to the rights holder."))
+            messages.success(
+                request,
+                _("Unredacted images are now disclosed to the rights holder.")
+                if detention.piratical
+                else _("Unredacted images and codes are now disclosed to the rights holder."),
+            )
         elif action in ("release", "seize"):
             form = ReasonForm(request.POST)
             if not form.is_valid():
@@ -221,9 +220,6 @@ def detention_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         elif action == "owner_info":
             services.restricted_owner_info_send(actor=request.user, detention=detention)
             messages.success(request, _("Importation information given to the mark owner."))
-        elif action == "notify_owner":
-            services.piratical_owner_notify(actor=request.user, detention=detention)
-            messages.success(request, _("The copyright owner is told of the importer's denial."))
         elif action == "forfeiture":
             forfeiture_form = ForfeitureForm(request.POST)
             if not forfeiture_form.is_valid():
@@ -335,10 +331,8 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     detention, kind = _detention_or_404(request, pk)
     if kind != perms.HOLDER:
         raise Http404
-    if detention.piratical:
-        return _demand(request, detention, kind)
     own = detention.recordations.filter(pk__in=perms.recordations_of(request.user))
-    form = ResponseForm(request.POST, recordations=own)
+    form = ResponseForm(request.POST, recordations=own, piratical=detention.piratical)
     if not form.is_valid():
         return _render_detail(request, detention, kind, status=400, response_form=form)
     try:
@@ -356,27 +350,13 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("ipr:detention_detail", pk=detention.pk)
 
 
-def _demand(request: HttpRequest, detention: IprDetention, kind: str) -> HttpResponse:
-    """The copyright owner's written demand for exclusion with its bond (19 CFR 133.43(b))."""
-    form = DemandForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, detention, kind, status=400, demand_form=form)
-    try:
-        services.piratical_demand_file(actor=request.user, detention=detention, **form.cleaned_data)
-    except ServiceError as exc:
-        service_error_to_form(form, exc)
-        return _render_detail(request, detention, kind, status=400, demand_form=form)
-    messages.success(request, _("Your demand is recorded. The officer decides and tells the importer."))
-    return redirect("ipr:detention_detail", pk=detention.pk)
-
-
 @login_required
 @require_POST
 def importer_reply(request: HttpRequest, pk: int) -> HttpResponse:
     detention, kind = _detention_or_404(request, pk)
     if kind != perms.IMPORTER:
         raise Http404
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, piratical=detention.piratical)
     if not form.is_valid():
         return _render_detail(request, detention, kind, status=400, reply_form=form)
     try:

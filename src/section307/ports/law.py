@@ -65,10 +65,17 @@ RESTRICTED_NOTICE = "restricted_notice"
 RESTRICTED_DETENTION = "restricted_detention"
 RESTRICTED_INFO = "restricted_info"
 RESTRICTED_KINDS = (RESTRICTED_NOTICE, RESTRICTED_DETENTION, RESTRICTED_INFO)
-PIRATICAL_STATEMENT = "piratical_statement"
-PIRATICAL_DEMAND = "piratical_demand"
+PIRATICAL_NOTICE = "piratical_notice"
+PIRATICAL_IMPORTER_REPLY = "piratical_importer_reply"
+PIRATICAL_DECISION = "piratical_decision"
 PIRATICAL_SEIZURE_INFO = "piratical_seizure_info"
-PIRATICAL_KINDS = (PIRATICAL_STATEMENT, PIRATICAL_DEMAND, PIRATICAL_SEIZURE_INFO)
+PIRATICAL_KINDS = (PIRATICAL_NOTICE, PIRATICAL_IMPORTER_REPLY, PIRATICAL_DECISION, PIRATICAL_SEIZURE_INFO)
+# The rule in force for piratical articles: 19 CFR 133.42-133.43 as amended by CBP Dec. 24-03,
+# "Enforcement of Copyrights and the Digital Millennium Copyright Act", 89 FR 52364 (24 June 2024),
+# effective 23 August 2024. It replaced the importer's denial and the copyright owner's demand and bond.
+CBP_DEC_24_03 = "CBP Dec. 24-03, 89 FR 52364"
+PIRATICAL_EFFECTIVE = "2024-08-23"
+R_PIRATICAL = f"19 CFR 133.42-133.43 ({CBP_DEC_24_03})"
 IPR_KINDS = COUNTERFEIT_KINDS + RESTRICTED_KINDS + PIRATICAL_KINDS
 
 
@@ -469,28 +476,35 @@ RULES.update(
                 BUSINESS_DAYS,
             ),
             Rule(
-                PIRATICAL_STATEMENT,
-                "Importer's statement denying that the article is a piratical copy",
-                "19 CFR 133.43(a)",
-                "notice of detention",
-                30,
-                CALENDAR_DAYS,
-                consequence="without the statement the article is considered a piratical copy and seized "
-                "(19 CFR 133.42(c))",
+                PIRATICAL_NOTICE,
+                "Notice of detention to the importer (suspected piratical articles)",
+                R_PIRATICAL,
+                "decision to detain",
+                5,
+                BUSINESS_DAYS,
             ),
             Rule(
-                PIRATICAL_DEMAND,
-                "Copyright owner's written demand for exclusion and bond",
-                "19 CFR 133.43(b)",
-                "notice to the copyright owner of the importer's denial",
+                PIRATICAL_IMPORTER_REPLY,
+                "Importer's information that the article is not a piratical article",
+                R_PIRATICAL,
+                "notice of detention",
+                7,
+                BUSINESS_DAYS,
+                consequence="CBP may disclose unredacted images and samples (on a bond) to the right holder",
+            ),
+            Rule(
+                PIRATICAL_DECISION,
+                "Detention of suspected piratical articles",
+                f"{R_PIRATICAL}; 19 U.S.C. 1499(c)",
+                "presentation for examination",
                 30,
                 CALENDAR_DAYS,
-                consequence="without the demand and bond the article is released",
+                consequence="goods not released within it are treated as excluded",
             ),
             Rule(
                 PIRATICAL_SEIZURE_INFO,
-                "Information to the copyright owner after seizure",
-                "19 CFR 133.42(d)",
+                "Information to the right holder after seizure (piratical articles)",
+                R_PIRATICAL,
                 "notice of seizure",
                 30,
                 BUSINESS_DAYS,
@@ -502,12 +516,13 @@ RULES.update(
 # Periods the legal facts do not confirm (docs/ipr.md, "UNCONFIRMED"): the length, and for some the
 # calendar, come from a setting; the values in RULES are the defaults.
 #  * 133.21(e): "within 30 (business) days" rests on the pre-2015 text; the current text was not read.
-#  * 133.43(a)-(b), 133.42(d): no confirmed source; CBP Dec. 24-03 (2024) is reported to have rewritten
-#    the piratical-copy procedure on the 133.21 pattern, which would replace these periods.
+#  * Piratical articles (133.42-133.43 as amended by CBP Dec. 24-03): the 30 days of detention from presentation
+#    were read in the amended text; the notice within 5 business days, the importer's 7 business days and
+#    the post-seizure disclosure period (default 30 business days, as 133.21(e)) were not read there.
 UNCONFIRMED_PERIODS: dict[str, str] = {
     IPR_SEIZURE_INFO: "SECTION307_IPR_SEIZURE_INFO",
-    PIRATICAL_STATEMENT: "SECTION307_IPR_PIRATICAL_STATEMENT",
-    PIRATICAL_DEMAND: "SECTION307_IPR_PIRATICAL_DEMAND",
+    PIRATICAL_NOTICE: "SECTION307_IPR_PIRATICAL_NOTICE",
+    PIRATICAL_IMPORTER_REPLY: "SECTION307_IPR_PIRATICAL_REPLY",
     PIRATICAL_SEIZURE_INFO: "SECTION307_IPR_PIRATICAL_SEIZURE_INFO",
 }
 
