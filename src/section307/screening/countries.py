@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import pycountry
 
@@ -94,11 +95,30 @@ def country_code(value: str | None) -> str | None:
         return _ALIASES[key]
     if raw in _ALIASES:
         return _ALIASES[raw]
-    try:
-        found = pycountry.countries.lookup(raw)
-    except LookupError:
-        return None
-    return str(found.alpha_2)
+    found = _lookup_table().get(raw.lower())
+    return None if found is None else str(found.alpha_2)
+
+
+@lru_cache(maxsize=1)
+def _lookup_table() -> dict[str, Any]:
+    """``pycountry.countries.lookup`` as one dictionary: the same answer for every value.
+
+    ``lookup`` lower-cases the value and tries each index in turn, then walks every country's
+    fields that have no index, first match winning; a miss walks them all (about 40 µs, and most
+    words of a company name are misses). Built once in the same order with ``setdefault``, the
+    first match still wins."""
+    db = pycountry.countries
+    countries = list(db)  # loads the database (its indices are built on first use)
+    table: dict[str, Any] = {}
+    for index in db.indices.values():
+        for value, obj in index.items():
+            table.setdefault(value, obj)
+    for obj in countries:
+        for field in db.no_index:
+            v = obj._fields.get(field)
+            if v is not None:
+                table.setdefault(v.lower(), obj)
+    return table
 
 
 @lru_cache(maxsize=64)
