@@ -169,17 +169,31 @@ def _importer_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
 
 
 def _court_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
-    """The 180 days to contest a protest denied by operation of law (28 U.S.C. 2636(a)(2)), whatever
-    became of the parcels since."""
+    """The 180 days to contest a protest's denial, by headquarters (28 U.S.C. 2636(a)(1)) or by operation
+    of law (2636(a)(2)), whatever became of the parcels since."""
     clocks = ParcelClock.objects.filter(
         running=True, kind=law.CIVIL_ACTION, detention__in=detentions_for_trade(user)
     ).select_related("detention")
+    deemed = set(
+        ParcelProtest.objects.filter(
+            status=ParcelProtest.Status.DEEMED_DENIED, detention_id__in=[c.detention_id for c in clocks]
+        ).values_list("detention_id", flat=True)
+    )
     for c in clocks:
+        by_law = c.detention_id in deemed
+        title = (
+            _("Parcel detention %(pk)d: protest denied by operation of law")
+            if by_law
+            else _("Parcel detention %(pk)d: protest denied by headquarters")
+        )
         yield WorkItem(
             kind="parcels.civil_action",
-            title=_("Parcel detention %(pk)d: protest denied by operation of law") % {"pk": c.detention_id},
+            title=title % {"pk": c.detention_id},
             why=_("You may contest the protest denial in the Court of International Trade until %(due)s (%(rule)s)")
-            % {"due": c.due_date.isoformat(), "rule": law.DEEMED_DENIAL_SUIT_CITATION},
+            % {
+                "due": c.due_date.isoformat(),
+                "rule": law.DEEMED_DENIAL_SUIT_CITATION if by_law else law.PROTEST_DENIAL_SUIT_CITATION,
+            },
             url=reverse("parcels_portal:detention_detail", args=[c.detention_id]),
             due=c.due_date,
             rule=c.citation,

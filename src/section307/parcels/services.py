@@ -968,6 +968,40 @@ def _check_decidable(protest: ParcelProtest, today: dt.date) -> None:
     )
 
 
+def _civil_action_start(detention: ParcelDetention, start: dt.date) -> ParcelClock:
+    """Start the 180 days to contest a protest's denial in the Court of International Trade (28 U.S.C.
+    2636(a)) on the day of the denial, by headquarters or by operation of law, as for entries."""
+    suit = _clock(detention, law.CIVIL_ACTION, start, business_calendar())
+    clock, _created = ParcelClock.objects.update_or_create(
+        detention=detention,
+        kind=law.CIVIL_ACTION,
+        defaults={
+            "citation": suit.citation,
+            "start_event": suit.start_event,
+            "start_date": suit.start_date,
+            "due_date": suit.due_date,
+            "running": True,
+            "stopped_at": None,
+            "stop_reason": "",
+        },
+    )
+    return clock
+
+
+def _notify_importer(*, detention: ParcelDetention, protest: ParcelProtest, subject: str, body: str) -> None:
+    """A notice in the importer's portal, e-mailed like the entries' notices (``ports.services.notice_create``)."""
+    from section307.ports.models import Notice
+    from section307.ports.services import notice_create
+
+    notice_create(
+        organization=detention.organization or protest.organization,
+        entry=None,
+        kind=Notice.Kind.DECISION,
+        subject=subject,
+        body=body,
+    )
+
+
 @transaction.atomic
 def protest_deem_denied(*, actor: Actor | None, protest: ParcelProtest, today: dt.date | None = None) -> ParcelProtest:
     """Record that a protest not decided before the 30th day after its filing stands denied on that
@@ -976,8 +1010,6 @@ def protest_deem_denied(*, actor: Actor | None, protest: ParcelProtest, today: d
     still awaiting concurrence is returned and the importer receives a notice (portal and e-mail).
     Recorded as the system when ``actor`` is None (the daily job)."""
     from section307.ports.lifecycle import PROTEST_LIFECYCLE
-    from section307.ports.models import Notice
-    from section307.ports.services import notice_create
 
     today = today or timezone.localdate()
     protest = (
@@ -1003,20 +1035,7 @@ def protest_deem_denied(*, actor: Actor | None, protest: ParcelProtest, today: d
         stopped_at=timezone.now(),
         stop_reason=f"protest denied by operation of law on {deemed_on.isoformat()}",
     )
-    suit = _clock(detention, law.CIVIL_ACTION, deemed_on, business_calendar())
-    ParcelClock.objects.update_or_create(
-        detention=detention,
-        kind=law.CIVIL_ACTION,
-        defaults={
-            "citation": suit.citation,
-            "start_event": suit.start_event,
-            "start_date": suit.start_date,
-            "due_date": suit.due_date,
-            "running": True,
-            "stopped_at": None,
-            "stop_reason": "",
-        },
-    )
+    suit = _civil_action_start(detention, deemed_on)
     note = f"The protest was denied by operation of law on {deemed_on.isoformat()} ({rule})."
     ParcelReview.objects.filter(protest=protest, status=ParcelReview.Status.AWAITING).update(
         status=ParcelReview.Status.RETURNED, note=note, updated_at=timezone.now()
@@ -1044,11 +1063,9 @@ def protest_deem_denied(*, actor: Actor | None, protest: ParcelProtest, today: d
         target=protest,
         data={"deemed_on": deemed_on.isoformat(), "rule": rule, "civil_action_due": suit.due_date.isoformat()},
     )
-    organization = detention.organization or protest.organization
-    notice_create(
-        organization=organization,
-        entry=None,
-        kind=Notice.Kind.DECISION,
+    _notify_importer(
+        detention=detention,
+        protest=protest,
         subject=_("Protest of parcel detention %(pk)d denied by operation of law") % {"pk": detention.pk},
         body=_(
             "Your protest of the exclusion of the parcels of detention %(pk)d, filed on %(filed)s, was not "
@@ -1119,6 +1136,45 @@ def _lock_review(review: ParcelReview) -> ParcelReview:
     )
 
 
+def _protest_denied(*, actor: Actor, review: ParcelReview, protest: ParcelProtest, today: dt.date) -> ParcelClock:
+    """Headquarters denied the protest (19 U.S.C. 1515(a)): the 180 days to contest the denial in the
+    Court of International Trade start on the day of the denial (28 U.S.C. 2636(a)(1)), as they do after a
+    denial by operation of law (``protest_deem_denied``) and for entries; the importer receives a notice."""
+    detention = review.detention
+    suit = _civil_action_start(detention, today)
+    facts = {
+        "pk": detention.pk,
+        "filed": protest.filed_on.isoformat(),
+        "denied": today.isoformat(),
+        "due": suit.due_date.isoformat(),
+        "suit": law.PROTEST_DENIAL_SUIT_CITATION,
+        "reasons": review.reasons,
+    }
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind="protest_denied",
+        actor_label=actor_label(actor),
+        summary=_(
+            "Protest of the exclusion denied by headquarters on %(denied)s. The importer may contest it in the "
+            "Court of International Trade by %(due)s (%(suit)s)."
+        )
+        % facts,
+    )
+    _notify_importer(
+        detention=detention,
+        protest=protest,
+        subject=_("Protest of parcel detention %(pk)d denied") % {"pk": detention.pk},
+        body=_(
+            "Your protest of the exclusion of the parcels of detention %(pk)d, filed on %(filed)s, was denied "
+            "by headquarters on %(denied)s. Reasons: %(reasons)s\n\nYou may contest the denial in the Court "
+            "of International Trade within 180 days of it, by %(due)s (%(suit)s).\n\nUnless the parcels are "
+            "exported they may be deemed abandoned (19 CFR 12.44(a))."
+        )
+        % facts,
+    )
+    return suit
+
+
 @transaction.atomic
 def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> ParcelReview:
     """A second reviewer (never the proposer) concurs: the determination takes effect and the port
@@ -1131,6 +1187,7 @@ def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> Parc
     review.note = (note or "").strip()
     review.save(update_fields=["status", "concurred_by", "concurred_at", "note", "updated_at"])
     protest = review.protest
+    facts = {"kind": review.kind}
     if protest is not None:
         _check_decidable(protest, today)
         protest.status = ParcelProtest.Status.ALLOWED if review.favourable else ParcelProtest.Status.DENIED
@@ -1139,6 +1196,9 @@ def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> Parc
         review.detention.clocks.filter(kind__in=[law.PROTEST_DECISION, law.EXCLUSION_PROTEST], running=True).update(
             running=False, stopped_at=timezone.now(), stop_reason=f"protest {protest.status} on {today.isoformat()}"
         )
+        if not review.favourable:
+            suit = _protest_denied(actor=actor, review=review, protest=protest, today=today)
+            facts["civil_action_due"] = suit.due_date.isoformat()
     GroupEvent.objects.create(
         group=review.detention.group,
         kind="hq_effective",
@@ -1146,7 +1206,7 @@ def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> Parc
         summary=_("Headquarters determination: %(kind)s: %(outcome)s. Reasons: %(reasons)s")
         % {"kind": review.get_kind_display(), "outcome": review.get_outcome_display(), "reasons": review.reasons},
     )
-    audit_record(actor=actor, action="parcels.review_concur", target=review, data={"kind": review.kind})
+    audit_record(actor=actor, action="parcels.review_concur", target=review, data=facts)
     return review
 
 
