@@ -33,11 +33,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def importer(make_org: Callable[..., Organization]) -> Organization:
-    return make_org("Harborline Apparel Imports LLC")
-
-
-@pytest.fixture
 def trade(make_user: Callable[..., User], importer: Organization) -> User:
     user = make_user(roles.TRADE_USER, organization=importer)
     user.email = "compliance@harborline.example.com"

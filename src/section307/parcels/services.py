@@ -44,6 +44,7 @@ from section307.parcels.models import (
     ParcelClock,
     ParcelDecision,
     ParcelDetention,
+    ParcelForfeitureStep,
     ParcelGroup,
     ParcelNotice,
     ParcelProof,
@@ -674,6 +675,60 @@ def detention_decide(
         actor=actor, action=f"parcels.detention_{outcome}", target=detention, data={"parcels": n, "reason": reason}
     )
     return decision
+
+
+@transaction.atomic
+def forfeiture_record(
+    *,
+    actor: Actor,
+    detention: ParcelDetention,
+    step: str,
+    on: dt.date,
+    note: str = "",
+    amount: Decimal | None = None,
+) -> ParcelForfeitureStep:
+    """A step of the forfeiture after the seizure of a detention's parcels under a Finding (19 CFR 12.42(f),
+    12.44(b); Part 162 subpart E, Part 171), on the rules entries follow (``ports.services.forfeiture_step_check``):
+    notice of seizure (starts the 30-day petition, 19 CFR 171.2), publication (starts the 20-day claim and
+    cost bond, 162.45), petition, claim and bond (at least the cost bond on the parcels' value), decision.
+    A step after the period it stops is recorded and flagged."""
+    from section307.ports.services import forfeiture_step_check
+
+    _require(actor, "parcels.decide_parcels", _("record forfeiture steps"))
+    detention = _lock_detention(detention)
+    if detention.status != ParcelDetention.Status.SEIZED:
+        raise Conflict(_("Forfeiture follows a seizure under a Finding."), rule="19 CFR 12.44(b)", code="not_seized")
+    if on > timezone.localdate() or on < detention.detained_on:
+        raise InvalidInput(_("The date is between the detention and today."), field="on")
+    done = set(detention.forfeiture_steps.values_list("step", flat=True))
+    stops, starts = forfeiture_step_check(step=step, done=done, value=detention.group.total_value, amount=amount)
+    label = ParcelForfeitureStep.Step(step).label
+    late = ""
+    for clock in detention.clocks.filter(kind__in=stops, running=True):
+        if on > clock.due_date:
+            late = " (after the period)"
+    detention.clocks.filter(kind__in=stops, running=True).update(
+        running=False, stopped_at=timezone.now(), stop_reason=f"{label} on {on.isoformat()}{late}"
+    )
+    if starts is not None:
+        ParcelClock.objects.bulk_create([_clock(detention, starts, on, business_calendar())])
+    recorded = ParcelForfeitureStep.objects.create(
+        detention=detention, step=step, on=on, note=(note or "").strip() + late, amount=amount, actor=_user(actor)
+    )
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind=f"forfeiture_{step}",
+        actor_label=actor_label(actor),
+        summary=_("%(step)s: %(on)s%(late)s")
+        % {"step": label, "on": on.isoformat(), "late": _(" (after the period)") if late else ""},
+    )
+    audit_record(
+        actor=actor,
+        action="parcels.forfeiture",
+        target=detention,
+        data={"step": step, "on": on.isoformat(), "late": bool(late)},
+    )
+    return recorded
 
 
 # -- re-screening after an order change --------------------------------------------------------------------
