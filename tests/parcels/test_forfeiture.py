@@ -135,3 +135,16 @@ def test_the_officer_records_a_forfeiture_step_on_the_parcel_detention_page(
     assert done.status_code == 302
     page = c.get(reverse("parcels:detention_detail", args=[seized.pk])).content.decode()
     assert "Certified mail." in page and law.rule(law.PETITION).citation in page
+
+
+def test_the_parcel_api_lists_the_forfeiture_steps(seized: ParcelDetention, officer: User) -> None:
+    today = timezone.localdate()
+    services.forfeiture_record(actor=officer, detention=seized, step="notice", on=today)
+    c = Client()
+    c.force_login(officer)
+    tn = seized.group.parcels.values_list("tracking_number", flat=True).first()
+    body = c.get(f"/api/v1/parcels/{tn}").json()
+    assert body["detention"]["forfeiture"] == [
+        {"step": "notice", "label": str(ParcelForfeitureStep.Step.NOTICE_OF_SEIZURE.label), "on": today.isoformat()}
+    ]
+    assert {d["clock"] for d in body["detention"]["due"]} >= {law.PETITION}
