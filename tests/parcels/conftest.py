@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from section307.accounts import roles
-from section307.accounts.models import User
+from section307.accounts.models import Organization, User
 from section307.parcels.screen import COLUMNS
 from tests.ports.conftest import TIANSHAN, registry  # noqa: F401  (fixture)
 
@@ -69,6 +69,17 @@ def upload(data: bytes, name: str = "manifest.csv") -> SimpleUploadedFile:
 @pytest.fixture
 def officer(make_user: Callable[..., User]) -> User:
     return User.objects.get(pk=make_user(roles.PORT_OFFICER).pk)
+
+
+@pytest.fixture
+def importer(make_org: Callable[..., Organization]) -> Organization:
+    """The importer of record named as the one consignee of a group's parcels."""
+    return make_org("Harborline Apparel Imports LLC")
+
+
+@pytest.fixture
+def trade(make_user: Callable[..., User], importer: Organization) -> User:
+    return make_user(roles.TRADE_USER, organization=importer)
 
 
 @pytest.fixture

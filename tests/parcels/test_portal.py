@@ -33,16 +33,6 @@ PNG = (
 
 
 @pytest.fixture
-def importer(make_org: Callable[..., Organization]) -> Organization:
-    return make_org("Harborline Apparel Imports LLC")
-
-
-@pytest.fixture
-def trade(make_user: Callable[..., User], importer: Organization) -> User:
-    return make_user(roles.TRADE_USER, organization=importer)
-
-
-@pytest.fixture
 def detention(
     registry: Any, receive: Callable[..., Manifest], officer: User, importer: Organization
 ) -> ParcelDetention:

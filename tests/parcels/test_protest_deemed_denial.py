@@ -33,11 +33,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def importer(make_org: Callable[..., Organization]) -> Organization:
-    return make_org("Harborline Apparel Imports LLC")
-
-
-@pytest.fixture
 def trade(make_user: Callable[..., User], importer: Organization) -> User:
     user = make_user(roles.TRADE_USER, organization=importer)
     user.email = "compliance@harborline.example.com"
@@ -129,3 +124,55 @@ def test_19_usc_1499c5b_a_late_concurrence_on_a_parcel_protest_is_refused_and_th
 
 def test_the_parcel_protests_job_runs_every_day() -> None:
     assert "parcels.protests_tick" in {job.name for job in DAILY_JOBS}
+
+
+def test_28_usc_2636a_a_parcel_protest_denied_by_headquarters_starts_the_180_days_to_sue(
+    excluded: ParcelDetention,
+    trade: User,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    protest = services.protest_file(actor=trade, detention=excluded, grounds="Made in Vietnam.")
+    first, second = make_user(roles.HQ_REVIEWER), make_user(roles.HQ_REVIEWER)
+    review = services.review_propose(
+        actor=first, detention=excluded, kind="protest", outcome="denied", reasons="Origin not shown."
+    )
+    assert "parcels.civil_action" not in _kinds(trade)  # nothing runs before the concurrence
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_concur(actor=second, review=review)
+    today = timezone.localdate()
+    protest.refresh_from_db()
+    assert protest.status == ParcelProtest.Status.DENIED and protest.decided_on == today
+    clocks = {c.kind: c for c in excluded.clocks.all()}
+    assert not clocks[law.PROTEST_DECISION].running and not clocks[law.EXCLUSION_PROTEST].running
+    suit = clocks[law.CIVIL_ACTION]
+    assert suit.running and suit.start_date == today and suit.due_date == today + dt.timedelta(days=180)
+    assert suit.citation == "28 U.S.C. 2636(a)"
+    event = AuditEvent.objects.get(action="parcels.review_concur")
+    assert event.data["civil_action_due"] == suit.due_date.isoformat()
+    assert excluded.group.events.filter(kind="protest_denied").exists()
+    notice = Notice.objects.get(entry=None, subject__contains="denied")
+    assert notice.organization == excluded.organization
+    assert suit.due_date.isoformat() in notice.body and "Origin not shown." in notice.body
+    assert [m.to for m in mail.outbox if "denied" in m.subject] == [["compliance@harborline.example.com"]]
+    court = _kinds(trade)["parcels.civil_action"]
+    assert court.due == suit.due_date and "2636(a)(1)" in court.why and "headquarters" in court.title
+    c = Client()
+    c.force_login(trade)
+    page = c.get(reverse("parcels_portal:detention_detail", args=[excluded.pk])).content.decode()
+    assert "Denied by headquarters on " + today.isoformat() in page and suit.due_date.isoformat() in page
+    # The daily job finds nothing to deem denied: the protest is decided.
+    assert services.protests_deem_denied(today=today + dt.timedelta(days=40)) == []
+
+
+def test_an_allowed_parcel_protest_starts_no_period_to_sue(
+    excluded: ParcelDetention, trade: User, make_user: Callable[..., User]
+) -> None:
+    services.protest_file(actor=trade, detention=excluded, grounds="Made in Vietnam.")
+    first, second = make_user(roles.HQ_REVIEWER), make_user(roles.HQ_REVIEWER)
+    review = services.review_propose(
+        actor=first, detention=excluded, kind="protest", outcome="granted", reasons="Origin shown."
+    )
+    services.review_concur(actor=second, review=review)
+    assert not excluded.clocks.filter(kind=law.CIVIL_ACTION).exists()
+    assert "parcels.civil_action" not in _kinds(trade)

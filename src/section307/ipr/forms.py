@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from section307.accounts.models import Organization
 from section307.ipr.models import HolderResponse, IprDetention, Recordation
 from section307.ipr.photostandard import SHOT_CHOICES
+from section307.ports.forms import ForfeitureForm as ForfeitureForm
 from section307.ports.forms import UswdsForm
-from section307.ports.models import ForfeitureStep
 
 
 class DetainForm(UswdsForm):
@@ -128,17 +128,3 @@ class AccountForm(UswdsForm):
 class ExtendForm(UswdsForm):
     days = forms.IntegerField(label=_("Days to add"), min_value=1, max_value=90)
     reason = forms.CharField(label=_("Good cause shown"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
-
-
-class ForfeitureForm(UswdsForm):
-    step = forms.ChoiceField(label=_("Step"), choices=ForfeitureStep.Step.choices)
-    on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount = forms.DecimalField(
-        label=_("Amount of the cost bond (USD)"),
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        help_text=_("For a claim and cost bond only."),
-    )
-    note = forms.CharField(label=_("Note"), required=False, max_length=4000)

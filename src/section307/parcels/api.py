@@ -23,7 +23,7 @@ from section307.core.errors import InvalidInput, NotFound, NotPermitted, Service
 from section307.parcels import selectors, services
 from section307.parcels.models import Manifest, Parcel, ParcelDetention
 from section307.ports.api import TokenAuth
-from section307.ports.models import Decision, Regime
+from section307.ports.models import Decision, ForfeitureStep, Regime
 
 MAX_JSON_ROWS = 10_000
 
@@ -104,6 +104,12 @@ class ClockOut(Schema):
     running: bool
 
 
+class ForfeitureStepOut(Schema):
+    step: str = Field(json_schema_extra=choices(ForfeitureStep.Step))
+    label: str
+    on: str
+
+
 class ParcelDetentionOut(Schema):
     id: int
     order: str
@@ -112,6 +118,9 @@ class ParcelDetentionOut(Schema):
     detained_on: str
     parcels: int
     due: list[ClockOut]
+    forfeiture: list[ForfeitureStepOut] = Field(
+        description="Steps after a seizure under a Finding (Part 162 subpart E, Part 171)"
+    )
 
 
 class StepOut(Schema):
@@ -284,6 +293,10 @@ def parcel_read(request: HttpRequest, tracking_number: str) -> Any:
                     "due": [
                         {"clock": c.kind, "citation": c.citation, "due": c.due_date.isoformat(), "running": c.running}
                         for c in detention.clocks.all()
+                    ],
+                    "forfeiture": [
+                        {"step": f.step, "label": str(f.get_step_display()), "on": f.on.isoformat()}
+                        for f in detention.forfeiture_steps.all()
                     ],
                 }
                 if detention is not None

@@ -17,6 +17,7 @@ class ParcelsConfig(AppConfig):
                 "parcels.detention_release": gettext_lazy("Parcel detention decided: release of {parcels} parcels."),
                 "parcels.detention_seize": gettext_lazy("Parcel detention decided: seizure of {parcels} parcels."),
                 "parcels.group_detain": gettext_lazy("Parcel group detained."),
+                "parcels.forfeiture": gettext_lazy("Forfeiture step recorded after a parcel seizure ({step}, {on})."),
                 "parcels.group_release": gettext_lazy("Parcel group released."),
                 "parcels.manifest_received": gettext_lazy("Manifest received."),
                 "parcels.manifest_refused": gettext_lazy("Manifest refused."),

@@ -19,7 +19,7 @@ from section307.accounts.models import Organization
 from section307.core.models import TimeStampedModel
 from section307.orders.models import EnforcementOrder
 from section307.ports import law
-from section307.ports.models import Decision, DecisionRecord, Regime
+from section307.ports.models import Decision, DecisionRecord, ForfeitureStepBase, Regime
 
 
 def _manifest_path(instance: Manifest, filename: str) -> str:
@@ -459,3 +459,14 @@ class ParcelReview(TimeStampedModel):
     @property
     def favourable(self) -> bool:
         return self.outcome == self.Outcome.GRANTED
+
+
+class ParcelForfeitureStep(ForfeitureStepBase):
+    """A step of the forfeiture that follows the seizure of a detention's parcels under a Finding (19 CFR
+    12.42(f), 12.44(b); Part 162 subpart E, Part 171), on the rules every forfeiture shares
+    (``ports.services.forfeiture_step_check``)."""
+
+    detention = models.ForeignKey(ParcelDetention, on_delete=models.PROTECT, related_name="forfeiture_steps")
+
+    class Meta(ForfeitureStepBase.Meta):
+        constraints = [models.UniqueConstraint(fields=["detention", "step"], name="parcel_forfeiture_step_once")]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
 from section307.core.queue import WorkItem
 from section307.core.types import Actor
@@ -39,6 +40,7 @@ def queue_items(user: Actor, now: dt.datetime) -> Iterator[WorkItem]:
     if is_trade_user(user):
         yield from _importer_items(user, timezone.localdate(now))
         yield from _court_items(user, timezone.localdate(now))
+        yield from _forfeiture_items(user, timezone.localdate(now))
     if user.has_perm("ports.review_detention"):
         yield from headquarters_items(user, timezone.localdate(now))
     if not user.has_perm("parcels.decide_parcels"):
@@ -168,18 +170,60 @@ def _importer_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
             )
 
 
+# What each running forfeiture period asks of the importer after a seizure, as for entries.
+_FORFEITURE = {
+    law.PETITION: _noop("Petition for relief from the seizure"),
+    law.CLAIM_BOND: _noop("File a claim and cost bond"),
+}
+
+
+def _forfeiture_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
+    """After the seizure of the parcels: the 30 days to petition for relief (19 CFR 171.2) from the notice
+    of seizure, and the 20 days to file a claim and cost bond (19 CFR 162.45) from its publication."""
+    clocks = ParcelClock.objects.filter(
+        running=True, kind__in=list(_FORFEITURE), detention__in=detentions_for_trade(user)
+    ).order_by("due_date", "pk")
+    for c in clocks:
+        rule = c.rule
+        yield WorkItem(
+            kind=f"parcels.{c.kind}",
+            title=_("Parcel detention %(pk)d: %(label)s") % {"pk": c.detention_id, "label": rule.label},
+            why=_("%(why)s (%(period)s from the %(event)s, %(rule)s)")
+            % {"why": _(_FORFEITURE[c.kind]), "period": rule.period, "event": _(c.start_event), "rule": c.citation},
+            url=reverse("parcels_portal:detention_detail", args=[c.detention_id]),
+            due=c.due_date,
+            rule=c.citation,
+            priority=6 + (10 if today > c.due_date else 0),
+            ref=f"parcels.parcelclock:{c.pk}",
+        )
+
+
 def _court_items(user: Actor, today: dt.date) -> Iterator[WorkItem]:
-    """The 180 days to contest a protest denied by operation of law (28 U.S.C. 2636(a)(2)), whatever
-    became of the parcels since."""
+    """The 180 days to contest a protest's denial, by headquarters (28 U.S.C. 2636(a)(1)) or by operation
+    of law (2636(a)(2)), whatever became of the parcels since."""
     clocks = ParcelClock.objects.filter(
         running=True, kind=law.CIVIL_ACTION, detention__in=detentions_for_trade(user)
     ).select_related("detention")
+    deemed = set(
+        ParcelProtest.objects.filter(
+            status=ParcelProtest.Status.DEEMED_DENIED, detention_id__in=[c.detention_id for c in clocks]
+        ).values_list("detention_id", flat=True)
+    )
     for c in clocks:
+        by_law = c.detention_id in deemed
+        title = (
+            _("Parcel detention %(pk)d: protest denied by operation of law")
+            if by_law
+            else _("Parcel detention %(pk)d: protest denied by headquarters")
+        )
         yield WorkItem(
             kind="parcels.civil_action",
-            title=_("Parcel detention %(pk)d: protest denied by operation of law") % {"pk": c.detention_id},
+            title=title % {"pk": c.detention_id},
             why=_("You may contest the protest denial in the Court of International Trade until %(due)s (%(rule)s)")
-            % {"due": c.due_date.isoformat(), "rule": law.DEEMED_DENIAL_SUIT_CITATION},
+            % {
+                "due": c.due_date.isoformat(),
+                "rule": law.DEEMED_DENIAL_SUIT_CITATION if by_law else law.PROTEST_DENIAL_SUIT_CITATION,
+            },
             url=reverse("parcels_portal:detention_detail", args=[c.detention_id]),
             due=c.due_date,
             rule=c.citation,

@@ -44,6 +44,7 @@ from section307.parcels.models import (
     ParcelClock,
     ParcelDecision,
     ParcelDetention,
+    ParcelForfeitureStep,
     ParcelGroup,
     ParcelNotice,
     ParcelProof,
@@ -676,6 +677,60 @@ def detention_decide(
     return decision
 
 
+@transaction.atomic
+def forfeiture_record(
+    *,
+    actor: Actor,
+    detention: ParcelDetention,
+    step: str,
+    on: dt.date,
+    note: str = "",
+    amount: Decimal | None = None,
+) -> ParcelForfeitureStep:
+    """A step of the forfeiture after the seizure of a detention's parcels under a Finding (19 CFR 12.42(f),
+    12.44(b); Part 162 subpart E, Part 171), on the rules entries follow (``ports.services.forfeiture_step_check``):
+    notice of seizure (starts the 30-day petition, 19 CFR 171.2), publication (starts the 20-day claim and
+    cost bond, 162.45), petition, claim and bond (at least the cost bond on the parcels' value), decision.
+    A step after the period it stops is recorded and flagged."""
+    from section307.ports.services import forfeiture_step_check
+
+    _require(actor, "parcels.decide_parcels", _("record forfeiture steps"))
+    detention = _lock_detention(detention)
+    if detention.status != ParcelDetention.Status.SEIZED:
+        raise Conflict(_("Forfeiture follows a seizure under a Finding."), rule="19 CFR 12.44(b)", code="not_seized")
+    if on > timezone.localdate() or on < detention.detained_on:
+        raise InvalidInput(_("The date is between the detention and today."), field="on")
+    done = set(detention.forfeiture_steps.values_list("step", flat=True))
+    stops, starts = forfeiture_step_check(step=step, done=done, value=detention.group.total_value, amount=amount)
+    label = ParcelForfeitureStep.Step(step).label
+    late = ""
+    for clock in detention.clocks.filter(kind__in=stops, running=True):
+        if on > clock.due_date:
+            late = " (after the period)"
+    detention.clocks.filter(kind__in=stops, running=True).update(
+        running=False, stopped_at=timezone.now(), stop_reason=f"{label} on {on.isoformat()}{late}"
+    )
+    if starts is not None:
+        ParcelClock.objects.bulk_create([_clock(detention, starts, on, business_calendar())])
+    recorded = ParcelForfeitureStep.objects.create(
+        detention=detention, step=step, on=on, note=(note or "").strip() + late, amount=amount, actor=_user(actor)
+    )
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind=f"forfeiture_{step}",
+        actor_label=actor_label(actor),
+        summary=_("%(step)s: %(on)s%(late)s")
+        % {"step": label, "on": on.isoformat(), "late": _(" (after the period)") if late else ""},
+    )
+    audit_record(
+        actor=actor,
+        action="parcels.forfeiture",
+        target=detention,
+        data={"step": step, "on": on.isoformat(), "late": bool(late)},
+    )
+    return recorded
+
+
 # -- re-screening after an order change --------------------------------------------------------------------
 
 DEFAULT_RESCREEN_DAYS = 30
@@ -968,6 +1023,40 @@ def _check_decidable(protest: ParcelProtest, today: dt.date) -> None:
     )
 
 
+def _civil_action_start(detention: ParcelDetention, start: dt.date) -> ParcelClock:
+    """Start the 180 days to contest a protest's denial in the Court of International Trade (28 U.S.C.
+    2636(a)) on the day of the denial, by headquarters or by operation of law, as for entries."""
+    suit = _clock(detention, law.CIVIL_ACTION, start, business_calendar())
+    clock, _created = ParcelClock.objects.update_or_create(
+        detention=detention,
+        kind=law.CIVIL_ACTION,
+        defaults={
+            "citation": suit.citation,
+            "start_event": suit.start_event,
+            "start_date": suit.start_date,
+            "due_date": suit.due_date,
+            "running": True,
+            "stopped_at": None,
+            "stop_reason": "",
+        },
+    )
+    return clock
+
+
+def _notify_importer(*, detention: ParcelDetention, protest: ParcelProtest, subject: str, body: str) -> None:
+    """A notice in the importer's portal, e-mailed like the entries' notices (``ports.services.notice_create``)."""
+    from section307.ports.models import Notice
+    from section307.ports.services import notice_create
+
+    notice_create(
+        organization=detention.organization or protest.organization,
+        entry=None,
+        kind=Notice.Kind.DECISION,
+        subject=subject,
+        body=body,
+    )
+
+
 @transaction.atomic
 def protest_deem_denied(*, actor: Actor | None, protest: ParcelProtest, today: dt.date | None = None) -> ParcelProtest:
     """Record that a protest not decided before the 30th day after its filing stands denied on that
@@ -976,8 +1065,6 @@ def protest_deem_denied(*, actor: Actor | None, protest: ParcelProtest, today: d
     still awaiting concurrence is returned and the importer receives a notice (portal and e-mail).
     Recorded as the system when ``actor`` is None (the daily job)."""
     from section307.ports.lifecycle import PROTEST_LIFECYCLE
-    from section307.ports.models import Notice
-    from section307.ports.services import notice_create
 
     today = today or timezone.localdate()
     protest = (
@@ -1003,20 +1090,7 @@ def protest_deem_denied(*, actor: Actor | None, protest: ParcelProtest, today: d
         stopped_at=timezone.now(),
         stop_reason=f"protest denied by operation of law on {deemed_on.isoformat()}",
     )
-    suit = _clock(detention, law.CIVIL_ACTION, deemed_on, business_calendar())
-    ParcelClock.objects.update_or_create(
-        detention=detention,
-        kind=law.CIVIL_ACTION,
-        defaults={
-            "citation": suit.citation,
-            "start_event": suit.start_event,
-            "start_date": suit.start_date,
-            "due_date": suit.due_date,
-            "running": True,
-            "stopped_at": None,
-            "stop_reason": "",
-        },
-    )
+    suit = _civil_action_start(detention, deemed_on)
     note = f"The protest was denied by operation of law on {deemed_on.isoformat()} ({rule})."
     ParcelReview.objects.filter(protest=protest, status=ParcelReview.Status.AWAITING).update(
         status=ParcelReview.Status.RETURNED, note=note, updated_at=timezone.now()
@@ -1044,11 +1118,9 @@ def protest_deem_denied(*, actor: Actor | None, protest: ParcelProtest, today: d
         target=protest,
         data={"deemed_on": deemed_on.isoformat(), "rule": rule, "civil_action_due": suit.due_date.isoformat()},
     )
-    organization = detention.organization or protest.organization
-    notice_create(
-        organization=organization,
-        entry=None,
-        kind=Notice.Kind.DECISION,
+    _notify_importer(
+        detention=detention,
+        protest=protest,
         subject=_("Protest of parcel detention %(pk)d denied by operation of law") % {"pk": detention.pk},
         body=_(
             "Your protest of the exclusion of the parcels of detention %(pk)d, filed on %(filed)s, was not "
@@ -1119,6 +1191,45 @@ def _lock_review(review: ParcelReview) -> ParcelReview:
     )
 
 
+def _protest_denied(*, actor: Actor, review: ParcelReview, protest: ParcelProtest, today: dt.date) -> ParcelClock:
+    """Headquarters denied the protest (19 U.S.C. 1515(a)): the 180 days to contest the denial in the
+    Court of International Trade start on the day of the denial (28 U.S.C. 2636(a)(1)), as they do after a
+    denial by operation of law (``protest_deem_denied``) and for entries; the importer receives a notice."""
+    detention = review.detention
+    suit = _civil_action_start(detention, today)
+    facts = {
+        "pk": detention.pk,
+        "filed": protest.filed_on.isoformat(),
+        "denied": today.isoformat(),
+        "due": suit.due_date.isoformat(),
+        "suit": law.PROTEST_DENIAL_SUIT_CITATION,
+        "reasons": review.reasons,
+    }
+    GroupEvent.objects.create(
+        group=detention.group,
+        kind="protest_denied",
+        actor_label=actor_label(actor),
+        summary=_(
+            "Protest of the exclusion denied by headquarters on %(denied)s. The importer may contest it in the "
+            "Court of International Trade by %(due)s (%(suit)s)."
+        )
+        % facts,
+    )
+    _notify_importer(
+        detention=detention,
+        protest=protest,
+        subject=_("Protest of parcel detention %(pk)d denied") % {"pk": detention.pk},
+        body=_(
+            "Your protest of the exclusion of the parcels of detention %(pk)d, filed on %(filed)s, was denied "
+            "by headquarters on %(denied)s. Reasons: %(reasons)s\n\nYou may contest the denial in the Court "
+            "of International Trade within 180 days of it, by %(due)s (%(suit)s).\n\nUnless the parcels are "
+            "exported they may be deemed abandoned (19 CFR 12.44(a))."
+        )
+        % facts,
+    )
+    return suit
+
+
 @transaction.atomic
 def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> ParcelReview:
     """A second reviewer (never the proposer) concurs: the determination takes effect and the port
@@ -1131,6 +1242,7 @@ def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> Parc
     review.note = (note or "").strip()
     review.save(update_fields=["status", "concurred_by", "concurred_at", "note", "updated_at"])
     protest = review.protest
+    facts = {"kind": review.kind}
     if protest is not None:
         _check_decidable(protest, today)
         protest.status = ParcelProtest.Status.ALLOWED if review.favourable else ParcelProtest.Status.DENIED
@@ -1139,6 +1251,9 @@ def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> Parc
         review.detention.clocks.filter(kind__in=[law.PROTEST_DECISION, law.EXCLUSION_PROTEST], running=True).update(
             running=False, stopped_at=timezone.now(), stop_reason=f"protest {protest.status} on {today.isoformat()}"
         )
+        if not review.favourable:
+            suit = _protest_denied(actor=actor, review=review, protest=protest, today=today)
+            facts["civil_action_due"] = suit.due_date.isoformat()
     GroupEvent.objects.create(
         group=review.detention.group,
         kind="hq_effective",
@@ -1146,7 +1261,7 @@ def review_concur(*, actor: Actor, review: ParcelReview, note: str = "") -> Parc
         summary=_("Headquarters determination: %(kind)s: %(outcome)s. Reasons: %(reasons)s")
         % {"kind": review.get_kind_display(), "outcome": review.get_outcome_display(), "reasons": review.reasons},
     )
-    audit_record(actor=actor, action="parcels.review_concur", target=review, data={"kind": review.kind})
+    audit_record(actor=actor, action="parcels.review_concur", target=review, data=facts)
     return review
 
 

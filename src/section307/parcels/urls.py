@@ -16,6 +16,7 @@ urlpatterns = [
     path("detentions/<int:pk>/", views.detention_detail, name="detention_detail"),
     path("detentions/<int:pk>/decide/", views.detention_decide, name="detention_decide"),
     path("detentions/<int:pk>/proof/", views.detention_proof, name="detention_proof"),
+    path("detentions/<int:pk>/forfeiture/", views.detention_forfeiture, name="detention_forfeiture"),
     path("detentions/<int:pk>/review/", views.detention_review, name="detention_review"),
     path("reviews/<int:pk>/", views.review_decide, name="review_decide"),
     path("p/<str:tracking_number>/", views.parcel_detail, name="parcel_detail"),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from section307.parcels.forms import (
 )
 from section307.parcels.models import Manifest, ParcelDetention, ParcelGroup, ParcelReview
 from section307.parcels.screen import COLUMNS, REQUIRED
+from section307.ports.forms import ForfeitureForm
 
 VIEW = "parcels.view_parcel"
 DECIDE = "parcels.decide_parcels"
@@ -213,6 +215,8 @@ def _detention_context(detention: ParcelDetention, user: Actor | None = None, **
         "allowed": [(o, label, allowed[o]) for o, label in DetentionDecisionForm.base_fields["outcome"].choices],  # type: ignore[attr-defined]
         "decision_form": forms.get("decision_form") or DetentionDecisionForm(),
         "proof_form": forms.get("proof_form") or ProofForm(),
+        "forfeiture_steps": detention.forfeiture_steps.all(),
+        "forfeiture_form": forms.get("forfeiture_form") or ForfeitureForm(initial={"on": timezone.localdate()}),
     }
 
 
@@ -278,6 +282,29 @@ def detention_proof(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "parcels/detention_detail.html",
         _detention_context(detention, request.user, proof_form=form),
+        status=400,
+    )
+
+
+@login_required
+@permission_required(DECIDE, raise_exception=True)
+@require_POST
+def detention_forfeiture(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer records a step of the forfeiture after the parcels' seizure (Part 162 subpart E)."""
+    detention = _detention_or_404(pk)
+    form = ForfeitureForm(request.POST)
+    if form.is_valid():
+        try:
+            step = services.forfeiture_record(actor=request.user, detention=detention, **form.cleaned_data)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, str(step))
+            return redirect("parcels:detention_detail", pk=pk)
+    return render(
+        request,
+        "parcels/detention_detail.html",
+        _detention_context(detention, request.user, forfeiture_form=form),
         status=400,
     )
 

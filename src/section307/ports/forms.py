@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
 from section307.ports import images
-from section307.ports.models import DetentionDecision
+from section307.ports.models import DetentionDecision, ForfeitureStep
 
 
 def uswds(form: forms.BaseForm) -> None:
@@ -105,3 +105,19 @@ class EntriesUploadForm(UswdsForm):
 class RescreenForm(UswdsForm):
     days = forms.IntegerField(min_value=1, max_value=3650, initial=90, label=gettext_lazy("Look back (days of import)"))
     order_reference = forms.CharField(max_length=40, required=False, label=gettext_lazy("Only newly affected by order"))
+
+
+class ForfeitureForm(UswdsForm):
+    """A step of the forfeiture after a seizure (an IPR seizure, a parcel seizure)."""
+
+    step = forms.ChoiceField(label=gettext_lazy("Step"), choices=ForfeitureStep.Step.choices)
+    on = forms.DateField(label=gettext_lazy("On"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount of the cost bond (USD)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=gettext_lazy("For a claim and cost bond only."),
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=4000)

@@ -379,6 +379,9 @@ def cost_bond(value: Decimal, *, cap: Decimal, rate: Decimal, floor: Decimal) ->
 DEEMED_DENIAL_KINDS = (EXCLUSION_PROTEST, ACCELERATED_DISPOSITION)
 DEEMED_DENIAL_CITATION = "19 U.S.C. 1499(c)(5)(B); 19 U.S.C. 1515(b)"
 DEEMED_DENIAL_SUIT_CITATION = "28 U.S.C. 2636(a)(2)"
+# After a denial under 19 U.S.C. 1515 (headquarters' decision), the 180 days run from the mailing of the
+# notice of denial (28 U.S.C. 2636(a)(1)); the notice goes out on the day of the denial.
+PROTEST_DENIAL_SUIT_CITATION = "28 U.S.C. 2636(a)(1)"
 
 
 def protest_deemed_denied_on(periods: Iterable[tuple[str, dt.date]]) -> tuple[dt.date, str] | None:

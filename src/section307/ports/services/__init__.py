@@ -50,6 +50,7 @@ from section307.ports.services.forfeiture import api_token_revoke as api_token_r
 from section307.ports.services.forfeiture import entry_value as entry_value
 from section307.ports.services.forfeiture import forfeiture_record as forfeiture_record
 from section307.ports.services.forfeiture import forfeiture_step_apply as forfeiture_step_apply
+from section307.ports.services.forfeiture import forfeiture_step_check as forfeiture_step_check
 from section307.ports.services.images import ImageBelowStandard as ImageBelowStandard
 from section307.ports.services.images import _image_store as _image_store
 from section307.ports.services.images import image_add as image_add

@@ -46,15 +46,14 @@ def entry_value(entry: Entry) -> Decimal:
     return sum((ln.value_usd or Decimal("0") for ln in entry.lines.all()), Decimal("0"))
 
 
-def forfeiture_step_apply(
-    *, entry: Entry, detention: Detention | None, step: str, on: dt.date, done: set[str], amount: Decimal | None
-) -> str:
-    """The rules every forfeiture after a seizure shares (Part 162 subpart E, Part 171): the step is one
-    of ``ForfeitureStep.Step``, recorded once, after the step it needs; a claim carries at least the cost
-    bond of 19 CFR 162.45; the step stops and starts the entry's petition and claim clocks.
-
-    Used for seizures under a Finding and for IPR seizures (section307.ipr); returns " (after the
-    period)" when the step came after a period it stops, else "". The caller holds the lock."""
+def forfeiture_step_check(
+    *, step: str, done: set[str], value: Decimal, amount: Decimal | None
+) -> tuple[tuple[str, ...], str | None]:
+    """The rules every forfeiture after a seizure shares (Part 162 subpart E, Part 171), whatever the seized
+    record (an entry's detention, an IPR seizure, a parcel detention): the step is one of
+    ``ForfeitureStep.Step``, recorded once, after the step it needs; a claim carries at least the cost bond
+    of 19 CFR 162.45 on the seized goods' ``value``. Returns the periods the step stops and the one it
+    starts (notice of seizure: the petition, 19 CFR 171.2; publication: the claim and cost bond, 162.45)."""
     if step not in _FS.values:
         raise InvalidInput(gettext("choose the step"), field="step")
     if step in done:
@@ -63,27 +62,39 @@ def forfeiture_step_apply(
     if needed is not None and needed not in done:
         raise Conflict(gettext("record first: %(label)s") % {"label": _FS(needed).label}, rule="19 CFR 162.45")
     if step == _FS.CLAIM_BOND:
-        bond = cost_bond(entry_value(entry))
+        bond = cost_bond(value)
         if amount is None or amount < bond:
             raise InvalidInput(
                 gettext("the cost bond must be at least $%(bond)s") % {"bond": f"{bond:,.2f}"},
                 field="amount",
                 rule="19 CFR 162.45",
             )
+    return _STEP_STOPS.get(_FS(step), ()), _STEP_STARTS.get(_FS(step))
+
+
+def forfeiture_step_apply(
+    *, entry: Entry, detention: Detention | None, step: str, on: dt.date, done: set[str], amount: Decimal | None
+) -> str:
+    """``forfeiture_step_check`` on an entry, then the step stops and starts the entry's petition and claim
+    clocks.
+
+    Used for seizures under a Finding and for IPR seizures (section307.ipr); returns " (after the
+    period)" when the step came after a period it stops, else "". The caller holds the lock."""
+    stops, starts = forfeiture_step_check(step=step, done=done, value=entry_value(entry), amount=amount)
     late = ""
-    for kind in _STEP_STOPS.get(_FS(step), ()):
+    for kind in stops:
         clock = Clock.objects.filter(entry=entry, kind=kind, running=True).first()
         if clock is not None and on > _targeting.clock_state(clock).due:
             late = " (after the period)"
         _targeting._clocks_stop(entry, kind, f"{_FS(step).label} on {on:%Y-%m-%d}{late}")
-    if _FS(step) in _STEP_STARTS and Clock.objects.filter(entry=entry, kind=_STEP_STARTS[_FS(step)]).exists():
+    if starts is not None and Clock.objects.filter(entry=entry, kind=starts).exists():
         # One forfeiture per entry: another seizure's forfeiture (a Finding's, an IPR seizure's) owns it.
         raise Conflict(
             gettext("the entry's forfeiture is already recorded for another seizure"),
             rule="19 CFR Part 162 subpart E",
         )
-    if _FS(step) in _STEP_STARTS:
-        _targeting.clock_start(entry=entry, detention=detention, kind=_STEP_STARTS[_FS(step)], start=on)
+    if starts is not None:
+        _targeting.clock_start(entry=entry, detention=detention, kind=starts, start=on)
     return late
 
 
