@@ -667,10 +667,7 @@ class NameMatcher:
         # The true name shares most of the query's rarest trigrams (a typo spoils at most three):
         # keep the names sharing the most, at least two unless the query is tiny.
         need = 1 if len(chosen) <= 2 else 2
-        # Counting by bins, not by sorting: the same ids (ascending) and counts, about three times faster.
-        per_id = np.bincount(np.concatenate(chosen))
-        uniq = np.flatnonzero(per_id >= need)
-        counts = per_id[uniq]
+        uniq, counts = _shared_counts(chosen, need)
         if len(uniq) > _MAX_CANDIDATES:
             top = np.argpartition(-counts, _MAX_CANDIDATES)[:_MAX_CANDIDATES]
             uniq = uniq[top]
@@ -756,6 +753,24 @@ class NameMatcher:
                 best[cand.party] = NameMatch(nid, cand.party, score, method, relation)
         _mark_parents(q, best, wl)
         return tuple(sorted(best.values(), key=lambda m: -m.score)[:5])
+
+
+def _shared_counts(postings: list[np.ndarray], need: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ids found in at least ``need`` of ``postings`` (ascending) and in how many.
+
+    Counted by sorting the ids (about 11,000 for a query against 100,000 names) and reading the
+    runs, not by a count array over every watchlist id: that array is 0.8 MB per query at 100,000
+    names, and filling and scanning it costs more than the sort once two processes share the caches.
+    """
+    ids = np.concatenate(postings)
+    ids.sort()
+    first = np.empty(len(ids), dtype=bool)
+    first[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(ids))
+    keep = counts >= need
+    return ids[starts[keep]], counts[keep]
 
 
 def _mark_parents(q: NormName, best: dict[int, NameMatch], wl: CompiledWatchlist) -> None:
