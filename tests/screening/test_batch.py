@@ -232,3 +232,46 @@ def test_prefetched_places_and_relations_give_the_same_results(
     assert got == want
     party = [s for s in json.loads(got[-1]["signals"]) if s["kind"] == "party" and s["field"] == "manufacturer"]
     assert party and "branch" in party[0]["detail"].lower()
+
+
+def test_name_floor_keeps_every_match_that_can_give_a_signal(compiled_wl: CompiledWatchlist) -> None:
+    """The engine's matcher drops names scoring below ``name_floor`` (the review threshold less the
+    most the origin and address can add), and names in characters that differ from a listed one's
+    characters (capped below it): the lines decide exactly as with every match down to 0.3 kept."""
+    from section307.screening.config import DEFAULT_SCORING
+    from section307.screening.engine import name_floor
+    from section307.screening.matcher import NameMatcher
+
+    floor = name_floor(DEFAULT_SCORING.review_threshold, DEFAULT_SCORING)
+    assert floor == pytest.approx(
+        DEFAULT_SCORING.review_threshold - DEFAULT_SCORING.country_agrees - DEFAULT_SCORING.address_agrees
+    )
+    assert floor > DEFAULT_SCORING.brand_differs_cap  # the characters cap is below the floor
+    rows = _rows(1500, seed=5)
+    rows += [
+        {**rows[i], "manufacturer": name}
+        for i, name in enumerate(["新疆华孚纺织", "新疆华夫纺织有限公司", "合盛硅业股份", "合胜硅业", "华孚时尚"])
+    ]
+    # A name scoring between the floor and the review threshold, lifted to review by its origin and address.
+    lifted = {
+        **rows[0],
+        **dict.fromkeys(("importer", "shipper", "shipper_address", "consignee", "suppliers"), ""),
+        **dict.fromkeys(("manufacturer_id", "identifiers"), ""),
+        "hts": "9403.60",
+        "description": "wooden furniture",
+        "manufacturer": "Golden Lion Apparel Trading",
+        "manufacturer_address": "Plot 12, Road 4, Konabari, Gazipur, Dhaka",
+        "country_of_origin": "BD",
+    }
+    rows.append(lifted)
+    table = pa.Table.from_pylist(rows)
+    derived = Screener(compiled_wl)
+    assert floor <= derived.matcher.match("Golden Lion Apparel Trading")[0].score < derived.review_threshold
+    assert (derived.screen_one(lifted).decision, derived.screen_one(lifted).matched_id) == ("review", "P-GOLDEN")
+    assert derived.matcher.floor == pytest.approx(floor)
+    wide = Screener(compiled_wl)
+    wide.matcher = NameMatcher(compiled_wl, floor=0.3, config=DEFAULT_SCORING)
+    # The wide matcher does report matches the derived floor leaves out, so the comparison means something.
+    dropped = [n for n in _MANUFACTURERS if n and len(wide.matcher.match(n)) > len(derived.matcher.match(n))]
+    assert dropped
+    assert derived.screen_arrow(table).to_pylist() == wide.screen_arrow(table).to_pylist()

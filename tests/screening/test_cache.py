@@ -188,8 +188,9 @@ def test_stored_name_results_keep_what_a_name_says_of_itself(tmp_path: Path) -> 
     assert run("second.csv").equals(first)
 
     compiled = compile_cached(Watchlist.from_file(str(wl_csv)), directory=cache)
-    matches, relations = load_name_store(compiled, 0.5, [branch, "Unknown Name"])
+    floor = Screener(compiled).matcher.floor
+    matches, relations = load_name_store(compiled, floor, [branch, "Unknown Name"])
     assert matches[branch] and relations == {branch: "branch"}
     # Results stored without the relation of a matched name: none is kept, none is invented.
-    store_name_results(compiled, 0.5, {"Huafu Xinjiang Aksu Branch": matches[branch]}, {})
-    assert load_name_store(compiled, 0.5, [branch])[1] == {}
+    store_name_results(compiled, floor, {"Huafu Xinjiang Aksu Branch": matches[branch]}, {})
+    assert load_name_store(compiled, floor, [branch])[1] == {}

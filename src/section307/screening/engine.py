@@ -203,6 +203,13 @@ def _s(value: Any) -> str:
     return str(value).strip()
 
 
+def name_floor(review_threshold: float, cfg: ScoringConfig) -> float:
+    """The lowest name score that can still give a signal: a party signal needs ``review_threshold``
+    after the origin and the address have added what they can (``_party_signals``), so names scoring
+    less are never reported and the matcher need not keep them."""
+    return max(0.0, review_threshold - cfg.country_agrees - cfg.address_agrees)
+
+
 class Screener:
     """Screens entry lines against a :class:`CompiledWatchlist`.
 
@@ -224,7 +231,7 @@ class Screener:
         self.scoring = cfg = scoring or DEFAULT_SCORING
         self.threshold = cfg.threshold if threshold is None else threshold
         self.review_threshold = self.threshold - cfg.review_margin if review_threshold is None else review_threshold
-        self.matcher = NameMatcher(watchlist, floor=min(self.review_threshold, 0.5), config=cfg)
+        self.matcher = NameMatcher(watchlist, floor=name_floor(self.review_threshold, cfg), config=cfg)
         self._party_cache: dict[tuple[str, str, str, str | None, str], tuple[Signal, ...]] = {}
         self._area_cache: dict[tuple[str, str, str | None, frozenset[str], str], tuple[Signal, ...]] = {}
         self._goods_cache: dict[tuple[str, str], tuple[GoodMatch, ...]] = {}

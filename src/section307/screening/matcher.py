@@ -221,7 +221,7 @@ def score_names(
     qt, ct = q.tokens, c.tokens
     if not qt or not ct:
         return 0.0, "none", ""
-    if q.han and c.han and q.han not in c.han and c.han not in q.han:
+    if _han_differs(q, c):
         # Both written in characters: compare the characters (homophones are other companies).
         score, method, relation = _score_tokens(q, qw, c, cw, cfg, relation_from)
         return min(score, cfg.brand_differs_cap), method, relation
@@ -235,6 +235,11 @@ def score_names(
         # initial is part of the acronym.
         return cfg.acronym, "acronym", ""
     return score, method, relation
+
+
+def _han_differs(q: NormName, c: NormName) -> bool:
+    """Both names are written in characters and neither's characters hold the other's."""
+    return bool(q.han and c.han and q.han not in c.han and c.han not in q.han)
 
 
 def _score_tokens(
@@ -741,8 +746,12 @@ class NameMatcher:
                 reverse=True,
             )
             cands = [*exact, *(nid for _, nid in ranked[:_SCORED])]
+        skip_han = self.floor > self.config.brand_differs_cap
         for nid in cands:
             cand = wl.names[nid]
+            if skip_han and _han_differs(q, cand.norm):
+                # Capped below the floor by score_names whatever the words: not worth scoring.
+                continue
             score, method, relation = score_names(
                 q, qw, cand.norm, cand.weights, wl.GENERIC_CAP, self.config, self.floor
             )
