@@ -201,9 +201,35 @@ def _is_qualifier(token: str) -> bool:
     )
 
 
-@lru_cache(maxsize=200_000)
-def _brand_words(tokens: tuple[str, ...]) -> tuple[int, ...]:
-    return tuple(i for i, t in enumerate(tokens) if _is_distinctive(t) and not _is_qualifier(t))
+@dataclass(frozen=True, slots=True)
+class NameWords:
+    """What the scoring reads of each word of a name, worked out once per name rather than once
+    per pair of names compared (a listed name meets thousands of queries)."""
+
+    #: Indices of the brand words (distinctive, not qualifiers).
+    brands: tuple[int, ...]
+    #: The spelling key of each word (:func:`_translit_key`).
+    keys: tuple[str, ...]
+    distinctive: tuple[bool, ...]
+    qualifier: tuple[bool, ...]
+    #: Flags of words that are distinctive and not qualifiers (the brand words as flags).
+    brand: tuple[bool, ...]
+    numbers: frozenset[str]
+
+
+def name_words(norm: NormName) -> NameWords:
+    tokens = norm.tokens
+    distinctive = tuple(_is_distinctive(t) for t in tokens)
+    qualifier = tuple(_is_qualifier(t) for t in tokens)
+    brand = tuple(d and not q for d, q in zip(distinctive, qualifier, strict=True))
+    return NameWords(
+        brands=tuple(i for i, b in enumerate(brand) if b),
+        keys=tuple(_translit_key(t) for t in tokens),
+        distinctive=distinctive,
+        qualifier=qualifier,
+        brand=brand,
+        numbers=frozenset(t for t in tokens if t.isdigit()),
+    )
 
 
 def score_names(
@@ -214,20 +240,25 @@ def score_names(
     generic_cap: float,
     cfg: ScoringConfig = DEFAULT_SCORING,
     relation_from: float = 0.0,
+    q_words: NameWords | None = None,
+    c_words: NameWords | None = None,
 ) -> tuple[float, str, str]:
     """Weighted token Dice of two normalised names, with the method that matched and the relation
     of the query ``q`` to the listed name ``c`` (see :attr:`NameMatch.relation`), worked out for
-    scores from ``relation_from`` (below, the pair is never reported)."""
+    scores from ``relation_from`` (below, the pair is never reported). ``q_words`` and ``c_words``
+    are the names' :func:`name_words`, when the caller keeps them."""
     qt, ct = q.tokens, c.tokens
     if not qt or not ct:
         return 0.0, "none", ""
+    qf = q_words or name_words(q)
+    cf = c_words or name_words(c)
     if _han_differs(q, c):
         # Both written in characters: compare the characters (homophones are other companies).
-        score, method, relation = _score_tokens(q, qw, c, cw, cfg, relation_from)
+        score, method, relation = _score_tokens(q, qw, c, cw, cfg, relation_from, qf, cf)
         return min(score, cfg.brand_differs_cap), method, relation
     if q.compact == c.compact:
         return 1.0, "exact", ""
-    score, method, relation = _score_tokens(q, qw, c, cw, cfg, relation_from)
+    score, method, relation = _score_tokens(q, qw, c, cw, cfg, relation_from, qf, cf)
     if score < cfg.acronym and (
         (len(qt) == 1 and qt[0] == c.initials) or (len(ct) == 1 and ct[0] == q.initials)
     ):
@@ -248,10 +279,12 @@ def _score_tokens(
     c: NormName,
     cw: tuple[float, ...],
     cfg: ScoringConfig,
-    relation_from: float = 0.0,
+    relation_from: float,
+    qf: NameWords,
+    cf: NameWords,
 ) -> tuple[float, str, str]:
     qt, ct = q.tokens, c.tokens
-    q_brands, c_brands = _brand_words(qt), _brand_words(ct)
+    q_brands, c_brands = qf.brands, cf.brands
     single_brand = len(q_brands) == 1 and len(c_brands) == 1
     qw_eff = list(qw)
     brand_sub = False
@@ -265,8 +298,8 @@ def _score_tokens(
                 q_sim[i] = c_sim[j] = 1.0
                 break
     translit = False
-    q_left_keys = {_translit_key(t) for t, s_ in zip(qt, q_sim, strict=True) if not s_}
-    c_left_keys = {_translit_key(u) for u, s_ in zip(ct, c_sim, strict=True) if not s_}
+    q_left_keys = {k for k, s_ in zip(qf.keys, q_sim, strict=True) if not s_}
+    c_left_keys = {k for k, s_ in zip(cf.keys, c_sim, strict=True) if not s_}
     # Only names with a left-over word that could pair this way go word by word (most do not).
     second_look = bool(q_left_keys & c_left_keys) or bool(q.abjad) != bool(c.abjad)
     for i, t in enumerate(qt):
@@ -336,8 +369,8 @@ def _score_tokens(
     qw = tuple(qw_eff)
     # A qualifier on one side only ("Faberlic" / "Faberlic Europe") when everything else agrees:
     # the words say where the company trades, not which company it is.
-    q_extra = _qualifier_extra(qt, q_sim, q.optional, q.places)
-    c_extra = _qualifier_extra(ct, c_sim, c.optional, c.places)
+    q_extra = _qualifier_extra(qt, q_sim, q.optional, q.places, qf)
+    c_extra = _qualifier_extra(ct, c_sim, c.optional, c.places, cf)
     qualified = (q_extra is not None or not _unmatched(q_sim, q.optional)) and (
         c_extra is not None or not _unmatched(c_sim, c.optional)
     )
@@ -364,11 +397,11 @@ def _score_tokens(
     if q_left and c_left:
         # A word replaced by another (Trading -> Plantation) is a different business, not an omission.
         score *= cfg.replaced_word
-    elif _distinctive_left(qt, q_sim, q_opt) or _distinctive_left(ct, c_sim, c_opt):
+    elif _distinctive_left(q_sim, q_opt, qf) or _distinctive_left(c_sim, c_opt, cf):
         # A name word missing on one side: the shorter name may be another company of the same family.
         score *= cfg.missing_word
-    distinctive = any(s > 0 and _is_distinctive(t) for t, s in zip(qt, q_sim, strict=True)) or any(
-        s > 0 and _is_distinctive(t) for t, s in zip(ct, c_sim, strict=True)
+    distinctive = any(s > 0 and d for d, s in zip(qf.distinctive, q_sim, strict=True)) or any(
+        s > 0 and d for d, s in zip(cf.distinctive, c_sim, strict=True)
     )
     if not distinctive:
         # Overlap on common words only: never a match.
@@ -388,7 +421,7 @@ def _score_tokens(
             cscore = 1.0 - cfg.compact_edit * d
             if cscore > score:
                 score, method = cscore, "spacing" if d == 0 else "fuzzy"
-    if {t for t in qt if t.isdigit()} != {t for t in ct if t.isdigit()}:
+    if qf.numbers != cf.numbers:
         # "Management Company 23" is not "Management Company": a number tells companies (and
         # vessels of one fleet) apart.
         score = min(score, cfg.number_differs_cap)
@@ -489,7 +522,11 @@ def _abbreviates(short: list[str], long: list[str]) -> bool:
 
 
 def _qualifier_extra(
-    tokens: tuple[str, ...], sims: list[float], optional: tuple[bool, ...], places: frozenset[str] = frozenset()
+    tokens: tuple[str, ...],
+    sims: list[float],
+    optional: tuple[bool, ...],
+    places: frozenset[str],
+    words: NameWords,
 ) -> tuple[bool, ...] | None:
     """The name's optional flags with its unmatched qualifier words made optional, when every
     unmatched word is a qualifier (or a place the name puts in brackets) and at least one brand word
@@ -499,11 +536,11 @@ def _qualifier_extra(
     brand_matched = False
     for i, (t, s) in enumerate(zip(tokens, sims, strict=True)):
         if s:
-            brand_matched = brand_matched or (_is_distinctive(t) and not _is_qualifier(t))
+            brand_matched = brand_matched or words.brand[i]
             continue
         if opts[i]:
             continue
-        if not (_is_qualifier(t) or t in places):
+        if not (words.qualifier[i] or t in places):
             return None
         opts[i] = True
         extra = True
@@ -524,10 +561,10 @@ def _is_distinctive(token: str) -> bool:
     return token not in GENERIC_WORDS and len(token) > 1 and not token.isdigit()
 
 
-def _distinctive_left(tokens: tuple[str, ...], sims: list[float], optional: tuple[bool, ...]) -> bool:
+def _distinctive_left(sims: list[float], optional: tuple[bool, ...], words: NameWords) -> bool:
     """Whether a brand-like word of this name found no partner."""
-    opts = optional or (False,) * len(tokens)
-    return any(not s and not o and _is_distinctive(t) for t, s, o in zip(tokens, sims, opts, strict=True))
+    opts = optional or (False,) * len(sims)
+    return any(not s and not o and d for s, o, d in zip(sims, opts, words.distinctive, strict=True))
 
 
 def _weight(weights: tuple[float, ...], sims: list[float], optional: tuple[bool, ...]) -> float:
@@ -608,6 +645,8 @@ class NameMatcher:
         self._norm_cache: dict[NormName, tuple[NameMatch, ...]] = {}
         self._relations: dict[str, str] = {}
         self._cache_size = cache_size
+        # name_words of each listed name, filled as names become candidates.
+        self._words: list[NameWords | None] = [None] * len(wl.names)
 
     def match(self, name: str) -> tuple[NameMatch, ...]:
         """Best matches (one per party, best first) scoring at least ``floor``."""
@@ -747,13 +786,18 @@ class NameMatcher:
             )
             cands = [*exact, *(nid for _, nid in ranked[:_SCORED])]
         skip_han = self.floor > self.config.brand_differs_cap
+        q_words = name_words(q)
+        words = self._words
         for nid in cands:
             cand = wl.names[nid]
             if skip_han and _han_differs(q, cand.norm):
                 # Capped below the floor by score_names whatever the words: not worth scoring.
                 continue
+            c_words = words[nid]
+            if c_words is None:
+                c_words = words[nid] = name_words(cand.norm)
             score, method, relation = score_names(
-                q, qw, cand.norm, cand.weights, wl.GENERIC_CAP, self.config, self.floor
+                q, qw, cand.norm, cand.weights, wl.GENERIC_CAP, self.config, self.floor, q_words, c_words
             )
             if score < self.floor:
                 continue
