@@ -33,7 +33,14 @@ from typing import Any
 
 from section307.screening.cache import compile_cached, load_name_store, store_name_results
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
-from section307.screening.io import InputError, ResultWriter, RowProblem, count_rows, iter_batches
+from section307.screening.io import (
+    DEFAULT_BATCH_ROWS,
+    InputError,
+    ResultWriter,
+    RowProblem,
+    count_rows,
+    iter_batches,
+)
 from section307.screening.parallel import (
     distinct_addresses,
     distinct_party_names,
@@ -88,7 +95,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-statutory", action="store_true", help="do not add the built-in UFLPA/WRO/CAATSA region rules"
     )
     parser.add_argument(
-        "--batch-size", type=int, default=50_000, metavar="ROWS", help="rows per batch (default 50000)"
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_ROWS,
+        metavar="ROWS",
+        help=f"rows per batch (default {DEFAULT_BATCH_ROWS})",
     )
     parser.add_argument("--encoding", default="utf-8", help="CSV text encoding (default utf-8)")
     parser.add_argument(

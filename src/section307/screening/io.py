@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 __all__ = [
+    "DEFAULT_BATCH_ROWS",
     "InputError",
     "ResultWriter",
     "RowProblem",
@@ -32,6 +33,9 @@ __all__ = [
 ]
 
 ROW_COL = "__row"
+# Rows per batch: 1M x 100k parties on two cores ran in less time and less memory at 25,000 than at
+# 50,000 (fewer rows' intermediate lists per worker, smaller batches in flight); 10,000 cost time.
+DEFAULT_BATCH_ROWS = 25_000
 csv.field_size_limit(10 * 1024 * 1024)
 
 
@@ -275,7 +279,7 @@ def iter_batches(
     path: str | Path,
     *,
     required: Sequence[str] = (),
-    batch_size: int = 50_000,
+    batch_size: int = DEFAULT_BATCH_ROWS,
     encoding: str = "utf-8",
     on_problem: Callable[[RowProblem], None] | None = None,
 ) -> Iterator[pl.DataFrame]:
