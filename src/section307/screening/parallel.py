@@ -110,7 +110,9 @@ def screen_batches(
     n = workers or os.cpu_count() or 1
     if n <= 1 or "fork" not in mp.get_all_start_methods():
         for b in batches:
-            yield screener.screen(b)
+            with _no_collection():
+                result = screener.screen(b)
+            yield result
         return
     # Batches cross the process boundary as Arrow tables: workers never touch Polars after fork.
     global _WORKER
@@ -249,9 +251,12 @@ def prefetch_names(
     matcher = screener.matcher
     matcher.reserve(len(names))
     if n <= 1 or len(names) < 2 * chunk or "fork" not in mp.get_all_start_methods():
-        for name in names:
-            if matcher.match(name):
-                matcher.relation(name)
+        for start in range(0, len(names), chunk):
+            # As in the workers: the collector would rescan the growing caches after every few names.
+            with _no_collection():
+                for name in names[start : start + chunk]:
+                    if matcher.match(name):
+                        matcher.relation(name)
         return
     global _WORKER
     _WORKER = screener
