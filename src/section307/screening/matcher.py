@@ -206,13 +206,11 @@ class NameWords:
     """What the scoring reads of each word of a name, worked out once per name rather than once
     per pair of names compared (a listed name meets thousands of queries)."""
 
-    #: Indices of the brand words (distinctive, not qualifiers).
-    brands: tuple[int, ...]
     #: The spelling key of each word (:func:`_translit_key`).
     keys: tuple[str, ...]
     distinctive: tuple[bool, ...]
     qualifier: tuple[bool, ...]
-    #: Flags of words that are distinctive and not qualifiers (the brand words as flags).
+    #: Brand words: distinctive and not qualifiers.
     brand: tuple[bool, ...]
     numbers: frozenset[str]
 
@@ -223,7 +221,6 @@ def name_words(norm: NormName) -> NameWords:
     qualifier = tuple(_is_qualifier(t) for t in tokens)
     brand = tuple(d and not q for d, q in zip(distinctive, qualifier, strict=True))
     return NameWords(
-        brands=tuple(i for i, b in enumerate(brand) if b),
         keys=tuple(_translit_key(t) for t in tokens),
         distinctive=distinctive,
         qualifier=qualifier,
@@ -284,8 +281,7 @@ def _score_tokens(
     cf: NameWords,
 ) -> tuple[float, str, str]:
     qt, ct = q.tokens, c.tokens
-    q_brands, c_brands = qf.brands, cf.brands
-    single_brand = len(q_brands) == 1 and len(c_brands) == 1
+    single_brand = qf.brand.count(True) == 1 and cf.brand.count(True) == 1
     qw_eff = list(qw)
     brand_sub = False
     q_sim = [0.0] * len(qt)
@@ -343,7 +339,7 @@ def _score_tokens(
                 # Another real word or another initialism one letter away names another company.
                 continue
             if not slip and d == 1 and short and not pinyin and (len(t) < 5 or single_brand):
-                if not (j in c_brands and (single_brand or len(t) != len(u))):
+                if not (cf.brand[j] and (single_brand or len(t) != len(u))):
                     # A short word one unlikely letter apart is another word (Avon/Axon), not a slip.
                     continue
                 # A brand word one unlikely letter apart (Biopro / Bioprop): as often another company
