@@ -127,3 +127,24 @@ def test_other_party_fields_are_screened(screener: Screener) -> None:
     assert (r.decision, r.matched_id, r.matched_field) == ("hit", "P-HUAFU", "suppliers")
     as_list = screener.screen_one({**entry(), "suppliers": ["Acme Mills", "新疆华孚纺织有限公司"]})
     assert (as_list.decision, as_list.matched_id) == ("hit", "P-HUAFU")
+
+
+@pytest.mark.parametrize("need", [1, 2])
+def test_candidate_counting_counts_each_id_across_trigram_postings(need: int) -> None:
+    """The candidate counter (matcher._shared_counts) against a plain count, postings as the index holds them."""
+    from collections import Counter
+
+    import numpy as np
+
+    from section307.screening.matcher import _shared_counts
+
+    rng = np.random.default_rng(need)
+    for _ in range(50):
+        postings = [
+            np.sort(rng.choice(300, size=int(rng.integers(1, 60)), replace=False)).astype(np.int32)
+            for _ in range(int(rng.integers(1, 8)))
+        ]
+        plain = Counter(int(i) for p in postings for i in p)
+        expected = sorted((i, c) for i, c in plain.items() if c >= need)
+        ids, counts = _shared_counts(postings, need)
+        assert [(int(i), int(c)) for i, c in zip(ids, counts, strict=True)] == expected
