@@ -368,3 +368,28 @@ def test_dol_and_tip_tables(tmp_path: Path, watchlist_csv: Path) -> None:
     res = pl.read_csv(out)
     assert (res["decision"][0], res["list"][0]) == ("review", "dol")
     assert "TIP Tier 3" in res["signals"][0]
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_result_writer_keeps_batch_order_while_writing_in_the_background(tmp_path: Path, suffix: str) -> None:
+    from section307.screening.io import ResultWriter
+
+    out = tmp_path / f"results.{suffix}"
+    writer = ResultWriter(out, pending=1)
+    for start in range(0, 5000, 500):
+        writer.write(pl.DataFrame({"line": [str(i) for i in range(start, start + 500)], "score": [0.5] * 500}))
+    assert writer.rows == 5000
+    writer.close()
+    back = pl.read_parquet(out) if suffix == "parquet" else pl.read_csv(out, infer_schema=False)
+    assert back["line"].to_list() == [str(i) for i in range(5000)]
+
+
+def test_result_writer_reports_a_failed_background_write_at_close(tmp_path: Path) -> None:
+    from section307.screening.io import ResultWriter
+
+    writer = ResultWriter(tmp_path / "results.parquet")
+    writer.write(pl.DataFrame({"line": ["1"], "score": [0.5]}))
+    # A batch whose score cannot take the first batch's column type fails on the writer's thread.
+    writer.write(pl.DataFrame({"line": ["2"], "score": ["not a number"]}))
+    with pytest.raises(ValueError, match="not a number"):
+        writer.close()

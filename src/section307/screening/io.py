@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -318,11 +320,16 @@ def read_table(path: str | Path, required: Sequence[str] = ()) -> list[dict[str,
 
 
 class ResultWriter:
-    """Writes result batches to CSV, Parquet or XLSX as they come (or CSV to stdout for ``-``)."""
+    """Writes result batches to CSV, Parquet or XLSX as they come (or CSV to stdout for ``-``).
+
+    CSV and Parquet batches are encoded and written on a thread of their own, in order, while the
+    caller reads and screens the next ones (the encoders release the interpreter lock). At most
+    ``pending`` batches wait; a write that failed raises at the next :meth:`write` or at :meth:`close`.
+    """
 
     XLSX_MAX_ROWS = 1_048_575
 
-    def __init__(self, path: str | Path | None) -> None:
+    def __init__(self, path: str | Path | None, *, background: bool = True, pending: int = 2) -> None:
         self.path = str(path) if path not in (None, "-") else None
         self.fmt = "csv" if self.path is None else detect_format(self.path)
         self._fh: IO[bytes] | None = None
@@ -331,8 +338,24 @@ class ResultWriter:
         self._ws: Any = None
         self._schema: pa.Schema | None = None
         self.rows = 0
+        self._pending = pending
+        self._queued: deque[Future[None]] = deque()
+        self._thread = (
+            ThreadPoolExecutor(1, thread_name_prefix="result-writer")
+            if background and self.fmt in ("csv", "parquet")
+            else None
+        )
 
     def write(self, df: pl.DataFrame) -> None:
+        if self._thread is None:
+            self._write(df)
+        else:
+            while len(self._queued) >= self._pending:
+                self._queued.popleft().result()
+            self._queued.append(self._thread.submit(self._write, df))
+        self.rows += df.height
+
+    def _write(self, df: pl.DataFrame) -> None:
         if self.fmt == "csv":
             if self._fh is None:
                 self._fh = sys.stdout.buffer if self.path is None else open(self.path, "wb")  # noqa: SIM115
@@ -360,9 +383,27 @@ class ResultWriter:
                 )
             for row in df.iter_rows():
                 self._ws.append(list(row))
-        self.rows += df.height
+
+    def _drain(self) -> None:
+        """Wait for the queued batches; the first failure is raised once all have run."""
+        first: BaseException | None = None
+        while self._queued:
+            try:
+                self._queued.popleft().result()
+            except BaseException as exc:  # noqa: BLE001 - re-raised below, after the rest is written
+                first = first or exc
+        if first is not None:
+            raise first
 
     def close(self) -> None:
+        try:
+            self._drain()
+        finally:
+            if self._thread is not None:
+                self._thread.shutdown()
+            self._close_files()
+
+    def _close_files(self) -> None:
         if self._fh is not None and self.path is not None:
             self._fh.close()
         elif self._fh is not None:
