@@ -194,3 +194,89 @@ def test_stored_name_results_keep_what_a_name_says_of_itself(tmp_path: Path) -> 
     # Results stored without the relation of a matched name: none is kept, none is invented.
     store_name_results(compiled, floor, {"Huafu Xinjiang Aksu Branch": matches[branch]}, {})
     assert load_name_store(compiled, floor, [branch])[1] == {}
+
+
+def test_records_pickle_by_position_and_restore_every_field() -> None:
+    import pickle
+
+    from section307.screening.normalize import NormName, normalize_name
+    from section307.screening.records import pickled_by_position
+    from section307.screening.watchlist import Party
+
+    norm = normalize_name("新疆华孚纺织有限公司 (Shanghai Branch)")
+    assert isinstance(norm, NormName) and norm.han and norm.relation
+    assert pickle.loads(pickle.dumps(norm)) == norm  # noqa: S301 - bytes this test made
+    party = Party(id="P1", name="Huafu", aliases=("华孚",), country="CN", list="uflpa", order_id="EL-1")
+    back = pickle.loads(pickle.dumps(party))  # noqa: S301
+    assert back == party and back.aliases == ("华孚",)
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class One:
+        a: int
+
+    with pytest.raises(TypeError, match="at least two fields"):
+        pickled_by_position(One)
+
+
+def _write_watchlist(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    path.write_text("id,name,list\n" + "".join(f"{i},\"{n}\",{lst}\n" for i, n, lst in rows), encoding="utf-8")
+
+
+def test_unchanged_watchlist_files_load_the_compiled_form_without_being_read(tmp_path: Path) -> None:
+    from section307.screening.cache import compile_files_cached
+
+    src, dol, cache = tmp_path / "watchlist.csv", tmp_path / "dol.csv", tmp_path / "cache"
+    _write_watchlist(src, [("P1", "Xinjiang Huafu Textile Co., Ltd.", "uflpa")])
+    dol.write_text("country,good,child_labor,forced_labor\nChina,Cotton,,X\n", encoding="utf-8")
+    reads: list[str] = []
+
+    def build() -> Watchlist:
+        reads.append(src.read_text(encoding="utf-8"))
+        wl = Watchlist.from_file(src)
+        wl.load_dol_table(dol)
+        return wl
+
+    def compiled(**kw: object):  # type: ignore[no-untyped-def]
+        return compile_files_cached(src, build, dol=dol, directory=cache, **kw)  # type: ignore[arg-type]
+
+    first = compiled()
+    again = compiled()
+    assert len(reads) == 1, "the same bytes are not read again"
+    assert [p.name for p in again.parties] == [p.name for p in first.parties]
+    assert wl_cache.cache_key_of(again) == wl_cache.cache_key_of(first), "names stored by run 1 reach run 2"
+
+    compiled(statutory=False)
+    assert len(reads) == 2, "another statutory switch is another input"
+    dol.write_text("country,good,child_labor,forced_labor\nChina,Tomatoes,,X\n", encoding="utf-8")
+    compiled()
+    assert len(reads) == 3, "a changed DOL table is another input"
+
+    _write_watchlist(src, [("P1", "Xinjiang Huafu Textile Co., Ltd.", "risk")])
+    changed = compiled()
+    assert len(reads) == 4 and changed.parties[0].list == "risk"
+
+    # A pointer others could have written is not followed.
+    for pointer in cache.glob("source-*.txt"):
+        pointer.chmod(0o666)
+    compiled()
+    assert len(reads) == 5
+
+
+def test_a_watchlist_directory_is_read_every_time(tmp_path: Path) -> None:
+    from section307.screening.cache import compile_files_cached
+
+    parts = tmp_path / "watchlist"
+    parts.mkdir()
+    pl.DataFrame({"id": ["P1"], "name": ["Golden Lion Garment Factory"], "list": ["wro"]}).write_parquet(
+        parts / "part-0.parquet"
+    )
+    reads = []
+
+    def build() -> Watchlist:
+        reads.append(1)
+        return Watchlist.from_file(parts)
+
+    for _ in range(2):
+        compile_files_cached(parts, build, directory=tmp_path / "cache")
+    assert len(reads) == 2
+    assert not list((tmp_path / "cache").glob("source-*"))

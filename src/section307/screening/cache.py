@@ -13,6 +13,11 @@ so a changed watchlist row, a changed normalisation rule or an upgraded library
 gives another key and the stale file is never read. The key is stored inside
 the file as well and checked on load; a file that does not load is replaced.
 
+Reading a 100,000-party watchlist file only to work out that key costs more than a second, so
+:func:`compile_files_cached` also keeps a small pointer named by a SHA-256 of the files' bytes
+(watchlist, DOL and TIP tables), the statutory-rules switch and the engine version: the same
+bytes read the same rows, so a run on unchanged files loads the compiled form without reading them.
+
 The cache directory (``SECTION307_SCREENING_CACHE``, else
 ``$XDG_CACHE_HOME/section307/screening``, else ``~/.cache/section307/screening``)
 is created private to the user: the files are pickles, so only the user who
@@ -29,7 +34,7 @@ import pickle
 import sys
 import tempfile
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -42,6 +47,7 @@ __all__ = [
     "cache_dir",
     "cache_key_of",
     "compile_cached",
+    "compile_files_cached",
     "engine_version",
     "load_name_results",
     "load_name_store",
@@ -159,6 +165,85 @@ def compile_cached(wl: Watchlist, *, directory: Path | None = None, workers: int
             _write(path, {"key": key, "state": dict(compiled.__dict__)})
     _KEYS[compiled] = (path.parent, key)
     return compiled
+
+
+def _files_key(files: Sequence[tuple[str, Path | None]], statutory: bool) -> str | None:
+    """SHA-256 of the engine version, the statutory switch and each input file's bytes; ``None``
+    when an input is not a regular file (a directory of Parquet parts, a pipe)."""
+    h = hashlib.sha256(f"{engine_version()}\0statutory={statutory}".encode())
+    for label, path in files:
+        if path is None:
+            h.update(f"\0{label}:-".encode())
+            continue
+        if not path.is_file():
+            return None
+        data = path.read_bytes()
+        h.update(f"\0{label}:{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def compile_files_cached(
+    watchlist: Path,
+    build: Callable[[], Watchlist],
+    *,
+    dol: Path | None = None,
+    tip: Path | None = None,
+    statutory: bool = True,
+    directory: Path | None = None,
+    workers: int = 1,
+) -> CompiledWatchlist:
+    """The compiled watchlist of these input files: :func:`compile_cached` of ``build()``, except that
+    files already compiled byte for byte are not read again (``build`` is not called)."""
+    directory = directory or cache_dir()
+    try:
+        files_key = _files_key((("watchlist", watchlist), ("dol", dol), ("tip", tip)), statutory)
+    except OSError:
+        files_key = None  # unreadable now: build() reports it as it reads the file
+    pointer = directory / f"source-{files_key}.txt" if files_key else None
+    if pointer is not None:
+        key = _read_pointer(pointer)
+        if key is not None:
+            path = directory / f"compiled-{key}.pickle"
+            compiled = _load(path, key)
+            if compiled is not None:
+                _KEYS[compiled] = (directory, key)
+                return compiled
+    compiled = compile_cached(build(), directory=directory, workers=workers)
+    files = (("watchlist", watchlist), ("dol", dol), ("tip", tip))
+    # Files changed while they were read: their new bytes are not what was compiled; point at nothing.
+    with contextlib.suppress(OSError):
+        if pointer is not None and _files_key(files, statutory) != files_key:
+            pointer = None
+    if pointer is not None:
+        _, key = _KEYS[compiled]
+        with contextlib.suppress(OSError):  # a read-only or full disk: the next run reads the files again
+            _write_text(pointer, key)
+    return compiled
+
+
+def _read_pointer(path: Path) -> str | None:
+    try:
+        if not _private(path):
+            return None
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return key if len(key) == 64 and all(c in "0123456789abcdef" for c in key) else None
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.parent.stat().st_mode & 0o022:
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".source-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def cache_key_of(compiled: CompiledWatchlist) -> tuple[Path, str] | None:

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from section307.screening.cache import compile_cached, load_name_store, store_name_results
+from section307.screening.cache import compile_cached, compile_files_cached, load_name_store, store_name_results
 from section307.screening.engine import REQUIRED_COLUMNS, Screener
 from section307.screening.io import (
     DEFAULT_BATCH_ROWS,
@@ -129,25 +129,45 @@ def build_watchlist(
     args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None
 ) -> CompiledWatchlist:
     """The compiled watchlist for a run: the file in ``--watchlist`` wins over the object passed in."""
+    workers = args.workers or os.cpu_count() or 1
+    if args.watchlist and not getattr(args, "no_cache", False):
+        cache = getattr(args, "cache_dir", None)
+        return compile_files_cached(
+            Path(args.watchlist),
+            lambda: _read_watchlist(args),
+            dol=Path(args.dol) if args.dol else None,
+            tip=Path(args.tip) if args.tip else None,
+            statutory=not args.no_statutory,
+            directory=Path(cache) if cache else None,
+            workers=workers,
+        )
     if args.watchlist:
-        wl = Watchlist.from_file(args.watchlist, statutory=not args.no_statutory)
-    elif isinstance(watchlist, CompiledWatchlist):
+        return _read_watchlist(args).compile(workers=workers)
+    if isinstance(watchlist, CompiledWatchlist):
         if args.dol or args.tip:
             raise InputError("--dol/--tip need --watchlist when a compiled watchlist is passed in")
         return watchlist
-    elif isinstance(watchlist, Watchlist):
-        wl = watchlist
-    else:
+    if not isinstance(watchlist, Watchlist):
         raise InputError("no watchlist: pass --watchlist FILE")
-    if args.dol:
-        wl.load_dol_table(args.dol)
-    if args.tip:
-        wl.load_tip_table(args.tip)
-    workers = args.workers or os.cpu_count() or 1
+    wl = watchlist
+    _add_tables(args, wl)
     if getattr(args, "no_cache", False):
         return wl.compile(workers=workers)
     cache = getattr(args, "cache_dir", None)
     return compile_cached(wl, directory=Path(cache) if cache else None, workers=workers)
+
+
+def _read_watchlist(args: argparse.Namespace) -> Watchlist:
+    wl = Watchlist.from_file(args.watchlist, statutory=not args.no_statutory)
+    _add_tables(args, wl)
+    return wl
+
+
+def _add_tables(args: argparse.Namespace, wl: Watchlist) -> None:
+    if args.dol:
+        wl.load_dol_table(args.dol)
+    if args.tip:
+        wl.load_tip_table(args.tip)
 
 
 def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None = None) -> int:

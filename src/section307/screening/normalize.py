@@ -40,6 +40,7 @@ from rigour.text import ascii_text
 
 from section307.gazetteer.places_cn import CHINA_PLACES, geonames_cn_places
 from section307.gazetteer.regions import REGIONS
+from section307.screening.records import pickled_by_position
 
 __all__ = [
     "GENERIC_WORDS",
@@ -421,6 +422,7 @@ def pinyin_syllable_count(word: str) -> int:
     return best[n] if best[n] < 10_000 else 0
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class NormName:
     """A normalised name: comparison tokens in order and the spaceless key (optional tokens left out)."""

@@ -59,6 +59,7 @@ from section307.gazetteer.goods import GOODS, downstream_of
 from section307.gazetteer.regions import get_region
 from section307.screening.countries import country_code
 from section307.screening.normalize import GENERIC_WORDS, NormName, normalize_name, normalize_text_tokens
+from section307.screening.records import pickled_by_position
 
 __all__ = [
     "ORDER_LISTS",
@@ -112,6 +113,7 @@ def parse_identifiers(value: str | Iterable[str] | None) -> list[tuple[str, str]
     return out
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Party:
     """A watchlisted company or person with its names, identifiers and the order behind it."""
@@ -307,6 +309,7 @@ def _grams(norm: NormName) -> set[str]:
     return out
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class IndexedName:
     """One watchlist name (primary or alias) ready for scoring."""
