@@ -393,3 +393,27 @@ def test_result_writer_reports_a_failed_background_write_at_close(tmp_path: Path
     writer.write(pl.DataFrame({"line": ["2"], "score": ["not a number"]}))
     with pytest.raises(ValueError, match="not a number"):
         writer.close()
+
+
+def test_second_run_on_the_same_watchlist_file_does_not_read_it(
+    tmp_path: Path, watchlist_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = _write_csv(tmp_path / "entries.csv", [ENTRY_HEADER, *ENTRY_ROWS])
+    reads: list[str] = []
+    original = Watchlist.from_file.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Watchlist], path: str, **kw: bool) -> Watchlist:
+        reads.append(str(path))
+        return original(cls, path, **kw)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Watchlist, "from_file", classmethod(counted))
+    outs = []
+    for n in range(3):
+        out = tmp_path / f"results-{n}.csv"
+        argv = [str(src), "--watchlist", str(watchlist_csv), "--out", str(out), "--workers", "1", "--quiet"]
+        argv += ["--cache-dir", str(tmp_path / "cache")] + (["--no-statutory"] if n == 2 else [])
+        assert cli.run(_args(*argv)) == cli.EXIT_OK
+        outs.append(_read(out))
+    assert len(reads) == 2, "read on the first run and again when the statutory rules are left out"
+    assert outs[1].equals(outs[0])
+    assert outs[2]["decision"].to_list() != outs[0]["decision"].to_list()  # the XUAR rules are gone

@@ -177,9 +177,10 @@ def _files_key(files: Sequence[tuple[str, Path | None]], statutory: bool) -> str
             continue
         if not path.is_file():
             return None
-        data = path.read_bytes()
-        h.update(f"\0{label}:{len(data)}\0".encode())
-        h.update(data)
+        h.update(f"\0{label}:{path.stat().st_size}\0".encode())
+        with path.open("rb") as f:
+            while block := f.read(1 << 20):
+                h.update(block)
     return h.hexdigest()
 
 
