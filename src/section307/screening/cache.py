@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from section307.screening.matcher import NameMatch
 from section307.screening.watchlist import CompiledWatchlist, Watchlist
@@ -138,13 +138,18 @@ def _read(path: Path) -> Any:
 
 
 def _write(path: Path, payload: dict[str, Any]) -> None:
+    _write_atomic(path, lambda f: pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_atomic(path: Path, fill: Callable[[IO[bytes]], object]) -> None:
+    """Write ``path`` whole or not at all (a temporary file renamed over it), in a private directory."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if path.parent.stat().st_mode & 0o022:
         return  # a directory others can write to: never trusted on load, so not worth writing
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".compiled-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+            fill(f)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -197,8 +202,9 @@ def compile_files_cached(
     """The compiled watchlist of these input files: :func:`compile_cached` of ``build()``, except that
     files already compiled byte for byte are not read again (``build`` is not called)."""
     directory = directory or cache_dir()
+    files = (("watchlist", watchlist), ("dol", dol), ("tip", tip))
     try:
-        files_key = _files_key((("watchlist", watchlist), ("dol", dol), ("tip", tip)), statutory)
+        files_key = _files_key(files, statutory)
     except OSError:
         files_key = None  # unreadable now: build() reports it as it reads the file
     pointer = directory / f"source-{files_key}.txt" if files_key else None
@@ -211,7 +217,6 @@ def compile_files_cached(
                 _KEYS[compiled] = (directory, key)
                 return compiled
     compiled = compile_cached(build(), directory=directory, workers=workers)
-    files = (("watchlist", watchlist), ("dol", dol), ("tip", tip))
     # Files changed while they were read: their new bytes are not what was compiled; point at nothing.
     with contextlib.suppress(OSError):
         if pointer is not None and _files_key(files, statutory) != files_key:
@@ -219,7 +224,7 @@ def compile_files_cached(
     if pointer is not None:
         _, key = _KEYS[compiled]
         with contextlib.suppress(OSError):  # a read-only or full disk: the next run reads the files again
-            _write_text(pointer, key)
+            _write_atomic(pointer, lambda f: f.write(key.encode("ascii")))
     return compiled
 
 
@@ -231,20 +236,6 @@ def _read_pointer(path: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return key if len(key) == 64 and all(c in "0123456789abcdef" for c in key) else None
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.parent.stat().st_mode & 0o022:
-        return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".source-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cache_key_of(compiled: CompiledWatchlist) -> tuple[Path, str] | None:

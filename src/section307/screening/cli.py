@@ -130,31 +130,31 @@ def build_watchlist(
 ) -> CompiledWatchlist:
     """The compiled watchlist for a run: the file in ``--watchlist`` wins over the object passed in."""
     workers = args.workers or os.cpu_count() or 1
-    if args.watchlist and not getattr(args, "no_cache", False):
-        cache = getattr(args, "cache_dir", None)
+    use_cache = not getattr(args, "no_cache", False)
+    cache = getattr(args, "cache_dir", None)
+    directory = Path(cache) if cache else None
+    if args.watchlist:
+        if not use_cache:
+            return _read_watchlist(args).compile(workers=workers)
         return compile_files_cached(
             Path(args.watchlist),
             lambda: _read_watchlist(args),
             dol=Path(args.dol) if args.dol else None,
             tip=Path(args.tip) if args.tip else None,
             statutory=not args.no_statutory,
-            directory=Path(cache) if cache else None,
+            directory=directory,
             workers=workers,
         )
-    if args.watchlist:
-        return _read_watchlist(args).compile(workers=workers)
     if isinstance(watchlist, CompiledWatchlist):
         if args.dol or args.tip:
             raise InputError("--dol/--tip need --watchlist when a compiled watchlist is passed in")
         return watchlist
     if not isinstance(watchlist, Watchlist):
         raise InputError("no watchlist: pass --watchlist FILE")
-    wl = watchlist
-    _add_tables(args, wl)
-    if getattr(args, "no_cache", False):
-        return wl.compile(workers=workers)
-    cache = getattr(args, "cache_dir", None)
-    return compile_cached(wl, directory=Path(cache) if cache else None, workers=workers)
+    _add_tables(args, watchlist)
+    if not use_cache:
+        return watchlist.compile(workers=workers)
+    return compile_cached(watchlist, directory=directory, workers=workers)
 
 
 def _read_watchlist(args: argparse.Namespace) -> Watchlist:

@@ -329,7 +329,7 @@ class ResultWriter:
 
     XLSX_MAX_ROWS = 1_048_575
 
-    def __init__(self, path: str | Path | None, *, background: bool = True, pending: int = 2) -> None:
+    def __init__(self, path: str | Path | None, *, pending: int = 2) -> None:
         self.path = str(path) if path not in (None, "-") else None
         self.fmt = "csv" if self.path is None else detect_format(self.path)
         self._fh: IO[bytes] | None = None
@@ -340,10 +340,9 @@ class ResultWriter:
         self.rows = 0
         self._pending = pending
         self._queued: deque[Future[None]] = deque()
+        # XLSX rows are appended one by one in Python: a thread would gain nothing.
         self._thread = (
-            ThreadPoolExecutor(1, thread_name_prefix="result-writer")
-            if background and self.fmt in ("csv", "parquet")
-            else None
+            ThreadPoolExecutor(1, thread_name_prefix="result-writer") if self.fmt in ("csv", "parquet") else None
         )
 
     def write(self, df: pl.DataFrame) -> None:
