@@ -148,3 +148,21 @@ def test_candidate_counting_counts_each_id_across_trigram_postings(need: int) ->
         expected = sorted((i, c) for i, c in plain.items() if c >= need)
         ids, counts = _shared_counts(postings, need)
         assert [(int(i), int(c)) for i, c in zip(ids, counts, strict=True)] == expected
+
+
+def test_token_candidates_intersect_postings_as_a_set_intersection() -> None:
+    """matcher._intersect_sorted (bisection of the shorter list) against a plain set intersection,
+    with lists of very different lengths, empty ones and ids past the end of the other list."""
+    import numpy as np
+
+    from section307.screening.matcher import _intersect_sorted
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        a, b = (
+            np.sort(rng.choice(400, size=int(rng.integers(0, 120)), replace=False)).astype(np.int32)
+            for _ in range(2)
+        )
+        both = _intersect_sorted(a, b)
+        assert both.tolist() == sorted(set(a.tolist()) & set(b.tolist()))
+        assert _intersect_sorted(b, a).tolist() == both.tolist()

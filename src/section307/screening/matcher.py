@@ -740,11 +740,11 @@ class NameMatcher:
             return [int(x) for x in lists[0]]
         if len(lists) < 2:
             return []
-        both = np.intersect1d(lists[0], lists[1], assume_unique=True)
+        both = _intersect_sorted(lists[0], lists[1])
         for more in lists[2:]:
             if len(both) <= _MAX_CANDIDATES:
                 break
-            both = np.intersect1d(both, more, assume_unique=True)
+            both = _intersect_sorted(both, more)
         return [int(x) for x in both[: _MAX_CANDIDATES * 2]]
 
     def _match(self, name: str) -> tuple[NameMatch, ...]:
@@ -814,7 +814,9 @@ def _shared_counts(postings: list[np.ndarray], need: int) -> tuple[np.ndarray, n
     twenty): a run of ``k`` equal ids gives ``k - 1`` repeats.
     """
     ids = np.concatenate(postings)
-    ids.sort()
+    # Each posting list is already ascending: a merge of sorted runs (timsort, "stable") is about
+    # five times faster here than numpy's default introsort, which does not look for runs.
+    ids.sort(kind="stable")
     if need >= 2:
         ids = ids[:-1][ids[1:] == ids[:-1]]
         if not len(ids):
@@ -827,6 +829,21 @@ def _shared_counts(postings: list[np.ndarray], need: int) -> tuple[np.ndarray, n
     if need >= 2:
         return ids[starts], counts + 1
     return ids[starts], counts
+
+
+def _intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The ids in both ascending, duplicate-free arrays, ascending (``np.intersect1d`` of such arrays).
+
+    Each id of the shorter array is looked up in the longer by bisection rather than sorting both
+    together: the token postings of common words are long, the other list often short.
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = 0
+    return a[b[pos] == a]
 
 
 def _mark_parents(q: NormName, best: dict[int, NameMatch], wl: CompiledWatchlist) -> None:
