@@ -139,9 +139,11 @@ def test_candidate_counting_counts_each_id_across_trigram_postings(need: int) ->
     from section307.screening.matcher import _shared_counts
 
     rng = np.random.default_rng(need)
-    for _ in range(50):
+    # Ids up to 300 are counted in a dense array, ids up to 300,000 (a sparse query against a large
+    # watchlist) by sorting: both ways must agree with a plain count.
+    for id_range in [300, 300_000] * 50:
         postings = [
-            np.sort(rng.choice(300, size=int(rng.integers(1, 60)), replace=False)).astype(np.int32)
+            np.sort(rng.choice(id_range, size=int(rng.integers(0, 60)), replace=False)).astype(np.int32)
             for _ in range(int(rng.integers(1, 8)))
         ]
         plain = Counter(int(i) for p in postings for i in p)
