@@ -813,11 +813,11 @@ def _shared_counts(postings: list[np.ndarray], need: int) -> tuple[np.ndarray, n
     """The ids found in at least ``need`` of ``postings`` (each ascending and duplicate-free),
     ascending, and in how many.
 
-    Against a watchlist of up to about 200,000 names, one ``np.bincount`` over the concatenated
-    postings: a pass in C into a fresh count array as long as the largest id. It measured 7 % less
-    CPU time for the whole name phase than sorting the ids and reading the runs, with both workers
-    running (docs/performance.md, seventh pass). Against larger watchlists that array outgrows the
-    work, and the ids are sorted instead: a merge of the sorted runs (timsort, ``"stable"``), five
+    Usually one ``np.bincount`` over the concatenated postings: a pass in C into a fresh count
+    array as long as the largest id. It measured 7 % less CPU time for the whole name phase than
+    sorting the ids and reading the runs, with both workers running (docs/performance.md, seventh
+    pass). When the ids are few for that length (a rare query against a watchlist of millions of
+    names), they are sorted instead: a merge of the sorted lists (timsort, ``"stable"``), five
     times faster here than numpy's default sort, which does not look for runs.
     """
     ids = np.concatenate(postings)
