@@ -168,3 +168,19 @@ def test_token_candidates_intersect_postings_as_a_set_intersection() -> None:
         both = _intersect_sorted(a, b)
         assert both.tolist() == sorted(set(a.tolist()) & set(b.tolist()))
         assert _intersect_sorted(b, a).tolist() == both.tolist()
+
+
+def test_name_words_reads_each_word_of_a_name() -> None:
+    """What the scoring reads of each word (matcher.name_words): spelling key, distinctive, qualifier,
+    brand, and the numbers; an empty name gives empty fields."""
+    from section307.screening.matcher import NameWords, name_words
+    from section307.screening.normalize import normalize_name
+
+    words = name_words(normalize_name("Faberlic Europe Holding 23"))
+    tokens = normalize_name("Faberlic Europe Holding 23").tokens
+    assert tokens == ("faberlic", "europe", "holding", "23")
+    assert words.keys[0] == "faberlik" and words.keys[2] == "group"  # holding and group are one family
+    assert words.qualifier[:2] == (False, True)  # Europe says where it trades
+    assert words.brand[0] and not words.brand[1]
+    assert not words.distinctive[3] and words.numbers == frozenset({"23"})
+    assert name_words(normalize_name("")) == NameWords((), (), (), (), frozenset())

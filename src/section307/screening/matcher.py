@@ -217,16 +217,25 @@ class NameWords:
 
 def name_words(norm: NormName) -> NameWords:
     tokens = norm.tokens
-    distinctive = tuple(_is_distinctive(t) for t in tokens)
-    qualifier = tuple(_is_qualifier(t) for t in tokens)
-    brand = tuple(d and not q for d, q in zip(distinctive, qualifier, strict=True))
+    if not tokens:
+        return NameWords((), (), (), (), frozenset())
+    keys, distinctive, qualifier, brand = zip(*map(_word_facts, tokens), strict=True)
     return NameWords(
-        keys=tuple(_translit_key(t) for t in tokens),
+        keys=keys,
         distinctive=distinctive,
         qualifier=qualifier,
         brand=brand,
         numbers=frozenset(t for t in tokens if t.isdigit()),
     )
+
+
+@lru_cache(maxsize=200_000)
+def _word_facts(token: str) -> tuple[str, bool, bool, bool]:
+    """One word's part of :class:`NameWords` (key, distinctive, qualifier, brand), looked up once
+    per distinct word: the same words recur across thousands of names."""
+    distinctive = _is_distinctive(token)
+    qualifier = _is_qualifier(token)
+    return _translit_key(token), distinctive, qualifier, distinctive and not qualifier
 
 
 def score_names(
