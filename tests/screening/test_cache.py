@@ -209,6 +209,11 @@ def test_records_pickle_by_position_and_restore_every_field() -> None:
     party = Party(id="P1", name="Huafu", aliases=("华孚",), country="CN", list="uflpa", order_id="EL-1")
     back = pickle.loads(pickle.dumps(party))  # noqa: S301
     assert back == party and back.aliases == ("华孚",)
+    from section307.screening.matcher import NameMatch
+
+    match = NameMatch(name_id=7, party=3, score=0.91, method="fuzzy", relation="branch")
+    assert pickle.loads(pickle.dumps(match)) == match  # noqa: S301
+    assert NameMatch.__getstate__(match) == (7, 3, 0.91, "fuzzy", "branch")  # by position, not by name
 
     @dataclasses.dataclass(frozen=True, slots=True)
     class One:

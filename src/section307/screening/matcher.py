@@ -40,6 +40,7 @@ from section307.screening.normalize import (
     normalize_name,
     pinyin_syllables,
 )
+from section307.screening.records import pickled_by_position
 from section307.screening.watchlist import CompiledWatchlist, _grams
 
 __all__ = ["NameMatch", "NameMatcher", "score_names"]
@@ -67,6 +68,7 @@ _PREFILTER = 50.0
 _SCORED = 6
 
 
+@pickled_by_position  # name results cross from the workers and go to the on-disk name store
 @dataclass(frozen=True, slots=True)
 class NameMatch:
     """A watchlist name that matches a query, with its name score and how it matched."""
