@@ -41,3 +41,15 @@ def test_distinct_names_stay_distinct() -> None:
 def test_stopword_only_name_keeps_its_words() -> None:
     assert normalize_name("Trading Co., Ltd.").tokens == ("trading",)
     assert not normalize_name("")
+
+
+def test_pinyin_syllables_are_the_toneless_readings_of_the_dictionary() -> None:
+    """The syllable table behind pinyin splitting (normalize._SYLLABLES), read from pypinyin's
+    character readings once per distinct reading: ü written v, interjections left out."""
+    from section307.screening.normalize import _SYLLABLES, pinyin_syllables
+
+    assert {"ming", "da", "zhuang", "er", "lv", "nv", "lve"} <= _SYLLABLES
+    assert not _SYLLABLES & {"ng", "n", "m", "hm", "hng"}
+    assert 400 <= len(_SYLLABLES) <= 430  # Mandarin has about 410 toneless syllables
+    assert all(s.isascii() and s.isalpha() and s.islower() for s in _SYLLABLES)
+    assert pinyin_syllables("mingda") == ("ming", "da")

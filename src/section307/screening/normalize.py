@@ -377,12 +377,14 @@ def _pinyin_syllables() -> frozenset[str]:
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
 
+    # 40,000 characters share about 1,500 tone-marked readings: each is converted once (this runs
+    # at import, in every process that screens).
+    readings = {reading for value in pinyin_dict.values() for reading in value.split(",")}
     out: set[str] = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            s = to_normal(reading).replace("\u00fc", "v")
-            if s.isascii() and s.isalpha():
-                out.add(s)
+    for reading in readings:
+        s = to_normal(reading).replace("\u00fc", "v")
+        if s.isascii() and s.isalpha():
+            out.add(s)
     # Interjections (嗯 ng, 呣 m, 哼 hng, 噷 hm, n) never spell a name: without them *Youngone* does
     # not read as you-ng-o-ne, and a typo in it is not "another syllable".
     return frozenset(out - _INTERJECTIONS)
