@@ -176,9 +176,9 @@ def test_name_words_reads_each_word_of_a_name() -> None:
     from section307.screening.matcher import NameWords, name_words
     from section307.screening.normalize import normalize_name
 
-    words = name_words(normalize_name("Faberlic Europe Holding 23"))
-    tokens = normalize_name("Faberlic Europe Holding 23").tokens
-    assert tokens == ("faberlic", "europe", "holding", "23")
+    norm = normalize_name("Faberlic Europe Holding 23")
+    words = name_words(norm)
+    assert norm.tokens == ("faberlic", "europe", "holding", "23")
     assert words.keys[0] == "faberlik" and words.keys[2] == "group"  # holding and group are one family
     assert words.qualifier[:2] == (False, True)  # Europe says where it trades
     assert words.brand[0] and not words.brand[1]
