@@ -25,8 +25,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the dependency list changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Reinstall only when the dependency list or the C source of the screening engine changes (the
+# install compiles src/section307/screening/_counting.c in place; docs/adr/0030).
+$(VENV)/.installed: pyproject.toml src/section307/screening/_counting.c | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
@@ -110,4 +111,5 @@ messages: $(VENV)/.installed
 	-$(BIN)/python scripts/messages_todo.py
 
 clean:
-	rm -rf $(VENV) node_modules $(STATIC_VENDOR) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(STATIC_VENDOR) var .pytest_cache .mypy_cache .ruff_cache build
+	find src -name '*.so' -delete

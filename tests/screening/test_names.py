@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import pytest
 
 from section307.screening import Screener
@@ -129,7 +132,7 @@ def test_other_party_fields_are_screened(screener: Screener) -> None:
     assert (as_list.decision, as_list.matched_id) == ("hit", "P-HUAFU")
 
 
-@pytest.mark.parametrize("need", [1, 2])
+@pytest.mark.parametrize("need", [1, 2, 3])
 def test_candidate_counting_counts_each_id_across_trigram_postings(need: int) -> None:
     """The candidate counter (matcher._shared_counts) against a plain count, postings as the index holds them."""
     from collections import Counter
@@ -150,6 +153,75 @@ def test_candidate_counting_counts_each_id_across_trigram_postings(need: int) ->
         expected = sorted((i, c) for i, c in plain.items() if c >= need)
         ids, counts = _shared_counts(postings, need)
         assert [(int(i), int(c)) for i, c in zip(ids, counts, strict=True)] == expected
+
+
+def _random_postings(rng: Any, id_range: int) -> list[Any]:
+    import numpy as np
+
+    return [
+        np.sort(rng.choice(id_range, size=int(rng.integers(0, min(id_range, 400))), replace=False)).astype(np.int32)
+        for _ in range(int(rng.integers(0, 12)))
+    ]
+
+
+def _top_by_rule(postings: list[Any], need: int, k: int) -> list[int]:
+    """The rule written plainly: ids in at least ``need`` lists, the ``k`` in the most (the lower id
+    first among equal counts), ascending."""
+    from collections import Counter
+
+    plain = Counter(int(i) for p in postings for i in p)
+    ranked = sorted((i for i, c in plain.items() if c >= need), key=lambda i: (-plain[i], i))
+    return sorted(ranked[:k])
+
+
+@pytest.mark.parametrize("need", [1, 2, 3])
+def test_candidates_keep_the_names_sharing_most_trigrams_the_lower_id_first_on_ties(need: int) -> None:
+    """matcher._top_shared_numpy keeps the k ids in the most postings lists and breaks ties by id, so
+    which of two equally good candidates is scored never depends on a selection algorithm."""
+    import numpy as np
+
+    from section307.screening.matcher import _top_shared_numpy
+
+    rng = np.random.default_rng(10 + need)
+    for id_range in [40, 3_000, 300_000] * 60:
+        postings = _random_postings(rng, id_range)
+        k = int(rng.integers(1, 15))
+        assert _top_shared_numpy(postings, need, k) == _top_by_rule(postings, need, k)
+    # Four ids tie at two lists for the last three places: the lowest three win.
+    lists = [np.array(ids, dtype=np.int32) for ids in ([1, 5, 7, 9, 11], [5, 7, 9, 11], [3])]
+    assert _top_shared_numpy(lists, 1, 3) == [5, 7, 9]
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("SECTION307_PURE_PYTHON")), reason="the compiled counter is turned off (SECTION307_PURE_PYTHON)"
+)
+@pytest.mark.parametrize("need", [1, 2, 3])
+def test_compiled_candidate_counter_gives_the_numpy_counters_ids(need: int) -> None:
+    """The C counter (screening/_counting.c, docs/adr/0030) is built by the install and used by the
+    matcher; it returns exactly what matcher._top_shared_numpy returns, including ties, postings
+    past the end of its byte array, many lists, empty ones and a watchlist of millions of names."""
+    import numpy as np
+
+    from section307.screening import matcher
+
+    try:
+        from section307.screening._counting import top_shared
+    except ImportError:
+        pytest.fail(
+            "the C counter was not built: install a C compiler and run `make setup` (or set SECTION307_PURE_PYTHON=1)"
+        )
+    assert matcher._top_shared is top_shared
+    rng = np.random.default_rng(20 + need)
+    for id_range in [40, 3_000, 300_000, 3_000_000, 50] * 60:
+        postings = _random_postings(rng, id_range)
+        k = int(rng.integers(1, 15))
+        assert top_shared(postings, need, k) == matcher._top_shared_numpy(postings, need, k)
+    with pytest.raises(TypeError, match="int32"):
+        top_shared([np.array([1, 2], dtype=np.int64)], 1, 3)
+    with pytest.raises(ValueError, match="negative"):
+        top_shared([np.array([-1, 2], dtype=np.int32)], 1, 3)
+    with pytest.raises(ValueError, match="at most 255"):
+        top_shared([np.array([1], dtype=np.int32)] * 256, 1, 3)
 
 
 def test_token_candidates_intersect_postings_as_a_set_intersection() -> None:

@@ -20,8 +20,9 @@ distance budget, which catches spacing differences across the whole name.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -718,11 +719,7 @@ class NameMatcher:
         # The true name shares most of the query's rarest trigrams (a typo spoils at most three):
         # keep the names sharing the most, at least two unless the query is tiny.
         need = 1 if len(chosen) <= 2 else 2
-        uniq, counts = _shared_counts(chosen, need)
-        if len(uniq) > _MAX_CANDIDATES:
-            top = np.argpartition(-counts, _MAX_CANDIDATES)[:_MAX_CANDIDATES]
-            uniq = uniq[top]
-        out = [int(x) for x in uniq]
+        out = _top_shared(chosen, need, _MAX_CANDIDATES)
         for e in exact or []:
             if e not in out:
                 out.append(e)
@@ -815,6 +812,41 @@ class NameMatcher:
         return tuple(sorted(best.values(), key=lambda m: -m.score)[:5])
 
 
+def _top_shared_numpy(postings: list[np.ndarray], need: int, k: int) -> list[int]:
+    """The ids found in at least ``need`` of ``postings`` (each ascending and duplicate-free), keeping
+    the ``k`` found in the most lists, ascending.
+
+    Among ids found in equally many lists the lower id is kept: a rule of its own rather than
+    whatever a selection algorithm leaves, so every process, library version and the compiled
+    counter (``_counting.top_shared``, which a test holds to this function) keep the same names.
+    """
+    if not postings:
+        return []
+    uniq, counts = _shared_counts(postings, need)
+    if len(uniq) > k:
+        # The k-th highest count; ids above it are kept, and the lowest ids at it fill the rest.
+        kth = np.partition(counts, len(counts) - k)[len(counts) - k]
+        keep = counts > kth
+        at_kth = counts == kth
+        keep |= at_kth & (np.cumsum(at_kth) <= k - np.count_nonzero(keep))
+        uniq = uniq[keep]
+    return uniq.tolist()  # type: ignore[no-any-return]
+
+
+def _compiled_counter() -> Callable[[list[np.ndarray], int, int], list[int]] | None:
+    """The C counter built with the package (docs/adr/0030), unless absent or turned off."""
+    if os.environ.get("SECTION307_PURE_PYTHON"):
+        return None
+    try:
+        from section307.screening._counting import top_shared
+    except ImportError:  # built without a C compiler: numpy gives the same results, slower
+        return None
+    return top_shared
+
+
+_top_shared = _compiled_counter() or _top_shared_numpy
+
+
 # Counting by a dense array pays for an array as long as the largest id: worth it while the ids
 # counted are at least a sixteenth of that length (a query against 100,000 names counts about
 # 11,000). In one process the two ways cost the same at a twentieth to a twenty-fifth; the margin
@@ -856,6 +888,9 @@ def _shared_counts(postings: list[np.ndarray], need: int) -> tuple[np.ndarray, n
     counts[-1] = len(ids) - starts[-1]
     if need >= 2:
         counts += 1
+    if need > 2:
+        enough = counts >= need
+        return ids[starts][enough], counts[enough]
     return ids[starts], counts
 
 
