@@ -216,8 +216,13 @@ def test_compiled_candidate_counter_gives_the_numpy_counters_ids(need: int) -> N
         postings = _random_postings(rng, id_range)
         k = int(rng.integers(1, 15))
         assert top_shared(postings, need, k) == matcher._top_shared_numpy(postings, need, k)
+    # The ids index the counter's byte array: it reads their range rather than trusting the order.
+    unsorted = [np.array([9, 400_000, 3], dtype=np.int32), np.array([400_000, 9], dtype=np.int32)]
+    assert top_shared(unsorted, 2, 5) == [9, 400_000]
     with pytest.raises(TypeError, match="int32"):
         top_shared([np.array([1, 2], dtype=np.int64)], 1, 3)
+    with pytest.raises(ValueError, match="negative"):
+        top_shared([np.array([5, -1, 7], dtype=np.int32)], 1, 3)
     with pytest.raises(ValueError, match="negative"):
         top_shared([np.array([-1, 2], dtype=np.int32)], 1, 3)
     with pytest.raises(ValueError, match="at most 255"):

@@ -3,8 +3,8 @@
  *
  * top_shared(postings, need, k) -> list[int]
  *
- * ``postings`` are the trigram postings a query reads: ascending, duplicate-free int32 buffers
- * (numpy arrays) of watchlist name ids. Returns the ids found in at least ``need`` of them,
+ * ``postings`` are the trigram postings a query reads: duplicate-free int32 buffers (numpy
+ * arrays) of watchlist name ids, ascending as the index holds them (the order is not relied on). Returns the ids found in at least ``need`` of them,
  * keeping the ``k`` found in the most lists (the lower id first among equal counts), ascending.
  * matcher._top_shared_numpy is the same function in numpy and defines it; a test holds the two
  * equal.
@@ -156,17 +156,22 @@ top_shared(PyObject *Py_UNUSED(self), PyObject *args)
             PyErr_SetString(PyExc_TypeError, "postings must be one-dimensional int32 arrays");
             goto done;
         }
+        /* Every id is read once here rather than trusting the lists to be sorted: the ids index
+         * the byte array, so the largest and smallest must be known, not assumed. */
+        const int32_t *ids = (const int32_t *)v->buf;
         Py_ssize_t len = v->len / 4;
-        if (len) {
-            int32_t last = ((const int32_t *)v->buf)[len - 1];
-            if (last < 0 || ((const int32_t *)v->buf)[0] < 0) {
-                held++;
-                PyErr_SetString(PyExc_ValueError, "postings hold a negative id");
-                goto done;
-            }
-            if (last > largest) {
-                largest = last;
-            }
+        int32_t lo = 0, hi = -1;
+        for (Py_ssize_t j = 0; j < len; j++) {
+            lo = ids[j] < lo ? ids[j] : lo;
+            hi = ids[j] > hi ? ids[j] : hi;
+        }
+        if (lo < 0) {
+            held++;
+            PyErr_SetString(PyExc_ValueError, "postings hold a negative id");
+            goto done;
+        }
+        if (hi > largest) {
+            largest = hi;
         }
         total += len;
     }
