@@ -275,3 +275,36 @@ def test_name_floor_keeps_every_match_that_can_give_a_signal(compiled_wl: Compil
     dropped = [n for n in _MANUFACTURERS if n and len(wide.matcher.match(n)) > len(derived.matcher.match(n))]
     assert dropped
     assert derived.screen_arrow(table).to_pylist() == wide.screen_arrow(table).to_pylist()
+
+
+def test_worker_pipeline_joins_encoded_decisions_back_to_each_line(compiled_wl: CompiledWatchlist) -> None:
+    """The local pipeline sends the workers only the checked columns and gets the decisions back as
+    dictionary arrays; joined back to the identifying and extra columns they give, line for line,
+    what ``screen_arrow`` gives, whatever the batch (extra columns, integer lines, nulls, a missing
+    optional column)."""
+    import polars as pl
+
+    from section307.screening.batch import CHECKED_COLUMNS, result_table, screen_table
+    from section307.screening.parallel import screen_batches
+
+    rows = _rows(900, seed=8)
+    for i, r in enumerate(rows):
+        r["broker_ref"] = f"B{i}" if i % 5 else None
+        del r["identifiers"]
+    frames = [pl.DataFrame(rows[i : i + 250]).with_columns(pl.col("line").cast(pl.Int64)) for i in range(0, 900, 250)]
+    want = [Screener(compiled_wl).screen_arrow(f.to_arrow()) for f in frames]
+
+    got = list(screen_batches(Screener(compiled_wl), frames, workers=2))
+    assert [g.height for g in got] == [250, 250, 250, 150]
+    for g, w in zip(got, want, strict=True):
+        assert g.columns == [*RESULT_COLUMNS, "broker_ref"]
+        assert g.to_dicts() == pl.from_arrow(w).to_dicts()  # type: ignore[union-attr]
+
+    # The encoded columns: one value per distinct combination of the checks' results and one index
+    # per line (50 distinct lines repeated five times), gathered back as plain text.
+    table = pa.concat_tables([frames[0].head(50).to_arrow()] * 5)
+    checked = table.select([c for c in CHECKED_COLUMNS if c in table.column_names])
+    encoded = screen_table(Screener(compiled_wl), checked, encoded=True)
+    assert isinstance(encoded[0], pa.DictionaryArray) and encoded[0].type.index_type == pa.int32()
+    assert len(encoded[0]) == 250 and len(encoded[0].dictionary) <= 50
+    assert result_table(table, encoded).equals(Screener(compiled_wl).screen_arrow(table))

@@ -31,11 +31,10 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from section307.gazetteer.goods import GoodMatch, classify_goods, get_good, upstream_of
 from section307.gazetteer.regions import find_regions, get_region, region_ancestors
-from section307.screening.batch import screen_table
+from section307.screening.batch import result_table, screen_table
 from section307.screening.config import DEFAULT_SCORING, ScoringConfig
 from section307.screening.countries import country_code, country_mentions, country_name
 from section307.screening.matcher import NameMatcher
@@ -266,18 +265,7 @@ class Screener:
         and Spark executors, where Polars' thread pool must not be touched.
         """
         # Each check runs once per distinct value of the batch (see screening.batch).
-        arrays: list[pa.Array] = screen_table(self, batch, ENTRY_COLUMNS)
-        fields = [pa.field(c, pa.float64() if c == "score" else pa.string()) for c in RESULT_COLUMNS]
-        for c in batch.schema.names:
-            if c in ENTRY_COLUMNS or c in RESULT_COLUMNS or c.startswith("__"):
-                continue
-            col = batch.column(c)
-            arrays.append(pc.cast(col, pa.string()) if col.type != pa.string() else col)
-            fields.append(pa.field(c, pa.string()))
-        return pa.Table.from_arrays(
-            [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays],
-            schema=pa.schema(fields),
-        )
+        return result_table(batch, screen_table(self, batch))
 
     # -- checks ----------------------------------------------------------------------------------------------
     def _country(self, value: str) -> str | None:
