@@ -284,7 +284,8 @@ def test_worker_pipeline_joins_encoded_decisions_back_to_each_line(compiled_wl: 
     optional column)."""
     import polars as pl
 
-    from section307.screening.batch import CHECKED_COLUMNS, result_table, screen_table
+    from section307.screening.batch import result_table, screen_table
+    from section307.screening.engine import CHECKED_COLUMNS
     from section307.screening.parallel import screen_batches
 
     rows = _rows(900, seed=8)

@@ -38,23 +38,7 @@ from section307.gazetteer.goods import upstream_of
 if TYPE_CHECKING:
     from section307.screening.engine import Screener, Signal
 
-__all__ = ["CHECKED_COLUMNS", "result_table", "screen_table"]
-
-#: The entry columns the checks read (the identifying and validated-only columns are not).
-CHECKED_COLUMNS: tuple[str, ...] = (
-    "importer",
-    "manufacturer",
-    "manufacturer_address",
-    "shipper",
-    "shipper_address",
-    "country_of_origin",
-    "hts",
-    "description",
-    "consignee",
-    "suppliers",
-    "manufacturer_id",
-    "identifiers",
-)
+__all__ = ["result_table", "screen_table"]
 
 _Signals = tuple["Signal", ...]
 
@@ -112,10 +96,10 @@ def _slot(keys: Sequence[np.ndarray], compute: Callable[[int], _Signals], table:
 def screen_table(screener: Screener, batch: pa.RecordBatch | pa.Table, *, encoded: bool = False) -> list[pa.Array]:
     """The decided result columns (``RESULT_COLUMNS`` from ``decision`` on) for every line of ``batch``.
 
-    Only :data:`CHECKED_COLUMNS` are read; missing ones count as empty. With ``encoded``, the text
+    Only ``engine.CHECKED_COLUMNS`` are read; missing ones count as empty. With ``encoded``, the text
     columns are dictionary arrays (int32 indices) for :func:`result_table` to gather.
     """
-    from section307.screening.engine import _FIELD_LABEL, _PARTY_FIELDS, RESULT_COLUMNS
+    from section307.screening.engine import _FIELD_LABEL, _PARTY_FIELDS, CHECKED_COLUMNS, RESULT_COLUMNS
 
     n = batch.num_rows
     if n == 0:

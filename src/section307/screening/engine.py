@@ -74,6 +74,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 #: Recognised optional columns.
 OPTIONAL_COLUMNS: tuple[str, ...] = ("consignee", "suppliers", "manufacturer_id", "identifiers")
 ENTRY_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+#: The entry columns the checks read (the others identify the line or are only validated).
+CHECKED_COLUMNS: tuple[str, ...] = tuple(
+    c for c in ENTRY_COLUMNS if c not in ("entry_number", "line", "value_usd", "date_of_import")
+)
 #: Columns of a results table (extra entry columns follow them).
 RESULT_COLUMNS: tuple[str, ...] = (
     "entry_number",

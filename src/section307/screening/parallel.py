@@ -20,8 +20,8 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from section307.screening.batch import CHECKED_COLUMNS, result_table, screen_table
-from section307.screening.engine import Screener
+from section307.screening.batch import result_table, screen_table
+from section307.screening.engine import CHECKED_COLUMNS, Screener
 from section307.screening.io import ROW_COL, RowProblem
 
 __all__ = [
