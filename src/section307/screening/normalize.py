@@ -318,8 +318,10 @@ _HAN_TABLE: dict[str, str] = {**_HAN_PLACES, **_HAN_WORDS}
 _HAN_RE = re.compile("|".join(re.escape(w) for w in sorted(_HAN_TABLE, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=100_000)
 def _romanise_han_run(run: str) -> str:
-    """Romanise a run of Han characters: dictionary words first, then pinyin by phrase."""
+    """Romanise a run of Han characters: dictionary words first, then pinyin by phrase (cached: a
+    name's runs are read twice, for its words and for the words its characters read as)."""
     out: list[str] = []
     pos = 0
     for m in _HAN_RE.finditer(run):
@@ -562,27 +564,38 @@ def _join_known(tokens: list[str]) -> list[str]:
     Scans from the end, where generic words and legal forms sit, so ``bo fu shi ye`` reads as
     ``bo fu | shiye`` and not ``bo | fushi | ye``.
     """
-    out: list[list[str]] = []
+    out: list[tuple[str, ...]] = []
     j = len(tokens)
+    starts = _JOIN_STARTS
     while j > 0:
-        for width in (4, 3, 2, 1):
-            i = j - width
-            if i < 0:
-                continue
-            if width > 1 and (tokens[i] not in _JOIN_STARTS or any(len(t) > 6 for t in tokens[i:j])):
+        for i in range(max(j - 4, 0), j - 1):
+            # Widths 4, 3, 2: the first token must begin a known word and none may be longer than 6.
+            if tokens[i] not in starts or max(map(len, tokens[i:j])) > 6:
                 continue
             key = "".join(tokens[i:j])
             canon = _canonical(key)
-            if canon is None and width > 1 and key in STOPWORDS:
+            if canon is None and key in STOPWORDS:
                 canon = ""
             if canon is not None:
-                out.append(canon.split())
+                out.append(_split(canon))
                 j = i
                 break
         else:
-            out.append([tokens[j - 1]])
+            out.append(_known_word(tokens[j - 1]))
             j -= 1
     return [t for group in reversed(out) for t in group]
+
+
+@lru_cache(maxsize=100_000)
+def _split(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
+
+@lru_cache(maxsize=200_000)
+def _known_word(token: str) -> tuple[str, ...]:
+    """One token as :func:`_join_known` maps it on its own (names repeat their words)."""
+    canon = _canonical(token)
+    return (token,) if canon is None else _split(canon)
 
 
 _BRANCH_WORDS = frozenset({"branch", "office", "department", "dept", "fengongsi", "representative"})
@@ -763,6 +776,7 @@ def _legal_typo(tokens: list[str]) -> list[bool]:
     return flags
 
 
+@lru_cache(maxsize=200_000)
 @lru_cache(maxsize=200_000)
 def _is_stopword(token: str) -> bool:
     """A stopword, or a long legal-form word with a typo ("Limiited", "Sendirrian")."""
