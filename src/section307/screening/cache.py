@@ -128,11 +128,13 @@ def _read(path: Path) -> Any:
             return None
         with path.open("rb") as f:
             # Hundreds of thousands of small objects: the collector would rescan them on every allocation burst.
+            was = gc.isenabled()
             gc.disable()
             try:
                 return pickle.load(f)  # noqa: S301 - written by this user in a private directory
             finally:
-                gc.enable()
+                if was:
+                    gc.enable()
     except Exception:  # missing, truncated or foreign: the caller recomputes
         return None
 

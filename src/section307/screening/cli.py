@@ -25,6 +25,7 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -172,6 +173,19 @@ def _add_tables(args: argparse.Namespace, wl: Watchlist) -> None:
 
 def run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None = None) -> int:
     """Run a screening as described by ``args``; returns the exit code."""
+    # A run builds a million long-lived objects (the compiled watchlist, the name results) and makes
+    # no reference cycles worth collecting: the first collection after loading the watchlist alone
+    # took 0.3 s, rescanning everything just loaded. Workers are forked with the collector frozen.
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args, watchlist)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _run(args: argparse.Namespace, watchlist: Watchlist | CompiledWatchlist | None) -> int:
     started = time.perf_counter()
     try:
         compiled = build_watchlist(args, watchlist)
