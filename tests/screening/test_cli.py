@@ -417,3 +417,34 @@ def test_second_run_on_the_same_watchlist_file_does_not_read_it(
     assert len(reads) == 2, "read on the first run and again when the statutory rules are left out"
     assert outs[1].equals(outs[0])
     assert outs[2]["decision"].to_list() != outs[0]["decision"].to_list()  # the XUAR rules are gone
+
+
+def test_a_run_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None:
+    """cli.run keeps the collector off while it runs (it builds a million long-lived objects) and
+    turns it back on after, also when the run fails; a caller that had it off keeps it off."""
+    import gc
+
+    src = _write_csv(tmp_path / "entries.csv", [ENTRY_HEADER, *ENTRY_ROWS])
+    out = tmp_path / "r.csv"
+    seen: list[bool] = []
+    original = cli._run
+
+    def spy(*args: object, **kwargs: object) -> int:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    assert gc.isenabled()
+    cli._run = spy  # type: ignore[assignment]
+    try:
+        args = _args(str(src), "--out", str(out), "--workers", "1", "--quiet")
+        assert cli.run(args, watchlist=build_watchlist()) == 0
+        assert gc.isenabled()
+        assert cli.run(_args(str(tmp_path / "nope.csv"), "--quiet"), watchlist=build_watchlist()) != 0
+        assert gc.isenabled()
+        gc.disable()
+        cli.run(_args(str(src), "--out", str(out), "--workers", "1", "--quiet"), watchlist=build_watchlist())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        cli._run = original  # type: ignore[assignment]
+    assert seen == [False, False, False]
