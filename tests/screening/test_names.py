@@ -260,4 +260,7 @@ def test_name_words_reads_each_word_of_a_name() -> None:
     assert words.qualifier[:2] == (False, True)  # Europe says where it trades
     assert words.brand[0] and not words.brand[1]
     assert not words.distinctive[3] and words.numbers == frozenset({"23"})
+    # One brand word; edit budgets by length: two edits from nine letters, one from three, none below.
+    assert words.brands == 1 and words.budgets == (1, 1, 1, 0)
+    assert name_words(normalize_name("Faberlicsky Co Ltd")).budgets == (2,)
     assert name_words(normalize_name("")) == NameWords((), (), (), (), frozenset())

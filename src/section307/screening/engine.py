@@ -117,6 +117,10 @@ _FIELD_LABEL = {
 }
 
 
+# ``json.dumps`` with these options builds an encoder on every call; a batch writes tens of thousands of signals.
+_SIGNAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 @dataclass(frozen=True)
 class Signal:
     """One piece of evidence about an entry line."""
@@ -149,7 +153,7 @@ class Signal:
 
     @cached_property
     def json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return _SIGNAL_JSON.encode(self.to_dict())
 
     @property
     def rank(self) -> tuple[int, float, int]:

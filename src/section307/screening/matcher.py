@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import mul
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -216,29 +217,35 @@ class NameWords:
     #: Brand words: distinctive and not qualifiers.
     brand: tuple[bool, ...]
     numbers: frozenset[str]
+    #: How many brand words the name has.
+    brands: int = 0
+    #: The edit budget of each word (:func:`_edit_budget` of its length).
+    budgets: tuple[int, ...] = ()
 
 
 def name_words(norm: NormName) -> NameWords:
     tokens = norm.tokens
     if not tokens:
         return NameWords((), (), (), (), frozenset())
-    keys, distinctive, qualifier, brand = zip(*map(_word_facts, tokens), strict=True)
+    keys, distinctive, qualifier, brand, budgets = zip(*map(_word_facts, tokens), strict=True)
     return NameWords(
         keys=keys,
         distinctive=distinctive,
         qualifier=qualifier,
         brand=brand,
         numbers=frozenset(t for t in tokens if t.isdigit()),
+        brands=brand.count(True),
+        budgets=budgets,
     )
 
 
 @lru_cache(maxsize=200_000)
-def _word_facts(token: str) -> tuple[str, bool, bool, bool]:
-    """One word's part of :class:`NameWords` (key, distinctive, qualifier, brand), looked up once
-    per distinct word: the same words recur across thousands of names."""
+def _word_facts(token: str) -> tuple[str, bool, bool, bool, int]:
+    """One word's part of :class:`NameWords` (key, distinctive, qualifier, brand, edit budget),
+    looked up once per distinct word: the same words recur across thousands of names."""
     distinctive = _is_distinctive(token)
     qualifier = _is_qualifier(token)
-    return _translit_key(token), distinctive, qualifier, distinctive and not qualifier
+    return _translit_key(token), distinctive, qualifier, distinctive and not qualifier, _edit_budget(len(token))
 
 
 def score_names(
@@ -293,7 +300,7 @@ def _score_tokens(
     cf: NameWords,
 ) -> tuple[float, str, str]:
     qt, ct = q.tokens, c.tokens
-    single_brand = qf.brand.count(True) == 1 and cf.brand.count(True) == 1
+    single_brand = qf.brands == 1 and cf.brands == 1
     qw_eff = list(qw)
     brand_sub = False
     q_sim = [0.0] * len(qt)
@@ -325,14 +332,15 @@ def _score_tokens(
                 q_sim[i] = c_sim[j] = cfg.transliteration
                 translit = True
                 break
+    c_budgets = cf.budgets
     for i, t in enumerate(qt):
         if q_sim[i]:
             continue
-        budget = _edit_budget(len(t))
+        budget = qf.budgets[i]
         if not budget:
             continue
         for j, u in enumerate(ct):
-            if c_sim[j] or _edit_budget(len(u)) == 0:
+            if c_sim[j] or not c_budgets[j]:
                 continue
             if abs(len(u) - len(t)) > budget and u not in _SPELLINGS:
                 continue
@@ -391,8 +399,9 @@ def _score_tokens(
         qualified = _abbreviates(q_left_words, c_left_words) or _abbreviates(c_left_words, q_left_words)
     q_opt = q_extra if qualified and q_extra is not None else q.optional
     c_opt = c_extra if qualified and c_extra is not None else c.optional
-    num = sum(w * s for w, s in zip(qw, q_sim, strict=True))
-    num += sum(w * s for w, s in zip(cw, c_sim, strict=True))
+    # Products summed left to right, as a generator over zip would (same rounding).
+    num = sum(map(mul, qw, q_sim))
+    num += sum(map(mul, cw, c_sim))
     den = _weight(qw, q_sim, q_opt) + _weight(cw, c_sim, c_opt)
     score = num / den if den else 0.0
     if qualified:
