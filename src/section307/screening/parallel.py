@@ -80,7 +80,7 @@ def _frame(table: pa.Table) -> pl.DataFrame:
     return df
 
 
-def _decide(columns: pa.Table) -> list[pa.Array]:
+def _decide_batch(columns: pa.Table) -> list[pa.Array]:
     """A worker's part of a batch: the decided columns, dictionary-encoded (screening.batch)."""
     assert _WORKER is not None
     with _no_collection():
@@ -138,7 +138,7 @@ def screen_batches(
         for b in batches:
             table = b.to_arrow()
             checked = table.select([c for c in CHECKED_COLUMNS if c in table.schema.names])
-            pending.append((table, pool.apply_async(_decide, (checked,))))
+            pending.append((table, pool.apply_async(_decide_batch, (checked,))))
             while len(pending) >= 2 * n:
                 table, decided = pending.popleft()
                 yield _frame(result_table(table, decided.get()))
