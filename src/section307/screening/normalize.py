@@ -777,7 +777,6 @@ def _legal_typo(tokens: list[str]) -> list[bool]:
 
 
 @lru_cache(maxsize=200_000)
-@lru_cache(maxsize=200_000)
 def _is_stopword(token: str) -> bool:
     """A stopword, or a long legal-form word with a typo ("Limiited", "Sendirrian")."""
     if token in STOPWORDS:
