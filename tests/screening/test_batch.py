@@ -305,7 +305,7 @@ def test_worker_pipeline_joins_encoded_decisions_back_to_each_line(compiled_wl: 
     # per line (50 distinct lines repeated five times), gathered back as plain text.
     table = pa.concat_tables([frames[0].head(50).to_arrow()] * 5)
     checked = table.select([c for c in CHECKED_COLUMNS if c in table.column_names])
-    encoded = screen_table(Screener(compiled_wl), checked, encoded=True)
+    encoded = screen_table(Screener(compiled_wl), checked)
     assert isinstance(encoded[0], pa.DictionaryArray) and encoded[0].type.index_type == pa.int32()
     assert len(encoded[0]) == 250 and len(encoded[0].dictionary) <= 50
     assert result_table(table, encoded).equals(Screener(compiled_wl).screen_arrow(table))

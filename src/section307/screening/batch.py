@@ -13,10 +13,10 @@ ids computed with Arrow and numpy:
 3. the lines are grouped by their tuple of slot ids; the decision, score and
    reasons are made once per tuple by ``Screener._decide`` with the signals in
    the order the line-by-line path produces them;
-4. the result columns are gathered from the per-tuple values with ``take``, or, for the local
-   pipeline's workers, sent as dictionary arrays (the per-tuple values and one index per line) and
-   gathered by the parent (:func:`result_table`): a batch's reasons and signals are a few thousand
-   distinct strings repeated over 25,000 lines, 12 MB written out against 2 MB encoded.
+4. the result columns come out as dictionary arrays (the per-tuple values and one index per
+   line), gathered into plain text by :func:`result_table`; the local pipeline's workers send them
+   to the parent encoded: a batch's reasons and signals are a few thousand distinct strings
+   repeated over 25,000 lines, 12 MB written out against 2 MB encoded.
 
 The checks, their caches and the decision are the line-by-line path's own code,
 so a line gets exactly the decision, score, reasons and signals that
@@ -93,11 +93,11 @@ def _slot(keys: Sequence[np.ndarray], compute: Callable[[int], _Signals], table:
     return ids[inverse]
 
 
-def screen_table(screener: Screener, batch: pa.RecordBatch | pa.Table, *, encoded: bool = False) -> list[pa.Array]:
+def screen_table(screener: Screener, batch: pa.RecordBatch | pa.Table) -> list[pa.Array]:
     """The decided result columns (``RESULT_COLUMNS`` from ``decision`` on) for every line of ``batch``.
 
-    Only ``engine.CHECKED_COLUMNS`` are read; missing ones count as empty. With ``encoded``, the text
-    columns are dictionary arrays (int32 indices) for :func:`result_table` to gather.
+    Only ``engine.CHECKED_COLUMNS`` are read; missing ones count as empty. The text columns are
+    dictionary arrays (int32 indices) for :func:`result_table` to gather.
     """
     from section307.screening.engine import _FIELD_LABEL, _PARTY_FIELDS, CHECKED_COLUMNS, RESULT_COLUMNS
 
@@ -247,17 +247,12 @@ def screen_table(screener: Screener, batch: pa.RecordBatch | pa.Table, *, encode
             strict=True,
         ):
             out.append(value)
-    if encoded:
-        indices = pa.array(combo.astype(np.int32, copy=False), type=pa.int32())
-        return [
-            pa.array(values, type=pa.float64()).take(indices)
-            if i == 1
-            else pa.DictionaryArray.from_arrays(indices, pa.array(values, type=pa.string()))
-            for i, values in enumerate(decided)
-        ]
-    take = pa.array(combo, type=pa.int64())
+    indices = pa.array(combo.astype(np.int32, copy=False), type=pa.int32())
     return [
-        pa.array(values, type=pa.float64() if i == 1 else pa.string()).take(take) for i, values in enumerate(decided)
+        pa.array(values, type=pa.float64()).take(indices)
+        if i == 1
+        else pa.DictionaryArray.from_arrays(indices, pa.array(values, type=pa.string()))
+        for i, values in enumerate(decided)
     ]
 
 

@@ -84,7 +84,7 @@ def _decide_batch(columns: pa.Table) -> list[pa.Array]:
     """A worker's part of a batch: the decided columns, dictionary-encoded (screening.batch)."""
     assert _WORKER is not None
     with _no_collection():
-        return screen_table(_WORKER, columns, encoded=True)
+        return screen_table(_WORKER, columns)
 
 
 @contextmanager
